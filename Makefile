@@ -1,0 +1,175 @@
+# thinbox: one non-recursive GNU Makefile. See docs/building.md.
+#   make                 build/thinbox
+#   make static          build/thinbox-static (fully static)
+#   make check           every test: layers, unit (plain + ASan/UBSan), VM integration
+#   make check-unit | check-vm | check-layers | fuzz | demo | install | install-links
+# Variables: BUILD (output dir, default build), CC, PREFIX, DESTDIR, T (VM test filter).
+
+BUILD    ?= build
+CC       ?= cc
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+SBINDIR  ?= $(PREFIX)/sbin
+PKG_CONFIG ?= pkg-config
+V        ?= 0
+Q        := $(if $(filter 1,$(V)),,@)
+
+VERSION  := 0.1.0
+LAYERS   := util kernel-iface metadata lvmfmt core
+# Which layers each layer may use (also enforced on #include lines by check-layers).
+DEPS_util         :=
+DEPS_kernel-iface := util
+DEPS_metadata     := util
+DEPS_lvmfmt       := util metadata
+DEPS_core         := util kernel-iface metadata lvmfmt
+DEPS_cli          := util core
+
+WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow \
+	-Wformat=2 -Wformat-security -Wmissing-prototypes -Wstrict-prototypes \
+	-Wmissing-declarations -Wold-style-definition -Wnested-externs -Wpointer-arith \
+	-Wvla -Wundef -Wtype-limits -Wendif-labels -Wstrict-aliasing=2 -Wwrite-strings \
+	-Wimplicit-fallthrough
+ifeq ($(CI),true)
+WARN += -Werror
+endif
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags blkid uuid 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs blkid uuid 2>/dev/null || echo -lblkid -luuid)
+PKG_SLIBS  := $(shell $(PKG_CONFIG) --static --libs blkid uuid 2>/dev/null || echo -lblkid -luuid)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+BASE_CFLAGS := -std=gnu11 -g -O2 -D_GNU_SOURCE -DTHINBOX_VERSION='"$(VERSION)"' \
+	-fvisibility=hidden -fno-strict-aliasing -I. $(PKG_CFLAGS) $(WARN) -MMD -MP
+CFLAGS   ?=
+LDFLAGS  ?=
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -O1
+
+src_of    = $(sort $(wildcard $(1)/*.c))
+obj_of    = $(patsubst %.c,$(2)/%.o,$(call src_of,$(1)))
+# Objects of a layer plus everything it may use, built in output dir $(2).
+closure   = $(foreach l,$(1) $(DEPS_$(1)),$(call obj_of,$(l),$(2)))
+
+LIB_OBJS  := $(foreach l,$(LAYERS),$(call obj_of,$(l),$(BUILD)/obj))
+CLI_OBJS  := $(call obj_of,cli,$(BUILD)/obj)
+
+.PHONY: all static check check-unit check-unit-asan check-vm check-layers fuzz fuzz-smoke demo \
+	install install-links uninstall clean deps deps-test format unit-bins
+.DEFAULT_GOAL := all
+.SECONDARY:
+
+all: $(BUILD)/.deps-build $(BUILD)/thinbox
+
+# Dependencies: installed by scripts/deps.sh when root on Debian, otherwise a clear message.
+$(BUILD)/.deps-build: scripts/deps.sh
+	$(Q)mkdir -p $(BUILD) && scripts/deps.sh build && touch $@
+$(BUILD)/.deps-test: scripts/deps.sh
+	$(Q)mkdir -p $(BUILD) && scripts/deps.sh test && touch $@
+deps: $(BUILD)/.deps-build
+deps-test: $(BUILD)/.deps-test
+
+$(BUILD)/obj/%.o: %.c | $(BUILD)/.deps-build
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
+$(BUILD)/asan/obj/%.o: %.c | $(BUILD)/.deps-build
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC-SAN  $<")
+	$(Q)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libthinbox.a: $(LIB_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(BUILD)/thinbox: $(CLI_OBJS) $(BUILD)/libthinbox.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libthinbox.a $(PKG_LIBS)
+static: $(BUILD)/thinbox-static
+$(BUILD)/thinbox-static: $(CLI_OBJS) $(BUILD)/libthinbox.a
+	@$(if $(Q),echo "  LD      $@ (static)")
+	$(Q)$(CC) -static $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libthinbox.a $(PKG_SLIBS)
+
+# ---- unit tests: tests/unit/<layer>/test-*.c, one binary each, linked against that layer
+# and the layers it may use, plus the helpers (non-test-*.c) of tests/unit/<layer>/ and common/.
+UNIT_SRCS := $(sort $(wildcard $(foreach l,$(LAYERS),tests/unit/$(l)/test-*.c)))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
+UNIT_ASAN := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/unit/%,$(UNIT_SRCS))
+helpers_of = $(filter-out tests/unit/$(1)/test-%.c,$(wildcard tests/unit/$(1)/*.c)) \
+	$(wildcard tests/unit/common/*.c)
+layer_of = $(word 3,$(subst /, ,$(1)))
+
+define unit_rule
+$(BUILD)/tests/unit/$(1)/%: tests/unit/$(1)/%.c $(call closure,$(1),$(BUILD)/obj) \
+		$(patsubst %.c,$(BUILD)/obj/%.o,$(call helpers_of,$(1)))
+	@mkdir -p $$(dir $$@)
+	@$$(if $(Q),echo "  TEST    $$@")
+	$(Q)$$(CC) $$(BASE_CFLAGS) $$(CFLAGS) -o $$@ $$^ $$(CMOCKA_LIBS) $$(PKG_LIBS)
+$(BUILD)/asan/tests/unit/$(1)/%: tests/unit/$(1)/%.c $(call closure,$(1),$(BUILD)/asan/obj) \
+		$(patsubst %.c,$(BUILD)/asan/obj/%.o,$(call helpers_of,$(1)))
+	@mkdir -p $$(dir $$@)
+	@$$(if $(Q),echo "  TEST-SAN $$@")
+	$(Q)$$(CC) $$(BASE_CFLAGS) $$(SAN_FLAGS) $$(CFLAGS) -o $$@ $$^ $$(CMOCKA_LIBS) $$(PKG_LIBS)
+endef
+$(foreach l,$(LAYERS),$(eval $(call unit_rule,$(l))))
+
+unit-bins: $(UNIT_BINS) $(UNIT_ASAN)
+
+check-layers:
+	$(Q)scripts/check-layers.sh
+
+check-unit: $(BUILD)/.deps-test $(UNIT_BINS)
+	$(Q)tests/run-unit.sh $(BUILD) $(UNIT_BINS)
+check-unit-asan: $(BUILD)/.deps-test $(UNIT_ASAN)
+	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		tests/run-unit.sh $(BUILD) $(UNIT_ASAN)
+check-vm: $(BUILD)/.deps-test all
+	$(Q)BUILD=$(BUILD) tests/vm/suite.sh $(T)
+
+# The whole suite; ends with one line "N passed, N failed".
+check: $(BUILD)/.deps-test all $(UNIT_BINS) $(UNIT_ASAN)
+	$(Q)BUILD=$(BUILD) tests/run-all.sh "$(UNIT_BINS)" "$(UNIT_ASAN)" $(T)
+
+# ---- fuzzing (libFuzzer via clang): tests/fuzz/<layer>/fuzz-*.c
+FUZZ_SRCS := $(sort $(wildcard $(foreach l,$(LAYERS),tests/fuzz/$(l)/fuzz-*.c)))
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_CC   ?= clang
+FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -O1
+FUZZ_SECONDS ?= 60
+$(BUILD)/fuzz/obj/%.o: %.c | $(BUILD)/.deps-build
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(filter-out -Wold-style-definition -Wimplicit-fallthrough,$(BASE_CFLAGS)) \
+		$(FUZZ_FLAGS) -c -o $@ $<
+define fuzz_rule
+$(BUILD)/fuzz/$(1)/%: tests/fuzz/$(1)/%.c $(call closure,$(1),$(BUILD)/fuzz/obj)
+	@mkdir -p $$(dir $$@)
+	$(Q)$$(FUZZ_CC) $$(filter-out -Wold-style-definition -MMD -MP,$$(BASE_CFLAGS)) \
+		-fsanitize=fuzzer,address,undefined -O1 -o $$@ $$^ $$(PKG_LIBS)
+endef
+$(foreach l,$(LAYERS),$(eval $(call fuzz_rule,$(l))))
+fuzz: $(BUILD)/.deps-test $(FUZZ_BINS)
+	$(Q)tests/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+fuzz-smoke: $(BUILD)/.deps-test $(FUZZ_BINS)
+	$(Q)tests/run-fuzz.sh 10 $(FUZZ_BINS)
+
+# ---- the main job
+demo: $(BUILD)/.deps-test all
+	$(Q)BUILD=$(BUILD) scripts/demo.sh
+
+# ---- install
+install: all
+	install -d $(DESTDIR)$(SBINDIR)
+	install -m 0755 $(BUILD)/thinbox $(DESTDIR)$(SBINDIR)/thinbox
+LVM_NAMES := lvm pvcreate pvremove pvs pvscan pvck vgcreate vgremove vgs vgchange vgextend \
+	vgreduce vgck lvcreate lvremove lvs lvchange lvconvert lvextend lvresize lvrename
+install-links: install
+	$(Q)for n in $(LVM_NAMES); do ln -sf thinbox $(DESTDIR)$(SBINDIR)/$$n; done
+uninstall:
+	$(Q)rm -f $(DESTDIR)$(SBINDIR)/thinbox $(foreach n,$(LVM_NAMES),$(DESTDIR)$(SBINDIR)/$(n))
+
+format:
+	clang-format -i $(foreach l,$(LAYERS) cli,$(wildcard $(l)/*.[ch]))
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* struct tb_ctx internals, shared by core/ files only. */
+#pragma once
+
+#include <stdarg.h>
+
+#include "core/thinbox.h"
+#include "util/macros.h"
+
+struct tb_ctx {
+	int refcount;
+	tb_log_fn log_fn;
+	void *log_data;
+	int log_priority;
+	char errmsg[1024];
+};
+
+void tb_log(struct tb_ctx *ctx, int priority, const char *file, int line, const char *fn,
+	    const char *fmt, ...) _printf_(6, 7);
+#define tb_dbg(ctx, ...) tb_log(ctx, LOG_DEBUG, __FILE__, __LINE__, __func__, __VA_ARGS__)
+#define tb_info(ctx, ...) tb_log(ctx, LOG_INFO, __FILE__, __LINE__, __func__, __VA_ARGS__)
+
+/* Record the message for the failure being returned, and return @err (a negative errno). */
+int tb_fail(struct tb_ctx *ctx, int err, const char *fmt, ...) _printf_(3, 4);

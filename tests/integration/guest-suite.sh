@@ -1,0 +1,32 @@
+#!/bin/sh
+# Runs inside the VM guest (see tests/vm/run.sh): every testcase_* function of every
+# tests/integration/*.sh file (name filter: $2), each in a fresh shell with a time limit.
+# Writes PASS/FAIL/SKIP lines to /vmout/results.
+build=$1 filter=${2:-}
+dir=$(cd "$(dirname "$0")" && pwd)
+res=${THINBOX_VM_OUT:-/tmp}/results
+: > "$res"
+rc=0
+for file in "$dir"/*.sh; do
+	name=$(basename "$file" .sh)
+	case "$name" in lib|guest-suite) continue ;; esac
+	case "$name" in *"$filter"*) ;; *) continue ;; esac
+	for tc in $(sed -n 's/^\(testcase_[A-Za-z0-9_]*\)[[:space:]]*()[[:space:]]*{*.*/\1/p' "$file"); do
+		echo "=== $name:$tc"
+		start=$(date +%s)
+		timeout -k 10 "${THINBOX_TC_TIMEOUT:-600}" \
+			bash -c '. "$1"; . "$2"; tb_setup; "$3"; r=$?; tb_teardown; exit $r' \
+			tc "$dir/lib.sh" "$file" "$tc" build="$build"
+		r=$?
+		secs=$(( $(date +%s) - start ))
+		if [ $r = 0 ]; then
+			echo "PASS $name:$tc (${secs}s)" | tee -a "$res"
+		elif [ $r = 77 ]; then
+			echo "SKIP $name:$tc" | tee -a "$res"
+		else
+			echo "FAIL $name:$tc (exit $r, ${secs}s)" | tee -a "$res"
+			rc=1
+		fi
+	done
+done
+exit $rc

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lvm2's CRC-32: reflected poly 0xEDB88320, initial 0xF597A6CF, no final xor. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define LVM_INITIAL_CRC 0xf597a6cfU
+
+extern const uint32_t lvm_crc_table[256];
+
+/* Continue @crc over @len bytes of @buf (start with LVM_INITIAL_CRC). */
+uint32_t lvm_crc(uint32_t crc, const void *buf, size_t len);

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/strbuf.h"
+
+static bool grow(struct strbuf *sb, size_t extra)
+{
+	if (sb->failed)
+		return false;
+	if (sb->len + extra + 1 <= sb->cap)
+		return true;
+	size_t ncap = sb->cap ? sb->cap : 64;
+	while (ncap < sb->len + extra + 1) {
+		if (ncap > ((size_t)-1) / 2) {
+			sb->failed = true;
+			return false;
+		}
+		ncap *= 2;
+	}
+	char *n = realloc(sb->buf, ncap);
+	if (!n) {
+		sb->failed = true;
+		return false;
+	}
+	sb->buf = n;
+	sb->cap = ncap;
+	return true;
+}
+
+void strbuf_appendn(struct strbuf *sb, const char *s, size_t n)
+{
+	if (!grow(sb, n))
+		return;
+	memcpy(sb->buf + sb->len, s, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+void strbuf_append(struct strbuf *sb, const char *s)
+{
+	strbuf_appendn(sb, s, strlen(s));
+}
+
+void strbuf_appendc(struct strbuf *sb, char c)
+{
+	strbuf_appendn(sb, &c, 1);
+}
+
+void strbuf_vappendf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list aq;
+	va_copy(aq, ap);
+	int n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0) {
+		sb->failed = true;
+		return;
+	}
+	if (!grow(sb, (size_t)n))
+		return;
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	sb->len += (size_t)n;
+}
+
+void strbuf_appendf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vappendf(sb, fmt, ap);
+	va_end(ap);
+}
+
+void strbuf_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->buf)
+		sb->buf[0] = '\0';
+}
+
+char *strbuf_steal(struct strbuf *sb)
+{
+	char *r;
+	if (sb->failed) {
+		strbuf_release(sb);
+		return NULL;
+	}
+	r = sb->buf ? sb->buf : strdup("");
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+	return r;
+}
+
+void strbuf_release(struct strbuf *sb)
+{
+	free(sb->buf);
+	*sb = (struct strbuf){ 0 };
+}
