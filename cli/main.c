@@ -54,9 +54,11 @@ int main(int argc, char **argv)
 	struct tb_ctx *ctx = NULL;
 	const struct cli_cmd *cmd;
 	const char *self = argc > 0 ? basename(argv[0]) : "thinbox";
+	const char *cmd_name;
 	int r;
 
 	if (!streq(self, "thinbox") && !streq(self, "thinbox-static") && !streq(self, "lvm")) {
+		cmd_name = self;
 		cmd = find_cmd(self);
 	} else {
 		if (argc < 2) {
@@ -65,10 +67,11 @@ int main(int argc, char **argv)
 		}
 		argc--;
 		argv++;
+		cmd_name = argv[0];
 		cmd = find_cmd(argv[0]);
 	}
 	if (!cmd) {
-		cli_err("No such command '%s'.  Try 'thinbox help'.", argc > 0 ? argv[0] : self);
+		cli_err("No such command '%s'.  Try 'thinbox help'.", cmd_name);
 		return CLI_EINVAL;
 	}
 	r = tb_ctx_new(0, &ctx);
