@@ -49,8 +49,10 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 src_of    = $(sort $(wildcard $(1)/*.c))
 obj_of    = $(patsubst %.c,$(2)/%.o,$(call src_of,$(1)))
-# Objects of a layer plus everything it may use, built in output dir $(2).
-closure   = $(foreach l,$(1) $(DEPS_$(1)),$(call obj_of,$(l),$(2)))
+# Objects of a layer plus everything it may use, built in output dir $(2). cli/ includes only
+# core/thinbox.h and util/, but links against the whole library; its tests skip main.o.
+LINKDEPS_cli := util kernel-iface metadata lvmfmt core
+closure   = $(filter-out $(2)/cli/main.o,$(foreach l,$(1) $(or $(LINKDEPS_$(1)),$(DEPS_$(1))),$(call obj_of,$(l),$(2))))
 
 LIB_OBJS  := $(foreach l,$(LAYERS),$(call obj_of,$(l),$(BUILD)/obj))
 CLI_OBJS  := $(call obj_of,cli,$(BUILD)/obj)
@@ -91,7 +93,7 @@ $(BUILD)/thinbox-static: $(CLI_OBJS) $(BUILD)/libthinbox.a
 
 # ---- unit tests: tests/unit/<layer>/test-*.c, one binary each, linked against that layer
 # and the layers it may use, plus the helpers (non-test-*.c) of tests/unit/<layer>/ and common/.
-UNIT_SRCS := $(sort $(wildcard $(foreach l,$(LAYERS),tests/unit/$(l)/test-*.c)))
+UNIT_SRCS := $(sort $(wildcard $(foreach l,$(LAYERS) cli,tests/unit/$(l)/test-*.c)))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 UNIT_ASAN := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/unit/%,$(UNIT_SRCS))
 helpers_of = $(filter-out tests/unit/$(1)/test-%.c,$(wildcard tests/unit/$(1)/*.c)) \
@@ -110,7 +112,7 @@ $(BUILD)/asan/tests/unit/$(1)/%: tests/unit/$(1)/%.c $(call closure,$(1),$(BUILD
 	@$$(if $(Q),echo "  TEST-SAN $$@")
 	$(Q)$$(CC) $$(BASE_CFLAGS) $$(SAN_FLAGS) $$(CFLAGS) -o $$@ $$^ $$(CMOCKA_LIBS) $$(PKG_LIBS)
 endef
-$(foreach l,$(LAYERS),$(eval $(call unit_rule,$(l))))
+$(foreach l,$(LAYERS) cli,$(eval $(call unit_rule,$(l))))
 
 unit-bins: $(UNIT_BINS) $(UNIT_ASAN)
 

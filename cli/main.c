@@ -2,6 +2,7 @@
 /* Multi-call entry point: dispatch on argv[0] (pvcreate, lvs, ...), on `lvm <cmd>`, or on
  * `thinbox <cmd>`. */
 #include <libgen.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,16 +19,31 @@ static int cmd_version(struct tb_ctx *ctx, int argc, char **argv)
 
 static int cmd_help(struct tb_ctx *ctx, int argc, char **argv);
 
-static const struct cli_cmd commands[] = {
-	{ "version", cmd_version, "print the version" },
-	{ "help", cmd_help, "list the commands" },
-};
+CLI_COMMAND(version, "version", cmd_version, "print the version");
+CLI_COMMAND(help, "help", cmd_help, "list the commands");
+
+extern const struct cli_cmd __start_cli_cmds[], __stop_cli_cmds[];
+
+static int cmp_cmd(const void *a, const void *b)
+{
+	return strcmp(((const struct cli_cmd *const *)a)[0]->name,
+		      ((const struct cli_cmd *const *)b)[0]->name);
+}
 
 static int cmd_help(struct tb_ctx *ctx, int argc, char **argv)
 {
 	printf("usage: thinbox COMMAND [ARGS]   (or run it under an lvm2 command name)\n\n");
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		printf("  %-12s %s\n", commands[i].name, commands[i].summary);
+	size_t n = (size_t)(__stop_cli_cmds - __start_cli_cmds);
+	const struct cli_cmd **sorted = calloc(n ? n : 1, sizeof(*sorted));
+
+	if (!sorted)
+		return CLI_FAILED;
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = &__start_cli_cmds[i];
+	qsort(sorted, n, sizeof(*sorted), cmp_cmd);
+	for (size_t i = 0; i < n; i++)
+		printf("  %-12s %s\n", sorted[i]->name, sorted[i]->summary);
+	free(sorted);
 	return CLI_OK;
 }
 
@@ -43,9 +59,9 @@ void cli_err(const char *fmt, ...)
 
 static const struct cli_cmd *find_cmd(const char *name)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		if (streq(commands[i].name, name))
-			return &commands[i];
+	for (const struct cli_cmd *c = __start_cli_cmds; c < __stop_cli_cmds; c++)
+		if (streq(c->name, name))
+			return c;
 	return NULL;
 }
 
