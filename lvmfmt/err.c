@@ -35,3 +35,16 @@ int lvf_err_set_at(struct lvf_err *e, int errnum, uint64_t offset, const char *f
 	va_end(ap);
 	return errnum;
 }
+
+void lvf_err_set_pos(struct lvf_err *e, unsigned line, unsigned column, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!e)
+		return;
+	va_start(ap, fmt);
+	vset(e, UINT64_MAX, fmt, ap);
+	va_end(ap);
+	e->line = line;
+	e->column = column;
+}

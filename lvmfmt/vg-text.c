@@ -108,7 +108,7 @@ static int get_str(struct importer *im, const struct lvf_cft_node *sec, const ch
 static int dup_opt_str(struct importer *im, const struct lvf_cft_node *sec, const char *what,
 		       const char *key, char **field)
 {
-	const char *s;
+	const char *s = NULL;
 	int r = get_str(im, sec, what, key, false, &s);
 
 	if (r == -ENOENT)
