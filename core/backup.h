@@ -3,6 +3,8 @@
  * core/. Mirrors lvm2 lib/format_text/archiver.c and archive.c. Since: 0.1 (internal). */
 #pragma once
 
+#include <time.h>
+
 #define TB_BACKUP_DIR_DEFAULT "/etc/lvm/backup"
 #define TB_ARCHIVE_DIR_DEFAULT "/etc/lvm/archive"
 /* lvm2 defaults: backup/retain_min = 10, backup/retain_days = 30. */
@@ -15,11 +17,12 @@
  * "<vg> { ... }" section (a trailing newline is added if missing). Atomic: temp file in the same
  * directory, fsync, rename, fsync of the directory. The directory is created (0700) if missing.
  *
- * @dir_archive: if non-NULL, also copy the same text to the archive as lvm2's archive_vg() names
- * it (<vg>_<NNNNN>-<random>.vg, with description "Created *before* executing ..."), and expire old
- * archives with lvm2's defaults. NOTE lvm2 archives the *old* metadata before the change and backs
- * up the new one after it; tb_archive_write() is the faithful form for that, and callers that have
- * the old text should use it before committing and pass NULL here.
+ * @dir_archive: if non-NULL and <dir_backup>/<vg_name> already exists, first archive the VG
+ * section of that old backup (the previous committed state, if it was kept current) with
+ * tb_archive_write() and lvm2's default retention. This matches lvm2, which archives the *old*
+ * committed metadata ("Created *before* executing ...") in vg_write() and backs up the new one
+ * after commit. Callers that hold the old text can instead call tb_archive_write() themselves
+ * before committing and pass NULL here. vgcreate has no old VG, so lvm2 archives nothing.
  * Returns 0 or -errno (-EINVAL for a bad VG name or empty body). */
 int tb_backup_write(const char *dir_backup, const char *dir_archive, const char *vg_name,
 		    const char *vg_text_body, const char *command_line);
@@ -37,3 +40,10 @@ int tb_archive_write(const char *dir_archive, const char *vg_name, const char *v
 /* Remove <dir_backup>/<vg_name> (after vgremove); a missing file is not an error. Returns 0 or
  * -errno. */
 int tb_backup_remove(const char *dir_backup, const char *vg_name);
+
+/* The whole file text lvm2 writes for a backup or archive: header (generator comment, contents,
+ * version, description = "<description>" with '"' and '\\' escaped, creation_host with the uname
+ * comment, creation_time = @when) then @vg_text_body. Exposed for tests. Caller frees *ret_text.
+ * Returns 0, -EINVAL or -ENOMEM. */
+int tb_backup_format_text(const char *vg_text_body, const char *description, time_t when,
+			  char **ret_text);
