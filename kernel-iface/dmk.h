@@ -206,14 +206,16 @@ enum dmk_pool_mode {
 
 /* thin-pool status (Documentation/admin-guide/device-mapper/thin-provisioning.rst). */
 struct dmk_thin_pool_status {
-	bool fail; /* the single word "Fail": every other field is 0 */
+	bool fail;  /* the single word "Fail": every other field is 0 */
+	bool error; /* the single word "Error": the kernel could not read its metadata */
 	uint64_t transaction_id;
 	uint64_t used_meta_blocks, total_meta_blocks; /* 4 KiB metadata blocks */
 	uint64_t used_data_blocks, total_data_blocks; /* pool blocks */
 	bool has_held_root;
 	uint64_t held_root; /* metadata snapshot root, if has_held_root */
 	enum dmk_pool_mode mode;
-	bool discard_passdown;
+	bool ignore_discard;   /* "ignore_discard": discards disabled */
+	bool discard_passdown; /* "discard_passdown" (false: no_discard_passdown) */
 	bool error_if_no_space;
 	bool needs_check;
 	bool has_meta_low_water; /* newer kernels append it */
@@ -225,7 +227,7 @@ int dmk_thin_pool_status_parse(const char *s, struct dmk_thin_pool_status *ret);
 const char *dmk_pool_mode_to_string(enum dmk_pool_mode m);
 
 struct dmk_thin_status {
-	bool fail;
+	bool fail, error;
 	uint64_t mapped_sectors;
 	bool has_highest;
 	uint64_t highest_mapped_sector;
