@@ -134,7 +134,7 @@ static bool component_ok(const char *s)
 
 int dmk_symlink_add(struct dmk_ctx *ctx, const char *dir, const char *link, const char *name)
 {
-	char d[PATH_MAX], path[PATH_MAX], target[PATH_MAX], cur[PATH_MAX];
+	char d[600], path[PATH_MAX], target[PATH_MAX], cur[PATH_MAX];
 	ssize_t n;
 	int r;
 
@@ -169,7 +169,7 @@ int dmk_symlink_add(struct dmk_ctx *ctx, const char *dir, const char *link, cons
 
 int dmk_symlink_remove(struct dmk_ctx *ctx, const char *dir, const char *link)
 {
-	char d[PATH_MAX], path[PATH_MAX];
+	char d[600], path[PATH_MAX];
 
 	if (!component_ok(dir) || !component_ok(link))
 		return dmk_fail(ctx, -EINVAL, "Cannot remove link %s/%s: invalid name",
