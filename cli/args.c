@@ -73,7 +73,7 @@ static int64_t unit_sectors(char c)
 		return 0;
 	if (!c || !(p = strchr(order, c)))
 		return -1;
-	for (ptrdiff_t i = 0; i <= p - order; i++)
+	for (ptrdiff_t i = 0; i < p - order; i++)
 		m *= 1024;
 	return m;
 }
@@ -152,9 +152,9 @@ int cli_parse_size(const char *s, char default_unit, uint64_t *ret_sectors, enum
 		}
 		sectors = bytes / 512;
 	} else {
-		/* ip <= 2^64, mult <= 2^61: no 128-bit overflow. */
+		/* ip <= 2^64, mult <= 2^51: no 128-bit overflow. */
 		sectors = ip * (uint64_t)mult;
-		/* fp < 10^19 and mult <= 2^61: the product fits in 128 bits. */
+		/* fp < 10^19 and mult <= 2^51: the product fits in 128 bits. */
 		frac_sectors = fp * (uint64_t)mult;
 		sectors += frac_sectors / pow10;
 		if (frac_sectors % pow10 || (sticky && mult))
@@ -269,11 +269,11 @@ int cli_parse_activation(const char *s, enum cli_activation *ret, char **ret_err
 		enum cli_activation act;
 	} names[] = {
 		{ "y", CLI_ACTIVATE_Y },   { "n", CLI_ACTIVATE_N },   { "en", CLI_ACTIVATE_N },
-		{ "ne", CLI_ACTIVATE_N },  { "a", CLI_ACTIVATE_AY },  { "ay", CLI_ACTIVATE_AY },
-		{ "ya", CLI_ACTIVATE_AY }, { "e", CLI_ACTIVATE_EY },  { "ey", CLI_ACTIVATE_EY },
-		{ "ye", CLI_ACTIVATE_EY }, { "s", CLI_ACTIVATE_SY },  { "sy", CLI_ACTIVATE_SY },
-		{ "ys", CLI_ACTIVATE_SY }, { "ly", CLI_ACTIVATE_LY }, { "yl", CLI_ACTIVATE_LY },
-		{ "ln", CLI_ACTIVATE_LN }, { "nl", CLI_ACTIVATE_LN },
+		{ "ne", CLI_ACTIVATE_N },  { "a", CLI_ACTIVATE_AUTO },  { "ay", CLI_ACTIVATE_AUTO },
+		{ "ya", CLI_ACTIVATE_AUTO }, { "e", CLI_ACTIVATE_EXCL },  { "ey", CLI_ACTIVATE_EXCL },
+		{ "ye", CLI_ACTIVATE_EXCL }, { "s", CLI_ACTIVATE_SHARED },  { "sy", CLI_ACTIVATE_SHARED },
+		{ "ys", CLI_ACTIVATE_SHARED }, { "ly", CLI_ACTIVATE_LOCAL_Y }, { "yl", CLI_ACTIVATE_LOCAL_Y },
+		{ "ln", CLI_ACTIVATE_LOCAL_N }, { "nl", CLI_ACTIVATE_LOCAL_N },
 	};
 
 	for (size_t i = 0; s && i < ARRAY_SIZE(names); i++)

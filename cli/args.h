@@ -72,13 +72,13 @@ int cli_parse_int(const char *s, uint64_t *ret_value, enum cli_sign *ret_sign, c
 
 /* lvm2 activation_arg (-a/--activate, lvchange/vgchange -a). */
 enum cli_activation {
-	CLI_ACTIVATE_N = 0, /* n en ne */
-	CLI_ACTIVATE_Y,     /* y */
-	CLI_ACTIVATE_AY,    /* a ay ya */
-	CLI_ACTIVATE_EY,    /* e ey ye */
-	CLI_ACTIVATE_SY,    /* s sy ys */
-	CLI_ACTIVATE_LY,    /* ly yl */
-	CLI_ACTIVATE_LN,    /* ln nl */
+	CLI_ACTIVATE_N = 0,   /* n en ne */
+	CLI_ACTIVATE_Y,       /* y (and so "-ay", which is "-a y") */
+	CLI_ACTIVATE_AUTO,    /* a ay ya: autoactivation (lvm2 CHANGE_AAY) */
+	CLI_ACTIVATE_EXCL,    /* e ey ye */
+	CLI_ACTIVATE_SHARED,  /* s sy ys */
+	CLI_ACTIVATE_LOCAL_Y, /* ly yl */
+	CLI_ACTIVATE_LOCAL_N, /* ln nl */
 };
 int cli_parse_activation(const char *s, enum cli_activation *ret, char **ret_err);
 
