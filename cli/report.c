@@ -776,8 +776,9 @@ static void print_basic(const struct cli_report *rep, char **text, const size_t 
 			enum cli_field_kind k = t->fields[rep->cols[c]].kind;
 			if (c)
 				strbuf_append(sb, sep);
+			/* lvm2 right-aligns only NUMBER and SIZE fields; percents go left. */
 			if (aligned)
-				aligned_field(sb, v, width[c], k != CLI_FIELD_STR);
+				aligned_field(sb, v, width[c], k == CLI_FIELD_NUM || k == CLI_FIELD_SIZE);
 			else
 				strbuf_append(sb, v);
 		}

@@ -33,7 +33,7 @@ enum cli_field_kind {
 	CLI_FIELD_STR = 0, /* left-aligned string */
 	CLI_FIELD_SIZE,    /* uint64 sectors, shown in --units, right-aligned */
 	CLI_FIELD_NUM,     /* uint64, right-aligned */
-	CLI_FIELD_PERCENT, /* "%.2f" of an lvm2 dm_percent_t, right-aligned */
+	CLI_FIELD_PERCENT, /* "%.2f" of an lvm2 dm_percent_t, left-aligned (as lvm2) */
 };
 
 struct cli_report_field {
