@@ -116,6 +116,7 @@ _printf_(5, 6) static int fail_at(struct parser *P, unsigned line, unsigned col,
 	if (P->err) {
 		P->err->line = line;
 		P->err->column = col;
+		P->err->offset = UINT64_MAX;
 		va_start(ap, fmt);
 		vsnprintf(P->err->msg, sizeof(P->err->msg), fmt, ap);
 		va_end(ap);
@@ -640,7 +641,7 @@ int lvf_cft_parse(const char *text, size_t len, struct lvf_cft_node **ret_root,
 	if (!ret_root || (!text && len))
 		return -EINVAL;
 	if (len > LVF_CFT_MAX_TEXT) {
-		lvf_err_set(reterr, 1, 1, "text of %zu bytes is larger than the %u byte limit", len,
+		lvf_err_set_pos(reterr, 1, 1, "text of %zu bytes is larger than the %u byte limit", len,
 			    LVF_CFT_MAX_TEXT);
 		return -EBADMSG;
 	}

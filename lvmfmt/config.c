@@ -39,9 +39,8 @@ int lvf_config_load_file(const char *path, struct lvf_cft_node **ret, struct lvf
 			char *nb;
 
 			if (cap >= LVF_CONFIG_MAX_BYTES) {
-				lvf_err_set(reterr, 0, 0, "file is larger than %u bytes",
-					    LVF_CONFIG_MAX_BYTES);
-				return -EFBIG;
+				return lvf_err_set(reterr, -EFBIG, "file is larger than %u bytes",
+						   LVF_CONFIG_MAX_BYTES);
 			}
 			cap = cap ? cap * 2 : 16384;
 			if (cap > LVF_CONFIG_MAX_BYTES)
