@@ -556,8 +556,9 @@ static int parse_item(struct parser *P, unsigned depth, struct lvf_cft_node **re
 	outer->blank_before = blank;
 
 	if (P->p >= P->e)
-		return fail(P, -EBADMSG, "expected '=' or '{' after key '%s' but the text ended",
-			    show(shown, sizeof(shown), key, strlen(key)));
+		return fail_at(P, line, col, -EBADMSG,
+			       "expected '=' or '{' after key '%s' but the text ended",
+			       show(shown, sizeof(shown), key, strlen(key)));
 	if (*P->p == '{') {
 		const unsigned oline = P->line, ocol = col_of(P, P->p);
 
