@@ -1135,16 +1135,22 @@ static int emit_node(struct emitter *E, const struct lvf_cft_node *n, unsigned d
 	return 0;
 }
 
-int lvf_cft_emit(const struct lvf_cft_node *root, enum lvf_cft_style style, struct strbuf *out)
+int lvf_cft_emit_at(const struct lvf_cft_node *sec, enum lvf_cft_style style, unsigned depth,
+		    struct strbuf *out)
 {
 	struct emitter E = { .out = out, .style = style };
 	int r;
 
-	if (!root || !out || root->type != LVF_CFT_SECTION ||
+	if (!sec || !out || sec->type != LVF_CFT_SECTION || depth > LVF_CFT_MAX_DEPTH ||
 	    (style != LVF_CFT_STYLE_RAW && style != LVF_CFT_STYLE_INDENT))
 		return -EINVAL;
-	r = emit_children(&E, root, 0);
+	r = emit_children(&E, sec, depth);
 	if (r < 0)
 		return r;
 	return strbuf_ok(out) ? 0 : -ENOMEM;
+}
+
+int lvf_cft_emit(const struct lvf_cft_node *root, enum lvf_cft_style style, struct strbuf *out)
+{
+	return lvf_cft_emit_at(root, style, 0, out);
 }

@@ -158,3 +158,8 @@ bool lvf_cft_equal(const struct lvf_cft_node *a, const struct lvf_cft_node *b);
  */
 enum lvf_cft_style { LVF_CFT_STYLE_RAW, LVF_CFT_STYLE_INDENT };
 int lvf_cft_emit(const struct lvf_cft_node *root, enum lvf_cft_style style, struct strbuf *out);
+/* Same for the children of section @sec printed as if nested @depth sections deep (INDENT
+ * indents them by @depth tabs, capped at 5), e.g. to splice preserved unknown fields into a
+ * hand-written layout. Multi-line strings stay intact (unlike indenting printed lines). */
+int lvf_cft_emit_at(const struct lvf_cft_node *sec, enum lvf_cft_style style, unsigned depth,
+		    struct strbuf *out);

@@ -474,6 +474,17 @@ static void test_build_layouts(void **state)
 	assert_string_equal(ind, ind2);
 	assert_string_equal(raw, raw2);
 
+	/* a subtree printed at a given depth */
+	struct strbuf sb = { 0 };
+	assert_int_equal(lvf_cft_emit_at(lvf_cft_find(root, "vg0/physical_volumes"),
+					 LVF_CFT_STYLE_INDENT, 2, &sb),
+			 0);
+	assert_string_equal(strbuf_str(&sb), "\n"
+					     "\t\tpv0 {\n"
+					     "\t\t\tdevice = \"/dev/a\\\"b\"\t# Hint only\n"
+					     "\t\t}\n");
+	strbuf_release(&sb);
+
 	/* clone keeps values and layout */
 	struct lvf_cft_node *c = lvf_cft_clone(root);
 	char *ind3 = emit(c, LVF_CFT_STYLE_INDENT);
