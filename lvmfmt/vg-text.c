@@ -1200,9 +1200,11 @@ static void export_header(struct printer *p, const struct md_vg *vg,
 int lvf_vg_export(const struct md_vg *vg, enum lvf_vg_style style,
 		  const struct lvf_vg_export_info *info, struct strbuf *out)
 {
-	struct printer p = { .out = out, .file = style == LVF_VG_BACKUP };
+	struct printer p = { .out = out, .file = style != LVF_VG_RAW };
 
-	if (p.file) {
+	if (style == LVF_VG_SECTION) {
+		export_vg_section(&p, vg);
+	} else if (p.file) {
 		export_header(&p, vg, info);
 		export_vg_section(&p, vg);
 	} else {
