@@ -161,7 +161,8 @@ int cli_format_size(uint64_t sectors, char unit, bool suffix, char *buf, size_t 
 {
 	static const char pow1000[] = "EPTGMK", pow1024[] = "eptgmk", special[] = "BUS";
 	const char *p, *sfx = NULL, *prefix = "";
-	uint64_t bytes, byte, units;
+	unsigned __int128 bytes; /* sectors * 512 does not fit 64 bits above 2^55 sectors */
+	uint64_t byte, units;
 	int precision;
 	char one[2] = { 0, 0 };
 	bool human = false;
@@ -196,7 +197,7 @@ int cli_format_size(uint64_t sectors, char unit, bool suffix, char *buf, size_t 
 		return snprintf(buf, len, "0%s", suffix ? (human ? " " : one) : "");
 	}
 
-	bytes = sectors * 512;
+	bytes = (unsigned __int128)sectors * 512;
 	if (human) {
 		bool si = unit == 'H' || unit == 'R';
 		units = si ? 1000 : 1024;

@@ -143,6 +143,9 @@ static void test_units(void **state)
 	assert_string_equal(fmt(2048 + 1, 'r', true), "1.00m");    /* rounds down: no marker */
 	assert_string_equal(fmt(2048 + 10, 'r', true), "1.00m");   /* 1.0048828125 */
 	assert_string_equal(fmt(2048 + 11, 'r', true), "<1.01m");  /* 1.00537109375 */
+	/* Beyond 16 EiB: no 64-bit overflow. */
+	assert_string_equal(fmt(UINT64_MAX, 'h', true), "8192.00e");
+	assert_string_equal(fmt(UINT64_MAX, 'b', true), "9444732965739290427392B");
 	/* Zero. */
 	assert_string_equal(fmt(0, 'r', true), "0 ");
 	assert_string_equal(fmt(0, 'h', true), "0 ");
