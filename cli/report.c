@@ -14,6 +14,7 @@
 #include "util/macros.h"
 #include "util/strbuf.h"
 
+#include "cli/cli.h"
 #include "cli/report.h"
 
 #define S CLI_FIELD_STR
@@ -161,7 +162,8 @@ int cli_format_size(uint64_t sectors, char unit, bool suffix, char *buf, size_t 
 {
 	static const char pow1000[] = "EPTGMK", pow1024[] = "eptgmk", special[] = "BUS";
 	const char *p, *sfx = NULL, *prefix = "";
-	uint64_t bytes, byte, units;
+	unsigned __int128 bytes; /* sectors * 512 does not fit 64 bits above 2^55 sectors */
+	uint64_t byte, units;
 	int precision;
 	char one[2] = { 0, 0 };
 	bool human = false;
@@ -196,7 +198,7 @@ int cli_format_size(uint64_t sectors, char unit, bool suffix, char *buf, size_t 
 		return snprintf(buf, len, "0%s", suffix ? (human ? " " : one) : "");
 	}
 
-	bytes = sectors * 512;
+	bytes = (unsigned __int128)sectors * 512;
 	if (human) {
 		bool si = unit == 'H' || unit == 'R';
 		units = si ? 1000 : 1024;
@@ -868,4 +870,37 @@ out:
 	free(order);
 	strbuf_release(&sb);
 	return r;
+}
+
+int cli_report_opts_from_args(const struct cli_parsed *p, FILE *err, struct cli_report_opts *ret)
+{
+	struct cli_report_opts o = { 0 };
+	const struct cli_optval *v;
+	const char *fmt = cli_opt_str(p, CLI_ROPT_REPORTFORMAT, NULL);
+
+	if ((v = cli_opt(p, CLI_ROPT_OPTIONS)) && v->count) {
+		o.columns = v->args;
+		o.n_columns = v->count;
+	}
+	o.sort = cli_opt_str(p, CLI_ROPT_SORT, NULL);
+	o.noheadings = cli_opt_isset(p, CLI_ROPT_NOHEADINGS);
+	o.nosuffix = cli_opt_isset(p, CLI_ROPT_NOSUFFIX);
+	o.separator = cli_opt_str(p, CLI_ROPT_SEPARATOR, NULL);
+	o.aligned = cli_opt_isset(p, CLI_ROPT_ALIGNED);
+	if ((v = cli_opt(p, CLI_ROPT_UNITS)) && v->count)
+		o.units = v->unit;
+	if (!fmt || streq(fmt, "basic")) {
+		o.format = CLI_REPORT_BASIC;
+	} else if (streq(fmt, "json")) {
+		o.format = CLI_REPORT_JSON;
+	} else if (streq(fmt, "json_std")) {
+		o.format = CLI_REPORT_JSON_STD;
+	} else {
+		/* lvm2 tools/reporter.c */
+		fprintf(err, "  %s: unknown report format.\n", fmt);
+		fprintf(err, "  Supported report formats: basic, json, json_std.\n");
+		return CLI_EINVAL;
+	}
+	*ret = o;
+	return CLI_OK;
 }

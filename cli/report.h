@@ -29,6 +29,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli/args.h"
+
 enum cli_field_kind {
 	CLI_FIELD_STR = 0, /* left-aligned string */
 	CLI_FIELD_SIZE,    /* uint64 sectors, shown in --units, right-aligned */
@@ -180,3 +182,35 @@ struct cli_pv_attr {
 	bool missing;   /* 3: m */
 };
 int cli_pv_attr_format(const struct cli_pv_attr *a, char ret[static 4]);
+
+/* ---- the report options of lvs/vgs/pvs, for a command's option table ---- */
+
+/* Option ids; large so they never clash with a command's short letters. */
+enum {
+	CLI_ROPT_OPTIONS = 0x10000, /* -o/--options, repeatable */
+	CLI_ROPT_SORT,              /* -O/--sort */
+	CLI_ROPT_NOHEADINGS,        /* --noheadings */
+	CLI_ROPT_NOSUFFIX,          /* --nosuffix */
+	CLI_ROPT_SEPARATOR,         /* --separator */
+	CLI_ROPT_ALIGNED,           /* --aligned */
+	CLI_ROPT_UNITS,             /* --units */
+	CLI_ROPT_REPORTFORMAT,      /* --reportformat basic|json|json_std */
+};
+
+/* Entries to put in a command's struct cli_option array initializer:
+ *	static const struct cli_option lvs_opts[] = { CLI_REPORT_OPTIONS, { 'a', 'a', "all", ... } };
+ */
+#define CLI_REPORT_OPTIONS                                                                         \
+	{ CLI_ROPT_OPTIONS, 'o', "options", CLI_OPT_STR, CLI_OPTF_REPEATABLE },                    \
+		{ CLI_ROPT_SORT, 'O', "sort", CLI_OPT_STR, 0 },                                    \
+		{ CLI_ROPT_NOHEADINGS, 0, "noheadings", CLI_OPT_FLAG, 0 },                         \
+		{ CLI_ROPT_NOSUFFIX, 0, "nosuffix", CLI_OPT_FLAG, 0 },                             \
+		{ CLI_ROPT_SEPARATOR, 0, "separator", CLI_OPT_STR, 0 },                            \
+		{ CLI_ROPT_ALIGNED, 0, "aligned", CLI_OPT_FLAG, 0 },                               \
+		{ CLI_ROPT_UNITS, 0, "units", CLI_OPT_UNITS, 0 },                                  \
+		{ CLI_ROPT_REPORTFORMAT, 0, "reportformat", CLI_OPT_STR, 0 }
+
+/* Fill *ret from the CLI_REPORT_OPTIONS values in @p (those absent from @p's table count as
+ * not given). Strings in *ret are borrowed from @p (valid until cli_parsed_free). An unknown
+ * --reportformat prints lvm2's two messages to @err and returns CLI_EINVAL; else CLI_OK. */
+int cli_report_opts_from_args(const struct cli_parsed *p, FILE *err, struct cli_report_opts *ret);

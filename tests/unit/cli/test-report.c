@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "cli/report.h"
 
 #define FIXTURES "tests/fixtures/lvm2-seed-recipe/"
@@ -143,6 +144,9 @@ static void test_units(void **state)
 	assert_string_equal(fmt(2048 + 1, 'r', true), "1.00m");    /* rounds down: no marker */
 	assert_string_equal(fmt(2048 + 10, 'r', true), "1.00m");   /* 1.0048828125 */
 	assert_string_equal(fmt(2048 + 11, 'r', true), "<1.01m");  /* 1.00537109375 */
+	/* Beyond 16 EiB: no 64-bit overflow. */
+	assert_string_equal(fmt(UINT64_MAX, 'h', true), "8192.00e");
+	assert_string_equal(fmt(UINT64_MAX, 'b', true), "9444732965739290427392B");
 	/* Zero. */
 	assert_string_equal(fmt(0, 'r', true), "0 ");
 	assert_string_equal(fmt(0, 'h', true), "0 ");
@@ -669,6 +673,71 @@ static void test_empty_and_errors(void **state)
 	assert_null(cli_report_free(NULL));
 }
 
+static const struct cli_option lvs_opts[] = {
+	CLI_REPORT_OPTIONS,
+	{ 'a', 'a', "all", CLI_OPT_FLAG, 0 },
+};
+
+static int parse_lvs(char **argv, int argc, char **ret_msgs, struct cli_parsed **ret_p,
+		     struct cli_report_opts *ret_o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	int r = cli_options_parse("lvs", lvs_opts, sizeof(lvs_opts) / sizeof(lvs_opts[0]), argc, argv,
+				  m, ret_p);
+	if (r == CLI_OK)
+		r = cli_report_opts_from_args(*ret_p, m, ret_o);
+	fclose(m);
+	*ret_msgs = buf;
+	return r;
+}
+
+static void test_opts_from_args(void **state)
+{
+	char *argv1[] = { (char *)"lvs", (char *)"-a", (char *)"-o+seg_monitor", (char *)"--units", (char *)"b", (char *)"--noheadings", (char *)"-o",
+			  (char *)"-lv_attr", (char *)"--separator", (char *)",", (char *)"--aligned", (char *)"--nosuffix", (char *)"-O",
+			  (char *)"-lv_name", (char *)"--reportformat", (char *)"json_std", NULL };
+	char *argv2[] = { (char *)"lvs", NULL };
+	char *argv3[] = { (char *)"lvs", (char *)"--reportformat", (char *)"xml", NULL };
+	struct cli_parsed *p = NULL;
+	struct cli_report_opts o;
+	char *msgs;
+
+	assert_int_equal(parse_lvs(argv1, 16, &msgs, &p, &o), CLI_OK);
+	assert_string_equal(msgs, "");
+	free(msgs);
+	assert_true(cli_opt_isset(p, 'a'));
+	assert_int_equal(o.n_columns, 2);
+	assert_string_equal(o.columns[0], "+seg_monitor");
+	assert_string_equal(o.columns[1], "-lv_attr");
+	assert_string_equal(o.sort, "-lv_name");
+	assert_true(o.noheadings && o.nosuffix && o.aligned);
+	assert_string_equal(o.separator, ",");
+	assert_int_equal(o.units, 'b');
+	assert_int_equal(o.format, CLI_REPORT_JSON_STD);
+	struct cli_report *rep = new_report(&cli_report_lvs, &o);
+	cli_report_free(rep);
+	p = cli_parsed_free(p);
+
+	assert_int_equal(parse_lvs(argv2, 1, &msgs, &p, &o), CLI_OK);
+	free(msgs);
+	assert_int_equal(o.n_columns, 0);
+	assert_null(o.columns);
+	assert_null(o.sort);
+	assert_null(o.separator);
+	assert_int_equal(o.units, 0);
+	assert_int_equal(o.format, CLI_REPORT_BASIC);
+	assert_false(o.noheadings || o.nosuffix || o.aligned);
+	p = cli_parsed_free(p);
+
+	assert_int_equal(parse_lvs(argv3, 3, &msgs, &p, &o), CLI_EINVAL);
+	assert_string_equal(msgs, "  xml: unknown report format.\n"
+				  "  Supported report formats: basic, json, json_std.\n");
+	free(msgs);
+	p = cli_parsed_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -680,6 +749,7 @@ int main(void)
 		cmocka_unit_test(test_reference_vgs_pvs),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_empty_and_errors),
+		cmocka_unit_test(test_opts_from_args),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
