@@ -252,7 +252,7 @@ static int dev_create(struct tb_cmd *c, const char *name, const char *uuid,
 	}
 	r = dmk_node_add(dmk, name, info.dev);
 	if (r < 0)
-		tb_info(c->ctx, "WARNING: cannot create /dev/mapper/%s: %s", name, strerror(-r));
+		tb_warn(c->ctx, "WARNING: cannot create /dev/mapper/%s: %s", name, strerror(-r));
 	if (ret)
 		*ret = info;
 	return 0;
@@ -306,7 +306,7 @@ static int link_add(struct tb_cmd *c, const struct md_vg *vg, const struct md_lv
 	struct dmk_ctx *dmk;
 	int r = tb_ctx_dmk(c->ctx, &dmk);
 	if (r == 0 && dmk_symlink_add(dmk, vg->name, lv->name, dmname) < 0)
-		tb_info(c->ctx, "WARNING: cannot create /dev/%s/%s", vg->name, lv->name);
+		tb_warn(c->ctx, "WARNING: cannot create /dev/%s/%s", vg->name, lv->name);
 	return 0;
 }
 

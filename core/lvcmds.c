@@ -351,7 +351,7 @@ int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 			goto out;
 		}
 	} else if (o->zero == 1) {
-		tb_info(ctx, "WARNING: Logical volume %s/%s not zeroed.", o->vg, name);
+		tb_warn(ctx, "WARNING: Logical volume %s/%s not zeroed.", o->vg, name);
 	}
 	notice(ctx, "Logical volume \"%s\" created.", name);
 out:
@@ -451,7 +451,7 @@ static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 	if (o->errorwhenfull == 1)
 		pool->flags |= MD_LVF_ERROR_WHEN_FULL;
 	if (!md_vg_pmspare(vg->md))
-		tb_info(ctx, "WARNING: Not enough space for a pool metadata spare in VG %s.",
+		tb_warn(ctx, "WARNING: Not enough space for a pool metadata spare in VG %s.",
 			vg->md->name);
 	/* zero the metadata before anything refers to it: activate it as it will be named */
 	if ((r = tb_vg_commit(c, vg)) < 0)
@@ -598,7 +598,7 @@ int tb_lvconvert_thinpool(struct tb_ctx *ctx, const struct tb_lvconvert_opts *o)
 		goto out;
 	}
 	if (!md_vg_pmspare(vg->md))
-		tb_info(ctx, "WARNING: Not enough space for a pool metadata spare in VG %s.", o->vg);
+		tb_warn(ctx, "WARNING: Not enough space for a pool metadata spare in VG %s.", o->vg);
 	if ((r = tb_vg_commit(&c, vg)) < 0)
 		goto out;
 	if (data_active && (r = tb_lv_activate(&c, vg, pool)) < 0)

@@ -166,8 +166,8 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
 			row.thin_id = lv->segs[0].device_id;
 			if (st.has_thin_status && row.size) {
 				row.has_data_percent = true;
-				row.data_percent = 100.0 * (double)st.thin_status.mapped_sectors /
-						   (double)row.size;
+				row.data_num = st.thin_status.mapped_sectors;
+				row.data_den = row.size;
 			}
 		} else {
 			row.size = (uint64_t)md_lv_extents(lv) * md->extent_size;
@@ -180,10 +180,10 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
 			if (st.has_pool_status && !st.pool_status.fail &&
 			    st.pool_status.total_data_blocks && st.pool_status.total_meta_blocks) {
 				row.has_data_percent = row.has_meta_percent = true;
-				row.data_percent = 100.0 * (double)st.pool_status.used_data_blocks /
-						   (double)st.pool_status.total_data_blocks;
-				row.meta_percent = 100.0 * (double)st.pool_status.used_meta_blocks /
-						   (double)st.pool_status.total_meta_blocks;
+				row.data_num = st.pool_status.used_data_blocks;
+				row.data_den = st.pool_status.total_data_blocks;
+				row.meta_num = st.pool_status.used_meta_blocks;
+				row.meta_den = st.pool_status.total_meta_blocks;
 			}
 			row.seg_monitor = !st.pool_active			  ? ""
 					  : tb_monitor_watches(md->name, lv->name) ? "monitored"
