@@ -9,6 +9,10 @@
 #include "util/macros.h"
 
 struct dmk_ctx;
+struct lvf_bdev;
+
+/* How core opens block devices; tests swap in lvmfmt's in-memory fakes (tb_ctx_set_bdev_open). */
+typedef int (*tb_bdev_open_fn)(void *userdata, const char *path, int flags, struct lvf_bdev **ret);
 
 struct tb_ctx {
 	int refcount;
@@ -18,6 +22,8 @@ struct tb_ctx {
 	char errmsg[1024];
 	struct dmk_ctx *dmk; /* device-mapper, opened on first use (tb_ctx_dmk) */
 	bool trace;          /* --trace: every ioctl to stderr */
+	tb_bdev_open_fn bdev_open; /* NULL: lvf_bdev_open on real paths */
+	void *bdev_open_data;
 };
 
 /* The ctx's device-mapper context, created on first use; -errno with the message set when
@@ -32,3 +38,7 @@ void tb_log(struct tb_ctx *ctx, int priority, const char *file, int line, const 
 
 /* Record the message for the failure being returned, and return @err (a negative errno). */
 int tb_fail(struct tb_ctx *ctx, int err, const char *fmt, ...) _printf_(3, 4);
+
+/* Tests: open devices through @fn instead of the file system (no stat, no blkid probing). */
+void tb_ctx_set_bdev_open(struct tb_ctx *ctx, tb_bdev_open_fn fn, void *userdata);
+int tb_bdev_open(struct tb_ctx *ctx, const char *path, int flags, struct lvf_bdev **ret);

@@ -104,7 +104,7 @@ static int pv_write_new(struct tb_cmd *c, const char *path, const struct tb_pvcr
 	} else {
 		tb_new_id(id);
 	}
-	r = lvf_bdev_open(path, O_RDWR | O_EXCL, &b);
+	r = tb_bdev_open(ctx, path, O_RDWR | O_EXCL, &b);
 	if (r < 0)
 		return tb_fail(ctx, r, "Can't open %s exclusively.  Mounted filesystem?", path);
 	lp.device_size = b->size_bytes;
@@ -150,7 +150,7 @@ static int pv_check_new(struct tb_cmd *c, struct tb_scan *scan, const char *path
 	struct stat st;
 	int r;
 
-	if (stat(path, &st) < 0)
+	if (!ctx->bdev_open && stat(path, &st) < 0)
 		return tb_fail(ctx, -errno, "Cannot use %s: %s.", path, strerror(errno));
 	r = tb_pvdev_open(ctx, path, true, &tmp);
 	if (r == -EBUSY)
@@ -178,7 +178,7 @@ static int pv_check_new(struct tb_cmd *c, struct tb_scan *scan, const char *path
 			    path);
 		goto out;
 	}
-	if (!(d && d->id[0])) {
+	if (!(d && d->id[0]) && !ctx->bdev_open) {
 		r = signatures(ctx, path, false, type, sizeof(type), &off);
 		if (r < 0) {
 			r = tb_fail(ctx, r, "Cannot probe %s for signatures: %s", path, strerror(-r));
@@ -296,7 +296,7 @@ int tb_pvremove(struct tb_ctx *ctx, const char *const *devices, size_t n, int fo
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct lvf_bdev *b = NULL;
-		r = lvf_bdev_open(devices[i], O_RDWR | O_EXCL, &b);
+		r = tb_bdev_open(ctx, devices[i], O_RDWR | O_EXCL, &b);
 		if (r < 0) {
 			r = tb_fail(ctx, r, "Can't open %s exclusively.  Mounted filesystem?",
 				    devices[i]);
@@ -351,7 +351,7 @@ static int vg_add_devices(struct tb_cmd *c, struct tb_vg *vg, const char *const 
 			return tb_fail(ctx, r, "Cannot reopen %s: %s", devices[i], strerror(-r));
 		lvf_bdev_free(nw->bdev);
 		nw->bdev = NULL;
-		r = lvf_bdev_open(devices[i], O_RDWR, &nw->bdev);
+		r = tb_bdev_open(ctx, devices[i], O_RDWR, &nw->bdev);
 		if (r < 0 || !nw->id[0]) {
 			tb_pvdev_free(nw);
 			return tb_fail(ctx, r < 0 ? r : -EIO, "Cannot open PV %s for writing",

@@ -29,6 +29,19 @@ const char *tb_sysconf_dir(void)
 	return d && *d ? d : "/etc/lvm";
 }
 
+void tb_ctx_set_bdev_open(struct tb_ctx *ctx, tb_bdev_open_fn fn, void *userdata)
+{
+	ctx->bdev_open = fn;
+	ctx->bdev_open_data = userdata;
+}
+
+int tb_bdev_open(struct tb_ctx *ctx, const char *path, int flags, struct lvf_bdev **ret)
+{
+	if (ctx->bdev_open)
+		return ctx->bdev_open(ctx->bdev_open_data, path, flags, ret);
+	return lvf_bdev_open(path, flags, ret);
+}
+
 int tb_new_id(char ret[MD_ID_LEN + 1])
 {
 	uint8_t rnd[MD_ID_LEN];
@@ -107,10 +120,10 @@ int tb_pvdev_open(struct tb_ctx *ctx, const char *path, bool excl, struct tb_pvd
 		r = -ENOMEM;
 		goto fail;
 	}
-	r = lvf_bdev_open(path, (excl ? O_RDWR | O_EXCL : O_RDONLY), &d->bdev);
+	r = tb_bdev_open(ctx, path, (excl ? O_RDWR | O_EXCL : O_RDONLY), &d->bdev);
 	if (r < 0)
 		goto fail;
-	if (stat(path, &st) == 0 && S_ISBLK(st.st_mode))
+	if (!ctx->bdev_open && stat(path, &st) == 0 && S_ISBLK(st.st_mode))
 		d->rdev = st.st_rdev;
 	r = lvf_label_read(d->bdev, &d->hdr, NULL, &err);
 	if (r == 0) {
@@ -154,7 +167,7 @@ static int scan_add(struct tb_ctx *ctx, struct tb_scan *s, const char *path, boo
 	if (writable) {
 		/* reopen read-write for the command that will commit */
 		struct lvf_bdev *w = NULL;
-		r = lvf_bdev_open(path, O_RDWR, &w);
+		r = tb_bdev_open(ctx, path, O_RDWR, &w);
 		if (r < 0) {
 			tb_pvdev_free(d);
 			return r;
