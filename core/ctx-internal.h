@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 #include "core/thinbox.h"
 #include "util/macros.h"
@@ -13,7 +14,15 @@ struct tb_ctx {
 	void *log_data;
 	int log_priority;
 	char errmsg[1024];
+	struct dmk_ctx *dmk; /* device-mapper, made on first use by tb_ctx_dmk() (core/dm.c) */
+	bool trace;	     /* trace every ioctl to stderr (--trace) */
 };
+
+struct dmk_ctx;
+/* The ctx's device-mapper context, created on first use: 0 or -errno. Borrowed. */
+int tb_ctx_dmk(struct tb_ctx *ctx, struct dmk_ctx **ret);
+/* Free the dmk context (tb_ctx_unref). */
+void tb_ctx_dmk_free(struct tb_ctx *ctx);
 
 void tb_log(struct tb_ctx *ctx, int priority, const char *file, int line, const char *fn,
 	    const char *fmt, ...) _printf_(6, 7);

@@ -57,6 +57,7 @@ TB_EXPORT struct tb_ctx *tb_ctx_unref(struct tb_ctx *ctx)
 {
 	if (!ctx || --ctx->refcount > 0)
 		return NULL;
+	tb_ctx_dmk_free(ctx);
 	free(ctx);
 	return NULL;
 }

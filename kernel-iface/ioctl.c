@@ -357,6 +357,12 @@ int dmk_run(struct dmk_ctx *ctx, const struct dmk_req *req, const char *what,
 
 	if (!d)
 		return dmk_fail(ctx, -EINVAL, "Unknown device-mapper command %u", req->cmd);
+	if (ctx->real) {
+		/* keep the reason the control node cannot be opened */
+		r = dmk_control_fd(ctx);
+		if (r < 0)
+			return r;
+	}
 	if (req->cmd != DM_VERSION_CMD) {
 		r = check_version(ctx);
 		if (r < 0)
