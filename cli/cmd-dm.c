@@ -100,20 +100,34 @@ static ssize_t tree_find(const struct tree *t, uint32_t ma, uint32_t mi)
 	return -1;
 }
 
+/* dmsetup draws with UTF-8 glyphs only in a UTF-8 locale */
+static bool utf8_locale(void)
+{
+	const char *vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+	for (size_t i = 0; i < ARRAY_SIZE(vars); i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return strcasestr(v, "utf-8") || strcasestr(v, "utf8");
+	}
+	return false;
+}
+
 static void tree_print(const struct tree *t, uint32_t ma, uint32_t mi, const char *prefix,
 		       bool last, bool root, int depth)
 {
+	bool u = utf8_locale();
 	ssize_t k = tree_find(t, ma, mi);
 	char sub[512];
 
 	if (root)
 		printf("%s (%u:%u)\n", k >= 0 ? t->devs[k].name : "", ma, mi);
 	else
-		printf("%s%s%s (%u:%u)\n", prefix, last ? "└─" : "├─",
+		printf("%s%s%s (%u:%u)\n", prefix,
+		       last ? (u ? "└─" : "`-") : (u ? "├─" : "|-"),
 		       k >= 0 ? t->devs[k].name : "", ma, mi);
 	if (k < 0 || depth > 64)
 		return;
-	snprintf(sub, sizeof(sub), "%s%s", prefix, root ? " " : last ? "   " : "│  ");
+	snprintf(sub, sizeof(sub), "%s%s", prefix, root ? " " : last ? "   " : u ? "│  " : "|  ");
 	for (size_t j = 0; j < t->ndeps[k]; j++)
 		tree_print(t, t->deps[k][j].major, t->deps[k][j].minor, sub,
 			   j + 1 == t->ndeps[k], false, depth + 1);
@@ -232,8 +246,7 @@ static int one_info(struct tb_ctx *ctx, const struct dm_opts *o, const char *nam
 		return CLI_FAILED;
 	}
 	print_info(&i);
-	if (many)
-		printf("\n");
+	printf("\n"); /* dmsetup ends every info block with a blank line */
 	return CLI_OK;
 }
 
