@@ -22,7 +22,7 @@ struct dm_opts {
 static const char usage[] =
 	"usage: thinbox dm [--trace] VERB [ARGS]\n"
 	"  version | targets | ls [--tree]\n"
-	"  info [NAME] | table [NAME] [--inactive] | status [NAME] [--noflush] [--inactive]\n"
+	"  info [NAME] | deps [NAME] | table [NAME] [--inactive] | status [NAME] [--noflush] [--inactive]\n"
 	"  create NAME [-u UUID] [-r] [--table TABLE | --notable]   (table on stdin otherwise)\n"
 	"  load NAME [-r] [--table TABLE] | clear NAME\n"
 	"  suspend NAME [--noflush] [--nolockfs] | resume NAME\n"
@@ -280,6 +280,22 @@ static int one_status(struct tb_ctx *ctx, const struct dm_opts *o, const char *n
 	return one_lines(ctx, o, name, many, false);
 }
 
+static int one_deps(struct tb_ctx *ctx, const struct dm_opts *o, const char *name, bool many)
+{
+	_cleanup_free_ struct tb_dm_devno *d = NULL;
+	size_t n;
+
+	if (tb_dm_deps(ctx, name, &d, &n) < 0)
+		return fail(ctx);
+	if (many)
+		printf("%s: ", name);
+	printf("%zu dependencies\t:", n);
+	for (size_t i = 0; i < n; i++)
+		printf(" (%u, %u)", d[i].major, d[i].minor);
+	printf("\n");
+	return CLI_OK;
+}
+
 /* ---- changes ---- */
 
 static int do_create_or_load(struct tb_ctx *ctx, const struct dm_opts *o, bool create)
@@ -428,6 +444,8 @@ static int cmd_dm(struct tb_ctx *ctx, int argc, char **argv)
 		return each_device(ctx, &o, one_table);
 	if (streq(verb, "status"))
 		return each_device(ctx, &o, one_status);
+	if (streq(verb, "deps"))
+		return each_device(ctx, &o, one_deps);
 	if (streq(verb, "create"))
 		return need_args(verb, &o, 1, 1) < 0 ? CLI_EINVAL : do_create_or_load(ctx, &o, true);
 	if (streq(verb, "load"))
