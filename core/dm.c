@@ -11,25 +11,7 @@
 #include "core/ctx-internal.h"
 #include "kernel-iface/dmk.h"
 
-int tb_ctx_dmk(struct tb_ctx *ctx, struct dmk_ctx **ret)
-{
-	int r;
-
-	if (!ctx->dmk) {
-		r = dmk_ctx_new(&ctx->dmk);
-		if (r < 0)
-			return tb_fail(ctx, r, "Cannot set up device-mapper access: %s", strerror(-r));
-		if (ctx->trace)
-			dmk_set_trace(ctx->dmk, stderr);
-	}
-	*ret = ctx->dmk;
-	return 0;
-}
-
-void tb_ctx_dmk_free(struct tb_ctx *ctx)
-{
-	ctx->dmk = dmk_ctx_free(ctx->dmk);
-}
+/* tb_ctx_dmk() lives in core/ctx.c. */
 
 TB_EXPORT void tb_ctx_set_trace(struct tb_ctx *ctx, bool on)
 {

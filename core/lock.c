@@ -139,6 +139,19 @@ static int ensure_dir(const char *dir)
 		return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 	if (errno != ENOENT)
 		return -errno;
+	/* like mkdir -p: /run/lock may be missing on a minimal host */
+	{
+		char buf[4096];
+		snprintf(buf, sizeof(buf), "%s", dir);
+		for (char *p = buf + 1; *p; p++) {
+			if (*p != '/')
+				continue;
+			*p = '\0';
+			if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+				return -errno;
+			*p = '/';
+		}
+	}
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return -errno;
 	return 0;

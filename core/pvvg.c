@@ -61,8 +61,8 @@ static int signatures(struct tb_ctx *ctx, const char *path, bool wipe, char *ret
 			continue;
 		if (type && streq(type, "LVM2_member"))
 			continue;
-		blkid_probe_lookup_value(pr, "SBMAGIC_OFFSET", &off, NULL) == 0 ||
-			blkid_probe_lookup_value(pr, "PTMAGIC_OFFSET", &off, NULL);
+		if (blkid_probe_lookup_value(pr, "SBMAGIC_OFFSET", &off, NULL) < 0)
+			(void)blkid_probe_lookup_value(pr, "PTMAGIC_OFFSET", &off, NULL);
 		if (!left) {
 			snprintf(ret_type, len, "%s", type ? type : "unknown");
 			*ret_off = off ? strtoull(off, NULL, 10) : 0;

@@ -430,7 +430,7 @@ int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
 		snprintf(dir_a, sizeof(dir_a), "%s/archive", tb_sysconf_dir());
 		if (tb_backup_write(dir_b, dir_a, vg->md->name, strbuf_str(&file),
 				    c->name ? c->name : "thinbox") < 0)
-			tb_info(ctx, "WARNING: failed to write the backup of VG %s in %s",
+			tb_warn(ctx, "WARNING: failed to write the backup of VG %s in %s",
 				vg->md->name, dir_b);
 	}
 	r = 0;

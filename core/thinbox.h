@@ -145,7 +145,8 @@ struct tb_lv_row {
 	bool visible;
 	bool active;
 	bool has_data_percent, has_meta_percent;
-	double data_percent, meta_percent;
+	uint64_t data_num, data_den;   /* Data%: used / total (pool blocks, or thin sectors) */
+	uint64_t meta_num, meta_den;   /* Meta%: used / total metadata blocks */
 	bool is_pool, is_thin;
 	uint32_t chunk_size;       /* sectors, pools */
 	bool has_transaction_id;

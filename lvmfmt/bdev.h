@@ -31,7 +31,8 @@ struct lvf_bdev {
  * (for a block device: fail with -EBUSY if it is mounted or otherwise claimed). O_CLOEXEC is
  * added. Block devices are accessed with O_DIRECT through aligned bounce buffers, so reads see
  * what lvm2 wrote with O_DIRECT and lvm2 sees ours once flushed; regular files use buffered I/O
- * and fdatasync. Size from BLKGETSIZE64 or fstat. *ret: caller frees with lvf_bdev_free.
+ * and fdatasync, unless @flags has O_DIRECT (then the file size must be a multiple of 4 KiB;
+ * -EINVAL if it is not or the filesystem refuses O_DIRECT). Size from BLKGETSIZE64 or fstat. *ret: caller frees with lvf_bdev_free.
  * Returns 0 or -errno. Since: 0.1 */
 int lvf_bdev_open(const char *path, int flags, struct lvf_bdev **ret);
 

@@ -6,8 +6,9 @@
  * Syntax accepted (as lvm2's tokenizer):
  *   item    := key '=' value | key '{' item* '}'
  *   key     := bare word | "double-quoted" | 'single-quoted'; a '/' in a key is a path
- *              separator: `a/b = 1` is section a holding b (intermediate sections are reused
- *              when a sibling section of that name exists, as lvm2 does)
+ *              separator: `a/b = 1` parses as `a { b = 1 }` (a new section a; lvm2 would add
+ *              b to an earlier sibling section a, which the lvm.conf lookups of config.h
+ *              reproduce by searching all same-named sections)
  *   value   := scalar | '[' (scalar ','?)* ']'       (commas optional, arrays do not nest)
  *   scalar  := integer | float | "string" | 'string' | bare word
  *   integer := [+-]?[0-9]+, signed 64-bit, a leading 0 means octal, no hex
@@ -45,6 +46,8 @@
 #define LVF_CFT_MAX_NODES (1u << 22)   /* nodes in one parse, array elements included */
 #define LVF_CFT_MAX_STRING (1u << 20)  /* bytes in one key, string or comment */
 #define LVF_CFT_MAX_NUMBER 1024        /* bytes in one numeric token */
+#define LVF_CFT_MAX_TEXT (1u << 30)    /* bytes of text */
+#define LVF_CFT_MAX_BLANK 65535u       /* blank_before/blank_after saturate here */
 
 enum lvf_cft_type { LVF_CFT_SECTION, LVF_CFT_INT, LVF_CFT_FLOAT, LVF_CFT_STR, LVF_CFT_ARRAY };
 
@@ -155,3 +158,8 @@ bool lvf_cft_equal(const struct lvf_cft_node *a, const struct lvf_cft_node *b);
  */
 enum lvf_cft_style { LVF_CFT_STYLE_RAW, LVF_CFT_STYLE_INDENT };
 int lvf_cft_emit(const struct lvf_cft_node *root, enum lvf_cft_style style, struct strbuf *out);
+/* Same for the children of section @sec printed as if nested @depth sections deep (INDENT
+ * indents them by @depth tabs, capped at 5), e.g. to splice preserved unknown fields into a
+ * hand-written layout. Multi-line strings stay intact (unlike indenting printed lines). */
+int lvf_cft_emit_at(const struct lvf_cft_node *sec, enum lvf_cft_style style, unsigned depth,
+		    struct strbuf *out);

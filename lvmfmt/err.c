@@ -4,7 +4,7 @@
 
 #include "lvmfmt/err.h"
 
-static void vset(struct lvf_err *e, uint64_t offset, const char *fmt, va_list ap)
+static _printf_(3, 0) void vset(struct lvf_err *e, uint64_t offset, const char *fmt, va_list ap)
 {
 	e->line = 0;
 	e->column = 0;

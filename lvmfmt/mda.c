@@ -537,9 +537,15 @@ int lvf_mdas_commit(struct lvf_mda_ref *mdas, size_t n, const char *text, size_t
 		}
 		h.slot[1] = (struct lvf_raw_locn){ 0 };
 		r = write_header_noflush(&mdas[i], &h);
-		if (r < 0)
-			return lvf_err_set_at(reterr, r, mdas[i].start,
-					      "failed to commit metadata on %s", mdas[i].bdev->name);
+		if (r < 0) {
+			lvf_err_set_at(reterr, r, mdas[i].start, "failed to commit metadata on %s",
+				       mdas[i].bdev->name);
+			/* the committed ones are done; drop the precommit of the others */
+			for (size_t j = 0; j < i; j++)
+				pre[j] = false;
+			revert_precommit(mdas, n, pre);
+			return r;
+		}
 	}
 	r = flush_all(mdas, n);
 	if (r < 0)

@@ -585,8 +585,10 @@ static int import_segments(struct importer *im, const struct lvf_cft_node *sec, 
 		} else {
 			/* unknown type (or unknown +FLAG): keep the whole section verbatim */
 			(void)plus;
+			static const char *const known_pos[] = { "start_extent", "extent_count",
+								 NULL };
 			seg->kind = MD_SEG_UNKNOWN;
-			r = keep_unknown(s, known_common, false, &seg->extra);
+			r = keep_unknown(s, known_pos, false, &seg->extra);
 			continue;
 		}
 		if (r < 0)
@@ -927,7 +929,7 @@ static void size_comment(uint64_t sectors, char *buf, size_t len)
 	double v = (double)sectors / 2.0;
 	size_t u = 0;
 
-	while (v >= 1024.0 && u + 1 < ARRAY_SIZE(units)) {
+	while (v > 1024.0 && u + 1 < ARRAY_SIZE(units)) {
 		v /= 1024.0;
 		u++;
 	}
@@ -987,7 +989,8 @@ static void export_seg(struct printer *p, const struct md_vg *vg, const struct m
 	char name[32], cmt[64];
 
 	snprintf(name, sizeof(name), "segment%zu", idx + 1);
-	blank(p);
+	if (idx == 0)
+		blank(p);
 	open_sec(p, name);
 	outf(p, "start_extent = %u", seg->start_extent);
 	size_comment((uint64_t)seg->extent_count * vg->extent_size, cmt, sizeof(cmt));

@@ -1,7 +1,9 @@
 #!/bin/bash
-# The demo itself (inside the VM, or on a host with device-mapper). usage: demo-guest.sh BUILD [DISK]
+# The demo itself: the classic Docker direct-lvm recipe, verbatim, through lvm2's command
+# names linked to thinbox (no lvm2 involved), then a thin LV with XFS and data, and lvs.
+# Runs inside the VM, or on a host with device-mapper. usage: demo-guest.sh BUILD [DISK]
 set -euo pipefail
-build=$1 disk=${2:-}
+build=$(cd "$1" && pwd) disk=${2:-}
 export DM_DISABLE_UDEV=1
 if [ -z "$disk" ]; then
 	img=$(mktemp /tmp/thinbox-demo.XXXXXX)
@@ -9,14 +11,42 @@ if [ -z "$disk" ]; then
 	disk=$(losetup -f --show "$img")
 	trap 'losetup -d "$disk"; rm -f "$img"' EXIT
 fi
-echo "# thinbox demo on $disk (kernel $(uname -r))"
-"$build/thinbox" version
-# Until the recipe commands land, the demo proves the kernel side with a raw thin pool.
-sz=$(( $(blockdev --getsz "$disk") ))
-meta=$((8 * 2048))
-dmsetup create demo-meta --table "0 $meta linear $disk 0"
-dmsetup create demo-data --table "0 $((sz - meta)) linear $disk $meta"
-dd if=/dev/zero of=/dev/mapper/demo-meta bs=4096 count=1 conv=fsync 2>/dev/null
-dmsetup create demo-pool --table "0 $((sz - meta)) thin-pool /dev/mapper/demo-meta /dev/mapper/demo-data 1024 0 1 skip_block_zeroing"
-dmsetup status demo-pool
-dmsetup remove demo-pool demo-data demo-meta
+# lvm2's names, linked to our binary, first on PATH: the recipe below runs without lvm2.
+bin=$(mktemp -d /tmp/thinbox-bin.XXXXXX)
+for n in lvm pvcreate pvs vgcreate vgs vgchange lvcreate lvs lvchange lvconvert lvextend \
+	lvremove vgremove; do
+	ln -s "$build/thinbox" "$bin/$n"
+done
+export PATH="$bin:$PATH"
+etc=${LVM_SYSTEM_DIR:-/etc/lvm}
+run() { echo "# $*"; "$@"; }
+
+echo "# thinbox $("$build/thinbox" version) on $disk, kernel $(uname -r)"
+run pvcreate "$disk"
+run vgcreate docker "$disk"
+run lvcreate --wipesignatures y -n thinpool docker -l 95%VG
+run lvcreate --wipesignatures y -n thinpoolmeta docker -l 1%VG
+run lvconvert -y --zero n -c 512K --thinpool docker/thinpool --poolmetadata docker/thinpoolmeta
+mkdir -p "$etc/profile"
+cat >"$etc/profile/docker-thinpool.profile" <<'EOF'
+activation {
+	thin_pool_autoextend_threshold=80
+	thin_pool_autoextend_percent=20
+}
+EOF
+run lvchange --metadataprofile docker-thinpool docker/thinpool
+run lvs -o+seg_monitor
+echo "# /dev/mapper/docker-thinpool is the pool Docker's dm.thinpooldev opens:"
+dmsetup table docker-thinpool
+# beyond the recipe: a thin LV with a filesystem and data, and Data% growing
+run lvcreate -V 1G -T docker/thinpool -n demo
+run mkfs.xfs -q /dev/docker/demo
+mnt=$(mktemp -d)
+mount /dev/docker/demo "$mnt"
+dd if=/dev/urandom of="$mnt/data" bs=1M count=200 status=none
+sync
+run lvs -a -o+seg_monitor
+umount "$mnt"
+run lvchange -an docker/demo
+run vgchange -an docker
+echo "# demo done"

@@ -63,7 +63,7 @@ out=$(realpath "$out")
 	echo "#!/bin/sh"
 	printf 'set --'; for a in "$@"; do printf " '%s'" "${a//\'/\'\\\'\'}"; done; echo
 	echo "export THINBOX_TOP='$top' THINBOX_VM_OUT=/vmout"
-	echo "sh '$script' \"\$@\"; rc=\$?"
+	echo "if [ -x '$script' ]; then '$script' \"\$@\"; else sh '$script' \"\$@\"; fi; rc=\$?"
 	echo "if [ \$rc -ne 0 ] && [ \$rc -ne 77 ]; then echo '--- guest kernel, last messages ---'; dmesg | tail -n 40; fi"
 	echo "exit \$rc"
 } > "$work/cmd.sh"
