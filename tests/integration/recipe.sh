@@ -27,13 +27,12 @@ recipe() { # DISK
 	write_profile
 	(
 		export PATH="$bin:$PATH"
-		set -e
-		pvcreate "$1"
-		vgcreate docker "$1"
-		lvcreate --wipesignatures y -n thinpool docker -l 95%VG
-		lvcreate --wipesignatures y -n thinpoolmeta docker -l 1%VG
-		lvconvert -y --zero n -c 512K --thinpool docker/thinpool --poolmetadata docker/thinpoolmeta
-		lvchange --metadataprofile docker-thinpool docker/thinpool
+		pvcreate "$1" &&
+		vgcreate docker "$1" &&
+		lvcreate --wipesignatures y -n thinpool docker -l 95%VG &&
+		lvcreate --wipesignatures y -n thinpoolmeta docker -l 1%VG &&
+		lvconvert -y --zero n -c 512K --thinpool docker/thinpool --poolmetadata docker/thinpoolmeta &&
+		lvchange --metadataprofile docker-thinpool docker/thinpool &&
 		lvs -o+seg_monitor
 	)
 }
@@ -69,10 +68,10 @@ testcase_recipe_verbatim() {
 	out=$($LVM/vgck --verbose docker 2>&1) || die "vgck: $out"
 	assert_eq "" "$(echo "$out" | grep -iE 'warn|error|fail|invalid' || true)" "vgck warnings"
 	out=$($LVM/lvs -a --noheadings -o lv_name,lv_attr,lv_size,segtype,chunk_size,seg_pe_ranges,lv_profile \
-		--units b --ignoremonitoring docker 2>&1) || die "lvm2 lvs: $out"
+		--units b docker 2>&1) || die "lvm2 lvs: $out"
 	assert_eq "" "$(echo "$out" | grep -iE 'warn' || true)" "lvm2 lvs warnings"
 	assert_match '\[lvol0_pmspare\] +ewi------- +41943040B +linear +0B +/dev/[a-z0-9]+:981-990' "$out" "pmspare"
-	assert_match 'thinpool +twi-a-t--- +4072669184B +thin-pool +524288B +docker-thinpool' "$out" "pool"
+	assert_match 'thinpool +twi-a-t--- +4072669184B +thin-pool +524288B +thinpool_tdata:0-970 +docker-thinpool' "$out" "pool"
 	assert_match '\[thinpool_tdata\] +Twi-ao---- +4072669184B +linear +0B +/dev/[a-z0-9]+:0-970' "$out" "tdata"
 	assert_match '\[thinpool_tmeta\] +ewi-ao---- +41943040B +linear +0B +/dev/[a-z0-9]+:971-980' "$out" "tmeta"
 	out=$($LVM/vgs --noheadings -o vg_attr,vg_size,vg_free,pv_count,lv_count --units b docker 2>&1)
@@ -246,7 +245,10 @@ testcase_bad_input() {
 	refused "reserved name" $TB lvcreate -L 8M -n foo_tmeta docker
 	refused "bad name" $TB lvcreate -L 8M -n 'a b' docker
 	refused "too big" $TB lvcreate -L 100G -n big docker
-	refused "already a pool" $TB lvconvert -y --thinpool docker/thinpool --poolmetadata docker/thinpool
+	refused "same LV twice" $TB lvconvert -y --thinpool docker/thinpool --poolmetadata docker/thinpool
+	assert_ok $TB lvcreate -L 8M -n spare8 docker >/dev/null
+	refused "already a pool" $TB lvconvert -y --thinpool docker/thinpool --poolmetadata docker/spare8
+	refused "convert without -y" $TB lvconvert --thinpool docker/spare8 --poolmetadata docker/spare8
 	refused "vg name taken" $TB vgcreate docker "$disk"
 	refused "pv in a VG" $TB pvcreate "$disk"
 	refused "bad extent size" $TB vgcreate -s 7k tbtbad "$disk"
@@ -259,7 +261,7 @@ testcase_bad_input() {
 	assert_ok $TB lvcreate -n meta -L 1M tbtS >/dev/null
 	disk=$d2 refused "small metadata" $TB lvconvert -y --thinpool tbtS/data --poolmetadata tbtS/meta
 	# a mounted thin LV cannot be removed, deactivated or its VG deactivated
-	assert_ok $TB lvcreate -V 256M -T docker/thinpool -n busy >/dev/null
+	assert_ok $TB lvcreate -V 512M -T docker/thinpool -n busy >/dev/null
 	assert_ok mkfs.xfs -q /dev/docker/busy >/dev/null
 	mnt=$(mktemp -d)
 	assert_ok mount /dev/docker/busy "$mnt" >/dev/null
