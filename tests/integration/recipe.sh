@@ -248,7 +248,8 @@ testcase_bad_input() {
 	refused "same LV twice" $TB lvconvert -y --thinpool docker/thinpool --poolmetadata docker/thinpool
 	assert_ok $TB lvcreate -L 8M -n spare8 docker >/dev/null
 	refused "already a pool" $TB lvconvert -y --thinpool docker/thinpool --poolmetadata docker/spare8
-	refused "convert without -y" $TB lvconvert --thinpool docker/spare8 --poolmetadata docker/spare8
+	assert_ok $TB lvcreate -L 8M -n spare9 docker >/dev/null
+	refused "convert without -y" $TB lvconvert --thinpool docker/spare8 --poolmetadata docker/spare9
 	refused "vg name taken" $TB vgcreate docker "$disk"
 	refused "pv in a VG" $TB pvcreate "$disk"
 	refused "bad extent size" $TB vgcreate -s 7k tbtbad "$disk"
