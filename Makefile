@@ -105,12 +105,12 @@ $(BUILD)/tests/unit/$(1)/%: tests/unit/$(1)/%.c $(call closure,$(1),$(BUILD)/obj
 		$(patsubst %.c,$(BUILD)/obj/%.o,$(call helpers_of,$(1)))
 	@mkdir -p $$(dir $$@)
 	@$$(if $(Q),echo "  TEST    $$@")
-	$(Q)$$(CC) $$(BASE_CFLAGS) $$(CFLAGS) -o $$@ $$^ $$(CMOCKA_LIBS) $$(PKG_LIBS)
+	$(Q)$$(CC) $$(BASE_CFLAGS) $$(CFLAGS) -o $$@ $$(filter %.c %.o,$$^) $$(CMOCKA_LIBS) $$(PKG_LIBS)
 $(BUILD)/asan/tests/unit/$(1)/%: tests/unit/$(1)/%.c $(call closure,$(1),$(BUILD)/asan/obj) \
 		$(patsubst %.c,$(BUILD)/asan/obj/%.o,$(call helpers_of,$(1)))
 	@mkdir -p $$(dir $$@)
 	@$$(if $(Q),echo "  TEST-SAN $$@")
-	$(Q)$$(CC) $$(BASE_CFLAGS) $$(SAN_FLAGS) $$(CFLAGS) -o $$@ $$^ $$(CMOCKA_LIBS) $$(PKG_LIBS)
+	$(Q)$$(CC) $$(BASE_CFLAGS) $$(SAN_FLAGS) $$(CFLAGS) -o $$@ $$(filter %.c %.o,$$^) $$(CMOCKA_LIBS) $$(PKG_LIBS)
 endef
 $(foreach l,$(LAYERS) cli,$(eval $(call unit_rule,$(l))))
 
@@ -145,7 +145,7 @@ define fuzz_rule
 $(BUILD)/fuzz/$(1)/%: tests/fuzz/$(1)/%.c $(call closure,$(1),$(BUILD)/fuzz/obj)
 	@mkdir -p $$(dir $$@)
 	$(Q)$$(FUZZ_CC) $$(filter-out -Wold-style-definition -MMD -MP,$$(BASE_CFLAGS)) \
-		-fsanitize=fuzzer,address,undefined -O1 -o $$@ $$^ $$(PKG_LIBS)
+		-fsanitize=fuzzer,address,undefined -O1 -o $$@ $$(filter %.c %.o,$$^) $$(PKG_LIBS)
 endef
 $(foreach l,$(LAYERS),$(eval $(call fuzz_rule,$(l))))
 fuzz: $(BUILD)/.deps-test $(FUZZ_BINS)

@@ -15,7 +15,7 @@ struct cli_cmd {
 	const char *summary;
 };
 
-/* Register a command from any cli/*.c file, without touching main.c: the entries land in the
+/* Register a command from any file of cli/, without touching main.c: the entries land in the
  * "cli_cmds" linker section, which main.c walks (__start_cli_cmds .. __stop_cli_cmds).
  * Example: CLI_COMMAND(lvs, "lvs", cmd_lvs, "report logical volumes"); */
 #define CLI_COMMAND(id, nm, fn, sum)                                                               \

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -47,22 +48,24 @@ static int cmd_help(struct tb_ctx *ctx, int argc, char **argv)
 	return CLI_OK;
 }
 
-void cli_err(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("  ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static const struct cli_cmd *find_cmd(const char *name)
 {
 	for (const struct cli_cmd *c = __start_cli_cmds; c < __stop_cli_cmds; c++)
 		if (streq(c->name, name))
 			return c;
 	return NULL;
+}
+
+/* lvm2's output: notices on stdout, warnings and errors on stderr, each indented by two. */
+static void cli_log(void *userdata, int priority, const char *file, int line, const char *fn,
+		    const char *format, va_list args)
+{
+	FILE *out = priority == LOG_NOTICE ? stdout : stderr;
+
+	fputs("  ", out);
+	vfprintf(out, format, args);
+	fputc('\n', out);
+	fflush(out);
 }
 
 int main(int argc, char **argv)
@@ -95,6 +98,9 @@ int main(int argc, char **argv)
 		cli_err("Failed to initialise: %s", strerror(-r));
 		return CLI_FAILED;
 	}
+	tb_ctx_set_log_fn(ctx, cli_log, NULL);
+	if (!getenv("THINBOX_LOG"))
+		tb_ctx_set_log_priority(ctx, LOG_NOTICE);
 	r = cmd->handler(ctx, argc, argv);
 	tb_ctx_unref(ctx);
 	return r;

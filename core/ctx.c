@@ -6,6 +6,7 @@
 #include <syslog.h>
 
 #include "core/ctx-internal.h"
+#include "kernel-iface/dmk.h"
 
 static void log_stderr(void *userdata, int priority, const char *file, int line, const char *fn,
 		       const char *format, va_list args)
@@ -57,6 +58,7 @@ TB_EXPORT struct tb_ctx *tb_ctx_unref(struct tb_ctx *ctx)
 {
 	if (!ctx || --ctx->refcount > 0)
 		return NULL;
+	dmk_ctx_free(ctx->dmk);
 	free(ctx);
 	return NULL;
 }
@@ -105,4 +107,20 @@ int tb_fail(struct tb_ctx *ctx, int err, const char *fmt, ...)
 	vsnprintf(ctx->errmsg, sizeof(ctx->errmsg), fmt, ap);
 	va_end(ap);
 	return err;
+}
+
+int tb_ctx_dmk(struct tb_ctx *ctx, struct dmk_ctx **ret)
+{
+	const char *t = getenv("THINBOX_TRACE");
+	int r;
+
+	if (!ctx->dmk) {
+		r = dmk_ctx_new(&ctx->dmk);
+		if (r < 0)
+			return tb_fail(ctx, r, "Cannot use device-mapper: %s", strerror(-r));
+		if (ctx->trace || (t && streq(t, "1")))
+			dmk_set_trace(ctx->dmk, stderr);
+	}
+	*ret = ctx->dmk;
+	return 0;
 }

@@ -30,3 +30,148 @@ int tb_ctx_get_log_priority(const struct tb_ctx *ctx);
 const char *tb_ctx_errmsg(const struct tb_ctx *ctx);
 /* The library version string. Since: 0.1 */
 const char *tb_version(void);
+
+/* ==== LVM: physical volumes, volume groups, logical volumes ===================================
+ * Each call is one lvm2-compatible command: it takes lvm2's locks (P_global, V_<vg>), reads
+ * the VG from the disks, changes it, commits the metadata on every PV, writes the backup and,
+ * where asked, changes the kernel's device-mapper tables. A refused call changes nothing.
+ * Messages for the user (lvm2's "Logical volume ... created.") go to the log fn at
+ * LOG_NOTICE; errors are returned and described by tb_ctx_errmsg(). */
+
+/* Sizes as lvm2 command lines give them: -L (sectors), -l (extents or percentages). */
+enum tb_size_unit {
+	TB_SIZE_NONE = 0,
+	TB_SIZE_SECTORS,
+	TB_SIZE_EXTENTS,
+	TB_SIZE_PCT_VG,
+	TB_SIZE_PCT_FREE,
+	TB_SIZE_PCT_PVS,
+	TB_SIZE_PCT_ORIGIN,
+};
+struct tb_size {
+	enum tb_size_unit unit;
+	uint64_t value;
+	int sign; /* 0, +1 (+N), -1 (-N) */
+};
+
+struct tb_pvcreate_opts {
+	int force;                 /* -f = 1, -ff = 2 */
+	bool yes;                  /* -y: answer yes to wiping signatures */
+	const char *uuid;          /* --uuid, NULL: a new random id */
+	uint64_t metadatasize;     /* bytes, 0: lvm2's default */
+	int metadatacopies;        /* --pvmetadatacopies 0|1|2, -1: default (1) */
+	uint64_t dataalignment;    /* bytes, 0: 1 MiB */
+};
+/* Since: 0.1 */
+int tb_pvcreate(struct tb_ctx *ctx, const char *const *devices, size_t n,
+		const struct tb_pvcreate_opts *o);
+int tb_pvremove(struct tb_ctx *ctx, const char *const *devices, size_t n, int force, bool yes);
+
+struct tb_vgcreate_opts {
+	uint64_t extent_size;      /* sectors, 0: 8192 (4 MiB) */
+	struct tb_pvcreate_opts pv; /* for devices that are not PVs yet */
+};
+int tb_vgcreate(struct tb_ctx *ctx, const char *vg, const char *const *devices, size_t n,
+		const struct tb_vgcreate_opts *o);
+int tb_vgremove(struct tb_ctx *ctx, const char *vg, bool force);
+int tb_vgextend(struct tb_ctx *ctx, const char *vg, const char *const *devices, size_t n,
+		const struct tb_pvcreate_opts *o);
+int tb_vgreduce(struct tb_ctx *ctx, const char *vg, const char *const *devices, size_t n);
+/* activate: -1 unchanged, 0 -an, 1 -ay; monitor: -1 unchanged, 0/1. */
+int tb_vgchange(struct tb_ctx *ctx, const char *vg, int activate, int monitor);
+
+struct tb_lvcreate_opts {
+	const char *vg;
+	const char *name;          /* NULL: lvol<N> */
+	struct tb_size size;       /* -L / -l (real size: linear LV or pool data) */
+	uint64_t virtual_size;     /* -V, sectors (thin LV) */
+	const char *pool;          /* thin LV: the pool's name (-T VG/POOL, --thinpool) */
+	bool thin_pool;            /* --type thin-pool, or -T with -L */
+	const char *origin;        /* -s VG/THIN: thin snapshot of this LV */
+	uint32_t chunk_size;       /* -c, sectors, 0: automatic */
+	uint64_t poolmetadatasize; /* sectors, 0: automatic */
+	int zero;                  /* -Z: -1 default */
+	int wipesignatures;        /* -W: -1 default */
+	int activate;              /* -a: -1 default (y), 0 n, 1 y */
+	int discards;              /* -1 default, else enum: 0 ignore, 1 nopassdown, 2 passdown */
+	int errorwhenfull;         /* -1 default */
+	bool contiguous;           /* -C y */
+	const char *profile;       /* --metadataprofile */
+	const char *const *pvs;    /* PVs to allocate from (paths), may be NULL */
+	size_t n_pvs;
+};
+int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o);
+
+struct tb_lvconvert_opts {
+	const char *vg;
+	const char *thinpool;      /* the data LV */
+	const char *poolmetadata;  /* the metadata LV, NULL: allocate one */
+	uint32_t chunk_size;       /* sectors, 0: automatic */
+	uint64_t poolmetadatasize; /* sectors, when allocating */
+	int zero;
+	int discards;
+	bool yes;
+};
+int tb_lvconvert_thinpool(struct tb_ctx *ctx, const struct tb_lvconvert_opts *o);
+
+struct tb_lvresize_opts {
+	const char *vg, *lv;
+	struct tb_size size;       /* new size or +/- delta */
+	struct tb_size poolmetadatasize; /* --poolmetadatasize [+]N (sectors) */
+	bool extend_only;          /* lvextend */
+	bool use_policies;         /* --use-policies: grow as the autoextend policy says */
+};
+int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o);
+int tb_lvremove(struct tb_ctx *ctx, const char *vg, const char *lv, bool force);
+int tb_lvrename(struct tb_ctx *ctx, const char *vg, const char *lv, const char *new_name);
+
+struct tb_lvchange_opts {
+	int activate;              /* -1 unchanged, 0 -an, 1 -ay */
+	const char *metadataprofile; /* NULL unchanged */
+	bool detachprofile;
+	int errorwhenfull;         /* -1 unchanged */
+	int discards;              /* -1 unchanged */
+	int monitor;               /* -1 unchanged */
+};
+int tb_lvchange(struct tb_ctx *ctx, const char *vg, const char *lv,
+		const struct tb_lvchange_opts *o);
+
+/* ---- reports (lvs, vgs, pvs): one callback per row ---- */
+struct tb_lv_row {
+	const char *vg, *name, *uuid, *pool, *origin, *dm_path, *segtype, *profile;
+	char attr[11];
+	uint64_t size;             /* sectors */
+	bool visible;
+	bool active;
+	bool has_data_percent, has_meta_percent;
+	uint64_t data_num, data_den;   /* Data%: used / total (pool blocks, or thin sectors) */
+	uint64_t meta_num, meta_den;   /* Meta%: used / total metadata blocks */
+	bool is_pool, is_thin;
+	uint32_t chunk_size;       /* sectors, pools */
+	bool has_transaction_id;
+	uint64_t transaction_id;
+	bool has_thin_id;
+	uint32_t thin_id;
+	const char *seg_monitor;   /* "monitored", "not monitored" or "" */
+	uint64_t seg_count;
+};
+struct tb_vg_row {
+	const char *name, *uuid;
+	char attr[7];
+	uint32_t pv_count, lv_count, snap_count;
+	uint64_t size, free;       /* sectors */
+	uint64_t extent_size, extent_count, free_count;
+	uint32_t seqno;
+};
+struct tb_pv_row {
+	const char *name, *vg, *uuid, *fmt;
+	char attr[4];
+	uint64_t size, free, dev_size, pe_start; /* sectors */
+	uint64_t pe_count, pe_alloc;
+};
+int tb_report_lvs(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all,
+		  int (*cb)(void *userdata, const struct tb_lv_row *row), void *userdata);
+int tb_report_vgs(struct tb_ctx *ctx, const char *const *vgs, size_t n,
+		  int (*cb)(void *userdata, const struct tb_vg_row *row), void *userdata);
+int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
+		  int (*cb)(void *userdata, const struct tb_pv_row *row), void *userdata);

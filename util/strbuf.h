@@ -19,7 +19,7 @@ struct strbuf {
 void strbuf_append(struct strbuf *sb, const char *s);
 void strbuf_appendn(struct strbuf *sb, const char *s, size_t n);
 void strbuf_appendf(struct strbuf *sb, const char *fmt, ...) _printf_(2, 3);
-void strbuf_vappendf(struct strbuf *sb, const char *fmt, va_list ap);
+void strbuf_vappendf(struct strbuf *sb, const char *fmt, va_list ap) _printf_(2, 0);
 void strbuf_appendc(struct strbuf *sb, char c);
 void strbuf_reset(struct strbuf *sb);
 static inline bool strbuf_ok(const struct strbuf *sb)

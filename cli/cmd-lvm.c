@@ -1,0 +1,932 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lvm2-compatible PV, VG and LV commands: parse argv, make one tb_ call, print. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli/args.h"
+#include "cli/cli.h"
+#include "cli/report.h"
+#include "util/macros.h"
+
+DEFINE_FREE_FUNC(struct cli_parsed, cli_parsed_free);
+
+enum {
+	O_NAME = 1000, O_SIZE, O_EXTENTS, O_VSIZE, O_THIN, O_THINPOOL, O_TYPE, O_SNAPSHOT, O_CHUNK,
+	O_PMSIZE, O_ZERO, O_WIPE, O_ACTIVATE, O_DISCARDS, O_EWF, O_CONTIG, O_PROFILE, O_YES,
+	O_VERBOSE, O_FORCE, O_UUID, O_MDSIZE, O_MDCOPIES, O_DALIGN, O_EXTSIZE, O_POOLMETA,
+	O_USEPOL, O_DETACH, O_MONITOR, O_ALL, O_OPTS, O_SORT, O_NOHEAD, O_NOSUFFIX, O_SEP,
+	O_UNITS, O_RFORMAT, O_ALIGNED, O_TEST, O_DRIVERLOADED, O_QUIET, O_AUTOBACKUP, O_SPARE,
+	O_RESIZEFS, O_IGNOREMON, O_NOUDEV, O_DEBUG, O_CONFIG, O_LABELSECTOR, O_ZEROPV, O_READAHEAD,
+	O_PERMISSION, O_SETACT, O_TRACE,
+};
+
+/* options every lvm2 command accepts */
+#define COMMON_OPTS                                                                                \
+	{ O_VERBOSE, 'v', "verbose", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },                         \
+		{ O_DEBUG, 'd', "debug", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },                     \
+		{ O_QUIET, 'q', "quiet", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },                     \
+		{ O_YES, 'y', "yes", CLI_OPT_FLAG, 0 },                                           \
+		{ O_TEST, 't', "test", CLI_OPT_FLAG, 0 },                                         \
+		{ O_DRIVERLOADED, 0, "driverloaded", CLI_OPT_BOOL, 0 },                           \
+		{ O_IGNOREMON, 0, "ignoremonitoring", CLI_OPT_FLAG, 0 },                          \
+		{ O_NOUDEV, 0, "noudevsync", CLI_OPT_FLAG, 0 },                                   \
+		{ O_CONFIG, 0, "config", CLI_OPT_STR, CLI_OPTF_REPEATABLE },                      \
+		{ O_TRACE, 0, "trace", CLI_OPT_FLAG, 0 }
+
+static int fail(struct tb_ctx *ctx)
+{
+	cli_err("%s", tb_ctx_errmsg(ctx));
+	return CLI_FAILED;
+}
+
+static int parse(const char *cmd, const struct cli_option *t, size_t n, int argc, char **argv,
+		 struct cli_parsed **ret)
+{
+	int r = cli_options_parse(cmd, t, n, argc, argv, stderr, ret);
+	if (r == CLI_OK && cli_opt_isset(*ret, O_TEST)) {
+		cli_err("--test is not supported by thinbox.");
+		*ret = cli_parsed_free(*ret);
+		return CLI_EINVAL;
+	}
+	if (r == CLI_OK && cli_opt_isset(*ret, O_TRACE))
+		setenv("THINBOX_TRACE", "1", 1);
+	return r;
+}
+
+/* "vg/lv", "/dev/vg/lv", "/dev/mapper/vg-lv" is not accepted (lvm2 does not either). */
+static int split_vglv(const char *arg, char *vg, size_t vglen, char *lv, size_t lvlen)
+{
+	const char *s = arg, *slash;
+
+	if (!strncmp(s, "/dev/", 5))
+		s += 5;
+	slash = strchr(s, '/');
+	if (!slash || strchr(slash + 1, '/') || slash == s || !slash[1])
+		return -EINVAL;
+	if ((size_t)(slash - s) >= vglen || strlen(slash + 1) >= lvlen)
+		return -EINVAL;
+	memcpy(vg, s, (size_t)(slash - s));
+	vg[slash - s] = '\0';
+	snprintf(lv, lvlen, "%s", slash + 1);
+	return 0;
+}
+
+static int to_size(const struct cli_optval *v, struct tb_size *ret)
+{
+	ret->sign = v->sign == CLI_SIGN_PLUS ? 1 : v->sign == CLI_SIGN_MINUS ? -1 : 0;
+	ret->value = v->u64;
+	ret->unit = TB_SIZE_SECTORS;
+	return 0;
+}
+
+static int to_extents(const struct cli_optval *v, struct tb_size *ret)
+{
+	const struct cli_extents *e = &v->extents;
+	ret->sign = e->sign == CLI_SIGN_PLUS ? 1 : e->sign == CLI_SIGN_MINUS ? -1 : 0;
+	ret->value = e->value;
+	switch (e->percent) {
+	case CLI_PERCENT_NONE:
+		ret->unit = TB_SIZE_EXTENTS;
+		break;
+	case CLI_PERCENT_VG:
+		ret->unit = TB_SIZE_PCT_VG;
+		break;
+	case CLI_PERCENT_FREE:
+		ret->unit = TB_SIZE_PCT_FREE;
+		break;
+	case CLI_PERCENT_PVS:
+		ret->unit = TB_SIZE_PCT_PVS;
+		break;
+	case CLI_PERCENT_ORIGIN:
+		ret->unit = TB_SIZE_PCT_ORIGIN;
+		break;
+	default:
+		cli_err("Percentage %%LV is not supported here.");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int discards_arg(const char *s, int *ret)
+{
+	if (!strcasecmp(s, "ignore"))
+		*ret = 0;
+	else if (!strcasecmp(s, "nopassdown"))
+		*ret = 1;
+	else if (!strcasecmp(s, "passdown"))
+		*ret = 2;
+	else {
+		cli_err("Invalid argument for --discards: %s", s);
+		cli_err("Error during parsing of command line.");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int bool_opt(const struct cli_parsed *p, int id)
+{
+	const struct cli_optval *v = cli_opt(p, id);
+	return v && v->count ? v->b : -1;
+}
+
+/* ---------------------------------------------------------------- pv/vg */
+
+static const struct cli_option pvcreate_opts[] = {
+	COMMON_OPTS,
+	{ O_FORCE, 'f', "force", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
+	{ O_UUID, 'u', "uuid", CLI_OPT_STR, 0 },
+	{ O_MDSIZE, 0, "metadatasize", CLI_OPT_SIZE_MB, 0 },
+	{ O_MDCOPIES, 0, "pvmetadatacopies", CLI_OPT_INT, 0 },
+	{ O_MDCOPIES, 0, "metadatacopies", CLI_OPT_INT, 0 },
+	{ O_DALIGN, 0, "dataalignment", CLI_OPT_SIZE_KB, 0 },
+	{ O_ZEROPV, 'Z', "zero", CLI_OPT_BOOL, 0 },
+	{ O_LABELSECTOR, 0, "labelsector", CLI_OPT_INT, 0 },
+	{ O_EXTSIZE, 's', "physicalextentsize", CLI_OPT_SIZE_MB, 0 },
+};
+
+static int pv_opts_from(struct cli_parsed *p, struct tb_pvcreate_opts *o)
+{
+	const struct cli_optval *v;
+
+	memset(o, 0, sizeof(*o));
+	o->force = (int)cli_opt(p, O_FORCE)->count;
+	o->yes = cli_opt_isset(p, O_YES);
+	o->uuid = cli_opt_str(p, O_UUID, NULL);
+	o->metadatasize = cli_opt(p, O_MDSIZE)->u64 * 512;
+	o->dataalignment = cli_opt(p, O_DALIGN)->u64 * 512;
+	o->metadatacopies = -1;
+	v = cli_opt(p, O_MDCOPIES);
+	if (v->count) {
+		if (v->u64 > 2) {
+			cli_err("Metadatacopies may only be 0, 1 or 2");
+			return -EINVAL;
+		}
+		o->metadatacopies = (int)v->u64;
+	}
+	if (cli_opt_isset(p, O_LABELSECTOR) && cli_opt(p, O_LABELSECTOR)->u64 != 1) {
+		cli_err("--labelsector other than 1 is not supported by thinbox.");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int cmd_pvcreate(struct tb_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
+	struct tb_pvcreate_opts o;
+	int r = parse("pvcreate", pvcreate_opts, ARRAY_SIZE(pvcreate_opts), argc, argv, &p);
+
+	if (r)
+		return r;
+	if (!p->n_pos) {
+		cli_err("Please enter a physical volume path.");
+		return CLI_EINVAL;
+	}
+	if (pv_opts_from(p, &o) < 0)
+		return CLI_EINVAL;
+	if (tb_pvcreate(ctx, (const char *const *)p->pos, (size_t)p->n_pos, &o) < 0)
+		return fail(ctx);
+	return CLI_OK;
+}
+CLI_COMMAND(pvcreate, "pvcreate", cmd_pvcreate, "initialize a disk for use by LVM");
+
+static const struct cli_option pvremove_opts[] = {
+	COMMON_OPTS,
+	{ O_FORCE, 'f', "force", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
+};
+
+static int cmd_pvremove(struct tb_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
+	int r = parse("pvremove", pvremove_opts, ARRAY_SIZE(pvremove_opts), argc, argv, &p);
+
+	if (r)
+		return r;
+	if (!p->n_pos) {
+		cli_err("Please enter a physical volume path.");
+		return CLI_EINVAL;
+	}
+	if (tb_pvremove(ctx, (const char *const *)p->pos, (size_t)p->n_pos,
+			(int)cli_opt(p, O_FORCE)->count, cli_opt_isset(p, O_YES)) < 0)
+		return fail(ctx);
+	return CLI_OK;
+}
+CLI_COMMAND(pvremove, "pvremove", cmd_pvremove, "remove LVM labels from disks");
+
+static int cmd_vgcreate(struct tb_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
+	struct tb_vgcreate_opts o = { 0 };
+	int r = parse("vgcreate", pvcreate_opts, ARRAY_SIZE(pvcreate_opts), argc, argv, &p);
+
+	if (r)
+		return r;
+	if (p->n_pos < 1) {
+		cli_err("Please provide volume group name and physical volumes");
+		return CLI_EINVAL;
+	}
+	if (p->n_pos < 2) {
+		cli_err("Please enter physical volume name(s)");
+		return CLI_EINVAL;
+	}
+	if (pv_opts_from(p, &o.pv) < 0)
+		return CLI_EINVAL;
+	o.extent_size = cli_opt(p, O_EXTSIZE)->u64;
+	if (tb_vgcreate(ctx, p->pos[0], (const char *const *)p->pos + 1, (size_t)p->n_pos - 1, &o) <
+	    0)
+		return fail(ctx);
+	return CLI_OK;
+}
+CLI_COMMAND(vgcreate, "vgcreate", cmd_vgcreate, "create a volume group");
+
+static int cmd_vgextend(struct tb_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
+	struct tb_pvcreate_opts o;
+	int r = parse("vgextend", pvcreate_opts, ARRAY_SIZE(pvcreate_opts), argc, argv, &p);
+
+	if (r)
+		return r;
+	if (p->n_pos < 2) {
+		cli_err("Please enter volume group name and physical volume(s)");
+		return CLI_EINVAL;
+	}
+	if (pv_opts_from(p, &o) < 0)
+		return CLI_EINVAL;
+	if (tb_vgextend(ctx, p->pos[0], (const char *const *)p->pos + 1, (size_t)p->n_pos - 1, &o) <
+	    0)
+		return fail(ctx);
+	return CLI_OK;
+}
+CLI_COMMAND(vgextend, "vgextend", cmd_vgextend, "add physical volumes to a volume group");
+
+static const struct cli_option vgsimple_opts[] = {
+	COMMON_OPTS,
+	{ O_FORCE, 'f', "force", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
+};
+
+static int cmd_vgreduce(struct tb_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
+	int r = parse("vgreduce", vgsimple_opts, ARRAY_SIZE(vgsimple_opts), argc, argv, &p);
+
+	if (r)
+		return r;
+	if (p->n_pos < 2) {
+		cli_err("Please enter volume group name and physical volume(s)");
+		return CLI_EINVAL;
+	}
+	if (tb_vgreduce(ctx, p->pos[0], (const char *const *)p->pos + 1, (size_t)p->n_pos - 1) < 0)
+		return fail(ctx);
+	return CLI_OK;
+}
+CLI_COMMAND(vgreduce, "vgreduce", cmd_vgreduce, "remove empty physical volumes from a VG");
+
+static int cmd_vgremove(struct tb_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
+	int r = parse("vgremove", vgsimple_opts, ARRAY_SIZE(vgsimple_opts), argc, argv, &p);
+
+	if (r)
+		return r;
+	if (!p->n_pos) {
+		cli_err("Please enter one or more volume group names");
+		return CLI_EINVAL;
+	}
+	for (int i = 0; i < p->n_pos; i++)
+		if (tb_vgremove(ctx, p->pos[i], cli_opt(p, O_FORCE)->count > 0) < 0)
+			return fail(ctx);
+	return CLI_OK;
+}
+CLI_COMMAND(vgremove, "vgremove", cmd_vgremove, "remove a volume group");
+
+static const struct cli_option vgchange_opts[] = {
+	COMMON_OPTS,
+	{ O_ACTIVATE, 'a', "activate", CLI_OPT_ACTIVATION, 0 },
+	{ O_MONITOR, 0, "monitor", CLI_OPT_BOOL, 0 },
+	{ O_AUTOBACKUP, 'A', "autobackup", CLI_OPT_BOOL, 0 },
+};
+
+static int activation_of(const struct cli_parsed *p)
+{
+	const struct cli_optval *v = cli_opt(p, O_ACTIVATE);
+	if (!v || !v->count)
+		return -1;
+	return (v->activation == CLI_ACTIVATE_N || v->activation == CLI_ACTIVATE_LOCAL_N) ? 0 : 1;
+}
+
+static int cmd_vgchange(struct tb_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
+	int r = parse("vgchange", vgchange_opts, ARRAY_SIZE(vgchange_opts), argc, argv, &p);
+
+	if (r)
+		return r;
+	if (!p->n_pos) {
+		cli_err("Please enter one or more volume group names (thinbox does not act on every "
+			"VG implicitly).");
+		return CLI_EINVAL;
+	}
+	for (int i = 0; i < p->n_pos; i++)
+		if (tb_vgchange(ctx, p->pos[i], activation_of(p), bool_opt(p, O_MONITOR)) < 0)
+			return fail(ctx);
+	return CLI_OK;
+}
+CLI_COMMAND(vgchange, "vgchange", cmd_vgchange, "activate or deactivate a volume group");
+
+/* ---------------------------------------------------------------- lv commands */
+
+static const struct cli_option lvcreate_opts[] = {
+	COMMON_OPTS,
+	{ O_NAME, 'n', "name", CLI_OPT_STR, 0 },
+	{ O_SIZE, 'L', "size", CLI_OPT_SIZE_MB, 0 },
+	{ O_EXTENTS, 'l', "extents", CLI_OPT_EXTENTS, 0 },
+	{ O_VSIZE, 'V', "virtualsize", CLI_OPT_SIZE_MB, 0 },
+	{ O_THIN, 'T', "thin", CLI_OPT_FLAG, 0 },
+	{ O_THINPOOL, 0, "thinpool", CLI_OPT_STR, 0 },
+	{ O_TYPE, 0, "type", CLI_OPT_STR, 0 },
+	{ O_SNAPSHOT, 's', "snapshot", CLI_OPT_FLAG, 0 },
+	{ O_CHUNK, 'c', "chunksize", CLI_OPT_SIZE_KB, 0 },
+	{ O_PMSIZE, 0, "poolmetadatasize", CLI_OPT_SIZE_MB, 0 },
+	{ O_SPARE, 0, "poolmetadataspare", CLI_OPT_BOOL, 0 },
+	{ O_ZERO, 'Z', "zero", CLI_OPT_BOOL, 0 },
+	{ O_WIPE, 'W', "wipesignatures", CLI_OPT_BOOL, 0 },
+	{ O_ACTIVATE, 'a', "activate", CLI_OPT_ACTIVATION, 0 },
+	{ O_DISCARDS, 0, "discards", CLI_OPT_STR, 0 },
+	{ O_EWF, 0, "errorwhenfull", CLI_OPT_BOOL, 0 },
+	{ O_CONTIG, 'C', "contiguous", CLI_OPT_BOOL, 0 },
+	{ O_PROFILE, 0, "metadataprofile", CLI_OPT_STR, 0 },
+	{ O_PROFILE, 0, "profile", CLI_OPT_STR, 0 },
+	{ O_MONITOR, 0, "monitor", CLI_OPT_BOOL, 0 },
+	{ O_AUTOBACKUP, 'A', "autobackup", CLI_OPT_BOOL, 0 },
+	{ O_SETACT, 'k', "setactivationskip", CLI_OPT_BOOL, 0 },
+	{ O_PERMISSION, 'p', "permission", CLI_OPT_STR, 0 },
+	{ O_READAHEAD, 'r', "readahead", CLI_OPT_STR, 0 },
+};
+
+static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
+	struct tb_lvcreate_opts o = { 0 };
+	char vg[256], lv[256];
+	const char *type;
+	int r = parse("lvcreate", lvcreate_opts, ARRAY_SIZE(lvcreate_opts), argc, argv, &p);
+	bool has_vsize, has_size;
+
+	if (r)
+		return r;
+	o.zero = bool_opt(p, O_ZERO);
+	o.wipesignatures = bool_opt(p, O_WIPE);
+	o.activate = activation_of(p);
+	o.errorwhenfull = bool_opt(p, O_EWF);
+	o.contiguous = bool_opt(p, O_CONTIG) == 1;
+	o.profile = cli_opt_str(p, O_PROFILE, NULL);
+	o.discards = -1;
+	if (cli_opt_isset(p, O_DISCARDS) &&
+	    discards_arg(cli_opt_str(p, O_DISCARDS, ""), &o.discards) < 0)
+		return CLI_EINVAL;
+	o.chunk_size = (uint32_t)cli_opt(p, O_CHUNK)->u64;
+	o.poolmetadatasize = cli_opt(p, O_PMSIZE)->u64;
+	o.name = cli_opt_str(p, O_NAME, NULL);
+	has_vsize = cli_opt_isset(p, O_VSIZE);
+	has_size = cli_opt_isset(p, O_SIZE) || cli_opt_isset(p, O_EXTENTS);
+	if (cli_opt_isset(p, O_SIZE) && cli_opt_isset(p, O_EXTENTS)) {
+		cli_err("Please specify either size or extents (not both).");
+		return CLI_EINVAL;
+	}
+	if (cli_opt_isset(p, O_SIZE))
+		to_size(cli_opt(p, O_SIZE), &o.size);
+	else if (cli_opt_isset(p, O_EXTENTS) && to_extents(cli_opt(p, O_EXTENTS), &o.size) < 0)
+		return CLI_EINVAL;
+	type = cli_opt_str(p, O_TYPE, NULL);
+	if (type && !streq(type, "thin-pool") && !streq(type, "thin") && !streq(type, "linear") &&
+	    !streq(type, "striped")) {
+		cli_err("Segment type %s is not supported by thinbox.", type);
+		return CLI_EINVAL;
+	}
+	if (!p->n_pos) {
+		cli_err("Please specify a volume group (and a logical volume where needed).");
+		return CLI_EINVAL;
+	}
+	/* first positional: VG, VG/POOL (-T), VG/ORIGIN (-s); the rest are PVs */
+	if (strchr(p->pos[0], '/')) {
+		if (split_vglv(p->pos[0], vg, sizeof(vg), lv, sizeof(lv)) < 0) {
+			cli_err("Invalid logical volume name %s", p->pos[0]);
+			return CLI_EINVAL;
+		}
+	} else {
+		snprintf(vg, sizeof(vg), "%s", p->pos[0]);
+		lv[0] = '\0';
+	}
+	o.vg = vg;
+	if (cli_opt_isset(p, O_SNAPSHOT)) {
+		if (!lv[0]) {
+			cli_err("Please specify the origin as VG/LV for a snapshot.");
+			return CLI_EINVAL;
+		}
+		if (has_size) {
+			cli_err("Old-style (COW) snapshots are not supported by thinbox; omit the "
+				"size to make a thin snapshot.");
+			return CLI_EINVAL;
+		}
+		o.origin = lv;
+	} else if (has_vsize || (type && streq(type, "thin"))) {
+		const char *pool = cli_opt_str(p, O_THINPOOL, NULL);
+		if (has_size) {
+			cli_err("Creating a thin pool and a thin volume in one command is not "
+				"supported by thinbox; create the pool first.");
+			return CLI_EINVAL;
+		}
+		if (!has_vsize) {
+			cli_err("Please specify the virtual size (-V) of the thin volume.");
+			return CLI_EINVAL;
+		}
+		o.virtual_size = cli_opt(p, O_VSIZE)->u64;
+		o.pool = pool ? (strchr(pool, '/') ? strchr(pool, '/') + 1 : pool) : lv[0] ? lv : NULL;
+		if (!o.pool) {
+			cli_err("Please specify the thin pool (-T VG/POOL or --thinpool).");
+			return CLI_EINVAL;
+		}
+	} else if ((type && streq(type, "thin-pool")) || cli_opt_isset(p, O_THIN) ||
+		   cli_opt_isset(p, O_THINPOOL)) {
+		o.thin_pool = true;
+		if (!o.name)
+			o.name = cli_opt_isset(p, O_THINPOOL) ? cli_opt_str(p, O_THINPOOL, NULL)
+							      : (lv[0] ? lv : NULL);
+		if (!has_size) {
+			cli_err("Please specify the pool size (-L or -l).");
+			return CLI_EINVAL;
+		}
+	} else {
+		if (!has_size) {
+			cli_err("Please specify either size or extents.");
+			return CLI_EINVAL;
+		}
+		if (lv[0] && !o.name)
+			o.name = lv;
+	}
+	o.pvs = (const char *const *)p->pos + 1;
+	o.n_pvs = (size_t)p->n_pos - 1;
+	if (tb_lvcreate(ctx, &o) < 0)
+		return fail(ctx);
+	return CLI_OK;
+}
+CLI_COMMAND(lvcreate, "lvcreate", cmd_lvcreate, "create a logical volume");
+
+static const struct cli_option lvconvert_opts[] = {
+	COMMON_OPTS,
+	{ O_THINPOOL, 0, "thinpool", CLI_OPT_STR, 0 },
+	{ O_POOLMETA, 0, "poolmetadata", CLI_OPT_STR, 0 },
+	{ O_PMSIZE, 0, "poolmetadatasize", CLI_OPT_SIZE_MB, 0 },
+	{ O_SPARE, 0, "poolmetadataspare", CLI_OPT_BOOL, 0 },
+	{ O_CHUNK, 'c', "chunksize", CLI_OPT_SIZE_KB, 0 },
+	{ O_ZERO, 'Z', "zero", CLI_OPT_BOOL, 0 },
+	{ O_DISCARDS, 0, "discards", CLI_OPT_STR, 0 },
+	{ O_TYPE, 0, "type", CLI_OPT_STR, 0 },
+	{ O_FORCE, 'f', "force", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
+};
+
+static int cmd_lvconvert(struct tb_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
+	struct tb_lvconvert_opts o = { 0 };
+	char vg[256], lv[256], vg2[256], lv2[256];
+	const char *pool, *meta, *type;
+	int r = parse("lvconvert", lvconvert_opts, ARRAY_SIZE(lvconvert_opts), argc, argv, &p);
+
+	if (r)
+		return r;
+	type = cli_opt_str(p, O_TYPE, NULL);
+	pool = cli_opt_str(p, O_THINPOOL, NULL);
+	if (!pool && type && streq(type, "thin-pool") && p->n_pos == 1)
+		pool = p->pos[0];
+	if (!pool || (type && !streq(type, "thin-pool"))) {
+		cli_err("thinbox's lvconvert only makes thin pools: lvconvert --thinpool VG/LV "
+			"--poolmetadata VG/LV.");
+		return CLI_EINVAL;
+	}
+	if (split_vglv(pool, vg, sizeof(vg), lv, sizeof(lv)) < 0) {
+		cli_err("Invalid --thinpool %s: give it as VG/LV.", pool);
+		return CLI_EINVAL;
+	}
+	meta = cli_opt_str(p, O_POOLMETA, NULL);
+	if (meta && strchr(meta, '/')) {
+		if (split_vglv(meta, vg2, sizeof(vg2), lv2, sizeof(lv2)) < 0 || !streq(vg, vg2)) {
+			cli_err("Invalid --poolmetadata %s: it must be in VG %s.", meta, vg);
+			return CLI_EINVAL;
+		}
+		meta = lv2;
+	}
+	o.vg = vg;
+	o.thinpool = lv;
+	o.poolmetadata = meta;
+	o.chunk_size = (uint32_t)cli_opt(p, O_CHUNK)->u64;
+	o.poolmetadatasize = cli_opt(p, O_PMSIZE)->u64;
+	o.zero = bool_opt(p, O_ZERO);
+	o.discards = -1;
+	if (cli_opt_isset(p, O_DISCARDS) &&
+	    discards_arg(cli_opt_str(p, O_DISCARDS, ""), &o.discards) < 0)
+		return CLI_EINVAL;
+	o.yes = cli_opt_isset(p, O_YES) || cli_opt(p, O_FORCE)->count > 0;
+	if (tb_lvconvert_thinpool(ctx, &o) < 0)
+		return fail(ctx);
+	return CLI_OK;
+}
+CLI_COMMAND(lvconvert, "lvconvert", cmd_lvconvert, "make a thin pool from two LVs");
+
+static const struct cli_option lvresize_opts[] = {
+	COMMON_OPTS,
+	{ O_SIZE, 'L', "size", CLI_OPT_SIZE_MB, CLI_OPTF_SIGNED },
+	{ O_EXTENTS, 'l', "extents", CLI_OPT_EXTENTS, CLI_OPTF_SIGNED },
+	{ O_PMSIZE, 0, "poolmetadatasize", CLI_OPT_SIZE_MB, CLI_OPTF_PLUS },
+	{ O_USEPOL, 0, "use-policies", CLI_OPT_FLAG, 0 },
+	{ O_USEPOL, 0, "usepolicies", CLI_OPT_FLAG, 0 },
+	{ O_RESIZEFS, 'r', "resizefs", CLI_OPT_FLAG, 0 },
+	{ O_FORCE, 'f', "force", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
+	{ O_AUTOBACKUP, 'A', "autobackup", CLI_OPT_BOOL, 0 },
+};
+
+static int resize(struct tb_ctx *ctx, int argc, char **argv, const char *cmd, bool extend)
+{
+	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
+	struct tb_lvresize_opts o = { 0 };
+	char vg[256], lv[256];
+	int r = parse(cmd, lvresize_opts, ARRAY_SIZE(lvresize_opts), argc, argv, &p);
+
+	if (r)
+		return r;
+	if (p->n_pos != 1 || split_vglv(p->pos[0], vg, sizeof(vg), lv, sizeof(lv)) < 0) {
+		cli_err("Please specify one logical volume as VG/LV.");
+		return CLI_EINVAL;
+	}
+	if (cli_opt_isset(p, O_RESIZEFS)) {
+		cli_err("--resizefs is not supported by thinbox.");
+		return CLI_EINVAL;
+	}
+	o.vg = vg;
+	o.lv = lv;
+	o.extend_only = extend;
+	o.use_policies = cli_opt_isset(p, O_USEPOL);
+	if (cli_opt_isset(p, O_SIZE))
+		to_size(cli_opt(p, O_SIZE), &o.size);
+	else if (cli_opt_isset(p, O_EXTENTS) && to_extents(cli_opt(p, O_EXTENTS), &o.size) < 0)
+		return CLI_EINVAL;
+	if (cli_opt_isset(p, O_PMSIZE))
+		to_size(cli_opt(p, O_PMSIZE), &o.poolmetadatasize);
+	if (o.size.unit == TB_SIZE_NONE && o.poolmetadatasize.unit == TB_SIZE_NONE &&
+	    !o.use_policies) {
+		cli_err("Please specify either size or extents.");
+		return CLI_EINVAL;
+	}
+	if (extend && (o.size.sign < 0)) {
+		cli_err("Negative argument not permitted - use lvreduce");
+		return CLI_EINVAL;
+	}
+	if (tb_lvresize(ctx, &o) < 0)
+		return fail(ctx);
+	return CLI_OK;
+}
+
+static int cmd_lvextend(struct tb_ctx *ctx, int argc, char **argv)
+{
+	return resize(ctx, argc, argv, "lvextend", true);
+}
+CLI_COMMAND(lvextend, "lvextend", cmd_lvextend, "add space to a logical volume");
+
+static int cmd_lvresize(struct tb_ctx *ctx, int argc, char **argv)
+{
+	return resize(ctx, argc, argv, "lvresize", false);
+}
+CLI_COMMAND(lvresize, "lvresize", cmd_lvresize, "resize a logical volume");
+
+static const struct cli_option lvremove_opts[] = {
+	COMMON_OPTS,
+	{ O_FORCE, 'f', "force", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
+	{ O_AUTOBACKUP, 'A', "autobackup", CLI_OPT_BOOL, 0 },
+};
+
+static int cmd_lvremove(struct tb_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
+	char vg[256], lv[256];
+	int r = parse("lvremove", lvremove_opts, ARRAY_SIZE(lvremove_opts), argc, argv, &p);
+
+	if (r)
+		return r;
+	if (!p->n_pos) {
+		cli_err("Please enter one or more logical volume paths");
+		return CLI_EINVAL;
+	}
+	for (int i = 0; i < p->n_pos; i++) {
+		if (split_vglv(p->pos[i], vg, sizeof(vg), lv, sizeof(lv)) < 0) {
+			cli_err("Please give the logical volume as VG/LV: %s", p->pos[i]);
+			return CLI_EINVAL;
+		}
+		if (tb_lvremove(ctx, vg, lv, cli_opt(p, O_FORCE)->count > 0) < 0)
+			return fail(ctx);
+	}
+	return CLI_OK;
+}
+CLI_COMMAND(lvremove, "lvremove", cmd_lvremove, "remove logical volumes");
+
+static int cmd_lvrename(struct tb_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
+	char vg[256], lv[256], vg2[256], lv2[256];
+	const char *new_name;
+	int r = parse("lvrename", lvremove_opts, ARRAY_SIZE(lvremove_opts), argc, argv, &p);
+
+	if (r)
+		return r;
+	if (p->n_pos == 3) {
+		snprintf(vg, sizeof(vg), "%s", p->pos[0]);
+		snprintf(lv, sizeof(lv), "%s", p->pos[1]);
+		new_name = p->pos[2];
+	} else if (p->n_pos == 2 && split_vglv(p->pos[0], vg, sizeof(vg), lv, sizeof(lv)) == 0) {
+		new_name = p->pos[1];
+		if (strchr(new_name, '/')) {
+			if (split_vglv(new_name, vg2, sizeof(vg2), lv2, sizeof(lv2)) < 0 ||
+			    !streq(vg, vg2)) {
+				cli_err("Logical volume names must have the same volume group.");
+				return CLI_EINVAL;
+			}
+			new_name = p->pos[1] + strlen(vg2) + 1;
+		}
+	} else {
+		cli_err("Old and new logical volume names required");
+		return CLI_EINVAL;
+	}
+	if (tb_lvrename(ctx, vg, lv, new_name) < 0)
+		return fail(ctx);
+	return CLI_OK;
+}
+CLI_COMMAND(lvrename, "lvrename", cmd_lvrename, "rename a logical volume");
+
+static const struct cli_option lvchange_opts[] = {
+	COMMON_OPTS,
+	{ O_ACTIVATE, 'a', "activate", CLI_OPT_ACTIVATION, 0 },
+	{ O_PROFILE, 0, "metadataprofile", CLI_OPT_STR, 0 },
+	{ O_PROFILE, 0, "profile", CLI_OPT_STR, 0 },
+	{ O_DETACH, 0, "detachprofile", CLI_OPT_FLAG, 0 },
+	{ O_EWF, 0, "errorwhenfull", CLI_OPT_BOOL, 0 },
+	{ O_DISCARDS, 0, "discards", CLI_OPT_STR, 0 },
+	{ O_MONITOR, 0, "monitor", CLI_OPT_BOOL, 0 },
+	{ O_AUTOBACKUP, 'A', "autobackup", CLI_OPT_BOOL, 0 },
+	{ O_FORCE, 'f', "force", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
+};
+
+static int cmd_lvchange(struct tb_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
+	struct tb_lvchange_opts o = { 0 };
+	char vg[256], lv[256];
+	int r = parse("lvchange", lvchange_opts, ARRAY_SIZE(lvchange_opts), argc, argv, &p);
+
+	if (r)
+		return r;
+	o.activate = activation_of(p);
+	o.metadataprofile = cli_opt_str(p, O_PROFILE, NULL);
+	o.detachprofile = cli_opt_isset(p, O_DETACH);
+	o.errorwhenfull = bool_opt(p, O_EWF);
+	o.monitor = bool_opt(p, O_MONITOR);
+	o.discards = -1;
+	if (cli_opt_isset(p, O_DISCARDS) &&
+	    discards_arg(cli_opt_str(p, O_DISCARDS, ""), &o.discards) < 0)
+		return CLI_EINVAL;
+	if (o.activate < 0 && !o.metadataprofile && !o.detachprofile && o.errorwhenfull < 0 &&
+	    o.discards < 0 && o.monitor < 0) {
+		cli_err("No change requested: give -a, --metadataprofile, --errorwhenfull, "
+			"--discards or --monitor.");
+		return CLI_EINVAL;
+	}
+	if (!p->n_pos) {
+		cli_err("Please give one or more logical volumes as VG/LV.");
+		return CLI_EINVAL;
+	}
+	for (int i = 0; i < p->n_pos; i++) {
+		if (split_vglv(p->pos[i], vg, sizeof(vg), lv, sizeof(lv)) < 0) {
+			cli_err("Please give the logical volume as VG/LV: %s", p->pos[i]);
+			return CLI_EINVAL;
+		}
+		if (tb_lvchange(ctx, vg, lv, &o) < 0)
+			return fail(ctx);
+	}
+	return CLI_OK;
+}
+CLI_COMMAND(lvchange, "lvchange", cmd_lvchange, "change attributes of a logical volume");
+
+/* ---------------------------------------------------------------- reports */
+
+static const struct cli_option report_opts[] = {
+	COMMON_OPTS,
+	{ O_ALL, 'a', "all", CLI_OPT_FLAG, 0 },
+	{ O_OPTS, 'o', "options", CLI_OPT_STR, CLI_OPTF_REPEATABLE },
+	{ O_SORT, 'O', "sort", CLI_OPT_STR, 0 },
+	{ O_NOHEAD, 0, "noheadings", CLI_OPT_FLAG, 0 },
+	{ O_NOSUFFIX, 0, "nosuffix", CLI_OPT_FLAG, 0 },
+	{ O_SEP, 0, "separator", CLI_OPT_STR, 0 },
+	{ O_UNITS, 0, "units", CLI_OPT_UNITS, 0 },
+	{ O_RFORMAT, 0, "reportformat", CLI_OPT_STR, 0 },
+	{ O_ALIGNED, 0, "aligned", CLI_OPT_FLAG, 0 },
+};
+
+static int report_begin(const char *cmd, const struct cli_report_type *type, int argc, char **argv,
+			struct cli_parsed **ret_p, struct cli_report **ret_rep)
+{
+	struct cli_report_opts ro = { 0 };
+	struct cli_parsed *p = NULL;
+	const char *fmt;
+	char *err = NULL;
+	int r = parse(cmd, report_opts, ARRAY_SIZE(report_opts), argc, argv, &p);
+
+	if (r)
+		return r;
+	ro.columns = cli_opt(p, O_OPTS)->args;
+	ro.n_columns = cli_opt(p, O_OPTS)->count;
+	ro.sort = cli_opt_str(p, O_SORT, NULL);
+	ro.noheadings = cli_opt_isset(p, O_NOHEAD);
+	ro.nosuffix = cli_opt_isset(p, O_NOSUFFIX);
+	ro.separator = cli_opt_str(p, O_SEP, NULL);
+	ro.aligned = cli_opt_isset(p, O_ALIGNED);
+	ro.units = cli_opt(p, O_UNITS)->count ? cli_opt(p, O_UNITS)->unit : 0;
+	fmt = cli_opt_str(p, O_RFORMAT, NULL);
+	if (fmt) {
+		if (streq(fmt, "json"))
+			ro.format = CLI_REPORT_JSON;
+		else if (streq(fmt, "json_std"))
+			ro.format = CLI_REPORT_JSON_STD;
+		else if (!streq(fmt, "basic")) {
+			cli_err("Unknown report format %s (basic, json or json_std).", fmt);
+			cli_parsed_free(p);
+			return CLI_EINVAL;
+		}
+	}
+	r = cli_report_new(type, &ro, ret_rep, &err);
+	if (r < 0) {
+		cli_err("%s", err ? err : strerror(-r));
+		free(err);
+		cli_parsed_free(p);
+		return CLI_EINVAL;
+	}
+	*ret_p = p;
+	return CLI_OK;
+}
+
+struct lvs_ud {
+	struct cli_report *rep;
+	int err;
+};
+
+static int lvs_row(void *userdata, const struct tb_lv_row *row)
+{
+	struct lvs_ud *u = userdata;
+	struct cli_report *rep = u->rep;
+	size_t i;
+	const char *bare = row->name[0] == '[' ? row->name + 1 : row->name;
+	char sortkey[300];
+	int r;
+
+	snprintf(sortkey, sizeof(sortkey), "%.*s", (int)strcspn(bare, "]"), bare);
+	if ((r = cli_report_add_row(rep, &i)) < 0)
+		return r;
+	cli_report_set_name(rep, i, "lv_name", row->name, sortkey);
+	cli_report_set_str(rep, i, "vg_name", row->vg);
+	cli_report_set_str(rep, i, "lv_attr", row->attr);
+	cli_report_set_size(rep, i, "lv_size", row->size);
+	cli_report_set_str(rep, i, "pool_lv", row->pool);
+	cli_report_set_str(rep, i, "origin", row->origin);
+	cli_report_set_str(rep, i, "lv_uuid", row->uuid);
+	cli_report_set_str(rep, i, "lv_dm_path", row->dm_path);
+	cli_report_set_str(rep, i, "segtype", row->segtype);
+	cli_report_set_str(rep, i, "lv_profile", row->profile);
+	cli_report_set_str(rep, i, "seg_monitor", row->seg_monitor);
+	cli_report_set_num(rep, i, "seg_count", row->seg_count);
+	cli_report_set_size(rep, i, "chunk_size", row->chunk_size);
+	if (row->has_data_percent)
+		cli_report_set_percent(rep, i, "data_percent", row->data_num, row->data_den);
+	if (row->has_meta_percent)
+		cli_report_set_percent(rep, i, "metadata_percent", row->meta_num, row->meta_den);
+	if (row->has_transaction_id)
+		cli_report_set_num(rep, i, "transaction_id", row->transaction_id);
+	if (row->has_thin_id)
+		cli_report_set_num(rep, i, "thin_id", row->thin_id);
+	cli_report_set_str(rep, i, "lv_active", row->active ? "active" : "");
+	return 0;
+}
+
+static int cmd_lvs(struct tb_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
+	struct cli_report *rep = NULL;
+	struct lvs_ud u = { 0 };
+	int r = report_begin("lvs", &cli_report_lvs, argc, argv, &p, &rep);
+	const char **vgs;
+
+	if (r)
+		return r;
+	u.rep = rep;
+	vgs = calloc((size_t)p->n_pos + 1, sizeof(*vgs));
+	if (!vgs) {
+		cli_report_free(rep);
+		return CLI_FAILED;
+	}
+	for (int i = 0; i < p->n_pos; i++)
+		vgs[i] = p->pos[i];
+	r = tb_report_lvs(ctx, vgs, (size_t)p->n_pos, cli_opt_isset(p, O_ALL), lvs_row, &u);
+	free(vgs);
+	if (r < 0) {
+		cli_report_free(rep);
+		return fail(ctx);
+	}
+	r = cli_report_print(rep, stdout);
+	cli_report_free(rep);
+	return r < 0 ? CLI_FAILED : CLI_OK;
+}
+CLI_COMMAND(lvs, "lvs", cmd_lvs, "report logical volumes");
+
+static int vgs_row(void *userdata, const struct tb_vg_row *row)
+{
+	struct cli_report *rep = userdata;
+	size_t i;
+	int r;
+
+	if ((r = cli_report_add_row(rep, &i)) < 0)
+		return r;
+	cli_report_set_str(rep, i, "vg_name", row->name);
+	cli_report_set_str(rep, i, "vg_uuid", row->uuid);
+	cli_report_set_str(rep, i, "vg_attr", row->attr);
+	cli_report_set_str(rep, i, "vg_fmt", "lvm2");
+	cli_report_set_num(rep, i, "pv_count", row->pv_count);
+	cli_report_set_num(rep, i, "lv_count", row->lv_count);
+	cli_report_set_num(rep, i, "snap_count", row->snap_count);
+	cli_report_set_size(rep, i, "vg_size", row->size);
+	cli_report_set_size(rep, i, "vg_free", row->free);
+	cli_report_set_size(rep, i, "vg_extent_size", row->extent_size);
+	cli_report_set_num(rep, i, "vg_extent_count", row->extent_count);
+	cli_report_set_num(rep, i, "vg_free_count", row->free_count);
+	cli_report_set_num(rep, i, "vg_seqno", row->seqno);
+	return 0;
+}
+
+static int cmd_vgs(struct tb_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
+	struct cli_report *rep = NULL;
+	int r = report_begin("vgs", &cli_report_vgs, argc, argv, &p, &rep);
+
+	if (r)
+		return r;
+	r = tb_report_vgs(ctx, (const char *const *)p->pos, (size_t)p->n_pos, vgs_row, rep);
+	if (r < 0) {
+		cli_report_free(rep);
+		return fail(ctx);
+	}
+	r = cli_report_print(rep, stdout);
+	cli_report_free(rep);
+	return r < 0 ? CLI_FAILED : CLI_OK;
+}
+CLI_COMMAND(vgs, "vgs", cmd_vgs, "report volume groups");
+
+static int pvs_row(void *userdata, const struct tb_pv_row *row)
+{
+	struct cli_report *rep = userdata;
+	size_t i;
+	int r;
+
+	if ((r = cli_report_add_row(rep, &i)) < 0)
+		return r;
+	cli_report_set_str(rep, i, "pv_name", row->name);
+	cli_report_set_str(rep, i, "vg_name", row->vg);
+	cli_report_set_str(rep, i, "pv_fmt", row->fmt);
+	cli_report_set_str(rep, i, "pv_attr", row->attr);
+	cli_report_set_str(rep, i, "pv_uuid", row->uuid);
+	cli_report_set_size(rep, i, "pv_size", row->size);
+	cli_report_set_size(rep, i, "pv_free", row->free);
+	cli_report_set_size(rep, i, "dev_size", row->dev_size);
+	cli_report_set_size(rep, i, "pe_start", row->pe_start);
+	cli_report_set_num(rep, i, "pv_pe_count", row->pe_count);
+	cli_report_set_num(rep, i, "pv_pe_alloc_count", row->pe_alloc);
+	return 0;
+}
+
+static int cmd_pvs(struct tb_ctx *ctx, int argc, char **argv)
+{
+	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
+	struct cli_report *rep = NULL;
+	int r = report_begin("pvs", &cli_report_pvs, argc, argv, &p, &rep);
+
+	if (r)
+		return r;
+	r = tb_report_pvs(ctx, (const char *const *)p->pos, (size_t)p->n_pos, pvs_row, rep);
+	if (r < 0) {
+		cli_report_free(rep);
+		return fail(ctx);
+	}
+	r = cli_report_print(rep, stdout);
+	cli_report_free(rep);
+	return r < 0 ? CLI_FAILED : CLI_OK;
+}
+CLI_COMMAND(pvs, "pvs", cmd_pvs, "report physical volumes");

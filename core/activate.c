@@ -1,0 +1,784 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Activation: VG model -> device-mapper tables, as lvm2 2.03 loads them. See activate.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "core/activate.h"
+#include "util/strbuf.h"
+
+int tb_lv_dm_name(const struct md_vg *vg, const struct md_lv *lv, const char *layer, char **ret)
+{
+	return md_dm_name(vg->name, lv->name, layer, ret);
+}
+
+int tb_lv_dm_uuid(const struct md_vg *vg, const struct md_lv *lv, const char *suffix, char **ret)
+{
+	if (asprintf(ret, "LVM-%s%s%s%s", vg->id, lv->id, suffix ? "-" : "", suffix ? suffix : "") <
+	    0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Kernel names of a pool's devices. A pool with transaction id 0 and no thin LV is "new": its
+ * thin-pool target is the public device itself (name vg-pool, uuid -tpool). */
+static bool pool_is_new(const struct md_vg *vg, const struct md_lv *pool)
+{
+	struct md_lv *one;
+	return pool->segs[0].transaction_id == 0 && md_pool_thins(vg, pool, &one, 1) == 0;
+}
+
+static int find_uuid(struct dmk_ctx *dmk, const char *uuid, struct dmk_info *ret)
+{
+	struct dmk_info info;
+	int r = dmk_info_uuid(dmk, uuid, &info);
+
+	if (r == -ENXIO || r == -ENOENT || (r == 0 && !info.exists))
+		return 0;
+	if (r < 0)
+		return r;
+	*ret = info;
+	return 1;
+}
+
+static int lv_find(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *lv,
+		   const char *suffix, struct dmk_info *ret)
+{
+	_cleanup_free_ char *uuid = NULL;
+	struct dmk_ctx *dmk;
+	int r;
+
+	if ((r = tb_ctx_dmk(ctx, &dmk)) < 0)
+		return r;
+	if ((r = tb_lv_dm_uuid(vg, lv, suffix, &uuid)) < 0)
+		return r;
+	return find_uuid(dmk, uuid, ret);
+}
+
+/* uuid suffix of an LV's own device */
+static const char *own_suffix(const struct md_vg *vg, const struct md_lv *lv)
+{
+	if (md_lv_is_pool_data(vg, lv))
+		return "tdata";
+	if (md_lv_is_pool_meta(vg, lv))
+		return "tmeta";
+	if (md_lv_is_thin_pool(lv))
+		return pool_is_new(vg, lv) ? "tpool" : "pool";
+	return NULL;
+}
+
+int tb_lv_state_get(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *lv,
+		    struct tb_lv_state *ret)
+{
+	struct tb_lv_state st = { 0 };
+	struct dmk_ctx *dmk;
+	int r;
+
+	if ((r = tb_ctx_dmk(ctx, &dmk)) < 0)
+		return r;
+	if (md_lv_is_thin_pool(lv)) {
+		r = lv_find(ctx, vg, lv, "tpool", &st.pool_info);
+		if (r < 0)
+			return r;
+		st.pool_active = r > 0;
+		r = lv_find(ctx, vg, lv, "pool", &st.info);
+		if (r < 0)
+			return r;
+		st.active = r > 0;
+		/* a new pool's public device is the thin-pool itself */
+		if (!st.active && st.pool_active && streq(st.pool_info.name + 0, st.pool_info.name)) {
+			_cleanup_free_ char *pub = NULL;
+			if (tb_lv_dm_name(vg, lv, NULL, &pub) == 0 && streq(pub, st.pool_info.name)) {
+				st.active = true;
+				st.info = st.pool_info;
+			}
+		}
+		if (st.pool_active) {
+			struct dmk_target *t = NULL;
+			size_t n = 0;
+			if (dmk_status(dmk, st.pool_info.name, 0, &t, &n) == 0 && n == 1 &&
+			    dmk_thin_pool_status_parse(t[0].params, &st.pool_status) == 0)
+				st.has_pool_status = true;
+			dmk_targets_free(t, n);
+		}
+	} else {
+		r = lv_find(ctx, vg, lv, own_suffix(vg, lv), &st.info);
+		if (r < 0)
+			return r;
+		st.active = r > 0;
+		if (st.active && md_lv_is_thin(lv)) {
+			struct dmk_target *t = NULL;
+			size_t n = 0;
+			if (dmk_status(dmk, st.info.name, 0, &t, &n) == 0 && n == 1 &&
+			    dmk_thin_status_parse(t[0].params, &st.thin_status) == 0)
+				st.has_thin_status = true;
+			dmk_targets_free(t, n);
+		}
+	}
+	*ret = st;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- tables */
+
+static int linear_targets(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv,
+			  struct dmk_target **ret, size_t *ret_n)
+{
+	uint32_t es = vg->md->extent_size;
+	struct dmk_target *t = calloc(lv->n_segs ? lv->n_segs : 1, sizeof(*t));
+	size_t n = 0;
+	int r;
+
+	if (!t)
+		return -ENOMEM;
+	for (size_t s = 0; s < lv->n_segs; s++) {
+		const struct md_seg *seg = &lv->segs[s];
+		struct strbuf sb = { 0 };
+
+		if (seg->kind != MD_SEG_STRIPED) {
+			r = tb_fail(c->ctx, -EINVAL, "Internal error: LV %s/%s is not linear",
+				    vg->md->name, lv->name);
+			goto fail;
+		}
+		t[n].start = (uint64_t)seg->start_extent * es;
+		t[n].len = (uint64_t)seg->extent_count * es;
+		if (seg->stripe_count > 1) {
+			snprintf(t[n].type, sizeof(t[n].type), "striped");
+			strbuf_appendf(&sb, "%u %u", seg->stripe_count, seg->stripe_size);
+		} else {
+			snprintf(t[n].type, sizeof(t[n].type), "linear");
+		}
+		for (uint32_t a = 0; a < seg->stripe_count; a++) {
+			const struct md_area *ar = &seg->areas[a];
+			struct tb_pvdev *d = ar->pv ? tb_vg_pvdev_for(vg, ar->pv) : NULL;
+			if (!d || !d->rdev) {
+				strbuf_release(&sb);
+				r = tb_fail(c->ctx, -ENODEV,
+					    "Cannot activate %s/%s: %s. Check that all PVs are present "
+					    "block devices.",
+					    vg->md->name, lv->name,
+					    ar->lv ? "stacked LV segments are not supported"
+					    : !d   ? "a PV is missing"
+						   : "a PV is not a block device");
+				goto fail;
+			}
+			strbuf_appendf(&sb, "%s%u:%u %" PRIu64, a || seg->stripe_count > 1 ? " " : "",
+				       major(d->rdev), minor(d->rdev),
+				       ar->pv->pe_start + (uint64_t)ar->start * es);
+		}
+		if (!strbuf_ok(&sb)) {
+			r = -ENOMEM;
+			goto fail;
+		}
+		t[n++].params = strbuf_steal(&sb);
+	}
+	*ret = t;
+	*ret_n = n;
+	return 0;
+fail:
+	dmk_targets_free(t, n);
+	return r;
+}
+
+static int one_target(uint64_t len, const char *type, char *params, struct dmk_target **ret)
+{
+	struct dmk_target *t = calloc(1, sizeof(*t));
+
+	if (!t || !params) {
+		free(t);
+		free(params);
+		return -ENOMEM;
+	}
+	t->len = len;
+	snprintf(t->type, sizeof(t->type), "%s", type);
+	t->params = params;
+	*ret = t;
+	return 0;
+}
+
+static int pool_target(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *pool, dev_t meta,
+		       dev_t data, struct dmk_target **ret)
+{
+	const struct md_seg *seg = &pool->segs[0];
+	struct dmk_thin_pool_params p = { 0 };
+	uint64_t len = (uint64_t)md_lv_extents(md_pool_data(pool)) * vg->md->extent_size;
+	int64_t threshold = 100, percent = 20;
+	char *params = NULL;
+	int r;
+
+	tb_autoextend_policy(c->ctx, vg->md, pool, &threshold, &percent);
+	p.meta = meta;
+	p.data = data;
+	p.block_sectors = seg->chunk_size;
+	p.low_water_blocks = md_pool_low_water_mark(len, seg->chunk_size, threshold);
+	p.skip_block_zeroing = !seg->zero_new_blocks;
+	p.ignore_discard = seg->discards == MD_DISCARDS_IGNORE;
+	p.no_discard_passdown = seg->discards == MD_DISCARDS_NOPASSDOWN;
+	p.error_if_no_space = pool->flags & MD_LVF_ERROR_WHEN_FULL;
+	r = dmk_thin_pool_params_format(&p, &params);
+	if (r < 0)
+		return r;
+	return one_target(len, "thin-pool", params, ret);
+}
+
+/* ---------------------------------------------------------------- devices */
+
+/* Create @name/@uuid with @t, resume, make the node. Removes it again on failure. */
+static int dev_create(struct tb_cmd *c, const char *name, const char *uuid,
+		      const struct dmk_target *t, size_t n, unsigned load_flags, struct dmk_info *ret)
+{
+	struct dmk_ctx *dmk;
+	struct dmk_info info = { 0 };
+	int r;
+
+	if ((r = tb_ctx_dmk(c->ctx, &dmk)) < 0)
+		return r;
+	r = dmk_create(dmk, name, uuid, 0, NULL);
+	if (r < 0)
+		return tb_fail(c->ctx, r, "Failed to create device-mapper device %s: %s", name,
+			       dmk_errmsg(dmk));
+	r = dmk_load(dmk, name, t, n, load_flags);
+	if (r == 0)
+		r = dmk_resume(dmk, name, 0, &info);
+	if (r < 0) {
+		tb_fail(c->ctx, r, "Failed to load the table of %s: %s", name, dmk_errmsg(dmk));
+		dmk_remove(dmk, name, DMK_RETRY);
+		return r;
+	}
+	r = dmk_node_add(dmk, name, info.dev);
+	if (r < 0)
+		tb_warn(c->ctx, "WARNING: cannot create /dev/mapper/%s: %s", name, strerror(-r));
+	if (ret)
+		*ret = info;
+	return 0;
+}
+
+static int dev_remove(struct tb_cmd *c, const char *name)
+{
+	struct dmk_ctx *dmk;
+	int r;
+
+	if ((r = tb_ctx_dmk(c->ctx, &dmk)) < 0)
+		return r;
+	r = dmk_remove(dmk, name, DMK_RETRY);
+	if (r == -ENXIO)
+		r = 0;
+	if (r < 0)
+		return tb_fail(c->ctx, r, "Failed to remove device-mapper device %s: %s%s", name,
+			       dmk_errmsg(dmk),
+			       r == -EBUSY ? ". It is open: close it (umount) and retry." : "");
+	dmk_node_remove(dmk, name);
+	return 0;
+}
+
+/* Swap in a new table for an active device: load, suspend, resume (lvm2's order). */
+static int dev_reload(struct tb_cmd *c, const char *name, const struct dmk_target *t, size_t n,
+		      unsigned load_flags)
+{
+	struct dmk_ctx *dmk;
+	int r;
+
+	if ((r = tb_ctx_dmk(c->ctx, &dmk)) < 0)
+		return r;
+	r = dmk_load(dmk, name, t, n, load_flags);
+	if (r < 0)
+		return tb_fail(c->ctx, r, "Failed to load a new table into %s: %s", name,
+			       dmk_errmsg(dmk));
+	r = dmk_suspend(dmk, name, DMK_NOFLUSH);
+	if (r < 0) {
+		dmk_clear(dmk, name);
+		return tb_fail(c->ctx, r, "Failed to suspend %s: %s", name, dmk_errmsg(dmk));
+	}
+	r = dmk_resume(dmk, name, 0, NULL);
+	if (r < 0)
+		return tb_fail(c->ctx, r, "Failed to resume %s: %s", name, dmk_errmsg(dmk));
+	return 0;
+}
+
+static int link_add(struct tb_cmd *c, const struct md_vg *vg, const struct md_lv *lv,
+		    const char *dmname)
+{
+	struct dmk_ctx *dmk;
+	int r = tb_ctx_dmk(c->ctx, &dmk);
+	if (r == 0 && dmk_symlink_add(dmk, vg->name, lv->name, dmname) < 0)
+		tb_warn(c->ctx, "WARNING: cannot create /dev/%s/%s", vg->name, lv->name);
+	return 0;
+}
+
+static void link_remove(struct tb_cmd *c, const struct md_vg *vg, const struct md_lv *lv)
+{
+	struct dmk_ctx *dmk;
+	if (tb_ctx_dmk(c->ctx, &dmk) == 0)
+		dmk_symlink_remove(dmk, vg->name, lv->name);
+}
+
+/* A linear LV (ordinary, _tdata, _tmeta, pmspare) under its own name. */
+static int linear_activate(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv,
+			   struct dmk_info *ret)
+{
+	_cleanup_free_ char *name = NULL, *uuid = NULL;
+	struct dmk_target *t = NULL;
+	struct dmk_info info;
+	size_t n = 0;
+	int r;
+
+	r = lv_find(c->ctx, vg->md, lv, own_suffix(vg->md, lv), &info);
+	if (r < 0)
+		return r;
+	if (r > 0) {
+		if (ret)
+			*ret = info;
+		return 0;
+	}
+	if ((r = tb_lv_dm_name(vg->md, lv, NULL, &name)) < 0 ||
+	    (r = tb_lv_dm_uuid(vg->md, lv, own_suffix(vg->md, lv), &uuid)) < 0 ||
+	    (r = linear_targets(c, vg, lv, &t, &n)) < 0)
+		return r;
+	r = dev_create(c, name, uuid, t, n, 0, ret);
+	dmk_targets_free(t, n);
+	if (r == 0 && md_lv_is_visible(lv))
+		link_add(c, vg->md, lv, name);
+	return r;
+}
+
+/* The thin-pool target of @pool (and its sub-devices); *ret = the target's device. */
+static int pool_activate_target(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
+				struct dmk_info *ret)
+{
+	_cleanup_free_ char *name = NULL, *uuid = NULL;
+	struct dmk_info meta, data, info;
+	struct dmk_target *t = NULL;
+	bool fresh = pool_is_new(vg->md, pool);
+	int r;
+
+	r = lv_find(c->ctx, vg->md, pool, "tpool", &info);
+	if (r < 0)
+		return r;
+	if (r > 0) {
+		/* a pool that became used while active moves to its -tpool name */
+		_cleanup_free_ char *want = NULL;
+		struct dmk_ctx *dmk;
+		if ((r = tb_lv_dm_name(vg->md, pool, fresh ? NULL : "tpool", &want)) < 0 ||
+		    (r = tb_ctx_dmk(c->ctx, &dmk)) < 0)
+			return r;
+		if (!streq(want, info.name)) {
+			r = dmk_rename(dmk, info.name, want);
+			if (r < 0)
+				return tb_fail(c->ctx, r, "Failed to rename %s to %s: %s", info.name,
+					       want, dmk_errmsg(dmk));
+			dmk_node_rename(dmk, info.name, want, info.dev);
+			if (fresh == false)
+				link_remove(c, vg->md, pool);
+			snprintf(info.name, sizeof(info.name), "%s", want);
+		}
+		*ret = info;
+		return 0;
+	}
+	if ((r = linear_activate(c, vg, md_pool_meta(pool), &meta)) < 0)
+		return r;
+	if ((r = linear_activate(c, vg, md_pool_data(pool), &data)) < 0)
+		return r;
+	if ((r = tb_lv_dm_name(vg->md, pool, fresh ? NULL : "tpool", &name)) < 0 ||
+	    (r = tb_lv_dm_uuid(vg->md, pool, "tpool", &uuid)) < 0 ||
+	    (r = pool_target(c, vg, pool, meta.dev, data.dev, &t)) < 0)
+		return r;
+	r = dev_create(c, name, uuid, t, 1, 0, ret);
+	dmk_targets_free(t, 1);
+	if (r == 0 && fresh)
+		link_add(c, vg->md, pool, name);
+	return r;
+}
+
+static int pool_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
+{
+	_cleanup_free_ char *name = NULL, *uuid = NULL, *params = NULL;
+	struct dmk_info tp, info;
+	struct dmk_target *t = NULL;
+	int r;
+
+	if ((r = pool_activate_target(c, vg, pool, &tp)) < 0)
+		return r;
+	if (pool_is_new(vg->md, pool))
+		return 0;
+	/* a used pool: the public device is a read-only linear layer over -tpool */
+	r = lv_find(c->ctx, vg->md, pool, "pool", &info);
+	if (r != 0)
+		return r < 0 ? r : 0;
+	if ((r = tb_lv_dm_name(vg->md, pool, NULL, &name)) < 0 ||
+	    (r = tb_lv_dm_uuid(vg->md, pool, "pool", &uuid)) < 0)
+		return r;
+	if (asprintf(&params, "%u:%u 0", major(tp.dev), minor(tp.dev)) < 0)
+		return -ENOMEM;
+	r = one_target((uint64_t)md_lv_extents(md_pool_data(pool)) * vg->md->extent_size,
+		       "linear", TAKE_PTR(params), &t);
+	if (r < 0)
+		return r;
+	r = dev_create(c, name, uuid, t, 1, DMK_READONLY, NULL);
+	dmk_targets_free(t, 1);
+	if (r == 0)
+		link_add(c, vg->md, pool, name);
+	return r;
+}
+
+static int thin_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
+{
+	_cleanup_free_ char *name = NULL, *uuid = NULL, *params = NULL;
+	struct md_lv *pool = lv->segs[0].thin_pool;
+	struct dmk_thin_params p = { 0 };
+	struct dmk_info tp, info;
+	struct dmk_target *t = NULL;
+	int r;
+
+	r = lv_find(c->ctx, vg->md, lv, NULL, &info);
+	if (r != 0)
+		return r < 0 ? r : 0;
+	if ((r = pool_activate_target(c, vg, pool, &tp)) < 0)
+		return r;
+	p.pool = tp.dev;
+	p.dev_id = lv->segs[0].device_id;
+	if ((r = dmk_thin_params_format(&p, &params)) < 0)
+		return r;
+	if ((r = tb_lv_dm_name(vg->md, lv, NULL, &name)) < 0 ||
+	    (r = tb_lv_dm_uuid(vg->md, lv, NULL, &uuid)) < 0)
+		return r;
+	r = one_target((uint64_t)lv->segs[0].extent_count * vg->md->extent_size, "thin",
+		       TAKE_PTR(params), &t);
+	if (r < 0)
+		return r;
+	r = dev_create(c, name, uuid, t, 1, 0, NULL);
+	dmk_targets_free(t, 1);
+	if (r == 0)
+		link_add(c, vg->md, lv, name);
+	return r;
+}
+
+int tb_lv_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
+{
+	for (size_t s = 0; s < lv->n_segs; s++)
+		if (lv->segs[s].kind == MD_SEG_UNKNOWN)
+			return tb_fail(c->ctx, -EOPNOTSUPP,
+				       "Cannot activate %s/%s: segment type %s is not supported by "
+				       "thinbox.",
+				       vg->md->name, lv->name, lv->segs[s].type);
+	if (md_lv_is_thin_pool(lv))
+		return pool_activate(c, vg, lv);
+	if (md_lv_is_thin(lv))
+		return thin_activate(c, vg, lv);
+	return linear_activate(c, vg, lv, NULL);
+}
+
+/* ---------------------------------------------------------------- deactivation */
+
+static int remove_if_active(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv,
+			    const char *suffix)
+{
+	struct dmk_info info;
+	int r = lv_find(c->ctx, vg->md, lv, suffix, &info);
+
+	if (r <= 0)
+		return r;
+	return dev_remove(c, info.name);
+}
+
+static bool any_thin_active(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *pool,
+			    const struct md_lv *except)
+{
+	for (size_t i = 0; i < vg->md->n_lvs; i++) {
+		struct md_lv *lv = vg->md->lvs[i];
+		struct dmk_info info;
+		if (lv == except || !md_lv_is_thin(lv) || lv->segs[0].thin_pool != pool)
+			continue;
+		if (lv_find(c->ctx, vg->md, lv, NULL, &info) > 0)
+			return true;
+	}
+	return false;
+}
+
+/* Remove the pool's target and sub-devices unless a thin LV still needs them. */
+static int pool_release(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
+			const struct md_lv *except)
+{
+	struct dmk_info info;
+	int r;
+
+	if (any_thin_active(c, vg, pool, except))
+		return 0;
+	/* the public device of a used pool keeps the target busy */
+	if (!pool_is_new(vg->md, pool) && lv_find(c->ctx, vg->md, pool, "pool", &info) > 0)
+		return 0;
+	if ((r = remove_if_active(c, vg, pool, "tpool")) < 0 ||
+	    (r = remove_if_active(c, vg, md_pool_data(pool), "tdata")) < 0 ||
+	    (r = remove_if_active(c, vg, md_pool_meta(pool), "tmeta")) < 0)
+		return r;
+	return 0;
+}
+
+int tb_lv_deactivate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
+{
+	struct dmk_info info;
+	int r;
+
+	if (md_lv_is_thin_pool(lv)) {
+		if (!pool_is_new(vg->md, lv)) {
+			r = lv_find(c->ctx, vg->md, lv, "pool", &info);
+			if (r < 0)
+				return r;
+			if (r > 0) {
+				if (info.open_count > 0)
+					return tb_fail(c->ctx, -EBUSY,
+						       "Logical volume %s/%s in use.", vg->md->name,
+						       lv->name);
+				if ((r = dev_remove(c, info.name)) < 0)
+					return r;
+			}
+		} else if (any_thin_active(c, vg, lv, NULL) == false) {
+			r = lv_find(c->ctx, vg->md, lv, "tpool", &info);
+			if (r > 0 && info.open_count > 0)
+				return tb_fail(c->ctx, -EBUSY, "Logical volume %s/%s in use.",
+					       vg->md->name, lv->name);
+		}
+		link_remove(c, vg->md, lv);
+		return pool_release(c, vg, lv, NULL);
+	}
+	r = lv_find(c->ctx, vg->md, lv, own_suffix(vg->md, lv), &info);
+	if (r < 0)
+		return r;
+	if (r > 0) {
+		if (info.open_count > 0)
+			return tb_fail(c->ctx, -EBUSY, "Logical volume %s/%s in use.", vg->md->name,
+				       lv->name);
+		if ((r = dev_remove(c, info.name)) < 0)
+			return r;
+	}
+	link_remove(c, vg->md, lv);
+	if (md_lv_is_thin(lv)) {
+		struct md_lv *pool = lv->segs[0].thin_pool;
+		struct dmk_info pub;
+		/* keep the pool if its own LV is active */
+		if (pool_is_new(vg->md, pool) || lv_find(c->ctx, vg->md, pool, "pool", &pub) > 0)
+			return 0;
+		return pool_release(c, vg, pool, lv);
+	}
+	return 0;
+}
+
+int tb_vg_deactivate_all(struct tb_cmd *c, struct tb_vg *vg)
+{
+	int r;
+
+	/* thin LVs, then pools, then everything else: reverse of the dependency order */
+	for (int pass = 0; pass < 3; pass++)
+		for (size_t i = 0; i < vg->md->n_lvs; i++) {
+			struct md_lv *lv = vg->md->lvs[i];
+			int kind = md_lv_is_thin(lv) ? 0 : md_lv_is_thin_pool(lv) ? 1 : 2;
+			if (kind != pass)
+				continue;
+			if (kind == 2 && md_lv_pool_of(vg->md, lv))
+				continue; /* released with its pool */
+			if ((r = tb_lv_deactivate(c, vg, lv)) < 0)
+				return r;
+		}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- pool operations */
+
+static int pool_status(struct tb_cmd *c, const char *name, struct dmk_thin_pool_status *ret)
+{
+	struct dmk_ctx *dmk;
+	struct dmk_target *t = NULL;
+	size_t n = 0;
+	int r;
+
+	if ((r = tb_ctx_dmk(c->ctx, &dmk)) < 0)
+		return r;
+	r = dmk_status(dmk, name, 0, &t, &n);
+	if (r == 0 && (n != 1 || dmk_thin_pool_status_parse(t[0].params, ret) < 0))
+		r = -EBADMSG;
+	dmk_targets_free(t, n);
+	if (r < 0)
+		return tb_fail(c->ctx, r, "Cannot read the status of thin pool %s", name);
+	return 0;
+}
+
+int tb_pool_apply_messages(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
+{
+	struct md_seg *seg = &pool->segs[0];
+	struct dmk_thin_pool_status st;
+	struct dmk_info tp;
+	struct dmk_ctx *dmk;
+	uint64_t want = seg->transaction_id;
+	int r;
+
+	if (!seg->n_msgs)
+		return 0;
+	if ((r = tb_ctx_dmk(c->ctx, &dmk)) < 0)
+		return r;
+	if ((r = pool_activate_target(c, vg, pool, &tp)) < 0)
+		return r;
+	if ((r = pool_status(c, tp.name, &st)) < 0)
+		return r;
+	if (st.fail || st.error || st.needs_check || st.mode == DMK_POOL_RO)
+		return tb_fail(c->ctx, -EIO,
+			       "Thin pool %s/%s is %s; no changes are sent to it. Repair it "
+			       "(lvconvert --repair with lvm2, or thin_repair) first.",
+			       vg->md->name, pool->name,
+			       st.fail ? "failed" : st.needs_check ? "flagged needs_check" : "read-only");
+	if (st.transaction_id + 1 == want) {
+		for (size_t m = 0; m < seg->n_msgs; m++) {
+			const struct md_msg *msg = &seg->msgs[m];
+			if (msg->kind == MD_MSG_DELETE) {
+				r = dmk_thin_msg_delete(dmk, tp.name, msg->device_id);
+			} else if (msg->lv->segs[0].origin) {
+				/* the kernel wants the origin suspended while it is snapshotted */
+				struct md_lv *o = msg->lv->segs[0].origin;
+				struct dmk_info oi;
+				bool susp = lv_find(c->ctx, vg->md, o, NULL, &oi) > 0;
+				if (susp && (r = dmk_suspend(dmk, oi.name, 0)) < 0)
+					return tb_fail(c->ctx, r, "Failed to suspend origin %s: %s",
+						       oi.name, dmk_errmsg(dmk));
+				r = dmk_thin_msg_create_snap(dmk, tp.name, msg->lv->segs[0].device_id,
+							     o->segs[0].device_id);
+				if (susp)
+					dmk_resume(dmk, oi.name, 0, NULL);
+			} else {
+				r = dmk_thin_msg_create_thin(dmk, tp.name, msg->lv->segs[0].device_id);
+			}
+			if (r < 0)
+				return tb_fail(c->ctx, r, "Thin pool %s/%s refused a message: %s",
+					       vg->md->name, pool->name, dmk_errmsg(dmk));
+		}
+		r = dmk_thin_msg_set_transaction_id(dmk, tp.name, want - 1, want);
+		if (r < 0)
+			return tb_fail(c->ctx, r, "Failed to set transaction id %" PRIu64
+				       " on thin pool %s/%s: %s",
+				       want, vg->md->name, pool->name, dmk_errmsg(dmk));
+		if ((r = pool_status(c, tp.name, &st)) < 0)
+			return r;
+	}
+	if (st.transaction_id != want)
+		return tb_fail(c->ctx, -EINVAL,
+			       "Thin pool %s/%s transaction_id is %" PRIu64 ", while expected %" PRIu64
+			       ". Another program changed the pool; thinbox leaves it alone.",
+			       vg->md->name, pool->name, st.transaction_id, want);
+	md_pool_clear_messages(pool);
+	return tb_vg_commit(c, vg);
+}
+
+int tb_pool_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
+{
+	struct dmk_info tp, meta, data, pub;
+	struct dmk_target *t = NULL;
+	int r;
+
+	r = lv_find(c->ctx, vg->md, pool, "tpool", &tp);
+	if (r <= 0)
+		return r;
+	/* sub-devices first: grown _tdata/_tmeta must be live before the pool sees them */
+	if ((r = tb_lv_reload(c, vg, md_pool_meta(pool))) < 0 ||
+	    (r = tb_lv_reload(c, vg, md_pool_data(pool))) < 0)
+		return r;
+	if (lv_find(c->ctx, vg->md, md_pool_meta(pool), "tmeta", &meta) <= 0 ||
+	    lv_find(c->ctx, vg->md, md_pool_data(pool), "tdata", &data) <= 0)
+		return tb_fail(c->ctx, -ENXIO, "Pool %s/%s sub-devices are not active",
+			       vg->md->name, pool->name);
+	if ((r = pool_target(c, vg, pool, meta.dev, data.dev, &t)) < 0)
+		return r;
+	r = dev_reload(c, tp.name, t, 1, 0);
+	if (r == 0 && !pool_is_new(vg->md, pool) && lv_find(c->ctx, vg->md, pool, "pool", &pub) > 0) {
+		char *params = NULL;
+		struct dmk_target *lt = NULL;
+		if (asprintf(&params, "%u:%u 0", major(tp.dev), minor(tp.dev)) < 0)
+			r = -ENOMEM;
+		else if ((r = one_target(t->len, "linear", params, &lt)) == 0) {
+			r = dev_reload(c, pub.name, lt, 1, DMK_READONLY);
+			dmk_targets_free(lt, 1);
+		}
+	}
+	dmk_targets_free(t, 1);
+	return r;
+}
+
+int tb_lv_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
+{
+	struct dmk_target *t = NULL;
+	struct dmk_info info;
+	size_t n = 0;
+	int r;
+
+	if (md_lv_is_thin_pool(lv))
+		return tb_pool_reload(c, vg, lv);
+	r = lv_find(c->ctx, vg->md, lv, own_suffix(vg->md, lv), &info);
+	if (r <= 0)
+		return r;
+	if (md_lv_is_thin(lv)) {
+		_cleanup_free_ char *params = NULL;
+		struct dmk_info tp;
+		struct dmk_thin_params p = { 0 };
+		if (lv_find(c->ctx, vg->md, lv->segs[0].thin_pool, "tpool", &tp) <= 0)
+			return -ENXIO;
+		p.pool = tp.dev;
+		p.dev_id = lv->segs[0].device_id;
+		if ((r = dmk_thin_params_format(&p, &params)) < 0 ||
+		    (r = one_target((uint64_t)lv->segs[0].extent_count * vg->md->extent_size, "thin",
+				    TAKE_PTR(params), &t)) < 0)
+			return r;
+		n = 1;
+	} else if ((r = linear_targets(c, vg, lv, &t, &n)) < 0) {
+		return r;
+	}
+	r = dev_reload(c, info.name, t, n, 0);
+	dmk_targets_free(t, n);
+	return r;
+}
+
+int tb_lv_zero(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, uint64_t bytes)
+{
+	_cleanup_free_ char *path = NULL;
+	_cleanup_free_ void *buf = NULL;
+	struct dmk_info info;
+	uint64_t size = (uint64_t)md_lv_extents(lv) * vg->md->extent_size * 512, done = 0;
+	const size_t chunk = 1u << 20;
+	int fd, r;
+
+	r = lv_find(c->ctx, vg->md, lv, own_suffix(vg->md, lv), &info);
+	if (r <= 0)
+		return r < 0 ? r : tb_fail(c->ctx, -ENXIO, "Internal error: %s/%s is not active",
+					   vg->md->name, lv->name);
+	if (asprintf(&path, "/dev/mapper/%s", info.name) < 0)
+		return -ENOMEM;
+	if (bytes == 0 || bytes > size)
+		bytes = size;
+	buf = calloc(1, chunk);
+	if (!buf)
+		return -ENOMEM;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return tb_fail(c->ctx, -errno, "Cannot open %s to zero it: %m", path);
+	while (done < bytes) {
+		size_t n = (size_t)MIN((uint64_t)chunk, bytes - done);
+		ssize_t w = pwrite(fd, buf, n, (off_t)done);
+		if (w <= 0) {
+			r = w < 0 ? -errno : -EIO;
+			close(fd);
+			return tb_fail(c->ctx, r, "Failed to zero %s: %s", path, strerror(-r));
+		}
+		done += (uint64_t)w;
+	}
+	r = fdatasync(fd) < 0 ? -errno : 0;
+	close(fd);
+	if (r < 0)
+		return tb_fail(c->ctx, r, "Failed to flush %s: %s", path, strerror(-r));
+	return 0;
+}
+
+int tb_lv_wipe_signatures(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
+{
+	/* lvm2 wipes known signatures and zeroes the first 4 KiB; the zeroing covers both */
+	return tb_lv_zero(c, vg, lv, 4096);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Activation: the VG model -> device-mapper tables, the way lvm2 2.03 names and loads them
+ * (see docs/activation.md): dm names "<vg>-<lv>[-layer]" with '-' doubled, uuids
+ * "LVM-<vgid><lvid>[-suffix]", linear tables over PV extents, a new pool as one thin-pool
+ * device, a used pool as "-tpool" plus a read-only linear public device, thin LVs over -tpool.
+ */
+#pragma once
+
+#include "core/lvm-internal.h"
+#include "kernel-iface/dmk.h"
+
+/* What the kernel has for an LV (looked up by uuid). */
+struct tb_lv_state {
+	bool active;            /* the LV's own device exists */
+	struct dmk_info info;   /* of the LV's own device */
+	bool pool_active;       /* thin pools: the thin-pool target (-tpool uuid) exists */
+	struct dmk_info pool_info;
+	bool has_pool_status;
+	struct dmk_thin_pool_status pool_status;
+	bool has_thin_status;
+	struct dmk_thin_status thin_status;
+};
+
+/* dm name / uuid of @lv with @layer ("tpool", "tdata" ... or NULL). Caller frees. */
+int tb_lv_dm_name(const struct md_vg *vg, const struct md_lv *lv, const char *layer, char **ret);
+int tb_lv_dm_uuid(const struct md_vg *vg, const struct md_lv *lv, const char *suffix, char **ret);
+
+int tb_lv_state_get(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *lv,
+		    struct tb_lv_state *ret);
+
+/* Activate @lv and what it needs (pool sub-LVs, the pool for a thin LV). Idempotent. */
+int tb_lv_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv);
+/* Deactivate @lv (and, for a pool, its sub-devices; for a thin LV, the pool when no other
+ * thin LV is active and the pool LV itself is not). -EBUSY if open: nothing changes. */
+int tb_lv_deactivate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv);
+int tb_vg_deactivate_all(struct tb_cmd *c, struct tb_vg *vg);
+/* Apply the pool's queued messages to the kernel (transaction-id protocol), then drop them
+ * and commit. The pool is activated first. */
+int tb_pool_apply_messages(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool);
+/* Reload an active pool's table (after growing _tdata/_tmeta, or new features). */
+int tb_pool_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool);
+/* Reload an active linear LV's table (after lvextend). */
+int tb_lv_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv);
+/* Zero the first @bytes of an active LV (0: all of it). */
+int tb_lv_zero(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, uint64_t bytes);
+/* Wipe known signatures at the start of an active LV (lvcreate --wipesignatures). */
+int tb_lv_wipe_signatures(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv);

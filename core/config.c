@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The lvm2 settings thinbox honours: lvm.conf and metadata profiles (same syntax). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/lvm-internal.h"
+#include "lvmfmt/config.h"
+
+static int load(struct tb_ctx *ctx, const char *path, struct lvf_cft_node **ret)
+{
+	struct lvf_err err = { 0 };
+	int r = lvf_config_load_file(path, ret, &err);
+
+	if (r == -ENOENT) {
+		*ret = NULL;
+		return 0;
+	}
+	if (r < 0)
+		return tb_fail(ctx, r, "%s: line %u: %s. Fix the file.", path, err.line, err.message);
+	return 0;
+}
+
+int tb_autoextend_policy(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *pool,
+			 int64_t *ret_threshold, int64_t *ret_percent)
+{
+	struct lvf_cft_node *layers[3] = { NULL, NULL, NULL };
+	const char *profile = pool->profile ? pool->profile : vg->profile;
+	char path[600];
+	int64_t t = 100, p = 20;
+	int r;
+
+	if (profile) {
+		snprintf(path, sizeof(path), "%s/profile/%s.profile", tb_sysconf_dir(), profile);
+		if ((r = load(ctx, path, &layers[0])) < 0)
+			goto out;
+	}
+	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir());
+	if ((r = load(ctx, path, &layers[1])) < 0)
+		goto out;
+	if ((r = lvf_config_get_int((const struct lvf_cft_node *const *)layers, 2,
+				    "activation/thin_pool_autoextend_threshold", 100, &t)) < 0 ||
+	    (r = lvf_config_get_int((const struct lvf_cft_node *const *)layers, 2,
+				    "activation/thin_pool_autoextend_percent", 20, &p)) < 0) {
+		r = tb_fail(ctx, r, "Bad autoextend setting in the profile or lvm.conf");
+		goto out;
+	}
+	*ret_threshold = t;
+	*ret_percent = p;
+	r = 0;
+out:
+	lvf_cft_free(layers[0]);
+	lvf_cft_free(layers[1]);
+	return r;
+}
+
+bool tb_monitoring_enabled(struct tb_ctx *ctx)
+{
+	struct lvf_cft_node *conf = NULL;
+	char path[600];
+	int64_t v = 1;
+
+	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir());
+	if (load(ctx, path, &conf) == 0 && conf)
+		lvf_config_get_int((const struct lvf_cft_node *const *)&conf, 1,
+				   "activation/monitoring", 1, &v);
+	lvf_cft_free(conf);
+	return v != 0;
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* core/ internals for the LVM commands: scanned devices, a VG read under its lock, commits. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/ctx-internal.h"
+#include "core/lock.h"
+#include "lvmfmt/bdev.h"
+#include "lvmfmt/label.h"
+#include "lvmfmt/mda.h"
+#include "metadata/md.h"
+
+/* One device that carries an LVM label. */
+struct tb_pvdev {
+	char *path;
+	struct lvf_bdev *bdev;
+	dev_t rdev;                  /* 0 for regular files */
+	struct lvf_pv_header hdr;
+	char id[MD_ID_LEN + 1];
+	/* the newest metadata found on its mdas (none for an orphan PV) */
+	char *text;
+	size_t text_len;
+	char vgname[MD_NAME_MAX + 1];
+	char vgid[MD_ID_LEN + 1];
+	uint32_t seqno;
+	bool mda_bad;                /* an mda could not be read */
+};
+
+struct tb_scan {
+	struct tb_pvdev **devs;
+	size_t n;
+};
+
+/* Scan candidate block devices ($THINBOX_DEVICES, colon-separated, or /proc/partitions) for
+ * labels; @writable opens them read-write. */
+int tb_scan_devices(struct tb_ctx *ctx, bool writable, struct tb_scan *ret);
+void tb_scan_free(struct tb_scan *s);
+struct tb_pvdev *tb_scan_find_path(struct tb_scan *s, const char *path);
+/* Open one device (label or not) for a command that will write it (O_EXCL). */
+int tb_pvdev_open(struct tb_ctx *ctx, const char *path, bool excl, struct tb_pvdev **ret);
+struct tb_pvdev *tb_pvdev_free(struct tb_pvdev *d);
+
+/* A VG as a command holds it. */
+struct tb_vg {
+	struct md_vg *md;
+	struct tb_pvdev **pvdevs;    /* parallel to md->pvs; NULL where the PV is missing */
+	size_t n_pvdevs;
+	struct tb_scan scan;         /* owns every device */
+};
+
+/* The command's session: locks, scan, the lvm.conf tree. */
+struct tb_cmd {
+	struct tb_ctx *ctx;
+	struct tb_lockset locks;
+	const char *name;            /* "lvcreate", for descriptions */
+};
+int tb_cmd_begin(struct tb_ctx *ctx, struct tb_cmd *c, const char *name);
+void tb_cmd_end(struct tb_cmd *c);
+
+/* Read VG @name under V_<name> (exclusive when @write). -ENOENT: no such VG. */
+int tb_vg_read(struct tb_cmd *c, const char *name, bool write, struct tb_vg **ret);
+struct tb_vg *tb_vg_free(struct tb_vg *vg);
+/* Commit @vg->md (seqno + 1) to every mda of every PV, then the backup. */
+int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg);
+/* Refuse changes to a VG we cannot honour. */
+int tb_vg_check_writable(struct tb_cmd *c, const struct tb_vg *vg);
+struct tb_pvdev *tb_vg_pvdev_for(const struct tb_vg *vg, const struct md_pv *pv);
+
+/* Fresh random id (lvm2 alphabet). */
+int tb_new_id(char ret[MD_ID_LEN + 1]);
+/* The lvm2 configuration directory ($LVM_SYSTEM_DIR or /etc/lvm). */
+const char *tb_sysconf_dir(void);
+/* activation/thin_pool_autoextend_threshold and _percent for an LV (profile, then lvm.conf,
+ * then lvm2's defaults 100 and 20). */
+int tb_autoextend_policy(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *pool,
+			 int64_t *ret_threshold, int64_t *ret_percent);
+/* activation/monitoring (default 1). */
+bool tb_monitoring_enabled(struct tb_ctx *ctx);

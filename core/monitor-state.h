@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Which pools a live thinbox monitor watches: one file per pool in the run directory
+ * ($THINBOX_RUN_DIR or /run/thinbox) "monitor/<vg>/<lv>" holding the monitor's pid. A file
+ * whose pid is gone counts as not monitored, so no stale answer survives a dead daemon. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+const char *tb_run_dir(void);
+bool tb_monitor_watches(const char *vg, const char *lv);
+int tb_monitor_mark(const char *vg, const char *lv, pid_t pid);
+int tb_monitor_unmark(const char *vg, const char *lv);

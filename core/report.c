@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Rows for lvs, vgs and pvs: VG metadata joined with the kernel's state. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/activate.h"
+#include "core/monitor-state.h"
+#include "lvmfmt/vg-text.h"
+
+/* lvm2's 10-character lv_attr (lvs(8)). */
+static void lv_attr(const struct md_vg *vg, const struct md_lv *lv, const struct tb_lv_state *st,
+		    char a[11])
+{
+	const struct md_lv *pool = md_lv_is_thin_pool(lv) ? lv
+				   : md_lv_is_thin(lv)	   ? lv->segs[0].thin_pool
+							   : NULL;
+	bool active = st->active || (md_lv_is_thin_pool(lv) && st->pool_active);
+	int open = st->active ? st->info.open_count : 0;
+
+	memset(a, '-', 10);
+	a[10] = '\0';
+	if (md_lv_is_thin_pool(lv))
+		a[0] = 't';
+	else if (md_lv_is_thin(lv))
+		a[0] = 'V';
+	else if (md_lv_is_pool_data(vg, lv))
+		a[0] = 'T';
+	else if (md_lv_is_pool_meta(vg, lv) || md_lv_is_pmspare(lv))
+		a[0] = 'e';
+	a[1] = (lv->status & MD_LV_WRITE) ? 'w' : 'r';
+	a[2] = 'i';
+	if (lv->allocation_policy) {
+		if (streq(lv->allocation_policy, "contiguous"))
+			a[2] = 'c';
+		else if (streq(lv->allocation_policy, "normal"))
+			a[2] = 'n';
+		else if (streq(lv->allocation_policy, "anywhere"))
+			a[2] = 'a';
+		else if (!strncmp(lv->allocation_policy, "cling", 5))
+			a[2] = 'l';
+	}
+	if (lv->status & MD_LV_FIXED_MINOR)
+		a[3] = 'm';
+	if (active) {
+		a[4] = 'a';
+		if (st->info.suspended)
+			a[4] = 's';
+	}
+	/* a used pool's -tpool is held open by its public device and thin LVs */
+	if (md_lv_is_thin_pool(lv) && st->pool_active && st->pool_info.open_count > 0)
+		open = st->pool_info.open_count;
+	if (open > 0)
+		a[5] = 'o';
+	if (pool)
+		a[6] = 't';
+	if (pool && pool->segs[0].zero_new_blocks)
+		a[7] = 'z';
+	if (st->has_pool_status) {
+		if (st->pool_status.fail || st->pool_status.error)
+			a[8] = 'F';
+		else if (st->pool_status.mode == DMK_POOL_OUT_OF_DATA_SPACE)
+			a[8] = 'D';
+		else if (st->pool_status.mode == DMK_POOL_RO)
+			a[8] = 'M';
+	}
+	if (md_lv_is_thin(lv) && st->has_thin_status && st->thin_status.fail)
+		a[8] = 'F';
+	if (lv->flags & MD_LVF_ACTIVATION_SKIP)
+		a[9] = 'k';
+}
+
+static int cmp_lv(const void *x, const void *y)
+{
+	const struct md_lv *a = *(const struct md_lv *const *)x, *b = *(const struct md_lv *const *)y;
+	return strcmp(a->name, b->name);
+}
+
+static bool wanted(const char *name, const char *const *list, size_t n)
+{
+	if (!n)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (streq(list[i], name))
+			return true;
+	return false;
+}
+
+/* Names of every VG seen, sorted, unique. Caller frees the array (strings borrowed from scan). */
+static int vg_names(struct tb_scan *s, const char ***ret, size_t *ret_n)
+{
+	const char **names = calloc(s->n + 1, sizeof(*names));
+	size_t n = 0;
+
+	if (!names)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n; i++) {
+		bool dup = false;
+		if (!s->devs[i]->text)
+			continue;
+		for (size_t k = 0; k < n; k++)
+			dup |= streq(names[k], s->devs[i]->vgname);
+		if (!dup)
+			names[n++] = s->devs[i]->vgname;
+	}
+	for (size_t i = 1; i < n; i++)
+		for (size_t k = i; k > 0 && strcmp(names[k - 1], names[k]) > 0; k--) {
+			const char *t = names[k];
+			names[k] = names[k - 1];
+			names[k - 1] = t;
+		}
+	*ret = names;
+	*ret_n = n;
+	return 0;
+}
+
+static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
+			 int (*cb)(void *, const struct tb_lv_row *), void *userdata)
+{
+	struct md_vg *md = vg->md;
+	struct md_lv **sorted = calloc(md->n_lvs + 1, sizeof(*sorted));
+	int r = 0;
+
+	if (!sorted)
+		return -ENOMEM;
+	memcpy(sorted, md->lvs, md->n_lvs * sizeof(*sorted));
+	qsort(sorted, md->n_lvs, sizeof(*sorted), cmp_lv);
+	for (size_t i = 0; i < md->n_lvs && r == 0; i++) {
+		struct md_lv *lv = sorted[i];
+		struct tb_lv_row row = { 0 };
+		struct tb_lv_state st = { 0 };
+		char name[MD_NAME_MAX + 3], uuid[MD_ID_LEN + 7], path[600];
+		_cleanup_free_ char *dmname = NULL;
+
+		if (!md_lv_is_visible(lv) && !all)
+			continue;
+		if (tb_lv_state_get(c->ctx, md, lv, &st) < 0)
+			memset(&st, 0, sizeof(st));
+		snprintf(name, sizeof(name), md_lv_is_visible(lv) ? "%s" : "[%s]", lv->name);
+		md_id_format(lv->id, uuid);
+		tb_lv_dm_name(md, lv, NULL, &dmname);
+		snprintf(path, sizeof(path), "/dev/mapper/%s", dmname ? dmname : "");
+		row.vg = md->name;
+		row.name = name;
+		row.uuid = uuid;
+		row.dm_path = path;
+		row.profile = lv->profile ? lv->profile : "";
+		row.pool = md_lv_is_thin(lv) ? lv->segs[0].thin_pool->name : "";
+		row.origin = md_lv_is_thin(lv) && lv->segs[0].origin ? lv->segs[0].origin->name : "";
+		row.segtype = lv->n_segs ? (lv->segs[0].kind == MD_SEG_STRIPED
+						    ? (lv->segs[0].stripe_count > 1 ? "striped"
+										    : "linear")
+						    : lv->segs[0].type)
+					 : "";
+		lv_attr(md, lv, &st, row.attr);
+		row.visible = md_lv_is_visible(lv);
+		row.active = st.active || st.pool_active;
+		row.seg_count = lv->n_segs;
+		if (md_lv_is_thin(lv)) {
+			row.size = (uint64_t)lv->segs[0].extent_count * md->extent_size;
+			row.is_thin = true;
+			row.has_transaction_id = true;
+			row.transaction_id = lv->segs[0].transaction_id;
+			row.has_thin_id = true;
+			row.thin_id = lv->segs[0].device_id;
+			if (st.has_thin_status && row.size) {
+				row.has_data_percent = true;
+				row.data_num = st.thin_status.mapped_sectors;
+				row.data_den = row.size;
+			}
+		} else {
+			row.size = (uint64_t)md_lv_extents(lv) * md->extent_size;
+		}
+		if (md_lv_is_thin_pool(lv)) {
+			row.is_pool = true;
+			row.chunk_size = lv->segs[0].chunk_size;
+			row.has_transaction_id = true;
+			row.transaction_id = lv->segs[0].transaction_id;
+			if (st.has_pool_status && !st.pool_status.fail &&
+			    st.pool_status.total_data_blocks && st.pool_status.total_meta_blocks) {
+				row.has_data_percent = row.has_meta_percent = true;
+				row.data_num = st.pool_status.used_data_blocks;
+				row.data_den = st.pool_status.total_data_blocks;
+				row.meta_num = st.pool_status.used_meta_blocks;
+				row.meta_den = st.pool_status.total_meta_blocks;
+			}
+			row.seg_monitor = !st.pool_active			  ? ""
+					  : tb_monitor_watches(md->name, lv->name) ? "monitored"
+										  : "not monitored";
+		} else {
+			row.seg_monitor = "";
+		}
+		r = cb(userdata, &row);
+	}
+	free(sorted);
+	return r;
+}
+
+int tb_report_lvs(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all,
+		  int (*cb)(void *userdata, const struct tb_lv_row *row), void *userdata)
+{
+	struct tb_cmd c;
+	struct tb_scan s = { 0 };
+	const char **names = NULL;
+	size_t nn = 0;
+	int r;
+
+	if ((r = tb_cmd_begin(ctx, &c, "lvs")) < 0)
+		return r;
+	if ((r = tb_scan_devices(ctx, false, &s)) < 0 || (r = vg_names(&s, &names, &nn)) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (!wanted(vgs[i], names, nn)) {
+			r = tb_fail(ctx, -ENOENT, "Volume group \"%s\" not found", vgs[i]);
+			goto out;
+		}
+	for (size_t i = 0; i < nn && r == 0; i++) {
+		struct tb_vg *vg = NULL;
+		if (!wanted(names[i], vgs, n))
+			continue;
+		r = tb_vg_read(&c, names[i], false, &vg);
+		if (r == 0)
+			r = report_vg_lvs(&c, vg, all, cb, userdata);
+		tb_vg_free(vg);
+		tb_unlock_vg(&c.locks, names[i]);
+	}
+out:
+	free(names);
+	tb_scan_free(&s);
+	tb_cmd_end(&c);
+	return r;
+}
+
+int tb_report_vgs(struct tb_ctx *ctx, const char *const *vgs, size_t n,
+		  int (*cb)(void *userdata, const struct tb_vg_row *row), void *userdata)
+{
+	struct tb_cmd c;
+	struct tb_scan s = { 0 };
+	const char **names = NULL;
+	size_t nn = 0;
+	int r;
+
+	if ((r = tb_cmd_begin(ctx, &c, "vgs")) < 0)
+		return r;
+	if ((r = tb_scan_devices(ctx, false, &s)) < 0 || (r = vg_names(&s, &names, &nn)) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (!wanted(vgs[i], names, nn)) {
+			r = tb_fail(ctx, -ENOENT, "Volume group \"%s\" not found", vgs[i]);
+			goto out;
+		}
+	for (size_t i = 0; i < nn && r == 0; i++) {
+		struct tb_vg *vg = NULL;
+		struct tb_vg_row row = { 0 };
+		char uuid[MD_ID_LEN + 7];
+		if (!wanted(names[i], vgs, n))
+			continue;
+		r = tb_vg_read(&c, names[i], false, &vg);
+		if (r == 0) {
+			struct md_vg *md = vg->md;
+			md_id_format(md->id, uuid);
+			row.name = md->name;
+			row.uuid = uuid;
+			snprintf(row.attr, sizeof(row.attr), "%c%c%c%c%c%c",
+				 (md->status & MD_VG_WRITE) ? 'w' : 'r',
+				 (md->status & MD_VG_RESIZEABLE) ? 'z' : '-',
+				 (md->status & MD_VG_EXPORTED) ? 'x' : '-',
+				 (md->status & MD_VG_PARTIAL) ? 'p' : '-', 'n',
+				 (md->status & MD_VG_CLUSTERED) ? 'c' : '-');
+			row.pv_count = (uint32_t)md->n_pvs;
+			for (size_t k = 0; k < md->n_lvs; k++)
+				row.lv_count += md_lv_is_visible(md->lvs[k]);
+			row.extent_size = md->extent_size;
+			row.extent_count = md_vg_extent_count(md);
+			row.free_count = md_vg_free_count(md);
+			row.size = row.extent_count * md->extent_size;
+			row.free = row.free_count * md->extent_size;
+			row.seqno = md->seqno;
+			r = cb(userdata, &row);
+		}
+		tb_vg_free(vg);
+		tb_unlock_vg(&c.locks, names[i]);
+	}
+out:
+	free(names);
+	tb_scan_free(&s);
+	tb_cmd_end(&c);
+	return r;
+}
+
+int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
+		  int (*cb)(void *userdata, const struct tb_pv_row *row), void *userdata)
+{
+	struct tb_cmd c;
+	struct tb_scan s = { 0 };
+	int r;
+
+	if ((r = tb_cmd_begin(ctx, &c, "pvs")) < 0)
+		return r;
+	if ((r = tb_scan_devices(ctx, false, &s)) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (!tb_scan_find_path(&s, pvs[i])) {
+			r = tb_fail(ctx, -ENOENT, "Failed to find physical volume \"%s\".", pvs[i]);
+			goto out;
+		}
+	for (size_t i = 0; i < s.n && r == 0; i++) {
+		struct tb_pvdev *d = s.devs[i];
+		struct tb_pv_row row = { 0 };
+		struct md_vg *md = NULL;
+		char uuid[MD_ID_LEN + 7];
+		bool keep = !n;
+
+		for (size_t k = 0; k < n; k++)
+			keep |= tb_scan_find_path(&s, pvs[k]) == d;
+		if (!keep)
+			continue;
+		md_id_format(d->id, uuid);
+		row.name = d->path;
+		row.uuid = uuid;
+		row.fmt = "lvm2";
+		row.vg = d->text ? d->vgname : "";
+		row.dev_size = d->hdr.device_size / 512;
+		row.pe_start = d->hdr.n_da ? d->hdr.da[0].offset / 512 : 0;
+		if (d->text && lvf_vg_import_text(d->text, d->text_len, &md, NULL) == 0) {
+			struct md_pv *pv = md_vg_find_pv(md, d->id);
+			if (pv) {
+				row.pe_count = pv->pe_count;
+				row.pe_alloc = md_pv_used_extents(md, pv);
+				row.size = (uint64_t)pv->pe_count * md->extent_size;
+				row.free = (row.pe_count - row.pe_alloc) * md->extent_size;
+				snprintf(row.attr, sizeof(row.attr), "%c%c%c",
+					 (pv->status & MD_PV_ALLOCATABLE) ? 'a' : '-',
+					 (pv->status & MD_PV_EXPORTED) ? 'x' : '-',
+					 (pv->status & MD_PV_MISSING) ? 'm' : '-');
+			}
+		} else {
+			row.size = row.free = row.dev_size;
+			snprintf(row.attr, sizeof(row.attr), "---");
+		}
+		r = cb(userdata, &row);
+		md_vg_free(md);
+	}
+out:
+	tb_scan_free(&s);
+	tb_cmd_end(&c);
+	return r;
+}

@@ -1,0 +1,442 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Finding PVs, reading a VG under its lock, committing it to every metadata area and writing
+ * lvm2's backup. The commit order (text on every mda, precommit, commit) lives in lvmfmt/mda.c;
+ * here: which mdas, the seqno, the PV header's "used" flag, backups and lvm2's hints.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include <uuid/uuid.h>
+
+#include "core/backup.h"
+#include "core/hints.h"
+#include "core/lvm-internal.h"
+#include "lvmfmt/config.h"
+#include "lvmfmt/vg-text.h"
+#include "util/strbuf.h"
+
+const char *tb_sysconf_dir(void)
+{
+	const char *d = getenv("LVM_SYSTEM_DIR");
+	return d && *d ? d : "/etc/lvm";
+}
+
+int tb_new_id(char ret[MD_ID_LEN + 1])
+{
+	uint8_t rnd[MD_ID_LEN];
+	uuid_t u;
+
+	for (size_t i = 0; i < MD_ID_LEN; i += sizeof(u)) {
+		uuid_generate_random(u);
+		memcpy(rnd + i, u, sizeof(u));
+	}
+	md_id_from_random(rnd, ret);
+	return 0;
+}
+
+struct tb_pvdev *tb_pvdev_free(struct tb_pvdev *d)
+{
+	if (!d)
+		return NULL;
+	lvf_bdev_free(d->bdev);
+	free(d->path);
+	free(d->text);
+	free(d);
+	return NULL;
+}
+
+/* Read the newest metadata text among the PV's mdas. */
+static void pvdev_read_metadata(struct tb_ctx *ctx, struct tb_pvdev *d)
+{
+	for (size_t i = 0; i < d->hdr.n_mda; i++) {
+		struct lvf_mda_ref ref = { d->bdev, d->hdr.mda[i].offset, d->hdr.mda[i].size, false };
+		struct md_vg *vg = NULL;
+		struct lvf_err err = { 0 };
+		char *text = NULL;
+		size_t len = 0;
+		int r;
+
+		r = lvf_mda_read_text(&ref, &text, &len, NULL, &err);
+		if (r == -ENODATA)
+			continue;
+		if (r < 0) {
+			tb_dbg(ctx, "%s: metadata area %zu unreadable: %s", d->path, i, err.message);
+			d->mda_bad = true;
+			continue;
+		}
+		r = lvf_vg_import_text(text, len, &vg, &err);
+		if (r < 0) {
+			tb_dbg(ctx, "%s: metadata area %zu: line %u: %s", d->path, i, err.line,
+			       err.message);
+			d->mda_bad = true;
+			free(text);
+			continue;
+		}
+		if (!d->text || vg->seqno > d->seqno) {
+			free(d->text);
+			d->text = TAKE_PTR(text);
+			d->text_len = len;
+			d->seqno = vg->seqno;
+			snprintf(d->vgname, sizeof(d->vgname), "%s", vg->name);
+			memcpy(d->vgid, vg->id, sizeof(d->vgid));
+		}
+		free(text);
+		md_vg_free(vg);
+	}
+}
+
+int tb_pvdev_open(struct tb_ctx *ctx, const char *path, bool excl, struct tb_pvdev **ret)
+{
+	struct tb_pvdev *d = calloc(1, sizeof(*d));
+	struct lvf_err err = { 0 };
+	struct stat st;
+	int r;
+
+	if (!d)
+		return -ENOMEM;
+	d->path = strdup(path);
+	if (!d->path) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	r = lvf_bdev_open(path, (excl ? O_RDWR | O_EXCL : O_RDONLY), &d->bdev);
+	if (r < 0)
+		goto fail;
+	if (stat(path, &st) == 0 && S_ISBLK(st.st_mode))
+		d->rdev = st.st_rdev;
+	r = lvf_label_read(d->bdev, &d->hdr, NULL, &err);
+	if (r == 0) {
+		memcpy(d->id, d->hdr.uuid, MD_ID_LEN);
+		d->id[MD_ID_LEN] = '\0';
+		pvdev_read_metadata(ctx, d);
+	} else if (r != -ENOENT) {
+		tb_dbg(ctx, "%s: no usable label: %s", path, err.message);
+	}
+	*ret = d;
+	return 0;
+fail:
+	tb_pvdev_free(d);
+	return r;
+}
+
+void tb_scan_free(struct tb_scan *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		tb_pvdev_free(s->devs[i]);
+	free(s->devs);
+	s->devs = NULL;
+	s->n = 0;
+}
+
+static int scan_add(struct tb_ctx *ctx, struct tb_scan *s, const char *path, bool writable)
+{
+	struct tb_pvdev *d = NULL, **n;
+	int r;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (streq(s->devs[i]->path, path))
+			return 0;
+	r = tb_pvdev_open(ctx, path, false, &d);
+	if (r < 0)
+		return 0; /* unreadable candidates are skipped, as lvm2 does */
+	if (!d->id[0]) {
+		tb_pvdev_free(d);
+		return 0;
+	}
+	if (writable) {
+		/* reopen read-write for the command that will commit */
+		struct lvf_bdev *w = NULL;
+		r = lvf_bdev_open(path, O_RDWR, &w);
+		if (r < 0) {
+			tb_pvdev_free(d);
+			return r;
+		}
+		lvf_bdev_free(d->bdev);
+		d->bdev = w;
+	}
+	n = realloc(s->devs, (s->n + 1) * sizeof(*n));
+	if (!n) {
+		tb_pvdev_free(d);
+		return -ENOMEM;
+	}
+	s->devs = n;
+	s->devs[s->n++] = d;
+	return 0;
+}
+
+int tb_scan_devices(struct tb_ctx *ctx, bool writable, struct tb_scan *ret)
+{
+	struct tb_scan s = { 0 };
+	const char *list = getenv("THINBOX_DEVICES");
+	char line[256], name[128], path[160];
+	int r = 0;
+
+	if (list && *list) {
+		_cleanup_free_ char *dup = strdup(list);
+		char *save = NULL;
+		if (!dup)
+			return -ENOMEM;
+		for (char *t = strtok_r(dup, ":", &save); t; t = strtok_r(NULL, ":", &save))
+			if ((r = scan_add(ctx, &s, t, writable)) < 0)
+				goto fail;
+	} else {
+		_cleanup_fclose_ FILE *f = fopen("/proc/partitions", "re");
+		unsigned maj, mnr;
+		unsigned long long blocks;
+		if (!f)
+			return tb_fail(ctx, -errno, "Cannot read /proc/partitions: %s", strerror(errno));
+		while (fgets(line, sizeof(line), f)) {
+			if (sscanf(line, " %u %u %llu %127s", &maj, &mnr, &blocks, name) != 4)
+				continue;
+			/* LVs themselves are not scanned (lvm2: devices/scan_lvs = 0) */
+			if (!strncmp(name, "dm-", 3) || blocks < 2048)
+				continue;
+			snprintf(path, sizeof(path), "/dev/%s", name);
+			if ((r = scan_add(ctx, &s, path, writable)) < 0)
+				goto fail;
+		}
+	}
+	*ret = s;
+	return 0;
+fail:
+	tb_scan_free(&s);
+	return r;
+}
+
+struct tb_pvdev *tb_scan_find_path(struct tb_scan *s, const char *path)
+{
+	struct stat st;
+	bool blk = stat(path, &st) == 0 && S_ISBLK(st.st_mode);
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (streq(s->devs[i]->path, path))
+			return s->devs[i];
+		if (blk && s->devs[i]->rdev == st.st_rdev)
+			return s->devs[i];
+	}
+	return NULL;
+}
+
+int tb_cmd_begin(struct tb_ctx *ctx, struct tb_cmd *c, const char *name)
+{
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	c->ctx = ctx;
+	c->name = name;
+	r = tb_lockset_init(&c->locks, NULL, -1);
+	if (r < 0)
+		return tb_fail(ctx, r, "Cannot prepare the lock directory: %s", strerror(-r));
+	return 0;
+}
+
+void tb_cmd_end(struct tb_cmd *c)
+{
+	tb_lockset_release(&c->locks);
+}
+
+struct tb_vg *tb_vg_free(struct tb_vg *vg)
+{
+	if (!vg)
+		return NULL;
+	md_vg_free(vg->md);
+	free(vg->pvdevs);
+	tb_scan_free(&vg->scan);
+	free(vg);
+	return NULL;
+}
+
+struct tb_pvdev *tb_vg_pvdev_for(const struct tb_vg *vg, const struct md_pv *pv)
+{
+	size_t i = md_vg_pv_index(vg->md, pv);
+	return i < vg->n_pvdevs ? vg->pvdevs[i] : NULL;
+}
+
+int tb_vg_read(struct tb_cmd *c, const char *name, bool write, struct tb_vg **ret)
+{
+	struct tb_ctx *ctx = c->ctx;
+	struct tb_vg *vg = calloc(1, sizeof(*vg));
+	struct tb_pvdev *best = NULL;
+	struct lvf_err err = { 0 };
+	int r;
+
+	if (!vg)
+		return -ENOMEM;
+	if (!tb_lockset_has_vg(&c->locks, name, write)) {
+		r = tb_lock_vg(&c->locks, name, write);
+		if (r < 0) {
+			r = tb_fail(ctx, r, "%s", c->locks.errmsg[0] ? c->locks.errmsg :
+						"Cannot lock the volume group");
+			goto fail;
+		}
+	}
+	r = tb_scan_devices(ctx, write, &vg->scan);
+	if (r < 0)
+		goto fail;
+	for (size_t i = 0; i < vg->scan.n; i++) {
+		struct tb_pvdev *d = vg->scan.devs[i];
+		if (!d->text || !streq(d->vgname, name))
+			continue;
+		if (best && !streq(best->vgid, d->vgid)) {
+			r = tb_fail(ctx, -ENOTUNIQ,
+				    "Multiple VGs found with the same name: %s (on %s and %s). Rename "
+				    "one of them first.",
+				    name, best->path, d->path);
+			goto fail;
+		}
+		if (!best || d->seqno > best->seqno)
+			best = d;
+	}
+	if (!best) {
+		r = tb_fail(ctx, -ENOENT, "Volume group \"%s\" not found", name);
+		goto fail;
+	}
+	r = lvf_vg_import_text(best->text, best->text_len, &vg->md, &err);
+	if (r < 0) {
+		r = tb_fail(ctx, r, "Volume group \"%s\" on %s has bad metadata: line %u: %s", name,
+			    best->path, err.line, err.message);
+		goto fail;
+	}
+	vg->n_pvdevs = vg->md->n_pvs;
+	vg->pvdevs = calloc(vg->n_pvdevs ? vg->n_pvdevs : 1, sizeof(*vg->pvdevs));
+	if (!vg->pvdevs) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < vg->md->n_pvs; i++) {
+		for (size_t k = 0; k < vg->scan.n; k++)
+			if (streq(vg->scan.devs[k]->id, vg->md->pvs[i]->id)) {
+				vg->pvdevs[i] = vg->scan.devs[k];
+				break;
+			}
+		if (!vg->pvdevs[i]) {
+			vg->md->pvs[i]->status |= MD_PV_MISSING;
+		} else if (!vg->md->pvs[i]->device ||
+			   !streq(vg->md->pvs[i]->device, vg->pvdevs[i]->path)) {
+			md_lv_set_str(&vg->md->pvs[i]->device, vg->pvdevs[i]->path);
+		}
+	}
+	*ret = vg;
+	return 0;
+fail:
+	tb_vg_free(vg);
+	return r;
+}
+
+int tb_vg_check_writable(struct tb_cmd *c, const struct tb_vg *vg)
+{
+	const char *why = NULL;
+
+	if (md_vg_is_readonly_for_us(vg->md, &why))
+		return tb_fail(c->ctx, -EPERM,
+			       "Cannot change volume group %s: %s. Use lvm2 for this VG.",
+			       vg->md->name, why);
+	return 0;
+}
+
+static void export_info(struct tb_cmd *c, struct lvf_vg_export_info *info, struct utsname *u,
+			char *uname_buf, size_t len, char *desc, size_t desc_len, bool backup)
+{
+	memset(info, 0, sizeof(*info));
+	if (uname(u) == 0) {
+		snprintf(uname_buf, len, "%s %s %s %s %s", u->sysname, u->nodename, u->release,
+			 u->version, u->machine);
+		info->creation_host = u->nodename;
+		info->uname = uname_buf;
+	}
+	snprintf(desc, desc_len, backup ? "Created *after* executing '%s'" : "Write from %s.",
+		 c->name ? c->name : "thinbox");
+	info->description = desc;
+	info->creation_time = (int64_t)time(NULL);
+}
+
+int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
+{
+	struct tb_ctx *ctx = c->ctx;
+	struct strbuf raw = { 0 }, file = { 0 };
+	struct lvf_vg_export_info info;
+	struct lvf_mda_ref *mdas = NULL;
+	struct lvf_err err = { 0 };
+	struct utsname u;
+	char uname_buf[600], desc[300];
+	size_t n = 0;
+	int r;
+
+	for (size_t i = 0; i < vg->md->n_lvs; i++)
+		md_lv_merge_segments(vg->md->lvs[i]);
+	{
+		char reason[256];
+		r = md_vg_validate(vg->md, reason, sizeof(reason));
+		if (r < 0)
+			return tb_fail(ctx, -EINVAL, "Internal error: refusing to write VG %s: %s",
+				       vg->md->name, reason);
+	}
+	vg->md->seqno++;
+	export_info(c, &info, &u, uname_buf, sizeof(uname_buf), desc, sizeof(desc), false);
+	r = lvf_vg_export(vg->md, LVF_VG_RAW, &info, &raw);
+	if (r < 0)
+		goto out;
+	mdas = calloc(2 * (vg->n_pvdevs + 1), sizeof(*mdas));
+	if (!mdas) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < vg->n_pvdevs; i++) {
+		struct tb_pvdev *d = vg->pvdevs[i];
+		if (!d)
+			continue;
+		for (size_t m = 0; m < d->hdr.n_mda; m++)
+			mdas[n++] = (struct lvf_mda_ref){ d->bdev, d->hdr.mda[m].offset,
+							  d->hdr.mda[m].size, false };
+	}
+	if (!n) {
+		r = tb_fail(ctx, -ENOSPC,
+			    "Volume group %s has no metadata area on any present PV; cannot write it",
+			    vg->md->name);
+		goto out;
+	}
+	r = lvf_mdas_commit(mdas, n, strbuf_str(&raw), raw.len + 1, &err);
+	if (r < 0) {
+		r = tb_fail(ctx, r, "Failed to write metadata of VG %s: %s", vg->md->name,
+			    err.message);
+		goto out;
+	}
+	/* PVs in a VG carry PV_EXT_USED in their header (lvm2 sets it after the commit). */
+	for (size_t i = 0; i < vg->n_pvdevs; i++) {
+		struct tb_pvdev *d = vg->pvdevs[i];
+		if (!d || (d->hdr.ext_flags & LVF_PV_EXT_USED))
+			continue;
+		d->hdr.ext_flags |= LVF_PV_EXT_USED;
+		d->hdr.ext_version = LVF_PV_EXT_VERSION;
+		r = lvf_label_write(d->bdev, &d->hdr);
+		if (r < 0) {
+			r = tb_fail(ctx, r, "Failed to update the PV header on %s: %s", d->path,
+				    strerror(-r));
+			goto out;
+		}
+	}
+	/* The backup, as lvm2 keeps it; a failure here is a warning, not a failed commit. */
+	if (lvf_vg_export(vg->md, LVF_VG_SECTION, NULL, &file) == 0) {
+		char dir_b[512], dir_a[512];
+		snprintf(dir_b, sizeof(dir_b), "%s/backup", tb_sysconf_dir());
+		snprintf(dir_a, sizeof(dir_a), "%s/archive", tb_sysconf_dir());
+		if (tb_backup_write(dir_b, dir_a, vg->md->name, strbuf_str(&file),
+				    c->name ? c->name : "thinbox") < 0)
+			tb_warn(ctx, "WARNING: failed to write the backup of VG %s in %s",
+				vg->md->name, dir_b);
+	}
+	r = 0;
+out:
+	free(mdas);
+	strbuf_release(&raw);
+	strbuf_release(&file);
+	return r;
+}

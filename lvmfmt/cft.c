@@ -1,0 +1,1156 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * lvm2's config text syntax. The tokenizer follows lvm2's libdm/libdm-config.c (_get_token,
+ * _eat_space, _type); the two layouts follow lvm2's lib/format_text/export.c
+ * (_out_with_comment_raw for on-disk metadata, _out_with_comment_file for backups).
+ * Written from those facts, not from that code.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/macros.h"
+#include "util/strbuf.h"
+
+#include "lvmfmt/cft.h"
+#include "lvmfmt/err.h"
+
+/* lvm2 export.c: indentation stops at 5 tabs; comments line up at tab stop 6. */
+#define INDENT_MAX 5
+#define COMMENT_TAB 6
+/* How much of an offending token an error message quotes. */
+#define SHOW_MAX 40
+
+/* ---- nodes ---- */
+
+static struct lvf_cft_node *node_new(enum lvf_cft_type type)
+{
+	struct lvf_cft_node *n = calloc(1, sizeof(*n));
+
+	if (n)
+		n->type = type;
+	return n;
+}
+
+struct lvf_cft_node *lvf_cft_free(struct lvf_cft_node *n)
+{
+	struct lvf_cft_node *c, *next;
+
+	if (!n)
+		return NULL;
+	for (c = n->child; c; c = next) {
+		next = c->next;
+		lvf_cft_free(c);
+	}
+	free(n->key);
+	free(n->s);
+	free(n->pre_comment);
+	free(n->comment);
+	free(n);
+	return NULL;
+}
+
+/* ---- parser ---- */
+
+struct parser {
+	const char *p, *e; /* cursor, end of text (len or first NUL) */
+	const char *lb;    /* start of the cursor's line */
+	unsigned line;
+	size_t nodes;
+	struct lvf_err *err;
+
+	/* What the gap after the last token held (whitespace, comments, newlines). */
+	bool gap_nl;                   /* a newline was crossed */
+	const char *trail_b, *trail_e; /* comment on the last token's line */
+	bool trail_tab;                /* ... preceded by exactly one tab */
+	struct strbuf pre;             /* full-line comments, '\n'-separated */
+	unsigned pre_n;                /* lines in pre */
+	unsigned blank;                /* empty lines after the last full-line comment */
+};
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static bool is_ctl(char c)
+{
+	return (unsigned char)c < 0x20 || c == 0x7f;
+}
+
+/* A bare word (key or unquoted value) ends here, as in lvm2. */
+static bool ends_bare(char c)
+{
+	return is_space(c) || c == '#' || c == '=' || c == '{' || c == '}';
+}
+
+/* Copy at most SHOW_MAX bytes of s[0..n) into dst for an error message, '?' for control bytes. */
+static const char *show(char *dst, size_t dstlen, const char *s, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n && i < SHOW_MAX && k + 4 < dstlen; i++)
+		dst[k++] = is_ctl(s[i]) ? '?' : s[i];
+	if (i < n && k + 4 < dstlen) {
+		memcpy(dst + k, "...", 3);
+		k += 3;
+	}
+	dst[k] = '\0';
+	return dst;
+}
+
+static unsigned col_of(const struct parser *P, const char *at)
+{
+	return (unsigned)(at - P->lb) + 1;
+}
+
+_printf_(5, 6) static int fail_at(struct parser *P, unsigned line, unsigned col, int r,
+				  const char *fmt, ...)
+{
+	va_list ap;
+
+	if (P->err) {
+		P->err->line = line;
+		P->err->column = col;
+		P->err->offset = UINT64_MAX;
+		va_start(ap, fmt);
+		vsnprintf(P->err->msg, sizeof(P->err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return r;
+}
+
+#define fail(P, r, ...) fail_at((P), (P)->line, col_of((P), (P)->p), (r), __VA_ARGS__)
+
+static int oom(struct parser *P)
+{
+	return fail(P, -ENOMEM, "out of memory");
+}
+
+static unsigned sat_inc(unsigned v)
+{
+	return v < LVF_CFT_MAX_BLANK ? v + 1 : v;
+}
+
+/*
+ * Skip whitespace and comments up to the next token, recording the layout: a comment on the
+ * line of the previous token is its trailing comment, later comments are full-line comments
+ * for the next node, and lines with nothing on them are blank lines.
+ */
+static int skip_gap(struct parser *P, bool after_token)
+{
+	bool content = after_token; /* the current line has had a token or comment */
+	const char *ws = P->p;      /* start of the whitespace before a comment */
+
+	P->gap_nl = !after_token;
+	P->trail_b = P->trail_e = NULL;
+	P->trail_tab = false;
+	strbuf_reset(&P->pre);
+	P->pre_n = 0;
+	P->blank = 0;
+
+	while (P->p < P->e) {
+		char c = *P->p;
+
+		if (c == '\n') {
+			if (!content)
+				P->blank = sat_inc(P->blank);
+			content = false;
+			P->gap_nl = true;
+			P->line++;
+			P->p++;
+			P->lb = ws = P->p;
+		} else if (is_space(c)) {
+			P->p++;
+		} else if (c == '#') {
+			const char *cb = P->p, *ce;
+
+			while (P->p < P->e && *P->p != '\n')
+				P->p++;
+			ce = P->p;
+			while (ce > cb && is_space(ce[-1]))
+				ce--;
+			if ((size_t)(ce - cb) > LVF_CFT_MAX_STRING)
+				return fail_at(P, P->line, col_of(P, cb), -EBADMSG,
+					       "comment longer than %u bytes", LVF_CFT_MAX_STRING);
+			if (!P->gap_nl) {
+				P->trail_b = cb;
+				P->trail_e = ce;
+				P->trail_tab = cb - ws == 1 && *ws == '\t';
+			} else {
+				for (unsigned k = 0; k < P->blank + 1; k++) {
+					if (P->pre_n++)
+						strbuf_appendc(&P->pre, '\n');
+				}
+				strbuf_appendn(&P->pre, cb, (size_t)(ce - cb));
+				P->blank = 0;
+				if (!strbuf_ok(&P->pre))
+					return oom(P);
+				if (P->pre.len > LVF_CFT_MAX_STRING)
+					return fail_at(P, P->line, col_of(P, cb), -EBADMSG,
+						       "comment block longer than %u bytes",
+						       LVF_CFT_MAX_STRING);
+			}
+			content = true;
+		} else {
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Read a "..." or '...' token at the cursor into *ret (unescaped for "..."). */
+static int read_quoted(struct parser *P, const char *what, char **ret)
+{
+	const char q = *P->p;
+	const unsigned sline = P->line, scol = col_of(P, P->p);
+	_cleanup_(strbuf_release) struct strbuf sb = { 0 };
+
+	P->p++;
+	for (;;) {
+		char c;
+
+		if (P->p >= P->e)
+			return fail_at(P, sline, scol, -EBADMSG, "unterminated %s (missing closing %c)",
+				       what, q);
+		c = *P->p++;
+		if (c == q)
+			break;
+		if (q == '"' && c == '\\') {
+			/* The backslash always protects the next byte from ending the string;
+			 * only \" and \\ lose their backslash (lvm2's dm_unescape_double_quotes). */
+			if (P->p >= P->e)
+				return fail_at(P, sline, scol, -EBADMSG,
+					       "unterminated %s (missing closing %c)", what, q);
+			if (*P->p != '"' && *P->p != '\\')
+				strbuf_appendc(&sb, '\\');
+			c = *P->p++;
+		}
+		if (c == '\n') {
+			P->line++;
+			P->lb = P->p;
+		}
+		strbuf_appendc(&sb, c);
+		if (sb.len > LVF_CFT_MAX_STRING)
+			return fail_at(P, sline, scol, -EBADMSG, "%s longer than %u bytes", what,
+				       LVF_CFT_MAX_STRING);
+	}
+	if (!strbuf_ok(&sb))
+		return oom(P);
+	*ret = strbuf_steal(&sb);
+	if (!*ret)
+		return oom(P);
+	return 0;
+}
+
+/* Read a bare word at the cursor (up to whitespace, '#', '=', '{', '}'). */
+static int read_bare(struct parser *P, const char *what, char **ret)
+{
+	const char *s = P->p;
+	char *r;
+
+	while (P->p < P->e && !ends_bare(*P->p)) {
+		if (is_ctl(*P->p))
+			return fail(P, -EBADMSG, "unexpected byte 0x%02x in %s", (unsigned char)*P->p,
+				    what);
+		P->p++;
+	}
+	if ((size_t)(P->p - s) > LVF_CFT_MAX_STRING)
+		return fail_at(P, P->line, col_of(P, s), -EBADMSG, "%s longer than %u bytes", what,
+			       LVF_CFT_MAX_STRING);
+	r = strndup(s, (size_t)(P->p - s));
+	if (!r)
+		return oom(P);
+	*ret = r;
+	return 0;
+}
+
+/* Integer or float token at the cursor, into n. */
+static int read_number(struct parser *P, struct lvf_cft_node *n)
+{
+	const char *s = P->p, *t = s + 1;
+	const unsigned col = col_of(P, s);
+	bool is_float = *s == '.', digits = *s >= '0' && *s <= '9';
+	char buf[LVF_CFT_MAX_NUMBER + 1], shown[SHOW_MAX + 8];
+	size_t len;
+
+	while (t < P->e) {
+		if (*t >= '0' && *t <= '9')
+			digits = true;
+		else if (*t == '.' && !is_float)
+			is_float = true;
+		else
+			break;
+		t++;
+	}
+	if (t < P->e && !is_space(*t) && *t != '#' && *t != ',' && *t != ']' && *t != '}') {
+		const char *x = t;
+
+		while (x < P->e && !ends_bare(*x) && *x != ',' && *x != ']')
+			x++;
+		return fail_at(P, P->line, col, -EBADMSG,
+			       "invalid number '%s' (decimal, or octal with a leading 0; no hex)",
+			       show(shown, sizeof(shown), s, (size_t)(x - s)));
+	}
+	len = (size_t)(t - s);
+	if (len > LVF_CFT_MAX_NUMBER)
+		return fail_at(P, P->line, col, -EBADMSG, "number longer than %u bytes",
+			       LVF_CFT_MAX_NUMBER);
+	if (!digits)
+		return fail_at(P, P->line, col, -EBADMSG, "invalid number '%s'",
+			       show(shown, sizeof(shown), s, len));
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	P->p = t;
+
+	if (is_float) {
+		char *end;
+		double f = strtod(buf, &end);
+
+		if (end != buf + len)
+			return fail_at(P, P->line, col, -EBADMSG, "invalid number '%s'",
+				       show(shown, sizeof(shown), s, len));
+		if (isinf(f) || isnan(f))
+			return fail_at(P, P->line, col, -ERANGE, "number '%s' is out of range",
+				       show(shown, sizeof(shown), s, len));
+		n->type = LVF_CFT_FLOAT;
+		n->f = f;
+	} else {
+		const char *d = buf;
+		bool neg = false;
+		unsigned base;
+		uint64_t v = 0, limit;
+
+		if (*d == '+' || *d == '-')
+			neg = *d++ == '-';
+		base = (d[0] == '0' && d[1]) ? 8 : 10;
+		limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+		for (; *d; d++) {
+			unsigned dig = (unsigned)(*d - '0');
+
+			if (dig >= base)
+				return fail_at(P, P->line, col, -EBADMSG,
+					       "invalid octal number '%s' (a leading 0 means octal)",
+					       show(shown, sizeof(shown), s, len));
+			if (v > (limit - dig) / base)
+				return fail_at(P, P->line, col, -ERANGE,
+					       "integer '%s' is out of range for 64 bits",
+					       show(shown, sizeof(shown), s, len));
+			v = v * base + dig;
+		}
+		n->type = LVF_CFT_INT;
+		if (neg)
+			n->i = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+		else
+			n->i = (int64_t)v;
+	}
+	return 0;
+}
+
+static int count_node(struct parser *P)
+{
+	if (++P->nodes > LVF_CFT_MAX_NODES)
+		return fail(P, -EBADMSG, "more than %u nodes", LVF_CFT_MAX_NODES);
+	return 0;
+}
+
+/* One scalar (array element or value) at the cursor, then the gap after it. */
+static int parse_scalar(struct parser *P, struct lvf_cft_node *n, const char *key)
+{
+	char shown[SHOW_MAX + 8];
+	char c;
+	int r;
+
+	if (P->p >= P->e)
+		return fail(P, -EBADMSG, "expected a value for key '%s' but the text ended",
+			    show(shown, sizeof(shown), key, strlen(key)));
+	c = *P->p;
+	if (c == '"' || c == '\'') {
+		n->type = LVF_CFT_STR;
+		r = read_quoted(P, "string", &n->s);
+	} else if ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.') {
+		r = read_number(P, n);
+	} else if (c == '[') {
+		r = fail(P, -EBADMSG, "arrays cannot be nested (key '%s')",
+			 show(shown, sizeof(shown), key, strlen(key)));
+	} else if (c == ']' || c == ',' || c == '{' || c == '}' || c == '=') {
+		r = fail(P, -EBADMSG, "expected a value for key '%s', found '%c'",
+			 show(shown, sizeof(shown), key, strlen(key)), c);
+	} else if (is_ctl(c)) {
+		r = fail(P, -EBADMSG, "unexpected byte 0x%02x where a value for key '%s' should be",
+			 (unsigned char)c, show(shown, sizeof(shown), key, strlen(key)));
+	} else {
+		n->type = LVF_CFT_STR;
+		r = read_bare(P, "value", &n->s);
+	}
+	if (r < 0)
+		return r;
+	return skip_gap(P, true);
+}
+
+static int take_trailing(struct parser *P, struct lvf_cft_node *n, unsigned depth)
+{
+	if (!P->trail_b)
+		return 0;
+	n->comment = strndup(P->trail_b, (size_t)(P->trail_e - P->trail_b));
+	if (!n->comment)
+		return oom(P);
+	n->comment_style = depth == 0 && P->trail_tab ? LVF_CFT_COMMENT_TAB : LVF_CFT_COMMENT_ALIGNED;
+	return 0;
+}
+
+static int parse_value(struct parser *P, struct lvf_cft_node *n, unsigned depth)
+{
+	struct lvf_cft_node *tail = NULL, *el;
+	unsigned open_line, open_col, count = 0, first_line = 0;
+	bool multi, first_done;
+	int r;
+
+	if (P->p >= P->e || *P->p != '[') {
+		r = parse_scalar(P, n, n->key);
+		if (r < 0)
+			return r;
+		return take_trailing(P, n, depth);
+	}
+
+	n->type = LVF_CFT_ARRAY;
+	open_line = P->line;
+	open_col = col_of(P, P->p);
+	P->p++;
+	r = skip_gap(P, true);
+	if (r < 0)
+		return r;
+	multi = P->gap_nl;
+	first_done = !multi;
+	for (;;) {
+		if (P->p >= P->e) {
+			char shown[SHOW_MAX + 8];
+
+			return fail_at(P, open_line, open_col, -EBADMSG,
+				       "missing ']' for the array of key '%s'",
+				       show(shown, sizeof(shown), n->key, strlen(n->key)));
+		}
+		if (*P->p == ']')
+			break;
+		r = count_node(P);
+		if (r < 0)
+			return r;
+		el = node_new(LVF_CFT_STR);
+		if (!el)
+			return oom(P);
+		el->parent = n;
+		el->line = P->line;
+		if (tail)
+			tail->next = el;
+		else
+			n->child = el;
+		tail = el;
+		r = parse_scalar(P, el, n->key);
+		if (r < 0)
+			return r;
+		count++;
+		if (P->p < P->e && *P->p == ',') {
+			P->p++;
+			r = skip_gap(P, true);
+			if (r < 0)
+				return r;
+		}
+		if (!first_done && P->gap_nl) {
+			first_line = count;
+			first_done = true;
+		}
+	}
+	P->p++; /* ']' */
+	r = skip_gap(P, true);
+	if (r < 0)
+		return r;
+	if (multi && count)
+		n->per_line = first_line ? first_line : count;
+	return take_trailing(P, n, depth);
+}
+
+static int parse_body(struct parser *P, struct lvf_cft_node *sec, unsigned depth,
+		      unsigned open_line, unsigned open_col);
+
+/* key '=' value | key '{' body '}' at the cursor; *ret is the new (outermost) node. */
+static int parse_item(struct parser *P, unsigned depth, struct lvf_cft_node **ret)
+{
+	_cleanup_free_ char *key = NULL, *pre = NULL;
+	_cleanup_cft_ struct lvf_cft_node *outer = NULL;
+	struct lvf_cft_node *n = NULL;
+	const unsigned line = P->line, col = col_of(P, P->p), blank = P->blank;
+	char shown[SHOW_MAX + 8];
+	const char *comp, *slash;
+	char c = *P->p;
+	int r;
+
+	if (P->pre_n) {
+		pre = strbuf_steal(&P->pre);
+		if (!pre)
+			return oom(P);
+	}
+
+	if (c == '"' || c == '\'')
+		r = read_quoted(P, "key", &key);
+	else if (c == '[' || c == ']' || c == ',' || c == '=' || c == '{')
+		return fail(P, -EBADMSG, "expected a key, found '%c'", c);
+	else if (is_ctl(c))
+		return fail(P, -EBADMSG, "unexpected byte 0x%02x where a key should be",
+			    (unsigned char)c);
+	else
+		r = read_bare(P, "key", &key);
+	if (r < 0)
+		return r;
+	r = skip_gap(P, true);
+	if (r < 0)
+		return r;
+
+	/* "a/b/c" is sections a and b holding c; empty components are skipped, as lvm2 does. */
+	for (comp = key;; comp = slash + 1) {
+		struct lvf_cft_node *m;
+		size_t l;
+
+		while (*comp == '/')
+			comp++;
+		if (!*comp)
+			break;
+		slash = strchrnul(comp, '/');
+		l = (size_t)(slash - comp);
+		if (n) {
+			if (depth >= LVF_CFT_MAX_DEPTH)
+				return fail_at(P, line, col, -EBADMSG,
+					       "sections nested deeper than %u levels",
+					       LVF_CFT_MAX_DEPTH);
+			n->type = LVF_CFT_SECTION;
+			depth++;
+		}
+		r = count_node(P);
+		if (r < 0)
+			return r;
+		m = node_new(LVF_CFT_SECTION);
+		if (!m)
+			return oom(P);
+		m->line = line;
+		m->key = strndup(comp, l);
+		if (!m->key) {
+			lvf_cft_free(m);
+			return oom(P);
+		}
+		if (n) {
+			m->parent = n;
+			n->child = m;
+		} else {
+			outer = m;
+		}
+		n = m;
+		if (!*slash)
+			break;
+	}
+	if (!n)
+		return fail_at(P, line, col, -EBADMSG, "empty key");
+	outer->pre_comment = TAKE_PTR(pre);
+	outer->blank_before = blank;
+
+	if (P->p >= P->e)
+		return fail_at(P, line, col, -EBADMSG,
+			       "expected '=' or '{' after key '%s' but the text ended",
+			       show(shown, sizeof(shown), key, strlen(key)));
+	if (*P->p == '{') {
+		const unsigned oline = P->line, ocol = col_of(P, P->p);
+
+		if (depth >= LVF_CFT_MAX_DEPTH)
+			return fail(P, -EBADMSG, "sections nested deeper than %u levels",
+				    LVF_CFT_MAX_DEPTH);
+		n->type = LVF_CFT_SECTION;
+		P->p++;
+		r = skip_gap(P, true);
+		if (r < 0)
+			return r;
+		r = take_trailing(P, n, depth);
+		if (r < 0)
+			return r;
+		r = parse_body(P, n, depth + 1, oline, ocol);
+	} else if (*P->p == '=') {
+		P->p++;
+		r = skip_gap(P, true);
+		if (r < 0)
+			return r;
+		r = parse_value(P, n, depth);
+	} else {
+		r = fail(P, -EBADMSG, "expected '=' or '{' after key '%s'",
+			 show(shown, sizeof(shown), key, strlen(key)));
+	}
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(outer);
+	return 0;
+}
+
+/* Items up to the closing '}' (consumed) of a section, or to the end of the text at depth 0. */
+static int parse_body(struct parser *P, struct lvf_cft_node *sec, unsigned depth,
+		      unsigned open_line, unsigned open_col)
+{
+	struct lvf_cft_node *tail = NULL, *n;
+	int r;
+
+	for (;;) {
+		if (P->p >= P->e) {
+			char shown[SHOW_MAX + 8];
+
+			if (depth > 0)
+				return fail_at(P, open_line, open_col, -EBADMSG,
+					       "missing '}' for section '%s'",
+					       show(shown, sizeof(shown), sec->key,
+						    strlen(sec->key)));
+			if (tail)
+				tail->blank_after = P->blank;
+			return 0;
+		}
+		if (*P->p == '}') {
+			if (depth == 0)
+				return fail(P, -EBADMSG, "unexpected '}' outside any section");
+			if (tail)
+				tail->blank_after = P->blank;
+			P->p++;
+			return skip_gap(P, true);
+		}
+		n = NULL;
+		r = parse_item(P, depth, &n);
+		if (r < 0)
+			return r;
+		n->parent = sec;
+		if (tail)
+			tail->next = n;
+		else
+			sec->child = n;
+		tail = n;
+	}
+}
+
+int lvf_cft_parse(const char *text, size_t len, struct lvf_cft_node **ret_root,
+		  struct lvf_err *reterr)
+{
+	_cleanup_cft_ struct lvf_cft_node *root = NULL;
+	struct parser P = { .line = 1, .err = reterr };
+	const char *nul;
+	int r;
+
+	if (!ret_root || (!text && len))
+		return -EINVAL;
+	if (len > LVF_CFT_MAX_TEXT) {
+		lvf_err_set_pos(reterr, 1, 1, "text of %zu bytes is larger than the %u byte limit", len,
+			    LVF_CFT_MAX_TEXT);
+		return -EBADMSG;
+	}
+	nul = len ? memchr(text, '\0', len) : NULL;
+	P.p = P.lb = text;
+	P.e = nul ? nul : text + len;
+
+	root = node_new(LVF_CFT_SECTION);
+	if (!root)
+		return -ENOMEM;
+	r = skip_gap(&P, false);
+	if (r >= 0)
+		r = parse_body(&P, root, 0, 0, 0);
+	strbuf_release(&P.pre);
+	if (r < 0)
+		return r;
+	*ret_root = TAKE_PTR(root);
+	return 0;
+}
+
+/* ---- lookup ---- */
+
+const struct lvf_cft_node *lvf_cft_find(const struct lvf_cft_node *sec, const char *path)
+{
+	const struct lvf_cft_node *cur = sec;
+
+	if (!sec || !path)
+		return NULL;
+	for (;;) {
+		const struct lvf_cft_node *c;
+		const char *e;
+		size_t l;
+
+		while (*path == '/')
+			path++;
+		if (!*path)
+			return cur;
+		if (cur->type != LVF_CFT_SECTION)
+			return NULL;
+		e = strchrnul(path, '/');
+		l = (size_t)(e - path);
+		for (c = cur->child; c; c = c->next)
+			if (c->key && strncmp(c->key, path, l) == 0 && c->key[l] == '\0')
+				break;
+		if (!c)
+			return NULL;
+		cur = c;
+		path = e;
+	}
+}
+
+int lvf_cft_get_int(const struct lvf_cft_node *sec, const char *path, int64_t *ret)
+{
+	const struct lvf_cft_node *n = lvf_cft_find(sec, path);
+
+	if (!n)
+		return -ENOENT;
+	if (n->type != LVF_CFT_INT)
+		return -EBADMSG;
+	if (ret)
+		*ret = n->i;
+	return 0;
+}
+
+int lvf_cft_get_str(const struct lvf_cft_node *sec, const char *path, const char **ret)
+{
+	const struct lvf_cft_node *n = lvf_cft_find(sec, path);
+
+	if (!n)
+		return -ENOENT;
+	if (n->type != LVF_CFT_STR)
+		return -EBADMSG;
+	if (ret)
+		*ret = n->s;
+	return 0;
+}
+
+int lvf_cft_get_float(const struct lvf_cft_node *sec, const char *path, double *ret)
+{
+	const struct lvf_cft_node *n = lvf_cft_find(sec, path);
+
+	if (!n)
+		return -ENOENT;
+	if (n->type == LVF_CFT_INT) {
+		if (ret)
+			*ret = (double)n->i;
+		return 0;
+	}
+	if (n->type != LVF_CFT_FLOAT)
+		return -EBADMSG;
+	if (ret)
+		*ret = n->f;
+	return 0;
+}
+
+size_t lvf_cft_array_len(const struct lvf_cft_node *arr)
+{
+	size_t k = 0;
+
+	if (!arr || arr->type != LVF_CFT_ARRAY)
+		return 0;
+	for (const struct lvf_cft_node *c = arr->child; c; c = c->next)
+		k++;
+	return k;
+}
+
+/* ---- building ---- */
+
+void lvf_cft_append(struct lvf_cft_node *parent, struct lvf_cft_node *child)
+{
+	struct lvf_cft_node **pp;
+
+	if (!parent || !child)
+		return;
+	for (pp = &parent->child; *pp; pp = &(*pp)->next)
+		;
+	*pp = child;
+	child->parent = parent;
+	child->next = NULL;
+}
+
+static struct lvf_cft_node *add(struct lvf_cft_node *parent, const char *key,
+				enum lvf_cft_type type)
+{
+	struct lvf_cft_node *n;
+
+	if (!parent || (parent->type != LVF_CFT_SECTION && parent->type != LVF_CFT_ARRAY))
+		return NULL;
+	n = node_new(type);
+	if (!n)
+		return NULL;
+	if (key && !(n->key = strdup(key)))
+		return lvf_cft_free(n);
+	lvf_cft_append(parent, n);
+	return n;
+}
+
+struct lvf_cft_node *lvf_cft_new_root(void)
+{
+	return node_new(LVF_CFT_SECTION);
+}
+
+struct lvf_cft_node *lvf_cft_add_section(struct lvf_cft_node *parent, const char *key)
+{
+	return add(parent, key, LVF_CFT_SECTION);
+}
+
+struct lvf_cft_node *lvf_cft_add_int(struct lvf_cft_node *parent, const char *key, int64_t v)
+{
+	struct lvf_cft_node *n = add(parent, key, LVF_CFT_INT);
+
+	if (n)
+		n->i = v;
+	return n;
+}
+
+struct lvf_cft_node *lvf_cft_add_float(struct lvf_cft_node *parent, const char *key, double v)
+{
+	struct lvf_cft_node *n = add(parent, key, LVF_CFT_FLOAT);
+
+	if (n)
+		n->f = v;
+	return n;
+}
+
+struct lvf_cft_node *lvf_cft_add_str(struct lvf_cft_node *parent, const char *key, const char *v)
+{
+	struct lvf_cft_node *n;
+	char *s;
+
+	if (!v || !(s = strdup(v)))
+		return NULL;
+	n = add(parent, key, LVF_CFT_STR);
+	if (!n) {
+		free(s);
+		return NULL;
+	}
+	n->s = s;
+	return n;
+}
+
+struct lvf_cft_node *lvf_cft_add_array(struct lvf_cft_node *parent, const char *key)
+{
+	return add(parent, key, LVF_CFT_ARRAY);
+}
+
+static int set_string(char **dst, const char *text)
+{
+	char *s = NULL;
+
+	if (text && !(s = strdup(text)))
+		return -ENOMEM;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+int lvf_cft_set_comment(struct lvf_cft_node *n, const char *text, enum lvf_cft_comment_style st)
+{
+	int r;
+
+	if (!n)
+		return -EINVAL;
+	r = set_string(&n->comment, text);
+	if (r == 0)
+		n->comment_style = st;
+	return r;
+}
+
+int lvf_cft_set_pre_comment(struct lvf_cft_node *n, const char *text)
+{
+	if (!n)
+		return -EINVAL;
+	return set_string(&n->pre_comment, text);
+}
+
+struct lvf_cft_node *lvf_cft_clone(const struct lvf_cft_node *n)
+{
+	_cleanup_cft_ struct lvf_cft_node *m = NULL;
+	struct lvf_cft_node *tail = NULL;
+
+	if (!n)
+		return NULL;
+	m = node_new(n->type);
+	if (!m)
+		return NULL;
+	m->i = n->i;
+	m->f = n->f;
+	m->line = n->line;
+	m->blank_before = n->blank_before;
+	m->blank_after = n->blank_after;
+	m->comment_style = n->comment_style;
+	m->per_line = n->per_line;
+	if (set_string(&m->key, n->key) < 0 || set_string(&m->s, n->s) < 0 ||
+	    set_string(&m->comment, n->comment) < 0 ||
+	    set_string(&m->pre_comment, n->pre_comment) < 0)
+		return NULL;
+	for (const struct lvf_cft_node *c = n->child; c; c = c->next) {
+		struct lvf_cft_node *d = lvf_cft_clone(c);
+
+		if (!d)
+			return NULL;
+		d->parent = m;
+		if (tail)
+			tail->next = d;
+		else
+			m->child = d;
+		tail = d;
+	}
+	return TAKE_PTR(m);
+}
+
+bool lvf_cft_equal(const struct lvf_cft_node *a, const struct lvf_cft_node *b)
+{
+	const struct lvf_cft_node *x, *y;
+
+	if (!a || !b)
+		return a == b;
+	if (a->type != b->type)
+		return false;
+	if ((a->key == NULL) != (b->key == NULL) || (a->key && strcmp(a->key, b->key) != 0))
+		return false;
+	switch (a->type) {
+	case LVF_CFT_INT:
+		return a->i == b->i;
+	case LVF_CFT_FLOAT:
+		return a->f == b->f;
+	case LVF_CFT_STR:
+		return (a->s == NULL) == (b->s == NULL) && (!a->s || strcmp(a->s, b->s) == 0);
+	case LVF_CFT_SECTION:
+	case LVF_CFT_ARRAY:
+		break;
+	}
+	for (x = a->child, y = b->child; x && y; x = x->next, y = y->next)
+		if (!lvf_cft_equal(x, y))
+			return false;
+	return !x && !y;
+}
+
+/* ---- printing ---- */
+
+struct emitter {
+	struct strbuf *out;
+	enum lvf_cft_style style;
+};
+
+static void put_tabs(struct strbuf *out, unsigned n)
+{
+	while (n--)
+		strbuf_appendc(out, '\t');
+}
+
+static void put_nl(struct strbuf *out, unsigned n)
+{
+	while (n--)
+		strbuf_appendc(out, '\n');
+}
+
+/* A key prints bare when the tokenizer reads it back as the same single key token. */
+static bool key_is_plain(const char *k)
+{
+	if (strchr("[],\"'", k[0]))
+		return false;
+	for (const char *c = k; *c; c++)
+		if (is_ctl(*c) || ends_bare(*c) || *c == '"' || *c == '\'')
+			return false;
+	return true;
+}
+
+static void put_quoted(struct strbuf *out, const char *s)
+{
+	strbuf_appendc(out, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			strbuf_appendc(out, '\\');
+		strbuf_appendc(out, *s);
+	}
+	strbuf_appendc(out, '"');
+}
+
+/* lvm2 prints floats with "%f"; use more digits only when "%f" would not read back equal. */
+static void put_float(struct strbuf *out, double f)
+{
+	char buf[LVF_CFT_MAX_NUMBER];
+
+	for (int prec = 6; prec <= 400; prec++) {
+		snprintf(buf, sizeof(buf), "%.*f", prec, f);
+		if (strtod(buf, NULL) == f)
+			break;
+	}
+	strbuf_append(out, buf);
+}
+
+static int put_scalar(struct emitter *E, const struct lvf_cft_node *n)
+{
+	switch (n->type) {
+	case LVF_CFT_INT:
+		strbuf_appendf(E->out, "%" PRId64, n->i);
+		return 0;
+	case LVF_CFT_FLOAT:
+		if (!isfinite(n->f))
+			return -EINVAL;
+		put_float(E->out, n->f);
+		return 0;
+	case LVF_CFT_STR:
+		if (!n->s)
+			return -EINVAL;
+		put_quoted(E->out, n->s);
+		return 0;
+	case LVF_CFT_SECTION:
+	case LVF_CFT_ARRAY:
+		break;
+	}
+	return -EINVAL;
+}
+
+/* Comment text on one line: newlines become spaces, and it starts with '#'. */
+static void put_comment_text(struct strbuf *out, const char *c, size_t n)
+{
+	if (n == 0 || c[0] != '#')
+		strbuf_append(out, "# ");
+	for (size_t k = 0; k < n; k++)
+		strbuf_appendc(out, c[k] == '\n' || c[k] == '\r' ? ' ' : c[k]);
+}
+
+/* The trailing comment of a line whose content (after the indentation) started at @ls. */
+static void put_trailing(struct emitter *E, const struct lvf_cft_node *n, unsigned ind, size_t ls)
+{
+	if (!n->comment)
+		return;
+	if (n->comment_style == LVF_CFT_COMMENT_TAB) {
+		strbuf_appendc(E->out, '\t');
+	} else {
+		size_t i;
+
+		if (E->style != LVF_CFT_STYLE_INDENT)
+			return;
+		/* lvm2 _out_with_comment_file: tabs up to column 8 * COMMENT_TAB, at least one. */
+		i = (E->out->len - ls + 8 * ind) / 8 + 1;
+		do
+			strbuf_appendc(E->out, '\t');
+		while (++i < COMMENT_TAB);
+	}
+	put_comment_text(E->out, n->comment, strlen(n->comment));
+}
+
+static void put_pre_comment(struct emitter *E, const char *pre, unsigned ind)
+{
+	for (;;) {
+		const char *e = strchrnul(pre, '\n');
+
+		if (e > pre) {
+			put_tabs(E->out, ind);
+			put_comment_text(E->out, pre, (size_t)(e - pre));
+		}
+		strbuf_appendc(E->out, '\n');
+		if (!*e)
+			break;
+		pre = e + 1;
+	}
+}
+
+static int emit_node(struct emitter *E, const struct lvf_cft_node *n, unsigned depth);
+
+static int emit_children(struct emitter *E, const struct lvf_cft_node *sec, unsigned depth)
+{
+	for (const struct lvf_cft_node *c = sec->child; c; c = c->next) {
+		int r = emit_node(E, c, depth);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int emit_node(struct emitter *E, const struct lvf_cft_node *n, unsigned depth)
+{
+	const unsigned ind = E->style == LVF_CFT_STYLE_INDENT ? MIN(depth, INDENT_MAX) : 0;
+	const unsigned eind = E->style == LVF_CFT_STYLE_INDENT ? MIN(depth + 1, INDENT_MAX) : 0;
+	size_t ls;
+	int r;
+
+	if (!n->key || !n->key[0] || strchr(n->key, '/'))
+		return -EINVAL;
+	if (n->pre_comment)
+		put_pre_comment(E, n->pre_comment, ind);
+	put_nl(E->out, n->blank_before);
+	put_tabs(E->out, ind);
+	ls = E->out->len;
+	if (key_is_plain(n->key))
+		strbuf_append(E->out, n->key);
+	else
+		put_quoted(E->out, n->key);
+
+	switch (n->type) {
+	case LVF_CFT_SECTION:
+		if (depth >= LVF_CFT_MAX_DEPTH)
+			return -EINVAL;
+		strbuf_append(E->out, " {");
+		put_trailing(E, n, ind, ls);
+		strbuf_appendc(E->out, '\n');
+		r = emit_children(E, n, depth + 1);
+		if (r < 0)
+			return r;
+		put_tabs(E->out, ind);
+		strbuf_append(E->out, "}\n");
+		break;
+	case LVF_CFT_ARRAY: {
+		unsigned k = 0;
+
+		strbuf_append(E->out, " = [");
+		if (n->per_line && n->child)
+			strbuf_appendc(E->out, '\n');
+		for (const struct lvf_cft_node *c = n->child; c; c = c->next, k++) {
+			if (c->key || c->child)
+				return -EINVAL;
+			if (n->per_line && k % n->per_line == 0)
+				put_tabs(E->out, eind);
+			else if (k)
+				strbuf_append(E->out, ", ");
+			r = put_scalar(E, c);
+			if (r < 0)
+				return r;
+			if (n->per_line && ((k + 1) % n->per_line == 0 || !c->next))
+				strbuf_append(E->out, c->next ? ",\n" : "\n");
+		}
+		if (n->per_line && n->child) {
+			put_tabs(E->out, ind);
+			ls = E->out->len;
+		}
+		strbuf_appendc(E->out, ']');
+		put_trailing(E, n, ind, ls);
+		strbuf_appendc(E->out, '\n');
+		break;
+	}
+	case LVF_CFT_INT:
+	case LVF_CFT_FLOAT:
+	case LVF_CFT_STR:
+		strbuf_append(E->out, " = ");
+		r = put_scalar(E, n);
+		if (r < 0)
+			return r;
+		put_trailing(E, n, ind, ls);
+		strbuf_appendc(E->out, '\n');
+		break;
+	default:
+		return -EINVAL;
+	}
+	put_nl(E->out, n->blank_after);
+	return 0;
+}
+
+int lvf_cft_emit_at(const struct lvf_cft_node *sec, enum lvf_cft_style style, unsigned depth,
+		    struct strbuf *out)
+{
+	struct emitter E = { .out = out, .style = style };
+	int r;
+
+	if (!sec || !out || sec->type != LVF_CFT_SECTION || depth > LVF_CFT_MAX_DEPTH ||
+	    (style != LVF_CFT_STYLE_RAW && style != LVF_CFT_STYLE_INDENT))
+		return -EINVAL;
+	r = emit_children(&E, sec, depth);
+	if (r < 0)
+		return r;
+	return strbuf_ok(out) ? 0 : -ENOMEM;
+}
+
+int lvf_cft_emit(const struct lvf_cft_node *root, enum lvf_cft_style style, struct strbuf *out)
+{
+	return lvf_cft_emit_at(root, style, 0, out);
+}

@@ -1,0 +1,1218 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* VG <-> lvm2 text metadata. See vg-text.h and docs/format.md. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "lvmfmt/vg-text.h"
+#include "util/macros.h"
+
+struct word {
+	const char *name;
+	unsigned bit;
+};
+
+static const struct word vg_status_words[] = {
+	{ "RESIZEABLE", MD_VG_RESIZEABLE }, { "READ", MD_VG_READ },   { "WRITE", MD_VG_WRITE },
+	{ "EXPORTED", MD_VG_EXPORTED },     { "PVMOVE", MD_VG_PVMOVE }, { "CLUSTERED", MD_VG_CLUSTERED },
+	{ "SHARED", MD_VG_SHARED },         { "PARTIAL", MD_VG_PARTIAL },
+};
+static const struct word pv_status_words[] = {
+	{ "ALLOCATABLE", MD_PV_ALLOCATABLE },
+	{ "EXPORTED", MD_PV_EXPORTED },
+	{ "MISSING", MD_PV_MISSING },
+};
+static const struct word lv_status_words[] = {
+	{ "READ", MD_LV_READ },	      { "WRITE", MD_LV_WRITE },		{ "VISIBLE", MD_LV_VISIBLE },
+	{ "FIXED_MINOR", MD_LV_FIXED_MINOR }, { "PVMOVE", MD_LV_PVMOVE },     { "LOCKED", MD_LV_LOCKED },
+	{ "NOTSYNCED", MD_LV_NOTSYNCED },     { "REBUILD", MD_LV_REBUILD },   { "WRITEMOSTLY", MD_LV_WRITEMOSTLY },
+};
+static const struct word lv_flag_words[] = {
+	{ "WRITE_LOCKED", MD_LVF_WRITE_LOCKED },     { "ACTIVATION_SKIP", MD_LVF_ACTIVATION_SKIP },
+	{ "NOAUTOACTIVATE", MD_LVF_NOAUTOACTIVATE }, { "ERROR_WHEN_FULL", MD_LVF_ERROR_WHEN_FULL },
+	{ "CACHE_VOL", MD_LVF_CACHE_VOL },
+};
+
+/* ---------------------------------------------------------------- import helpers */
+
+struct importer {
+	struct md_vg *vg;
+	struct lvf_err *err;
+	char **pv_keys; /* section name of each PV ("pv0", ...), parallel to vg->pvs */
+	size_t n_keys;
+};
+
+static int fail(struct importer *im, const struct lvf_cft_node *at, const char *fmt, ...)
+	_printf_(3, 4);
+static int fail(struct importer *im, const struct lvf_cft_node *at, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (im->err) {
+		lvf_err_set(im->err, -EBADMSG, "%s", msg);
+		im->err->line = at ? at->line : 0;
+	}
+	return -EBADMSG;
+}
+
+static const struct lvf_cft_node *child(const struct lvf_cft_node *sec, const char *key)
+{
+	for (const struct lvf_cft_node *n = sec->child; n; n = n->next)
+		if (n->key && streq(n->key, key))
+			return n;
+	return NULL;
+}
+
+static int get_int(struct importer *im, const struct lvf_cft_node *sec, const char *what,
+		   const char *key, bool required, int64_t min, int64_t max, int64_t *ret)
+{
+	const struct lvf_cft_node *n = child(sec, key);
+
+	if (!n) {
+		if (required)
+			return fail(im, sec, "%s: required field '%s' is missing", what, key);
+		return -ENOENT;
+	}
+	if (n->type != LVF_CFT_INT)
+		return fail(im, n, "%s: field '%s' must be an integer", what, key);
+	if (n->i < min || n->i > max)
+		return fail(im, n, "%s: field '%s' = %" PRId64 " is out of range", what, key, n->i);
+	*ret = n->i;
+	return 0;
+}
+
+static int get_str(struct importer *im, const struct lvf_cft_node *sec, const char *what,
+		   const char *key, bool required, const char **ret)
+{
+	const struct lvf_cft_node *n = child(sec, key);
+
+	if (!n) {
+		if (required)
+			return fail(im, sec, "%s: required field '%s' is missing", what, key);
+		return -ENOENT;
+	}
+	if (n->type != LVF_CFT_STR)
+		return fail(im, n, "%s: field '%s' must be a string", what, key);
+	*ret = n->s;
+	return 0;
+}
+
+static int dup_opt_str(struct importer *im, const struct lvf_cft_node *sec, const char *what,
+		       const char *key, char **field)
+{
+	const char *s = NULL;
+	int r = get_str(im, sec, what, key, false, &s);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	return md_lv_set_str(field, s);
+}
+
+/* A string list: ["A", "B"] (or [] ). Calls @fn for each word. */
+static int for_words(struct importer *im, const struct lvf_cft_node *n, const char *what,
+		     int (*fn)(struct importer *, const struct lvf_cft_node *, const char *, void *),
+		     void *data)
+{
+	int r;
+
+	if (n->type == LVF_CFT_STR)
+		return fn(im, n, n->s, data);
+	if (n->type != LVF_CFT_ARRAY)
+		return fail(im, n, "%s: field '%s' must be a list of strings", what, n->key);
+	for (const struct lvf_cft_node *e = n->child; e; e = e->next) {
+		if (e->type != LVF_CFT_STR)
+			return fail(im, e, "%s: field '%s' must hold only strings", what, n->key);
+		r = fn(im, e, e->s, data);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+struct words_ctx {
+	const struct word *words;
+	size_t n;
+	unsigned *bits;
+	md_strv *other; /* NULL: unknown words are an error */
+	const char *what;
+};
+
+static int word_cb(struct importer *im, const struct lvf_cft_node *at, const char *w, void *data)
+{
+	struct words_ctx *c = data;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (streq(c->words[i].name, w)) {
+			*c->bits |= c->words[i].bit;
+			return 0;
+		}
+	if (!c->other)
+		return fail(im, at, "%s: unknown status flag '%s'", c->what, w);
+	return md_strv_push(c->other, w);
+}
+
+static int strv_cb(struct importer *im, const struct lvf_cft_node *at, const char *w, void *data)
+{
+	return md_strv_push(data, w);
+}
+
+static int read_words(struct importer *im, const struct lvf_cft_node *sec, const char *what,
+		      const char *key, bool required, const struct word *words, size_t n,
+		      unsigned *bits, md_strv *other)
+{
+	const struct lvf_cft_node *f = child(sec, key);
+	struct words_ctx c = { words, n, bits, other, what };
+
+	if (!f)
+		return required ? fail(im, sec, "%s: required field '%s' is missing", what, key) : 0;
+	return for_words(im, f, what, word_cb, &c);
+}
+
+static int read_strv(struct importer *im, const struct lvf_cft_node *sec, const char *what,
+		     const char *key, md_strv *v)
+{
+	const struct lvf_cft_node *f = child(sec, key);
+	return f ? for_words(im, f, what, strv_cb, v) : 0;
+}
+
+/* Deep copy of @n appended to @parent (cft has builders, not a copy). */
+static int copy_node(struct lvf_cft_node *parent, const struct lvf_cft_node *n)
+{
+	struct lvf_cft_node *c = NULL;
+
+	switch (n->type) {
+	case LVF_CFT_SECTION:
+		c = lvf_cft_add_section(parent, n->key);
+		break;
+	case LVF_CFT_ARRAY:
+		c = lvf_cft_add_array(parent, n->key);
+		break;
+	case LVF_CFT_INT:
+		c = lvf_cft_add_int(parent, n->key, n->i);
+		break;
+	case LVF_CFT_FLOAT:
+		c = lvf_cft_add_int(parent, n->key, 0);
+		if (c) {
+			c->type = LVF_CFT_FLOAT;
+			c->f = n->f;
+		}
+		break;
+	case LVF_CFT_STR:
+		c = lvf_cft_add_str(parent, n->key, n->s);
+		break;
+	}
+	if (!c)
+		return -ENOMEM;
+	for (const struct lvf_cft_node *k = n->child; k; k = k->next)
+		if (copy_node(c, k) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static void extra_free(void *p)
+{
+	lvf_cft_free(p);
+}
+
+/* Move children of @sec whose key is not in @known (NULL-terminated) into @e. Subsections
+ * are left alone when @keep_sections (the caller handles them). */
+static int keep_unknown(const struct lvf_cft_node *sec, const char *const *known,
+			bool keep_sections, struct md_extra *e)
+{
+	struct lvf_cft_node *root = NULL;
+
+	for (struct lvf_cft_node *n = sec->child; n; n = n->next) {
+		bool k = false;
+		if (!n->key || (keep_sections && n->type == LVF_CFT_SECTION))
+			continue;
+		for (size_t i = 0; known[i]; i++)
+			if (streq(known[i], n->key)) {
+				k = true;
+				break;
+			}
+		if (k)
+			continue;
+		if (!root && !(root = lvf_cft_new_root()))
+			return -ENOMEM;
+		if (copy_node(root, n) < 0) {
+			lvf_cft_free(root);
+			return -ENOMEM;
+		}
+	}
+	if (root) {
+		e->data = root;
+		e->free = extra_free;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- import */
+
+static int import_pv(struct importer *im, const struct lvf_cft_node *sec)
+{
+	static const char *const known[] = { "id",	 "device", "status",   "flags",
+					     "tags",	 "dev_size", "pe_start", "pe_count",
+					     "ba_start", "ba_size", "device_id_type", "device_id",
+					     NULL };
+	char what[160];
+	const char *s;
+	char id[MD_ID_LEN + 1];
+	int64_t v, pe_start, pe_count, dev_size = 0;
+	struct md_pv *pv, **npvs;
+	char **nkeys;
+	int r;
+
+	snprintf(what, sizeof(what), "PV section %s", sec->key);
+	r = get_str(im, sec, what, "id", true, &s);
+	if (r < 0)
+		return r;
+	if (md_id_parse(s, id) < 0)
+		return fail(im, child(sec, "id"), "%s: id '%s' is not a valid LVM id", what, s);
+	if (md_vg_find_pv(im->vg, id))
+		return fail(im, sec, "%s: PV id %s appears twice", what, s);
+	r = get_int(im, sec, what, "pe_start", true, 0, INT64_MAX, &pe_start);
+	if (r < 0)
+		return r;
+	r = get_int(im, sec, what, "pe_count", true, 0, UINT32_MAX, &pe_count);
+	if (r < 0)
+		return r;
+	r = get_int(im, sec, what, "dev_size", false, 0, INT64_MAX, &dev_size);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	pv = calloc(1, sizeof(*pv));
+	if (!pv)
+		return -ENOMEM;
+	npvs = realloc(im->vg->pvs, (im->vg->n_pvs + 1) * sizeof(*npvs));
+	if (npvs)
+		im->vg->pvs = npvs;
+	nkeys = realloc(im->pv_keys, (im->vg->n_pvs + 1) * sizeof(*nkeys));
+	if (nkeys)
+		im->pv_keys = nkeys;
+	if (!npvs || !nkeys || !(im->pv_keys[im->vg->n_pvs] = strdup(sec->key))) {
+		free(pv);
+		return -ENOMEM;
+	}
+	im->n_keys++;
+	im->vg->pvs[im->vg->n_pvs++] = pv;
+	memcpy(pv->id, id, sizeof(id));
+	pv->pe_start = (uint64_t)pe_start;
+	pv->pe_count = (uint32_t)pe_count;
+	pv->dev_size = (uint64_t)dev_size;
+	r = dup_opt_str(im, sec, what, "device", &pv->device);
+	if (r < 0)
+		return r;
+	r = read_words(im, sec, what, "status", true, pv_status_words, ARRAY_SIZE(pv_status_words),
+		       &pv->status, NULL);
+	if (r < 0)
+		return r;
+	r = read_strv(im, sec, what, "flags", &pv->flags);
+	if (r < 0)
+		return r;
+	r = read_strv(im, sec, what, "tags", &pv->tags);
+	if (r < 0)
+		return r;
+	if (child(sec, "ba_start") || child(sec, "ba_size")) {
+		r = get_int(im, sec, what, "ba_start", true, 0, INT64_MAX, &v);
+		if (r < 0)
+			return r;
+		pv->ba_start = (uint64_t)v;
+		r = get_int(im, sec, what, "ba_size", true, 0, INT64_MAX, &v);
+		if (r < 0)
+			return r;
+		pv->ba_size = (uint64_t)v;
+		pv->has_ba = true;
+	}
+	return keep_unknown(sec, known, false, &pv->extra);
+}
+
+static struct md_lv *lv_ref(struct importer *im, const struct lvf_cft_node *sec, const char *what,
+			    const char *key, bool required, int *r)
+{
+	const char *s;
+	struct md_lv *lv;
+
+	*r = get_str(im, sec, what, key, required, &s);
+	if (*r == -ENOENT) {
+		*r = 0;
+		return NULL;
+	}
+	if (*r < 0)
+		return NULL;
+	lv = md_vg_find_lv(im->vg, s);
+	if (!lv)
+		*r = fail(im, child(sec, key), "%s: '%s' names LV %s, which does not exist", what, key,
+			  s);
+	return lv;
+}
+
+static int import_striped(struct importer *im, const struct lvf_cft_node *sec, const char *what,
+			  struct md_seg *seg)
+{
+	const struct lvf_cft_node *st, *e;
+	int64_t v;
+	uint32_t i = 0;
+	int r;
+
+	r = get_int(im, sec, what, "stripe_count", true, 1, 128, &v);
+	if (r < 0)
+		return r;
+	seg->stripe_count = (uint32_t)v;
+	if (seg->stripe_count > 1) {
+		r = get_int(im, sec, what, "stripe_size", true, 1, UINT32_MAX, &v);
+		if (r < 0)
+			return r;
+		seg->stripe_size = (uint32_t)v;
+	}
+	if (seg->extent_count % seg->stripe_count)
+		return fail(im, sec, "%s: extent_count is not a multiple of stripe_count", what);
+	st = child(sec, "stripes");
+	if (!st || st->type != LVF_CFT_ARRAY)
+		return fail(im, st ? st : sec, "%s: 'stripes' must be a list", what);
+	seg->areas = calloc(seg->stripe_count, sizeof(*seg->areas));
+	if (!seg->areas)
+		return -ENOMEM;
+	for (e = st->child; e; e = e->next) {
+		const struct lvf_cft_node *pe = e->next;
+		struct md_area *a;
+		if (i == seg->stripe_count)
+			return fail(im, e, "%s: more stripes listed than stripe_count", what);
+		if (e->type != LVF_CFT_STR || !pe || pe->type != LVF_CFT_INT || pe->i < 0 ||
+		    pe->i > UINT32_MAX)
+			return fail(im, e, "%s: 'stripes' must hold (\"pvN\", extent) pairs", what);
+		a = &seg->areas[i++];
+		a->start = (uint32_t)pe->i;
+		for (size_t k = 0; k < im->vg->n_pvs; k++)
+			if (streq(im->pv_keys[k], e->s))
+				a->pv = im->vg->pvs[k];
+		if (!a->pv && !(a->lv = md_vg_find_lv(im->vg, e->s)))
+			return fail(im, e, "%s: stripe names '%s', which is neither a PV nor an LV",
+				    what, e->s);
+		e = pe;
+	}
+	if (i != seg->stripe_count)
+		return fail(im, st, "%s: %u stripes listed, stripe_count is %u", what, i,
+			    seg->stripe_count);
+	return 0;
+}
+
+static int import_thin_pool(struct importer *im, const struct lvf_cft_node *sec, const char *what,
+			    struct md_seg *seg)
+{
+	const char *s;
+	int64_t v;
+	int r;
+
+	seg->pool_meta = lv_ref(im, sec, what, "metadata", true, &r);
+	if (r < 0)
+		return r;
+	seg->pool_data = lv_ref(im, sec, what, "pool", true, &r);
+	if (r < 0)
+		return r;
+	r = get_int(im, sec, what, "transaction_id", true, 0, INT64_MAX, &v);
+	if (r < 0)
+		return r;
+	seg->transaction_id = (uint64_t)v;
+	r = get_int(im, sec, what, "chunk_size", true, MD_THIN_MIN_CHUNK, MD_THIN_MAX_CHUNK, &v);
+	if (r < 0)
+		return r;
+	if (v % MD_THIN_MIN_CHUNK)
+		return fail(im, child(sec, "chunk_size"),
+			    "%s: chunk_size %" PRId64 " is not a multiple of 128 sectors", what, v);
+	seg->chunk_size = (uint32_t)v;
+	seg->discards = MD_DISCARDS_IGNORE; /* lvm2: missing means ignore */
+	r = get_str(im, sec, what, "discards", false, &s);
+	if (r == 0) {
+		if (!strcasecmp(s, "passdown"))
+			seg->discards = MD_DISCARDS_PASSDOWN;
+		else if (!strcasecmp(s, "nopassdown"))
+			seg->discards = MD_DISCARDS_NOPASSDOWN;
+		else if (!strcasecmp(s, "ignore"))
+			seg->discards = MD_DISCARDS_IGNORE;
+		else
+			return fail(im, child(sec, "discards"), "%s: unknown discards value '%s'",
+				    what, s);
+	} else if (r != -ENOENT)
+		return r;
+	r = get_int(im, sec, what, "zero_new_blocks", false, INT64_MIN, INT64_MAX, &v);
+	if (r == 0)
+		seg->zero_new_blocks = v != 0;
+	else if (r != -ENOENT)
+		return r;
+	r = get_int(im, sec, what, "crop_metadata", false, INT64_MIN, INT64_MAX, &v);
+	if (r == 0) {
+		seg->has_crop_metadata = true;
+		seg->crop_metadata = v;
+	} else if (r != -ENOENT)
+		return r;
+	for (const struct lvf_cft_node *m = sec->child; m; m = m->next) {
+		struct md_msg msg = { 0 }, *nm;
+		const struct lvf_cft_node *c, *d;
+		if (m->type != LVF_CFT_SECTION)
+			continue;
+		c = child(m, "create");
+		d = child(m, "delete");
+		if ((c && d) || (!c && !d))
+			return fail(im, m, "%s: message %s must hold exactly one of create or delete",
+				    what, m->key);
+		if (c) {
+			msg.kind = MD_MSG_CREATE;
+			msg.lv = lv_ref(im, m, what, "create", true, &r);
+			if (r < 0)
+				return r;
+		} else {
+			if (d->type != LVF_CFT_INT || d->i < 0 || d->i > MD_THIN_MAX_DEVICE_ID)
+				return fail(im, d, "%s: bad device id in delete message", what);
+			msg.kind = MD_MSG_DELETE;
+			msg.device_id = (uint32_t)d->i;
+		}
+		nm = realloc(seg->msgs, (seg->n_msgs + 1) * sizeof(*nm));
+		if (!nm)
+			return -ENOMEM;
+		seg->msgs = nm;
+		seg->msgs[seg->n_msgs++] = msg;
+	}
+	return 0;
+}
+
+static int import_thin(struct importer *im, const struct lvf_cft_node *sec, const char *what,
+		       struct md_seg *seg)
+{
+	int64_t v;
+	int r;
+
+	seg->thin_pool = lv_ref(im, sec, what, "thin_pool", true, &r);
+	if (r < 0)
+		return r;
+	r = get_int(im, sec, what, "transaction_id", true, 0, INT64_MAX, &v);
+	if (r < 0)
+		return r;
+	seg->transaction_id = (uint64_t)v;
+	r = get_int(im, sec, what, "device_id", true, 0, MD_THIN_MAX_DEVICE_ID, &v);
+	if (r < 0)
+		return r;
+	seg->device_id = (uint32_t)v;
+	seg->origin = lv_ref(im, sec, what, "origin", false, &r);
+	if (r < 0)
+		return r;
+	seg->merge = lv_ref(im, sec, what, "merge", false, &r);
+	if (r < 0)
+		return r;
+	seg->external_origin = lv_ref(im, sec, what, "external_origin", false, &r);
+	return r;
+}
+
+static int cmp_seg(const void *a, const void *b)
+{
+	const struct md_seg *x = a, *y = b;
+	return x->start_extent < y->start_extent ? -1 : x->start_extent > y->start_extent;
+}
+
+static int import_segments(struct importer *im, const struct lvf_cft_node *sec, struct md_lv *lv)
+{
+	static const char *const known_common[] = { "start_extent", "extent_count", "type", NULL };
+	static const char *const known_striped[] = { "start_extent", "extent_count", "type",
+						     "stripe_count", "stripe_size", "stripes",
+						     "tags", NULL };
+	static const char *const known_pool[] = { "start_extent", "extent_count", "type",
+						  "metadata", "pool", "transaction_id",
+						  "chunk_size", "discards", "zero_new_blocks",
+						  "crop_metadata", NULL };
+	static const char *const known_thin[] = { "start_extent",  "extent_count", "type",
+						  "thin_pool",	   "transaction_id", "device_id",
+						  "origin",	   "merge",	     "external_origin",
+						  NULL };
+	int64_t count, v;
+	size_t n = 0;
+	int r;
+
+	r = get_int(im, sec, lv->name, "segment_count", true, 1, 1u << 20, &count);
+	if (r < 0)
+		return r;
+	for (const struct lvf_cft_node *s = sec->child; s; s = s->next)
+		n += s->type == LVF_CFT_SECTION;
+	if ((int64_t)n != count)
+		return fail(im, sec, "LV %s: segment_count is %" PRId64 " but %zu segments follow",
+			    lv->name, count, n);
+	lv->segs = calloc(n, sizeof(*lv->segs));
+	if (!lv->segs)
+		return -ENOMEM;
+	for (const struct lvf_cft_node *s = sec->child; s; s = s->next) {
+		struct md_seg *seg;
+		const char *type, *plus;
+		char what[300];
+		const char *const *known = known_common;
+
+		if (s->type != LVF_CFT_SECTION)
+			continue;
+		seg = &lv->segs[lv->n_segs++];
+		snprintf(what, sizeof(what), "LV %s %s", lv->name, s->key);
+		r = get_int(im, s, what, "start_extent", true, 0, UINT32_MAX, &v);
+		if (r < 0)
+			return r;
+		seg->start_extent = (uint32_t)v;
+		r = get_int(im, s, what, "extent_count", true, 1, UINT32_MAX, &v);
+		if (r < 0)
+			return r;
+		seg->extent_count = (uint32_t)v;
+		r = get_str(im, s, what, "type", true, &type);
+		if (r < 0)
+			return r;
+		if (!(seg->type = strdup(type)))
+			return -ENOMEM;
+		plus = strchr(type, '+');
+		if (streq(type, "striped") || streq(type, "linear")) {
+			seg->kind = MD_SEG_STRIPED;
+			known = known_striped;
+			r = import_striped(im, s, what, seg);
+		} else if (streq(type, "thin-pool") || streq(type, "thin-pool+CROP_METADATA")) {
+			seg->kind = MD_SEG_THIN_POOL;
+			known = known_pool;
+			r = import_thin_pool(im, s, what, seg);
+		} else if (streq(type, "thin")) {
+			seg->kind = MD_SEG_THIN;
+			known = known_thin;
+			r = import_thin(im, s, what, seg);
+		} else {
+			/* unknown type (or unknown +FLAG): keep the whole section verbatim */
+			(void)plus;
+			static const char *const known_pos[] = { "start_extent", "extent_count",
+								 NULL };
+			seg->kind = MD_SEG_UNKNOWN;
+			r = keep_unknown(s, known_pos, false, &seg->extra);
+			continue;
+		}
+		if (r < 0)
+			return r;
+		r = keep_unknown(s, known, true, &seg->extra);
+		if (r < 0)
+			return r;
+	}
+	qsort(lv->segs, lv->n_segs, sizeof(*lv->segs), cmp_seg);
+	return 0;
+}
+
+static int import_lv(struct importer *im, const struct lvf_cft_node *sec, struct md_lv *lv)
+{
+	static const char *const known[] = { "id",	       "status",	"flags",
+					     "tags",	       "creation_time", "creation_host",
+					     "lock_args",	       "allocation_policy", "profile",
+					     "read_ahead",       "major",	"minor",
+					     "segment_count", NULL };
+	char what[160];
+	int64_t v;
+	int r;
+
+	snprintf(what, sizeof(what), "LV %s", lv->name);
+	r = read_words(im, sec, what, "status", true, lv_status_words, ARRAY_SIZE(lv_status_words),
+		       &lv->status, NULL);
+	if (r < 0)
+		return r;
+	r = read_words(im, sec, what, "flags", false, lv_flag_words, ARRAY_SIZE(lv_flag_words),
+		       &lv->flags, &lv->flags_other);
+	if (r < 0)
+		return r;
+	r = read_strv(im, sec, what, "tags", &lv->tags);
+	if (r < 0)
+		return r;
+	if (!!child(sec, "creation_time") != !!child(sec, "creation_host"))
+		return fail(im, sec, "%s: creation_time and creation_host must appear together",
+			    what);
+	if (child(sec, "creation_time")) {
+		r = get_int(im, sec, what, "creation_time", true, INT64_MIN, INT64_MAX,
+			    &lv->creation_time);
+		if (r < 0)
+			return r;
+		r = dup_opt_str(im, sec, what, "creation_host", &lv->creation_host);
+		if (r < 0)
+			return r;
+		if (!lv->creation_host)
+			return fail(im, sec, "%s: creation_host must be a string", what);
+		lv->has_creation = true;
+	}
+	if ((r = dup_opt_str(im, sec, what, "lock_args", &lv->lock_args)) < 0 ||
+	    (r = dup_opt_str(im, sec, what, "allocation_policy", &lv->allocation_policy)) < 0 ||
+	    (r = dup_opt_str(im, sec, what, "profile", &lv->profile)) < 0)
+		return r;
+	r = get_int(im, sec, what, "read_ahead", false, INT64_MIN, INT64_MAX, &v);
+	if (r == 0) {
+		lv->has_read_ahead = true;
+		lv->read_ahead = v;
+	} else if (r != -ENOENT)
+		return r;
+	r = get_int(im, sec, what, "major", false, INT64_MIN, INT64_MAX, &lv->major);
+	if (r == 0)
+		lv->has_major = true;
+	else if (r != -ENOENT)
+		return r;
+	r = get_int(im, sec, what, "minor", (lv->status & MD_LV_FIXED_MINOR), INT64_MIN, INT64_MAX,
+		    &lv->minor);
+	if (r == 0)
+		lv->has_minor = true;
+	else if (r != -ENOENT)
+		return r;
+	r = import_segments(im, sec, lv);
+	if (r < 0)
+		return r;
+	return keep_unknown(sec, known, true, &lv->extra);
+}
+
+int lvf_vg_import(const struct lvf_cft_node *root, struct md_vg **ret, struct lvf_err *reterr)
+{
+	static const char *const known_vg[] = { "id",	     "seqno",	 "format",   "status",
+						"flags",     "tags",	 "system_id", "lock_type",
+						"lock_args", "extent_size", "max_lv", "max_pv",
+						"allocation_policy", "profile", "metadata_copies",
+						"physical_volumes", "logical_volumes", NULL };
+	struct importer im = { .err = reterr };
+	const struct lvf_cft_node *sec = NULL, *pvs, *lvs, *n;
+	const char *s;
+	char id[MD_ID_LEN + 1];
+	int64_t v;
+	int r;
+
+	for (n = root->child; n; n = n->next)
+		if (n->type == LVF_CFT_SECTION) {
+			sec = n;
+			break;
+		}
+	if (!sec)
+		return fail(&im, root, "no volume group section found");
+	if (md_name_check(sec->key, &s) < 0)
+		return fail(&im, sec, "volume group name '%s' is invalid: %s", sec->key, s);
+	n = child(root, "contents");
+	if (n && (n->type != LVF_CFT_STR || !streq(n->s, "Text Format Volume Group")))
+		return fail(&im, n, "'contents' is not \"Text Format Volume Group\"");
+	n = child(root, "version");
+	if (n && (n->type != LVF_CFT_INT || n->i != 1))
+		return fail(&im, n, "unsupported metadata 'version' (only 1 is known)");
+
+	r = get_str(&im, sec, "VG", "id", true, &s);
+	if (r < 0)
+		return r;
+	if (md_id_parse(s, id) < 0)
+		return fail(&im, child(sec, "id"), "VG %s: id '%s' is not a valid LVM id", sec->key,
+			    s);
+	r = get_int(&im, sec, "VG", "extent_size", true, 1, UINT32_MAX, &v);
+	if (r < 0)
+		return r;
+	r = md_vg_new(sec->key, id, (uint32_t)v, &im.vg);
+	if (r < 0)
+		return r;
+	im.vg->status = 0;
+	if ((r = get_int(&im, sec, "VG", "seqno", true, 0, UINT32_MAX, &v)) < 0)
+		goto out;
+	im.vg->seqno = (uint32_t)v;
+	r = get_str(&im, sec, "VG", "format", false, &s);
+	if (r == 0 && !streq(s, "lvm2")) {
+		r = fail(&im, child(sec, "format"), "VG %s: unknown format '%s'", sec->key, s);
+		goto out;
+	}
+	if ((r = read_words(&im, sec, "VG", "status", true, vg_status_words,
+			    ARRAY_SIZE(vg_status_words), &im.vg->status, NULL)) < 0 ||
+	    (r = read_strv(&im, sec, "VG", "flags", &im.vg->flags)) < 0 ||
+	    (r = read_strv(&im, sec, "VG", "tags", &im.vg->tags)) < 0 ||
+	    (r = dup_opt_str(&im, sec, "VG", "system_id", &im.vg->system_id)) < 0 ||
+	    (r = dup_opt_str(&im, sec, "VG", "lock_type", &im.vg->lock_type)) < 0 ||
+	    (r = dup_opt_str(&im, sec, "VG", "lock_args", &im.vg->lock_args)) < 0 ||
+	    (r = dup_opt_str(&im, sec, "VG", "allocation_policy", &im.vg->allocation_policy)) < 0 ||
+	    (r = dup_opt_str(&im, sec, "VG", "profile", &im.vg->profile)) < 0)
+		goto out;
+	if ((r = get_int(&im, sec, "VG", "max_lv", true, 0, UINT32_MAX, &v)) < 0)
+		goto out;
+	im.vg->max_lv = (uint32_t)v;
+	if ((r = get_int(&im, sec, "VG", "max_pv", true, 0, UINT32_MAX, &v)) < 0)
+		goto out;
+	im.vg->max_pv = (uint32_t)v;
+	r = get_int(&im, sec, "VG", "metadata_copies", false, INT64_MIN, INT64_MAX, &v);
+	if (r == 0) {
+		im.vg->has_metadata_copies = true;
+		im.vg->metadata_copies = v;
+	} else if (r != -ENOENT)
+		goto out;
+
+	pvs = child(sec, "physical_volumes");
+	if (!pvs || pvs->type != LVF_CFT_SECTION) {
+		r = fail(&im, sec, "VG %s: 'physical_volumes' section is missing", sec->key);
+		goto out;
+	}
+	for (n = pvs->child; n; n = n->next) {
+		if (n->type != LVF_CFT_SECTION)
+			continue;
+		if ((r = import_pv(&im, n)) < 0)
+			goto out;
+	}
+	lvs = child(sec, "logical_volumes");
+	if (lvs && lvs->type == LVF_CFT_SECTION) {
+		/* names first, so that segments can refer to any LV */
+		for (n = lvs->child; n; n = n->next) {
+			struct md_lv *lv;
+			if (n->type != LVF_CFT_SECTION)
+				continue;
+			if (md_name_check(n->key, &s) < 0) {
+				r = fail(&im, n, "LV name '%s' is invalid: %s", n->key, s);
+				goto out;
+			}
+			r = get_str(&im, n, n->key, "id", true, &s);
+			if (r < 0)
+				goto out;
+			if (md_id_parse(s, id) < 0) {
+				r = fail(&im, child(n, "id"), "LV %s: id '%s' is not a valid LVM id",
+					 n->key, s);
+				goto out;
+			}
+			r = md_lv_new(im.vg, n->key, id, 0, &lv);
+			if (r == -EEXIST)
+				r = fail(&im, n, "LV %s appears twice", n->key);
+			if (r < 0)
+				goto out;
+		}
+		for (n = lvs->child; n; n = n->next) {
+			if (n->type != LVF_CFT_SECTION)
+				continue;
+			if ((r = import_lv(&im, n, md_vg_find_lv(im.vg, n->key))) < 0)
+				goto out;
+		}
+	}
+	if ((r = keep_unknown(sec, known_vg, false, &im.vg->extra)) < 0)
+		goto out;
+	{
+		/* top-level fields other than the ones we regenerate are kept */
+		static const char *const regen[] = { "contents",      "version", "description",
+						     "creation_host", "creation_time", NULL };
+		if ((r = keep_unknown(root, regen, true, &im.vg->extra_top)) < 0)
+			goto out;
+	}
+	{
+		char reason[256];
+		r = md_vg_validate(im.vg, reason, sizeof(reason));
+		if (r < 0) {
+			r = fail(&im, sec, "VG %s: %s", sec->key, reason);
+			goto out;
+		}
+	}
+	*ret = TAKE_PTR(im.vg);
+	r = 0;
+out:
+	for (size_t i = 0; i < im.n_keys; i++)
+		free(im.pv_keys[i]);
+	free(im.pv_keys);
+	md_vg_free(im.vg);
+	return r;
+}
+
+int lvf_vg_import_text(const char *text, size_t len, struct md_vg **ret, struct lvf_err *reterr)
+{
+	struct lvf_cft_node *root = NULL;
+	int r = lvf_cft_parse(text, len, &root, reterr);
+
+	if (r < 0)
+		return r;
+	r = lvf_vg_import(root, ret, reterr);
+	lvf_cft_free(root);
+	return r;
+}
+
+/* ---------------------------------------------------------------- export */
+
+struct printer {
+	struct strbuf *out;
+	bool file; /* backup-file style */
+	int indent;
+};
+
+static void line_start(struct printer *p)
+{
+	if (p->file)
+		for (int i = 0; i < p->indent; i++)
+			strbuf_appendc(p->out, '\t');
+}
+
+/* A "key = value" line; in file style an optional comment aligned as lvm2 does (column 40). */
+static void outc(struct printer *p, const char *comment, const char *fmt, ...) _printf_(3, 4);
+static void outc(struct printer *p, const char *comment, const char *fmt, ...)
+{
+	va_list ap;
+	size_t before;
+
+	line_start(p);
+	before = p->out->len;
+	va_start(ap, fmt);
+	strbuf_vappendf(p->out, fmt, ap);
+	va_end(ap);
+	if (p->file && comment) {
+		size_t col = (size_t)p->indent * 8 + (p->out->len - before);
+		size_t tabs = col < 40 ? (40 - col + 7) / 8 : 1;
+		for (size_t i = 0; i < MAX(tabs, (size_t)1); i++)
+			strbuf_appendc(p->out, '\t');
+		strbuf_appendf(p->out, "# %s", comment);
+	}
+	strbuf_appendc(p->out, '\n');
+}
+#define outf(p, ...) outc(p, NULL, __VA_ARGS__)
+
+static void blank(struct printer *p)
+{
+	strbuf_appendc(p->out, '\n');
+}
+
+static void open_sec(struct printer *p, const char *name)
+{
+	outf(p, "%s {", name);
+	p->indent++;
+}
+
+static void close_sec(struct printer *p)
+{
+	p->indent--;
+	outf(p, "}");
+}
+
+static void append_escaped(struct strbuf *sb, const char *s)
+{
+	strbuf_appendc(sb, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			strbuf_appendc(sb, '\\');
+		strbuf_appendc(sb, *s);
+	}
+	strbuf_appendc(sb, '"');
+}
+
+static void out_str(struct printer *p, const char *key, const char *v, const char *comment)
+{
+	struct strbuf sb = { 0 };
+	append_escaped(&sb, v);
+	outc(p, comment, "%s = %s", key, strbuf_str(&sb));
+	strbuf_release(&sb);
+}
+
+static void out_list(struct printer *p, const char *key, const struct word *words, size_t n,
+		     unsigned bits, md_strv other)
+{
+	struct strbuf sb = { 0 };
+	bool first = true;
+
+	strbuf_appendc(&sb, '[');
+	for (size_t i = 0; i < n; i++)
+		if (bits & words[i].bit) {
+			if (!first)
+				strbuf_append(&sb, ", ");
+			append_escaped(&sb, words[i].name);
+			first = false;
+		}
+	for (size_t i = 0; other && other[i]; i++) {
+		if (!first)
+			strbuf_append(&sb, ", ");
+		append_escaped(&sb, other[i]);
+		first = false;
+	}
+	strbuf_appendc(&sb, ']');
+	outf(p, "%s = %s", key, strbuf_str(&sb));
+	strbuf_release(&sb);
+}
+
+/* lvm2's size comment: "4 Megabytes", "3.79297 Gigabytes". */
+static void size_comment(uint64_t sectors, char *buf, size_t len)
+{
+	static const char *const units[] = { "Kilobytes", "Megabytes", "Gigabytes", "Terabytes",
+					     "Petabytes", "Exabytes" };
+	double v = (double)sectors / 2.0;
+	size_t u = 0;
+
+	while (v > 1024.0 && u + 1 < ARRAY_SIZE(units)) {
+		v /= 1024.0;
+		u++;
+	}
+	snprintf(buf, len, "%g %s", v, units[u]);
+}
+
+static void out_extra(struct printer *p, const struct md_extra *e)
+{
+	struct strbuf sb = { 0 };
+	const char *s, *nl;
+
+	if (!e->data)
+		return;
+	if (lvf_cft_emit(e->data, LVF_CFT_STYLE_RAW, &sb) < 0 || !strbuf_ok(&sb)) {
+		p->out->failed = true;
+		strbuf_release(&sb);
+		return;
+	}
+	for (s = strbuf_str(&sb); *s; s = nl + 1) {
+		nl = strchr(s, '\n');
+		if (!nl)
+			nl = s + strlen(s);
+		line_start(p);
+		strbuf_appendn(p->out, s, (size_t)(nl - s));
+		strbuf_appendc(p->out, '\n');
+		if (!*nl)
+			break;
+	}
+	strbuf_release(&sb);
+}
+
+static void out_id(struct printer *p, const char *id)
+{
+	char d[MD_ID_LEN + 7];
+	md_id_format(id, d);
+	out_str(p, "id", d, NULL);
+}
+
+static void out_strv(struct printer *p, const char *key, md_strv v, bool always)
+{
+	if (!always && !md_strv_len(v))
+		return;
+	out_list(p, key, NULL, 0, 0, v);
+}
+
+static const char *area_name(const struct md_vg *vg, const struct md_area *a, char *buf, size_t len)
+{
+	if (a->lv)
+		return a->lv->name;
+	snprintf(buf, len, "pv%zu", md_vg_pv_index(vg, a->pv));
+	return buf;
+}
+
+static void export_seg(struct printer *p, const struct md_vg *vg, const struct md_seg *seg,
+		       size_t idx)
+{
+	char name[32], cmt[64];
+
+	snprintf(name, sizeof(name), "segment%zu", idx + 1);
+	if (idx == 0)
+		blank(p);
+	open_sec(p, name);
+	outf(p, "start_extent = %u", seg->start_extent);
+	size_comment((uint64_t)seg->extent_count * vg->extent_size, cmt, sizeof(cmt));
+	outc(p, cmt, "extent_count = %u", seg->extent_count);
+	blank(p);
+	if (seg->kind == MD_SEG_UNKNOWN) {
+		out_extra(p, &seg->extra);
+		close_sec(p);
+		return;
+	}
+	out_str(p, "type", seg->type, NULL);
+	switch (seg->kind) {
+	case MD_SEG_STRIPED:
+		outc(p, seg->stripe_count == 1 ? "linear" : NULL, "stripe_count = %u",
+		     seg->stripe_count);
+		if (seg->stripe_count > 1) {
+			size_comment(seg->stripe_size, cmt, sizeof(cmt));
+			outc(p, cmt, "stripe_size = %u", seg->stripe_size);
+		}
+		blank(p);
+		outf(p, "stripes = [");
+		p->indent++;
+		for (uint32_t a = 0; a < seg->stripe_count; a++) {
+			struct strbuf sb = { 0 };
+			char pvn[32];
+			append_escaped(&sb, area_name(vg, &seg->areas[a], pvn, sizeof(pvn)));
+			outf(p, "%s, %u%s", strbuf_str(&sb), seg->areas[a].start,
+			     a + 1 < seg->stripe_count ? "," : "");
+			strbuf_release(&sb);
+		}
+		p->indent--;
+		outf(p, "]");
+		break;
+	case MD_SEG_THIN_POOL:
+		out_str(p, "metadata", seg->pool_meta->name, NULL);
+		out_str(p, "pool", seg->pool_data->name, NULL);
+		outf(p, "transaction_id = %" PRIu64, seg->transaction_id);
+		size_comment(seg->chunk_size, cmt, sizeof(cmt));
+		outc(p, cmt, "chunk_size = %u", seg->chunk_size);
+		out_str(p, "discards",
+			seg->discards == MD_DISCARDS_PASSDOWN	  ? "passdown"
+			: seg->discards == MD_DISCARDS_NOPASSDOWN ? "nopassdown"
+								  : "ignore",
+			NULL);
+		if (seg->zero_new_blocks)
+			outf(p, "zero_new_blocks = 1");
+		if (seg->has_crop_metadata)
+			outf(p, "crop_metadata = %" PRId64, seg->crop_metadata);
+		for (size_t m = 0; m < seg->n_msgs; m++) {
+			snprintf(name, sizeof(name), "message%zu", m + 1);
+			blank(p);
+			open_sec(p, name);
+			if (seg->msgs[m].kind == MD_MSG_CREATE)
+				out_str(p, "create", seg->msgs[m].lv->name, NULL);
+			else
+				outf(p, "delete = %u", seg->msgs[m].device_id);
+			close_sec(p);
+		}
+		break;
+	case MD_SEG_THIN:
+		out_str(p, "thin_pool", seg->thin_pool->name, NULL);
+		outf(p, "transaction_id = %" PRIu64, seg->transaction_id);
+		outf(p, "device_id = %u", seg->device_id);
+		if (seg->origin)
+			out_str(p, "origin", seg->origin->name, NULL);
+		if (seg->merge)
+			out_str(p, "merge", seg->merge->name, NULL);
+		if (seg->external_origin)
+			out_str(p, "external_origin", seg->external_origin->name, NULL);
+		break;
+	case MD_SEG_UNKNOWN:
+		break;
+	}
+	out_extra(p, &seg->extra);
+	close_sec(p);
+}
+
+static void export_lv(struct printer *p, const struct md_vg *vg, const struct md_lv *lv)
+{
+	blank(p);
+	open_sec(p, lv->name);
+	out_id(p, lv->id);
+	out_list(p, "status", lv_status_words, ARRAY_SIZE(lv_status_words), lv->status, NULL);
+	out_list(p, "flags", lv_flag_words, ARRAY_SIZE(lv_flag_words), lv->flags, lv->flags_other);
+	out_strv(p, "tags", lv->tags, false);
+	if (lv->has_creation) {
+		char cmt[64] = "";
+		time_t t = (time_t)lv->creation_time;
+		struct tm tm;
+		if (localtime_r(&t, &tm))
+			strftime(cmt, sizeof(cmt), "%Y-%m-%d %H:%M:%S %z", &tm);
+		outc(p, cmt, "creation_time = %" PRId64, lv->creation_time);
+		out_str(p, "creation_host", lv->creation_host, NULL);
+	}
+	if (lv->lock_args)
+		out_str(p, "lock_args", lv->lock_args, NULL);
+	if (lv->allocation_policy)
+		out_str(p, "allocation_policy", lv->allocation_policy, NULL);
+	if (lv->profile)
+		out_str(p, "profile", lv->profile, NULL);
+	if (lv->has_read_ahead)
+		outf(p, "read_ahead = %" PRId64, lv->read_ahead);
+	if (lv->has_major)
+		outf(p, "major = %" PRId64, lv->major);
+	if (lv->has_minor)
+		outf(p, "minor = %" PRId64, lv->minor);
+	out_extra(p, &lv->extra);
+	outf(p, "segment_count = %zu", lv->n_segs);
+	for (size_t s = 0; s < lv->n_segs; s++)
+		export_seg(p, vg, &lv->segs[s], s);
+	close_sec(p);
+}
+
+static void export_vg_section(struct printer *p, const struct md_vg *vg)
+{
+	char cmt[64];
+
+	open_sec(p, vg->name);
+	out_id(p, vg->id);
+	outf(p, "seqno = %u", vg->seqno);
+	if (vg->format)
+		out_str(p, "format", vg->format, "informational");
+	out_list(p, "status", vg_status_words, ARRAY_SIZE(vg_status_words), vg->status, NULL);
+	out_strv(p, "flags", vg->flags, true);
+	out_strv(p, "tags", vg->tags, false);
+	if (vg->system_id)
+		out_str(p, "system_id", vg->system_id, NULL);
+	if (vg->lock_type)
+		out_str(p, "lock_type", vg->lock_type, NULL);
+	if (vg->lock_args)
+		out_str(p, "lock_args", vg->lock_args, NULL);
+	size_comment(vg->extent_size, cmt, sizeof(cmt));
+	outc(p, cmt, "extent_size = %u", vg->extent_size);
+	outf(p, "max_lv = %u", vg->max_lv);
+	outf(p, "max_pv = %u", vg->max_pv);
+	outf(p, "metadata_copies = %" PRId64, vg->has_metadata_copies ? vg->metadata_copies : 0);
+	if (vg->allocation_policy && !streq(vg->allocation_policy, "normal") &&
+	    !streq(vg->allocation_policy, "inherit")) {
+		blank(p);
+		out_str(p, "allocation_policy", vg->allocation_policy, NULL);
+	}
+	if (vg->profile)
+		out_str(p, "profile", vg->profile, NULL);
+	out_extra(p, &vg->extra);
+	blank(p);
+	open_sec(p, "physical_volumes");
+	for (size_t i = 0; i < vg->n_pvs; i++) {
+		const struct md_pv *pv = vg->pvs[i];
+		char name[32];
+		snprintf(name, sizeof(name), "pv%zu", i);
+		blank(p);
+		open_sec(p, name);
+		out_id(p, pv->id);
+		if (pv->device)
+			out_str(p, "device", pv->device, "Hint only");
+		blank(p);
+		out_list(p, "status", pv_status_words, ARRAY_SIZE(pv_status_words), pv->status, NULL);
+		out_strv(p, "flags", pv->flags, true);
+		out_strv(p, "tags", pv->tags, false);
+		size_comment(pv->dev_size, cmt, sizeof(cmt));
+		outc(p, cmt, "dev_size = %" PRIu64, pv->dev_size);
+		outf(p, "pe_start = %" PRIu64, pv->pe_start);
+		size_comment((uint64_t)pv->pe_count * vg->extent_size, cmt, sizeof(cmt));
+		outc(p, cmt, "pe_count = %u", pv->pe_count);
+		if (pv->has_ba) {
+			outf(p, "ba_start = %" PRIu64, pv->ba_start);
+			outf(p, "ba_size = %" PRIu64, pv->ba_size);
+		}
+		out_extra(p, &pv->extra);
+		close_sec(p);
+	}
+	close_sec(p);
+	if (vg->n_lvs) {
+		blank(p);
+		open_sec(p, "logical_volumes");
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t i = 0; i < vg->n_lvs; i++)
+				if (md_lv_is_visible(vg->lvs[i]) == (pass == 0))
+					export_lv(p, vg, vg->lvs[i]);
+		close_sec(p);
+	}
+	blank(p);
+	close_sec(p);
+}
+
+static void export_header(struct printer *p, const struct md_vg *vg,
+			  const struct lvf_vg_export_info *info)
+{
+	time_t t = (time_t)info->creation_time;
+	char when[64] = "";
+	struct tm tm;
+	struct strbuf sb = { 0 };
+
+	if (localtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%a %b %e %H:%M:%S %Y", &tm);
+	strbuf_appendf(p->out, "# Generated by thinbox version %s: %s\n\n", THINBOX_VERSION, when);
+	strbuf_append(p->out, "contents = \"Text Format Volume Group\"\nversion = 1\n\n");
+	append_escaped(&sb, info->description ? info->description : "");
+	strbuf_appendf(p->out, "description = %s\n\n", strbuf_str(&sb));
+	strbuf_reset(&sb);
+	append_escaped(&sb, info->creation_host ? info->creation_host : "");
+	strbuf_appendf(p->out, "creation_host = %s", strbuf_str(&sb));
+	if (info->uname)
+		strbuf_appendf(p->out, "\t# %s", info->uname);
+	strbuf_appendf(p->out, "\ncreation_time = %" PRId64 "\t# %s\n\n", info->creation_time, when);
+	strbuf_release(&sb);
+	out_extra(p, &vg->extra_top);
+}
+
+int lvf_vg_export(const struct md_vg *vg, enum lvf_vg_style style,
+		  const struct lvf_vg_export_info *info, struct strbuf *out)
+{
+	struct printer p = { .out = out, .file = style != LVF_VG_RAW };
+
+	if (style == LVF_VG_SECTION) {
+		export_vg_section(&p, vg);
+	} else if (p.file) {
+		export_header(&p, vg, info);
+		export_vg_section(&p, vg);
+	} else {
+		export_vg_section(&p, vg);
+		export_header(&p, vg, info);
+	}
+	return strbuf_ok(out) ? 0 : -ENOMEM;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * VG <-> lvm2 text metadata (lvm2 lib/format_text/import_vsn1.c, export.c, flags.c,
+ * lib/thin/thin.c). Import builds an md_vg from a parsed config tree; export prints an md_vg
+ * in lvm2's on-disk ("raw") layout or its backup-file layout. Fields and segment types we do
+ * not understand are kept in md_extra and printed back unchanged.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "lvmfmt/cft.h"
+#include "lvmfmt/err.h"
+#include "metadata/md.h"
+#include "util/strbuf.h"
+
+/* Import the VG described by @root (the whole text: VG section plus top-level fields).
+ * -EBADMSG with @reterr naming the section/field on malformed metadata. Caller frees. */
+int lvf_vg_import(const struct lvf_cft_node *root, struct md_vg **ret, struct lvf_err *reterr);
+/* Parse and import in one go. */
+int lvf_vg_import_text(const char *text, size_t len, struct md_vg **ret, struct lvf_err *reterr);
+
+enum lvf_vg_style {
+	LVF_VG_RAW,    /* on-disk: VG section first, no indentation, no comments */
+	LVF_VG_BACKUP, /* /etc/lvm/backup, vgcfgbackup: header first, tabs, comments */
+	LVF_VG_SECTION, /* only the "<vg> { ... }" section in the backup layout */
+};
+
+struct lvf_vg_export_info {
+	const char *description;   /* "Write from lvcreate ..." (raw) / "Created *after* ..." */
+	const char *creation_host; /* nodename */
+	const char *uname;         /* "Linux host 6.1.0 #1 SMP ... x86_64", may be NULL */
+	int64_t creation_time;     /* unix seconds */
+};
+
+/* Print @vg; appends to @out (text without the trailing NUL). */
+int lvf_vg_export(const struct md_vg *vg, enum lvf_vg_style style,
+		  const struct lvf_vg_export_info *info, struct strbuf *out);
