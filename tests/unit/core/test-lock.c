@@ -106,6 +106,11 @@ static struct child spawn(enum child_kind kind, const char *dir, const char *arg
 		int rc = 0;
 		close(up[0]);
 		close(down[1]);
+		/* Drop the parent's lock fds: an inherited open file description would keep the
+		 * parent's flock alive after the parent releases it. */
+		for (int fd = 3; fd < 1024; fd++)
+			if (fd != up[1] && fd != down[0])
+				close(fd);
 		if (kind == CHILD_RAW) {
 			int fd = open(path_in(dir, arg), O_CREAT | O_RDWR, 0666);
 			if (fd < 0 || flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0)
