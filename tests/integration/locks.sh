@@ -117,6 +117,7 @@ testcase_hints_invalidated() {
 	lk_helper
 	local vg=${TB_PREFIX}lk5
 	lk_vg $vg
+	mkdir -p /run/lvm # systemd-tmpfiles makes it on a real system; lvm2 needs it for hints
 	pvs >/dev/null 2>&1
 	[ -f /run/lvm/hints ] || skip "lvm2 keeps no hints here (devices/hints = none?)"
 	rm -f /run/lvm/newhints
