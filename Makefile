@@ -124,11 +124,16 @@ check-unit: $(BUILD)/.deps-test $(UNIT_BINS)
 check-unit-asan: $(BUILD)/.deps-test $(UNIT_ASAN)
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 		tests/run-unit.sh $(BUILD) $(UNIT_ASAN)
-check-vm: $(BUILD)/.deps-test all
+# Helper programs for VM tests: tests/integration/<name>.c -> $(BUILD)/tests/integration/<name>.
+VM_HELPERS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/integration/*.c))
+$(BUILD)/tests/integration/%: tests/integration/%.c $(BUILD)/libthinbox.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $(filter %.c %.a,$^) $(PKG_LIBS)
+check-vm: $(BUILD)/.deps-test all $(VM_HELPERS)
 	$(Q)BUILD=$(BUILD) tests/vm/suite.sh $(T)
 
 # The whole suite; ends with one line "N passed, N failed".
-check: $(BUILD)/.deps-test all $(UNIT_BINS) $(UNIT_ASAN)
+check: $(BUILD)/.deps-test all $(UNIT_BINS) $(UNIT_ASAN) $(VM_HELPERS)
 	$(Q)BUILD=$(BUILD) tests/run-all.sh "$(UNIT_BINS)" "$(UNIT_ASAN)" $(T)
 
 # ---- fuzzing (libFuzzer via clang): tests/fuzz/<layer>/fuzz-*.c
