@@ -263,3 +263,31 @@ int tb_dm_wait(struct tb_ctx *ctx, const char *name, uint32_t event_nr, struct t
 /* Make /dev/mapper agree with the kernel: for @name, or for all devices if NULL. */
 int tb_dm_mknodes(struct tb_ctx *ctx, const char *name);
 /* ===== end of device-mapper (thinbox dm) ==================================================== */
+
+/* ---- thinbox check (pvck-style health of labels, PV headers and metadata areas) ---- */
+struct tb_check_mda {
+	uint64_t offset, size;     /* bytes */
+	int status;                /* 0 healthy, -ENODATA empty/ignored, else -errno */
+	char reason[256];          /* why not healthy */
+	bool has_text;
+	uint32_t seqno;
+	char vgname[128];
+	uint64_t text_offset, text_size;
+	uint32_t text_checksum;
+};
+struct tb_check_report {
+	const char *device;
+	int label_status;          /* 0, -ENOENT (no label), -EBADMSG (bad label) */
+	char label_reason[256];
+	uint64_t label_sector;
+	char pv_uuid[40];
+	uint64_t device_size;      /* bytes, from the PV header */
+	uint64_t pe_start;         /* bytes */
+	uint32_t ext_version, ext_flags;
+	size_t n_mda;
+	struct tb_check_mda mda[2];
+};
+/* One report per device (NULL/0: every device with a label). Returns 0, or 1 when a problem
+ * was found (still calling @cb for every device). Since: 0.1 */
+int tb_check_devices(struct tb_ctx *ctx, const char *const *devices, size_t n,
+		     int (*cb)(void *userdata, const struct tb_check_report *r), void *userdata);
