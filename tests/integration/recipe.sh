@@ -85,6 +85,18 @@ testcase_recipe_verbatim() {
 	assert_ok $TB vgchange -ay docker >/dev/null
 	assert_eq "$a" "$(norm_tables)" "dm tables: lvm2 (expected) vs thinbox, same metadata"
 	assert_eq "$b" "$(norm_uuids)" "dm names and uuid roles: lvm2 (expected) vs thinbox"
+	# a used pool (thin LV + snapshot): -tpool layer, read-only linear public device, thin tables
+	assert_ok $TB lvcreate -V 1G -T docker/thinpool -n thin1 >/dev/null
+	assert_ok $TB lvcreate -s docker/thin1 -n snap1 >/dev/null
+	assert_ok $TB vgchange -an docker >/dev/null
+	assert_ok $LVM/vgchange -ay --ignoremonitoring docker >/dev/null
+	a=$(norm_tables) && b=$(norm_uuids)
+	assert_match 'docker-thinpool: 0 7954432 linear <docker-thinpool-tpool> 0' "$a" "lvm2's public pool layer"
+	assert_ok $LVM/vgchange -an docker >/dev/null
+	assert_ok $TB vgchange -ay docker >/dev/null
+	assert_eq "$a" "$(norm_tables)" "used pool tables: lvm2 (expected) vs thinbox"
+	assert_eq "$b" "$(norm_uuids)" "used pool names and uuid roles: lvm2 (expected) vs thinbox"
+	assert_eq "L--r" "$(dmsetup info -c --noheadings -o attr docker-thinpool | tr -d ' ')" "public pool device read-only"
 	assert_ok $TB vgchange -an docker >/dev/null
 	meta_check docker thinpool
 }
