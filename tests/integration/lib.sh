@@ -64,5 +64,7 @@ tb_teardown() {
 		losetup -d "$l" 2>/dev/null
 	done
 	rm -rf "$TB_TMP"
+	# with udev off, lvm2 and thinbox make /dev/<vg>/<lv> links themselves
+	rm -rf /dev/"$TB_PREFIX"*
 	return 0
 }
