@@ -235,6 +235,11 @@ static int cmd_vgcreate(struct tb_ctx *ctx, int argc, char **argv)
 	if (pv_opts_from(p, &o.pv) < 0)
 		return CLI_EINVAL;
 	o.extent_size = cli_opt(p, O_EXTSIZE)->u64;
+	/* 0 means "the default" to tb_vgcreate; on the command line it is an error */
+	if (cli_opt_isset(p, O_EXTSIZE) && o.extent_size == 0) {
+		cli_err("Physical extent size may not be zero");
+		return CLI_EINVAL;
+	}
 	if (tb_vgcreate(ctx, p->pos[0], (const char *const *)p->pos + 1, (size_t)p->n_pos - 1, &o) <
 	    0)
 		return fail(ctx);
