@@ -35,10 +35,10 @@ testcase_dm_linear_matches_dmsetup() {
 	dm_same info "$n"
 	dm_same ls
 	dm_same deps "$n"
-	# the node: a block device with the kernel's number, root-only
+	# the node: a block device with the kernel's number, root:disk 0660 as Debian's lvm2 makes it
 	mm=$(dmsetup info -c --noheadings -o major,minor --separator : "$n")
 	assert_eq "$mm" "$(stat -c '%t:%T' "/dev/mapper/$n" | { IFS=: read -r a b; echo "$((16#$a)):$((16#$b))"; })" "node number"
-	assert_eq "b 600" "$(stat -c '%F' "/dev/mapper/$n" | cut -c1) $(stat -c '%a' "/dev/mapper/$n")" "node type/mode"
+	assert_eq "b 660 0:disk" "$(stat -c '%F' "/dev/mapper/$n" | cut -c1) $(stat -c '%a %u:%G' "/dev/mapper/$n")" "node type/mode/owner"
 	assert_eq 4096 "$(blockdev --getsz "/dev/mapper/$n")" "size"
 	# table on stdin, read-only
 	echo "0 1024 linear $d 0" | "$TB" dm create "$n-ro" -r || die "create from stdin"
