@@ -124,8 +124,10 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
 
 	if (!sorted)
 		return -ENOMEM;
-	memcpy(sorted, md->lvs, md->n_lvs * sizeof(*sorted));
-	qsort(sorted, md->n_lvs, sizeof(*sorted), cmp_lv);
+	if (md->n_lvs) { /* md->lvs is NULL in a VG without LVs */
+		memcpy(sorted, md->lvs, md->n_lvs * sizeof(*sorted));
+		qsort(sorted, md->n_lvs, sizeof(*sorted), cmp_lv);
+	}
 	for (size_t i = 0; i < md->n_lvs && r == 0; i++) {
 		struct md_lv *lv = sorted[i];
 		struct tb_lv_row row = { 0 };
@@ -296,6 +298,7 @@ int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
 {
 	struct tb_cmd c;
 	struct tb_scan s = { 0 };
+	struct md_vg **mds = NULL;
 	int r;
 
 	if ((r = tb_cmd_begin(ctx, &c, "pvs")) < 0)
@@ -307,10 +310,23 @@ int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
 			r = tb_fail(ctx, -ENOENT, "Failed to find physical volume \"%s\".", pvs[i]);
 			goto out;
 		}
+	/* A PV belongs to the VG whose newest metadata lists it, wherever that text was read:
+	 * its own mdas may hold an older copy (a commit cut short between PVs) or none at all
+	 * (a PV without metadata areas, or a vgcreate cut short), as lvm2 reads it. */
+	mds = calloc(s.n ? s.n : 1, sizeof(*mds));
+	if (!mds) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t j = 0; j < s.n; j++)
+		if (s.devs[j]->text &&
+		    lvf_vg_import_text(s.devs[j]->text, s.devs[j]->text_len, &mds[j], NULL) < 0)
+			mds[j] = NULL;
 	for (size_t i = 0; i < s.n && r == 0; i++) {
 		struct tb_pvdev *d = s.devs[i];
 		struct tb_pv_row row = { 0 };
 		struct md_vg *md = NULL;
+		struct md_pv *pv = NULL;
 		char uuid[MD_ID_LEN + 7];
 		bool keep = !n;
 
@@ -318,33 +334,39 @@ int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
 			keep |= tb_scan_find_path(&s, pvs[k]) == d;
 		if (!keep)
 			continue;
+		for (size_t j = 0; j < s.n; j++) {
+			struct md_pv *p = mds[j] ? md_vg_find_pv(mds[j], d->id) : NULL;
+			if (p && (!md || mds[j]->seqno > md->seqno)) {
+				md = mds[j];
+				pv = p;
+			}
+		}
 		md_id_format(d->id, uuid);
 		row.name = d->path;
 		row.uuid = uuid;
 		row.fmt = "lvm2";
-		row.vg = d->text ? d->vgname : "";
+		row.vg = md ? md->name : "";
 		row.dev_size = d->hdr.device_size / 512;
 		row.pe_start = d->hdr.n_da ? d->hdr.da[0].offset / 512 : 0;
-		if (d->text && lvf_vg_import_text(d->text, d->text_len, &md, NULL) == 0) {
-			struct md_pv *pv = md_vg_find_pv(md, d->id);
-			if (pv) {
-				row.pe_count = pv->pe_count;
-				row.pe_alloc = md_pv_used_extents(md, pv);
-				row.size = (uint64_t)pv->pe_count * md->extent_size;
-				row.free = (row.pe_count - row.pe_alloc) * md->extent_size;
-				snprintf(row.attr, sizeof(row.attr), "%c%c%c",
-					 (pv->status & MD_PV_ALLOCATABLE) ? 'a' : '-',
-					 (pv->status & MD_PV_EXPORTED) ? 'x' : '-',
-					 (pv->status & MD_PV_MISSING) ? 'm' : '-');
-			}
+		if (pv) {
+			row.pe_count = pv->pe_count;
+			row.pe_alloc = md_pv_used_extents(md, pv);
+			row.size = (uint64_t)pv->pe_count * md->extent_size;
+			row.free = (row.pe_count - row.pe_alloc) * md->extent_size;
+			snprintf(row.attr, sizeof(row.attr), "%c%c%c",
+				 (pv->status & MD_PV_ALLOCATABLE) ? 'a' : '-',
+				 (pv->status & MD_PV_EXPORTED) ? 'x' : '-',
+				 (pv->status & MD_PV_MISSING) ? 'm' : '-');
 		} else {
 			row.size = row.free = row.dev_size;
 			snprintf(row.attr, sizeof(row.attr), "---");
 		}
 		r = cb(userdata, &row);
-		md_vg_free(md);
 	}
 out:
+	for (size_t j = 0; mds && j < s.n; j++)
+		md_vg_free(mds[j]);
+	free(mds);
 	tb_scan_free(&s);
 	tb_cmd_end(&c);
 	return r;

@@ -127,17 +127,18 @@ LV_COLS=lv_name,vg_name,lv_attr,lv_size,pool_lv,origin,data_percent,metadata_per
 # ---- thinbox writes, lvm2 reads ----
 
 testcase_tb_pvs_read_by_lvm2() {
-	local d1 d2 d3 out
-	d1=$(tb_disk 64M) && d2=$(tb_disk 96M) && d3=$(tb_disk 40M) || exit 1
+	local d1 d2 d3 d4 out
+	d1=$(tb_disk 64M) && d2=$(tb_disk 96M) && d3=$(tb_disk 40M) && d4=$(tb_disk 48M) || exit 1
 	tb_clean pvcreate "$d1" >/dev/null
 	tb_clean pvcreate --pvmetadatacopies 2 --metadatasize 2m "$d2" >/dev/null
-	tb_clean vgcreate -s 8m "$VG1" "$d1" "$d2" >/dev/null
+	tb_clean pvcreate --pvmetadatacopies 0 "$d4" >/dev/null
+	tb_clean vgcreate -s 8m "$VG1" "$d1" "$d2" "$d4" >/dev/null
 	tb_clean pvcreate "$d3" >/dev/null
-	for d in "$d1" "$d2" "$d3"; do
+	for d in "$d1" "$d2" "$d3" "$d4"; do
 		out=$(blkid -p -o export "$d") || die "blkid $d"
 		assert_match '^TYPE=LVM2_member$' "$out" "blkid $d"
 	done
-	lvm2_checks_clean "$VG1" "$d1" "$d2"
+	lvm2_checks_clean "$VG1" "$d1" "$d2" "$d4"
 	lvm_clean pvck "$d3" >/dev/null
 	same_report pvs "$PV_COLS"
 	same_report vgs "$VG_COLS"
@@ -145,6 +146,8 @@ testcase_tb_pvs_read_by_lvm2() {
 	assert_eq 8388608 "$(report lvm2 vgs vg_extent_size "$VG1")" "extent size"
 	assert_eq "$d2|2|2" "$(report lvm2 pvs pv_name,pv_mda_count,pv_mda_used_count "$d2")" "mdas of $d2"
 	assert_eq "$d1|1" "$(report lvm2 pvs pv_name,pv_mda_count "$d1")" "mdas of $d1"
+	# a PV without metadata area belongs to the VG all the same (its metadata is elsewhere)
+	assert_eq "$d4|0|$VG1" "$(report lvm2 pvs pv_name,pv_mda_count,vg_name "$d4")" "mdas of $d4"
 	assert_eq "$d1|1048576" "$(report lvm2 pvs pv_name,pe_start "$d1")" "pe_start of $d1"
 	out=$(report lvm2 pvs pv_name,pv_mda_size "$d2")
 	# --metadatasize 2m: lvm2 counts the usable size (2 MiB less the 512-byte header)
