@@ -679,6 +679,7 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 	struct md_lv *data = md_pool_data(pool), *meta = md_pool_meta(pool);
 	uint32_t es = vg->md->extent_size, chunk = pool->segs[0].chunk_size;
 	uint64_t add_data = 0, add_meta = 0, free_ext;
+	struct timespec t0, t1, t2;
 	char a[32], b[32];
 	int r;
 
@@ -767,8 +768,16 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 						 MD_ALLOC_NORMAL)) < 0)
 		return r == -ENOSPC ? no_space(ctx, vg, add_data) : r;
 	/* lvm2's order: the metadata committed first, then the kernel */
-	if ((r = tb_vg_commit(c, vg)) < 0 || (r = tb_pool_reload(c, vg, pool)) < 0)
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((r = tb_vg_commit(c, vg)) < 0)
 		return r;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if ((r = tb_pool_reload(c, vg, pool)) < 0)
+		return r;
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	tb_dbg(ctx, "%s/%s: commit %ld us, reload %ld us", vg->md->name, pool->name,
+	       (long)((t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000),
+	       (long)((t2.tv_sec - t1.tv_sec) * 1000000 + (t2.tv_nsec - t1.tv_nsec) / 1000));
 	res.data_new = md_lv_extents(data);
 	res.meta_new = md_lv_extents(meta);
 	for (int i = 0; i < 2; i++) {

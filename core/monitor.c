@@ -434,6 +434,7 @@ static void extend(struct mon *m, struct mpool *p)
 	if ((r = tb_vg_read(&c, p->vg, true, &vg)) < 0 ||
 	    (r = tb_vg_check_writable(&c, vg)) < 0)
 		goto fail;
+	mlog(m, LOG_DEBUG, "%s/%s: locked and read in %" PRIu64 " ms", p->vg, p->lv, now_ms() - t0);
 	pool = md_vg_find_lv(vg->md, p->lv);
 	if (!pool || !md_lv_is_thin_pool(pool)) {
 		m->want_rescan = true;
