@@ -655,18 +655,31 @@ static uint64_t policy_add(uint64_t cur, uint64_t used_sectors, uint32_t es, int
 	return add;
 }
 
+/* The pool's status without a metadata commit (DM_NOFLUSH: no I/O in the path of a pool
+ * waiting for space; the counts are the kernel's in-core ones). -ENXIO: not active. */
 static int pool_status_now(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 			   struct dmk_thin_pool_status *ret)
 {
-	struct tb_lv_state st;
-	int r = tb_lv_state_get(c->ctx, vg->md, pool, &st);
+	_cleanup_free_ char *uuid = NULL;
+	struct dmk_target *t = NULL;
+	struct dmk_info info;
+	struct dmk_ctx *dmk;
+	size_t n = 0;
+	int r;
 
+	if ((r = tb_ctx_dmk(c->ctx, &dmk)) < 0 || (r = tb_lv_dm_uuid(vg->md, pool, "tpool", &uuid)) < 0)
+		return r;
+	r = dmk_info_uuid(dmk, uuid, &info);
+	if (r == -ENOENT || (r == 0 && !info.exists))
+		r = -ENXIO;
 	if (r < 0)
 		return r;
-	if (!st.pool_active || !st.has_pool_status)
-		return -ENXIO;
-	*ret = st.pool_status;
-	return 0;
+	r = dmk_status(dmk, info.name, DMK_NOFLUSH, &t, &n);
+	if (r == 0 && (n != 1 || dmk_thin_pool_status_parse(t[0].params, ret) < 0))
+		r = tb_fail(c->ctx, -EBADMSG, "Cannot parse the status of thin pool %s/%s",
+			    vg->md->name, pool->name);
+	dmk_targets_free(t, n);
+	return r;
 }
 
 int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, bool partial,

@@ -55,6 +55,9 @@ struct tb_cmd {
 	struct tb_ctx *ctx;
 	struct tb_lockset locks;
 	const char *name;            /* "lvcreate", for descriptions */
+	/* the monitor: tb_vg_commit leaves the backup file to tb_vg_backup(), called after the
+	 * kernel step so that it is not in the path of a pool waiting for space */
+	bool defer_backup;
 };
 int tb_cmd_begin(struct tb_ctx *ctx, struct tb_cmd *c, const char *name);
 void tb_cmd_end(struct tb_cmd *c);
@@ -62,8 +65,11 @@ void tb_cmd_end(struct tb_cmd *c);
 /* Read VG @name under V_<name> (exclusive when @write). -ENOENT: no such VG. */
 int tb_vg_read(struct tb_cmd *c, const char *name, bool write, struct tb_vg **ret);
 struct tb_vg *tb_vg_free(struct tb_vg *vg);
-/* Commit @vg->md (seqno + 1) to every mda of every PV, then the backup. */
+/* Commit @vg->md (seqno + 1) to every mda of every PV, then the backup (unless
+ * c->defer_backup). */
 int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg);
+/* Write the backup of @vg as committed (lvm2's /etc/lvm/backup). Failure is a warning. */
+void tb_vg_backup(struct tb_cmd *c, struct tb_vg *vg);
 /* Refuse changes to a VG we cannot honour. */
 int tb_vg_check_writable(struct tb_cmd *c, const struct tb_vg *vg);
 struct tb_pvdev *tb_vg_pvdev_for(const struct tb_vg *vg, const struct md_pv *pv);

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -418,8 +419,44 @@ static void force_ewf(struct mon *m, struct tb_cmd *c, struct tb_vg *vg, struct 
 	     "waiting when it fills (thin_pool_autoextend_error_when_full=1).", p->vg, p->lv);
 }
 
+/* While the extension reads and commits the VG, a helper thread makes the pool commit its
+ * own metadata (a status read with flush): the commit that the pool's suspend must do then
+ * finds little left, and the suspend is shorter. */
+struct precommit {
+	char name[DMK_NAME_LEN];
+	pthread_t th;
+	bool started;
+};
+
+static void *precommit_fn(void *arg)
+{
+	struct precommit *pc = arg;
+	struct dmk_ctx *d = NULL;
+	struct dmk_target *t = NULL;
+	size_t n = 0;
+
+	if (dmk_ctx_new(&d) == 0 && dmk_status(d, pc->name, 0, &t, &n) == 0)
+		dmk_targets_free(t, n);
+	dmk_ctx_free(d);
+	return NULL;
+}
+
+static void precommit_start(struct precommit *pc, const char *name)
+{
+	snprintf(pc->name, sizeof(pc->name), "%s", name);
+	pc->started = pthread_create(&pc->th, NULL, precommit_fn, pc) == 0;
+}
+
+static void precommit_join(struct precommit *pc)
+{
+	if (pc->started)
+		pthread_join(pc->th, NULL);
+	pc->started = false;
+}
+
 static void extend(struct mon *m, struct mpool *p)
 {
+	struct precommit pc = { 0 };
 	struct tb_ctx *ctx = m->ctx;
 	struct tb_autoextend_result res = { 0 };
 	struct tb_autoextend_limits lim = { .threshold = 100 };
@@ -427,10 +464,13 @@ static void extend(struct mon *m, struct mpool *p)
 	struct tb_vg *vg = NULL;
 	struct md_lv *pool;
 	uint64_t t0 = now_ms();
+	uint32_t seqno;
 	int r;
 
+	precommit_start(&pc, p->dm_name);
 	if ((r = tb_cmd_begin(ctx, &c, "lvextend")) < 0)
 		goto fail;
+	c.defer_backup = true;
 	if ((r = tb_vg_read(&c, p->vg, true, &vg)) < 0 ||
 	    (r = tb_vg_check_writable(&c, vg)) < 0)
 		goto fail;
@@ -443,7 +483,10 @@ static void extend(struct mon *m, struct mpool *p)
 	}
 	if (tb_autoextend_limits(ctx, vg->md, pool, &lim) == 0)
 		p->threshold = lim.threshold;
+	seqno = vg->md->seqno;
 	r = tb_pool_autoextend(&c, vg, pool, true, &res);
+	if (vg->md->seqno != seqno)
+		tb_vg_backup(&c, vg); /* after the kernel step, under the lock */
 	if (r == -ENOSPC) {
 		bool cap = res.capped && !res.vg_short;
 		set_state(m, p, cap ? PS_CAPPED : PS_NOSPACE, LOG_ERR,
@@ -488,6 +531,7 @@ fail:
 	set_state(m, p, PS_ERROR, LOG_ERR, "extension failed: %s", tb_ctx_errmsg(ctx));
 	retry_later(m, p);
 out:
+	precommit_join(&pc);
 	tb_vg_free(vg);
 	tb_cmd_end(&c);
 }
