@@ -7,7 +7,7 @@
 # pool ever switched to out-of-data-space.
 set -uo pipefail
 build=$1 disk=$2 thresholds=${3:-80 90 95} modes=${4:-thin docker} mb=${5:-450} runs=${6:-1}
-verbose=${7:-0}
+verbose=${7:-0} impls=${8:-thinbox lvm2}
 TB=$build/thinbox
 export DM_DISABLE_UDEV=1 LVM_SUPPRESS_FD_WARNINGS=1 THINBOX_NO_MONITOR_START=1
 out=${THINBOX_VM_OUT:-/tmp}
@@ -51,7 +51,7 @@ run_one() {
 	printf 'activation {\n\tthin_pool_autoextend_threshold=%s\n\tthin_pool_autoextend_percent=20\n}\n' \
 		"$thr" > /etc/lvm/profile/bench.profile
 	: > "$log"
-	if [ "$impl" = thinbox ]; then
+	if [ "$impl" != lvm2 ]; then
 		L() { "$TB" "$@"; }
 	else
 		L() { lvm "$@"; }
@@ -70,8 +70,9 @@ run_one() {
 			{ echo "docker-style device failed" >&2; return 1; }
 		dev=/dev/mapper/dthin
 	fi
-	if [ "$impl" = thinbox ]; then
+	if [ "$impl" != lvm2 ]; then
 		local v=; [ "$verbose" = 1 ] && v=-v
+		[ "$impl" = thinbox-nopf ] && v="$v --no-preflush"
 		"$TB" monitor $v "$vg" >>"$log" 2>&1 &
 		mpid=$!
 		for _ in $(seq 50); do grep -q "Watching" "$log" && break; sleep 0.1; done
@@ -115,22 +116,25 @@ echo "# impl thr mode reaction_ms(each) out_of_data_space size0_MiB size_end_MiB
 for r in $(seq "$runs"); do
 	for thr in $thresholds; do
 		for mode in $modes; do
-			run_one thinbox "$thr" "$mode"
-			run_one lvm2 "$thr" "$mode"
+			for impl in $impls; do run_one "$impl" "$thr" "$mode"; done
 		done
 	done
 done
 wipe
-echo "=== summary"
-awk -F'\t' '
+echo "=== summary (reaction: median of the run's low-water -> growing delays, ms)"
+awk -F'\t' -v impls="$impls" '
 function med(s,   a, n, i, j, t) { n = split(s, a, ","); if (a[1] == "-") return -1
 	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
 	return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-{ k = $2 " " $3; m = med($4); if ($1 == "thinbox") { tb[k] = m; tbo[k] = $5; tbs[k] = $7 } else { lv[k] = m; lvo[k] = $5; lvs[k] = $7 }
+{ k = $2 " " $3; rm[$1, k] = med($4); oo[$1, k] = $5; sz[$1, k] = $7
   if (!(k in seen)) { seen[k] = 1; order[++n] = k } }
 END {
-	printf "%-14s | %-22s | %-22s | %s\n", "threshold/use", "thinbox: react ms, OODS, MiB", "lvm2+dmeventd: same", "reaction ratio"
-	for (i = 1; i <= n; i++) { k = order[i]
-		r = (tb[k] > 0 && lv[k] > 0) ? sprintf("%.1fx faster", lv[k] / tb[k]) : "n/a"
-		printf "%-14s | %7.1f %-4s %8s | %7.1f %-4s %8s | %s\n", k, tb[k], tbo[k], tbs[k], lv[k], lvo[k], lvs[k], r }
+	ni = split(impls, im, " ")
+	printf "%-11s", "thr use"
+	for (j = 1; j <= ni; j++) printf " | %-26s", im[j] ": ms OODS MiB"
+	printf " | ratio lvm2/thinbox\n"
+	for (i = 1; i <= n; i++) { k = order[i]; printf "%-11s", k
+		for (j = 1; j <= ni; j++) printf " | %9.1f %-4s %11s", rm[im[j], k], oo[im[j], k], sz[im[j], k]
+		r = (rm["thinbox", k] > 0 && rm["lvm2", k] > 0) ? sprintf("%.1f", rm["lvm2", k] / rm["thinbox", k]) : "n/a"
+		printf " | %s\n", r }
 }' "$res"
