@@ -398,3 +398,53 @@ testcase_needs_check_never_touched() {
 	dmsetup remove "$TB_PREFIX-chk"
 	mon_teardown
 }
+
+daemon_pid() { cat "$THINBOX_RUN_DIR/monitor.pid" 2>/dev/null; }
+daemon_alive() { local p; p=$(daemon_pid); [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+daemon_gone() { ! daemon_alive; }
+is_monitored() { [ "$(monstate "$1" pool)" = monitored ]; }
+not_monitored() { [ "$(monstate "$1" pool)" = "not monitored" ]; }
+
+testcase_autostart_on_activation() {
+	local d vg=${TB_PREFIX}ms
+	d=$(tb_disk 600M); mon_env "$d"
+	unset THINBOX_NO_MONITOR_START
+	export THINBOX_MONITOR_LOG=$TB_TMP/auto.log
+	trap 'p=$(daemon_pid); [ -n "$p" ] && kill "$p"; sleep 0.5; tb_teardown' EXIT
+	mon_profile tp 80 20
+	assert_ok $TB vgcreate "$vg" "$d" >/dev/null
+	# creating an active pool starts the daemon (activation/monitoring defaults to 1)
+	mon_pool "$vg" pool 100M tp
+	wait_for 5 daemon_alive || die "no monitor daemon after lvcreate: $(cat "$THINBOX_MONITOR_LOG" 2>&1)"
+	wait_for 5 is_monitored "$vg" || die "pool not monitored: $(cat "$THINBOX_MONITOR_LOG")"
+	assert_ok $TB lvcreate -V 300M -T "$vg/pool" -n thin >/dev/null
+	# a second start finds it running
+	assert_fails 4 $TB monitor --daemon >/dev/null
+	# it extends like the foreground one
+	write_thin "/dev/$vg/thin" 90
+	wait_for 10 grew "$vg" pool 25 || die "the daemon did not grow the pool: $(cat "$THINBOX_MONITOR_LOG")"
+	# --monitor n / y
+	assert_ok $TB lvchange --monitor n "$vg/pool" >/dev/null
+	assert_eq "not monitored" "$(monstate "$vg" pool)" "after --monitor n"
+	assert_ok $TB lvchange --monitor y "$vg/pool" >/dev/null
+	wait_for 5 is_monitored "$vg" || die "not monitored after --monitor y"
+	# SIGTERM: clean exit, nothing left marked
+	kill -TERM "$(daemon_pid)"
+	wait_for 5 daemon_gone || die "daemon did not stop"
+	wait_for 5 not_monitored "$vg" || die "still monitored after the daemon stopped"
+	# activation/monitoring = 0: activation starts nothing
+	printf 'activation {\n\tmonitoring = 0\n}\n' > "$LVM_SYSTEM_DIR/lvm.conf"
+	assert_ok $TB vgchange -an "$vg" >/dev/null
+	assert_ok $TB vgchange -ay "$vg" >/dev/null
+	sleep 1
+	daemon_gone || die "a monitor started although activation/monitoring = 0"
+	# back on: vgchange -ay starts it
+	: > "$LVM_SYSTEM_DIR/lvm.conf"
+	assert_ok $TB vgchange -ay "$vg" >/dev/null
+	wait_for 5 daemon_alive || die "vgchange -ay did not start the monitor"
+	wait_for 5 is_monitored "$vg" || die "not monitored after vgchange -ay"
+	same_data "/dev/$vg/thin" 90
+	kill -TERM "$(daemon_pid)"
+	wait_for 5 daemon_gone || die "daemon did not stop"
+	pool_check "$vg" pool
+}
