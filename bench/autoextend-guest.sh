@@ -72,7 +72,6 @@ run_one() {
 	fi
 	if [ "$impl" != lvm2 ]; then
 		local v=; [ "$verbose" = 1 ] && v=-v
-		[ "$impl" = thinbox-nopf ] && v="$v --no-preflush"
 		"$TB" monitor $v "$vg" >>"$log" 2>&1 &
 		mpid=$!
 		for _ in $(seq 50); do grep -q "Watching" "$log" && break; sleep 0.1; done

@@ -23,8 +23,7 @@
 
 DEFINE_FREE_FUNC(struct cli_parsed, cli_parsed_free);
 
-enum { O_DAEMON = 1, O_PIDFILE, O_INTERVAL, O_RETRYMAX, O_RESCAN, O_VERBOSE, O_FOREGROUND,
-       O_NOPREFLUSH };
+enum { O_DAEMON = 1, O_PIDFILE, O_INTERVAL, O_RETRYMAX, O_RESCAN, O_VERBOSE, O_FOREGROUND };
 
 static const struct cli_option monitor_opts[] = {
 	{ O_DAEMON, 0, "daemon", CLI_OPT_FLAG, 0 },
@@ -34,7 +33,6 @@ static const struct cli_option monitor_opts[] = {
 	{ O_RETRYMAX, 0, "retrymax", CLI_OPT_STR, 0 },
 	{ O_RESCAN, 0, "rescan", CLI_OPT_STR, 0 },
 	{ O_VERBOSE, 'v', "verbose", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
-	{ O_NOPREFLUSH, 0, "nopreflush", CLI_OPT_FLAG, 0 },
 };
 
 static bool use_syslog = true;
@@ -148,7 +146,6 @@ static int cmd_monitor(struct tb_ctx *ctx, int argc, char **argv)
 			return CLI_EINVAL;
 		}
 	}
-	o.no_preflush = cli_opt_isset(p, O_NOPREFLUSH);
 	o.targets = (const char *const *)p->pos;
 	o.n_targets = (size_t)p->n_pos;
 	daemonize = cli_opt_isset(p, O_DAEMON) && !cli_opt_isset(p, O_FOREGROUND);

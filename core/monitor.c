@@ -50,7 +50,7 @@ struct mpool {
 	char dm_name[DMK_NAME_LEN];
 	int64_t threshold;
 	uint64_t vg_tid;
-	bool marked, present, ewf_forced, outside_noted, need_lwm, near;
+	bool marked, present, ewf_forced, outside_noted, need_lwm;
 	enum pstate state;
 	uint64_t next_try;      /* ms, monotonic; 0: now */
 	unsigned backoff_ms;
@@ -67,19 +67,7 @@ struct mon {
 	size_t n_ignored;
 	uint64_t last_rescan;
 	bool want_rescan;
-	/* pre-commit helper: pools within PREFLUSH_POINTS of their threshold */
-	pthread_t pf_th;
-	bool pf_started, pf_stop;
-	pthread_mutex_t pf_lock;
-	pthread_cond_t pf_cond;
-	char (*pf_names)[DMK_NAME_LEN];
-	size_t pf_n;
 };
-
-/* How close (percentage points under the threshold) a pool must be for the helper to keep
- * its metadata committed, and how often it does. */
-#define PREFLUSH_POINTS 10
-#define PREFLUSH_MS 100
 
 static uint64_t now_ms(void)
 {
@@ -614,8 +602,6 @@ static void check_pool(struct mon *m, struct mpool *p)
 	if (st.mode == DMK_POOL_OUT_OF_DATA_SPACE && p->state == PS_OK)
 		mlog(m, LOG_WARNING, "%s/%s: out of data space; writes wait for it to grow.", p->vg,
 		     p->lv);
-	p->near = p->threshold < 100 &&
-		  over(st.used_data_blocks, st.total_data_blocks, p->threshold - PREFLUSH_POINTS);
 	if (p->threshold >= 100 ||
 	    (!over(st.used_data_blocks, st.total_data_blocks, p->threshold) &&
 	     !over(st.used_meta_blocks, st.total_meta_blocks, p->threshold))) {
@@ -633,90 +619,6 @@ static void check_pool(struct mon *m, struct mpool *p)
 			return;
 	}
 	extend(m, p);
-}
-
-/* ---------------------------------------------------------------- pre-commit helper */
-
-/* A pool close to its threshold gets a status read with flush every PREFLUSH_MS from a helper
- * thread: the kernel commits the pool's metadata, which also drains the disk's volatile write
- * cache. The extension's own unavoidable commits (the VG metadata, the pool's commit on
- * suspend) then find little to write and flush, and the pool waits less. Off with
- * opts.no_preflush. */
-static void *preflush_fn(void *arg)
-{
-	struct mon *m = arg;
-	struct dmk_ctx *d = NULL;
-
-	if (dmk_ctx_new(&d) < 0)
-		return NULL;
-	pthread_mutex_lock(&m->pf_lock);
-	while (!m->pf_stop) {
-		struct timespec ts;
-		for (size_t i = 0; i < m->pf_n && !m->pf_stop; i++) {
-			char name[DMK_NAME_LEN];
-			struct dmk_target *t = NULL;
-			size_t n = 0;
-			memcpy(name, m->pf_names[i], sizeof(name));
-			pthread_mutex_unlock(&m->pf_lock);
-			if (dmk_status(d, name, 0, &t, &n) == 0)
-				dmk_targets_free(t, n);
-			pthread_mutex_lock(&m->pf_lock);
-		}
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += PREFLUSH_MS * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		if (m->pf_n)
-			pthread_cond_timedwait(&m->pf_cond, &m->pf_lock, &ts);
-		else
-			pthread_cond_wait(&m->pf_cond, &m->pf_lock);
-	}
-	pthread_mutex_unlock(&m->pf_lock);
-	dmk_ctx_free(d);
-	return NULL;
-}
-
-static void preflush_update(struct mon *m)
-{
-	size_t n = 0;
-
-	if (!m->pf_started)
-		return;
-	pthread_mutex_lock(&m->pf_lock);
-	free(m->pf_names);
-	m->pf_names = calloc(m->n + 1, sizeof(*m->pf_names));
-	for (size_t i = 0; m->pf_names && i < m->n; i++)
-		if (m->pools[i].near && m->pools[i].state == PS_OK)
-			memcpy(m->pf_names[n++], m->pools[i].dm_name, DMK_NAME_LEN);
-	if ((m->pf_n != 0) != (n != 0))
-		pthread_cond_signal(&m->pf_cond);
-	m->pf_n = n;
-	pthread_mutex_unlock(&m->pf_lock);
-}
-
-static void preflush_start(struct mon *m)
-{
-	pthread_mutex_init(&m->pf_lock, NULL);
-	pthread_cond_init(&m->pf_cond, NULL);
-	m->pf_started = pthread_create(&m->pf_th, NULL, preflush_fn, m) == 0;
-}
-
-static void preflush_stop(struct mon *m)
-{
-	if (!m->pf_started)
-		return;
-	pthread_mutex_lock(&m->pf_lock);
-	m->pf_stop = true;
-	pthread_cond_signal(&m->pf_cond);
-	pthread_mutex_unlock(&m->pf_lock);
-	pthread_join(m->pf_th, NULL);
-	free(m->pf_names);
-	m->pf_names = NULL;
-	pthread_mutex_destroy(&m->pf_lock);
-	pthread_cond_destroy(&m->pf_cond);
-	m->pf_started = false;
 }
 
 /* ---------------------------------------------------------------- the loop */
@@ -753,8 +655,6 @@ int tb_monitor_run(struct tb_ctx *ctx, const struct tb_monitor_opts *o)
 	}
 	mlog(&m, LOG_NOTICE, "thinbox monitor %s started (pid %d, interval %u ms).", tb_version(),
 	     (int)getpid(), m.o.interval_ms);
-	if (!m.o.no_preflush)
-		preflush_start(&m);
 	rescan(&m);
 	for (size_t i = 0; i < m.n; i++)
 		check_pool(&m, &m.pools[i]);
@@ -773,7 +673,6 @@ int tb_monitor_run(struct tb_ctx *ctx, const struct tb_monitor_opts *o)
 		}
 		for (size_t i = 0; i < m.n; i++)
 			check_pool(&m, &m.pools[i]);
-		preflush_update(&m);
 		sweep(&m);
 		now = now_ms();
 		if (m.want_rescan && now - m.last_rescan >= 1000)
@@ -816,7 +715,6 @@ int tb_monitor_run(struct tb_ctx *ctx, const struct tb_monitor_opts *o)
 	mlog(&m, LOG_NOTICE, "thinbox monitor stopping: %zu pool(s) no longer watched.", m.n);
 	r = 0;
 out:
-	preflush_stop(&m);
 	for (size_t i = 0; i < m.n; i++)
 		if (m.pools[i].marked)
 			tb_monitor_unmark(m.pools[i].vg, m.pools[i].lv);

@@ -190,7 +190,6 @@ struct tb_monitor_opts {
 	unsigned interval_ms;       /* safety poll; 0: 2000 */
 	unsigned retry_max_ms;      /* backoff cap after a failed extension; 0: 30000 */
 	unsigned rescan_ms;         /* re-read the VGs (profiles, new pools); 0: 10000 */
-	bool no_preflush;           /* no metadata pre-commits near the threshold (monitor.md) */
 	/* called once the first pass is done (every pool found is marked watched) */
 	void (*ready)(void *userdata);
 	void *userdata;
