@@ -291,3 +291,29 @@ struct tb_check_report {
  * was found (still calling @cb for every device). Since: 0.1 */
 int tb_check_devices(struct tb_ctx *ctx, const char *const *devices, size_t n,
 		     int (*cb)(void *userdata, const struct tb_check_report *r), void *userdata);
+/* ==== monitor: in-process thin pool autoextend (thinbox monitor, docs/monitor.md) ==========
+ * One loop watches every active thin pool (or the named ones): it arms device-mapper event
+ * polling, reads each pool's status after every wakeup (events are edge-triggered) and at a
+ * slow safety interval, and when data or metadata usage reaches
+ * activation/thin_pool_autoextend_threshold it grows the pool in-process by the policy
+ * amount, under V_<vg>, exactly as `lvextend --use-policies` does. Failed, needs_check and
+ * read-only pools are never touched. SIGHUP reloads the configuration and rescans the VGs;
+ * SIGTERM/SIGINT end the loop (the pools are unmarked). Since: 0.1 */
+struct tb_monitor_opts {
+	const char *const *targets; /* "VG" or "VG/POOL"; n_targets 0: every pool */
+	size_t n_targets;
+	unsigned interval_ms;       /* safety poll; 0: 2000 */
+	unsigned retry_max_ms;      /* backoff cap after a failed extension; 0: 30000 */
+	unsigned rescan_ms;         /* re-read the VGs (profiles, new pools); 0: 10000 */
+	/* called once the first pass is done (every pool found is marked watched) */
+	void (*ready)(void *userdata);
+	void *userdata;
+};
+/* Run the loop until SIGTERM/SIGINT (returns 0) or a fatal error (-errno). Blocks SIGHUP,
+ * SIGTERM and SIGINT in the calling thread and takes them through a signalfd. Messages go to
+ * the ctx's log fn: extensions at LOG_NOTICE, state changes at LOG_WARNING/LOG_ERR. */
+int tb_monitor_run(struct tb_ctx *ctx, const struct tb_monitor_opts *o);
+/* The default daemon: its pidfile, and the pid running it (0: none). */
+int tb_monitor_default_pidfile(char *buf, size_t len);
+int tb_monitor_daemon_pid(const char *pidfile);
+/* ==== end of monitor ======================================================================= */
