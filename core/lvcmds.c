@@ -704,7 +704,7 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 		if ((r = tb_pool_reload(c, vg, pool)) < 0)
 			return r;
 		res.reloaded_only = true;
-		notice(ctx, "Thin pool %s/%s: loaded the size committed earlier (%u data extents).",
+		tb_notice(ctx, "Thin pool %s/%s: loaded the size committed earlier (%u data extents).",
 		       vg->md->name, pool->name, res.data_old);
 		if ((r = pool_status_now(c, vg, pool, &st)) < 0)
 			return r == -ENXIO ? 0 : r;
@@ -787,10 +787,10 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 			continue;
 		human((uint64_t)o * es, a, sizeof(a));
 		human((uint64_t)n * es, b, sizeof(b));
-		notice(ctx, "Size of logical volume %s/%s changed from %s (%u extents) to %s (%u "
+		tb_notice(ctx, "Size of logical volume %s/%s changed from %s (%u extents) to %s (%u "
 		       "extents).", vg->md->name, (i ? meta : data)->name, a, o, b, n);
 	}
-	notice(ctx, "Logical volume %s/%s successfully resized.", vg->md->name, pool->name);
+	tb_notice(ctx, "Logical volume %s/%s successfully resized.", vg->md->name, pool->name);
 	*ret = res;
 	return 0;
 }
