@@ -57,6 +57,10 @@ tb_setup() {
 tb_teardown() {
 	local i n
 	pkill -TERM -f "$TB monitor" 2>/dev/null && sleep 0.5
+	# lvm2 starts dmeventd for pools it activates; it outlives the test and may sit on lvm2's
+	# locks (its thin plugin runs lvextend), so the next test could wait forever
+	pkill -KILL dmeventd 2>/dev/null
+	rm -f /run/lock/lvm/* 2>/dev/null
 	for i in 1 2 3 4 5; do
 		n=0
 		for d in $(dmsetup ls 2>/dev/null | awk '{print $1}' | grep -E "^($TB_PREFIX|docker)" | sort -r); do
