@@ -38,6 +38,19 @@ lvm_do() {
 	rm -f "$err"
 	printf '%s\n' "$out"
 }
+# lvm2 reads a backup file thinbox wrote: vgcfgrestore --test parses it, matches its PVs to the
+# devices and validates the VG without writing anything (stderr: only the test-mode notice).
+lvm2_reads_backup() { # VG FILE [extra vgcfgrestore args]
+	local vg=$1 f=$2 err rc
+	shift 2
+	[ -s "$f" ] || die "no backup file $f"
+	err=$(mktemp "$TB_TMP/err.XXXXXX")
+	"$LVM" vgcfgrestore --test "$@" -f "$f" "$vg" >/dev/null 2>"$err" </dev/null; rc=$?
+	[ $rc = 0 ] || die "lvm vgcfgrestore --test -f $f exited $rc: $(cat "$err")"
+	if grep -v -E 'TEST MODE: Metadata will NOT be updated|WARNING: Forced restore of Volume Group .* with thin volumes\.' "$err" | grep -q .; then
+		die "lvm vgcfgrestore --test -f $f wrote to stderr: $(cat "$err")"
+	fi
+}
 # The same for thinbox.
 tb_clean() {
 	local out err rc
@@ -153,6 +166,7 @@ testcase_tb_pvs_read_by_lvm2() {
 	# --metadatasize 2m: lvm2 counts the usable size (2 MiB less the 512-byte header)
 	assert_match "^$d2\\|(2096640|2097152)\$" "$out" "mda size of $d2"
 	assert_eq 1 "$(seqno "$VG1")" "seqno of a new VG"
+	lvm2_reads_backup "$VG1" "/etc/lvm/backup/$VG1"
 	# lvm2 can change what thinbox made, and thinbox reads that back
 	lvm_do lvcreate -an -Zn -L 16m -n lv1 "$VG1" >/dev/null
 	assert_eq 2 "$(tb_seqno "$VG1")" "seqno after lvm2's lvcreate"
@@ -302,6 +316,9 @@ testcase_metadata_round_trip() {
 	tb_clean lvchange --metadataprofile ${TB_PREFIX}p "$VG1/pool" >/dev/null
 	assert_eq "${TB_PREFIX}p" "$(report lvm2 lvs lv_profile "$VG1/pool")" "profile set by thinbox"
 	tb_clean lvchange --detachprofile "$VG1/pool" >/dev/null
+	# the backup and the newest archive thinbox wrote parse in lvm2 (thin: needs --force)
+	lvm2_reads_backup "$VG1" "/etc/lvm/backup/$VG1" --force
+	lvm2_reads_backup "$VG1" "$(ls -t /etc/lvm/archive/"$VG1"_*.vg | head -1)" --force
 	s1=$(seqno "$VG1")
 	assert_eq $((s0 + 2)) "$s1" "seqno after two thinbox commits"
 	canon_backup "$VG1" "$f/b"
