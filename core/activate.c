@@ -676,6 +676,25 @@ int tb_pool_apply_messages(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *poo
 	return tb_vg_commit(c, vg);
 }
 
+/* Does the live table of the pool sub-LV @lv already cover its size? */
+static bool sub_is_live(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv,
+			const char *suffix)
+{
+	struct dmk_info info;
+	struct dmk_target *t = NULL;
+	struct dmk_ctx *dmk;
+	uint64_t len = 0;
+	size_t n = 0;
+
+	if (lv_find(c->ctx, vg->md, lv, suffix, &info) <= 0 || tb_ctx_dmk(c->ctx, &dmk) < 0 ||
+	    dmk_table(dmk, info.name, 0, &t, &n) < 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		len += t[i].len;
+	dmk_targets_free(t, n);
+	return len == (uint64_t)md_lv_extents(lv) * vg->md->extent_size;
+}
+
 int tb_pool_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
 {
 	struct dmk_info tp, meta, data, pub;
@@ -685,9 +704,12 @@ int tb_pool_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
 	r = lv_find(c->ctx, vg->md, pool, "tpool", &tp);
 	if (r <= 0)
 		return r;
-	/* sub-devices first: grown _tdata/_tmeta must be live before the pool sees them */
-	if ((r = tb_lv_reload(c, vg, md_pool_meta(pool))) < 0 ||
-	    (r = tb_lv_reload(c, vg, md_pool_data(pool))) < 0)
+	/* sub-devices first: grown _tdata/_tmeta must be live before the pool sees them; one
+	 * whose live table already has its size is left alone (LVs here only grow) */
+	if ((!sub_is_live(c, vg, md_pool_meta(pool), "tmeta") &&
+	     (r = tb_lv_reload(c, vg, md_pool_meta(pool))) < 0) ||
+	    (!sub_is_live(c, vg, md_pool_data(pool), "tdata") &&
+	     (r = tb_lv_reload(c, vg, md_pool_data(pool))) < 0))
 		return r;
 	if (lv_find(c->ctx, vg->md, md_pool_meta(pool), "tmeta", &meta) <= 0 ||
 	    lv_find(c->ctx, vg->md, md_pool_data(pool), "tdata", &data) <= 0)

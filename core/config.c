@@ -25,10 +25,23 @@ static int load(struct tb_ctx *ctx, const char *path, struct lvf_cft_node **ret)
 int tb_autoextend_policy(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *pool,
 			 int64_t *ret_threshold, int64_t *ret_percent)
 {
+	struct tb_autoextend_limits l;
+	int r = tb_autoextend_limits(ctx, vg, pool, &l);
+
+	if (r < 0)
+		return r;
+	*ret_threshold = l.threshold;
+	*ret_percent = l.percent;
+	return 0;
+}
+
+int tb_autoextend_limits(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *pool,
+			 struct tb_autoextend_limits *ret)
+{
 	struct lvf_cft_node *layers[3] = { NULL, NULL, NULL };
 	const char *profile = pool->profile ? pool->profile : vg->profile;
 	char path[600];
-	int64_t t = 100, p = 20;
+	int64_t t = 100, p = 20, max_mb = 0, ewf = 0;
 	int r;
 
 	if (profile) {
@@ -42,12 +55,19 @@ int tb_autoextend_policy(struct tb_ctx *ctx, const struct md_vg *vg, const struc
 	if ((r = lvf_config_get_int((const struct lvf_cft_node *const *)layers, 2,
 				    "activation/thin_pool_autoextend_threshold", 100, &t)) < 0 ||
 	    (r = lvf_config_get_int((const struct lvf_cft_node *const *)layers, 2,
-				    "activation/thin_pool_autoextend_percent", 20, &p)) < 0) {
+				    "activation/thin_pool_autoextend_percent", 20, &p)) < 0 ||
+	    /* thinbox's own keys (lvm2 ignores them): see docs/monitor.md */
+	    (r = lvf_config_get_int((const struct lvf_cft_node *const *)layers, 2,
+				    "activation/thin_pool_autoextend_max_size", 0, &max_mb)) < 0 ||
+	    (r = lvf_config_get_int((const struct lvf_cft_node *const *)layers, 2,
+				    "activation/thin_pool_autoextend_error_when_full", 0, &ewf)) < 0) {
 		r = tb_fail(ctx, r, "Bad autoextend setting in the profile or lvm.conf");
 		goto out;
 	}
-	*ret_threshold = t;
-	*ret_percent = p;
+	ret->threshold = t;
+	ret->percent = p;
+	ret->max_sectors = max_mb > 0 ? (uint64_t)max_mb * 2048 : 0;
+	ret->error_when_full = ewf != 0;
 	r = 0;
 out:
 	lvf_cft_free(layers[0]);

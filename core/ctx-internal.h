@@ -35,6 +35,8 @@ void tb_log(struct tb_ctx *ctx, int priority, const char *file, int line, const 
 	    const char *fmt, ...) _printf_(6, 7);
 #define tb_dbg(ctx, ...) tb_log(ctx, LOG_DEBUG, __FILE__, __LINE__, __func__, __VA_ARGS__)
 #define tb_info(ctx, ...) tb_log(ctx, LOG_INFO, __FILE__, __LINE__, __func__, __VA_ARGS__)
+/* What lvm2 prints on stdout for a successful step ("Logical volume ... created."). */
+#define tb_notice(ctx, ...) tb_log(ctx, LOG_NOTICE, __FILE__, __LINE__, __func__, __VA_ARGS__)
 #define tb_warn(ctx, ...) tb_log(ctx, LOG_WARNING, __FILE__, __LINE__, __func__, __VA_ARGS__)
 
 /* Record the message for the failure being returned, and return @err (a negative errno). */

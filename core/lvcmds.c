@@ -5,6 +5,7 @@
  * commit fails, the change is reverted and committed again so nothing is lost or half-made.
  */
 #include <errno.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,18 +16,7 @@
 
 #include "core/activate.h"
 #include "core/lvm-internal.h"
-
-static void notice(struct tb_ctx *ctx, const char *fmt, ...) _printf_(2, 3);
-static void notice(struct tb_ctx *ctx, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	tb_log(ctx, LOG_NOTICE, __FILE__, __LINE__, __func__, "%s", buf);
-}
+#include "core/monitor-state.h"
 
 /* lvm2's display_size for messages: "40.00 MiB", "<3.86 GiB". */
 static void human(uint64_t sectors, char *buf, size_t len)
@@ -265,7 +255,7 @@ static int lvcreate_thin(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 		struct md_lv *p = pool;
 		tb_lv_deactivate(c, vg, p);
 	}
-	notice(ctx, "Logical volume \"%s\" created.", name);
+	tb_notice(ctx, "Logical volume \"%s\" created.", name);
 	return 0;
 }
 
@@ -353,9 +343,11 @@ int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 	} else if (o->zero == 1) {
 		tb_warn(ctx, "WARNING: Logical volume %s/%s not zeroed.", o->vg, name);
 	}
-	notice(ctx, "Logical volume \"%s\" created.", name);
+	tb_notice(ctx, "Logical volume \"%s\" created.", name);
 out:
 	cmd_finish(&c, vg);
+	if (r == 0 && o->activate != 0 && (o->thin_pool || o->pool || o->origin))
+		tb_monitor_autostart(ctx);
 	return r;
 }
 
@@ -395,7 +387,7 @@ static void pool_info_msg(struct tb_ctx *ctx, uint32_t chunk)
 	/* lvm2 2.03.16 printed 127.00 TiB for 512 KiB chunks: 2^28 - 2^21 blocks */
 	human(chunk, cs, sizeof(cs));
 	human((uint64_t)chunk * ((1ull << 28) - (1ull << 21)), max, sizeof(max));
-	notice(ctx, "Thin pool volume with chunk size %s can address at most %s of data.", cs,
+	tb_notice(ctx, "Thin pool volume with chunk size %s can address at most %s of data.", cs,
 	       max[0] == '<' ? max + 1 : max);
 }
 
@@ -476,7 +468,7 @@ static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 		return r;
 	}
 	pool_info_msg(ctx, chunk);
-	notice(ctx, "Logical volume \"%s\" created.", name);
+	tb_notice(ctx, "Logical volume \"%s\" created.", name);
 	return 0;
 }
 
@@ -572,9 +564,9 @@ int tb_lvconvert_thinpool(struct tb_ctx *ctx, const struct tb_lvconvert_opts *o)
 		goto out;
 	}
 	pool_info_msg(ctx, chunk);
-	notice(ctx, "WARNING: Converting %s/%s and %s/%s to thin pool's data and metadata volumes "
+	tb_notice(ctx, "WARNING: Converting %s/%s and %s/%s to thin pool's data and metadata volumes "
 	       "with metadata wiping.", o->vg, data_name, o->vg, meta_name);
-	notice(ctx, "THIS WILL DESTROY CONTENT OF LOGICAL VOLUME (filesystem etc.)");
+	tb_notice(ctx, "THIS WILL DESTROY CONTENT OF LOGICAL VOLUME (filesystem etc.)");
 	/* wipe the metadata LV while it is still a plain LV: no committed pool ever points at
 	 * stale bytes */
 	if (!meta_active && (r = tb_lv_activate(&c, vg, meta)) < 0)
@@ -603,9 +595,11 @@ int tb_lvconvert_thinpool(struct tb_ctx *ctx, const struct tb_lvconvert_opts *o)
 		goto out;
 	if (data_active && (r = tb_lv_activate(&c, vg, pool)) < 0)
 		goto out;
-	notice(ctx, "Converted %s/%s and %s/%s to thin pool.", o->vg, data_name, o->vg, meta_name);
+	tb_notice(ctx, "Converted %s/%s and %s/%s to thin pool.", o->vg, data_name, o->vg, meta_name);
 out:
 	cmd_finish(&c, vg);
+	if (r == 0 && data_active)
+		tb_monitor_autostart(ctx);
 	return r;
 }
 
@@ -635,43 +629,169 @@ static int resize_target(struct tb_ctx *ctx, struct tb_vg *vg, const struct tb_s
 	return 0;
 }
 
-static int policy_extents(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
-			  uint64_t *ret_add)
+/* Extents to add so that @used_sectors of @cur extents is back under @threshold %, at least
+ * @percent % of @cur. */
+static uint64_t policy_add(uint64_t cur, uint64_t used_sectors, uint32_t es, int64_t threshold,
+			   int64_t percent)
 {
-	int64_t threshold, percent;
-	struct tb_lv_state st;
-	uint32_t cur = md_lv_extents(md_pool_data(pool));
-	uint64_t add;
+	uint64_t add = DIV_ROUND_UP(cur * (uint64_t)percent, 100);
+	uint64_t used_ext = DIV_ROUND_UP(used_sectors, es);
+	uint64_t need = DIV_ROUND_UP(used_ext * 100, (uint64_t)threshold) + 1;
+
+	if (need > cur + add)
+		add = need - cur;
+	return add;
+}
+
+/* The pool's status without a metadata commit (DM_NOFLUSH: no I/O in the path of a pool
+ * waiting for space; the counts are the kernel's in-core ones). -ENXIO: not active. */
+static int pool_status_now(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
+			   struct dmk_thin_pool_status *ret)
+{
+	_cleanup_free_ char *uuid = NULL;
+	struct dmk_target *t = NULL;
+	struct dmk_info info;
+	struct dmk_ctx *dmk;
+	size_t n = 0;
 	int r;
 
-	if ((r = tb_autoextend_policy(c->ctx, vg->md, pool, &threshold, &percent)) < 0)
+	if ((r = tb_ctx_dmk(c->ctx, &dmk)) < 0 || (r = tb_lv_dm_uuid(vg->md, pool, "tpool", &uuid)) < 0)
 		return r;
-	if (threshold >= 100 || percent <= 0) {
-		*ret_add = 0;
-		return 0;
-	}
-	if ((r = tb_lv_state_get(c->ctx, vg->md, pool, &st)) < 0)
+	r = dmk_info_uuid(dmk, uuid, &info);
+	if (r == -ENOENT || (r == 0 && !info.exists))
+		r = -ENXIO;
+	if (r < 0)
 		return r;
-	if (!st.has_pool_status || !st.pool_status.total_data_blocks) {
-		*ret_add = 0;
+	r = dmk_status(dmk, info.name, DMK_NOFLUSH, &t, &n);
+	if (r == 0 && (n != 1 || dmk_thin_pool_status_parse(t[0].params, ret) < 0))
+		r = tb_fail(c->ctx, -EBADMSG, "Cannot parse the status of thin pool %s/%s",
+			    vg->md->name, pool->name);
+	dmk_targets_free(t, n);
+	return r;
+}
+
+int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, bool partial,
+		       struct tb_autoextend_result *ret)
+{
+	struct tb_ctx *ctx = c->ctx;
+	struct tb_autoextend_result res = { 0 };
+	struct tb_autoextend_limits lim;
+	struct dmk_thin_pool_status st;
+	struct md_lv *data = md_pool_data(pool), *meta = md_pool_meta(pool);
+	uint32_t es = vg->md->extent_size, chunk = pool->segs[0].chunk_size;
+	uint64_t add_data = 0, add_meta = 0, free_ext;
+	struct timespec t0, t1, t2;
+	char a[32], b[32];
+	int r;
+
+	res.data_old = res.data_new = md_lv_extents(data);
+	res.meta_old = res.meta_new = md_lv_extents(meta);
+	if ((r = tb_autoextend_limits(ctx, vg->md, pool, &lim)) < 0)
+		return r;
+	if ((r = pool_status_now(c, vg, pool, &st)) < 0)
+		return r == -ENXIO ? 0 : r;
+	if (st.fail || st.error || st.needs_check || st.mode == DMK_POOL_RO)
+		return tb_fail(ctx, -EIO,
+			       "Thin pool %s/%s is %s: thinbox will not resize it. Deactivate it and "
+			       "repair it (thin_check, then lvconvert --repair or thin_repair).",
+			       vg->md->name, pool->name,
+			       st.fail || st.error ? "failed" : st.needs_check ? "flagged needs_check"
+									: "read-only");
+	/* a size committed earlier but not live yet: make it live, allocate nothing */
+	if (chunk && (st.total_data_blocks < (uint64_t)res.data_old * es / chunk ||
+		      (st.total_meta_blocks * 8 < (uint64_t)res.meta_old * es &&
+		       st.total_meta_blocks * 8 < MD_THIN_MAX_META - 8 * 1024))) {
+		if ((r = tb_pool_reload(c, vg, pool)) < 0)
+			return r;
+		res.reloaded_only = true;
+		tb_notice(ctx, "Thin pool %s/%s: loaded the size committed earlier (%u data extents).",
+		       vg->md->name, pool->name, res.data_old);
+		if ((r = pool_status_now(c, vg, pool, &st)) < 0)
+			return r == -ENXIO ? 0 : r;
+	}
+	if (lim.threshold >= 100 || lim.percent <= 0 || !st.total_data_blocks ||
+	    !st.total_meta_blocks) {
+		*ret = res;
 		return 0;
 	}
-	if (st.pool_status.used_data_blocks * 100 < (uint64_t)threshold *
-							    st.pool_status.total_data_blocks) {
-		*ret_add = 0;
-		return 0;
+	if (lim.threshold < 50)
+		lim.threshold = 50; /* as lvm2 */
+	res.data_wanted = st.used_data_blocks * 100 >= (uint64_t)lim.threshold * st.total_data_blocks;
+	res.meta_wanted = st.used_meta_blocks * 100 >= (uint64_t)lim.threshold * st.total_meta_blocks;
+	if (res.data_wanted) {
+		add_data = policy_add(res.data_old, st.used_data_blocks * chunk, es, lim.threshold,
+				      lim.percent);
+		if (lim.max_sectors) {
+			uint64_t cap = lim.max_sectors / es;
+			if (res.data_old >= cap)
+				add_data = 0;
+			else if (res.data_old + add_data > cap)
+				add_data = cap - res.data_old;
+			res.capped = res.data_old + add_data >= cap;
+		}
 	}
-	/* at least percent %, more if needed to get back under the threshold */
-	add = DIV_ROUND_UP((uint64_t)cur * (uint64_t)percent, 100);
-	{
-		uint64_t used_ext = DIV_ROUND_UP(st.pool_status.used_data_blocks *
-							 pool->segs[0].chunk_size,
-						 vg->md->extent_size);
-		uint64_t need = DIV_ROUND_UP(used_ext * 100, (uint64_t)threshold) + 1;
-		if (need > cur + add)
-			add = need - cur;
+	if (res.meta_wanted) {
+		uint64_t maxe = MD_THIN_MAX_META / es;
+		add_meta = policy_add(res.meta_old, st.used_meta_blocks * 8, es, lim.threshold,
+				      lim.percent);
+		if (res.meta_old + add_meta > maxe)
+			add_meta = res.meta_old >= maxe ? 0 : maxe - res.meta_old;
 	}
-	*ret_add = add;
+	free_ext = md_vg_free_count(vg->md);
+	if (add_data + add_meta > free_ext) {
+		if (!partial) {
+			*ret = res;
+			return tb_fail(ctx, -ENOSPC,
+				       "Insufficient free space: %" PRIu64 " extents needed, but only "
+				       "%" PRIu64 " available",
+				       add_data + add_meta, free_ext);
+		}
+		res.vg_short = true;
+		/* metadata first: running out of it is worse than out of data */
+		if (add_meta > free_ext)
+			add_meta = free_ext;
+		add_data = MIN(add_data, free_ext - add_meta);
+	}
+	if (!add_data && !add_meta) {
+		*ret = res;
+		if (!res.data_wanted && !res.meta_wanted)
+			return 0;
+		return tb_fail(ctx, -ENOSPC, "Thin pool %s/%s cannot grow: %s.", vg->md->name,
+			       pool->name,
+			       res.capped && !res.vg_short
+				       ? "thin_pool_autoextend_max_size is reached"
+				       : "the volume group has no free extents (add a PV with vgextend)");
+	}
+	if (add_meta && (r = md_pool_extend_meta(vg->md, pool, (uint32_t)add_meta,
+						 MD_ALLOC_NORMAL)) < 0)
+		return r == -ENOSPC ? no_space(ctx, vg, add_meta) : r;
+	if (add_data && (r = md_pool_extend_data(vg->md, pool, (uint32_t)add_data,
+						 MD_ALLOC_NORMAL)) < 0)
+		return r == -ENOSPC ? no_space(ctx, vg, add_data) : r;
+	/* lvm2's order: the metadata committed first, then the kernel */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((r = tb_vg_commit(c, vg)) < 0)
+		return r;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if ((r = tb_pool_reload(c, vg, pool)) < 0)
+		return r;
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	tb_dbg(ctx, "%s/%s: commit %ld us, reload %ld us", vg->md->name, pool->name,
+	       (long)((t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000),
+	       (long)((t2.tv_sec - t1.tv_sec) * 1000000 + (t2.tv_nsec - t1.tv_nsec) / 1000));
+	res.data_new = md_lv_extents(data);
+	res.meta_new = md_lv_extents(meta);
+	for (int i = 0; i < 2; i++) {
+		uint32_t o = i ? res.meta_old : res.data_old, n = i ? res.meta_new : res.data_new;
+		if (o == n)
+			continue;
+		human((uint64_t)o * es, a, sizeof(a));
+		human((uint64_t)n * es, b, sizeof(b));
+		tb_notice(ctx, "Size of logical volume %s/%s changed from %s (%u extents) to %s (%u "
+		       "extents).", vg->md->name, (i ? meta : data)->name, a, o, b, n);
+	}
+	tb_notice(ctx, "Logical volume %s/%s successfully resized.", vg->md->name, pool->name);
+	*ret = res;
 	return 0;
 }
 
@@ -712,9 +832,9 @@ int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 				goto out;
 			human((uint64_t)cur * vg->md->extent_size, a, sizeof(a));
 			human(new_ext * vg->md->extent_size, b, sizeof(b));
-			notice(ctx, "Size of logical volume %s/%s changed from %s (%u extents) to %s "
+			tb_notice(ctx, "Size of logical volume %s/%s changed from %s (%u extents) to %s "
 			       "(%" PRIu64 " extents).", o->vg, meta->name, a, cur, b, new_ext);
-			notice(ctx, "Logical volume %s/%s successfully resized.", o->vg, meta->name);
+			tb_notice(ctx, "Logical volume %s/%s successfully resized.", o->vg, meta->name);
 		}
 		if (o->size.unit == TB_SIZE_NONE && !o->use_policies)
 			goto out;
@@ -726,11 +846,9 @@ int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 			r = tb_fail(ctx, -EINVAL, "--use-policies applies to thin pools only.");
 			goto out;
 		}
-		if ((r = policy_extents(&c, vg, lv, &new_ext)) < 0)
-			goto out;
-		if (!new_ext)
-			goto out; /* below the threshold: nothing to do */
-		new_ext += cur;
+		struct tb_autoextend_result res;
+		r = tb_pool_autoextend(&c, vg, lv, false, &res);
+		goto out;
 	} else if ((r = resize_target(ctx, vg, &o->size, cur, o->extend_only, &new_ext)) < 0) {
 		goto out;
 	}
@@ -759,9 +877,9 @@ int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 		goto out;
 	human((uint64_t)cur * vg->md->extent_size, a, sizeof(a));
 	human(new_ext * vg->md->extent_size, b, sizeof(b));
-	notice(ctx, "Size of logical volume %s/%s changed from %s (%u extents) to %s (%" PRIu64
+	tb_notice(ctx, "Size of logical volume %s/%s changed from %s (%u extents) to %s (%" PRIu64
 	       " extents).", o->vg, target->name, a, cur, b, new_ext);
-	notice(ctx, "Logical volume %s/%s successfully resized.", o->vg, lv->name);
+	tb_notice(ctx, "Logical volume %s/%s successfully resized.", o->vg, lv->name);
 out:
 	cmd_finish(&c, vg);
 	return r;
@@ -849,7 +967,7 @@ int tb_lvremove(struct tb_ctx *ctx, const char *vgname, const char *lvname, bool
 	}
 	if ((r = remove_one(&c, vg, lv)) < 0)
 		goto out;
-	notice(ctx, "Logical volume \"%s\" successfully removed.", lvname);
+	tb_notice(ctx, "Logical volume \"%s\" successfully removed.", lvname);
 	(void)force;
 out:
 	cmd_finish(&c, vg);
@@ -890,7 +1008,7 @@ int tb_lvrename(struct tb_ctx *ctx, const char *vgname, const char *lvname, cons
 	}
 	if ((r = md_lv_rename(vg->md, lv, new_name)) < 0 || (r = tb_vg_commit(&c, vg)) < 0)
 		goto out;
-	notice(ctx, "Renamed \"%s\" to \"%s\" in volume group \"%s\"", lvname, new_name, vgname);
+	tb_notice(ctx, "Renamed \"%s\" to \"%s\" in volume group \"%s\"", lvname, new_name, vgname);
 out:
 	cmd_finish(&c, vg);
 	return r;
@@ -908,9 +1026,35 @@ static int activate_lv(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 	return tb_lv_activate(c, vg, lv);
 }
 
+/* --monitor y|n for one pool (a thin LV: its pool). y also wakes a running monitor. */
+static void set_monitor(struct tb_ctx *ctx, const char *vgname, const struct md_lv *lv, int on)
+{
+	const struct md_lv *pool = md_lv_is_thin(lv) ? lv->segs[0].thin_pool : lv;
+	pid_t pid;
+	int r;
+
+	if (on < 0 || !md_lv_is_thin_pool(pool))
+		return;
+	r = tb_monitor_set_disabled(vgname, pool->name, !on);
+	if (r < 0)
+		tb_warn(ctx, "WARNING: cannot record --monitor for %s/%s in %s: %s", vgname,
+			pool->name, tb_run_dir(), strerror(-r));
+	if (on && (pid = tb_monitor_running(NULL)) > 0)
+		kill(pid, SIGHUP);
+}
+
+/* After a command that may have activated a pool: start the monitor if none runs. */
+static void autostart_if_pool(struct tb_ctx *ctx, const char *vgname, bool any_pool)
+{
+	(void)vgname;
+	if (any_pool)
+		tb_monitor_autostart(ctx);
+}
+
 int tb_lvchange(struct tb_ctx *ctx, const char *vgname, const char *lvname,
 		const struct tb_lvchange_opts *o)
 {
+	bool pool_involved = false;
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
 	struct md_lv *lv;
@@ -959,14 +1103,20 @@ int tb_lvchange(struct tb_ctx *ctx, const char *vgname, const char *lvname,
 			goto out;
 		if (reload && md_lv_is_thin_pool(lv) && (r = tb_pool_reload(&c, vg, lv)) < 0)
 			goto out;
-		notice(ctx, "Logical volume %s/%s changed.", vgname, lvname);
+		tb_notice(ctx, "Logical volume %s/%s changed.", vgname, lvname);
 	}
 	if (o->activate == 1)
 		r = activate_lv(&c, vg, lv);
 	else if (o->activate == 0)
 		r = tb_lv_deactivate(&c, vg, lv);
+	if (r == 0) {
+		pool_involved = md_lv_is_thin_pool(lv) || md_lv_is_thin(lv);
+		set_monitor(ctx, vgname, lv, o->monitor);
+	}
 out:
 	cmd_finish(&c, vg);
+	if (r == 0 && pool_involved && (o->activate == 1 || o->monitor == 1))
+		autostart_if_pool(ctx, vgname, true);
 	return r;
 }
 
@@ -975,6 +1125,7 @@ int tb_vgchange(struct tb_ctx *ctx, const char *vgname, int activate, int monito
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
 	size_t active = 0;
+	bool any_pool = false;
 	int r;
 
 	if ((r = cmd_start(ctx, &c, "vgchange", vgname, &vg)) < 0)
@@ -991,7 +1142,11 @@ int tb_vgchange(struct tb_ctx *ctx, const char *vgname, int activate, int monito
 				goto out;
 		}
 	}
-	(void)monitor;
+	for (size_t i = 0; i < vg->md->n_lvs; i++)
+		if (md_lv_is_thin_pool(vg->md->lvs[i])) {
+			any_pool = true;
+			set_monitor(ctx, vgname, vg->md->lvs[i], monitor);
+		}
 	if (activate >= 0) {
 		for (size_t i = 0; i < vg->md->n_lvs; i++) {
 			struct tb_lv_state st;
@@ -999,9 +1154,11 @@ int tb_vgchange(struct tb_ctx *ctx, const char *vgname, int activate, int monito
 			    tb_lv_state_get(ctx, vg->md, vg->md->lvs[i], &st) == 0 && st.active)
 				active++;
 		}
-		notice(ctx, "%zu logical volume(s) in volume group \"%s\" now active", active, vgname);
+		tb_notice(ctx, "%zu logical volume(s) in volume group \"%s\" now active", active, vgname);
 	}
 out:
 	cmd_finish(&c, vg);
+	if (r == 0 && (activate == 1 || monitor == 1))
+		autostart_if_pool(ctx, vgname, any_pool);
 	return r;
 }

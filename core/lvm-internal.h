@@ -55,6 +55,9 @@ struct tb_cmd {
 	struct tb_ctx *ctx;
 	struct tb_lockset locks;
 	const char *name;            /* "lvcreate", for descriptions */
+	/* the monitor: tb_vg_commit leaves the backup file to tb_vg_backup(), called after the
+	 * kernel step so that it is not in the path of a pool waiting for space */
+	bool defer_backup;
 };
 int tb_cmd_begin(struct tb_ctx *ctx, struct tb_cmd *c, const char *name);
 void tb_cmd_end(struct tb_cmd *c);
@@ -62,8 +65,11 @@ void tb_cmd_end(struct tb_cmd *c);
 /* Read VG @name under V_<name> (exclusive when @write). -ENOENT: no such VG. */
 int tb_vg_read(struct tb_cmd *c, const char *name, bool write, struct tb_vg **ret);
 struct tb_vg *tb_vg_free(struct tb_vg *vg);
-/* Commit @vg->md (seqno + 1) to every mda of every PV, then the backup. */
+/* Commit @vg->md (seqno + 1) to every mda of every PV, then the backup (unless
+ * c->defer_backup). */
 int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg);
+/* Write the backup of @vg as committed (lvm2's /etc/lvm/backup). Failure is a warning. */
+void tb_vg_backup(struct tb_cmd *c, struct tb_vg *vg);
 /* Refuse changes to a VG we cannot honour. */
 int tb_vg_check_writable(struct tb_cmd *c, const struct tb_vg *vg);
 struct tb_pvdev *tb_vg_pvdev_for(const struct tb_vg *vg, const struct md_pv *pv);
@@ -76,5 +82,40 @@ const char *tb_sysconf_dir(void);
  * then lvm2's defaults 100 and 20). */
 int tb_autoextend_policy(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *pool,
 			 int64_t *ret_threshold, int64_t *ret_percent);
+/* Everything the autoextend policy reads, same layers: thin_pool_autoextend_threshold and
+ * _percent (lvm2), and thinbox's thin_pool_autoextend_max_size (MiB of pool data, 0: no cap)
+ * and thin_pool_autoextend_error_when_full (0/1: switch a pool that cannot grow to
+ * error_if_no_space until it can). */
+struct tb_autoextend_limits {
+	int64_t threshold, percent;
+	uint64_t max_sectors;
+	bool error_when_full;
+};
+int tb_autoextend_limits(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *pool,
+			 struct tb_autoextend_limits *ret);
+
+/* The autoextend step (lvextend --use-policies, and the monitor): with @vg read for writing
+ * under its lock, grow @pool's data and/or metadata by the policy amount when their usage is
+ * at or above the threshold (at least percent %, more to get back under it), commit, then
+ * reload the pool. A size committed earlier but not yet live in the kernel (a crash between
+ * commit and reload) is loaded first, without allocating more. @partial: when the VG has
+ * less free space than the policy wants, take what there is (the monitor) instead of
+ * failing (lvm2's lvextend). Returns 0 (ret says what happened; nothing to do is 0 too),
+ * -ENOSPC when growth is wanted but the VG has no free extent or the cap is reached, -EIO
+ * for a failed/needs_check/read-only pool (never touched), other -errno. */
+struct tb_autoextend_result {
+	bool data_wanted, meta_wanted;   /* usage was at/over the threshold */
+	bool capped, vg_short;           /* limited by the cap / by free extents */
+	bool reloaded_only;              /* a pending committed size was made live */
+	uint32_t data_old, data_new;     /* extents */
+	uint32_t meta_old, meta_new;
+};
+int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, bool partial,
+		       struct tb_autoextend_result *ret);
+
+/* Start `thinbox monitor --daemon` when activation/monitoring is on, $THINBOX_NO_MONITOR_START
+ * is not "1" and no default monitor runs. Call with no lock held. Never fails the caller. */
+void tb_monitor_autostart(struct tb_ctx *ctx);
+
 /* activation/monitoring (default 1). */
 bool tb_monitoring_enabled(struct tb_ctx *ctx);

@@ -68,3 +68,69 @@ int tb_monitor_unmark(const char *vg, const char *lv)
 		return -errno;
 	return 0;
 }
+
+static int mkdirs(const char *vg)
+{
+	char path[700];
+
+	snprintf(path, sizeof(path), "%s", tb_run_dir());
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/monitor", tb_run_dir());
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/monitor/%s", tb_run_dir(), vg);
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int tb_monitor_set_disabled(const char *vg, const char *lv, bool disabled)
+{
+	char path[720];
+	int fd, r;
+
+	snprintf(path, sizeof(path), "%s/monitor/%s/%s.off", tb_run_dir(), vg, lv);
+	if (!disabled)
+		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+	if ((r = mkdirs(vg)) < 0)
+		return r;
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return tb_monitor_unmark(vg, lv);
+}
+
+bool tb_monitor_disabled(const char *vg, const char *lv)
+{
+	char path[720];
+
+	snprintf(path, sizeof(path), "%s/monitor/%s/%s.off", tb_run_dir(), vg, lv);
+	return access(path, F_OK) == 0;
+}
+
+void tb_monitor_pidfile(char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/monitor.pid", tb_run_dir());
+}
+
+pid_t tb_monitor_running(const char *pidfile)
+{
+	char def[700];
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int fd;
+
+	if (!pidfile) {
+		tb_monitor_pidfile(def, sizeof(def));
+		pidfile = def;
+	}
+	fd = open(pidfile, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	/* the daemon holds a write lock on the whole file while it runs */
+	if (fcntl(fd, F_GETLK, &fl) < 0 || fl.l_type == F_UNLCK) {
+		close(fd);
+		return 0;
+	}
+	close(fd);
+	return fl.l_pid > 0 ? fl.l_pid : 1;
+}

@@ -11,3 +11,12 @@ const char *tb_run_dir(void);
 bool tb_monitor_watches(const char *vg, const char *lv);
 int tb_monitor_mark(const char *vg, const char *lv, pid_t pid);
 int tb_monitor_unmark(const char *vg, const char *lv);
+
+/* lvchange/vgchange --monitor n: "monitor/<vg>/<lv>.off" tells monitors to leave the pool
+ * alone (and removes its mark at once); --monitor y removes it. */
+int tb_monitor_set_disabled(const char *vg, const char *lv, bool disabled);
+bool tb_monitor_disabled(const char *vg, const char *lv);
+/* The default daemon's pidfile, "<run dir>/monitor.pid". */
+void tb_monitor_pidfile(char *buf, size_t len);
+/* Pid of the monitor holding the lock on @pidfile (NULL: the default), 0 when none runs. */
+pid_t tb_monitor_running(const char *pidfile);

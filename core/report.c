@@ -199,8 +199,10 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
 	return r;
 }
 
-int tb_report_lvs(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all,
-		  int (*cb)(void *userdata, const struct tb_lv_row *row), void *userdata)
+/* Read each wanted VG (all when @n is 0) under a shared lock and hand it to @fn, sorted by
+ * name; -ENOENT when a named VG does not exist. */
+static int for_each_vg(struct tb_ctx *ctx, const char *cmd, const char *const *vgs, size_t n,
+		       int (*fn)(struct tb_cmd *c, struct tb_vg *vg, void *data), void *data)
 {
 	struct tb_cmd c;
 	struct tb_scan s = { 0 };
@@ -208,7 +210,7 @@ int tb_report_lvs(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all
 	size_t nn = 0;
 	int r;
 
-	if ((r = tb_cmd_begin(ctx, &c, "lvs")) < 0)
+	if ((r = tb_cmd_begin(ctx, &c, cmd)) < 0)
 		return r;
 	if ((r = tb_scan_devices(ctx, false, &s)) < 0 || (r = vg_names(&s, &names, &nn)) < 0)
 		goto out;
@@ -223,7 +225,7 @@ int tb_report_lvs(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all
 			continue;
 		r = tb_vg_read(&c, names[i], false, &vg);
 		if (r == 0)
-			r = report_vg_lvs(&c, vg, all, cb, userdata);
+			r = fn(&c, vg, data);
 		tb_vg_free(vg);
 		tb_unlock_vg(&c.locks, names[i]);
 	}
@@ -234,61 +236,61 @@ out:
 	return r;
 }
 
+struct lvs_args {
+	bool all;
+	int (*cb)(void *, const struct tb_lv_row *);
+	void *userdata;
+};
+
+static int lvs_one(struct tb_cmd *c, struct tb_vg *vg, void *data)
+{
+	struct lvs_args *a = data;
+	return report_vg_lvs(c, vg, a->all, a->cb, a->userdata);
+}
+
+int tb_report_lvs(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all,
+		  int (*cb)(void *userdata, const struct tb_lv_row *row), void *userdata)
+{
+	struct lvs_args a = { all, cb, userdata };
+	return for_each_vg(ctx, "lvs", vgs, n, lvs_one, &a);
+}
+
+struct vgs_args {
+	int (*cb)(void *, const struct tb_vg_row *);
+	void *userdata;
+};
+
+static int vgs_one(struct tb_cmd *c, struct tb_vg *vg, void *data)
+{
+	struct vgs_args *a = data;
+	struct md_vg *md = vg->md;
+	struct tb_vg_row row = { 0 };
+	char uuid[MD_ID_LEN + 7];
+
+	md_id_format(md->id, uuid);
+	row.name = md->name;
+	row.uuid = uuid;
+	snprintf(row.attr, sizeof(row.attr), "%c%c%c%c%c%c", (md->status & MD_VG_WRITE) ? 'w' : 'r',
+		 (md->status & MD_VG_RESIZEABLE) ? 'z' : '-',
+		 (md->status & MD_VG_EXPORTED) ? 'x' : '-', (md->status & MD_VG_PARTIAL) ? 'p' : '-',
+		 'n', (md->status & MD_VG_CLUSTERED) ? 'c' : '-');
+	row.pv_count = (uint32_t)md->n_pvs;
+	for (size_t k = 0; k < md->n_lvs; k++)
+		row.lv_count += md_lv_is_visible(md->lvs[k]);
+	row.extent_size = md->extent_size;
+	row.extent_count = md_vg_extent_count(md);
+	row.free_count = md_vg_free_count(md);
+	row.size = row.extent_count * md->extent_size;
+	row.free = row.free_count * md->extent_size;
+	row.seqno = md->seqno;
+	return a->cb(a->userdata, &row);
+}
+
 int tb_report_vgs(struct tb_ctx *ctx, const char *const *vgs, size_t n,
 		  int (*cb)(void *userdata, const struct tb_vg_row *row), void *userdata)
 {
-	struct tb_cmd c;
-	struct tb_scan s = { 0 };
-	const char **names = NULL;
-	size_t nn = 0;
-	int r;
-
-	if ((r = tb_cmd_begin(ctx, &c, "vgs")) < 0)
-		return r;
-	if ((r = tb_scan_devices(ctx, false, &s)) < 0 || (r = vg_names(&s, &names, &nn)) < 0)
-		goto out;
-	for (size_t i = 0; i < n; i++)
-		if (!wanted(vgs[i], names, nn)) {
-			r = tb_fail(ctx, -ENOENT, "Volume group \"%s\" not found", vgs[i]);
-			goto out;
-		}
-	for (size_t i = 0; i < nn && r == 0; i++) {
-		struct tb_vg *vg = NULL;
-		struct tb_vg_row row = { 0 };
-		char uuid[MD_ID_LEN + 7];
-		if (!wanted(names[i], vgs, n))
-			continue;
-		r = tb_vg_read(&c, names[i], false, &vg);
-		if (r == 0) {
-			struct md_vg *md = vg->md;
-			md_id_format(md->id, uuid);
-			row.name = md->name;
-			row.uuid = uuid;
-			snprintf(row.attr, sizeof(row.attr), "%c%c%c%c%c%c",
-				 (md->status & MD_VG_WRITE) ? 'w' : 'r',
-				 (md->status & MD_VG_RESIZEABLE) ? 'z' : '-',
-				 (md->status & MD_VG_EXPORTED) ? 'x' : '-',
-				 (md->status & MD_VG_PARTIAL) ? 'p' : '-', 'n',
-				 (md->status & MD_VG_CLUSTERED) ? 'c' : '-');
-			row.pv_count = (uint32_t)md->n_pvs;
-			for (size_t k = 0; k < md->n_lvs; k++)
-				row.lv_count += md_lv_is_visible(md->lvs[k]);
-			row.extent_size = md->extent_size;
-			row.extent_count = md_vg_extent_count(md);
-			row.free_count = md_vg_free_count(md);
-			row.size = row.extent_count * md->extent_size;
-			row.free = row.free_count * md->extent_size;
-			row.seqno = md->seqno;
-			r = cb(userdata, &row);
-		}
-		tb_vg_free(vg);
-		tb_unlock_vg(&c.locks, names[i]);
-	}
-out:
-	free(names);
-	tb_scan_free(&s);
-	tb_cmd_end(&c);
-	return r;
+	struct vgs_args a = { cb, userdata };
+	return for_each_vg(ctx, "vgs", vgs, n, vgs_one, &a);
 }
 
 int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,

@@ -374,7 +374,7 @@ static void export_info(struct tb_cmd *c, struct lvf_vg_export_info *info, struc
 int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
 {
 	struct tb_ctx *ctx = c->ctx;
-	struct strbuf raw = { 0 }, file = { 0 };
+	struct strbuf raw = { 0 };
 	struct lvf_vg_export_info info;
 	struct lvf_mda_ref *mdas = NULL;
 	struct lvf_err err = { 0 };
@@ -439,6 +439,19 @@ int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
 			goto out;
 		}
 	}
+	if (!c->defer_backup)
+		tb_vg_backup(c, vg);
+	r = 0;
+out:
+	free(mdas);
+	strbuf_release(&raw);
+	return r;
+}
+
+void tb_vg_backup(struct tb_cmd *c, struct tb_vg *vg)
+{
+	struct strbuf file = { 0 };
+
 	/* The backup, as lvm2 keeps it; a failure here is a warning, not a failed commit. */
 	if (lvf_vg_export(vg->md, LVF_VG_SECTION, NULL, &file) == 0) {
 		char dir_b[512], dir_a[512];
@@ -446,13 +459,8 @@ int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
 		snprintf(dir_a, sizeof(dir_a), "%s/archive", tb_sysconf_dir());
 		if (tb_backup_write(dir_b, dir_a, vg->md->name, strbuf_str(&file),
 				    c->name ? c->name : "thinbox") < 0)
-			tb_warn(ctx, "WARNING: failed to write the backup of VG %s in %s",
+			tb_warn(c->ctx, "WARNING: failed to write the backup of VG %s in %s",
 				vg->md->name, dir_b);
 	}
-	r = 0;
-out:
-	free(mdas);
-	strbuf_release(&raw);
 	strbuf_release(&file);
-	return r;
 }

@@ -64,7 +64,8 @@ tb_teardown() {
 		losetup -d "$l" 2>/dev/null
 	done
 	rm -rf "$TB_TMP"
-	# with udev off, lvm2 and thinbox make /dev/<vg>/<lv> links themselves
-	rm -rf /dev/"$TB_PREFIX"*
+	# /dev/<vg> links of test VGs (dmsetup remove above does not touch them), and test
+	# profiles/backups, so the next test starts clean
+	rm -rf /dev/docker /dev/${TB_PREFIX}* /etc/lvm/backup/docker /etc/lvm/backup/${TB_PREFIX}*
 	return 0
 }
