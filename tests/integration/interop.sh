@@ -38,6 +38,19 @@ lvm_do() {
 	rm -f "$err"
 	printf '%s\n' "$out"
 }
+# lvm2 reads a backup file thinbox wrote: vgcfgrestore --test parses it, matches its PVs to the
+# devices and validates the VG without writing anything (stderr: only the test-mode notice).
+lvm2_reads_backup() { # VG FILE [extra vgcfgrestore args]
+	local vg=$1 f=$2 err rc
+	shift 2
+	[ -s "$f" ] || die "no backup file $f"
+	err=$(mktemp "$TB_TMP/err.XXXXXX")
+	"$LVM" vgcfgrestore --test "$@" -f "$f" "$vg" >/dev/null 2>"$err" </dev/null; rc=$?
+	[ $rc = 0 ] || die "lvm vgcfgrestore --test -f $f exited $rc: $(cat "$err")"
+	if grep -v -E 'TEST MODE: Metadata will NOT be updated|WARNING: Forced restore of Volume Group .* with thin volumes\.' "$err" | grep -q .; then
+		die "lvm vgcfgrestore --test -f $f wrote to stderr: $(cat "$err")"
+	fi
+}
 # The same for thinbox.
 tb_clean() {
 	local out err rc
@@ -51,7 +64,7 @@ tb_clean() {
 
 # report TOOL KIND COLUMNS ARGS...: rows of "a|b|c", fields trimmed, rows sorted, equal rows
 # folded into one: when a segment column (segtype, chunk_size, thin_id...) is asked for, lvm2
-# prints one row per segment of an LV, thinbox one row per LV (see docs/format.md, "Reports");
+# prints one row per segment of an LV, thinbox one row per LV (see docs/lvm2-differences.md);
 # for the columns compared here the rows of one LV's segments are equal.
 REPORT_FLAGS=(--noheadings --separator '|' --units b --nosuffix)
 report() {
@@ -121,7 +134,7 @@ tb_reads_clean() { # VG
 PV_COLS=pv_name,vg_name,pv_fmt,pv_attr,pv_uuid,pv_size,pv_free,dev_size,pe_start,pv_pe_count,pv_pe_alloc_count
 VG_COLS=vg_name,vg_uuid,vg_fmt,vg_attr,pv_count,lv_count,snap_count,vg_size,vg_free,vg_extent_size,vg_extent_count,vg_free_count,vg_seqno
 # Not compared: seg_monitor (lvm2 asks dmeventd, which does not run in the rig; thinbox
-# reports its own monitor state) -- see docs/format.md, "Reports".
+# reports its own monitor state) -- see docs/lvm2-differences.md.
 LV_COLS=lv_name,vg_name,lv_attr,lv_size,pool_lv,origin,data_percent,metadata_percent,lv_uuid,segtype,seg_count,chunk_size,transaction_id,thin_id,lv_profile,lv_dm_path
 
 # ---- thinbox writes, lvm2 reads ----
@@ -153,6 +166,7 @@ testcase_tb_pvs_read_by_lvm2() {
 	# --metadatasize 2m: lvm2 counts the usable size (2 MiB less the 512-byte header)
 	assert_match "^$d2\\|(2096640|2097152)\$" "$out" "mda size of $d2"
 	assert_eq 1 "$(seqno "$VG1")" "seqno of a new VG"
+	lvm2_reads_backup "$VG1" "/etc/lvm/backup/$VG1"
 	# lvm2 can change what thinbox made, and thinbox reads that back
 	lvm_do lvcreate -an -Zn -L 16m -n lv1 "$VG1" >/dev/null
 	assert_eq 2 "$(tb_seqno "$VG1")" "seqno after lvm2's lvcreate"
@@ -218,8 +232,9 @@ step() {
 		err=$TB_TMP/step.err
 		THINBOX_LOG=debug "$TB" "$@" >/dev/null 2>"$err"; rc=$?
 		[ $rc = 0 ] || die "thinbox $* exited $rc: $(cat "$err")"
-		# debug lines expected: the commits, and the devices that are no PV
-		! grep -v -E '^  (Committed VG |/dev/[^:]*: no usable label: )' "$err" | grep -q . ||
+		# debug/info lines expected: the commits, devices that are no PV, timings, the
+		# monitor a new pool starts, extent rounding
+		! grep -v -E '^  (Committed VG |/dev/[^:]*: no usable label: |Started thinbox monitor\.$|Rounding up size|[^ /]+/[^ :]+: commit [0-9]+ us)' "$err" | grep -q . ||
 			die "thinbox $* wrote to stderr: $(cat "$err")"
 		after=$(seqno "$vg") || exit 1
 		n=0
@@ -302,6 +317,9 @@ testcase_metadata_round_trip() {
 	tb_clean lvchange --metadataprofile ${TB_PREFIX}p "$VG1/pool" >/dev/null
 	assert_eq "${TB_PREFIX}p" "$(report lvm2 lvs lv_profile "$VG1/pool")" "profile set by thinbox"
 	tb_clean lvchange --detachprofile "$VG1/pool" >/dev/null
+	# the backup and the newest archive thinbox wrote parse in lvm2 (thin: needs --force)
+	lvm2_reads_backup "$VG1" "/etc/lvm/backup/$VG1" --force
+	lvm2_reads_backup "$VG1" "$(ls -t /etc/lvm/archive/"$VG1"_*.vg | head -1)" --force
 	s1=$(seqno "$VG1")
 	assert_eq $((s0 + 2)) "$s1" "seqno after two thinbox commits"
 	canon_backup "$VG1" "$f/b"
