@@ -561,7 +561,8 @@ static void check_pool(struct mon *m, struct mpool *p)
 		set_state(m, p, PS_OK, LOG_NOTICE, "monitoring switched on.");
 	if (p->need_lwm)
 		fix_lwm(m, p);
-	if (!p->marked) {
+	/* (re)mark: lvchange --monitor n removes the mark at once, y only deletes the .off */
+	if (!p->marked || !tb_monitor_watches(p->vg, p->lv)) {
 		r = tb_monitor_mark(p->vg, p->lv, getpid());
 		if (r < 0)
 			mlog(m, LOG_WARNING, "%s/%s: cannot write the monitor state in %s: %s", p->vg,

@@ -427,7 +427,7 @@ testcase_autostart_on_activation() {
 	assert_ok $TB lvchange --monitor n "$vg/pool" >/dev/null
 	assert_eq "not monitored" "$(monstate "$vg" pool)" "after --monitor n"
 	assert_ok $TB lvchange --monitor y "$vg/pool" >/dev/null
-	wait_for 5 is_monitored "$vg" || die "not monitored after --monitor y"
+	wait_for 5 is_monitored "$vg" || die "not monitored after --monitor y: $(ls -la $THINBOX_RUN_DIR $THINBOX_RUN_DIR/monitor/*; cat "$THINBOX_MONITOR_LOG")"
 	# SIGTERM: clean exit, nothing left marked
 	kill -TERM "$(daemon_pid)"
 	wait_for 5 daemon_gone || die "daemon did not stop"
