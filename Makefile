@@ -93,6 +93,8 @@ $(BUILD)/thinbox-static: $(CLI_OBJS) $(BUILD)/libthinbox.a
 
 # ---- unit tests: tests/unit/<layer>/test-*.c, one binary each, linked against that layer
 # and the layers it may use, plus the helpers (non-test-*.c) of tests/unit/<layer>/ and common/.
+FUZZ_SRCS := $(sort $(wildcard $(foreach l,$(LAYERS),tests/fuzz/$(l)/fuzz-*.c)))
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 UNIT_SRCS := $(sort $(wildcard $(foreach l,$(LAYERS) cli,tests/unit/$(l)/test-*.c)))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 UNIT_ASAN := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/unit/%,$(UNIT_SRCS))
@@ -124,16 +126,19 @@ check-unit: $(BUILD)/.deps-test $(UNIT_BINS)
 check-unit-asan: $(BUILD)/.deps-test $(UNIT_ASAN)
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 		tests/run-unit.sh $(BUILD) $(UNIT_ASAN)
-check-vm: $(BUILD)/.deps-test all
+# Helper programs for VM tests: tests/integration/<name>.c -> $(BUILD)/tests/integration/<name>.
+VM_HELPERS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/integration/*.c))
+$(BUILD)/tests/integration/%: tests/integration/%.c $(BUILD)/libthinbox.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $(filter %.c %.a,$^) $(PKG_LIBS)
+check-vm: $(BUILD)/.deps-test all $(VM_HELPERS)
 	$(Q)BUILD=$(BUILD) tests/vm/suite.sh $(T)
 
 # The whole suite; ends with one line "N passed, N failed".
-check: $(BUILD)/.deps-test all $(UNIT_BINS) $(UNIT_ASAN)
-	$(Q)BUILD=$(BUILD) tests/run-all.sh "$(UNIT_BINS)" "$(UNIT_ASAN)" $(T)
+check: $(BUILD)/.deps-test all $(UNIT_BINS) $(UNIT_ASAN) $(VM_HELPERS) $(FUZZ_BINS)
+	$(Q)BUILD=$(BUILD) FUZZ_BINS="$(FUZZ_BINS)" tests/run-all.sh "$(UNIT_BINS)" "$(UNIT_ASAN)" $(T)
 
 # ---- fuzzing (libFuzzer via clang): tests/fuzz/<layer>/fuzz-*.c
-FUZZ_SRCS := $(sort $(wildcard $(foreach l,$(LAYERS),tests/fuzz/$(l)/fuzz-*.c)))
-FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_CC   ?= clang
 FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -O1
 FUZZ_SECONDS ?= 60

@@ -235,6 +235,11 @@ static int cmd_vgcreate(struct tb_ctx *ctx, int argc, char **argv)
 	if (pv_opts_from(p, &o.pv) < 0)
 		return CLI_EINVAL;
 	o.extent_size = cli_opt(p, O_EXTSIZE)->u64;
+	/* 0 means "the default" to tb_vgcreate; on the command line it is an error */
+	if (cli_opt_isset(p, O_EXTSIZE) && o.extent_size == 0) {
+		cli_err("Physical extent size may not be zero");
+		return CLI_EINVAL;
+	}
 	if (tb_vgcreate(ctx, p->pos[0], (const char *const *)p->pos + 1, (size_t)p->n_pos - 1, &o) <
 	    0)
 		return fail(ctx);
@@ -777,8 +782,24 @@ static int report_begin(const char *cmd, const struct cli_report_type *type, int
 
 struct lvs_ud {
 	struct cli_report *rep;
-	int err;
+	char **want;  /* "vg/lv" arguments: only these LVs (NULL: every LV of the VGs) */
+	int n_want;
 };
+
+static bool lv_wanted(const struct lvs_ud *u, const char *vg, const char *lv)
+{
+	size_t vl = strlen(vg);
+
+	if (!u->n_want)
+		return true;
+	for (int i = 0; i < u->n_want; i++) {
+		const char *w = u->want[i];
+		if (!strchr(w, '/') ? streq(w, vg)
+				    : (!strncmp(w, vg, vl) && w[vl] == '/' && streq(w + vl + 1, lv)))
+			return true;
+	}
+	return false;
+}
 
 static int lvs_row(void *userdata, const struct tb_lv_row *row)
 {
@@ -790,6 +811,8 @@ static int lvs_row(void *userdata, const struct tb_lv_row *row)
 	int r;
 
 	snprintf(sortkey, sizeof(sortkey), "%.*s", (int)strcspn(bare, "]"), bare);
+	if (!lv_wanted(u, row->vg, sortkey))
+		return 0;
 	if ((r = cli_report_add_row(rep, &i)) < 0)
 		return r;
 	cli_report_set_name(rep, i, "lv_name", row->name, sortkey);
@@ -817,26 +840,18 @@ static int lvs_row(void *userdata, const struct tb_lv_row *row)
 	return 0;
 }
 
-static int cmd_lvs(struct tb_ctx *ctx, int argc, char **argv)
+/* Parse the report options, let @fill add the rows, print. */
+static int run_report(struct tb_ctx *ctx, const char *cmd, const struct cli_report_type *type,
+		      int argc, char **argv,
+		      int (*fill)(struct tb_ctx *, struct cli_parsed *, struct cli_report *))
 {
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
 	struct cli_report *rep = NULL;
-	struct lvs_ud u = { 0 };
-	int r = report_begin("lvs", &cli_report_lvs, argc, argv, &p, &rep);
-	const char **vgs;
+	int r = report_begin(cmd, type, argc, argv, &p, &rep);
 
 	if (r)
 		return r;
-	u.rep = rep;
-	vgs = calloc((size_t)p->n_pos + 1, sizeof(*vgs));
-	if (!vgs) {
-		cli_report_free(rep);
-		return CLI_FAILED;
-	}
-	for (int i = 0; i < p->n_pos; i++)
-		vgs[i] = p->pos[i];
-	r = tb_report_lvs(ctx, vgs, (size_t)p->n_pos, cli_opt_isset(p, O_ALL), lvs_row, &u);
-	free(vgs);
+	r = fill(ctx, p, rep);
 	if (r < 0) {
 		cli_report_free(rep);
 		return fail(ctx);
@@ -844,6 +859,43 @@ static int cmd_lvs(struct tb_ctx *ctx, int argc, char **argv)
 	r = cli_report_print(rep, stdout);
 	cli_report_free(rep);
 	return r < 0 ? CLI_FAILED : CLI_OK;
+}
+
+static int fill_lvs(struct tb_ctx *ctx, struct cli_parsed *p, struct cli_report *rep)
+{
+	struct lvs_ud u = { .rep = rep, .want = p->pos, .n_want = p->n_pos };
+	_cleanup_free_ const char **vgs = calloc((size_t)p->n_pos + 1, sizeof(*vgs));
+	_cleanup_free_ char *buf = NULL;
+	size_t n = 0, off = 0, total = 0;
+
+	if (!vgs)
+		return -ENOMEM;
+	for (int i = 0; i < p->n_pos; i++)
+		total += strlen(p->pos[i]) + 1;
+	buf = malloc(total + 1);
+	if (!buf)
+		return -ENOMEM;
+	/* VG/LV arguments select their VG; each VG once */
+	for (int i = 0; i < p->n_pos; i++) {
+		const char *a = !strncmp(p->pos[i], "/dev/", 5) ? p->pos[i] + 5 : p->pos[i];
+		size_t len = strcspn(a, "/");
+		bool dup = false;
+		memcpy(buf + off, a, len);
+		buf[off + len] = '\0';
+		for (size_t k = 0; k < n; k++)
+			dup |= streq(vgs[k], buf + off);
+		if (!dup)
+			vgs[n++] = buf + off;
+		off += len + 1;
+		if (a != p->pos[i])
+			p->pos[i] += 5;
+	}
+	return tb_report_lvs(ctx, vgs, n, cli_opt_isset(p, O_ALL), lvs_row, &u);
+}
+
+static int cmd_lvs(struct tb_ctx *ctx, int argc, char **argv)
+{
+	return run_report(ctx, "lvs", &cli_report_lvs, argc, argv, fill_lvs);
 }
 CLI_COMMAND(lvs, "lvs", cmd_lvs, "report logical volumes");
 
@@ -871,22 +923,14 @@ static int vgs_row(void *userdata, const struct tb_vg_row *row)
 	return 0;
 }
 
+static int fill_vgs(struct tb_ctx *ctx, struct cli_parsed *p, struct cli_report *rep)
+{
+	return tb_report_vgs(ctx, (const char *const *)p->pos, (size_t)p->n_pos, vgs_row, rep);
+}
+
 static int cmd_vgs(struct tb_ctx *ctx, int argc, char **argv)
 {
-	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
-	struct cli_report *rep = NULL;
-	int r = report_begin("vgs", &cli_report_vgs, argc, argv, &p, &rep);
-
-	if (r)
-		return r;
-	r = tb_report_vgs(ctx, (const char *const *)p->pos, (size_t)p->n_pos, vgs_row, rep);
-	if (r < 0) {
-		cli_report_free(rep);
-		return fail(ctx);
-	}
-	r = cli_report_print(rep, stdout);
-	cli_report_free(rep);
-	return r < 0 ? CLI_FAILED : CLI_OK;
+	return run_report(ctx, "vgs", &cli_report_vgs, argc, argv, fill_vgs);
 }
 CLI_COMMAND(vgs, "vgs", cmd_vgs, "report volume groups");
 
@@ -912,21 +956,13 @@ static int pvs_row(void *userdata, const struct tb_pv_row *row)
 	return 0;
 }
 
+static int fill_pvs(struct tb_ctx *ctx, struct cli_parsed *p, struct cli_report *rep)
+{
+	return tb_report_pvs(ctx, (const char *const *)p->pos, (size_t)p->n_pos, pvs_row, rep);
+}
+
 static int cmd_pvs(struct tb_ctx *ctx, int argc, char **argv)
 {
-	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
-	struct cli_report *rep = NULL;
-	int r = report_begin("pvs", &cli_report_pvs, argc, argv, &p, &rep);
-
-	if (r)
-		return r;
-	r = tb_report_pvs(ctx, (const char *const *)p->pos, (size_t)p->n_pos, pvs_row, rep);
-	if (r < 0) {
-		cli_report_free(rep);
-		return fail(ctx);
-	}
-	r = cli_report_print(rep, stdout);
-	cli_report_free(rep);
-	return r < 0 ? CLI_FAILED : CLI_OK;
+	return run_report(ctx, "pvs", &cli_report_pvs, argc, argv, fill_pvs);
 }
 CLI_COMMAND(pvs, "pvs", cmd_pvs, "report physical volumes");

@@ -53,6 +53,8 @@ static int lv_find(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_l
 	struct dmk_ctx *dmk;
 	int r;
 
+	if (ctx->no_dm)
+		return 0; /* nothing is active */
 	if ((r = tb_ctx_dmk(ctx, &dmk)) < 0)
 		return r;
 	if ((r = tb_lv_dm_uuid(vg, lv, suffix, &uuid)) < 0)
@@ -79,6 +81,10 @@ int tb_lv_state_get(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_
 	struct dmk_ctx *dmk;
 	int r;
 
+	if (ctx->no_dm) {
+		*ret = st; /* nothing is active */
+		return 0;
+	}
 	if ((r = tb_ctx_dmk(ctx, &dmk)) < 0)
 		return r;
 	if (md_lv_is_thin_pool(lv)) {

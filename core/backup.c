@@ -265,6 +265,7 @@ static void remove_expired(const char *dir, struct archive_entry *e, size_t n, u
 	if (n <= retain_min)
 		return;
 	time_t limit = time(NULL) - (time_t)retain_days * SECS_PER_DAY;
+	size_t left = n;
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *path = NULL;
 		struct stat st;
@@ -275,7 +276,7 @@ static void remove_expired(const char *dir, struct archive_entry *e, size_t n, u
 		if (stat(path, &st) < 0 || st.st_mtime > limit)
 			continue;
 		(void)unlink(path);
-		if (--n <= retain_min)
+		if (--left <= retain_min)
 			break;
 	}
 }

@@ -24,6 +24,7 @@ struct tb_ctx {
 	bool trace;          /* --trace: every ioctl to stderr */
 	tb_bdev_open_fn bdev_open; /* NULL: lvf_bdev_open on real paths */
 	void *bdev_open_data;
+	bool no_dm; /* no device-mapper at all (tb_ctx_set_no_dm) */
 };
 
 /* The ctx's device-mapper context, created on first use; -errno with the message set when
@@ -34,6 +35,8 @@ void tb_log(struct tb_ctx *ctx, int priority, const char *file, int line, const 
 	    const char *fmt, ...) _printf_(6, 7);
 #define tb_dbg(ctx, ...) tb_log(ctx, LOG_DEBUG, __FILE__, __LINE__, __func__, __VA_ARGS__)
 #define tb_info(ctx, ...) tb_log(ctx, LOG_INFO, __FILE__, __LINE__, __func__, __VA_ARGS__)
+/* What lvm2 prints on stdout for a successful step ("Logical volume ... created."). */
+#define tb_notice(ctx, ...) tb_log(ctx, LOG_NOTICE, __FILE__, __LINE__, __func__, __VA_ARGS__)
 #define tb_warn(ctx, ...) tb_log(ctx, LOG_WARNING, __FILE__, __LINE__, __func__, __VA_ARGS__)
 
 /* Record the message for the failure being returned, and return @err (a negative errno). */
@@ -42,3 +45,7 @@ int tb_fail(struct tb_ctx *ctx, int err, const char *fmt, ...) _printf_(3, 4);
 /* Tests: open devices through @fn instead of the file system (no stat, no blkid probing). */
 void tb_ctx_set_bdev_open(struct tb_ctx *ctx, tb_bdev_open_fn fn, void *userdata);
 int tb_bdev_open(struct tb_ctx *ctx, const char *path, int flags, struct lvf_bdev **ret);
+/* Tests (like lvm2's --driverloaded n): never open device-mapper. No LV is active, commands
+ * that only change metadata (lvcreate -an -Zn, lvextend/lvremove of inactive LVs...) work,
+ * anything that must activate fails with -ENODEV. */
+void tb_ctx_set_no_dm(struct tb_ctx *ctx, bool no_dm);

@@ -114,6 +114,9 @@ int tb_ctx_dmk(struct tb_ctx *ctx, struct dmk_ctx **ret)
 	const char *t = getenv("THINBOX_TRACE");
 	int r;
 
+	if (ctx->no_dm)
+		return tb_fail(ctx, -ENODEV, "Device-mapper is disabled here: cannot activate or "
+			       "change active LVs.");
 	if (!ctx->dmk) {
 		r = dmk_ctx_new(&ctx->dmk);
 		if (r < 0)
@@ -123,4 +126,9 @@ int tb_ctx_dmk(struct tb_ctx *ctx, struct dmk_ctx **ret)
 	}
 	*ret = ctx->dmk;
 	return 0;
+}
+
+void tb_ctx_set_no_dm(struct tb_ctx *ctx, bool no_dm)
+{
+	ctx->no_dm = no_dm;
 }

@@ -18,18 +18,6 @@
 #include "core/lvm-internal.h"
 #include "core/monitor-state.h"
 
-static void notice(struct tb_ctx *ctx, const char *fmt, ...) _printf_(2, 3);
-static void notice(struct tb_ctx *ctx, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	tb_log(ctx, LOG_NOTICE, __FILE__, __LINE__, __func__, "%s", buf);
-}
-
 /* lvm2's display_size for messages: "40.00 MiB", "<3.86 GiB". */
 static void human(uint64_t sectors, char *buf, size_t len)
 {
@@ -267,7 +255,7 @@ static int lvcreate_thin(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 		struct md_lv *p = pool;
 		tb_lv_deactivate(c, vg, p);
 	}
-	notice(ctx, "Logical volume \"%s\" created.", name);
+	tb_notice(ctx, "Logical volume \"%s\" created.", name);
 	return 0;
 }
 
@@ -355,7 +343,7 @@ int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 	} else if (o->zero == 1) {
 		tb_warn(ctx, "WARNING: Logical volume %s/%s not zeroed.", o->vg, name);
 	}
-	notice(ctx, "Logical volume \"%s\" created.", name);
+	tb_notice(ctx, "Logical volume \"%s\" created.", name);
 out:
 	cmd_finish(&c, vg);
 	if (r == 0 && o->activate != 0 && (o->thin_pool || o->pool || o->origin))
@@ -399,7 +387,7 @@ static void pool_info_msg(struct tb_ctx *ctx, uint32_t chunk)
 	/* lvm2 2.03.16 printed 127.00 TiB for 512 KiB chunks: 2^28 - 2^21 blocks */
 	human(chunk, cs, sizeof(cs));
 	human((uint64_t)chunk * ((1ull << 28) - (1ull << 21)), max, sizeof(max));
-	notice(ctx, "Thin pool volume with chunk size %s can address at most %s of data.", cs,
+	tb_notice(ctx, "Thin pool volume with chunk size %s can address at most %s of data.", cs,
 	       max[0] == '<' ? max + 1 : max);
 }
 
@@ -480,7 +468,7 @@ static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 		return r;
 	}
 	pool_info_msg(ctx, chunk);
-	notice(ctx, "Logical volume \"%s\" created.", name);
+	tb_notice(ctx, "Logical volume \"%s\" created.", name);
 	return 0;
 }
 
@@ -576,9 +564,9 @@ int tb_lvconvert_thinpool(struct tb_ctx *ctx, const struct tb_lvconvert_opts *o)
 		goto out;
 	}
 	pool_info_msg(ctx, chunk);
-	notice(ctx, "WARNING: Converting %s/%s and %s/%s to thin pool's data and metadata volumes "
+	tb_notice(ctx, "WARNING: Converting %s/%s and %s/%s to thin pool's data and metadata volumes "
 	       "with metadata wiping.", o->vg, data_name, o->vg, meta_name);
-	notice(ctx, "THIS WILL DESTROY CONTENT OF LOGICAL VOLUME (filesystem etc.)");
+	tb_notice(ctx, "THIS WILL DESTROY CONTENT OF LOGICAL VOLUME (filesystem etc.)");
 	/* wipe the metadata LV while it is still a plain LV: no committed pool ever points at
 	 * stale bytes */
 	if (!meta_active && (r = tb_lv_activate(&c, vg, meta)) < 0)
@@ -607,7 +595,7 @@ int tb_lvconvert_thinpool(struct tb_ctx *ctx, const struct tb_lvconvert_opts *o)
 		goto out;
 	if (data_active && (r = tb_lv_activate(&c, vg, pool)) < 0)
 		goto out;
-	notice(ctx, "Converted %s/%s and %s/%s to thin pool.", o->vg, data_name, o->vg, meta_name);
+	tb_notice(ctx, "Converted %s/%s and %s/%s to thin pool.", o->vg, data_name, o->vg, meta_name);
 out:
 	cmd_finish(&c, vg);
 	if (r == 0 && data_active)
@@ -716,7 +704,7 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 		if ((r = tb_pool_reload(c, vg, pool)) < 0)
 			return r;
 		res.reloaded_only = true;
-		notice(ctx, "Thin pool %s/%s: loaded the size committed earlier (%u data extents).",
+		tb_notice(ctx, "Thin pool %s/%s: loaded the size committed earlier (%u data extents).",
 		       vg->md->name, pool->name, res.data_old);
 		if ((r = pool_status_now(c, vg, pool, &st)) < 0)
 			return r == -ENXIO ? 0 : r;
@@ -799,10 +787,10 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 			continue;
 		human((uint64_t)o * es, a, sizeof(a));
 		human((uint64_t)n * es, b, sizeof(b));
-		notice(ctx, "Size of logical volume %s/%s changed from %s (%u extents) to %s (%u "
+		tb_notice(ctx, "Size of logical volume %s/%s changed from %s (%u extents) to %s (%u "
 		       "extents).", vg->md->name, (i ? meta : data)->name, a, o, b, n);
 	}
-	notice(ctx, "Logical volume %s/%s successfully resized.", vg->md->name, pool->name);
+	tb_notice(ctx, "Logical volume %s/%s successfully resized.", vg->md->name, pool->name);
 	*ret = res;
 	return 0;
 }
@@ -844,9 +832,9 @@ int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 				goto out;
 			human((uint64_t)cur * vg->md->extent_size, a, sizeof(a));
 			human(new_ext * vg->md->extent_size, b, sizeof(b));
-			notice(ctx, "Size of logical volume %s/%s changed from %s (%u extents) to %s "
+			tb_notice(ctx, "Size of logical volume %s/%s changed from %s (%u extents) to %s "
 			       "(%" PRIu64 " extents).", o->vg, meta->name, a, cur, b, new_ext);
-			notice(ctx, "Logical volume %s/%s successfully resized.", o->vg, meta->name);
+			tb_notice(ctx, "Logical volume %s/%s successfully resized.", o->vg, meta->name);
 		}
 		if (o->size.unit == TB_SIZE_NONE && !o->use_policies)
 			goto out;
@@ -889,9 +877,9 @@ int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 		goto out;
 	human((uint64_t)cur * vg->md->extent_size, a, sizeof(a));
 	human(new_ext * vg->md->extent_size, b, sizeof(b));
-	notice(ctx, "Size of logical volume %s/%s changed from %s (%u extents) to %s (%" PRIu64
+	tb_notice(ctx, "Size of logical volume %s/%s changed from %s (%u extents) to %s (%" PRIu64
 	       " extents).", o->vg, target->name, a, cur, b, new_ext);
-	notice(ctx, "Logical volume %s/%s successfully resized.", o->vg, lv->name);
+	tb_notice(ctx, "Logical volume %s/%s successfully resized.", o->vg, lv->name);
 out:
 	cmd_finish(&c, vg);
 	return r;
@@ -979,7 +967,7 @@ int tb_lvremove(struct tb_ctx *ctx, const char *vgname, const char *lvname, bool
 	}
 	if ((r = remove_one(&c, vg, lv)) < 0)
 		goto out;
-	notice(ctx, "Logical volume \"%s\" successfully removed.", lvname);
+	tb_notice(ctx, "Logical volume \"%s\" successfully removed.", lvname);
 	(void)force;
 out:
 	cmd_finish(&c, vg);
@@ -1020,7 +1008,7 @@ int tb_lvrename(struct tb_ctx *ctx, const char *vgname, const char *lvname, cons
 	}
 	if ((r = md_lv_rename(vg->md, lv, new_name)) < 0 || (r = tb_vg_commit(&c, vg)) < 0)
 		goto out;
-	notice(ctx, "Renamed \"%s\" to \"%s\" in volume group \"%s\"", lvname, new_name, vgname);
+	tb_notice(ctx, "Renamed \"%s\" to \"%s\" in volume group \"%s\"", lvname, new_name, vgname);
 out:
 	cmd_finish(&c, vg);
 	return r;
@@ -1115,7 +1103,7 @@ int tb_lvchange(struct tb_ctx *ctx, const char *vgname, const char *lvname,
 			goto out;
 		if (reload && md_lv_is_thin_pool(lv) && (r = tb_pool_reload(&c, vg, lv)) < 0)
 			goto out;
-		notice(ctx, "Logical volume %s/%s changed.", vgname, lvname);
+		tb_notice(ctx, "Logical volume %s/%s changed.", vgname, lvname);
 	}
 	if (o->activate == 1)
 		r = activate_lv(&c, vg, lv);
@@ -1166,7 +1154,7 @@ int tb_vgchange(struct tb_ctx *ctx, const char *vgname, int activate, int monito
 			    tb_lv_state_get(ctx, vg->md, vg->md->lvs[i], &st) == 0 && st.active)
 				active++;
 		}
-		notice(ctx, "%zu logical volume(s) in volume group \"%s\" now active", active, vgname);
+		tb_notice(ctx, "%zu logical volume(s) in volume group \"%s\" now active", active, vgname);
 	}
 out:
 	cmd_finish(&c, vg);

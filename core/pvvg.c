@@ -17,18 +17,6 @@
 
 #define PV_MIN_SIZE (2u * 1024 * 1024) /* lvm2 devices/pv_min_size default 2048 KiB */
 
-static void notice(struct tb_ctx *ctx, const char *fmt, ...) _printf_(2, 3);
-static void notice(struct tb_ctx *ctx, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	tb_log(ctx, LOG_NOTICE, __FILE__, __LINE__, __func__, "%s", buf);
-}
-
 /* Signatures other than LVM2 found by libblkid; wiped when @wipe. Returns the number left
  * (0 when none or all wiped) and names the first in @ret_type. */
 static int signatures(struct tb_ctx *ctx, const char *path, bool wipe, char *ret_type, size_t len,
@@ -199,7 +187,7 @@ static int pv_check_new(struct tb_cmd *c, struct tb_scan *scan, const char *path
 					    type, path);
 				goto out;
 			}
-			notice(ctx, "Wiping %s signature on %s.", type, path);
+			tb_notice(ctx, "Wiping %s signature on %s.", type, path);
 		}
 	}
 	r = 0;
@@ -259,7 +247,7 @@ int tb_pvcreate(struct tb_ctx *ctx, const char *const *devices, size_t n,
 		if ((r = pv_check_new(&c, &scan, devices[i], o, false)) < 0 ||
 		    (r = pv_write_new(&c, devices[i], o)) < 0)
 			goto out;
-		notice(ctx, "Physical volume \"%s\" successfully created.", devices[i]);
+		tb_notice(ctx, "Physical volume \"%s\" successfully created.", devices[i]);
 	}
 out:
 	tb_scan_free(&scan);
@@ -309,7 +297,7 @@ int tb_pvremove(struct tb_ctx *ctx, const char *const *devices, size_t n, int fo
 				    strerror(-r));
 			goto out;
 		}
-		notice(ctx, "Labels on physical volume \"%s\" successfully wiped.", devices[i]);
+		tb_notice(ctx, "Labels on physical volume \"%s\" successfully wiped.", devices[i]);
 	}
 	(void)yes;
 out:
@@ -343,7 +331,7 @@ static int vg_add_devices(struct tb_cmd *c, struct tb_vg *vg, const char *const 
 			if ((r = pv_check_new(c, &vg->scan, devices[i], o, false)) < 0 ||
 			    (r = pv_write_new(c, devices[i], o)) < 0)
 				return r;
-			notice(ctx, "Physical volume \"%s\" successfully created.", devices[i]);
+			tb_notice(ctx, "Physical volume \"%s\" successfully created.", devices[i]);
 		}
 		/* reopen read-write with the label just written or found */
 		r = tb_pvdev_open(ctx, devices[i], false, &nw);
@@ -447,7 +435,7 @@ int tb_vgcreate(struct tb_ctx *ctx, const char *name, const char *const *devices
 		goto out;
 	if ((r = tb_vg_commit(&c, vg)) < 0)
 		goto out;
-	notice(ctx, "Volume group \"%s\" successfully created", name);
+	tb_notice(ctx, "Volume group \"%s\" successfully created", name);
 out:
 	tb_vg_free(vg);
 	tb_cmd_end(&c);
@@ -470,7 +458,7 @@ int tb_vgextend(struct tb_ctx *ctx, const char *name, const char *const *devices
 		goto out;
 	if ((r = vg_add_devices(&c, vg, devices, n, o)) < 0 || (r = tb_vg_commit(&c, vg)) < 0)
 		goto out;
-	notice(ctx, "Volume group \"%s\" successfully extended", name);
+	tb_notice(ctx, "Volume group \"%s\" successfully extended", name);
 out:
 	tb_vg_free(vg);
 	tb_cmd_end(&c);
@@ -549,7 +537,7 @@ int tb_vgreduce(struct tb_ctx *ctx, const char *name, const char *const *devices
 	for (size_t i = 0; i < n; i++) {
 		if ((r = pv_orphan(ctx, gone[i])) < 0)
 			goto out;
-		notice(ctx, "Removed \"%s\" from volume group \"%s\"", devices[i], name);
+		tb_notice(ctx, "Removed \"%s\" from volume group \"%s\"", devices[i], name);
 	}
 out:
 	free(gone);
@@ -594,7 +582,7 @@ int tb_vgremove(struct tb_ctx *ctx, const char *name, bool force)
 		snprintf(path, sizeof(path), "%s/backup/%s", tb_sysconf_dir(), name);
 		unlink(path);
 	}
-	notice(ctx, "Volume group \"%s\" successfully removed", name);
+	tb_notice(ctx, "Volume group \"%s\" successfully removed", name);
 out:
 	tb_vg_free(vg);
 	tb_cmd_end(&c);

@@ -124,8 +124,10 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
 
 	if (!sorted)
 		return -ENOMEM;
-	memcpy(sorted, md->lvs, md->n_lvs * sizeof(*sorted));
-	qsort(sorted, md->n_lvs, sizeof(*sorted), cmp_lv);
+	if (md->n_lvs) { /* md->lvs is NULL in a VG without LVs */
+		memcpy(sorted, md->lvs, md->n_lvs * sizeof(*sorted));
+		qsort(sorted, md->n_lvs, sizeof(*sorted), cmp_lv);
+	}
 	for (size_t i = 0; i < md->n_lvs && r == 0; i++) {
 		struct md_lv *lv = sorted[i];
 		struct tb_lv_row row = { 0 };
@@ -197,8 +199,10 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
 	return r;
 }
 
-int tb_report_lvs(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all,
-		  int (*cb)(void *userdata, const struct tb_lv_row *row), void *userdata)
+/* Read each wanted VG (all when @n is 0) under a shared lock and hand it to @fn, sorted by
+ * name; -ENOENT when a named VG does not exist. */
+static int for_each_vg(struct tb_ctx *ctx, const char *cmd, const char *const *vgs, size_t n,
+		       int (*fn)(struct tb_cmd *c, struct tb_vg *vg, void *data), void *data)
 {
 	struct tb_cmd c;
 	struct tb_scan s = { 0 };
@@ -206,7 +210,7 @@ int tb_report_lvs(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all
 	size_t nn = 0;
 	int r;
 
-	if ((r = tb_cmd_begin(ctx, &c, "lvs")) < 0)
+	if ((r = tb_cmd_begin(ctx, &c, cmd)) < 0)
 		return r;
 	if ((r = tb_scan_devices(ctx, false, &s)) < 0 || (r = vg_names(&s, &names, &nn)) < 0)
 		goto out;
@@ -221,7 +225,7 @@ int tb_report_lvs(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all
 			continue;
 		r = tb_vg_read(&c, names[i], false, &vg);
 		if (r == 0)
-			r = report_vg_lvs(&c, vg, all, cb, userdata);
+			r = fn(&c, vg, data);
 		tb_vg_free(vg);
 		tb_unlock_vg(&c.locks, names[i]);
 	}
@@ -232,61 +236,61 @@ out:
 	return r;
 }
 
+struct lvs_args {
+	bool all;
+	int (*cb)(void *, const struct tb_lv_row *);
+	void *userdata;
+};
+
+static int lvs_one(struct tb_cmd *c, struct tb_vg *vg, void *data)
+{
+	struct lvs_args *a = data;
+	return report_vg_lvs(c, vg, a->all, a->cb, a->userdata);
+}
+
+int tb_report_lvs(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all,
+		  int (*cb)(void *userdata, const struct tb_lv_row *row), void *userdata)
+{
+	struct lvs_args a = { all, cb, userdata };
+	return for_each_vg(ctx, "lvs", vgs, n, lvs_one, &a);
+}
+
+struct vgs_args {
+	int (*cb)(void *, const struct tb_vg_row *);
+	void *userdata;
+};
+
+static int vgs_one(struct tb_cmd *c, struct tb_vg *vg, void *data)
+{
+	struct vgs_args *a = data;
+	struct md_vg *md = vg->md;
+	struct tb_vg_row row = { 0 };
+	char uuid[MD_ID_LEN + 7];
+
+	md_id_format(md->id, uuid);
+	row.name = md->name;
+	row.uuid = uuid;
+	snprintf(row.attr, sizeof(row.attr), "%c%c%c%c%c%c", (md->status & MD_VG_WRITE) ? 'w' : 'r',
+		 (md->status & MD_VG_RESIZEABLE) ? 'z' : '-',
+		 (md->status & MD_VG_EXPORTED) ? 'x' : '-', (md->status & MD_VG_PARTIAL) ? 'p' : '-',
+		 'n', (md->status & MD_VG_CLUSTERED) ? 'c' : '-');
+	row.pv_count = (uint32_t)md->n_pvs;
+	for (size_t k = 0; k < md->n_lvs; k++)
+		row.lv_count += md_lv_is_visible(md->lvs[k]);
+	row.extent_size = md->extent_size;
+	row.extent_count = md_vg_extent_count(md);
+	row.free_count = md_vg_free_count(md);
+	row.size = row.extent_count * md->extent_size;
+	row.free = row.free_count * md->extent_size;
+	row.seqno = md->seqno;
+	return a->cb(a->userdata, &row);
+}
+
 int tb_report_vgs(struct tb_ctx *ctx, const char *const *vgs, size_t n,
 		  int (*cb)(void *userdata, const struct tb_vg_row *row), void *userdata)
 {
-	struct tb_cmd c;
-	struct tb_scan s = { 0 };
-	const char **names = NULL;
-	size_t nn = 0;
-	int r;
-
-	if ((r = tb_cmd_begin(ctx, &c, "vgs")) < 0)
-		return r;
-	if ((r = tb_scan_devices(ctx, false, &s)) < 0 || (r = vg_names(&s, &names, &nn)) < 0)
-		goto out;
-	for (size_t i = 0; i < n; i++)
-		if (!wanted(vgs[i], names, nn)) {
-			r = tb_fail(ctx, -ENOENT, "Volume group \"%s\" not found", vgs[i]);
-			goto out;
-		}
-	for (size_t i = 0; i < nn && r == 0; i++) {
-		struct tb_vg *vg = NULL;
-		struct tb_vg_row row = { 0 };
-		char uuid[MD_ID_LEN + 7];
-		if (!wanted(names[i], vgs, n))
-			continue;
-		r = tb_vg_read(&c, names[i], false, &vg);
-		if (r == 0) {
-			struct md_vg *md = vg->md;
-			md_id_format(md->id, uuid);
-			row.name = md->name;
-			row.uuid = uuid;
-			snprintf(row.attr, sizeof(row.attr), "%c%c%c%c%c%c",
-				 (md->status & MD_VG_WRITE) ? 'w' : 'r',
-				 (md->status & MD_VG_RESIZEABLE) ? 'z' : '-',
-				 (md->status & MD_VG_EXPORTED) ? 'x' : '-',
-				 (md->status & MD_VG_PARTIAL) ? 'p' : '-', 'n',
-				 (md->status & MD_VG_CLUSTERED) ? 'c' : '-');
-			row.pv_count = (uint32_t)md->n_pvs;
-			for (size_t k = 0; k < md->n_lvs; k++)
-				row.lv_count += md_lv_is_visible(md->lvs[k]);
-			row.extent_size = md->extent_size;
-			row.extent_count = md_vg_extent_count(md);
-			row.free_count = md_vg_free_count(md);
-			row.size = row.extent_count * md->extent_size;
-			row.free = row.free_count * md->extent_size;
-			row.seqno = md->seqno;
-			r = cb(userdata, &row);
-		}
-		tb_vg_free(vg);
-		tb_unlock_vg(&c.locks, names[i]);
-	}
-out:
-	free(names);
-	tb_scan_free(&s);
-	tb_cmd_end(&c);
-	return r;
+	struct vgs_args a = { cb, userdata };
+	return for_each_vg(ctx, "vgs", vgs, n, vgs_one, &a);
 }
 
 int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
@@ -294,6 +298,7 @@ int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
 {
 	struct tb_cmd c;
 	struct tb_scan s = { 0 };
+	struct md_vg **mds = NULL;
 	int r;
 
 	if ((r = tb_cmd_begin(ctx, &c, "pvs")) < 0)
@@ -305,10 +310,23 @@ int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
 			r = tb_fail(ctx, -ENOENT, "Failed to find physical volume \"%s\".", pvs[i]);
 			goto out;
 		}
+	/* A PV belongs to the VG whose newest metadata lists it, wherever that text was read:
+	 * its own mdas may hold an older copy (a commit cut short between PVs) or none at all
+	 * (a PV without metadata areas, or a vgcreate cut short), as lvm2 reads it. */
+	mds = calloc(s.n ? s.n : 1, sizeof(*mds));
+	if (!mds) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t j = 0; j < s.n; j++)
+		if (s.devs[j]->text &&
+		    lvf_vg_import_text(s.devs[j]->text, s.devs[j]->text_len, &mds[j], NULL) < 0)
+			mds[j] = NULL;
 	for (size_t i = 0; i < s.n && r == 0; i++) {
 		struct tb_pvdev *d = s.devs[i];
 		struct tb_pv_row row = { 0 };
 		struct md_vg *md = NULL;
+		struct md_pv *pv = NULL;
 		char uuid[MD_ID_LEN + 7];
 		bool keep = !n;
 
@@ -316,33 +334,39 @@ int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
 			keep |= tb_scan_find_path(&s, pvs[k]) == d;
 		if (!keep)
 			continue;
+		for (size_t j = 0; j < s.n; j++) {
+			struct md_pv *p = mds[j] ? md_vg_find_pv(mds[j], d->id) : NULL;
+			if (p && (!md || mds[j]->seqno > md->seqno)) {
+				md = mds[j];
+				pv = p;
+			}
+		}
 		md_id_format(d->id, uuid);
 		row.name = d->path;
 		row.uuid = uuid;
 		row.fmt = "lvm2";
-		row.vg = d->text ? d->vgname : "";
+		row.vg = md ? md->name : "";
 		row.dev_size = d->hdr.device_size / 512;
 		row.pe_start = d->hdr.n_da ? d->hdr.da[0].offset / 512 : 0;
-		if (d->text && lvf_vg_import_text(d->text, d->text_len, &md, NULL) == 0) {
-			struct md_pv *pv = md_vg_find_pv(md, d->id);
-			if (pv) {
-				row.pe_count = pv->pe_count;
-				row.pe_alloc = md_pv_used_extents(md, pv);
-				row.size = (uint64_t)pv->pe_count * md->extent_size;
-				row.free = (row.pe_count - row.pe_alloc) * md->extent_size;
-				snprintf(row.attr, sizeof(row.attr), "%c%c%c",
-					 (pv->status & MD_PV_ALLOCATABLE) ? 'a' : '-',
-					 (pv->status & MD_PV_EXPORTED) ? 'x' : '-',
-					 (pv->status & MD_PV_MISSING) ? 'm' : '-');
-			}
+		if (pv) {
+			row.pe_count = pv->pe_count;
+			row.pe_alloc = md_pv_used_extents(md, pv);
+			row.size = (uint64_t)pv->pe_count * md->extent_size;
+			row.free = (row.pe_count - row.pe_alloc) * md->extent_size;
+			snprintf(row.attr, sizeof(row.attr), "%c%c%c",
+				 (pv->status & MD_PV_ALLOCATABLE) ? 'a' : '-',
+				 (pv->status & MD_PV_EXPORTED) ? 'x' : '-',
+				 (pv->status & MD_PV_MISSING) ? 'm' : '-');
 		} else {
 			row.size = row.free = row.dev_size;
 			snprintf(row.attr, sizeof(row.attr), "---");
 		}
 		r = cb(userdata, &row);
-		md_vg_free(md);
 	}
 out:
+	for (size_t j = 0; mds && j < s.n; j++)
+		md_vg_free(mds[j]);
+	free(mds);
 	tb_scan_free(&s);
 	tb_cmd_end(&c);
 	return r;

@@ -422,6 +422,9 @@ int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
 			    err.message);
 		goto out;
 	}
+	/* the interop tests count commits by this line (THINBOX_LOG=debug) */
+	tb_dbg(ctx, "Committed VG %s seqno %" PRIu32 " to %zu metadata areas.", vg->md->name,
+	       vg->md->seqno, n);
 	/* PVs in a VG carry PV_EXT_USED in their header (lvm2 sets it after the commit). */
 	for (size_t i = 0; i < vg->n_pvdevs; i++) {
 		struct tb_pvdev *d = vg->pvdevs[i];

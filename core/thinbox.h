@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/log.h"
@@ -176,6 +177,120 @@ int tb_report_vgs(struct tb_ctx *ctx, const char *const *vgs, size_t n,
 int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
 		  int (*cb)(void *userdata, const struct tb_pv_row *row), void *userdata);
 
+/* ===== device-mapper (thinbox dm) ===========================================================
+ * Raw device-mapper access for `thinbox dm` (dmsetup-like). Names are device-mapper names,
+ * tables use dmsetup's syntax ("start length type params", one line per target; devices as
+ * MAJ:MIN or paths). Errors keep the kernel's errno (-EBUSY, -EEXIST, -ENXIO, -EINVAL) and
+ * tb_ctx_errmsg() names the device and the ioctl. */
+
+#define TB_DM_NAME_LEN 128
+#define TB_DM_UUID_LEN 129
+#define TB_DM_TYPE_LEN 16
+
+/* Flags of the tb_dm_* calls. */
+#define TB_DM_READONLY (1U << 0)    /* create, load */
+#define TB_DM_NOFLUSH (1U << 1)	    /* suspend, status */
+#define TB_DM_SKIP_LOCKFS (1U << 2) /* suspend */
+#define TB_DM_DEFERRED (1U << 3)    /* remove */
+#define TB_DM_RETRY (1U << 4)	    /* remove: retry briefly while transiently open */
+#define TB_DM_INACTIVE (1U << 5)    /* table, status: the inactive table */
+
+struct tb_dm_info {
+	bool suspended, read_only, live_table, inactive_table, deferred_remove;
+	int32_t open_count;
+	uint32_t event_nr, target_count;
+	uint32_t major, minor;
+	uint32_t read_ahead_sectors; /* 0 if unknown */
+	char name[TB_DM_NAME_LEN];
+	char uuid[TB_DM_UUID_LEN];
+};
+struct tb_dm_dev {
+	uint32_t major, minor, event_nr;
+	char name[TB_DM_NAME_LEN];
+	char uuid[TB_DM_UUID_LEN];
+};
+struct tb_dm_devno {
+	uint32_t major, minor;
+};
+struct tb_dm_target {
+	uint64_t start, len;
+	char type[TB_DM_TYPE_LEN];
+	char *params; /* table params or status text */
+};
+struct tb_dm_target_type {
+	char name[TB_DM_TYPE_LEN];
+	uint32_t version[3];
+};
+
+/* Print every device-mapper ioctl, decoded, to stderr (as THINBOX_TRACE=1). Since: 0.1 */
+void tb_ctx_set_trace(struct tb_ctx *ctx, bool on);
+/* The kernel's ioctl interface version. Since: 0.1 */
+int tb_dm_driver_version(struct tb_ctx *ctx, uint32_t ret[3]);
+/* All devices / all target types. *ret: caller frees (free()). Since: 0.1 */
+int tb_dm_list(struct tb_ctx *ctx, struct tb_dm_dev **ret, size_t *ret_n);
+int tb_dm_target_types(struct tb_ctx *ctx, struct tb_dm_target_type **ret, size_t *ret_n);
+/* One device; -ENXIO if missing. Since: 0.1 */
+int tb_dm_info(struct tb_ctx *ctx, const char *name, struct tb_dm_info *ret);
+/* The devices a device's live table uses. *ret: caller frees. Since: 0.1 */
+int tb_dm_deps(struct tb_ctx *ctx, const char *name, struct tb_dm_devno **ret, size_t *ret_n);
+/* Table / status lines. flags: TB_DM_INACTIVE; status also TB_DM_NOFLUSH. *ret: caller frees
+ * with tb_dm_targets_free. Since: 0.1 */
+int tb_dm_table(struct tb_ctx *ctx, const char *name, unsigned flags, struct tb_dm_target **ret,
+		size_t *ret_n);
+int tb_dm_status(struct tb_ctx *ctx, const char *name, unsigned flags,
+		 struct tb_dm_target **ret, size_t *ret_n);
+void tb_dm_targets_free(struct tb_dm_target *t, size_t n);
+/* Create @name (uuid may be NULL); with @table (may be NULL: no table) load and resume it and
+ * make /dev/mapper/<name>. A refused table removes the new device again. flags:
+ * TB_DM_READONLY. @ret may be NULL. Since: 0.1 */
+int tb_dm_create(struct tb_ctx *ctx, const char *name, const char *uuid, const char *table,
+		 unsigned flags, struct tb_dm_info *ret);
+/* Load @table as the inactive table (flags: TB_DM_READONLY). Since: 0.1 */
+int tb_dm_load(struct tb_ctx *ctx, const char *name, const char *table, unsigned flags);
+int tb_dm_clear(struct tb_ctx *ctx, const char *name);
+/* flags: TB_DM_NOFLUSH, TB_DM_SKIP_LOCKFS. Since: 0.1 */
+int tb_dm_suspend(struct tb_ctx *ctx, const char *name, unsigned flags);
+/* Resume (swapping in the inactive table) and make the node. Since: 0.1 */
+int tb_dm_resume(struct tb_ctx *ctx, const char *name);
+/* Remove and drop the node. flags: TB_DM_DEFERRED, TB_DM_RETRY. Since: 0.1 */
+int tb_dm_remove(struct tb_ctx *ctx, const char *name, unsigned flags);
+int tb_dm_rename(struct tb_ctx *ctx, const char *old, const char *new_name);
+/* *ret_reply (may be NULL): the target's answer, "" if none; caller frees. Since: 0.1 */
+int tb_dm_message(struct tb_ctx *ctx, const char *name, uint64_t sector, const char *msg,
+		  char **ret_reply);
+/* Block until the device's event counter is not @event_nr. @ret may be NULL. Since: 0.1 */
+int tb_dm_wait(struct tb_ctx *ctx, const char *name, uint32_t event_nr, struct tb_dm_info *ret);
+/* Make /dev/mapper agree with the kernel: for @name, or for all devices if NULL. */
+int tb_dm_mknodes(struct tb_ctx *ctx, const char *name);
+/* ===== end of device-mapper (thinbox dm) ==================================================== */
+
+/* ---- thinbox check (pvck-style health of labels, PV headers and metadata areas) ---- */
+struct tb_check_mda {
+	uint64_t offset, size;     /* bytes */
+	int status;                /* 0 healthy, -ENODATA empty/ignored, else -errno */
+	char reason[256];          /* why not healthy */
+	bool has_text;
+	uint32_t seqno;
+	char vgname[128];
+	uint64_t text_offset, text_size;
+	uint32_t text_checksum;
+};
+struct tb_check_report {
+	const char *device;
+	int label_status;          /* 0, -ENOENT (no label), -EBADMSG (bad label) */
+	char label_reason[256];
+	uint64_t label_sector;
+	char pv_uuid[40];
+	uint64_t device_size;      /* bytes, from the PV header */
+	uint64_t pe_start;         /* bytes */
+	uint32_t ext_version, ext_flags;
+	size_t n_mda;
+	struct tb_check_mda mda[2];
+};
+/* One report per device (NULL/0: every device with a label). Returns 0, or 1 when a problem
+ * was found (still calling @cb for every device). Since: 0.1 */
+int tb_check_devices(struct tb_ctx *ctx, const char *const *devices, size_t n,
+		     int (*cb)(void *userdata, const struct tb_check_report *r), void *userdata);
 /* ==== monitor: in-process thin pool autoextend (thinbox monitor, docs/monitor.md) ==========
  * One loop watches every active thin pool (or the named ones): it arms device-mapper event
  * polling, reads each pool's status after every wakeup (events are edge-triggered) and at a

@@ -286,6 +286,8 @@ static const char *errno_hint(unsigned cmd, int err)
 		return cmd == DM_DEV_RENAME_CMD ? "the new name is taken"
 						: "a device with that name or uuid exists";
 	case -EBUSY:
+		if (cmd == DM_DEV_CREATE_CMD || cmd == DM_DEV_RENAME_CMD)
+			return "a device with that name or uuid exists";
 		if (cmd == DM_DEV_REMOVE_CMD)
 			return "the device is open or used by another device; close it, "
 			       "or remove it deferred";
@@ -357,6 +359,12 @@ int dmk_run(struct dmk_ctx *ctx, const struct dmk_req *req, const char *what,
 
 	if (!d)
 		return dmk_fail(ctx, -EINVAL, "Unknown device-mapper command %u", req->cmd);
+	if (ctx->real) {
+		/* keep the reason the control node cannot be opened */
+		r = dmk_control_fd(ctx);
+		if (r < 0)
+			return r;
+	}
 	if (req->cmd != DM_VERSION_CMD) {
 		r = check_version(ctx);
 		if (r < 0)
@@ -881,11 +889,12 @@ int dmk_create(struct dmk_ctx *ctx, const char *name, const char *uuid, unsigned
 	return 0;
 }
 
-/* The last "device-mapper:" line the kernel logged since @fd was opened and seeked to the
- * end (the reason for a refused table). */
+/* The "device-mapper:" lines the kernel logged since @fd was opened and seeked to the end
+ * (the reason for a refused table), joined with "; ". */
 static void kmsg_reason(int fd, char *out, size_t outlen)
 {
 	char rec[8192];
+	size_t l = 0;
 	ssize_t n;
 
 	out[0] = '\0';
@@ -901,8 +910,8 @@ static void kmsg_reason(int fd, char *out, size_t outlen)
 			continue;
 		msg++;
 		msg[strcspn(msg, "\n")] = '\0';
-		if (strstr(msg, "device-mapper:"))
-			snprintf(out, outlen, "%s", msg);
+		if (!strncmp(msg, "device-mapper: ", 15) && l + 1 < outlen)
+			l += (size_t)snprintf(out + l, outlen - l, "%s%s", l ? "; " : "", msg + 15);
 	}
 }
 

@@ -2,7 +2,8 @@
 /* /dev/mapper/<name> block nodes and /dev/<dir>/<link> symlinks. With udev running, udev
  * makes the nodes from the kernel's uevents: we give it a bounded moment and then make the
  * node ourselves (same number, same place, so the race is harmless). Without udev we do all
- * of it. Permissions as lvm2's defaults: root:root 0600. */
+ * of it. Permissions as Debian's lvm2 leaves them (measured: brw-rw---- root:disk, i.e. 0660
+ * with the "disk" group; libdm's compiled-in default is root:root 0600). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -66,6 +67,27 @@ static int node_path(struct dmk_ctx *ctx, const char *name, char *out, size_t ou
 	return 0;
 }
 
+/* The "disk" group from /etc/group (no NSS: this must work in a static binary); 6 when absent,
+ * Debian's number. */
+static gid_t disk_gid(void)
+{
+	char line[512];
+	FILE *f = fopen("/etc/group", "re");
+	gid_t gid = 6;
+
+	if (!f)
+		return gid;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long g;
+		if (strncmp(line, "disk:", 5) == 0 && sscanf(line, "disk:%*[^:]:%lu", &g) == 1) {
+			gid = (gid_t)g;
+			break;
+		}
+	}
+	fclose(f);
+	return gid;
+}
+
 static int make_node(struct dmk_ctx *ctx, const char *name, dev_t dev, bool wait_udev)
 {
 	char path[PATH_MAX], dir[PATH_MAX];
@@ -97,7 +119,7 @@ static int make_node(struct dmk_ctx *ctx, const char *name, dev_t dev, bool wait
 		return dmk_fail(ctx, -errno, "Cannot create node %s (%u:%u): %s", path, major(dev),
 				minor(dev), strerror(errno));
 	}
-	if (geteuid() == 0 && chown(path, 0, 0) < 0)
+	if (geteuid() == 0 && (chown(path, 0, disk_gid()) < 0 || chmod(path, 0660) < 0))
 		return dmk_fail(ctx, -errno, "Cannot set the owner of %s: %s", path,
 				strerror(errno));
 	return 0;

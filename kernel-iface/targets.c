@@ -387,7 +387,7 @@ int dmk_thin_pool_status_parse(const char *s, struct dmk_thin_pool_status *ret)
 		st.needs_check = true;
 	else if (!streq(tk.v[7], "-"))
 		goto out;
-	if (tk.n == 9) {
+	if (tk.n == 9 && !streq(tk.v[8], "-")) {
 		if (parse_u64(tk.v[8], &st.meta_low_water_blocks) < 0)
 			goto out;
 		st.has_meta_low_water = true;

@@ -26,6 +26,12 @@ if [ -z "$filter" ]; then
 	echo "== unit tests under ASan+UBSan"
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		tests/run-unit.sh "$build" $asan | tee "$log"; tally unit "$log"
+	if [ -n "${FUZZ_BINS:-}" ]; then
+		echo "== fuzz smoke (${FUZZ_SMOKE_SECONDS:-5} s per target)"
+		for f in $FUZZ_BINS; do
+			if tests/run-fuzz.sh "${FUZZ_SMOKE_SECONDS:-5}" "$f"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+		done
+	fi
 fi
 
 echo "== VM integration tests (real kernel, qemu TCG)"

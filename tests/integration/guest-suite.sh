@@ -15,7 +15,7 @@ for file in "$dir"/*.sh; do
 		echo "=== $name:$tc"
 		start=$(date +%s)
 		timeout -k 10 "${THINBOX_TC_TIMEOUT:-600}" \
-			bash -c '. "$1"; . "$2"; tb_setup; "$3"; r=$?; tb_teardown; exit $r' \
+			bash -c '. "$1"; . "$2"; tb_setup; ( "$3" ); r=$?; tb_teardown; exit $r' \
 			tc "$dir/lib.sh" "$file" "$tc" build="$build"
 		r=$?
 		secs=$(( $(date +%s) - start ))

@@ -12,6 +12,9 @@ TB=$TB_BUILD/thinbox
 TB_PREFIX=tbt
 TB_TMP=/tmp/tbtest
 export DM_DISABLE_UDEV=1 LVM_SUPPRESS_FD_WARNINGS=1
+# activation starts `thinbox monitor --daemon`; tests that want it unset this (and teardown
+# stops every monitor)
+export THINBOX_NO_MONITOR_START=1
 
 die() { echo "FAILED: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*" >&2; exit 77; }
@@ -53,6 +56,7 @@ tb_setup() {
 # whose name starts with it), children first; detach our loop devices.
 tb_teardown() {
 	local i n
+	pkill -TERM -f "$TB monitor" 2>/dev/null && sleep 0.5
 	for i in 1 2 3 4 5; do
 		n=0
 		for d in $(dmsetup ls 2>/dev/null | awk '{print $1}' | grep -E "^($TB_PREFIX|docker)" | sort -r); do
@@ -64,5 +68,8 @@ tb_teardown() {
 		losetup -d "$l" 2>/dev/null
 	done
 	rm -rf "$TB_TMP"
+	# /dev/<vg> links of test VGs (dmsetup remove above does not touch them), and test
+	# profiles/backups, so the next test starts clean
+	rm -rf /dev/docker /dev/${TB_PREFIX}* /etc/lvm/backup/docker /etc/lvm/backup/${TB_PREFIX}*
 	return 0
 }
