@@ -120,20 +120,5 @@ for r in $(seq "$runs"); do
 	done
 done
 wipe
-echo "=== summary (reaction: median of the run's low-water -> growing delays, ms)"
-awk -F'\t' -v impls="$impls" '
-function med(s,   a, n, i, j, t) { n = split(s, a, ","); if (a[1] == "-") return -1
-	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
-	return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-{ k = $2 " " $3; rm[$1, k] = med($4); oo[$1, k] = $5; sz[$1, k] = $7
-  if (!(k in seen)) { seen[k] = 1; order[++n] = k } }
-END {
-	ni = split(impls, im, " ")
-	printf "%-11s", "thr use"
-	for (j = 1; j <= ni; j++) printf " | %-26s", im[j] ": ms OODS MiB"
-	printf " | ratio lvm2/thinbox\n"
-	for (i = 1; i <= n; i++) { k = order[i]; printf "%-11s", k
-		for (j = 1; j <= ni; j++) printf " | %9.1f %-4s %11s", rm[im[j], k], oo[im[j], k], sz[im[j], k]
-		r = (rm["thinbox", k] > 0 && rm["lvm2", k] > 0) ? sprintf("%.1f", rm["lvm2", k] / rm["thinbox", k]) : "n/a"
-		printf " | %s\n", r }
-}' "$res"
+echo "=== summary (every run pooled; reaction = kernel 'reached low water mark' -> 'growing the data device')"
+awk -F'\t' -v impls="$impls" -f "$(dirname "$0")/summary.awk" "$res"

@@ -35,8 +35,6 @@ static const struct cli_option monitor_opts[] = {
 	{ O_VERBOSE, 'v', "verbose", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
 };
 
-static bool use_syslog = true;
-
 static void monitor_log(void *userdata, int priority, const char *file, int line, const char *fn,
 			const char *format, va_list args)
 {
@@ -50,8 +48,7 @@ static void monitor_log(void *userdata, int priority, const char *file, int line
 	fprintf(stderr, "%02d:%02d:%02d.%03ld thinbox-monitor[%d]: %s\n", tm.tm_hour, tm.tm_min,
 		tm.tm_sec, ts.tv_nsec / 1000000, (int)getpid(), msg[0] == ' ' ? msg + 2 : msg);
 	fflush(stderr);
-	if (use_syslog)
-		syslog(priority, "%s", msg[0] == ' ' ? msg + 2 : msg);
+	syslog(priority, "%s", msg[0] == ' ' ? msg + 2 : msg);
 }
 
 /* "2", "0.5", "250ms" -> milliseconds */

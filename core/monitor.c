@@ -50,7 +50,7 @@ struct mpool {
 	char dm_name[DMK_NAME_LEN];
 	int64_t threshold;
 	uint64_t vg_tid;
-	bool marked, present, ewf_forced, outside_noted, need_lwm;
+	bool marked, present, ewf_forced, outside_noted, need_lwm, oods_noted;
 	enum pstate state;
 	uint64_t next_try;      /* ms, monotonic; 0: now */
 	unsigned backoff_ms;
@@ -561,7 +561,8 @@ static void check_pool(struct mon *m, struct mpool *p)
 		set_state(m, p, PS_OK, LOG_NOTICE, "monitoring switched on.");
 	if (p->need_lwm)
 		fix_lwm(m, p);
-	if (!p->marked) {
+	/* (re)mark: lvchange --monitor n removes the mark at once, y only deletes the .off */
+	if (!p->marked || !tb_monitor_watches(p->vg, p->lv)) {
 		r = tb_monitor_mark(p->vg, p->lv, getpid());
 		if (r < 0)
 			mlog(m, LOG_WARNING, "%s/%s: cannot write the monitor state in %s: %s", p->vg,
@@ -599,9 +600,10 @@ static void check_pool(struct mon *m, struct mpool *p)
 		     PRIu64 ": another program (Docker?) manages its thin devices; thinbox only "
 		     "extends it.", p->vg, p->lv, st.transaction_id, p->vg_tid);
 	}
-	if (st.mode == DMK_POOL_OUT_OF_DATA_SPACE && p->state == PS_OK)
-		mlog(m, LOG_WARNING, "%s/%s: out of data space; writes wait for it to grow.", p->vg,
-		     p->lv);
+	if (st.mode == DMK_POOL_OUT_OF_DATA_SPACE && !p->oods_noted)
+		mlog(m, LOG_WARNING, "%s/%s: out of data space; writes %s until it grows.", p->vg,
+		     p->lv, st.error_if_no_space ? "fail with ENOSPC" : "wait");
+	p->oods_noted = st.mode == DMK_POOL_OUT_OF_DATA_SPACE;
 	if (p->threshold >= 100 ||
 	    (!over(st.used_data_blocks, st.total_data_blocks, p->threshold) &&
 	     !over(st.used_meta_blocks, st.total_meta_blocks, p->threshold))) {

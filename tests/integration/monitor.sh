@@ -427,7 +427,7 @@ testcase_autostart_on_activation() {
 	assert_ok $TB lvchange --monitor n "$vg/pool" >/dev/null
 	assert_eq "not monitored" "$(monstate "$vg" pool)" "after --monitor n"
 	assert_ok $TB lvchange --monitor y "$vg/pool" >/dev/null
-	wait_for 5 is_monitored "$vg" || die "not monitored after --monitor y"
+	wait_for 5 is_monitored "$vg" || die "not monitored after --monitor y: $(ls -la $THINBOX_RUN_DIR $THINBOX_RUN_DIR/monitor/*; cat "$THINBOX_MONITOR_LOG")"
 	# SIGTERM: clean exit, nothing left marked
 	kill -TERM "$(daemon_pid)"
 	wait_for 5 daemon_gone || die "daemon did not stop"
@@ -447,4 +447,39 @@ testcase_autostart_on_activation() {
 	kill -TERM "$(daemon_pid)"
 	wait_for 5 daemon_gone || die "daemon did not stop"
 	pool_check "$vg" pool
+}
+
+tpool_table() { dmsetup table "$1-pool-tpool"; }
+has_ewf() { tpool_table "$1" | grep -q error_if_no_space; }
+no_ewf() { ! has_ewf "$1"; }
+
+testcase_cap_and_error_when_full() {
+	local d vg=${TB_PREFIX}mc
+	d=$(tb_disk 1G); mon_env "$d"
+	# cap at 120 MiB; a pool that cannot grow switches to error_if_no_space
+	mon_profile tp 80 50 "thin_pool_autoextend_max_size=120
+	thin_pool_autoextend_error_when_full=1"
+	assert_ok $TB vgcreate "$vg" "$d" >/dev/null
+	mon_pool "$vg" pool 100M tp
+	assert_ok $TB lvcreate -V 600M -T "$vg/pool" -n thin >/dev/null
+	no_ewf "$vg" || die "pool starts with error_if_no_space"
+	mon_start
+	write_thin "/dev/$vg/thin" 90
+	wait_for 10 grew "$vg" pool 25 || die "no growth: $(cat "$MONLOG")"
+	sleep 1
+	assert_eq 30 "$(data_extents "$vg" pool)" "size capped at 120 MiB"
+	# over the threshold at the cap: said once, and the pool errors instead of queueing
+	write_thin "/dev/$vg/thin" 10 90
+	wait_for 10 grep -q "CANNOT EXTEND.*max_size" "$MONLOG" || die "no cap message: $(cat "$MONLOG")"
+	wait_for 10 has_ewf "$vg" || die "not switched to error_if_no_space: $(tpool_table "$vg")"
+	# raise the cap: SIGHUP, the pool grows and queues again
+	mon_profile tp 80 50 "thin_pool_autoextend_max_size=400"
+	kill -HUP "$MONPID"
+	wait_for 10 grew "$vg" pool 30 || die "no growth after raising the cap: $(cat "$MONLOG")"
+	wait_for 10 no_ewf "$vg" || die "error_if_no_space still on: $(tpool_table "$vg")"
+	same_data "/dev/$vg/thin" 90
+	same_data "/dev/$vg/thin" 10 90
+	mon_stop
+	pool_check "$vg" pool
+	mon_teardown
 }
