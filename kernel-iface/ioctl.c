@@ -987,22 +987,29 @@ int dmk_suspend(struct dmk_ctx *ctx, const char *name, unsigned flags)
 	return dmk_run(ctx, &req, "suspend", NULL);
 }
 
-int dmk_resume(struct dmk_ctx *ctx, const char *name, uint32_t cookie, struct dmk_info *ret)
+/* check @name, run @req, hand back the device info of the reply (when @ret). */
+static int run_named_info(struct dmk_ctx *ctx, const struct dmk_req *req, const char *name,
+			  const char *what, struct dmk_info *ret)
 {
-	struct dmk_req req = { .cmd = DM_DEV_SUSPEND_CMD, .name = name, .event_nr = cookie };
 	struct dmk_reply rep = { 0 };
 	int r;
 
-	r = check_name(ctx, name, "resume");
+	r = check_name(ctx, name, what);
 	if (r < 0)
 		return r;
-	r = dmk_run(ctx, &req, "resume", &rep);
+	r = dmk_run(ctx, req, what, &rep);
 	if (r < 0)
 		return r;
 	if (ret)
 		dmk_reply_info(&rep, ret);
 	dmk_reply_release(&rep);
 	return 0;
+}
+
+int dmk_resume(struct dmk_ctx *ctx, const char *name, uint32_t cookie, struct dmk_info *ret)
+{
+	struct dmk_req req = { .cmd = DM_DEV_SUSPEND_CMD, .name = name, .event_nr = cookie };
+	return run_named_info(ctx, &req, name, "resume", ret);
 }
 
 int dmk_remove(struct dmk_ctx *ctx, const char *name, unsigned flags)
@@ -1096,19 +1103,7 @@ int dmk_wait_event(struct dmk_ctx *ctx, const char *name, uint32_t event_nr,
 		   struct dmk_info *ret)
 {
 	struct dmk_req req = { .cmd = DM_DEV_WAIT_CMD, .name = name, .event_nr = event_nr };
-	struct dmk_reply rep = { 0 };
-	int r;
-
-	r = check_name(ctx, name, "wait for an event of");
-	if (r < 0)
-		return r;
-	r = dmk_run(ctx, &req, "wait for an event of", &rep);
-	if (r < 0)
-		return r;
-	if (ret)
-		dmk_reply_info(&rep, ret);
-	dmk_reply_release(&rep);
-	return 0;
+	return run_named_info(ctx, &req, name, "wait for an event of", ret);
 }
 
 int dmk_arm_poll(struct dmk_ctx *ctx)
