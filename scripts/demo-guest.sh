@@ -49,4 +49,6 @@ run lvs -a -o+seg_monitor
 umount "$mnt"
 run lvchange -an docker/demo
 run vgchange -an docker
+# activation started the autoextend monitor (as lvm2 starts dmeventd); the demo stops its own
+pkill -TERM -f "$build/thinbox monitor" 2>/dev/null || true
 echo "# demo done"
