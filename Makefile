@@ -170,8 +170,8 @@ demo: $(BUILD)/.deps-test all
 install: all
 	install -d $(DESTDIR)$(SBINDIR)
 	install -m 0755 $(BUILD)/thinbox $(DESTDIR)$(SBINDIR)/thinbox
-LVM_NAMES := lvm pvcreate pvremove pvs pvscan pvck vgcreate vgremove vgs vgchange vgextend \
-	vgreduce vgck lvcreate lvremove lvs lvchange lvconvert lvextend lvresize lvrename
+LVM_NAMES := lvm pvcreate pvremove pvs pvck vgcreate vgremove vgs vgchange vgextend \
+	vgreduce lvcreate lvremove lvs lvchange lvconvert lvextend lvresize lvrename
 install-links: install
 	$(Q)for n in $(LVM_NAMES); do ln -sf thinbox $(DESTDIR)$(SBINDIR)/$$n; done
 uninstall:

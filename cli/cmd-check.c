@@ -65,3 +65,5 @@ static int cmd_check(struct tb_ctx *ctx, int argc, char **argv)
 	return CLI_OK;
 }
 CLI_COMMAND(check, "check", cmd_check, "check labels, PV headers and metadata areas (pvck)");
+/* lvm2's pvck name: the same health report (thinbox's own output, not pvck's). */
+CLI_COMMAND(pvck, "pvck", cmd_check, "same as check");
