@@ -42,8 +42,8 @@ static int fail(struct tb_ctx *ctx)
 	return CLI_FAILED;
 }
 
-static int parse(const char *cmd, const struct cli_option *t, size_t n, int argc, char **argv,
-		 struct cli_parsed **ret)
+static int parse(struct tb_ctx *ctx, const char *cmd, const struct cli_option *t, size_t n,
+		 int argc, char **argv, struct cli_parsed **ret)
 {
 	int r = cli_options_parse(cmd, t, n, argc, argv, stderr, ret);
 	if (r == CLI_OK && cli_opt_isset(*ret, O_TEST)) {
@@ -53,6 +53,8 @@ static int parse(const char *cmd, const struct cli_option *t, size_t n, int argc
 	}
 	if (r == CLI_OK && cli_opt_isset(*ret, O_TRACE))
 		setenv("THINBOX_TRACE", "1", 1);
+	if (r == CLI_OK && cli_opt_isset(*ret, O_DRIVERLOADED) && !cli_opt(*ret, O_DRIVERLOADED)->b)
+		tb_ctx_set_no_dm(ctx, true);
 	return r;
 }
 
@@ -177,7 +179,7 @@ static int cmd_pvcreate(struct tb_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
 	struct tb_pvcreate_opts o;
-	int r = parse("pvcreate", pvcreate_opts, ARRAY_SIZE(pvcreate_opts), argc, argv, &p);
+	int r = parse(ctx, "pvcreate", pvcreate_opts, ARRAY_SIZE(pvcreate_opts), argc, argv, &p);
 
 	if (r)
 		return r;
@@ -201,7 +203,7 @@ static const struct cli_option pvremove_opts[] = {
 static int cmd_pvremove(struct tb_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
-	int r = parse("pvremove", pvremove_opts, ARRAY_SIZE(pvremove_opts), argc, argv, &p);
+	int r = parse(ctx, "pvremove", pvremove_opts, ARRAY_SIZE(pvremove_opts), argc, argv, &p);
 
 	if (r)
 		return r;
@@ -220,7 +222,7 @@ static int cmd_vgcreate(struct tb_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
 	struct tb_vgcreate_opts o = { 0 };
-	int r = parse("vgcreate", pvcreate_opts, ARRAY_SIZE(pvcreate_opts), argc, argv, &p);
+	int r = parse(ctx, "vgcreate", pvcreate_opts, ARRAY_SIZE(pvcreate_opts), argc, argv, &p);
 
 	if (r)
 		return r;
@@ -251,7 +253,7 @@ static int cmd_vgextend(struct tb_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
 	struct tb_pvcreate_opts o;
-	int r = parse("vgextend", pvcreate_opts, ARRAY_SIZE(pvcreate_opts), argc, argv, &p);
+	int r = parse(ctx, "vgextend", pvcreate_opts, ARRAY_SIZE(pvcreate_opts), argc, argv, &p);
 
 	if (r)
 		return r;
@@ -276,7 +278,7 @@ static const struct cli_option vgsimple_opts[] = {
 static int cmd_vgreduce(struct tb_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
-	int r = parse("vgreduce", vgsimple_opts, ARRAY_SIZE(vgsimple_opts), argc, argv, &p);
+	int r = parse(ctx, "vgreduce", vgsimple_opts, ARRAY_SIZE(vgsimple_opts), argc, argv, &p);
 
 	if (r)
 		return r;
@@ -293,7 +295,7 @@ CLI_COMMAND(vgreduce, "vgreduce", cmd_vgreduce, "remove empty physical volumes f
 static int cmd_vgremove(struct tb_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
-	int r = parse("vgremove", vgsimple_opts, ARRAY_SIZE(vgsimple_opts), argc, argv, &p);
+	int r = parse(ctx, "vgremove", vgsimple_opts, ARRAY_SIZE(vgsimple_opts), argc, argv, &p);
 
 	if (r)
 		return r;
@@ -326,7 +328,7 @@ static int activation_of(const struct cli_parsed *p)
 static int cmd_vgchange(struct tb_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
-	int r = parse("vgchange", vgchange_opts, ARRAY_SIZE(vgchange_opts), argc, argv, &p);
+	int r = parse(ctx, "vgchange", vgchange_opts, ARRAY_SIZE(vgchange_opts), argc, argv, &p);
 
 	if (r)
 		return r;
@@ -378,7 +380,7 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 	struct tb_lvcreate_opts o = { 0 };
 	char vg[256], lv[256];
 	const char *type;
-	int r = parse("lvcreate", lvcreate_opts, ARRAY_SIZE(lvcreate_opts), argc, argv, &p);
+	int r = parse(ctx, "lvcreate", lvcreate_opts, ARRAY_SIZE(lvcreate_opts), argc, argv, &p);
 	bool has_vsize, has_size;
 
 	if (r)
@@ -500,7 +502,7 @@ static int cmd_lvconvert(struct tb_ctx *ctx, int argc, char **argv)
 	struct tb_lvconvert_opts o = { 0 };
 	char vg[256], lv[256], vg2[256], lv2[256];
 	const char *pool, *meta, *type;
-	int r = parse("lvconvert", lvconvert_opts, ARRAY_SIZE(lvconvert_opts), argc, argv, &p);
+	int r = parse(ctx, "lvconvert", lvconvert_opts, ARRAY_SIZE(lvconvert_opts), argc, argv, &p);
 
 	if (r)
 		return r;
@@ -559,7 +561,7 @@ static int resize(struct tb_ctx *ctx, int argc, char **argv, const char *cmd, bo
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
 	struct tb_lvresize_opts o = { 0 };
 	char vg[256], lv[256];
-	int r = parse(cmd, lvresize_opts, ARRAY_SIZE(lvresize_opts), argc, argv, &p);
+	int r = parse(ctx, cmd, lvresize_opts, ARRAY_SIZE(lvresize_opts), argc, argv, &p);
 
 	if (r)
 		return r;
@@ -617,7 +619,7 @@ static int cmd_lvremove(struct tb_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
 	char vg[256], lv[256];
-	int r = parse("lvremove", lvremove_opts, ARRAY_SIZE(lvremove_opts), argc, argv, &p);
+	int r = parse(ctx, "lvremove", lvremove_opts, ARRAY_SIZE(lvremove_opts), argc, argv, &p);
 
 	if (r)
 		return r;
@@ -642,7 +644,7 @@ static int cmd_lvrename(struct tb_ctx *ctx, int argc, char **argv)
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
 	char vg[256], lv[256], vg2[256], lv2[256];
 	const char *new_name;
-	int r = parse("lvrename", lvremove_opts, ARRAY_SIZE(lvremove_opts), argc, argv, &p);
+	int r = parse(ctx, "lvrename", lvremove_opts, ARRAY_SIZE(lvremove_opts), argc, argv, &p);
 
 	if (r)
 		return r;
@@ -688,7 +690,7 @@ static int cmd_lvchange(struct tb_ctx *ctx, int argc, char **argv)
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
 	struct tb_lvchange_opts o = { 0 };
 	char vg[256], lv[256];
-	int r = parse("lvchange", lvchange_opts, ARRAY_SIZE(lvchange_opts), argc, argv, &p);
+	int r = parse(ctx, "lvchange", lvchange_opts, ARRAY_SIZE(lvchange_opts), argc, argv, &p);
 
 	if (r)
 		return r;
@@ -738,14 +740,15 @@ static const struct cli_option report_opts[] = {
 	{ O_ALIGNED, 0, "aligned", CLI_OPT_FLAG, 0 },
 };
 
-static int report_begin(const char *cmd, const struct cli_report_type *type, int argc, char **argv,
+static int report_begin(struct tb_ctx *ctx, const char *cmd, const struct cli_report_type *type,
+			int argc, char **argv,
 			struct cli_parsed **ret_p, struct cli_report **ret_rep)
 {
 	struct cli_report_opts ro = { 0 };
 	struct cli_parsed *p = NULL;
 	const char *fmt;
 	char *err = NULL;
-	int r = parse(cmd, report_opts, ARRAY_SIZE(report_opts), argc, argv, &p);
+	int r = parse(ctx, cmd, report_opts, ARRAY_SIZE(report_opts), argc, argv, &p);
 
 	if (r)
 		return r;
@@ -847,7 +850,7 @@ static int run_report(struct tb_ctx *ctx, const char *cmd, const struct cli_repo
 {
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
 	struct cli_report *rep = NULL;
-	int r = report_begin(cmd, type, argc, argv, &p, &rep);
+	int r = report_begin(ctx, cmd, type, argc, argv, &p, &rep);
 
 	if (r)
 		return r;

@@ -59,7 +59,13 @@ static int lv_find(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_l
 		return r;
 	if ((r = tb_lv_dm_uuid(vg, lv, suffix, &uuid)) < 0)
 		return r;
-	return find_uuid(dmk, uuid, ret);
+	r = find_uuid(dmk, uuid, ret);
+	if (r < 0)
+		return tb_fail(ctx, r,
+			       "Cannot ask device-mapper about %s/%s: %s. Is the dm-mod module "
+			       "loaded (/dev/mapper/control)?",
+			       vg->name, lv->name, dmk_errmsg(dmk));
+	return r;
 }
 
 /* uuid suffix of an LV's own device */

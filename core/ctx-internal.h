@@ -48,4 +48,3 @@ int tb_bdev_open(struct tb_ctx *ctx, const char *path, int flags, struct lvf_bde
 /* Tests (like lvm2's --driverloaded n): never open device-mapper. No LV is active, commands
  * that only change metadata (lvcreate -an -Zn, lvextend/lvremove of inactive LVs...) work,
  * anything that must activate fails with -ENODEV. */
-void tb_ctx_set_no_dm(struct tb_ctx *ctx, bool no_dm);

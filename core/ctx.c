@@ -128,7 +128,7 @@ int tb_ctx_dmk(struct tb_ctx *ctx, struct dmk_ctx **ret)
 	return 0;
 }
 
-void tb_ctx_set_no_dm(struct tb_ctx *ctx, bool no_dm)
+TB_EXPORT void tb_ctx_set_no_dm(struct tb_ctx *ctx, bool no_dm)
 {
 	ctx->no_dm = no_dm;
 }

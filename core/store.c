@@ -453,6 +453,8 @@ void tb_vg_backup(struct tb_cmd *c, struct tb_vg *vg)
 	struct strbuf file = { 0 };
 
 	/* The backup, as lvm2 keeps it; a failure here is a warning, not a failed commit. */
+	/* lvm2's configuration directory may be missing on a minimal host: make it */
+	(void)mkdir(tb_sysconf_dir(), 0755);
 	if (lvf_vg_export(vg->md, LVF_VG_SECTION, NULL, &file) == 0) {
 		char dir_b[512], dir_a[512];
 		snprintf(dir_b, sizeof(dir_b), "%s/backup", tb_sysconf_dir());

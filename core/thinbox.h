@@ -27,6 +27,10 @@ struct tb_ctx *tb_ctx_unref(struct tb_ctx *ctx);
 void tb_ctx_set_log_fn(struct tb_ctx *ctx, tb_log_fn fn, void *userdata);
 void tb_ctx_set_log_priority(struct tb_ctx *ctx, int priority);
 int tb_ctx_get_log_priority(const struct tb_ctx *ctx);
+/* Work without device-mapper, like lvm2's --driverloaded n: nothing counts as active, and
+ * activation fails with a message. Metadata-only commands (lvcreate -an, lvextend, lvremove
+ * of inactive LVs) then run on hosts without dm-mod. Since: 0.1 */
+void tb_ctx_set_no_dm(struct tb_ctx *ctx, bool no_dm);
 /* The message of the last failed call on @ctx (borrowed, valid until the next call). */
 const char *tb_ctx_errmsg(const struct tb_ctx *ctx);
 /* The library version string. Since: 0.1 */
