@@ -359,7 +359,7 @@ struct convert_args {
 	int zero, discards;
 };
 
-static int pool_params(struct tb_ctx *ctx, struct tb_vg *vg, uint64_t data_sectors,
+static int pool_params(struct tb_ctx *ctx, uint64_t data_sectors,
 		       const struct convert_args *a, uint32_t *ret_chunk, uint64_t *ret_meta)
 {
 	uint32_t chunk;
@@ -377,7 +377,6 @@ static int pool_params(struct tb_ctx *ctx, struct tb_vg *vg, uint64_t data_secto
 		return tb_fail(ctx, r, "Chunk size is bigger than the pool data size.");
 	*ret_chunk = chunk;
 	*ret_meta = meta;
-	(void)vg;
 	return 0;
 }
 
@@ -407,7 +406,7 @@ static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 		return r;
 	if (!ext)
 		return tb_fail(ctx, -EINVAL, "Unable to create new logical volume with no extents.");
-	if ((r = pool_params(ctx, vg, ext * vg->md->extent_size, &a, &chunk, &md_sectors)) < 0)
+	if ((r = pool_params(ctx, ext * vg->md->extent_size, &a, &chunk, &md_sectors)) < 0)
 		return r;
 	meta_ext = DIV_ROUND_UP(MAX(md_sectors, (uint64_t)MD_THIN_MIN_META), vg->md->extent_size);
 	if (meta_ext * vg->md->extent_size > MD_THIN_MAX_META)
@@ -547,7 +546,7 @@ int tb_lvconvert_thinpool(struct tb_ctx *ctx, const struct tb_lvconvert_opts *o)
 		goto out;
 	}
 	a.meta_sectors = (uint64_t)md_lv_extents(meta) * vg->md->extent_size;
-	if ((r = pool_params(ctx, vg, (uint64_t)md_lv_extents(data) * vg->md->extent_size, &a,
+	if ((r = pool_params(ctx, (uint64_t)md_lv_extents(data) * vg->md->extent_size, &a,
 			     &chunk, &md_sectors)) < 0)
 		goto out;
 	if (!o->yes) {

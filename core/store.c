@@ -356,7 +356,7 @@ int tb_vg_check_writable(struct tb_cmd *c, const struct tb_vg *vg)
 }
 
 static void export_info(struct tb_cmd *c, struct lvf_vg_export_info *info, struct utsname *u,
-			char *uname_buf, size_t len, char *desc, size_t desc_len, bool backup)
+			char *uname_buf, size_t len, char *desc, size_t desc_len)
 {
 	memset(info, 0, sizeof(*info));
 	if (uname(u) == 0) {
@@ -365,8 +365,7 @@ static void export_info(struct tb_cmd *c, struct lvf_vg_export_info *info, struc
 		info->creation_host = u->nodename;
 		info->uname = uname_buf;
 	}
-	snprintf(desc, desc_len, backup ? "Created *after* executing '%s'" : "Write from %s.",
-		 c->name ? c->name : "thinbox");
+	snprintf(desc, desc_len, "Write from %s.", c->name ? c->name : "thinbox");
 	info->description = desc;
 	info->creation_time = (int64_t)time(NULL);
 }
@@ -393,7 +392,7 @@ int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
 				       vg->md->name, reason);
 	}
 	vg->md->seqno++;
-	export_info(c, &info, &u, uname_buf, sizeof(uname_buf), desc, sizeof(desc), false);
+	export_info(c, &info, &u, uname_buf, sizeof(uname_buf), desc, sizeof(desc));
 	r = lvf_vg_export(vg->md, LVF_VG_RAW, &info, &raw);
 	if (r < 0)
 		goto out;
