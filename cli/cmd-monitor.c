@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* thinbox monitor [--daemon] [--pidfile F] [--interval S] [--retry-max S] [--rescan S] [-v]
+/* thinbox monitor [--daemon] [--pidfile F] [--interval S] [--retry-max S] [--rescan S] [--no-stage] [-v]
  *                 [VG[/POOL]...]
  * The autoextend daemon (docs/monitor.md). Foreground by default, for supervisors; logs to
  * stderr and syslog. Exit: 0 after SIGTERM/SIGINT, 4 when another monitor holds the pidfile,
@@ -23,7 +23,8 @@
 
 DEFINE_FREE_FUNC(struct cli_parsed, cli_parsed_free);
 
-enum { O_DAEMON = 1, O_PIDFILE, O_INTERVAL, O_RETRYMAX, O_RESCAN, O_VERBOSE, O_FOREGROUND };
+enum { O_DAEMON = 1, O_PIDFILE, O_INTERVAL, O_RETRYMAX, O_RESCAN, O_VERBOSE, O_FOREGROUND,
+       O_NOSTAGE };
 
 static const struct cli_option monitor_opts[] = {
 	{ O_DAEMON, 0, "daemon", CLI_OPT_FLAG, 0 },
@@ -32,6 +33,7 @@ static const struct cli_option monitor_opts[] = {
 	{ O_INTERVAL, 'i', "interval", CLI_OPT_STR, 0 },
 	{ O_RETRYMAX, 0, "retrymax", CLI_OPT_STR, 0 },
 	{ O_RESCAN, 0, "rescan", CLI_OPT_STR, 0 },
+	{ O_NOSTAGE, 0, "no-stage", CLI_OPT_FLAG, 0 },
 	{ O_VERBOSE, 'v', "verbose", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
 };
 
@@ -143,6 +145,7 @@ static int cmd_monitor(struct tb_ctx *ctx, int argc, char **argv)
 			return CLI_EINVAL;
 		}
 	}
+	o.no_stage = cli_opt_isset(p, O_NOSTAGE);
 	o.targets = (const char *const *)p->pos;
 	o.n_targets = (size_t)p->n_pos;
 	daemonize = cli_opt_isset(p, O_DAEMON) && !cli_opt_isset(p, O_FOREGROUND);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/activate.h"
@@ -289,26 +290,38 @@ static int dev_remove(struct tb_cmd *c, const char *name)
 }
 
 /* Swap in a new table for an active device: load, suspend, resume (lvm2's order). */
+static long us_between(const struct timespec *a, const struct timespec *b)
+{
+	return (long)((b->tv_sec - a->tv_sec) * 1000000 + (b->tv_nsec - a->tv_nsec) / 1000);
+}
+
 static int dev_reload(struct tb_cmd *c, const char *name, const struct dmk_target *t, size_t n,
 		      unsigned load_flags)
 {
 	struct dmk_ctx *dmk;
+	struct timespec ts[4];
 	int r;
 
 	if ((r = tb_ctx_dmk(c->ctx, &dmk)) < 0)
 		return r;
+	clock_gettime(CLOCK_MONOTONIC, &ts[0]);
 	r = dmk_load(dmk, name, t, n, load_flags);
 	if (r < 0)
 		return tb_fail(c->ctx, r, "Failed to load a new table into %s: %s", name,
 			       dmk_errmsg(dmk));
+	clock_gettime(CLOCK_MONOTONIC, &ts[1]);
 	r = dmk_suspend(dmk, name, DMK_NOFLUSH);
 	if (r < 0) {
 		dmk_clear(dmk, name);
 		return tb_fail(c->ctx, r, "Failed to suspend %s: %s", name, dmk_errmsg(dmk));
 	}
+	clock_gettime(CLOCK_MONOTONIC, &ts[2]);
 	r = dmk_resume(dmk, name, 0, NULL);
 	if (r < 0)
 		return tb_fail(c->ctx, r, "Failed to resume %s: %s", name, dmk_errmsg(dmk));
+	clock_gettime(CLOCK_MONOTONIC, &ts[3]);
+	tb_dbg(c->ctx, "%s reloaded: load %ld, suspend %ld, resume %ld us", name,
+	       us_between(&ts[0], &ts[1]), us_between(&ts[1], &ts[2]), us_between(&ts[2], &ts[3]));
 	return 0;
 }
 

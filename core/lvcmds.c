@@ -630,7 +630,7 @@ static int resize_target(struct tb_ctx *ctx, struct tb_vg *vg, const struct tb_s
 
 /* Extents to add so that @used_sectors of @cur extents is back under @threshold %, at least
  * @percent % of @cur. */
-static uint64_t policy_add(uint64_t cur, uint64_t used_sectors, uint32_t es, int64_t threshold,
+uint64_t tb_policy_add(uint64_t cur, uint64_t used_sectors, uint32_t es, int64_t threshold,
 			   int64_t percent)
 {
 	uint64_t add = DIV_ROUND_UP(cur * (uint64_t)percent, 100);
@@ -644,7 +644,7 @@ static uint64_t policy_add(uint64_t cur, uint64_t used_sectors, uint32_t es, int
 
 /* The pool's status without a metadata commit (DM_NOFLUSH: no I/O in the path of a pool
  * waiting for space; the counts are the kernel's in-core ones). -ENXIO: not active. */
-static int pool_status_now(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
+int tb_pool_status_now(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 			   struct dmk_thin_pool_status *ret)
 {
 	_cleanup_free_ char *uuid = NULL;
@@ -680,14 +680,13 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 	uint32_t es = vg->md->extent_size, chunk = pool->segs[0].chunk_size;
 	uint64_t add_data = 0, add_meta = 0, free_ext;
 	struct timespec t0, t1, t2;
-	char a[32], b[32];
 	int r;
 
 	res.data_old = res.data_new = md_lv_extents(data);
 	res.meta_old = res.meta_new = md_lv_extents(meta);
 	if ((r = tb_autoextend_limits(ctx, vg->md, pool, &lim)) < 0)
 		return r;
-	if ((r = pool_status_now(c, vg, pool, &st)) < 0)
+	if ((r = tb_pool_status_now(c, vg, pool, &st)) < 0)
 		return r == -ENXIO ? 0 : r;
 	if (st.fail || st.error || st.needs_check || st.mode == DMK_POOL_RO)
 		return tb_fail(ctx, -EIO,
@@ -705,7 +704,7 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 		res.reloaded_only = true;
 		tb_notice(ctx, "Thin pool %s/%s: loaded the size committed earlier (%u data extents).",
 		       vg->md->name, pool->name, res.data_old);
-		if ((r = pool_status_now(c, vg, pool, &st)) < 0)
+		if ((r = tb_pool_status_now(c, vg, pool, &st)) < 0)
 			return r == -ENXIO ? 0 : r;
 	}
 	if (lim.threshold >= 100 || lim.percent <= 0 || !st.total_data_blocks ||
@@ -718,7 +717,7 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 	res.data_wanted = st.used_data_blocks * 100 >= (uint64_t)lim.threshold * st.total_data_blocks;
 	res.meta_wanted = st.used_meta_blocks * 100 >= (uint64_t)lim.threshold * st.total_meta_blocks;
 	if (res.data_wanted) {
-		add_data = policy_add(res.data_old, st.used_data_blocks * chunk, es, lim.threshold,
+		add_data = tb_policy_add(res.data_old, st.used_data_blocks * chunk, es, lim.threshold,
 				      lim.percent);
 		if (lim.max_sectors) {
 			uint64_t cap = lim.max_sectors / es;
@@ -731,7 +730,7 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 	}
 	if (res.meta_wanted) {
 		uint64_t maxe = MD_THIN_MAX_META / es;
-		add_meta = policy_add(res.meta_old, st.used_meta_blocks * 8, es, lim.threshold,
+		add_meta = tb_policy_add(res.meta_old, st.used_meta_blocks * 8, es, lim.threshold,
 				      lim.percent);
 		if (res.meta_old + add_meta > maxe)
 			add_meta = res.meta_old >= maxe ? 0 : maxe - res.meta_old;
@@ -780,18 +779,28 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 	       (long)((t2.tv_sec - t1.tv_sec) * 1000000 + (t2.tv_nsec - t1.tv_nsec) / 1000));
 	res.data_new = md_lv_extents(data);
 	res.meta_new = md_lv_extents(meta);
+	tb_resize_notices(ctx, vg, pool, &res);
+	*ret = res;
+	return 0;
+}
+
+void tb_resize_notices(struct tb_ctx *ctx, const struct tb_vg *vg, const struct md_lv *pool,
+		       const struct tb_autoextend_result *res)
+{
+	uint32_t es = vg->md->extent_size;
+	char a[32], b[32];
+
 	for (int i = 0; i < 2; i++) {
-		uint32_t o = i ? res.meta_old : res.data_old, n = i ? res.meta_new : res.data_new;
+		uint32_t o = i ? res->meta_old : res->data_old, n = i ? res->meta_new : res->data_new;
 		if (o == n)
 			continue;
 		human((uint64_t)o * es, a, sizeof(a));
 		human((uint64_t)n * es, b, sizeof(b));
 		tb_notice(ctx, "Size of logical volume %s/%s changed from %s (%u extents) to %s (%u "
-		       "extents).", vg->md->name, (i ? meta : data)->name, a, o, b, n);
+		       "extents).", vg->md->name, (i ? md_pool_meta(pool) : md_pool_data(pool))->name,
+		       a, o, b, n);
 	}
 	tb_notice(ctx, "Logical volume %s/%s successfully resized.", vg->md->name, pool->name);
-	*ret = res;
-	return 0;
 }
 
 int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)

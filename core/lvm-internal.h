@@ -11,6 +11,7 @@
 #include "lvmfmt/label.h"
 #include "lvmfmt/mda.h"
 #include "metadata/md.h"
+#include "util/strbuf.h"
 
 /* One device that carries an LVM label. */
 struct tb_pvdev {
@@ -68,6 +69,14 @@ struct tb_vg *tb_vg_free(struct tb_vg *vg);
 /* Commit @vg->md (seqno + 1) to every mda of every PV, then the backup (unless
  * c->defer_backup). */
 int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg);
+/* The two halves of tb_vg_commit, for a commit staged ahead (core/stage.c): merge, validate,
+ * seqno + 1 and export @vg as the text its mdas hold; the mda refs of its present PVs
+ * (*ret malloc'd, borrowing the PVs' bdevs; -ENOSPC with a message when there is none). */
+int tb_vg_prepare_text(struct tb_cmd *c, struct tb_vg *vg, struct strbuf *raw);
+int tb_vg_mda_refs(struct tb_cmd *c, const struct tb_vg *vg, struct lvf_mda_ref **ret,
+		   size_t *ret_n);
+/* Close every scanned device that is not one of @vg's PVs (for a VG kept in memory). */
+void tb_vg_keep_own_devices(struct tb_vg *vg);
 /* Write the backup of @vg as committed (lvm2's /etc/lvm/backup). Failure is a warning. */
 void tb_vg_backup(struct tb_cmd *c, struct tb_vg *vg);
 /* Refuse changes to a VG we cannot honour. */
@@ -112,6 +121,43 @@ struct tb_autoextend_result {
 };
 int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, bool partial,
 		       struct tb_autoextend_result *ret);
+/* lvm2's "Size of logical volume ... changed" and "successfully resized" lines for @res. */
+void tb_resize_notices(struct tb_ctx *ctx, const struct tb_vg *vg, const struct md_lv *pool,
+		       const struct tb_autoextend_result *res);
+/* Extents to add to @cur so that @used_sectors is back under @threshold %, at least @percent %
+ * of @cur (lvm2's policy amount). */
+uint64_t tb_policy_add(uint64_t cur, uint64_t used_sectors, uint32_t es, int64_t threshold,
+		       int64_t percent);
+/* The active pool's status without a metadata commit; -ENXIO when it is not active. */
+struct dmk_thin_pool_status;
+int tb_pool_status_now(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
+		       struct dmk_thin_pool_status *ret);
+
+/* ---- a pool extension staged ahead (core/stage.c; the monitor's fast path) ----
+ * While a pool is under its threshold, the monitor prepares its next policy extension: the
+ * extents allocated in a private copy of the VG and that VG's text written (and flushed)
+ * after the committed copy in every metadata area, no header changed, so nothing is visible
+ * to any reader. When the pool crosses the threshold, tb_pool_stage_apply takes the VG lock,
+ * checks that nothing changed since (every mda header as it was, every staged copy intact,
+ * the kernel pool the size staged against, the amount still enough), commits with one header
+ * write per area and one flush, and reloads the pool. Anything else: the ordinary path. */
+struct tb_pool_stage;
+/* Stage the next extension of @vgname/@lvname. *ret = NULL (and 0) when there is nothing to
+ * stage: policy off, the pool not active or not healthy, already over its threshold, the
+ * amount capped or more than the VG has free (those go through the ordinary path, which says
+ * so). */
+int tb_pool_stage_prepare(struct tb_ctx *ctx, const char *vgname, const char *lvname,
+			  struct tb_pool_stage **ret);
+/* Unlocked hint: every mda header is as it was when staged (else the stage is useless). */
+bool tb_pool_stage_fresh(struct tb_pool_stage *s);
+/* With @st the pool's status just read: 1 = committed and reloaded (*ret filled), 0 = the
+ * stage no longer fits (nothing written: use tb_pool_autoextend), <0 = failed after or while
+ * committing (the VG may hold the new size; tb_pool_autoextend makes it live later). */
+int tb_pool_stage_apply(struct tb_ctx *ctx, struct tb_pool_stage *s,
+			const struct dmk_thin_pool_status *st, struct tb_autoextend_result *ret);
+/* Extents the stage adds, and to what size. */
+uint32_t tb_pool_stage_data_new(const struct tb_pool_stage *s);
+struct tb_pool_stage *tb_pool_stage_free(struct tb_pool_stage *s);
 
 /* Start `thinbox monitor --daemon` when activation/monitoring is on, $THINBOX_NO_MONITOR_START
  * is not "1" and no default monitor runs. Call with no lock held. Never fails the caller. */

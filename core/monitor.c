@@ -55,6 +55,10 @@ struct mpool {
 	uint64_t next_try;      /* ms, monotonic; 0: now */
 	unsigned backoff_ms;
 	struct timespec backup_mtime; /* the VG's backup file when the last try failed */
+	struct tb_pool_stage *stage;  /* the next extension, staged (core/stage.c) */
+	uint64_t stage_checked;       /* ms: when the stage was last seen fresh */
+	uint64_t stage_next;          /* ms: no staging attempt before this */
+	struct timespec stage_mtime;  /* the backup file when staging found nothing to do */
 };
 
 struct mon {
@@ -130,6 +134,7 @@ static void pool_drop(struct mon *m, size_t i, const char *why)
 
 	if (p->marked)
 		tb_monitor_unmark(p->vg, p->lv);
+	tb_pool_stage_free(p->stage);
 	mlog(m, LOG_INFO, "%s/%s: %s; no longer watched.", p->vg, p->lv, why);
 	m->pools[i] = m->pools[--m->n];
 }
@@ -454,13 +459,76 @@ static void precommit_join(struct precommit *pc)
 	pc->started = false;
 }
 
-static void extend(struct mon *m, struct mpool *p)
+static void extended(struct mon *m, struct mpool *p, const struct tb_autoextend_result *res,
+		     uint64_t t0, const char *how)
+{
+	if (res->data_new != res->data_old || res->meta_new != res->meta_old) {
+		mlog(m, LOG_NOTICE, "%s/%s: extended in %" PRIu64 " ms%s: data %u -> %u extents, "
+		     "metadata %u -> %u extents%s.", p->vg, p->lv, now_ms() - t0, how,
+		     res->data_old, res->data_new, res->meta_old, res->meta_new,
+		     res->vg_short ? " (all the VG had left)" : res->capped ? " (up to the cap)" : "");
+		if (p->ewf_forced) {
+			p->ewf_forced = false;
+			mlog(m, LOG_NOTICE, "%s/%s: back to the VG's no-space behaviour.", p->vg,
+			     p->lv);
+		}
+	}
+	if (res->vg_short || res->capped) {
+		/* took what there was: the next try waits, and fails loudly if still needed */
+		retry_later(m, p);
+	} else {
+		if (p->state != PS_OK)
+			set_state(m, p, PS_OK, LOG_NOTICE, "extending works again.");
+		p->backoff_ms = 0;
+		p->next_try = 0;
+	}
+}
+
+/* The next extension, prepared while the pool is under its threshold (see core/stage.c). A
+ * stage that went stale (the VG changed) is dropped and made again; when there is nothing
+ * to stage (the VG short, the cap near, policy off) the next try waits for a VG change. */
+static void maybe_stage(struct mon *m, struct mpool *p)
+{
+	uint64_t now = now_ms();
+	struct timespec ts;
+	int r;
+
+	if (m->o.no_stage || p->state != PS_OK || p->threshold >= 100)
+		return;
+	if (p->stage) {
+		if (now - p->stage_checked < 1000)
+			return;
+		if (tb_pool_stage_fresh(p->stage)) {
+			p->stage_checked = now;
+			return;
+		}
+		mlog(m, LOG_DEBUG, "%s/%s: the VG changed; staging the next extension again.", p->vg,
+		     p->lv);
+		p->stage = tb_pool_stage_free(p->stage);
+	}
+	if (now < p->stage_next) {
+		backup_mtime(p->vg, &ts);
+		if (ts.tv_sec == p->stage_mtime.tv_sec && ts.tv_nsec == p->stage_mtime.tv_nsec)
+			return;
+	}
+	r = tb_pool_stage_prepare(m->ctx, p->vg, p->lv, &p->stage);
+	p->stage_checked = now_ms();
+	if (r < 0)
+		mlog(m, LOG_WARNING, "%s/%s: %s (extensions take the ordinary path).", p->vg, p->lv,
+		     tb_ctx_errmsg(m->ctx));
+	if (!p->stage) {
+		p->stage_next = now + 30000;
+		backup_mtime(p->vg, &p->stage_mtime);
+	}
+}
+
+static void extend(struct mon *m, struct mpool *p, const struct dmk_thin_pool_status *st)
 {
 	struct precommit pc = { 0 };
 	struct tb_ctx *ctx = m->ctx;
 	struct tb_autoextend_result res = { 0 };
 	struct tb_autoextend_limits lim = { .threshold = 100 };
-	struct tb_cmd c;
+	struct tb_cmd c = { 0 };
 	struct tb_vg *vg = NULL;
 	struct md_lv *pool;
 	uint64_t t0 = now_ms();
@@ -468,6 +536,19 @@ static void extend(struct mon *m, struct mpool *p)
 	int r;
 
 	precommit_start(&pc, p->dm_name);
+	if (p->stage) {
+		r = tb_pool_stage_apply(ctx, p->stage, st, &res);
+		p->stage = tb_pool_stage_free(p->stage);
+		if (r > 0) {
+			precommit_join(&pc);
+			extended(m, p, &res, t0, " (staged)");
+			return;
+		}
+		if (r < 0)
+			mlog(m, LOG_WARNING, "%s/%s: %s; trying the ordinary way.", p->vg, p->lv,
+			     tb_ctx_errmsg(ctx));
+		memset(&res, 0, sizeof(res));
+	}
 	if ((r = tb_cmd_begin(ctx, &c, "lvextend")) < 0)
 		goto fail;
 	c.defer_backup = true;
@@ -506,26 +587,7 @@ static void extend(struct mon *m, struct mpool *p)
 	}
 	if (r < 0)
 		goto fail;
-	if (res.data_new != res.data_old || res.meta_new != res.meta_old) {
-		mlog(m, LOG_NOTICE, "%s/%s: extended in %" PRIu64 " ms: data %u -> %u extents, "
-		     "metadata %u -> %u extents%s.", p->vg, p->lv, now_ms() - t0, res.data_old,
-		     res.data_new, res.meta_old, res.meta_new,
-		     res.vg_short ? " (all the VG had left)" : res.capped ? " (up to the cap)" : "");
-		if (p->ewf_forced) {
-			p->ewf_forced = false;
-			mlog(m, LOG_NOTICE, "%s/%s: back to the VG's no-space behaviour.", p->vg,
-			     p->lv);
-		}
-	}
-	if (res.vg_short || res.capped) {
-		/* took what there was: the next try waits, and fails loudly if still needed */
-		retry_later(m, p);
-	} else {
-		if (p->state != PS_OK)
-			set_state(m, p, PS_OK, LOG_NOTICE, "extending works again.");
-		p->backoff_ms = 0;
-		p->next_try = 0;
-	}
+	extended(m, p, &res, t0, "");
 	goto out;
 fail:
 	set_state(m, p, PS_ERROR, LOG_ERR, "extension failed: %s", tb_ctx_errmsg(ctx));
@@ -611,6 +673,7 @@ static void check_pool(struct mon *m, struct mpool *p)
 			set_state(m, p, PS_OK, LOG_NOTICE, "back under the threshold.");
 		p->backoff_ms = 0;
 		p->next_try = 0;
+		maybe_stage(m, p);
 		return;
 	}
 	if (p->next_try && now_ms() < p->next_try) {
@@ -620,7 +683,7 @@ static void check_pool(struct mon *m, struct mpool *p)
 		if (ts.tv_sec == p->backup_mtime.tv_sec && ts.tv_nsec == p->backup_mtime.tv_nsec)
 			return;
 	}
-	extend(m, p);
+	extend(m, p, &st);
 }
 
 /* ---------------------------------------------------------------- the loop */
@@ -702,8 +765,12 @@ int tb_monitor_run(struct tb_ctx *ctx, const struct tb_monitor_opts *o)
 					mlog(&m, LOG_NOTICE, "SIGHUP: reloading the configuration.");
 					m.want_rescan = true;
 					m.last_rescan = 0;
-					for (size_t i = 0; i < m.n; i++)
-						m.pools[i].next_try = 0;
+					for (size_t i = 0; i < m.n; i++) {
+						struct mpool *p = &m.pools[i];
+						p->next_try = 0;
+						p->stage = tb_pool_stage_free(p->stage);
+						p->stage_next = 0;
+					}
 				} else {
 					stop = true;
 				}
@@ -717,9 +784,11 @@ int tb_monitor_run(struct tb_ctx *ctx, const struct tb_monitor_opts *o)
 	mlog(&m, LOG_NOTICE, "thinbox monitor stopping: %zu pool(s) no longer watched.", m.n);
 	r = 0;
 out:
-	for (size_t i = 0; i < m.n; i++)
+	for (size_t i = 0; i < m.n; i++) {
 		if (m.pools[i].marked)
 			tb_monitor_unmark(m.pools[i].vg, m.pools[i].lv);
+		tb_pool_stage_free(m.pools[i].stage);
+	}
 	free(m.pools);
 	ignored_clear(&m);
 	if (sfd >= 0)

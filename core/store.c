@@ -370,37 +370,32 @@ static void export_info(struct tb_cmd *c, struct lvf_vg_export_info *info, struc
 	info->creation_time = (int64_t)time(NULL);
 }
 
-int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
+int tb_vg_prepare_text(struct tb_cmd *c, struct tb_vg *vg, struct strbuf *raw)
 {
-	struct tb_ctx *ctx = c->ctx;
-	struct strbuf raw = { 0 };
 	struct lvf_vg_export_info info;
-	struct lvf_mda_ref *mdas = NULL;
-	struct lvf_err err = { 0 };
 	struct utsname u;
-	char uname_buf[600], desc[300];
-	size_t n = 0;
+	char uname_buf[600], desc[300], reason[256];
 	int r;
 
 	for (size_t i = 0; i < vg->md->n_lvs; i++)
 		md_lv_merge_segments(vg->md->lvs[i]);
-	{
-		char reason[256];
-		r = md_vg_validate(vg->md, reason, sizeof(reason));
-		if (r < 0)
-			return tb_fail(ctx, -EINVAL, "Internal error: refusing to write VG %s: %s",
-				       vg->md->name, reason);
-	}
+	r = md_vg_validate(vg->md, reason, sizeof(reason));
+	if (r < 0)
+		return tb_fail(c->ctx, -EINVAL, "Internal error: refusing to write VG %s: %s",
+			       vg->md->name, reason);
 	vg->md->seqno++;
 	export_info(c, &info, &u, uname_buf, sizeof(uname_buf), desc, sizeof(desc));
-	r = lvf_vg_export(vg->md, LVF_VG_RAW, &info, &raw);
-	if (r < 0)
-		goto out;
-	mdas = calloc(2 * (vg->n_pvdevs + 1), sizeof(*mdas));
-	if (!mdas) {
-		r = -ENOMEM;
-		goto out;
-	}
+	return lvf_vg_export(vg->md, LVF_VG_RAW, &info, raw);
+}
+
+int tb_vg_mda_refs(struct tb_cmd *c, const struct tb_vg *vg, struct lvf_mda_ref **ret,
+		   size_t *ret_n)
+{
+	struct lvf_mda_ref *mdas = calloc(2 * (vg->n_pvdevs + 1), sizeof(*mdas));
+	size_t n = 0;
+
+	if (!mdas)
+		return -ENOMEM;
 	for (size_t i = 0; i < vg->n_pvdevs; i++) {
 		struct tb_pvdev *d = vg->pvdevs[i];
 		if (!d)
@@ -410,11 +405,28 @@ int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
 							  d->hdr.mda[m].size, false };
 	}
 	if (!n) {
-		r = tb_fail(ctx, -ENOSPC,
-			    "Volume group %s has no metadata area on any present PV; cannot write it",
-			    vg->md->name);
-		goto out;
+		free(mdas);
+		return tb_fail(c->ctx, -ENOSPC,
+			       "Volume group %s has no metadata area on any present PV; cannot write "
+			       "it",
+			       vg->md->name);
 	}
+	*ret = mdas;
+	*ret_n = n;
+	return 0;
+}
+
+int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
+{
+	struct tb_ctx *ctx = c->ctx;
+	struct strbuf raw = { 0 };
+	struct lvf_mda_ref *mdas = NULL;
+	struct lvf_err err = { 0 };
+	size_t n = 0;
+	int r;
+
+	if ((r = tb_vg_prepare_text(c, vg, &raw)) < 0 || (r = tb_vg_mda_refs(c, vg, &mdas, &n)) < 0)
+		goto out;
 	r = lvf_mdas_commit(mdas, n, strbuf_str(&raw), raw.len + 1, &err);
 	if (r < 0) {
 		r = tb_fail(ctx, r, "Failed to write metadata of VG %s: %s", vg->md->name,
@@ -445,6 +457,23 @@ out:
 	free(mdas);
 	strbuf_release(&raw);
 	return r;
+}
+
+void tb_vg_keep_own_devices(struct tb_vg *vg)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < vg->scan.n; i++) {
+		struct tb_pvdev *d = vg->scan.devs[i];
+		bool own = false;
+		for (size_t j = 0; j < vg->n_pvdevs && !own; j++)
+			own = vg->pvdevs[j] == d;
+		if (own)
+			vg->scan.devs[k++] = d;
+		else
+			tb_pvdev_free(d);
+	}
+	vg->scan.n = k;
 }
 
 void tb_vg_backup(struct tb_cmd *c, struct tb_vg *vg)

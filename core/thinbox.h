@@ -309,6 +309,9 @@ struct tb_monitor_opts {
 	unsigned interval_ms;       /* safety poll; 0: 2000 */
 	unsigned retry_max_ms;      /* backoff cap after a failed extension; 0: 30000 */
 	unsigned rescan_ms;         /* re-read the VGs (profiles, new pools); 0: 10000 */
+	/* do not stage the next extension ahead (every extension then reads and commits the
+	 * VG in full when the threshold is crossed; see docs/monitor.md "The fast path") */
+	bool no_stage;
 	/* called once the first pass is done (every pool found is marked watched) */
 	void (*ready)(void *userdata);
 	void *userdata;

@@ -431,11 +431,12 @@ static void revert_precommit(struct lvf_mda_ref *mdas, size_t n, const bool *pre
 	(void)flush_all(mdas, n);
 }
 
-int lvf_mdas_commit(struct lvf_mda_ref *mdas, size_t n, const char *text, size_t len_with_nul,
-		    struct lvf_err *reterr)
+/* Validate @text and every header, then write the text at each used area's next offset and
+ * flush (step 1 of lvf_mdas_commit). @newl[i]: where the text went; @base[i] (may be NULL):
+ * slot 0 of the header it was placed after. */
+static int write_texts(struct lvf_mda_ref *mdas, size_t n, const char *text, size_t len_with_nul,
+		       struct lvf_raw_locn *newl, struct lvf_raw_locn *base, struct lvf_err *reterr)
 {
-	_cleanup_free_ struct lvf_raw_locn *newl = NULL;
-	_cleanup_free_ bool *pre = NULL;
 	uint32_t crc;
 	int r;
 
@@ -458,10 +459,6 @@ int lvf_mdas_commit(struct lvf_mda_ref *mdas, size_t n, const char *text, size_t
 					      mdas[i].bdev->name,
 					      (unsigned long long)lvf_mda_max_text_size(mdas[i].size));
 	}
-	newl = calloc(n ? n : 1, sizeof(*newl));
-	pre = calloc(n ? n : 1, sizeof(*pre));
-	if (!newl || !pre)
-		return -ENOMEM;
 	crc = lvm_crc(LVM_INITIAL_CRC, text, len_with_nul);
 
 	/* Validate every header before touching anything. */
@@ -474,6 +471,9 @@ int lvf_mdas_commit(struct lvf_mda_ref *mdas, size_t n, const char *text, size_t
 		newl[i].offset = lvf_mda_next_offset(&h);
 		newl[i].size = len_with_nul;
 		newl[i].checksum = crc;
+		newl[i].flags = 0;
+		if (base)
+			base[i] = h.slot[0];
 	}
 
 	/* 1. text on every used area; headers untouched */
@@ -489,6 +489,23 @@ int lvf_mdas_commit(struct lvf_mda_ref *mdas, size_t n, const char *text, size_t
 	r = flush_all(mdas, n);
 	if (r < 0)
 		return lvf_err_set(reterr, r, "failed to flush metadata text");
+	return 0;
+}
+
+int lvf_mdas_commit(struct lvf_mda_ref *mdas, size_t n, const char *text, size_t len_with_nul,
+		    struct lvf_err *reterr)
+{
+	_cleanup_free_ struct lvf_raw_locn *newl = NULL;
+	_cleanup_free_ bool *pre = NULL;
+	int r;
+
+	newl = calloc(n ? n : 1, sizeof(*newl));
+	pre = calloc(n ? n : 1, sizeof(*pre));
+	if (!newl || !pre)
+		return -ENOMEM;
+	r = write_texts(mdas, n, text, len_with_nul, newl, NULL, reterr);
+	if (r < 0)
+		return r;
 
 	/* 2. precommit: slot 1 = new */
 	for (size_t i = 0; i < n; i++) {
@@ -547,6 +564,72 @@ int lvf_mdas_commit(struct lvf_mda_ref *mdas, size_t n, const char *text, size_t
 			return r;
 		}
 	}
+	r = flush_all(mdas, n);
+	if (r < 0)
+		return lvf_err_set(reterr, r, "failed to flush committed headers");
+	return 0;
+}
+
+int lvf_mdas_stage(struct lvf_mda_ref *mdas, size_t n, const char *text, size_t len_with_nul,
+		   struct lvf_raw_locn *ret_base, struct lvf_raw_locn *ret_staged,
+		   struct lvf_err *reterr)
+{
+	if (!ret_base || !ret_staged)
+		return lvf_err_set(reterr, -EINVAL, "no room for the staged locations");
+	return write_texts(mdas, n, text, len_with_nul, ret_staged, ret_base, reterr);
+}
+
+static bool locn_eq(const struct lvf_raw_locn *a, const struct lvf_raw_locn *b)
+{
+	return a->offset == b->offset && a->size == b->size && a->checksum == b->checksum &&
+	       a->flags == b->flags;
+}
+
+int lvf_mdas_commit_staged(struct lvf_mda_ref *mdas, size_t n, const struct lvf_raw_locn *base,
+			   const struct lvf_raw_locn *staged, bool flush, struct lvf_err *reterr)
+{
+	_cleanup_free_ struct lvf_mda_header *hs = NULL;
+	int r;
+
+	if ((!mdas && n) || !base || !staged)
+		return lvf_err_set(reterr, -EINVAL, "no staged commit given");
+	hs = calloc(n ? n : 1, sizeof(*hs));
+	if (!hs)
+		return -ENOMEM;
+	/* Nothing is written unless every area is exactly as it was when the text was staged
+	 * and every staged copy reads back whole (a writer that crashed after placing its text
+	 * at the same offset would have overwritten ours without changing a header). */
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *text = NULL;
+
+		r = check_ref(&mdas[i]);
+		if (r < 0)
+			return lvf_err_set(reterr, r, "invalid metadata area %zu", i);
+		if (lvf_mda_read_header(&mdas[i], &hs[i], NULL) < 0 ||
+		    !locn_eq(&hs[i].slot[0], &base[i]))
+			return lvf_err_set_at(reterr, -ESTALE, mdas[i].start,
+					      "the metadata area on %s changed since the text was "
+					      "staged", mdas[i].bdev->name);
+		if (mdas[i].ignored)
+			continue;
+		if (staged[i].size < 2 || lvf_mda_read_text_at(&mdas[i], &staged[i], &text, NULL,
+								NULL) < 0)
+			return lvf_err_set_at(reterr, -ESTALE, mdas[i].start + staged[i].offset,
+					      "the staged metadata text on %s was overwritten",
+					      mdas[i].bdev->name);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (mdas[i].ignored)
+			continue;
+		hs[i].slot[0] = staged[i];
+		hs[i].slot[1] = (struct lvf_raw_locn){ 0 };
+		r = write_header_noflush(&mdas[i], &hs[i]);
+		if (r < 0)
+			return lvf_err_set_at(reterr, r, mdas[i].start,
+					      "failed to commit metadata on %s", mdas[i].bdev->name);
+	}
+	if (!flush)
+		return 0;
 	r = flush_all(mdas, n);
 	if (r < 0)
 		return lvf_err_set(reterr, r, "failed to flush committed headers");

@@ -104,6 +104,26 @@ int lvf_mda_read_text(const struct lvf_mda_ref *ref, char **ret_text, size_t *re
 int lvf_mdas_commit(struct lvf_mda_ref *mdas, size_t n, const char *text, size_t len_with_nul,
 		    struct lvf_err *reterr);
 
+/* Step 1 of lvf_mdas_commit alone: write @text after each area's committed copy and flush;
+ * no header changes, so every reader still sees the old text. @ret_base[i] gets slot 0 as it
+ * was, @ret_staged[i] where the text went (arrays of @n). Commit it later with
+ * lvf_mdas_commit_staged, or drop it by doing nothing (the next commit writes over it).
+ * The caller holds the VG's write lock while staging. Since: 0.2 */
+int lvf_mdas_stage(struct lvf_mda_ref *mdas, size_t n, const char *text, size_t len_with_nul,
+		   struct lvf_raw_locn *ret_base, struct lvf_raw_locn *ret_staged,
+		   struct lvf_err *reterr);
+/* Commit text staged by lvf_mdas_stage if nothing changed since: each area's slot 0 still
+ * equals @base[i] and each staged copy reads back with its size and CRC; else -ESTALE and
+ * nothing is written. Then slot 0 = @staged[i], slot 1 cleared, on each used area: a single
+ * header write per area on the caller's critical path (no precommit round; readers use slot 0
+ * only, so each area still switches atomically). @flush: then flush each device once. Without
+ * it the headers are written but only as durable as the device's write cache (block devices
+ * use O_DIRECT: the writes have reached the device when this returns); the caller must make
+ * sure a cache flush of those devices happens before anything depends on the new metadata.
+ * The caller holds the VG's write lock. Since: 0.2 */
+int lvf_mdas_commit_staged(struct lvf_mda_ref *mdas, size_t n, const struct lvf_raw_locn *base,
+			   const struct lvf_raw_locn *staged, bool flush, struct lvf_err *reterr);
+
 /* vgremove: clear both slots of every area (keeping an IGNORED mark), leaving the text in the
  * buffer; flush. Since: 0.1 */
 int lvf_mdas_clear(struct lvf_mda_ref *mdas, size_t n, struct lvf_err *reterr);

@@ -73,7 +73,7 @@ i=0
 for d in "${disks[@]}"; do
 	f=$work/disk$i.img
 	truncate -s "$d" "$f" || exit 125
-	drives+=(-drive "file=$f,if=none,id=d$i,format=raw,cache=writeback,aio=threads"
+	drives+=(-drive "file=$f,if=none,id=d$i,format=raw,cache=${THINBOX_VM_DISK_CACHE:-writeback},aio=threads"
 		 -device "virtio-blk-pci,drive=d$i,serial=thinbox$i")
 	i=$((i + 1))
 done
