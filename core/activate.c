@@ -714,29 +714,73 @@ static bool sub_is_live(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *
 	return len == (uint64_t)md_lv_extents(lv) * vg->md->extent_size;
 }
 
+/* Grow the live pool @tp into its new table @t after its grown sub-devices: the pool is
+ * suspended first (its suspend drains the thin devices and commits its metadata), so that the
+ * sub-devices' own suspends find nothing in flight; each grown sub-device is then reloaded
+ * and resumed, the pool's table loaded (the kernel checks it against the sub-devices' new
+ * sizes at load time) and the pool resumed, which grows it. The pool is resumed whatever
+ * fails, with its old table if the new one could not be loaded. */
+static int pool_grow(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
+		     const struct dmk_info *tp, const struct dmk_target *t, bool meta, bool data)
+{
+	struct dmk_ctx *dmk;
+	struct timespec ts[3];
+	int r, rr;
+
+	if ((r = tb_ctx_dmk(c->ctx, &dmk)) < 0)
+		return r;
+	clock_gettime(CLOCK_MONOTONIC, &ts[0]);
+	r = dmk_suspend(dmk, tp->name, DMK_NOFLUSH);
+	if (r < 0)
+		return tb_fail(c->ctx, r, "Failed to suspend %s: %s", tp->name, dmk_errmsg(dmk));
+	clock_gettime(CLOCK_MONOTONIC, &ts[1]);
+	if (meta)
+		r = tb_lv_reload(c, vg, md_pool_meta(pool));
+	if (r == 0 && data)
+		r = tb_lv_reload(c, vg, md_pool_data(pool));
+	if (r == 0) {
+		r = dmk_load(dmk, tp->name, t, 1, 0);
+		if (r < 0)
+			r = tb_fail(c->ctx, r, "Failed to load a new table into %s: %s", tp->name,
+				    dmk_errmsg(dmk));
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ts[2]);
+	rr = dmk_resume(dmk, tp->name, 0, NULL);
+	if (rr < 0 && r == 0)
+		r = tb_fail(c->ctx, rr, "Failed to resume %s: %s", tp->name, dmk_errmsg(dmk));
+	else if (rr < 0)
+		tb_warn(c->ctx, "WARNING: %s could not be resumed (%s); it is suspended.", tp->name,
+			dmk_errmsg(dmk));
+	if (r == 0)
+		tb_dbg(c->ctx, "%s grown: suspend %ld, sub-devices and load %ld us", tp->name,
+		       us_between(&ts[0], &ts[1]), us_between(&ts[1], &ts[2]));
+	return r;
+}
+
 int tb_pool_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
 {
 	struct dmk_info tp, meta, data, pub;
 	struct dmk_target *t = NULL;
+	bool grow_meta, grow_data;
 	int r;
 
 	r = lv_find(c->ctx, vg->md, pool, "tpool", &tp);
 	if (r <= 0)
 		return r;
-	/* sub-devices first: grown _tdata/_tmeta must be live before the pool sees them; one
-	 * whose live table already has its size is left alone (LVs here only grow) */
-	if ((!sub_is_live(c, vg, md_pool_meta(pool), "tmeta") &&
-	     (r = tb_lv_reload(c, vg, md_pool_meta(pool))) < 0) ||
-	    (!sub_is_live(c, vg, md_pool_data(pool), "tdata") &&
-	     (r = tb_lv_reload(c, vg, md_pool_data(pool))) < 0))
-		return r;
+	/* a sub-device whose live table already has its size is left alone (LVs here only
+	 * grow); a grown one must be live before the pool's new table is loaded */
+	grow_meta = !sub_is_live(c, vg, md_pool_meta(pool), "tmeta");
+	grow_data = !sub_is_live(c, vg, md_pool_data(pool), "tdata");
 	if (lv_find(c->ctx, vg->md, md_pool_meta(pool), "tmeta", &meta) <= 0 ||
 	    lv_find(c->ctx, vg->md, md_pool_data(pool), "tdata", &data) <= 0)
 		return tb_fail(c->ctx, -ENXIO, "Pool %s/%s sub-devices are not active",
 			       vg->md->name, pool->name);
 	if ((r = pool_target(c, vg, pool, meta.dev, data.dev, &t)) < 0)
 		return r;
-	r = dev_reload(c, tp.name, t, 1, 0);
+	if (grow_meta || grow_data)
+		r = pool_grow(c, vg, pool, &tp, t, grow_meta, grow_data);
+	else
+		r = dev_reload(c, tp.name, t, 1, 0);
 	if (r == 0 && !pool_is_new(vg->md, pool) && lv_find(c->ctx, vg->md, pool, "pool", &pub) > 0) {
 		char *params = NULL;
 		struct dmk_target *lt = NULL;

@@ -113,15 +113,18 @@ mon_teardown() {
 
 # ---------------------------------------------------------------------------------------------
 
-testcase_threshold_grows_before_full() {
-	local d vg=${TB_PREFIX}m1
+# The body of the first test; $1: "staged" (the default monitor: the extension staged ahead)
+# or "ordinary" (--no-stage: read, allocate and commit the VG when the threshold is crossed).
+grows_before_full() {
+	local d vg=${TB_PREFIX}m1 how=$1 args=
+	[ "$how" = ordinary ] && args=--no-stage
 	dmesg -c >/dev/null
 	d=$(tb_disk 1G); mon_env "$d"
 	mon_profile tp 80 20
 	assert_ok $TB vgcreate "$vg" "$d" >/dev/null
 	mon_pool "$vg" pool 100M tp
 	assert_ok $TB lvcreate -V 600M -T "$vg/pool" -n thin >/dev/null
-	mon_start
+	mon_start -v $args
 	assert_eq monitored "$(monstate "$vg" pool)" "seg_monitor"
 	# 76 MiB: under 80 % of 100 MiB, nothing happens
 	write_thin "/dev/$vg/thin" 76
@@ -137,12 +140,20 @@ testcase_threshold_grows_before_full() {
 		die "Data% still over the threshold: $($TB lvs $vg)"
 	no_oods
 	grep -q "extended in" "$MONLOG" || die "no extension logged"
+	if [ "$how" = staged ]; then
+		grep -q "extended in .* ms (staged)" "$MONLOG" ||
+			die "the staged extension was not used: $(cat "$MONLOG")"
+	else
+		! grep -q "staged" "$MONLOG" || die "--no-stage staged: $(cat "$MONLOG")"
+	fi
 	same_data "/dev/$vg/thin" 120
 	mon_stop
 	assert_match "not monitored" "$(monstate "$vg" pool)" "after stop"
 	pool_check "$vg" pool
 	mon_teardown
 }
+testcase_threshold_grows_before_full() { grows_before_full staged; }
+testcase_threshold_grows_before_full_ordinary_path() { grows_before_full ordinary; }
 
 testcase_growth_to_vg_exhaustion_then_vgextend() {
 	local d d2 vg=${TB_PREFIX}m2
@@ -481,5 +492,96 @@ testcase_cap_and_error_when_full() {
 	same_data "/dev/$vg/thin" 10 90
 	mon_stop
 	pool_check "$vg" pool
+	mon_teardown
+}
+
+# ---------------------------------------------------------------------------------------------
+# The staged extension (core/stage.c): invisible until used, dropped when the VG changes under
+# it, and lvm2 reads everything with no warning at every step.
+
+LVM=/usr/sbin/lvm
+lvm_quiet() { # lvm2 must exit 0 and print nothing on stderr
+	local out err rc
+	err=$(mktemp "$TB_TMP/err.XXXXXX")
+	out=$("$LVM" "$@" 2>"$err"); rc=$?
+	[ $rc = 0 ] || die "lvm $* exited $rc: $(cat "$err") $out"
+	[ ! -s "$err" ] || die "lvm $* wrote to stderr: $(cat "$err")"
+	printf '%s\n' "$out"
+}
+seqno() { $TB vgs --noheadings -o vg_seqno "$1" | tr -d ' '; }
+
+testcase_staged_extension_invisible_until_used() {
+	local d vg=${TB_PREFIX}ms s0 n
+	dmesg -c >/dev/null
+	d=$(tb_disk 1G); mon_env "$d"
+	mon_profile tp 80 20
+	assert_ok $TB vgcreate "$vg" "$d" >/dev/null
+	mon_pool "$vg" pool 100M tp
+	assert_ok $TB lvcreate -V 600M -T "$vg/pool" -n thin >/dev/null
+	s0=$(seqno "$vg")
+	mon_start -v
+	wait_for 10 grep -q "staged the next extension" "$MONLOG" ||
+		die "nothing staged: $(cat "$MONLOG")"
+	# staged: the text sits after the committed copy; no reader sees it
+	assert_eq "$s0" "$(seqno "$vg")" "seqno after staging"
+	assert_eq 25 "$(data_extents "$vg" pool)" "size after staging"
+	lvm_quiet vgck "$vg" >/dev/null
+	lvm_quiet pvck "$d" >/dev/null
+	assert_eq 100.00m "$(lvm_quiet lvs --noheadings -o lv_size "$vg/pool" | tr -d ' ')" "lvm2 lvs"
+	# lvm2 changes the VG: the stage is stale; the monitor sees it and stages again
+	"$LVM" lvcreate -an -Zn -L 4M -n other "$vg" >/dev/null 2>&1 || die "lvm2 lvcreate failed"
+	assert_eq $((s0 + 1)) "$(seqno "$vg")" "seqno after lvm2's change"
+	wait_for 10 grep -q "the VG changed; staging the next extension again" "$MONLOG" ||
+		die "the stale stage was not noticed: $(cat "$MONLOG")"
+	wait_for 10 test "$(grep -c "staged the next extension" "$MONLOG")" -ge 2 ||
+		die "not staged again: $(cat "$MONLOG")"
+	# over the threshold: the staged extension, exactly one commit
+	write_thin "/dev/$vg/thin" 90
+	wait_for 10 grew "$vg" pool 25 || die "pool did not grow: $(cat "$MONLOG")"
+	grep -q "extended in .* ms (staged)" "$MONLOG" || die "not the staged path: $(cat "$MONLOG")"
+	assert_eq 30 "$(data_extents "$vg" pool)" "size after the extension"
+	assert_eq $((s0 + 2)) "$(seqno "$vg")" "seqno after the extension"
+	no_oods
+	lvm_quiet vgck "$vg" >/dev/null
+	assert_eq 120.00m "$(lvm_quiet lvs --noheadings -o lv_size "$vg/pool" | tr -d ' ')" "lvm2 lvs"
+	# the kernel runs the size the VG says
+	n=$(dmsetup table "$vg-pool-tpool" | awk '{print $2}')
+	assert_eq $((120 * 2048)) "$n" "pool table length"
+	same_data "/dev/$vg/thin" 90
+	mon_stop
+	pool_check "$vg" pool
+	lvm_quiet vgck "$vg" >/dev/null
+	mon_teardown
+}
+
+# What the staged commit relies on (core/stage.c): the VG header goes out with O_DIRECT and no
+# flush of its own, because the pool cannot grow into new space without a cache flush of the
+# disk under its metadata first. Here with no other I/O: a quiet pool is reloaded bigger
+# (suspend, resume with "growing the data device"), and the disk's flush count must move.
+testcase_pool_resize_flushes_the_metadata_disk() {
+	local d dev m=${TB_PREFIX}fm da=${TB_PREFIX}fd p=${TB_PREFIX}fp t=${TB_PREFIX}ft f0 f1
+	dmesg -c >/dev/null
+	d=$(tb_disk 200M); mon_env "$d"
+	dev=$(basename "$(readlink -f "$d")")
+	[ "$(wc -w < "/sys/block/$dev/stat")" -ge 17 ] || skip "no flush counters in /sys/block/$dev/stat"
+	dd if=/dev/zero of="$d" bs=4096 count=1 oflag=direct status=none
+	assert_ok dmsetup create "$m" --table "0 8192 linear $d 0"
+	assert_ok dmsetup create "$da" --table "0 131072 linear $d 8192"
+	assert_ok dmsetup create "$p" --table "0 131072 thin-pool /dev/mapper/$m /dev/mapper/$da 128 0 1 skip_block_zeroing"
+	assert_ok dmsetup message "$p" 0 "create_thin 0"
+	assert_ok dmsetup create "$t" --table "0 262144 thin /dev/mapper/$p 0"
+	dd if=/dev/urandom of="/dev/mapper/$t" bs=1M count=16 oflag=direct status=none
+	sleep 2 # the pool's periodic commit has run; nothing is left to write
+	f0=$(awk '{print $16}' "/sys/block/$dev/stat")
+	assert_ok dmsetup reload "$da" --table "0 262144 linear $d 8192"
+	assert_ok dmsetup suspend "$da"
+	assert_ok dmsetup resume "$da"
+	assert_ok dmsetup reload "$p" --table "0 262144 thin-pool /dev/mapper/$m /dev/mapper/$da 128 0 1 skip_block_zeroing"
+	assert_ok dmsetup suspend "$p"
+	assert_ok dmsetup resume "$p"
+	f1=$(awk '{print $16}' "/sys/block/$dev/stat")
+	dmesg | grep -q "growing the data device from 1024 to 2048 blocks" || die "no resize: $(dmesg | tail -5)"
+	[ "$f1" -gt "$f0" ] || die "no cache flush of $dev while the pool grew ($f0 -> $f1)"
+	dmsetup remove "$t"; dmsetup remove "$p"; dmsetup remove "$da"; dmsetup remove "$m"
 	mon_teardown
 }
