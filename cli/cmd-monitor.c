@@ -33,7 +33,7 @@ static const struct cli_option monitor_opts[] = {
 	{ O_INTERVAL, 'i', "interval", CLI_OPT_STR, 0 },
 	{ O_RETRYMAX, 0, "retrymax", CLI_OPT_STR, 0 },
 	{ O_RESCAN, 0, "rescan", CLI_OPT_STR, 0 },
-	{ O_NOSTAGE, 0, "no-stage", CLI_OPT_FLAG, 0 },
+	{ O_NOSTAGE, 0, "nostage", CLI_OPT_FLAG, 0 },
 	{ O_VERBOSE, 'v', "verbose", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
 };
 
