@@ -234,7 +234,7 @@ step() {
 		[ $rc = 0 ] || die "thinbox $* exited $rc: $(cat "$err")"
 		# debug/info lines expected: the commits, devices that are no PV, timings, the
 		# monitor a new pool starts, extent rounding
-		! grep -v -E '^  (Committed VG |/dev/[^:]*: no usable label: |Started thinbox monitor\.$|Rounding up size|[^ /]+/[^ :]+: commit [0-9]+ us)' "$err" | grep -q . ||
+		! grep -v -E '^  (Committed VG |/dev/[^:]*: no usable label: |Started thinbox monitor\.$|Rounding up size|[^ /]+/[^ :]+: commit [0-9]+ us|[^ ]+ reloaded: load [0-9]+, suspend [0-9]+, resume [0-9]+ us$|[^ ]+ grown: suspend [0-9]+, sub-devices and load [0-9]+ us$)' "$err" | grep -q . ||
 			die "thinbox $* wrote to stderr: $(cat "$err")"
 		after=$(seqno "$vg") || exit 1
 		n=0
