@@ -6,6 +6,7 @@ function sortn(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= 
 function med(s,   a, n) { n = split(s, a, ","); if (n == 0) return -1; sortn(a, n)
 	return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
 function worst(s,   a, n) { n = split(s, a, ","); if (n == 0) return -1; sortn(a, n); return a[n] }
+/^#/ { next }
 { k = $2 " " $3
   if ($4 != "-") d[$1, k] = d[$1, k] (d[$1, k] == "" ? "" : ",") $4
   if ($5 == "yes") oo[$1, k] = "yes"; else if (!(($1, k) in oo)) oo[$1, k] = "no"

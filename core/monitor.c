@@ -506,6 +506,11 @@ static void maybe_stage(struct mon *m, struct mpool *p)
 		     p->lv);
 		p->stage = tb_pool_stage_free(p->stage);
 	}
+	/* one stage per VG: every stage of a VG places its text at the same offset, after the
+	 * committed copy, so a second one would overwrite the first */
+	for (size_t i = 0; i < m->n; i++)
+		if (&m->pools[i] != p && m->pools[i].stage && streq(m->pools[i].vg, p->vg))
+			return;
 	if (now < p->stage_next) {
 		backup_mtime(p->vg, &ts);
 		if (ts.tv_sec == p->stage_mtime.tv_sec && ts.tv_nsec == p->stage_mtime.tv_nsec)

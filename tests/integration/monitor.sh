@@ -585,3 +585,42 @@ testcase_pool_resize_flushes_the_metadata_disk() {
 	dmsetup remove "$t"; dmsetup remove "$p"; dmsetup remove "$da"; dmsetup remove "$m"
 	mon_teardown
 }
+
+# Two pools in one VG: one stage per VG (every stage would put its text at the same offset);
+# both grow, each commit moves seqno by one, and lvm2 reads the result with no warning.
+testcase_two_pools_one_vg_staged() {
+	local d vg=${TB_PREFIX}m2p s0 s1
+	dmesg -c >/dev/null
+	d=$(tb_disk 1G); mon_env "$d"
+	mon_profile tp 80 20
+	assert_ok $TB vgcreate "$vg" "$d" >/dev/null
+	mon_pool "$vg" p1 100M tp
+	mon_pool "$vg" p2 100M tp
+	assert_ok $TB lvcreate -V 400M -T "$vg/p1" -n t1 >/dev/null
+	assert_ok $TB lvcreate -V 400M -T "$vg/p2" -n t2 >/dev/null
+	s0=$(seqno "$vg")
+	mon_start -v
+	wait_for 10 grep -q "staged the next extension" "$MONLOG" || die "nothing staged: $(cat "$MONLOG")"
+	sleep 1
+	assert_eq 1 "$(grep -c "staged the next extension" "$MONLOG")" "stages while both wait"
+	assert_eq "$s0" "$(seqno "$vg")" "seqno after staging"
+	write_thin "/dev/$vg/t1" 90 &
+	local w=$!
+	write_thin "/dev/$vg/t2" 90
+	wait $w || die "writer t1"
+	wait_for 10 grew "$vg" p1 25 || die "p1 did not grow: $(cat "$MONLOG")"
+	wait_for 10 grew "$vg" p2 25 || die "p2 did not grow: $(cat "$MONLOG")"
+	no_oods
+	sleep 1
+	s1=$(seqno "$vg")
+	assert_eq $((s0 + $(grep -c "extended in" "$MONLOG"))) "$s1" "one commit per extension"
+	lvm_quiet vgck "$vg" >/dev/null
+	lvm_quiet lvs "$vg" >/dev/null
+	same_data "/dev/$vg/t1" 90
+	same_data "/dev/$vg/t2" 90
+	mon_stop
+	pool_check "$vg" p1
+	assert_ok $TB vgchange -ay "$vg" >/dev/null
+	pool_check "$vg" p2
+	mon_teardown
+}
