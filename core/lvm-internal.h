@@ -140,7 +140,7 @@ int tb_pool_status_now(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
  * to any reader. When the pool crosses the threshold, tb_pool_stage_apply takes the VG lock,
  * checks that nothing changed since (every mda header as it was, every staged copy intact,
  * the kernel pool the size staged against, the amount still enough), commits with one header
- * write per area and one flush, and reloads the pool. Anything else: the ordinary path. */
+ * write per area, reloads the pool, then flushes. Anything else: the ordinary path. */
 struct tb_pool_stage;
 /* Stage the next extension of @vgname/@lvname. *ret = NULL (and 0) when there is nothing to
  * stage: policy off, the pool not active or not healthy, already over its threshold, the
@@ -155,8 +155,6 @@ bool tb_pool_stage_fresh(struct tb_pool_stage *s);
  * committing (the VG may hold the new size; tb_pool_autoextend makes it live later). */
 int tb_pool_stage_apply(struct tb_ctx *ctx, struct tb_pool_stage *s,
 			const struct dmk_thin_pool_status *st, struct tb_autoextend_result *ret);
-/* Extents the stage adds, and to what size. */
-uint32_t tb_pool_stage_data_new(const struct tb_pool_stage *s);
 struct tb_pool_stage *tb_pool_stage_free(struct tb_pool_stage *s);
 
 /* Start `thinbox monitor --daemon` when activation/monitoring is on, $THINBOX_NO_MONITOR_START

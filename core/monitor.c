@@ -289,6 +289,8 @@ static void rescan_vg(struct mon *m, const char *name, const struct dmk_dev *kd,
 		} else if (p->threshold != lim.threshold) {
 			mlog(m, LOG_NOTICE, "%s/%s: threshold now %" PRId64 "%%.", name, lv->name,
 			     lim.threshold);
+			p->stage = tb_pool_stage_free(p->stage); /* staged for the old policy */
+			p->stage_next = 0;
 		}
 		snprintf(p->vg, sizeof(p->vg), "%s", name);
 		snprintf(p->lv, sizeof(p->lv), "%s", lv->name);

@@ -9,9 +9,9 @@
  * and the reload can be done while the pool is still under its threshold: the text of the VG
  * as it will be after the extension sits in each metadata area after the committed copy, where
  * no reader looks (they follow slot 0 of the header only). When the event comes, the commit is
- * one 512-byte header write per area and one flush, under the VG lock, and only if nothing
- * changed in between; any doubt sends the monitor down the ordinary path, which stays correct
- * on its own.
+ * one 512-byte header write per area, under the VG lock, and only if nothing changed in
+ * between (its flush waits until after the reload: see tb_pool_stage_apply); any doubt sends
+ * the monitor down the ordinary path, which stays correct on its own.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -46,11 +46,6 @@ struct tb_pool_stage *tb_pool_stage_free(struct tb_pool_stage *s)
 	tb_vg_free(s->vg);
 	free(s);
 	return NULL;
-}
-
-uint32_t tb_pool_stage_data_new(const struct tb_pool_stage *s)
-{
-	return s ? s->data_new : 0;
 }
 
 /* The kernel's pool has the sizes the VG gives it: nothing committed is waiting to be loaded

@@ -738,6 +738,14 @@ static void test_staged_commit(void **state)
 		assert_int_equal(lvf_mda_read_header(&r.mdas[3], &h, NULL), 0);
 		assert_memory_equal(&h.slot[0], &base[3], sizeof(base[3]));
 	}
+	/* without the flush: the same header writes (the caller flushes later) */
+	r.mdas[3].ignored = false;
+	assert_int_equal(lvf_mdas_commit(r.mdas, NPV * 2, t1, strlen(t1) + 1, &e), 0);
+	stage(&r, t2, base, st);
+	r.counter = (struct lvf_write_counter){ 0 };
+	assert_int_equal(lvf_mdas_commit_staged(r.mdas, NPV * 2, base, st, false, &e), 0);
+	assert_int_equal(r.counter.writes, NPV * 2);
+	assert_int_equal(rig_check(&r, t1, t2), NPV * 2);
 	/* bad input */
 	assert_int_equal(lvf_mdas_stage(r.mdas, 1, "vg0 {", 5, base, st, NULL), -EINVAL);
 	assert_int_equal(lvf_mdas_commit_staged(r.mdas, 1, NULL, st, true, NULL), -EINVAL);
