@@ -648,7 +648,7 @@ int tb_pool_apply_messages(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *poo
 		return r;
 	if ((r = pool_status(c, tp.name, &st)) < 0)
 		return r;
-	if (st.fail || st.error || st.needs_check || st.mode == DMK_POOL_RO)
+	if (tb_pool_status_broken(&st))
 		return tb_fail(c->ctx, -EIO,
 			       "Thin pool %s/%s is %s; no changes are sent to it. Repair it "
 			       "(lvconvert --repair with lvm2, or thin_repair) first.",

@@ -669,6 +669,29 @@ int tb_pool_status_now(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 	return r;
 }
 
+bool tb_pool_status_broken(const struct dmk_thin_pool_status *st)
+{
+	return st->fail || st->error || st->needs_check || st->mode == DMK_POOL_RO;
+}
+
+bool tb_pool_size_pending(const struct md_vg *vg, const struct md_lv *pool,
+			  const struct dmk_thin_pool_status *st)
+{
+	uint32_t es = vg->extent_size, chunk = pool->segs[0].chunk_size;
+	uint64_t meta_sectors = (uint64_t)md_lv_extents(md_pool_meta(pool)) * es;
+
+	/* the kernel caps the metadata device it uses a little under lvm2's maximum */
+	return chunk && (st->total_data_blocks <
+				 (uint64_t)md_lv_extents(md_pool_data(pool)) * es / chunk ||
+			 (st->total_meta_blocks * 8 < meta_sectors &&
+			  st->total_meta_blocks * 8 < MD_THIN_MAX_META - 8 * 1024));
+}
+
+bool tb_usage_at_or_over(uint64_t used, uint64_t total, int64_t threshold)
+{
+	return total && used * 100 >= (uint64_t)threshold * total;
+}
+
 int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, bool partial,
 		       struct tb_autoextend_result *ret)
 {
@@ -688,7 +711,7 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 		return r;
 	if ((r = tb_pool_status_now(c, vg, pool, &st)) < 0)
 		return r == -ENXIO ? 0 : r;
-	if (st.fail || st.error || st.needs_check || st.mode == DMK_POOL_RO)
+	if (tb_pool_status_broken(&st))
 		return tb_fail(ctx, -EIO,
 			       "Thin pool %s/%s is %s: thinbox will not resize it. Deactivate it and "
 			       "repair it (thin_check, then lvconvert --repair or thin_repair).",
@@ -696,9 +719,7 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 			       st.fail || st.error ? "failed" : st.needs_check ? "flagged needs_check"
 									: "read-only");
 	/* a size committed earlier but not live yet: make it live, allocate nothing */
-	if (chunk && (st.total_data_blocks < (uint64_t)res.data_old * es / chunk ||
-		      (st.total_meta_blocks * 8 < (uint64_t)res.meta_old * es &&
-		       st.total_meta_blocks * 8 < MD_THIN_MAX_META - 8 * 1024))) {
+	if (tb_pool_size_pending(vg->md, pool, &st)) {
 		if ((r = tb_pool_reload(c, vg, pool)) < 0)
 			return r;
 		res.reloaded_only = true;
@@ -714,8 +735,8 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 	}
 	if (lim.threshold < 50)
 		lim.threshold = 50; /* as lvm2 */
-	res.data_wanted = st.used_data_blocks * 100 >= (uint64_t)lim.threshold * st.total_data_blocks;
-	res.meta_wanted = st.used_meta_blocks * 100 >= (uint64_t)lim.threshold * st.total_meta_blocks;
+	res.data_wanted = tb_usage_at_or_over(st.used_data_blocks, st.total_data_blocks, lim.threshold);
+	res.meta_wanted = tb_usage_at_or_over(st.used_meta_blocks, st.total_meta_blocks, lim.threshold);
 	if (res.data_wanted) {
 		add_data = tb_policy_add(res.data_old, st.used_data_blocks * chunk, es, lim.threshold,
 				      lim.percent);

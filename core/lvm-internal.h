@@ -128,8 +128,16 @@ void tb_resize_notices(struct tb_ctx *ctx, const struct tb_vg *vg, const struct 
  * of @cur (lvm2's policy amount). */
 uint64_t tb_policy_add(uint64_t cur, uint64_t used_sectors, uint32_t es, int64_t threshold,
 		       int64_t percent);
-/* The active pool's status without a metadata commit; -ENXIO when it is not active. */
 struct dmk_thin_pool_status;
+/* Fail, Error, needs_check or read-only: a pool thinbox never resizes or messages. */
+bool tb_pool_status_broken(const struct dmk_thin_pool_status *st);
+/* A size committed in the VG is not live in the kernel yet (a crash between commit and
+ * reload): the kernel's data or metadata device is smaller than the VG says. */
+bool tb_pool_size_pending(const struct md_vg *vg, const struct md_lv *pool,
+			  const struct dmk_thin_pool_status *st);
+/* @used of @total is at or over @threshold % (false when @total is 0). */
+bool tb_usage_at_or_over(uint64_t used, uint64_t total, int64_t threshold);
+/* The active pool's status without a metadata commit; -ENXIO when it is not active. */
 int tb_pool_status_now(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 		       struct dmk_thin_pool_status *ret);
 

@@ -609,9 +609,7 @@ out:
 
 static bool over(uint64_t used, uint64_t total, int64_t threshold)
 {
-	if (threshold < 50)
-		threshold = 50;
-	return total && used * 100 >= (uint64_t)threshold * total;
+	return tb_usage_at_or_over(used, total, threshold < 50 ? 50 : threshold);
 }
 
 static void check_pool(struct mon *m, struct mpool *p)

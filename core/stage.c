@@ -48,20 +48,15 @@ struct tb_pool_stage *tb_pool_stage_free(struct tb_pool_stage *s)
 	return NULL;
 }
 
-/* The kernel's pool has the sizes the VG gives it: nothing committed is waiting to be loaded
- * (the same test as tb_pool_autoextend's). */
+/* The kernel's pool has exactly the data size the VG gives it, nothing committed waiting. */
 static bool kernel_in_step(const struct md_vg *vg, const struct md_lv *pool,
 			   const struct dmk_thin_pool_status *st)
 {
-	uint32_t es = vg->extent_size, chunk = pool->segs[0].chunk_size;
-	uint64_t meta_sectors = (uint64_t)md_lv_extents(md_pool_meta(pool)) * es;
+	uint32_t chunk = pool->segs[0].chunk_size;
 
-	if (!chunk)
-		return false;
-	if (st->total_data_blocks != (uint64_t)md_lv_extents(md_pool_data(pool)) * es / chunk)
-		return false;
-	return !(st->total_meta_blocks * 8 < meta_sectors &&
-		 st->total_meta_blocks * 8 < MD_THIN_MAX_META - 8 * 1024);
+	return chunk && !tb_pool_size_pending(vg, pool, st) &&
+	       st->total_data_blocks ==
+		       (uint64_t)md_lv_extents(md_pool_data(pool)) * vg->extent_size / chunk;
 }
 
 /* Is @b (one of @vg's PVs) a block device that the pool's _tmeta has extents on? A cache flush
@@ -84,16 +79,6 @@ static bool under_tmeta(const struct tb_vg *vg, const struct md_lv *pool, const 
 				return true;
 		}
 	return false;
-}
-
-static bool healthy(const struct dmk_thin_pool_status *st)
-{
-	return !st->fail && !st->error && !st->needs_check && st->mode != DMK_POOL_RO;
-}
-
-static bool at_or_over(uint64_t used, uint64_t total, int64_t threshold)
-{
-	return total && used * 100 >= (uint64_t)threshold * total;
 }
 
 int tb_pool_stage_prepare(struct tb_ctx *ctx, const char *vgname, const char *lvname,
@@ -130,9 +115,9 @@ int tb_pool_stage_prepare(struct tb_ctx *ctx, const char *vgname, const char *lv
 		r = r == -ENXIO ? 0 : r;
 		goto out;
 	}
-	if (!healthy(&st) || !kernel_in_step(vg->md, pool, &st) ||
-	    at_or_over(st.used_data_blocks, st.total_data_blocks, thr) ||
-	    at_or_over(st.used_meta_blocks, st.total_meta_blocks, thr))
+	if (tb_pool_status_broken(&st) || !kernel_in_step(vg->md, pool, &st) ||
+	    tb_usage_at_or_over(st.used_data_blocks, st.total_data_blocks, thr) ||
+	    tb_usage_at_or_over(st.used_meta_blocks, st.total_meta_blocks, thr))
 		goto out;
 	es = vg->md->extent_size;
 	cur = md_lv_extents(md_pool_data(pool));
@@ -222,12 +207,13 @@ int tb_pool_stage_apply(struct tb_ctx *ctx, struct tb_pool_stage *s,
 	int r;
 
 	pool = md_vg_find_lv(md, s->lvname);
-	if (!pool || !pool->n_segs || !(chunk = pool->segs[0].chunk_size) || !healthy(st))
+	if (!pool || !pool->n_segs || !(chunk = pool->segs[0].chunk_size) ||
+	    tb_pool_status_broken(st))
 		return 0;
 	/* the kernel pool still has the size staged against, the metadata needs nothing, and
 	 * the staged amount covers the usage now */
 	if (st->total_data_blocks != (uint64_t)s->data_old * es / chunk ||
-	    at_or_over(st->used_meta_blocks, st->total_meta_blocks, s->threshold))
+	    tb_usage_at_or_over(st->used_meta_blocks, st->total_meta_blocks, s->threshold))
 		return 0;
 	need = tb_policy_add(s->data_old, st->used_data_blocks * chunk, es, s->threshold,
 			     s->percent);

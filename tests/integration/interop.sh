@@ -10,20 +10,10 @@
 # lvm2's commands are called by their absolute path so that an installed thinbox link
 # (make install-links) can never stand in for them.
 
-LVM=/usr/sbin/lvm
+LVM=$LVM2_BIN
 VG1=${TB_PREFIX}vg1
 VG2=${TB_PREFIX}vg2
 
-# Run lvm2: must exit 0 and print nothing on stderr (no warning of any kind). Prints stdout.
-lvm_clean() {
-	local out err rc
-	err=$(mktemp "$TB_TMP/err.XXXXXX")
-	out=$("$LVM" "$@" 2>"$err"); rc=$?
-	[ $rc = 0 ] || die "lvm $* exited $rc: $(cat "$err") $out"
-	[ ! -s "$err" ] || die "lvm $* wrote to stderr: $(cat "$err")"
-	rm -f "$err"
-	printf '%s\n' "$out"
-}
 # lvm2 making a change: must exit 0; stderr may hold only the advice lvm2 gives about what
 # was asked (not zeroing, thin over-provisioning, autoextend policy), nothing about reading.
 LVM_ADVICE='WARNING: Logical volume .* not zeroed\.|WARNING: Sum of all thin volume sizes|WARNING: You have not turned on protection|WARNING: Set activation/thin_pool_autoextend|WARNING: Pool zeroing and|WARNING: Thin pool .* is not zeroed'

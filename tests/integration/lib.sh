@@ -38,6 +38,20 @@ assert_fails() { # expected-rc-or-any command...: must fail; prints its output
 	printf '%s\n' "$out"
 }
 
+# lvm2, by its absolute path so that an installed thinbox link (make install-links) can never
+# stand in for it.
+LVM2_BIN=/usr/sbin/lvm
+# Run lvm2: must exit 0 and print nothing on stderr (no warning of any kind). Prints stdout.
+lvm_clean() {
+	local out err rc
+	err=$(mktemp "$TB_TMP/err.XXXXXX")
+	out=$("$LVM2_BIN" "$@" 2>"$err"); rc=$?
+	[ $rc = 0 ] || die "lvm $* exited $rc: $(cat "$err") $out"
+	[ ! -s "$err" ] || die "lvm $* wrote to stderr: $(cat "$err")"
+	rm -f "$err"
+	printf '%s\n' "$out"
+}
+
 tb_disk() { # SIZE -> prints /dev/loopN backed by a sparse file
 	mkdir -p "$TB_TMP"
 	local f

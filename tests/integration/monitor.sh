@@ -60,6 +60,7 @@ monstate() { lvfield "$1" "$2" seg_monitor; }
 meta_extents() { # VG POOL -> 4 MiB extents of the pool's metadata LV
 	lvfield "$1" "[$2_tmeta]" lv_size --units m --nosuffix | awk '{printf "%d\n", $1 / 4}'
 }
+seqno() { $TB vgs --noheadings -o vg_seqno "$1" | tr -d ' '; }
 pool_field() { # DMNAME FIELD(1-based after "thin-pool") -> status field
 	dmsetup status "$1" | awk -v f="$2" '{print $(3 + f)}'
 }
@@ -389,13 +390,13 @@ testcase_needs_check_never_touched() {
 	dmsetup status "$vg-pool-tpool" | grep -q needs_check ||
 		skip "the kernel did not report needs_check: $(dmsetup status "$vg-pool-tpool")"
 	local seq0 ext0 tab0
-	seq0=$($TB vgs --noheadings -o vg_seqno "$vg" | tr -d ' ')
+	seq0=$(seqno "$vg")
 	ext0=$(data_extents "$vg" pool)
 	tab0=$(dmsetup table "$vg-pool-tpool")
 	mon_start
 	sleep 3
 	grep -q "needs_check" "$MONLOG" || die "needs_check not reported: $(cat "$MONLOG")"
-	assert_eq "$seq0" "$($TB vgs --noheadings -o vg_seqno "$vg" | tr -d ' ')" "VG seqno"
+	assert_eq "$seq0" "$(seqno "$vg")" "VG seqno"
 	assert_eq "$ext0" "$(data_extents "$vg" pool)" "pool size"
 	assert_eq "$tab0" "$(dmsetup table "$vg-pool-tpool")" "pool table"
 	assert_eq 1 "$(grep -c 'needs_check' "$MONLOG")" "needs_check messages (once)"
@@ -499,16 +500,6 @@ testcase_cap_and_error_when_full() {
 # The staged extension (core/stage.c): invisible until used, dropped when the VG changes under
 # it, and lvm2 reads everything with no warning at every step.
 
-LVM=/usr/sbin/lvm
-lvm_quiet() { # lvm2 must exit 0 and print nothing on stderr
-	local out err rc
-	err=$(mktemp "$TB_TMP/err.XXXXXX")
-	out=$("$LVM" "$@" 2>"$err"); rc=$?
-	[ $rc = 0 ] || die "lvm $* exited $rc: $(cat "$err") $out"
-	[ ! -s "$err" ] || die "lvm $* wrote to stderr: $(cat "$err")"
-	printf '%s\n' "$out"
-}
-seqno() { $TB vgs --noheadings -o vg_seqno "$1" | tr -d ' '; }
 
 testcase_staged_extension_invisible_until_used() {
 	local d vg=${TB_PREFIX}ms s0 n
@@ -525,11 +516,11 @@ testcase_staged_extension_invisible_until_used() {
 	# staged: the text sits after the committed copy; no reader sees it
 	assert_eq "$s0" "$(seqno "$vg")" "seqno after staging"
 	assert_eq 25 "$(data_extents "$vg" pool)" "size after staging"
-	lvm_quiet vgck "$vg" >/dev/null
-	lvm_quiet pvck "$d" >/dev/null
-	assert_eq 100.00m "$(lvm_quiet lvs --noheadings -o lv_size "$vg/pool" | tr -d ' ')" "lvm2 lvs"
+	lvm_clean vgck "$vg" >/dev/null
+	lvm_clean pvck "$d" >/dev/null
+	assert_eq 100.00m "$(lvm_clean lvs --noheadings -o lv_size "$vg/pool" | tr -d ' ')" "lvm2 lvs"
 	# lvm2 changes the VG: the stage is stale; the monitor sees it and stages again
-	"$LVM" lvcreate -an -Zn -L 4M -n other "$vg" >/dev/null 2>&1 || die "lvm2 lvcreate failed"
+	"$LVM2_BIN" lvcreate -an -Zn -L 4M -n other "$vg" >/dev/null 2>&1 || die "lvm2 lvcreate failed"
 	assert_eq $((s0 + 1)) "$(seqno "$vg")" "seqno after lvm2's change"
 	wait_for 10 grep -q "the VG changed; staging the next extension again" "$MONLOG" ||
 		die "the stale stage was not noticed: $(cat "$MONLOG")"
@@ -542,15 +533,15 @@ testcase_staged_extension_invisible_until_used() {
 	assert_eq 30 "$(data_extents "$vg" pool)" "size after the extension"
 	assert_eq $((s0 + 2)) "$(seqno "$vg")" "seqno after the extension"
 	no_oods
-	lvm_quiet vgck "$vg" >/dev/null
-	assert_eq 120.00m "$(lvm_quiet lvs --noheadings -o lv_size "$vg/pool" | tr -d ' ')" "lvm2 lvs"
+	lvm_clean vgck "$vg" >/dev/null
+	assert_eq 120.00m "$(lvm_clean lvs --noheadings -o lv_size "$vg/pool" | tr -d ' ')" "lvm2 lvs"
 	# the kernel runs the size the VG says
 	n=$(dmsetup table "$vg-pool-tpool" | awk '{print $2}')
 	assert_eq $((120 * 2048)) "$n" "pool table length"
 	same_data "/dev/$vg/thin" 90
 	mon_stop
 	pool_check "$vg" pool
-	lvm_quiet vgck "$vg" >/dev/null
+	lvm_clean vgck "$vg" >/dev/null
 	mon_teardown
 }
 
@@ -614,8 +605,8 @@ testcase_two_pools_one_vg_staged() {
 	sleep 1
 	s1=$(seqno "$vg")
 	assert_eq $((s0 + $(grep -c "extended in" "$MONLOG"))) "$s1" "one commit per extension"
-	lvm_quiet vgck "$vg" >/dev/null
-	lvm_quiet lvs "$vg" >/dev/null
+	lvm_clean vgck "$vg" >/dev/null
+	lvm_clean lvs "$vg" >/dev/null
 	same_data "/dev/$vg/t1" 90
 	same_data "/dev/$vg/t2" 90
 	mon_stop
