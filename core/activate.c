@@ -717,8 +717,8 @@ static bool sub_is_live(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *
 /* Grow the live pool @tp into its new table @t after its grown sub-devices: the pool is
  * suspended first (its suspend drains the thin devices and commits its metadata), so that the
  * sub-devices' own suspends find nothing in flight; each grown sub-device is then reloaded
- * and resumed, the pool's table loaded (the kernel checks it against the sub-devices' new
- * sizes at load time) and the pool resumed, which grows it. The pool is resumed whatever
+ * and resumed, then the pool's table loaded and the pool resumed, which grows it (the
+ * sub-devices are live at their new size before the pool's preresume looks at them). The pool is resumed whatever
  * fails, with its old table if the new one could not be loaded. */
 static int pool_grow(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 		     const struct dmk_info *tp, const struct dmk_target *t, bool meta, bool data)
