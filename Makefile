@@ -15,13 +15,14 @@ V        ?= 0
 Q        := $(if $(filter 1,$(V)),,@)
 
 VERSION  := 0.1.0
-LAYERS   := util kernel-iface metadata lvmfmt core
+LAYERS   := util kernel-iface metadata lvmfmt thinfmt core
 # Which layers each layer may use (also enforced on #include lines by check-layers).
 DEPS_util         :=
 DEPS_kernel-iface := util
 DEPS_metadata     := util
 DEPS_lvmfmt       := util metadata
-DEPS_core         := util kernel-iface metadata lvmfmt
+DEPS_thinfmt      := util
+DEPS_core         := util kernel-iface metadata lvmfmt thinfmt
 DEPS_cli          := util core
 
 WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow \
@@ -51,7 +52,7 @@ src_of    = $(sort $(wildcard $(1)/*.c))
 obj_of    = $(patsubst %.c,$(2)/%.o,$(call src_of,$(1)))
 # Objects of a layer plus everything it may use, built in output dir $(2). cli/ includes only
 # core/thinbox.h and util/, but links against the whole library; its tests skip main.o.
-LINKDEPS_cli := util kernel-iface metadata lvmfmt core
+LINKDEPS_cli := util kernel-iface metadata lvmfmt thinfmt core
 closure   = $(filter-out $(2)/cli/main.o,$(foreach l,$(1) $(or $(LINKDEPS_$(1)),$(DEPS_$(1))),$(call obj_of,$(l),$(2))))
 
 LIB_OBJS  := $(foreach l,$(LAYERS),$(call obj_of,$(l),$(BUILD)/obj))
