@@ -38,6 +38,14 @@ int tb_vg_deactivate_all(struct tb_cmd *c, struct tb_vg *vg);
 /* Apply the pool's queued messages to the kernel (transaction-id protocol), then drop them
  * and commit. The pool is activated first. */
 int tb_pool_apply_messages(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool);
+/* The same with @flags: TB_APPLY_FRESH = the messages were queued by this command a moment
+ * ago (never take a device id found in the pool as already done: that is another program's);
+ * without it, messages left by an interrupted command are reconciled with the pool's metadata
+ * (see docs/activation.md). *ret_untouched (may be NULL): the failure left the kernel pool as
+ * it was (no message reached it), so the caller may roll the VG back. */
+#define TB_APPLY_FRESH 1u
+int tb_pool_apply_messages_ex(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
+			      unsigned flags, bool *ret_untouched);
 /* Reload an active pool's table (after growing _tdata/_tmeta, or new features). */
 int tb_pool_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool);
 /* Reload an active linear LV's table (after lvextend). */
