@@ -187,7 +187,8 @@ int tb_pool_foreign_ids(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 /* ---------------------------------------------------------------- before activation */
 
 /* lvm2's _thin_pool_callback: global/thin_check_executable with global/thin_check_options
- * (default "-q --clear-needs-check-flag") on the _tmeta device; lvm2's failure message. */
+ * (default "-q", as `lvmconfig --type default` says on Debian) on the _tmeta device, before
+ * the pool is loaded; lvm2's failure message. */
 static int run_thin_check(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 			  const char *meta_path)
 {
@@ -221,8 +222,8 @@ static int run_thin_check(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool
 	} else if (opts && opts->type == LVF_CFT_STR) {
 		argv[argc++] = opts->s;
 	} else {
-		argv[argc++] = "-q";
-		argv[argc++] = "--clear-needs-check-flag";
+		argv[argc++] = "-q"; /* Debian's lvm2 2.03.16 default (built without
+				      * THIN_CHECK_NEEDS_CHECK: no --clear-needs-check-flag) */
 	}
 	argv[argc++] = meta_path;
 	argv[argc] = NULL;

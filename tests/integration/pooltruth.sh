@@ -261,7 +261,7 @@ testcase_pooltruth_thin_check_executable() {
 	printf 'global {\n\tthin_check_executable = "%s"\n}\n' "$TB_TMP/fakecheck" > $TB_TMP/etc/lvm.conf
 	out=$(LVM_SYSTEM_DIR=$TB_TMP/etc assert_fails 5 $TB vgchange -ay $vg)
 	assert_match "Check of pool $vg/pool failed \(status:3\)\. Manual repair required!" "$out" "lvm2's message"
-	assert_eq "-q --clear-needs-check-flag /dev/mapper/$vg-pool_tmeta" "$(cat $TB_TMP/ran)" "lvm2's default options"
+	assert_eq "-q /dev/mapper/$vg-pool_tmeta" "$(cat $TB_TMP/ran)" "lvm2's default options (lvmconfig --type default)"
 	dmsetup info $vg-pool_tmeta >/dev/null 2>&1 && die "a refused activation left _tmeta active"
 	printf 'global {\n\tthin_check_executable = "%s"\n}\n' "$(command -v thin_check)" > $TB_TMP/etc/lvm.conf
 	assert_ok env LVM_SYSTEM_DIR=$TB_TMP/etc $TB vgchange -ay $vg >/dev/null
