@@ -253,10 +253,8 @@ deactivate:
 	}
 	swap_identity(meta, spare);
 	pool->segs[0].pool_meta = spare;
-	if ((r = md_lv_set_str(&meta->name, backup)) < 0)
-		goto out;
-	meta->status |= MD_LV_VISIBLE;
-	/* and a new spare when there is room (lvm2's handle_pool_metadata_spare) */
+	/* a new spare when there is room (lvm2's handle_pool_metadata_spare), named while the old
+	 * _tmeta still holds the spare's name, as lvm2 does (lvol1_pmspare) */
 	{
 		struct md_lv *ns;
 		char id[MD_ID_LEN + 1], name[64];
@@ -273,6 +271,9 @@ deactivate:
 				"group %s.", vgname);
 		}
 	}
+	if ((r = md_lv_set_str(&meta->name, backup)) < 0)
+		goto out;
+	meta->status |= MD_LV_VISIBLE;
 	if ((r = tb_vg_commit(&c, vg)) < 0)
 		goto out;
 	tb_warn(ctx, "WARNING: LV %s/%s holds a backup of original damaged metadata. Use lvremove "

@@ -295,7 +295,7 @@ PY
 # lvconvert --repair VG/POOL, thinbox and lvm2 side by side on two equal VGs whose pools are
 # flagged needs_check: the same LVs afterwards, the data intact, the metadata sound.
 testcase_pooltruth_repair_like_lvm2() {
-	local a=${TB_PREFIX}A b=${TB_PREFIX}B out sum la lb
+	local a=${TB_PREFIX}A b=${TB_PREFIX}B out lout sum la lb
 	command -v thin_repair >/dev/null || skip "no thin_repair"
 	for vg in $a $b; do
 		pt_pool_new $vg
@@ -309,7 +309,11 @@ testcase_pooltruth_repair_like_lvm2() {
 	assert_match 'needs_check.*lvconvert --repair' "$out" "needs_check refused, repair named"
 	out=$(assert_ok $TB lvconvert --repair $a/pool)
 	assert_match "LV $a/pool_meta0 holds a backup of original damaged metadata" "$out" "thinbox's warning"
-	out=$($LVM/lvconvert --repair $b/pool 2>&1) || die "lvm2 lvconvert --repair: $out"
+	lout=$($LVM/lvconvert --repair $b/pool 2>&1) || die "lvm2 lvconvert --repair: $lout"
+	# the same warnings as lvm2's (VG names aside)
+	assert_eq "$(printf '%s\n' "$lout" | grep 'WARNING: \(LV\|New metadata\)' | sed "s/$b/VG/g; s/^ *//")" \
+		"$(printf '%s\n' "$out" | grep 'WARNING: \(LV\|New metadata\)' | sed "s/$a/VG/g; s/^ *//")" \
+		"warnings as lvm2's"
 	la=$(lvm_clean lvs -a --noheadings -o lv_name,segtype,lv_size --units m $a | sort)
 	lb=$(lvm_clean lvs -a --noheadings -o lv_name,segtype,lv_size --units m $b | sort)
 	assert_eq "$lb" "$la" "the same LVs as lvm2's repair"
