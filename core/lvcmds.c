@@ -971,6 +971,23 @@ out:
 
 /* ---------------------------------------------------------------- remove, rename, change */
 
+/* Removing a pool removes every device in it: refuse while it holds devices of another
+ * program (ids no thin LV of the VG has), which thinbox never deletes. */
+static int pool_foreign_check(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
+{
+	_cleanup_free_ uint32_t *ids = NULL;
+	size_t n = 0;
+	int r = tb_pool_foreign_ids(c, vg, pool, &ids, &n);
+
+	if (r < 0 || n == 0)
+		return r;
+	return tb_fail(c->ctx, -EBUSY,
+		       "Thin pool %s/%s holds %zu thin device%s of another program (device id %u%s). "
+		       "Remove %s with that program (or dmsetup message ... delete ID) first.",
+		       vg->md->name, pool->name, n, n == 1 ? "" : "s", ids[0], n > 1 ? ", ..." : "",
+		       n == 1 ? "it" : "them");
+}
+
 static int remove_one(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 {
 	struct tb_ctx *ctx = c->ctx;
@@ -987,6 +1004,7 @@ static int remove_one(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 				       "Thin pool %s/%s still has thin volumes (%s); remove them first.",
 				       vg->md->name, name, one->name);
 		if ((r = lv_open_check(c, vg, lv, &active)) < 0 ||
+		    (r = pool_foreign_check(c, vg, lv)) < 0 ||
 		    (r = tb_lv_deactivate(c, vg, lv)) < 0)
 			return r;
 		if ((r = md_lv_remove(vg->md, lv)) < 0 || (r = md_lv_remove(vg->md, data)) < 0 ||
