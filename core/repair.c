@@ -135,6 +135,30 @@ static void swap_identity(struct md_lv *a, struct md_lv *b)
 	memcpy(b->id, id, sizeof(id));
 }
 
+/* Do @a and @b lie on the same PVs? */
+static bool lv_on_pv(const struct md_lv *lv, const struct md_pv *pv)
+{
+	for (size_t s = 0; s < lv->n_segs; s++)
+		for (uint32_t i = 0; i < lv->segs[s].stripe_count; i++)
+			if (lv->segs[s].areas[i].pv == pv)
+				return true;
+	return false;
+}
+
+static bool covered(const struct md_lv *a, const struct md_lv *b)
+{
+	for (size_t s = 0; s < a->n_segs; s++)
+		for (uint32_t i = 0; i < a->segs[s].stripe_count; i++)
+			if (a->segs[s].areas[i].pv && !lv_on_pv(b, a->segs[s].areas[i].pv))
+				return false;
+	return true;
+}
+
+static bool same_pvs(const struct md_lv *a, const struct md_lv *b)
+{
+	return covered(a, b) && covered(b, a);
+}
+
 static int dev_path(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *lv,
 		    char **ret)
 {
@@ -276,10 +300,12 @@ deactivate:
 	meta->status |= MD_LV_VISIBLE;
 	if ((r = tb_vg_commit(&c, vg)) < 0)
 		goto out;
-	tb_warn(ctx, "WARNING: LV %s/%s holds a backup of original damaged metadata. Use lvremove "
-		"when no longer needed.", vgname, backup);
-	tb_warn(ctx, "WARNING: New metadata LV %s/%s might use different PVs.  Move it with pvmove "
-		"if required.", vgname, spare->name);
+	/* lvm2 2.03.16's words (VM-compared: tests/integration/pooltruth-repair.sh) */
+	tb_warn(ctx, "WARNING: LV %s/%s holds a backup of the unrepaired metadata. Use lvremove "
+		"when no longer required.", vgname, backup);
+	if (!same_pvs(meta, spare))
+		tb_warn(ctx, "WARNING: New metadata LV %s/%s might use different PVs.  Move it with "
+			"pvmove if required.", vgname, spare->name);
 out:
 	lvf_cft_free(conf);
 	tb_vg_free(vg);

@@ -42,7 +42,7 @@ testcase_pooltruth_repair_like_lvm2() {
 	out=$(assert_fails 5 $TB vgchange -ay $a)
 	assert_match 'needs_check.*lvconvert --repair' "$out" "needs_check refused, repair named"
 	out=$(assert_ok $TB lvconvert --repair $a/pool)
-	assert_match "LV $a/pool_meta0 holds a backup of original damaged metadata" "$out" "thinbox's warning"
+	assert_match "LV $a/pool_meta0 holds a backup of the unrepaired metadata" "$out" "thinbox's warning"
 	lout=$($LVM/lvconvert --repair $b/pool 2>&1) || die "lvm2 lvconvert --repair: $lout"
 	# the same warnings as lvm2's (VG names aside)
 	assert_eq "$(printf '%s\n' "$lout" | grep 'WARNING: \(LV\|New metadata\)' | sed "s/$b/VG/g; s/^ *//")" \
