@@ -291,9 +291,12 @@ int tb_pool_precheck(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 		return damaged(c, vg, pool, r, why);
 	if (sb.flags & TF_SB_NEEDS_CHECK)
 		return tb_fail(c->ctx, -EIO,
-			       "Thin pool %s/%s metadata is flagged needs_check. Run thin_check on "
-			       "%s (thin_check --clear-needs-check-flag clears it when the metadata "
-			       "is sound), or repair it (lvconvert --repair %s/%s).",
+			       "Thin pool %s/%s metadata is flagged needs_check. Check it and clear "
+			       "the flag with thin_check: set global/thin_check_executable = "
+			       "\"/usr/sbin/thin_check\" and thin_check_options = [ \"-q\", "
+			       "\"--clear-needs-check-flag\" ] in lvm.conf and activate again "
+			       "(thinbox then runs it on %s first, as lvm2); if thin_check finds "
+			       "damage, repair it (lvconvert --repair %s/%s).",
 			       vg->md->name, pool->name, meta_path, vg->md->name, pool->name);
 	if (sb.data_block_size != seg->chunk_size)
 		return tb_fail(c->ctx, -EBADMSG,

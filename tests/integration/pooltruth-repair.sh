@@ -32,10 +32,11 @@ PY
 testcase_pooltruth_repair_like_lvm2() {
 	local a=${TB_PREFIX}A b=${TB_PREFIX}B out lout sum la lb
 	command -v thin_repair >/dev/null || skip "no thin_repair"
+	mkdir -p $TB_TMP
+	dd if=/dev/urandom of=$TB_TMP/data bs=1M count=4 status=none
 	for vg in $a $b; do
 		pt_pool_new $vg
 		assert_ok $TB lvcreate -V 64M -T $vg/pool -n t1 >/dev/null
-		dd if=/dev/urandom of=$TB_TMP/data bs=1M count=4 status=none
 		dd if=$TB_TMP/data of=/dev/mapper/$vg-t1 bs=1M conv=fsync status=none
 		pt_damage_space_map $vg
 	done
