@@ -516,6 +516,26 @@ static int pool_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
 	return r;
 }
 
+/* A thin LV whose table the kernel refused: say so plainly when the pool's metadata has no
+ * device with its id (lost to a crash of another tool, or deleted by hand); else keep @r. */
+static int thin_missing(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, int r)
+{
+	struct md_lv *pool = lv->segs[0].thin_pool;
+	struct tf_pool p;
+
+	if (tb_pool_metadata_read(c, vg, pool, &p) < 0)
+		return r;
+	if (!tf_pool_has_device(&p, lv->segs[0].device_id))
+		r = tb_fail(c->ctx, -ENODATA,
+			    "Thin pool %s/%s has no thin device with id %u, which thin LV %s/%s "
+			    "names: its data is not in the pool. Remove the LV (lvremove %s/%s) or "
+			    "restore the pool's metadata.",
+			    vg->md->name, pool->name, lv->segs[0].device_id, vg->md->name, lv->name,
+			    vg->md->name, lv->name);
+	tf_pool_release(&p);
+	return r;
+}
+
 static int thin_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 {
 	_cleanup_free_ char *name = NULL, *uuid = NULL, *params = NULL;
@@ -545,6 +565,8 @@ static int thin_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 	dmk_targets_free(t, 1);
 	if (r == 0)
 		link_add(c, vg->md, lv, name);
+	else
+		r = thin_missing(c, vg, lv, r);
 	return r;
 }
 

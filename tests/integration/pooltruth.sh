@@ -282,3 +282,23 @@ testcase_pooltruth_thin_check_executable() {
 	[ -b /dev/mapper/$vg-t1 ] || die "t1 not active with the real thin_check"
 }
 
+
+# A thin LV whose device the pool no longer has (deleted behind thinbox's back): activation
+# says so plainly, and lvremove still removes the LV without sending a delete for it.
+testcase_pooltruth_missing_device() {
+	local vg=${TB_PREFIX}M out tid
+	pt_pool_new $vg
+	assert_ok $TB lvcreate -V 64M -T $vg/pool -n t1 >/dev/null
+	assert_ok $TB lvcreate -V 64M -T $vg/pool -n t2 >/dev/null
+	assert_ok $TB lvchange -an $vg/t2 >/dev/null
+	assert_ok dmsetup message $vg-pool-tpool 0 "delete 2" >/dev/null
+	out=$(assert_fails 5 $TB lvchange -ay $vg/t2)
+	assert_match 'has no thin device with id 2, which thin LV '"$vg"'/t2 names' "$out" "missing device named"
+	dmsetup info $vg-t2 >/dev/null 2>&1 && die "a refused thin LV was left in the kernel"
+	assert_ok $TB lvremove -y $vg/t2 >/dev/null
+	assert_eq "1" "$(pt_ids $vg-pool-tpool ${vg}-pool_tmeta)" "thin_dump: t1 only"
+	tid=$($LVM/lvs --noheadings -o transaction_id $vg/pool | tr -d ' ')
+	assert_match "^0 [0-9]+ thin-pool $tid " "$(dmsetup status $vg-pool-tpool)" "kernel and VG agree on the transaction id"
+	pt_vgck $vg
+	pt_thin_check $vg pool
+}
