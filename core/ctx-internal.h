@@ -25,6 +25,7 @@ struct tb_ctx {
 	tb_bdev_open_fn bdev_open; /* NULL: lvf_bdev_open on real paths */
 	void *bdev_open_data;
 	bool no_dm; /* no device-mapper at all (tb_ctx_set_no_dm) */
+	struct tb_mdcache *mdcache; /* metadata texts read, parsed once (core/mdcache.c) */
 };
 
 /* The ctx's device-mapper context, created on first use; -errno with the message set when

@@ -23,6 +23,7 @@ struct tb_pvdev {
 	/* the newest metadata found on its mdas (none for an orphan PV) */
 	char *text;
 	size_t text_len;
+	uint32_t text_crc;           /* its checksum (finds its parsed VG in the ctx's mdcache) */
 	char vgname[MD_NAME_MAX + 1];
 	char vgid[MD_ID_LEN + 1];
 	uint32_t seqno;
@@ -49,6 +50,10 @@ struct tb_vg {
 	struct tb_pvdev **pvdevs;    /* parallel to md->pvs; NULL where the PV is missing */
 	size_t n_pvdevs;
 	struct tb_scan scan;         /* owns every device */
+	/* the backup-file text printed with the last prepared commit (same pass as the raw
+	 * text, lvf_vg_export_pair), valid for seqno backup_seqno */
+	struct strbuf backup_section;
+	uint32_t backup_seqno;
 };
 
 /* The command's session: locks, scan, the lvm.conf tree. */

@@ -87,6 +87,12 @@ struct lvf_cft_node {
 				* then N elements per line (lines end with ',' but the last), then
 				* `]` alone, as lvm2 prints segment areas (`stripes = [` / `"pv0", 0` /
 				* `]`). The parser sets it when a newline follows '['. */
+
+	/* Memory (internal): a parsed tree's nodes and strings live in one arena owned by its
+	 * root, freed at once by lvf_cft_free(root). Such nodes have in_arena set; setters copy
+	 * into the arena of the node's root; detached arena subtrees are freed with that root. */
+	bool in_arena;
+	struct lvf_cft_arena *arena; /* root of a parsed tree only */
 };
 
 /*
@@ -102,7 +108,8 @@ int lvf_cft_parse(const char *text, size_t len, struct lvf_cft_node **ret_root,
 		  struct lvf_err *reterr);
 
 /* Free @n, its subtree and its layout strings; does not unlink it from a parent or siblings.
- * NULL-safe; returns NULL. Since: 0.1 */
+ * Nodes of a parsed tree are released with its root (see in_arena). NULL-safe; returns NULL.
+ * Since: 0.1 */
 struct lvf_cft_node *lvf_cft_free(struct lvf_cft_node *n);
 DEFINE_FREE_FUNC(struct lvf_cft_node, lvf_cft_free);
 #define _cleanup_cft_ _cleanup_(lvf_cft_freep)
