@@ -61,6 +61,7 @@ TB_EXPORT struct tb_ctx *tb_ctx_unref(struct tb_ctx *ctx)
 		return NULL;
 	dmk_ctx_free(ctx->dmk);
 	tb_mdcache_free(ctx);
+	free(ctx->dm_uuids);
 	free(ctx);
 	return NULL;
 }

@@ -128,6 +128,7 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
 		memcpy(sorted, md->lvs, md->n_lvs * sizeof(*sorted));
 		qsort(sorted, md->n_lvs, sizeof(*sorted), cmp_lv);
 	}
+	tb_dm_snapshot_begin(c->ctx); /* one device list instead of one ioctl per LV */
 	for (size_t i = 0; i < md->n_lvs && r == 0; i++) {
 		struct md_lv *lv = sorted[i];
 		struct tb_lv_row row = { 0 };
@@ -195,6 +196,7 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
 		}
 		r = cb(userdata, &row);
 	}
+	tb_dm_snapshot_end(c->ctx);
 	free(sorted);
 	return r;
 }

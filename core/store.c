@@ -421,6 +421,31 @@ int tb_vg_mda_refs(struct tb_cmd *c, const struct tb_vg *vg, struct lvf_mda_ref 
 	return 0;
 }
 
+int tb_vg_check_fit(struct tb_cmd *c, const struct tb_vg *vg, const struct lvf_mda_ref *mdas,
+		    size_t n, uint64_t len_with_nul)
+{
+	uint64_t max = 0;
+	size_t i = 0;
+	enum lvf_mda_fit fit = lvf_mdas_fit(mdas, n, len_with_nul, &i, &max);
+	const char *dev = n ? mdas[i].bdev->name : "?";
+
+	if (fit == LVF_MDA_TOO_LARGE)
+		/* lvm2's wording (format-text.c _vg_write_raw), then what to do */
+		return tb_fail(c->ctx, -ENOSPC,
+			       "VG %s %" PRIu32 " metadata on %s (%" PRIu64 " bytes) exceeds maximum "
+			       "metadata size (%" PRIu64 " bytes). Failed to write VG %s: nothing was "
+			       "changed. Remove LVs, or move the VG to PVs made with a larger "
+			       "pvcreate --metadatasize (docs/cli.md, \"Metadata area size\").",
+			       vg->md->name, vg->md->seqno, dev, len_with_nul, max, vg->md->name);
+	if (fit == LVF_MDA_OVER_HALF)
+		tb_warn(c->ctx,
+			"WARNING: VG %s metadata on %s (%" PRIu64 " bytes) is over half of the largest "
+			"copy its metadata area holds (%" PRIu64 " bytes); the VG cannot double its "
+			"LVs any more. See docs/cli.md, \"Metadata area size\".",
+			vg->md->name, dev, len_with_nul, max);
+	return 0;
+}
+
 int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
 {
 	struct tb_ctx *ctx = c->ctx;
@@ -431,6 +456,8 @@ int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
 	int r;
 
 	if ((r = tb_vg_prepare_text(c, vg, &raw)) < 0 || (r = tb_vg_mda_refs(c, vg, &mdas, &n)) < 0)
+		goto out;
+	if ((r = tb_vg_check_fit(c, vg, mdas, n, raw.len + 1)) < 0)
 		goto out;
 	r = lvf_mdas_commit(mdas, n, strbuf_str(&raw), raw.len + 1, &err);
 	if (r < 0) {
@@ -484,6 +511,11 @@ void tb_vg_keep_own_devices(struct tb_vg *vg)
 void tb_vg_backup(struct tb_cmd *c, struct tb_vg *vg)
 {
 	struct strbuf file = { 0 };
+	struct tb_backup_settings bs;
+
+	tb_backup_settings(c->ctx, &bs);
+	if (!bs.backup)
+		return; /* lvm.conf backup/backup = 0 */
 
 	/* The backup, as lvm2 keeps it; a failure here is a warning, not a failed commit. */
 	/* lvm2's configuration directory may be missing on a minimal host: make it */
@@ -498,8 +530,9 @@ void tb_vg_backup(struct tb_cmd *c, struct tb_vg *vg)
 		char dir_b[512], dir_a[512];
 		snprintf(dir_b, sizeof(dir_b), "%s/backup", tb_sysconf_dir());
 		snprintf(dir_a, sizeof(dir_a), "%s/archive", tb_sysconf_dir());
-		if (tb_backup_write(dir_b, dir_a, vg->md->name, strbuf_str(&file),
-				    c->name ? c->name : "thinbox") < 0)
+		if (tb_backup_write_retain(dir_b, bs.archive ? dir_a : NULL, vg->md->name,
+					   strbuf_str(&file), c->name ? c->name : "thinbox",
+					   bs.retain_min, bs.retain_days) < 0)
 			tb_warn(c->ctx, "WARNING: failed to write the backup of VG %s in %s",
 				vg->md->name, dir_b);
 	}
