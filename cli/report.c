@@ -405,11 +405,63 @@ static int field_lookup(const struct cli_report_type *t, const char *name, size_
 	return -1;
 }
 
-static int exact_field(const struct cli_report_type *t, const char *id)
+/* Field lookup by id: every cell of every row goes through here, so tens of thousands of rows
+ * made a linear scan of the field table per cell the report's main cost (issue 13). A hash of
+ * each report type's ids, built on first use (a few types per process). */
+struct field_hash {
+	const struct cli_report_type *t;
+	int *slot; /* field index + 1, 0 = empty */
+	size_t cap;
+};
+
+static size_t id_hash(const char *s)
+{
+	size_t h = 5381;
+	for (; *s; s++)
+		h = h * 33 + (unsigned char)*s;
+	return h;
+}
+
+static int exact_field_scan(const struct cli_report_type *t, const char *id)
 {
 	for (size_t f = 0; f < t->n_fields; f++)
 		if (streq(t->fields[f].id, id))
 			return (int)f;
+	return -1;
+}
+
+static int exact_field(const struct cli_report_type *t, const char *id)
+{
+	static struct field_hash cache[8];
+	struct field_hash *h = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cache) && !h; i++)
+		if (cache[i].t == t)
+			h = &cache[i];
+	for (size_t i = 0; i < ARRAY_SIZE(cache) && !h; i++)
+		if (!cache[i].t) {
+			size_t cap = 16;
+			while (cap < 4 * t->n_fields)
+				cap *= 2;
+			if (!(cache[i].slot = calloc(cap, sizeof(int))))
+				return exact_field_scan(t, id);
+			for (size_t f = 0; f < t->n_fields; f++) {
+				size_t k = id_hash(t->fields[f].id) & (cap - 1);
+				while (cache[i].slot[k])
+					k = (k + 1) & (cap - 1);
+				cache[i].slot[k] = (int)f + 1;
+			}
+			cache[i].cap = cap;
+			cache[i].t = t;
+			h = &cache[i];
+		}
+	if (!h)
+		return exact_field_scan(t, id);
+	for (size_t k = id_hash(id) & (h->cap - 1); h->slot[k]; k = (k + 1) & (h->cap - 1)) {
+		int f = h->slot[k] - 1;
+		if (streq(t->fields[f].id, id))
+			return f; /* the first of equal ids is inserted first: found first */
+	}
 	return -1;
 }
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "util/macros.h"
 #include "util/strbuf.h"
@@ -40,6 +41,7 @@ static struct lvf_cft_node *node_new(enum lvf_cft_type type)
 /* A bump allocator for the parser: a parse of megabytes of metadata makes hundreds of
  * thousands of nodes and strings; one arena makes that a few large allocations, freed at
  * once with the root (issue 13). */
+#define HUGE_SZ ((size_t)2 << 20)
 struct arena_block {
 	struct arena_block *next;
 	size_t used, size;
@@ -57,8 +59,17 @@ static void *arena_alloc(struct lvf_cft_arena *a, size_t n)
 	n = (n + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
 	if (!b || b->size - b->used < n) {
 		size_t sz = MAX(a->next_size, n);
-		if (!(b = malloc(sizeof(*b) + sz)))
+		if (sizeof(*b) + sz >= HUGE_SZ) {
+			/* whole transparent huge pages: one fault per 2 MiB instead of 512 */
+			void *m = NULL;
+			sz = ((sizeof(*b) + sz + HUGE_SZ - 1) & ~(HUGE_SZ - 1)) - sizeof(*b);
+			if (posix_memalign(&m, HUGE_SZ, sizeof(*b) + sz))
+				return NULL;
+			(void)madvise(m, sizeof(*b) + sz, MADV_HUGEPAGE);
+			b = m;
+		} else if (!(b = malloc(sizeof(*b) + sz))) {
 			return NULL;
+		}
 		b->size = sz;
 		b->used = 0;
 		b->next = a->head;

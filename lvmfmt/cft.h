@@ -63,14 +63,17 @@ enum lvf_cft_comment_style {
 };
 
 struct lvf_cft_node {
+	/* (field order packs the node: a parse of large metadata makes hundreds of thousands) */
 	char *key;                   /* NULL for array elements and the root */
-	enum lvf_cft_type type;
-	int64_t i;                   /* LVF_CFT_INT */
-	double f;                    /* LVF_CFT_FLOAT */
 	char *s;                     /* LVF_CFT_STR (unescaped) */
 	struct lvf_cft_node *child;  /* first child of a SECTION or first element of an ARRAY */
 	struct lvf_cft_node *next;   /* next sibling, in file order */
 	struct lvf_cft_node *parent;
+	union {
+		int64_t i;           /* LVF_CFT_INT */
+		double f;            /* LVF_CFT_FLOAT */
+	};
+	enum lvf_cft_type type;
 	unsigned line;               /* 1-based source line, 0 when built in memory */
 
 	/* Layout hints. They never change meaning, lvf_cft_equal() ignores them, the parser fills
@@ -78,10 +81,10 @@ struct lvf_cft_node {
 	char *pre_comment;   /* full-line comments printed before the node: lines separated by
 			      * '\n', each empty or "# ..." (a line not starting with '#' gets
 			      * "# " prepended on output); NULL for none */
-	unsigned blank_before; /* empty lines between pre_comment and the node */
-	unsigned blank_after;  /* empty lines after the node (after its closing '}' or ']') */
 	char *comment;         /* trailing comment, "# ..." without newline; for a SECTION it
 				* follows "key {", for a multi-line ARRAY the closing ']' */
+	unsigned blank_before; /* empty lines between pre_comment and the node */
+	unsigned blank_after;  /* empty lines after the node (after its closing '}' or ']') */
 	enum lvf_cft_comment_style comment_style;
 	unsigned per_line;     /* ARRAY: 0 prints `k = [a, b]` on one line; N > 0 prints `k = [`,
 				* then N elements per line (lines end with ',' but the last), then

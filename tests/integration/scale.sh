@@ -15,6 +15,11 @@ scale_make_vg() {
 	lvm_clean vgcfgrestore -f "$TB_TMP/scale.vg" "$SCALE_VG" >/dev/null
 }
 
+scale_layout() { # every LV of $SCALE_VG with its size and extents, as lvm2 reads them
+	lvm_clean lvs -o lv_name,lv_size,seg_start_pe,devices --noheadings --separator '|' \
+		--units s "$SCALE_VG" | tr -d ' ' | sort
+}
+
 scale_count() { # VG: LVs as lvm2 counts them
 	lvm_clean lvs --noheadings -o lv_name "$1" | grep -c .
 }
@@ -28,7 +33,7 @@ testcase_scale_300_lvs_read_and_changed() {
 	# the report is byte for byte lvm2's, sorted the same way (lv1, lv10, lv100, ...)
 	out=$(lvm_clean lvs "$SCALE_VG")
 	assert_eq "$out" "$(assert_ok "$TB" lvs "$SCALE_VG")" "lvs of 300 LVs"
-	out=$(lvm_clean lvs -o lv_name,lv_size,seg_start_pe,devices --noheadings "$SCALE_VG" | sort)
+	out=$(scale_layout)
 	# thinbox changes it: create, rename, remove (metadata only, as the issue's probe)
 	assert_ok "$TB" lvcreate --driverloaded n -an -Zn -n probe -L 4M "$SCALE_VG" >/dev/null
 	assert_ok "$TB" lvrename "$SCALE_VG" probe probe2 >/dev/null
@@ -42,9 +47,8 @@ testcase_scale_300_lvs_read_and_changed() {
 	assert_match '\(300\)' "$(lvm_clean lvs --noheadings -o devices "$SCALE_VG/probe2")" \
 		"probe2 placement"
 	# every other LV is where it was
-	assert_eq "$(printf '%s\n' "$out" | grep -v ' lv150 ')" \
-		"$(lvm_clean lvs -o lv_name,lv_size,seg_start_pe,devices --noheadings "$SCALE_VG" |
-			grep -v ' probe2 ' | sort)" "untouched LVs"
+	assert_eq "$(printf '%s\n' "$out" | grep -v '^lv150|')" \
+		"$(scale_layout | grep -v '^probe2|')" "untouched LVs"
 	# and lvm2's change is read back by thinbox
 	assert_ok "$LVM2_BIN" lvcreate -an -Zn -n bylvm2 -L 4M "$SCALE_VG" >/dev/null
 	out=$(lvm_clean lvs "$SCALE_VG")
@@ -58,7 +62,8 @@ testcase_scale_metadata_area_full() {
 	d=$(tb_disk 1G) || exit 1
 	# a ~124 KiB area (pe_start 128 KiB): at most 62720 bytes of text per copy
 	assert_ok "$TB" pvcreate --metadatasize 96k --dataalignment 128k "$d" >/dev/null
-	scale_make_vg "$d" 150 1m
+	scale_make_vg "$d" 195 1m
+	seq0=$(lvm_clean vgs --noheadings -o vg_seqno "$SCALE_VG" | tr -d ' ')
 	for i in $(seq 1 120); do
 		out=$("$TB" lvcreate --driverloaded n -an -Zn -L 1m \
 			-n "a_long_name_that_fills_the_metadata_area_quickly_with_each_new_lv_$i" \
@@ -68,7 +73,6 @@ testcase_scale_metadata_area_full() {
 			break
 		fi
 		case "$out" in *"is over half of the largest copy"*) warned=$((warned + 1)) ;; esac
-		seq0=$(lvm_clean vgs --noheadings -o vg_seqno "$SCALE_VG" | tr -d ' ')
 	done
 	[ "$refused" != 0 ] || die "120 LVs more and still no refusal: $out"
 	[ "$warned" -gt 0 ] || die "no warning before the refusal at LV $refused"
@@ -78,9 +82,11 @@ testcase_scale_metadata_area_full() {
 	assert_match "Failed to write VG $SCALE_VG" "$out" "refusal message"
 	# nothing changed: lvm2 reads the VG as it was before the refused command
 	lvm_clean vgck "$SCALE_VG" >/dev/null
-	assert_eq "$seq0" "$(lvm_clean vgs --noheadings -o vg_seqno "$SCALE_VG" | tr -d ' ')" "seqno"
+	# one commit per created LV, none for the refused one
+	assert_eq $((seq0 + refused - 1)) "$(lvm_clean vgs --noheadings -o vg_seqno "$SCALE_VG" | tr -d ' ')" \
+		"seqno after the refusal"
 	n0=$(scale_count "$SCALE_VG")
-	assert_eq $((150 + refused - 1)) "$n0" "LV count"
+	assert_eq $((195 + refused - 1)) "$n0" "LV count"
 	assert_fails any "$LVM2_BIN" lvs "$SCALE_VG/a_long_name_that_fills_the_metadata_area_quickly_with_each_new_lv_$refused" >/dev/null
 	# making room works again: remove one, then lvm2 and thinbox both still write the VG
 	assert_ok "$TB" lvremove -y "$SCALE_VG/lv1" >/dev/null
