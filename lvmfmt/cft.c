@@ -52,12 +52,14 @@ struct lvf_cft_arena {
 	size_t next_size;
 };
 
-static void *arena_alloc(struct lvf_cft_arena *a, size_t n)
+/* @align: a power of two up to _Alignof(max_align_t); 1 for strings, 8 for nodes. */
+static void *arena_alloc_aligned(struct lvf_cft_arena *a, size_t n, size_t align)
 {
 	struct arena_block *b = a->head;
 
-	n = (n + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
-	if (!b || b->size - b->used < n) {
+	if (b)
+		b->used = (b->used + align - 1) & ~(align - 1);
+	if (!b || b->used > b->size || b->size - b->used < n) {
 		size_t sz = MAX(a->next_size, n);
 		if (sizeof(*b) + sz >= HUGE_SZ) {
 			/* whole transparent huge pages: one fault per 2 MiB instead of 512 */
@@ -81,9 +83,14 @@ static void *arena_alloc(struct lvf_cft_arena *a, size_t n)
 	return b->data + b->used - n;
 }
 
+static void *arena_alloc(struct lvf_cft_arena *a, size_t n)
+{
+	return arena_alloc_aligned(a, n, _Alignof(struct lvf_cft_node));
+}
+
 static char *arena_strndup(struct lvf_cft_arena *a, const char *s, size_t n)
 {
-	char *d = arena_alloc(a, n + 1);
+	char *d = arena_alloc_aligned(a, n + 1, 1);
 
 	if (d) {
 		memcpy(d, s, n);
@@ -102,12 +109,14 @@ static void arena_free(struct lvf_cft_arena *a)
 	free(a);
 }
 
-static struct lvf_cft_node *arena_node(struct lvf_cft_arena *a, enum lvf_cft_type type)
+/* @lean: only the fields before the layout hints (lvf_cft_parse_lean) */
+static struct lvf_cft_node *arena_node(struct lvf_cft_arena *a, enum lvf_cft_type type, bool lean)
 {
-	struct lvf_cft_node *n = arena_alloc(a, sizeof(*n));
+	size_t sz = lean ? offsetof(struct lvf_cft_node, pre_comment) : sizeof(struct lvf_cft_node);
+	struct lvf_cft_node *n = arena_alloc(a, sz);
 
 	if (n) {
-		memset(n, 0, sizeof(*n));
+		memset(n, 0, sz);
 		n->type = type;
 		n->in_arena = true;
 	}
@@ -150,6 +159,7 @@ struct parser {
 	bool trail_tab;                /* ... preceded by exactly one tab */
 	struct strbuf pre;             /* full-line comments, '\n'-separated */
 	struct lvf_cft_arena *A;       /* where nodes and strings go */
+	bool lean;                     /* lvf_cft_parse_lean: no layout */
 	unsigned pre_n;                /* lines in pre */
 	unsigned blank;                /* empty lines after the last full-line comment */
 };
@@ -488,7 +498,7 @@ static int parse_scalar(struct parser *P, struct lvf_cft_node *n, const char *ke
 
 static int take_trailing(struct parser *P, struct lvf_cft_node *n, unsigned depth)
 {
-	if (!P->trail_b)
+	if (!P->trail_b || P->lean)
 		return 0;
 	n->comment = arena_strndup(P->A, P->trail_b, (size_t)(P->trail_e - P->trail_b));
 	if (!n->comment)
@@ -533,7 +543,7 @@ static int parse_value(struct parser *P, struct lvf_cft_node *n, unsigned depth)
 		r = count_node(P);
 		if (r < 0)
 			return r;
-		el = arena_node(P->A, LVF_CFT_STR);
+		el = arena_node(P->A, LVF_CFT_STR, P->lean);
 		if (!el)
 			return oom(P);
 		el->parent = n;
@@ -562,7 +572,7 @@ static int parse_value(struct parser *P, struct lvf_cft_node *n, unsigned depth)
 	r = skip_gap(P, true);
 	if (r < 0)
 		return r;
-	if (multi && count)
+	if (multi && count && !P->lean)
 		n->per_line = first_line ? first_line : count;
 	return take_trailing(P, n, depth);
 }
@@ -582,7 +592,7 @@ static int parse_item(struct parser *P, unsigned depth, struct lvf_cft_node **re
 	char c = *P->p;
 	int r;
 
-	if (P->pre_n) {
+	if (P->pre_n && !P->lean) {
 		pre = arena_strndup(P->A, P->pre.buf ? P->pre.buf : "", P->pre.len);
 		strbuf_reset(&P->pre);
 		if (!pre)
@@ -626,7 +636,7 @@ static int parse_item(struct parser *P, unsigned depth, struct lvf_cft_node **re
 		r = count_node(P);
 		if (r < 0)
 			return r;
-		m = arena_node(P->A, LVF_CFT_SECTION);
+		m = arena_node(P->A, LVF_CFT_SECTION, P->lean);
 		if (!m)
 			return oom(P);
 		m->line = line;
@@ -645,8 +655,10 @@ static int parse_item(struct parser *P, unsigned depth, struct lvf_cft_node **re
 	}
 	if (!n)
 		return fail_at(P, line, col, -EBADMSG, "empty key");
-	outer->pre_comment = TAKE_PTR(pre);
-	outer->blank_before = blank;
+	if (!P->lean) {
+		outer->pre_comment = TAKE_PTR(pre);
+		outer->blank_before = blank;
+	}
 
 	if (P->p >= P->e)
 		return fail_at(P, line, col, -EBADMSG,
@@ -699,14 +711,14 @@ static int parse_body(struct parser *P, struct lvf_cft_node *sec, unsigned depth
 					       "missing '}' for section '%s'",
 					       show(shown, sizeof(shown), sec->key,
 						    strlen(sec->key)));
-			if (tail)
+			if (tail && !P->lean)
 				tail->blank_after = P->blank;
 			return 0;
 		}
 		if (*P->p == '}') {
 			if (depth == 0)
 				return fail(P, -EBADMSG, "unexpected '}' outside any section");
-			if (tail)
+			if (tail && !P->lean)
 				tail->blank_after = P->blank;
 			P->p++;
 			return skip_gap(P, true);
@@ -724,11 +736,11 @@ static int parse_body(struct parser *P, struct lvf_cft_node *sec, unsigned depth
 	}
 }
 
-int lvf_cft_parse(const char *text, size_t len, struct lvf_cft_node **ret_root,
-		  struct lvf_err *reterr)
+static int parse(const char *text, size_t len, bool lean, struct lvf_cft_node **ret_root,
+		 struct lvf_err *reterr)
 {
 	_cleanup_cft_ struct lvf_cft_node *root = NULL;
-	struct parser P = { .line = 1, .err = reterr };
+	struct parser P = { .line = 1, .err = reterr, .lean = lean };
 	const char *nul;
 	int r;
 
@@ -757,6 +769,18 @@ int lvf_cft_parse(const char *text, size_t len, struct lvf_cft_node **ret_root,
 		return r;
 	*ret_root = TAKE_PTR(root);
 	return 0;
+}
+
+int lvf_cft_parse(const char *text, size_t len, struct lvf_cft_node **ret_root,
+		  struct lvf_err *reterr)
+{
+	return parse(text, len, false, ret_root, reterr);
+}
+
+int lvf_cft_parse_lean(const char *text, size_t len, struct lvf_cft_node **ret_root,
+		       struct lvf_err *reterr)
+{
+	return parse(text, len, true, ret_root, reterr);
 }
 
 /* ---- lookup ---- */

@@ -815,7 +815,8 @@ out:
 int lvf_vg_import_text(const char *text, size_t len, struct md_vg **ret, struct lvf_err *reterr)
 {
 	struct lvf_cft_node *root = NULL;
-	int r = lvf_cft_parse(text, len, &root, reterr);
+	/* the import reads no layout: the lean tree takes ~40% less memory (issue 13) */
+	int r = lvf_cft_parse_lean(text, len, &root, reterr);
 
 	if (r < 0)
 		return r;
