@@ -978,8 +978,25 @@ static void out_list(struct printer *p, const char *key, const struct word *word
 	emit(p, NULL);
 }
 
+static void size_comment_fmt(uint64_t sectors, char *buf, size_t len);
 /* lvm2's size comment: "4 Megabytes", "3.79297 Gigabytes". */
 static void size_comment(uint64_t sectors, char *buf, size_t len)
+{
+	/* the last answer kept: LVs of one VG mostly share their segment sizes */
+	static __thread uint64_t last = UINT64_MAX;
+	static __thread char last_buf[64];
+	if (sectors == last && len >= sizeof(last_buf)) {
+		memcpy(buf, last_buf, sizeof(last_buf));
+		return;
+	}
+	size_comment_fmt(sectors, buf, len);
+	if (len >= sizeof(last_buf)) {
+		memcpy(last_buf, buf, sizeof(last_buf));
+		last = sectors;
+	}
+}
+
+static void size_comment_fmt(uint64_t sectors, char *buf, size_t len)
 {
 	static const char *const units[] = { "Kilobytes", "Megabytes", "Gigabytes", "Terabytes",
 					     "Petabytes", "Exabytes" };
@@ -1185,6 +1202,24 @@ static void time_comment(struct printer *p, int64_t t, char *buf, size_t len)
 		}
 	}
 	off = tm.tm_gmtoff;
+	if (len >= 25 && tm.tm_year + 1900 >= 0 && tm.tm_year + 1900 <= 9999) {
+		/* "YYYY-MM-DD HH:MM:SS +HHMM" without printf (one per LV in the backup) */
+		long y = tm.tm_year + 1900, ao = labs(off) / 60;
+		const int v[] = { tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec };
+		static const char sep[] = "-- ::";
+		char *o = buf;
+		*o++ = (char)('0' + y / 1000), *o++ = (char)('0' + y / 100 % 10);
+		*o++ = (char)('0' + y / 10 % 10), *o++ = (char)('0' + y % 10);
+		for (int k = 0; k < 5; k++) {
+			*o++ = sep[k];
+			*o++ = (char)('0' + v[k] / 10 % 10), *o++ = (char)('0' + v[k] % 10);
+		}
+		*o++ = ' ', *o++ = off < 0 ? '-' : '+';
+		*o++ = (char)('0' + ao / 60 / 10 % 10), *o++ = (char)('0' + ao / 60 % 10);
+		*o++ = (char)('0' + ao % 60 / 10), *o++ = (char)('0' + ao % 10);
+		*o = '\0';
+		return;
+	}
 	snprintf(buf, len, "%04d-%02d-%02d %02d:%02d:%02d %c%02ld%02ld", tm.tm_year + 1900,
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
 		 labs(off) / 3600, (labs(off) / 60) % 60);

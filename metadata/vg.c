@@ -519,12 +519,17 @@ int md_lv_new(struct md_vg *vg, const char *name, const char *id, unsigned statu
 	}
 	snprintf(lv->id, sizeof(lv->id), "%s", id);
 	lv->status = status;
-	nlvs = realloc(vg->lvs, (vg->n_lvs + 1) * sizeof(*nlvs));
-	if (!nlvs) {
-		lv_free(lv);
-		return -ENOMEM;
+	/* capacity doubles: grown when n_lvs is 0 or a power of two (a realloc per LV copied the
+	 * array each time behind the LVs allocated after it) */
+	if (vg->n_lvs < 16 || !(vg->n_lvs & (vg->n_lvs - 1))) {
+		size_t cap = vg->n_lvs < 16 ? 16 : 2 * vg->n_lvs;
+		nlvs = realloc(vg->lvs, cap * sizeof(*nlvs));
+		if (!nlvs) {
+			lv_free(lv);
+			return -ENOMEM;
+		}
+		vg->lvs = nlvs;
 	}
-	vg->lvs = nlvs;
 	vg->lvs[vg->n_lvs++] = lv;
 	md_vg_index_added(vg, lv);
 	*ret = lv;
