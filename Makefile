@@ -58,7 +58,7 @@ closure   = $(filter-out $(2)/cli/main.o,$(foreach l,$(1) $(or $(LINKDEPS_$(1)),
 LIB_OBJS  := $(foreach l,$(LAYERS),$(call obj_of,$(l),$(BUILD)/obj))
 CLI_OBJS  := $(call obj_of,cli,$(BUILD)/obj)
 
-.PHONY: all static check check-unit check-unit-asan check-vm check-layers fuzz fuzz-smoke demo bench \
+.PHONY: all static check check-unit check-unit-asan check-vm check-layers fuzz fuzz-smoke demo bench bench-scale \
 	install install-links uninstall clean deps deps-test format unit-bins
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -163,6 +163,10 @@ fuzz-smoke: $(BUILD)/.deps-test $(FUZZ_BINS)
 # thinbox monitor vs lvm2 + dmeventd (VM rig, minutes): bench/autoextend, docs/benchmarks.md
 bench: all
 	$(Q)BUILD=$(BUILD) bench/autoextend
+
+# lvs/lvcreate at N = 1k, 10k, 50k LVs, lvm2 against thinbox (VM rig): bench/scale, docs/benchmarks.md
+bench-scale: all
+	$(Q)BUILD=$(BUILD) bench/scale
 
 demo: $(BUILD)/.deps-test all
 	$(Q)BUILD=$(BUILD) scripts/demo.sh

@@ -48,6 +48,43 @@ static int find_uuid(struct dmk_ctx *dmk, const char *uuid, struct dmk_info *ret
 	return 1;
 }
 
+static int cmp_uuid(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+void tb_dm_snapshot_begin(struct tb_ctx *ctx)
+{
+	struct dmk_dev *devs = NULL;
+	struct dmk_ctx *dmk;
+	uint32_t v[3];
+	size_t n = 0;
+
+	tb_dm_snapshot_end(ctx);
+	/* DM_LIST_DEVICES reports uuids from ioctl interface 4.46 (kernel 5.15) on */
+	if (ctx->no_dm || tb_ctx_dmk(ctx, &dmk) < 0 || dmk_version(dmk, v) < 0 || v[0] != 4 ||
+	    v[1] < 46 || dmk_list_devices(dmk, &devs, &n) < 0)
+		return;
+	ctx->dm_uuids = calloc(n ? n : 1, sizeof(*ctx->dm_uuids));
+	if (!ctx->dm_uuids)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		snprintf(ctx->dm_uuids[i], sizeof(ctx->dm_uuids[i]), "%s", devs[i].uuid);
+	qsort(ctx->dm_uuids, n, sizeof(*ctx->dm_uuids), cmp_uuid);
+	ctx->n_dm_uuids = n;
+	ctx->dm_snap = true;
+out:
+	free(devs);
+}
+
+void tb_dm_snapshot_end(struct tb_ctx *ctx)
+{
+	free(ctx->dm_uuids);
+	ctx->dm_uuids = NULL;
+	ctx->n_dm_uuids = 0;
+	ctx->dm_snap = false;
+}
+
 static int lv_find(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *lv,
 		   const char *suffix, struct dmk_info *ret)
 {
@@ -61,6 +98,9 @@ static int lv_find(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_l
 		return r;
 	if ((r = tb_lv_dm_uuid(vg, lv, suffix, &uuid)) < 0)
 		return r;
+	if (ctx->dm_snap && strlen(uuid) < sizeof(ctx->dm_uuids[0]) &&
+	    !bsearch(uuid, ctx->dm_uuids, ctx->n_dm_uuids, sizeof(*ctx->dm_uuids), cmp_uuid))
+		return 0; /* not in the kernel's list: not active */
 	r = find_uuid(dmk, uuid, ret);
 	if (r < 0)
 		return tb_fail(ctx, r,

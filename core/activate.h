@@ -26,6 +26,12 @@ struct tb_lv_state {
 int tb_lv_dm_name(const struct md_vg *vg, const struct md_lv *lv, const char *layer, char **ret);
 int tb_lv_dm_uuid(const struct md_vg *vg, const struct md_lv *lv, const char *suffix, char **ret);
 
+/* For a read-only report of many LVs: list the kernel's devices once (DM_LIST_DEVICES) so
+ * that tb_lv_state_get asks the kernel only about LVs whose uuid is in the list, instead of
+ * one DM_DEV_STATUS per LV (issue 13). No-op without device-mapper or when the kernel does
+ * not report uuids. End it before anything that changes the kernel's devices. */
+void tb_dm_snapshot_begin(struct tb_ctx *ctx);
+void tb_dm_snapshot_end(struct tb_ctx *ctx);
 int tb_lv_state_get(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *lv,
 		    struct tb_lv_state *ret);
 

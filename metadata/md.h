@@ -176,7 +176,19 @@ struct md_vg {
 	size_t n_lvs;
 	struct md_extra extra;
 	struct md_extra extra_top; /* top-level fields around the VG section */
+	struct md_vg_index *idx;   /* derived look-up caches (metadata/index.c), may be NULL */
 };
+
+/* ---- look-up indexes (index.c) ----
+ * md_vg_find_lv and md_lv_pool_of answer from hash indexes built on first use. Code that
+ * renames an LV, re-links pool sub-LVs or reorders/changes vg->lvs other than through
+ * md_lv_new/md_lv_remove/md_lv_rename must call md_vg_index_drop afterwards. */
+struct md_vg_index;
+void md_vg_index_drop(struct md_vg *vg);
+void md_vg_index_free(struct md_vg *vg);
+void md_vg_index_added(struct md_vg *vg, struct md_lv *lv);
+struct md_lv *md_vg_index_find_lv(const struct md_vg *vg, const char *name);
+struct md_lv *md_vg_index_pool_of(const struct md_vg *vg, const struct md_lv *lv);
 
 /* ---- string vectors ---- */
 size_t md_strv_len(md_strv v);

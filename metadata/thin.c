@@ -146,6 +146,7 @@ int md_pool_convert(struct md_vg *vg, struct md_lv *data, struct md_lv *meta, co
 	for (data_idx = 0; vg->lvs[data_idx] != data; data_idx++)
 		;
 	r = md_lv_set_str(&data->name, tdata);
+	md_vg_index_drop(vg);
 	if (r < 0)
 		return r;
 	r = md_lv_new(vg, pool_name, pool_id, MD_LV_READ | MD_LV_WRITE | MD_LV_VISIBLE, &pool);
@@ -175,6 +176,7 @@ int md_pool_convert(struct md_vg *vg, struct md_lv *data, struct md_lv *meta, co
 	memmove(&vg->lvs[data_idx + 1], &vg->lvs[data_idx], (n - 1 - data_idx) * sizeof(*vg->lvs));
 	vg->lvs[data_idx] = pool;
 	r = md_lv_set_str(&meta->name, tmeta);
+	md_vg_index_drop(vg);
 	if (r < 0)
 		goto undo_order;
 	data->status &= ~MD_LV_VISIBLE;
@@ -187,6 +189,7 @@ int md_pool_convert(struct md_vg *vg, struct md_lv *data, struct md_lv *meta, co
 				goto undo_order;
 		}
 	}
+	md_vg_index_drop(vg);
 	*ret_pool = pool;
 	return 0;
 
@@ -197,6 +200,7 @@ undo_pool:
 	md_lv_remove(vg, pool);
 undo_name:
 	md_lv_set_str(&data->name, pool_name);
+	md_vg_index_drop(vg);
 	return r;
 }
 
