@@ -868,11 +868,15 @@ static bool deps_dev(struct tb_ctx *ctx, const struct dm_opts *o, const char *ar
 static bool do_create(struct tb_ctx *ctx, const struct dm_opts *o)
 {
 	_cleanup_free_ char *table = NULL;
-	const char *name = o->args[0];
+	const char *name = o->nargs ? o->args[0] : NULL;
 	struct tb_dm_info info;
 	struct dev d = { 0 };
 	int r;
 
+	if (!name) {
+		say(o, "Please provide a name for the new device.");
+		return false;
+	}
 	if (strchr(name, '/')) {
 		say(o, "Name \"%s\" invalid. It contains \"/\".", name);
 		return false;
@@ -1213,19 +1217,30 @@ static bool do_udevflags(const struct dm_opts *o)
 	return true;
 }
 
-static bool do_udev_noop(const struct dm_opts *o, const char *verb)
+/* udevcomplete_all: nothing to destroy, and it says so (dmsetup would ask first) */
+static bool do_udevcomplete_all(const struct dm_opts *o)
 {
-	printf("%s: nothing to do: thinbox makes the /dev/mapper nodes itself and uses no udev "
-	       "cookies.\n",
-	       verb);
+	printf("udevcomplete_all: nothing to do: thinbox makes the /dev/mapper nodes itself and "
+	       "creates no udev cookies (semaphores).\n");
 	return true;
 }
 
-static bool do_udev_unsupported(const struct dm_opts *o)
+/* udevcookies: dmsetup's table of cookie semaphores, always empty */
+static bool do_udevcookies(const struct dm_opts *o)
 {
-	say(o, "Command not supported: thinbox does not synchronise with udev (it makes the "
-	       "/dev/mapper nodes itself).");
-	return false;
+	printf("Cookie       Semid      Value      Last semop time           Last change time\n");
+	return true;
+}
+
+/* udevcomplete COOKIE: what udev rules run; nothing waits on the cookie */
+static bool do_udevcomplete(const struct dm_opts *o)
+{
+	uint32_t cookie;
+
+	if (!parse_cookie(o, o->args[0], &cookie))
+		return false;
+	printf("DM_COOKIE_COMPLETED=0x%-10x\n", cookie);
+	return true;
 }
 
 /* ---- command line ---- */
@@ -1290,7 +1305,7 @@ struct verb {
 };
 
 static const struct verb verbs[] = {
-	{ "help", 0, 0 },	      { "create", 1, 2 },	   { "remove", 0, -1 },
+	{ "help", 0, 0 },	      { "create", 0, 2 },	   { "remove", 0, -1 },
 	{ "suspend", 0, -1 },	      { "resume", 0, -1 },	   { "load", 0, 2 },
 	{ "reload", 0, 2 },	      { "clear", 0, -1 },	   { "wipe_table", 0, -1 },
 	{ "rename", 1, 2 },	      { "message", 2, -1 },	   { "ls", 0, 0 },
@@ -1358,9 +1373,15 @@ static bool run_verb(struct tb_ctx *ctx, struct dm_opts *o, const char *v)
 		return do_splitname(ctx, o);
 	if (streq(v, "udevflags"))
 		return do_udevflags(o);
-	if (streq(v, "udevcomplete_all") || streq(v, "udevcookies"))
-		return do_udev_noop(o, v);
-	return do_udev_unsupported(o); /* udevcreatecookie, udevreleasecookie, udevcomplete */
+	if (streq(v, "udevcomplete_all"))
+		return do_udevcomplete_all(o);
+	if (streq(v, "udevcookies"))
+		return do_udevcookies(o);
+	if (streq(v, "udevcomplete"))
+		return do_udevcomplete(o);
+	/* udevcreatecookie, udevreleasecookie: as dmsetup without udev (DM_DISABLE_UDEV=1, or no
+	 * udev running): no cookie, nothing printed */
+	return true;
 }
 
 static int parse_int(const char *s, int *ret)
