@@ -742,7 +742,7 @@ out:
 	if (!ok && o->compat)
 		msg("Command failed.");
 	fflush(stderr);
-	dm_report_output_free(run.rep);
+	dm_report_output_free(run.rep, stdout);
 	for (size_t k = 0; run.all_deps && k < run.nall; k++)
 		free(run.all_deps[k]);
 	free(run.all_deps);
@@ -768,14 +768,14 @@ static bool do_splitname(struct tb_ctx *ctx, const struct dm_opts *o)
 	if (r < 0)
 		return false;
 	if (rep && dm_report_needs_deps(rep)) {
-		dm_report_output_free(rep);
+		dm_report_output_free(rep, stdout);
 		say(o, "splitname reports only name fields.");
 		return false;
 	}
 	rd.name = o->args[0];
 	rd.uuid = o->nargs == 2 ? o->args[1] : "LVM";
 	ok = dm_report_add(rep, &rd) == 0;
-	dm_report_output_free(rep);
+	dm_report_output_free(rep, stdout);
 	return ok;
 }
 

@@ -606,7 +606,7 @@ static void upper(const char *s, char *buf, size_t len)
 	buf[i] = '\0';
 }
 
-void dm_report_output_free(struct dm_report *r)
+void dm_report_output_free(struct dm_report *r, FILE *out)
 {
 	size_t ncol;
 
@@ -624,13 +624,13 @@ void dm_report_output_free(struct dm_report *r)
 		if (r->headings) {
 			for (size_t c = 0; c < ncol; c++) {
 				if (r->aligned)
-					printf("%-*.*s", r->width[c], r->width[c], r->col[c]->heading);
+					fprintf(out, "%-*.*s", r->width[c], r->width[c], r->col[c]->heading);
 				else
-					fputs(r->col[c]->heading, stdout);
+					fputs(r->col[c]->heading, out);
 				if (c + 1 < ncol)
-					fputs(r->sep, stdout);
+					fputs(r->sep, out);
 			}
-			putchar('\n');
+			fputc('\n', out);
 		}
 		for (size_t i = 0; i < r->nrows; i++) {
 			for (size_t c = 0; c < ncol; c++) {
@@ -638,16 +638,16 @@ void dm_report_output_free(struct dm_report *r)
 				if (r->prefixes) {
 					char id[64];
 					upper(r->col[c]->id, id, sizeof(id));
-					printf("DM_%s=%s%s%s", id, r->quoted ? "'" : "", v,
+					fprintf(out, "DM_%s=%s%s%s", id, r->quoted ? "'" : "", v,
 					       r->quoted ? "'" : "");
 				} else if (r->aligned)
-					printf(r->col[c]->num ? "%*s" : "%-*s", r->width[c], v);
+					fprintf(out, r->col[c]->num ? "%*s" : "%-*s", r->width[c], v);
 				else
-					fputs(v, stdout);
+					fputs(v, out);
 				if (c + 1 < ncol)
-					fputs(r->sep, stdout);
+					fputs(r->sep, out);
 			}
-			putchar('\n');
+			fputc('\n', out);
 		}
 	}
 	for (size_t i = 0; i < r->nrows; i++)

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/thinbox.h"
 
@@ -37,7 +38,7 @@ bool dm_report_needs_deps(const struct dm_report *r);
 bool dm_report_needs_tree(const struct dm_report *r);
 int dm_report_add(struct dm_report *r, const struct dm_report_dev *d);
 /* Sort, print (headings only when there is a row), free. */
-void dm_report_output_free(struct dm_report *r);
+void dm_report_output_free(struct dm_report *r, FILE *out);
 
 /* Kernel name of a block device ("dm-0", "loop1") from sysfs; false if unknown. */
 bool dm_blkdev_name(unsigned major, unsigned minor, char *buf, size_t len);
