@@ -125,7 +125,13 @@ testcase_dmsetup_containerd_reads_match() {
 	dms_same status "$P"
 	dms_same table "$T"
 	dms_same table "$P"
-	# what scripts run
+	# what scripts run (lvm2's test suite, monitoring and clone scripts: status/table --noflush,
+	# single -o fields with --noheadings, deps -o devname)
+	dms_same status --noflush "$P"
+	dms_same table --noflush "$T"
+	dms_same info -c --noheadings -o events "$P"
+	dms_same info -c --noheadings -o open "$T"
+	dms_same info -c --noheadings -o uuid "$T"
 	dms_same info "$P"
 	dms_same info "$P" "$T"
 	dms_same info -c
