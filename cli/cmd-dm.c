@@ -786,7 +786,6 @@ static bool lines_dev(struct tb_ctx *ctx, const struct dm_opts *o, const char *a
 {
 	struct tb_dm_target *t = NULL;
 	unsigned flags = (o->inactive ? TB_DM_INACTIVE : 0) | (o->noflush ? TB_DM_NOFLUSH : 0);
-	bool matched = false;
 	struct dev d;
 	size_t n = 0;
 	int r;
@@ -814,9 +813,7 @@ static bool lines_dev(struct tb_ctx *ctx, const struct dm_opts *o, const char *a
 			continue;
 		printf("%s%s%" PRIu64 " %" PRIu64 " %s %s\n", many ? d.name : "",
 		       many ? ": " : "", t[i].start, t[i].len, t[i].type, t[i].params);
-		matched = true;
 	}
-	(void)matched;
 	tb_dm_targets_free(t, n);
 	return true;
 }
