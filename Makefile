@@ -177,10 +177,12 @@ install: all
 	install -m 0755 $(BUILD)/thinbox $(DESTDIR)$(SBINDIR)/thinbox
 LVM_NAMES := lvm pvcreate pvremove pvs pvck vgcreate vgremove vgs vgchange vgextend \
 	vgreduce lvcreate lvremove lvs lvchange lvconvert lvextend lvresize lvrename
+# dmsetup: thinbox answers to it with dmsetup 1.02's syntax, output and errors (docs/cli.md)
+DM_NAMES := dmsetup
 install-links: install
-	$(Q)for n in $(LVM_NAMES); do ln -sf thinbox $(DESTDIR)$(SBINDIR)/$$n; done
+	$(Q)for n in $(LVM_NAMES) $(DM_NAMES); do ln -sf thinbox $(DESTDIR)$(SBINDIR)/$$n; done
 uninstall:
-	$(Q)rm -f $(DESTDIR)$(SBINDIR)/thinbox $(foreach n,$(LVM_NAMES),$(DESTDIR)$(SBINDIR)/$(n))
+	$(Q)rm -f $(DESTDIR)$(SBINDIR)/thinbox $(foreach n,$(LVM_NAMES) $(DM_NAMES),$(DESTDIR)$(SBINDIR)/$(n))
 
 format:
 	clang-format -i $(foreach l,$(LAYERS) cli,$(wildcard $(l)/*.[ch]))
