@@ -198,6 +198,10 @@ static int check_new_devices(struct setup *s, bool *need_pvcreate)
 			}
 		if (tb_device_state(s->ctx, d, &st) < 0)
 			return failed(s, "checking the devices");
+		if (st.size < 2 * 1024 * 1024) {
+			cli_err("Cannot use %s: device is too small (pv_min_size is 2 MiB).", d);
+			return CLI_FAILED;
+		}
 		if (st.busy) {
 			cli_err("%s is in use (a mounted filesystem, a device-mapper table, md or "
 				"swap holds it); thinbox setup does not touch it.",
