@@ -150,8 +150,10 @@ testcase_setup_refusals() {
 	assert_eq "$before" "$(disk_sum "$d3")" "disk after a dry run"
 	[ ! -e "$cfg" ] || die "config written by a dry run"
 	[ ! -e "$LVM_SYSTEM_DIR/profile/docker-thinpool.profile" ] || die "profile written by a dry run"
-	# the xfs disk with -f: wiped and set up
+	# the xfs disk with -f: wiped and set up (and the checksum sees it)
+	before=$(disk_sum "$d1")
 	out=$(assert_ok $TB setup docker -f --config "$cfg" --systemd-dir "$TB_TMP/none" "$d1")
+	[ "$before" != "$(disk_sum "$d1")" ] || die "disk_sum did not change after a setup wrote the disk"
 	assert_match 'ready for docker' "$out" "forced run"
 	assert_eq "" "$(blkid -p -o value -s TYPE "$d1" | grep -v LVM2_member || true)" "xfs wiped"
 	lvm_clean vgck docker >/dev/null
