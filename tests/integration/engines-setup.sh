@@ -59,7 +59,7 @@ su_check_pool() {
 
 testcase_setup_docker_first_and_second_run() {
 	local disk out cfg=$TB_TMP/etc/docker/daemon.json unit=$TB_TMP/systemd/thinbox-monitor.service
-	local s1 s2 c1 c2 u1 u2 pid
+	local s1 s2 c1 c2 u1 u2 pid i
 	su_env
 	disk=$(tb_disk 4G)
 	mkdir -p "$(dirname "$cfg")"
@@ -86,16 +86,23 @@ testcase_setup_docker_first_and_second_run() {
 	assert_ok python3 -m json.tool "$cfg" >/dev/null
 	grep -qx "ExecStart=$(readlink -f "$TB") monitor" "$unit" || die "unit: $(cat "$unit")"
 	assert_eq "$unit" "$(readlink "$TB_TMP/systemd/multi-user.target.wants/thinbox-monitor.service")" "enabled"
-	# second run: finds everything, writes nothing
-	s1=$(disk_sum "$disk") c1=$(md5sum <"$cfg") u1=$(stat -c %Y.%i "$unit")
+	# second run: finds everything, the monitor running
 	out=$(unset THINBOX_NO_MONITOR_START; assert_ok $TB setup docker --config "$cfg" --systemd-dir "$TB_TMP/systemd" "$disk")
 	echo "$out"
 	assert_match 'thinbox monitor already runs' "$out" "second run: the monitor"
 	assert_match 'already set up for docker; nothing changed' "$out" "second run"
+	# the monitor writes its staged extension into the metadata areas when it likes: stopped
+	# (bounded wait), the disk is quiet, and a third run must not write a byte
+	kill -TERM "$pid"
+	for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$pid" 2>/dev/null && die "monitor $pid did not stop"
+	s1=$(disk_sum "$disk") c1=$(md5sum <"$cfg") u1=$(stat -c %Y.%i "$unit")
+	out=$(assert_ok $TB setup docker --config "$cfg" --systemd-dir "$TB_TMP/systemd" "$disk")
+	assert_match 'already set up for docker; nothing changed' "$out" "third run"
 	s2=$(disk_sum "$disk") c2=$(md5sum <"$cfg") u2=$(stat -c %Y.%i "$unit")
-	assert_eq "$s1" "$s2" "disk image after the second run"
-	assert_eq "$c1" "$c2" "daemon.json after the second run"
-	assert_eq "$u1" "$u2" "unit file after the second run"
+	assert_eq "$s1" "$s2" "disk image after the third run"
+	assert_eq "$c1" "$c2" "daemon.json after the third run"
+	assert_eq "$u1" "$u2" "unit file after the third run"
 	su_check_pool
 	# a deactivated pool (a reboot): setup activates it, and writes no metadata for it
 	assert_ok $TB vgchange -an docker >/dev/null
