@@ -92,6 +92,10 @@ void tb_vg_backup(struct tb_cmd *c, struct tb_vg *vg);
 int tb_vg_check_writable(struct tb_cmd *c, const struct tb_vg *vg);
 struct tb_pvdev *tb_vg_pvdev_for(const struct tb_vg *vg, const struct md_pv *pv);
 
+/* The first signature other than LVM2's libblkid finds on @path, not wiped (core/pvvg.c).
+ * Returns how many it found (0: none) and names the first in @ret_type. */
+int tb_probe_signatures(struct tb_ctx *ctx, const char *path, char *ret_type, size_t len,
+			uint64_t *ret_off);
 /* Fresh random id (lvm2 alphabet). */
 int tb_new_id(char ret[MD_ID_LEN + 1]);
 /* The lvm2 configuration directory ($LVM_SYSTEM_DIR or /etc/lvm). */
