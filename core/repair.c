@@ -277,6 +277,7 @@ deactivate:
 	}
 	swap_identity(meta, spare);
 	pool->segs[0].pool_meta = spare;
+	md_vg_index_drop(vg->md); /* names and pool links changed behind the look-up indexes */
 	/* a new spare when there is room (lvm2's handle_pool_metadata_spare), named while the old
 	 * _tmeta still holds the spare's name, as lvm2 does (lvol1_pmspare) */
 	{
@@ -297,6 +298,7 @@ deactivate:
 	}
 	if ((r = md_lv_set_str(&meta->name, backup)) < 0)
 		goto out;
+	md_vg_index_drop(vg->md);
 	meta->status |= MD_LV_VISIBLE;
 	if ((r = tb_vg_commit(&c, vg)) < 0)
 		goto out;
