@@ -787,6 +787,7 @@ struct lvs_ud {
 	struct cli_report *rep;
 	char **want;  /* "vg/lv" arguments: only these LVs (NULL: every LV of the VGs) */
 	int n_want;
+	bool *hit;    /* [n_want]: the argument matched a row */
 };
 
 static bool lv_wanted(const struct lvs_ud *u, const char *vg, const char *lv)
@@ -798,8 +799,11 @@ static bool lv_wanted(const struct lvs_ud *u, const char *vg, const char *lv)
 	for (int i = 0; i < u->n_want; i++) {
 		const char *w = u->want[i];
 		if (!strchr(w, '/') ? streq(w, vg)
-				    : (!strncmp(w, vg, vl) && w[vl] == '/' && streq(w + vl + 1, lv)))
+				    : (!strncmp(w, vg, vl) && w[vl] == '/' && streq(w + vl + 1, lv))) {
+			if (u->hit)
+				u->hit[i] = true;
 			return true;
+		}
 	}
 	return false;
 }
@@ -854,14 +858,17 @@ static int run_report(struct tb_ctx *ctx, const char *cmd, const struct cli_repo
 
 	if (r)
 		return r;
+	int missing;
+
 	r = fill(ctx, p, rep);
 	if (r < 0) {
 		cli_report_free(rep);
 		return fail(ctx);
 	}
+	missing = r; /* > 0: some named object was not found (said on stderr): lvm2 exits 5 */
 	r = cli_report_print(rep, stdout);
 	cli_report_free(rep);
-	return r < 0 ? CLI_FAILED : CLI_OK;
+	return r < 0 || missing ? CLI_FAILED : CLI_OK;
 }
 
 static int fill_lvs(struct tb_ctx *ctx, struct cli_parsed *p, struct cli_report *rep)
@@ -893,7 +900,22 @@ static int fill_lvs(struct tb_ctx *ctx, struct cli_parsed *p, struct cli_report 
 		if (a != p->pos[i])
 			p->pos[i] += 5;
 	}
-	return tb_report_lvs(ctx, vgs, n, cli_opt_isset(p, O_ALL), lvs_row, &u);
+	_cleanup_free_ bool *hit = calloc((size_t)p->n_pos + 1, sizeof(*hit));
+	int r, missing = 0;
+
+	if (!hit)
+		return -ENOMEM;
+	u.hit = hit;
+	r = tb_report_lvs(ctx, vgs, n, cli_opt_isset(p, O_ALL), lvs_row, &u);
+	if (r < 0)
+		return r;
+	/* lvm2 (toollib.c process_each_lv_in_vg): a named LV that matched nothing */
+	for (int i = 0; i < p->n_pos; i++)
+		if (strchr(p->pos[i], '/') && !hit[i]) {
+			cli_err("Failed to find logical volume \"%s\"", p->pos[i]);
+			missing = 1;
+		}
+	return missing;
 }
 
 static int cmd_lvs(struct tb_ctx *ctx, int argc, char **argv)

@@ -59,6 +59,7 @@ TB_EXPORT struct tb_ctx *tb_ctx_unref(struct tb_ctx *ctx)
 	if (!ctx || --ctx->refcount > 0)
 		return NULL;
 	dmk_ctx_free(ctx->dmk);
+	free(ctx->warned);
 	free(ctx);
 	return NULL;
 }
@@ -98,6 +99,24 @@ void tb_log(struct tb_ctx *ctx, int priority, const char *file, int line, const 
 	va_start(ap, fmt);
 	ctx->log_fn(ctx->log_data, priority, file, line, fn, fmt, ap);
 	va_end(ap);
+}
+
+void tb_warn_once(struct tb_ctx *ctx, const char *line)
+{
+	size_t len = strlen(line);
+	char *n;
+
+	for (const char *p = ctx->warned; p && p < ctx->warned + ctx->warned_len;
+	     p += strlen(p) + 1)
+		if (streq(p, line))
+			return;
+	tb_warn(ctx, "%s", line);
+	n = realloc(ctx->warned, ctx->warned_len + len + 1);
+	if (!n)
+		return;
+	memcpy(n + ctx->warned_len, line, len + 1);
+	ctx->warned = n;
+	ctx->warned_len += len + 1;
 }
 
 int tb_fail(struct tb_ctx *ctx, int err, const char *fmt, ...)

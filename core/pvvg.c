@@ -150,22 +150,37 @@ static int pv_check_new(struct tb_cmd *c, struct tb_scan *scan, const char *path
 			    path);
 		goto out;
 	}
-	if (!d && tmp->id[0])
+	if (!d && tmp->id[0]) {
+		struct tb_scan one = { &tmp, 1 };
+		tb_scan_assess(ctx, &one);
 		d = tmp;
-	if (d && d->text && force < 2) {
+	}
+	if (d && d->dup) {
+		r = tb_fail(ctx, -ENOTUNIQ,
+			    "Can't initialize %s: PV %s is on more than one device (a cloned "
+			    "disk?). Detach the copy you do not want first.",
+			    path, d->id);
+		goto out;
+	}
+	if (d && d->member_vg[0] && force < 2) {
 		r = tb_fail(ctx, -EBUSY,
 			    "Can't initialize physical volume \"%s\" of volume group \"%s\" "
-			    "without -ff",
-			    path, d->vgname);
+			    "without -ff\n  %s: physical volume not initialized.",
+			    path, d->member_vg, path);
 		goto out;
 	}
-	if (d && !d->text && (d->hdr.ext_flags & LVF_PV_EXT_USED) && force < 2) {
+	/* lvm2 2.03.16 tools/toollib.c _pvcreate_check_single wording */
+	if (d && d->in_doubt && force < 2) {
 		r = tb_fail(ctx, -EBUSY,
-			    "Can't initialize physical volume \"%s\": it is marked as used by a VG "
-			    "whose metadata is not found; use -ff if you are sure.",
-			    path);
+			    "PV %s is used by a VG but its metadata is missing.\n"
+			    "  Can't initialize PV '%s' without -ff.\n"
+			    "  %s: physical volume not initialized.",
+			    path, path, path);
 		goto out;
 	}
+	if (d && tb_pvdev_owner(d) && !dry)
+		tb_warn(ctx, "WARNING: Wiping physical volume label from %s of volume group \"%s\".",
+			path, tb_pvdev_owner(d));
 	if (!(d && d->id[0]) && !ctx->bdev_open) {
 		r = signatures(ctx, path, false, type, sizeof(type), &off);
 		if (r < 0) {
@@ -273,14 +288,41 @@ int tb_pvremove(struct tb_ctx *ctx, const char *const *devices, size_t n, int fo
 			r = tb_fail(ctx, -ENOENT, "No PV found on device %s.", devices[i]);
 			goto out;
 		}
-		if (d->text && force < 2) {
+		/* lvm2 2.03.16 tools/toollib.c _pvremove_check_single wording */
+		if (d->member_vg[0] && force < 2) {
 			r = tb_fail(ctx, -EBUSY,
 				    "PV %s is used by VG %s so please use vgreduce first.\n"
 				    "  (If you are certain you need pvremove, then confirm by using "
-				    "--force twice.)",
-				    devices[i], d->vgname);
+				    "--force twice.)\n"
+				    "  %s: physical volume label not removed.",
+				    devices[i], d->member_vg, devices[i]);
 			goto out;
 		}
+		if (d->in_doubt && force < 2) {
+			r = tb_fail(ctx, -EBUSY,
+				    "PV %s is used by a VG but its metadata is missing.\n"
+				    "  (If you are certain you need pvremove, then confirm by using "
+				    "--force twice.)\n"
+				    "  %s: physical volume label not removed.",
+				    devices[i], devices[i]);
+			goto out;
+		}
+		if (d->dup) {
+			r = tb_fail(ctx, -ENOTUNIQ,
+				    "Cannot remove the label of %s: PV %s is on more than one device "
+				    "(a cloned disk?). Detach the copy you do not want first.",
+				    devices[i], d->id);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct tb_pvdev *d = tb_scan_find_path(&scan, devices[i]);
+		const char *owner = tb_pvdev_owner(d);
+		if (!owner)
+			continue;
+		tb_warn(ctx, "WARNING: PV %s is used by VG %s.", devices[i], owner);
+		tb_warn(ctx, "WARNING: Wiping physical volume label from %s of volume group \"%s\".",
+			devices[i], owner);
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct lvf_bdev *b = NULL;
@@ -315,11 +357,12 @@ static int vg_add_devices(struct tb_cmd *c, struct tb_vg *vg, const char *const 
 
 	for (size_t i = 0; i < n; i++) {
 		struct tb_pvdev *d = tb_scan_find_path(&vg->scan, devices[i]);
-		if (d && d->text)
+		if (d && d->member_vg[0])
 			return tb_fail(ctx, -EBUSY,
 				       "Physical volume '%s' is already in volume group '%s'",
-				       devices[i], d->vgname);
-		if (!d && (r = pv_check_new(c, &vg->scan, devices[i], o, true)) < 0)
+				       devices[i], d->member_vg);
+		if ((!d || d->in_doubt || d->dup) &&
+		    (r = pv_check_new(c, &vg->scan, devices[i], o, true)) < 0)
 			return r;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -327,7 +370,8 @@ static int vg_add_devices(struct tb_cmd *c, struct tb_vg *vg, const char *const 
 		struct md_pv *pv;
 		uint64_t end;
 
-		if (!d) {
+		/* a PV in doubt is only reused with -ff, and then made anew, as pvcreate -ff */
+		if (!d || d->in_doubt) {
 			if ((r = pv_check_new(c, &vg->scan, devices[i], o, false)) < 0 ||
 			    (r = pv_write_new(c, devices[i], o)) < 0)
 				return r;
@@ -423,7 +467,7 @@ int tb_vgcreate(struct tb_ctx *ctx, const char *name, const char *const *devices
 	if ((r = tb_scan_devices(ctx, false, &vg->scan)) < 0)
 		goto out;
 	for (size_t i = 0; i < vg->scan.n; i++)
-		if (vg->scan.devs[i]->text && streq(vg->scan.devs[i]->vgname, name)) {
+		if (streq(vg->scan.devs[i]->member_vg, name)) {
 			r = tb_fail(ctx, -EEXIST, "A volume group called %s already exists.", name);
 			goto out;
 		}

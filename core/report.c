@@ -215,8 +215,10 @@ static int for_each_vg(struct tb_ctx *ctx, const char *cmd, const char *const *v
 	if ((r = tb_scan_devices(ctx, false, &s)) < 0 || (r = vg_names(&s, &names, &nn)) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++)
-		if (!wanted(vgs[i], names, nn)) {
-			r = tb_fail(ctx, -ENOENT, "Volume group \"%s\" not found", vgs[i]);
+		if (!nn || !wanted(vgs[i], names, nn)) {
+			r = tb_fail(ctx, -ENOENT,
+				    "Volume group \"%s\" not found\n  Cannot process volume group %s",
+				    vgs[i], vgs[i]);
 			goto out;
 		}
 	for (size_t i = 0; i < nn && r == 0; i++) {
@@ -357,6 +359,19 @@ int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
 				 (pv->status & MD_PV_ALLOCATABLE) ? 'a' : '-',
 				 (pv->status & MD_PV_EXPORTED) ? 'x' : '-',
 				 (pv->status & MD_PV_MISSING) ? 'm' : '-');
+		} else if (d->in_doubt) {
+			/* lvm2: the PV is used by a VG it cannot read; never report it free */
+			char w[300];
+			snprintf(w, sizeof(w),
+				 "WARNING: PV %s is marked in use but no VG was found using it.",
+				 d->path);
+			tb_warn_once(ctx, w);
+			snprintf(w, sizeof(w), "WARNING: PV %s might need repairing.", d->path);
+			tb_warn_once(ctx, w);
+			row.vg = "[unknown]";
+			row.size = row.dev_size;
+			row.free = 0;
+			snprintf(row.attr, sizeof(row.attr), "u--");
 		} else {
 			row.size = row.free = row.dev_size;
 			snprintf(row.attr, sizeof(row.attr), "---");

@@ -21,6 +21,8 @@
 #include "core/lvm-internal.h"
 #include "lvmfmt/config.h"
 #include "lvmfmt/vg-text.h"
+#include "util/crc.h"
+#include "util/endian.h"
 #include "util/strbuf.h"
 
 const char *tb_sysconf_dir(void)
@@ -62,35 +64,78 @@ struct tb_pvdev *tb_pvdev_free(struct tb_pvdev *d)
 	lvf_bdev_free(d->bdev);
 	free(d->path);
 	free(d->text);
+	md_vg_free(d->md);
+	strbuf_release(&d->warn);
 	free(d);
 	return NULL;
 }
 
-/* Read the newest metadata text among the PV's mdas. */
+/* Why mda @i (at @off) of @d has no usable header, in lvm2's words (lvm2 2.03.16
+ * lib/format_text/format-text.c _raw_read_mda_header, lib/label/label.c). */
+static void note_bad_header(struct tb_pvdev *d, size_t i, uint64_t off, const char *why)
+{
+	uint8_t sec[LVF_MDA_HEADER_SIZE];
+	unsigned long long o = (unsigned long long)off;
+
+	if (lvf_bdev_read(d->bdev, off, sec, sizeof(sec)) == 0 &&
+	    lvm_crc(LVM_INITIAL_CRC, sec + 4, sizeof(sec) - 4) != get_le32(sec))
+		strbuf_appendf(&d->warn, "WARNING: wrong checksum %x in mda header on %s at %llu\n",
+			       get_le32(sec), d->path, o);
+	else
+		strbuf_appendf(&d->warn, "WARNING: %s in mda header on %s at %llu\n", why, d->path,
+			       o);
+	strbuf_appendf(&d->warn, "WARNING: bad metadata header on %s at %llu.\n", d->path, o);
+	strbuf_appendf(&d->warn, "WARNING: scanning %s mda%zu failed to read metadata summary.\n",
+		       d->path, i + 1);
+	strbuf_appendf(&d->warn, "WARNING: repair VG metadata on %s with vgck --updatemetadata.\n",
+		       d->path);
+}
+
+/* Read the newest metadata text among the PV's mdas; note what is wrong with the others. */
 static void pvdev_read_metadata(struct tb_ctx *ctx, struct tb_pvdev *d)
 {
 	for (size_t i = 0; i < d->hdr.n_mda; i++) {
 		struct lvf_mda_ref ref = { d->bdev, d->hdr.mda[i].offset, d->hdr.mda[i].size, false };
+		struct lvf_mda_header h;
 		struct md_vg *vg = NULL;
 		struct lvf_err err = { 0 };
 		char *text = NULL;
 		size_t len = 0;
 		int r;
 
-		r = lvf_mda_read_text(&ref, &text, &len, NULL, &err);
-		if (r == -ENODATA)
-			continue;
+		r = lvf_mda_read_header(&ref, &h, &err);
 		if (r < 0) {
-			tb_dbg(ctx, "%s: metadata area %zu unreadable: %s", d->path, i, err.message);
+			tb_dbg(ctx, "%s: metadata area %zu header unreadable: %s", d->path, i,
+			       err.message);
+			note_bad_header(d, i, ref.start, err.message);
 			d->mda_bad = true;
 			continue;
 		}
-		r = lvf_vg_import_text(text, len, &vg, &err);
+		r = lvf_mda_read_text(&ref, &text, &len, NULL, &err);
+		if (r == -ENODATA)
+			continue;
+		if (r >= 0 && (r = lvf_vg_import_text(text, len, &vg, &err)) < 0)
+			free(TAKE_PTR(text));
 		if (r < 0) {
-			tb_dbg(ctx, "%s: metadata area %zu: line %u: %s", d->path, i, err.line,
-			       err.message);
+			/* lvm2 2.03.16 lib/format_text/format-text.c, import_vg_from_buffer wording */
+			unsigned long long at = ref.start + h.slot[0].offset;
+			tb_dbg(ctx, "%s: metadata area %zu: %s%s", d->path, i,
+			       err.line ? "bad text: " : "", err.message);
+			if (strstr(err.message, "checksum"))
+				strbuf_appendf(&d->warn, "WARNING: Checksum error on %s at offset %llu.\n",
+					       d->path, at);
+			else
+				strbuf_appendf(&d->warn, "WARNING: %s%s (line %u) on %s at %llu.\n",
+					       "cannot parse the metadata: ", err.message, err.line,
+					       d->path, at);
+			strbuf_appendf(&d->warn, "WARNING: invalid metadata text from %s at %llu.\n",
+				       d->path, at);
+			strbuf_appendf(&d->warn,
+				       "WARNING: metadata on %s at %llu has invalid summary for VG.\n",
+				       d->path, at);
+			strbuf_appendf(&d->warn, "WARNING: bad metadata text on %s in mda%zu\n", d->path,
+				       i + 1);
 			d->mda_bad = true;
-			free(text);
 			continue;
 		}
 		if (!d->text || vg->seqno > d->seqno) {
@@ -100,10 +145,15 @@ static void pvdev_read_metadata(struct tb_ctx *ctx, struct tb_pvdev *d)
 			d->seqno = vg->seqno;
 			snprintf(d->vgname, sizeof(d->vgname), "%s", vg->name);
 			memcpy(d->vgid, vg->id, sizeof(d->vgid));
+			md_vg_free(d->md);
+			d->md = TAKE_PTR(vg);
 		}
 		free(text);
 		md_vg_free(vg);
 	}
+	if (d->mda_bad && !d->text)
+		strbuf_appendf(&d->warn, "WARNING: scan failed to get metadata summary from %s PVID "
+			       "%s\n", d->path, d->id);
 }
 
 int tb_pvdev_open(struct tb_ctx *ctx, const char *path, bool excl, struct tb_pvdev **ret)
@@ -130,6 +180,17 @@ int tb_pvdev_open(struct tb_ctx *ctx, const char *path, bool excl, struct tb_pvd
 		memcpy(d->id, d->hdr.uuid, MD_ID_LEN);
 		d->id[MD_ID_LEN] = '\0';
 		pvdev_read_metadata(ctx, d);
+	} else if (r == -EBADMSG &&
+		   lvf_label_read_unchecked(d->bdev, &d->hdr, &(struct lvf_err){ 0 }) == 0) {
+		/* "this is a PV", but not where its metadata is: a PV in doubt, not a free disk */
+		memcpy(d->id, d->hdr.uuid, MD_ID_LEN);
+		d->id[MD_ID_LEN] = '\0';
+		d->hdr.n_mda = 0;
+		d->label_unchecked = true;
+		d->mda_bad = true;
+		strbuf_appendf(&d->warn, "WARNING: %s on %s.\n", err.message, path);
+		strbuf_appendf(&d->warn, "WARNING: scan failed to get metadata summary from %s PVID "
+			       "%s\n", path, d->id);
 	} else if (r != -ENOENT) {
 		tb_dbg(ctx, "%s: no usable label: %s", path, err.message);
 	}
@@ -217,6 +278,7 @@ int tb_scan_devices(struct tb_ctx *ctx, bool writable, struct tb_scan *ret)
 				goto fail;
 		}
 	}
+	tb_scan_assess(ctx, &s);
 	*ret = s;
 	return 0;
 fail:
@@ -309,7 +371,9 @@ int tb_vg_read(struct tb_cmd *c, const char *name, bool write, struct tb_vg **re
 			best = d;
 	}
 	if (!best) {
-		r = tb_fail(ctx, -ENOENT, "Volume group \"%s\" not found", name);
+		r = tb_fail(ctx, -ENOENT,
+			    "Volume group \"%s\" not found\n  Cannot process volume group %s", name,
+			    name);
 		goto fail;
 	}
 	r = lvf_vg_import_text(best->text, best->text_len, &vg->md, &err);
@@ -347,12 +411,31 @@ fail:
 int tb_vg_check_writable(struct tb_cmd *c, const struct tb_vg *vg)
 {
 	const char *why = NULL;
+	char reason[300];
 
 	if (md_vg_is_readonly_for_us(vg->md, &why))
 		return tb_fail(c->ctx, -EPERM,
 			       "Cannot change volume group %s: %s. Use lvm2 for this VG.",
 			       vg->md->name, why);
-	return 0;
+	if (md_vg_check_overlaps(vg->md, reason, sizeof(reason)) < 0)
+		return tb_fail(c->ctx, -EBADMSG,
+			       "Cannot change volume group %s: its metadata is inconsistent: %s. "
+			       "Restore a good copy (vgcfgrestore) first.",
+			       vg->md->name, reason);
+	for (size_t i = 0; i < vg->n_pvdevs; i++) {
+		const struct tb_pvdev *d = vg->pvdevs[i];
+		const struct md_pv *pv = vg->md->pvs[i];
+		uint64_t end = (pv->pe_start + (uint64_t)pv->pe_count * vg->md->extent_size) * 512;
+		if (d && d->bdev && end > d->bdev->size_bytes)
+			return tb_fail(c->ctx, -ENOSPC,
+				       "Cannot change volume group %s: device %s has %llu sectors, less "
+				       "than its PV's %u extents need (%llu). Was the device resized? "
+				       "Restore its size first.",
+				       vg->md->name, d->path,
+				       (unsigned long long)(d->bdev->size_bytes / 512), pv->pe_count,
+				       (unsigned long long)(end / 512));
+	}
+	return tb_vg_check_duplicates(c, vg);
 }
 
 static void export_info(struct tb_cmd *c, struct lvf_vg_export_info *info, struct utsname *u,
@@ -425,7 +508,8 @@ int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
 	size_t n = 0;
 	int r;
 
-	if ((r = tb_vg_prepare_text(c, vg, &raw)) < 0 || (r = tb_vg_mda_refs(c, vg, &mdas, &n)) < 0)
+	if ((r = tb_vg_check_duplicates(c, vg)) < 0 || (r = tb_vg_prepare_text(c, vg, &raw)) < 0 ||
+	    (r = tb_vg_mda_refs(c, vg, &mdas, &n)) < 0)
 		goto out;
 	r = lvf_mdas_commit(mdas, n, strbuf_str(&raw), raw.len + 1, &err);
 	if (r < 0) {
