@@ -549,7 +549,8 @@ static const struct cli_option lvresize_opts[] = {
 	{ O_SIZE, 'L', "size", CLI_OPT_SIZE_MB, CLI_OPTF_SIGNED },
 	{ O_EXTENTS, 'l', "extents", CLI_OPT_EXTENTS, CLI_OPTF_SIGNED },
 	{ O_PMSIZE, 0, "poolmetadatasize", CLI_OPT_SIZE_MB, CLI_OPTF_PLUS },
-	{ O_USEPOL, 0, "use-policies", CLI_OPT_FLAG, 0 },
+	/* one entry: the parser drops '-' from long names (as lvm2), so this is --use-policies
+	 * too; a second "use-policies" entry could never match and shadowed this one */
 	{ O_USEPOL, 0, "usepolicies", CLI_OPT_FLAG, 0 },
 	{ O_RESIZEFS, 'r', "resizefs", CLI_OPT_FLAG, 0 },
 	{ O_FORCE, 'f', "force", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },

@@ -18,7 +18,7 @@ static void log_stderr(void *userdata, int priority, const char *file, int line,
 
 static int log_priority_from_env(void)
 {
-	const char *e = getenv("THINBOX_LOG");
+	const char *e = secure_getenv("THINBOX_LOG");
 	if (!e)
 		return LOG_ERR;
 	if (streq(e, "debug"))
@@ -130,7 +130,7 @@ int tb_fail(struct tb_ctx *ctx, int err, const char *fmt, ...)
 
 int tb_ctx_dmk(struct tb_ctx *ctx, struct dmk_ctx **ret)
 {
-	const char *t = getenv("THINBOX_TRACE");
+	const char *t = secure_getenv("THINBOX_TRACE");
 	int r;
 
 	if (ctx->no_dm)

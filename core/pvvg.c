@@ -233,7 +233,7 @@ static int global_write_begin(struct tb_cmd *c)
 
 static int root_check(struct tb_ctx *ctx)
 {
-	if (geteuid() != 0 && !getenv("THINBOX_ALLOW_NONROOT"))
+	if (geteuid() != 0 && !secure_getenv("THINBOX_ALLOW_NONROOT"))
 		return tb_fail(ctx, -EPERM, "Running as a non-root user. Please run this command as "
 				       "root.");
 	return 0;

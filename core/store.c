@@ -27,7 +27,7 @@
 
 const char *tb_sysconf_dir(void)
 {
-	const char *d = getenv("LVM_SYSTEM_DIR");
+	const char *d = secure_getenv("LVM_SYSTEM_DIR");
 	return d && *d ? d : "/etc/lvm";
 }
 
@@ -135,6 +135,12 @@ static void pvdev_read_metadata(struct tb_ctx *ctx, struct tb_pvdev *d)
 				       d->path, at);
 			strbuf_appendf(&d->warn, "WARNING: bad metadata text on %s in mda%zu\n", d->path,
 				       i + 1);
+			strbuf_appendf(&d->warn,
+				       "WARNING: scanning %s mda%zu failed to read metadata summary.\n",
+				       d->path, i + 1);
+			strbuf_appendf(&d->warn,
+				       "WARNING: repair VG metadata on %s with vgck --updatemetadata.\n",
+				       d->path);
 			d->mda_bad = true;
 			continue;
 		}
@@ -249,7 +255,7 @@ static int scan_add(struct tb_ctx *ctx, struct tb_scan *s, const char *path, boo
 int tb_scan_devices(struct tb_ctx *ctx, bool writable, struct tb_scan *ret)
 {
 	struct tb_scan s = { 0 };
-	const char *list = getenv("THINBOX_DEVICES");
+	const char *list = secure_getenv("THINBOX_DEVICES");
 	char line[256], name[128], path[160];
 	int r = 0;
 
