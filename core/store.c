@@ -401,6 +401,15 @@ int tb_vg_read(struct tb_cmd *c, const char *name, bool write, struct tb_vg **re
 				break;
 			}
 		if (!vg->pvdevs[i]) {
+			char uuid[MD_ID_LEN + 7], w[400];
+			const char *last = vg->md->pvs[i]->device;
+			md_id_format(vg->md->pvs[i]->id, uuid);
+			/* lvm2 2.03.16 lib/metadata/metadata.c wording */
+			snprintf(w, sizeof(w), "WARNING: Couldn't find device with uuid %s.", uuid);
+			tb_warn_once(ctx, w);
+			snprintf(w, sizeof(w), "WARNING: VG %s is missing PV %s (last written to %s).",
+				 name, uuid, last ? last : "[unknown]");
+			tb_warn_once(ctx, w);
 			vg->md->pvs[i]->status |= MD_PV_MISSING;
 		} else if (!vg->md->pvs[i]->device ||
 			   !streq(vg->md->pvs[i]->device, vg->pvdevs[i]->path)) {

@@ -1,0 +1,189 @@
+# shellcheck shell=bash
+# Damaged disks (issue 11): each case is first run by lvm2 2.03.16 on the same loop device (the
+# oracle: its rc and report), then by thinbox; every refused command leaves every disk
+# byte-identical (sha256 of the device before and after each command). docs/damaged-disks.md
+# lists the cases with what lvm2 and thinbox do.
+
+DMG_EDIT="perl $TB_TOP/tests/integration/damaged-edit.pl"
+
+dmg_vg() { # DEV VG: lvm2 makes VG on DEV with one inactive 8m LV lv1
+	"$LVM2_BIN" pvcreate -q "$1" >/dev/null 2>&1 &&
+		"$LVM2_BIN" vgcreate -q "$2" "$1" >/dev/null 2>&1 &&
+		"$LVM2_BIN" lvcreate -q -an -Zn -n lv1 -L 8m "$2" >/dev/null 2>&1 ||
+		die "lvm2 could not set up $2 on $1"
+}
+dmg_sums() { # DEV...: one checksum line per device
+	local d
+	for d in "$@"; do sha256sum <"$d"; done
+}
+# DISKS CMD ARGS...: lvm2, then thinbox, run the same command; each must exit 5 and leave
+# every disk of DISKS (space-separated) byte-identical. Prints thinbox's output.
+dmg_both_refuse() {
+	local disks=$1 s0 out rc
+	shift
+	# shellcheck disable=SC2086
+	s0=$(dmg_sums $disks)
+	out=$("$LVM2_BIN" "$@" 2>&1 </dev/null); rc=$?
+	[ $rc = 5 ] || die "lvm2 $*: exited $rc, expected 5: $out"
+	# shellcheck disable=SC2086
+	[ "$(dmg_sums $disks)" = "$s0" ] || die "lvm2 $* changed the disks"
+	out=$("$TB" "$@" 2>&1 </dev/null); rc=$?
+	[ $rc = 5 ] || die "thinbox $*: exited $rc, expected 5: $out"
+	# shellcheck disable=SC2086
+	[ "$(dmg_sums $disks)" = "$s0" ] || die "thinbox $* changed the disks: $out"
+	printf '%s\n' "$out"
+}
+dmg_pvrow() { # BIN DEV: "vg attr psize pfree" of DEV as BIN's pvs reports it
+	"$1" pvs --noheadings -o vg_name,pv_attr,pv_size,pv_free --units m "$2" 2>/dev/null \
+		</dev/null | awk '{$1 = $1; print}'
+}
+dmg_text_off() { # DEV: device offset of the committed text of the first mda (at 4096)
+	echo $((4096 + $(od -An -tu8 -j $((4096 + 40)) -N8 "$1" | tr -d ' ')))
+}
+
+# What every "PV in doubt" case shares: lvm2 and thinbox report it as used by an unknown VG
+# (never free), refuse to reuse it without -ff, and -ff says what it destroys.
+dmg_in_doubt_common() { # DEV CAUSE-REGEX
+	local d=$1 cause=$2 want out e
+	want=$(dmg_pvrow "$LVM2_BIN" "$d")
+	assert_eq "[unknown] u-- 64.00m 0" "$want" "lvm2's pvs row"
+	assert_eq "$want" "$(dmg_pvrow "$TB" "$d")" "thinbox's pvs row"
+	out=$("$TB" pvs "$d" 2>&1 </dev/null)
+	assert_match "$cause" "$out" "pvs names the cause"
+	assert_match "WARNING: PV $d is marked in use but no VG was found using it" "$out" "pvs"
+	out=$(dmg_both_refuse "$d" vgs tbtd)
+	assert_match "$cause" "$out" "vgs names the cause"
+	assert_match 'Volume group "tbtd" not found' "$out" "vgs"
+	out=$(dmg_both_refuse "$d" lvs tbtd)
+	assert_match 'Volume group "tbtd" not found' "$out" "lvs"
+	out=$(dmg_both_refuse "$d" pvremove "$d")
+	assert_match "PV $d is used by a VG but its metadata is missing" "$out" "pvremove"
+	assert_match "confirm by using --force twice" "$out" "pvremove"
+	dmg_both_refuse "$d" pvremove -f "$d" >/dev/null
+	out=$(dmg_both_refuse "$d" pvcreate "$d")
+	assert_match "Can't initialize PV '$d' without -ff" "$out" "pvcreate"
+	dmg_both_refuse "$d" pvcreate -f "$d" >/dev/null
+	dmg_both_refuse "$d" vgcreate tbtn "$d" >/dev/null
+	e=$(tb_disk 64M)
+	dmg_vg "$e" tbte
+	dmg_both_refuse "$d $e" vgextend tbte "$d" >/dev/null
+	# thinbox with -ff: says what it destroys, and does it (lvm2 2.03.16 prints the same
+	# warnings but then fails with status 5 and leaves the label: docs/damaged-disks.md)
+	out=$(assert_ok "$TB" pvremove -ff -y "$d")
+	assert_match "Wiping physical volume label from $d of volume group \"<unknown>\"" "$out" \
+		"pvremove -ff"
+	[ -z "$("$LVM2_BIN" pvs --noheadings -o pv_name "$d" 2>/dev/null)" ] ||
+		die "pvremove -ff left a label lvm2 sees"
+}
+
+testcase_damaged_mda_header_checksum() {
+	local d
+	d=$(tb_disk 64M)
+	dmg_vg "$d" tbtd
+	# two bytes of the mda header's checksum (issue 11's first table)
+	printf 'XX' | dd of="$d" bs=1 seek=4096 conv=notrunc status=none
+	dmg_in_doubt_common "$d" "WARNING: wrong checksum [0-9a-f]+ in mda header on $d at 4096"
+}
+
+testcase_damaged_text_checksum() {
+	local d off
+	d=$(tb_disk 64M)
+	dmg_vg "$d" tbtd
+	off=$(dmg_text_off "$d")
+	printf 'Q' | dd of="$d" bs=1 seek=$((off + 60)) conv=notrunc status=none
+	dmg_in_doubt_common "$d" "WARNING: Checksum error on $d at offset $off"
+}
+
+testcase_damaged_text_unparseable() {
+	local d t
+	d=$(tb_disk 64M)
+	dmg_vg "$d" tbtd
+	# a truncated text with valid checksums: only parsing can tell
+	t=$TB_TMP/text
+	$DMG_EDIT text "$d" | head -c 300 >"$t"
+	$DMG_EDIT settext "$d" "$t" || die "settext"
+	dmg_in_doubt_common "$d" "WARNING: .*metadata.* on $d"
+}
+
+testcase_damaged_used_flag_without_vg() {
+	local d s
+	d=$(tb_disk 64M)
+	dmg_vg "$d" tbtd
+	# the mda header says "no metadata" (both slots empty, checksum valid) while the PV
+	# header keeps PV_EXT_USED: a vgremove cut short between the two writes
+	local mh=$TB_TMP/mh
+	dd if="$d" of="$mh" bs=512 skip=8 count=1 status=none
+	perl -e 'open(F, "+<:raw", $ARGV[0]) or die; sysread(F, $h, 512); substr($h, 40, 48) = "\0" x 48;
+		sub c { my ($c, $b) = @_; for (unpack("C*", $b)) { $c ^= $_; for (1..8) { $c = $c & 1 ? ($c >> 1) ^ 0xEDB88320 : $c >> 1 } } $c }
+		substr($h, 0, 4) = pack("V", c(0xf597a6cf, substr($h, 4))); sysseek(F, 0, 0); syswrite(F, $h)' "$mh"
+	dd if="$mh" of="$d" bs=512 seek=8 count=1 conv=notrunc status=none
+	assert_eq "[unknown] u-- 64.00m 0" "$(dmg_pvrow "$LVM2_BIN" "$d")" "lvm2's pvs row"
+	assert_eq "[unknown] u-- 64.00m 0" "$(dmg_pvrow "$TB" "$d")" "thinbox's pvs row"
+	dmg_both_refuse "$d" pvremove "$d" >/dev/null
+	dmg_both_refuse "$d" pvcreate "$d" >/dev/null
+	dmg_both_refuse "$d" vgcreate tbtn "$d" >/dev/null
+}
+
+testcase_damaged_not_found_exit_codes() {
+	local d out
+	d=$(tb_disk 64M)
+	# no VG at all, then one VG: a name that matches nothing is an error (scripts do `if vgs X`)
+	out=$(dmg_both_refuse "$d" vgs nosuch)
+	assert_match 'Volume group "nosuch" not found' "$out" "vgs, no VG at all"
+	dmg_both_refuse "$d" lvs nosuch >/dev/null
+	dmg_vg "$d" tbtd
+	out=$(dmg_both_refuse "$d" vgs nosuch)
+	assert_match 'Volume group "nosuch" not found' "$out" "vgs"
+	dmg_both_refuse "$d" lvs nosuch >/dev/null
+	out=$(dmg_both_refuse "$d" lvs tbtd/nosuch)
+	assert_match 'Failed to find logical volume "tbtd/nosuch"' "$out" "lvs VG/LV"
+	# one found, one not: the row is printed, the exit code says one was missing
+	out=$(dmg_both_refuse "$d" lvs --noheadings -o lv_name tbtd/lv1 tbtd/nosuch)
+	assert_match 'lv1' "$out" "lvs prints what it found"
+	assert_ok "$TB" vgs tbtd >/dev/null
+	assert_ok "$TB" lvs tbtd/lv1 >/dev/null
+}
+
+testcase_damaged_profile_name_is_a_name() {
+	local d s out
+	d=$(tb_disk 64M)
+	dmg_vg "$d" tbtd
+	# $LVM_SYSTEM_DIR/profile/../../x.profile is /etc/x.profile: it must never be read
+	printf 'activation {\n thin_pool_autoextend_threshold=50\n}\n' >/etc/x.profile
+	s=$(dmg_sums "$d")
+	out=$(assert_fails 5 "$TB" lvchange --metadataprofile ../../x tbtd/lv1)
+	assert_match 'Profile name "../../x" is invalid' "$out" "lvchange"
+	out=$(assert_fails 5 "$TB" lvcreate -an -Zn -n lv2 -L 8m --metadataprofile ../../x tbtd)
+	assert_match 'Profile name "../../x" is invalid' "$out" "lvcreate"
+	assert_eq "$s" "$(dmg_sums "$d")" "disk after the refused commands"
+	rm -f /etc/x.profile
+	# lvm2 still reads the VG, and sees no profile on lv1
+	assert_eq "" "$(lvm_clean lvs --noheadings -o lv_profile tbtd/lv1 | tr -d ' ')" "lv_profile"
+}
+
+# lvextend --use-policies grows a pool over its threshold by the profile's percent (it
+# always failed with "Please specify either size or extents"). dracut's lvm module and
+# lvm2's dmeventd thin plugin run exactly this (lvm2 daemons/dmeventd/plugins/thin/
+# dmeventd_thin.c _use_policy: "lvextend --use-policies").
+testcase_damaged_use_policies_grows_pool() {
+	local d out before after
+	d=$(tb_disk 256M)
+	assert_ok "$TB" pvcreate "$d" >/dev/null
+	assert_ok "$TB" vgcreate tbtu "$d" >/dev/null
+	assert_ok "$TB" lvcreate -T tbtu/pool -L 40m >/dev/null
+	printf 'activation {\n thin_pool_autoextend_threshold=50\n thin_pool_autoextend_percent=50\n}\n' \
+		>/etc/lvm/profile/tbtu-grow.profile
+	assert_ok "$TB" lvchange --metadataprofile tbtu-grow tbtu/pool >/dev/null
+	assert_ok "$TB" lvcreate -V 100m -n thin -T tbtu/pool >/dev/null
+	# 32 MiB written of 40: 80%, over the threshold of 50
+	dd if=/dev/urandom of=/dev/mapper/tbtu-thin bs=1M count=32 oflag=direct status=none ||
+		die "write to thin LV"
+	before=$(lvm_clean lvs --noheadings --units s --nosuffix -o lv_size tbtu/pool | tr -d ' ')
+	out=$(assert_ok "$TB" lvextend --use-policies tbtu/pool)
+	after=$(lvm_clean lvs --noheadings --units s --nosuffix -o lv_size tbtu/pool | tr -d ' ')
+	[ "$after" -ge $((before * 3 / 2)) ] || die "pool $before -> $after sectors, wanted +50%: $out"
+	out=$(assert_ok "$TB" lvextend --usepolicies tbtu/pool)
+	rm -f /etc/lvm/profile/tbtu-grow.profile
+	assert_ok "$TB" vgchange -an tbtu >/dev/null
+	lvm_clean vgck tbtu >/dev/null
+}
