@@ -348,6 +348,40 @@ out:
 	return r;
 }
 
+/* Before anything is written: a new PV on @path must hold at least one extent of @es
+ * sectors (else vgcreate/vgextend would leave a label behind and then fail). */
+static int pv_room_check(struct tb_cmd *c, const char *path, const struct tb_pvcreate_opts *o,
+			 uint32_t es)
+{
+	struct lvf_pv_layout_params lp = { 0 };
+	struct lvf_pv_layout layout;
+	struct lvf_bdev *b = NULL;
+	uint64_t end;
+	int r;
+
+	if (tb_bdev_open(c->ctx, path, O_RDONLY, &b) < 0)
+		return 0; /* pv_check_new names the problem */
+	lp.device_size = b->size_bytes;
+	lp.data_alignment = o ? o->dataalignment : 0;
+	lp.metadata_size = o ? o->metadatasize : 0;
+	lp.metadata_copies = (o && o->metadatacopies >= 0) ? (unsigned)o->metadatacopies : 1;
+	r = lvf_pv_layout_default(&lp, &layout);
+	end = b->size_bytes;
+	for (size_t m = 0; r == 0 && m < layout.n_mda; m++)
+		if (layout.mda[m].offset > layout.pe_start)
+			end = MIN(end, layout.mda[m].offset);
+	if (r == 0 && (end < layout.pe_start || (end - layout.pe_start) / 512 < es))
+		r = tb_fail(c->ctx, -ENOSPC,
+			    "Cannot use %s: it has room for no extent of %u KiB (%llu bytes after "
+			    "the metadata area). Nothing was written.",
+			    path, es / 2, (unsigned long long)(end > layout.pe_start ?
+								end - layout.pe_start : 0));
+	else
+		r = 0;
+	lvf_bdev_free(b);
+	return r;
+}
+
 /* Add the PVs on @devices to @vg (making PVs of plain devices first). */
 static int vg_add_devices(struct tb_cmd *c, struct tb_vg *vg, const char *const *devices, size_t n,
 			  const struct tb_pvcreate_opts *o)
@@ -362,7 +396,8 @@ static int vg_add_devices(struct tb_cmd *c, struct tb_vg *vg, const char *const 
 				       "Physical volume '%s' is already in volume group '%s'",
 				       devices[i], d->member_vg);
 		if ((!d || d->in_doubt || d->dup) &&
-		    (r = pv_check_new(c, &vg->scan, devices[i], o, true)) < 0)
+		    ((r = pv_check_new(c, &vg->scan, devices[i], o, true)) < 0 ||
+		     (r = pv_room_check(c, devices[i], o, vg->md->extent_size)) < 0))
 			return r;
 	}
 	for (size_t i = 0; i < n; i++) {
