@@ -124,10 +124,11 @@ static void pvdev_read_metadata(struct tb_ctx *ctx, struct tb_pvdev *d)
 			if (strstr(err.message, "checksum"))
 				strbuf_appendf(&d->warn, "WARNING: Checksum error on %s at offset %llu.\n",
 					       d->path, at);
-			else
-				strbuf_appendf(&d->warn, "WARNING: %s%s (line %u) on %s at %llu.\n",
-					       "cannot parse the metadata: ", err.message, err.line,
-					       d->path, at);
+			else /* lvm2: "Parse error at byte N (line L): expected a value" */
+				strbuf_appendf(&d->warn,
+					       "WARNING: Parse error at line %u of the metadata text on "
+					       "%s at %llu: %s.\n",
+					       err.line, d->path, at, err.message);
 			strbuf_appendf(&d->warn, "WARNING: invalid metadata text from %s at %llu.\n",
 				       d->path, at);
 			strbuf_appendf(&d->warn,
