@@ -27,6 +27,8 @@ struct tb_pvdev {
 	char vgid[MD_ID_LEN + 1];
 	uint32_t seqno;
 	bool mda_bad;                /* an mda could not be read */
+	bool mda_hdr_bad[LVF_MAX_MDA]; /* that mda's header does not decode: rewritten (empty)
+					  before the next commit of the VG */
 	/* health, as the scan found it (core/damaged.c): carried to every command and report */
 	struct md_vg *md;            /* @text imported (NULL: none) */
 	bool label_unchecked;        /* label valid, its area list not: areas untrusted, unused */

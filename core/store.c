@@ -109,6 +109,7 @@ static void pvdev_read_metadata(struct tb_ctx *ctx, struct tb_pvdev *d)
 			       err.message);
 			note_bad_header(d, i, ref.start, err.message);
 			d->mda_bad = true;
+			d->mda_hdr_bad[i] = true;
 			continue;
 		}
 		r = lvf_mda_read_text(&ref, &text, &len, NULL, &err);
@@ -377,6 +378,18 @@ int tb_vg_read(struct tb_cmd *c, const char *name, bool write, struct tb_vg **re
 		if (!best || d->seqno > best->seqno)
 			best = d;
 	}
+	for (size_t i = 0; best && i < vg->scan.n; i++) {
+		struct tb_pvdev *d = vg->scan.devs[i];
+		char w[400];
+		if (!d->text || !streq(d->vgname, name) || d->seqno >= best->seqno)
+			continue;
+		/* lvm2 2.03.16 lib/metadata/metadata.c _vg_read wording; the next commit rewrites it */
+		snprintf(w, sizeof(w), "WARNING: ignoring metadata seqno %u on %s for seqno %u on %s "
+			 "for VG %s.", d->seqno, d->path, best->seqno, best->path, name);
+		tb_warn_once(ctx, w);
+		snprintf(w, sizeof(w), "WARNING: Inconsistent metadata found for VG %s.", name);
+		tb_warn_once(ctx, w);
+	}
 	if (!best) {
 		r = tb_fail(ctx, -ENOENT,
 			    "Volume group \"%s\" not found\n  Cannot process volume group %s", name,
@@ -527,6 +540,26 @@ int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
 	if ((r = tb_vg_check_duplicates(c, vg)) < 0 || (r = tb_vg_prepare_text(c, vg, &raw)) < 0 ||
 	    (r = tb_vg_mda_refs(c, vg, &mdas, &n)) < 0)
 		goto out;
+	/* a bad header among good copies: made empty first, then committed like the others
+	 * (lvm2 repairs it the same way on its next commit) */
+	for (size_t i = 0; i < vg->n_pvdevs; i++) {
+		struct tb_pvdev *d = vg->pvdevs[i];
+		for (size_t m = 0; d && m < d->hdr.n_mda; m++) {
+			struct lvf_mda_ref ref = { d->bdev, d->hdr.mda[m].offset, d->hdr.mda[m].size,
+						   false };
+			if (!d->mda_hdr_bad[m])
+				continue;
+			tb_warn(ctx, "WARNING: Repairing the metadata header on %s at %llu.", d->path,
+				(unsigned long long)ref.start);
+			r = lvf_mda_init(&ref);
+			if (r < 0) {
+				r = tb_fail(ctx, r, "Failed to repair the metadata header on %s: %s",
+					    d->path, strerror(-r));
+				goto out;
+			}
+			d->mda_hdr_bad[m] = false;
+		}
+	}
 	r = lvf_mdas_commit(mdas, n, strbuf_str(&raw), raw.len + 1, &err);
 	if (r < 0) {
 		r = tb_fail(ctx, r, "Failed to write metadata of VG %s: %s", vg->md->name,

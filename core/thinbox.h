@@ -324,3 +324,11 @@ int tb_monitor_run(struct tb_ctx *ctx, const struct tb_monitor_opts *o);
 int tb_monitor_default_pidfile(char *buf, size_t len);
 int tb_monitor_daemon_pid(const char *pidfile);
 /* ==== end of monitor ======================================================================= */
+
+/* ==== damaged disks (core/repair.c, docs/damaged-disks.md) ================================ */
+/* vgck VG: 0 when every copy of VG's metadata on its present PVs reads, is the newest and is
+ * consistent; -EBADMSG (message: what and where) otherwise. @update (--updatemetadata):
+ * rewrite every header and copy from the newest good copy (a commit with seqno + 1, bad
+ * headers made anew first); refused, with nothing written, for a VG thinbox cannot change
+ * (duplicate PVs, a missing PV, overlapping extents, foreign/exported/shared). Since: 0.3 */
+int tb_vgck(struct tb_ctx *ctx, const char *vg, bool update);
