@@ -18,6 +18,11 @@ static bool vg_problem(const struct tb_vg *vg, char *buf, size_t len)
 				 vg->md->name);
 			return true;
 		}
+		if (d->label_unchecked) {
+			snprintf(buf, len, "the PV header on %s lists a metadata area past the device "
+				 "end", d->path);
+			return true;
+		}
 		if (d->mda_bad) {
 			snprintf(buf, len, "a metadata area on %s is bad", d->path);
 			return true;

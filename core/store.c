@@ -164,6 +164,31 @@ static void pvdev_read_metadata(struct tb_ctx *ctx, struct tb_pvdev *d)
 			       "%s\n", d->path, d->id);
 }
 
+/* A label whose area list lvf_label_read rejected (an mda past the device end, a huge size):
+ * take each mda's size from its own header when that header decodes and fits the device, as
+ * lvm2 reads it. 0 when every area is then sane, -EBADMSG otherwise (the PV stays in doubt). */
+static int label_fix_areas(struct tb_pvdev *d)
+{
+	uint64_t dev = d->bdev->size_bytes;
+
+	for (size_t i = 0; i < d->hdr.n_da; i++)
+		if (d->hdr.da[i].offset >= dev ||
+		    (d->hdr.da[i].size && d->hdr.da[i].size > dev - d->hdr.da[i].offset))
+			return -EBADMSG;
+	for (size_t i = 0; i < d->hdr.n_mda; i++) {
+		uint8_t sec[LVF_MDA_HEADER_SIZE];
+		struct lvf_mda_header h;
+		uint64_t off = d->hdr.mda[i].offset;
+
+		if (off < LVF_LABEL_SCAN_SIZE || off > dev - sizeof(sec) ||
+		    lvf_bdev_read(d->bdev, off, sec, sizeof(sec)) < 0 ||
+		    lvf_mda_header_decode(sec, sizeof(sec), off, 0, &h, NULL) < 0 || h.size > dev - off)
+			return -EBADMSG;
+		d->hdr.mda[i].size = h.size;
+	}
+	return 0;
+}
+
 int tb_pvdev_open(struct tb_ctx *ctx, const char *path, bool excl, struct tb_pvdev **ret)
 {
 	struct tb_pvdev *d = calloc(1, sizeof(*d));
@@ -193,12 +218,18 @@ int tb_pvdev_open(struct tb_ctx *ctx, const char *path, bool excl, struct tb_pvd
 		/* "this is a PV", but not where its metadata is: a PV in doubt, not a free disk */
 		memcpy(d->id, d->hdr.uuid, MD_ID_LEN);
 		d->id[MD_ID_LEN] = '\0';
-		d->hdr.n_mda = 0;
 		d->label_unchecked = true;
-		d->mda_bad = true;
 		strbuf_appendf(&d->warn, "WARNING: %s on %s.\n", err.message, path);
-		strbuf_appendf(&d->warn, "WARNING: scan failed to get metadata summary from %s PVID "
-			       "%s\n", path, d->id);
+		if (label_fix_areas(d) == 0) {
+			/* lvm2 reads such a PV's VG through the mda header's own size; so do we,
+			 * and the next commit writes the header back with that size */
+			pvdev_read_metadata(ctx, d);
+		} else {
+			d->hdr.n_mda = 0;
+			d->mda_bad = true;
+			strbuf_appendf(&d->warn, "WARNING: scan failed to get metadata summary from %s "
+				       "PVID %s\n", path, d->id);
+		}
 	} else if (r != -ENOENT) {
 		tb_dbg(ctx, "%s: no usable label: %s", path, err.message);
 	}
@@ -572,8 +603,12 @@ int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
 	/* PVs in a VG carry PV_EXT_USED in their header (lvm2 sets it after the commit). */
 	for (size_t i = 0; i < vg->n_pvdevs; i++) {
 		struct tb_pvdev *d = vg->pvdevs[i];
-		if (!d || (d->hdr.ext_flags & LVF_PV_EXT_USED))
+		if (!d || ((d->hdr.ext_flags & LVF_PV_EXT_USED) && !d->label_unchecked))
 			continue;
+		if (d->label_unchecked)
+			tb_warn(ctx, "WARNING: Repairing the PV header on %s (its metadata area list).",
+				d->path);
+		d->label_unchecked = false;
 		d->hdr.ext_flags |= LVF_PV_EXT_USED;
 		d->hdr.ext_version = LVF_PV_EXT_VERSION;
 		r = lvf_label_write(d->bdev, &d->hdr);
