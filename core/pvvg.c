@@ -544,8 +544,8 @@ out:
 	return r;
 }
 
-/* Clear the VG from @d: its mdas lose the text and the header loses PV_EXT_USED. */
-static int pv_orphan(struct tb_ctx *ctx, struct tb_pvdev *d)
+/* Clear the VG from @d's mdas (the text stays in the buffer, the header points at none). */
+static int pv_clear_mdas(struct tb_ctx *ctx, struct tb_pvdev *d)
 {
 	struct lvf_mda_ref refs[LVF_MAX_MDA];
 	struct lvf_err err = { 0 };
@@ -557,6 +557,15 @@ static int pv_orphan(struct tb_ctx *ctx, struct tb_pvdev *d)
 	r = lvf_mdas_clear(refs, d->hdr.n_mda, &err);
 	if (r < 0)
 		return tb_fail(ctx, r, "Failed to clear the metadata on %s: %s", d->path, err.message);
+	return 0;
+}
+
+/* Then the header loses PV_EXT_USED: only once every PV's mdas are cleared, so that a write
+ * failing half-way leaves every PV marked in use (in doubt, never free), as lvm2 does. */
+static int pv_clear_used(struct tb_ctx *ctx, struct tb_pvdev *d)
+{
+	int r;
+
 	d->hdr.ext_flags &= ~LVF_PV_EXT_USED;
 	r = lvf_label_write(d->bdev, &d->hdr);
 	if (r < 0)
@@ -613,8 +622,11 @@ int tb_vgreduce(struct tb_ctx *ctx, const char *name, const char *const *devices
 	}
 	if ((r = tb_vg_commit(&c, vg)) < 0)
 		goto out;
+	for (size_t i = 0; i < n; i++)
+		if ((r = pv_clear_mdas(ctx, gone[i])) < 0)
+			goto out;
 	for (size_t i = 0; i < n; i++) {
-		if ((r = pv_orphan(ctx, gone[i])) < 0)
+		if ((r = pv_clear_used(ctx, gone[i])) < 0)
 			goto out;
 		tb_notice(ctx, "Removed \"%s\" from volume group \"%s\"", devices[i], name);
 	}
@@ -654,7 +666,10 @@ int tb_vgremove(struct tb_ctx *ctx, const char *name, bool force)
 			goto out;
 	}
 	for (size_t i = 0; i < vg->n_pvdevs; i++)
-		if (vg->pvdevs[i] && (r = pv_orphan(ctx, vg->pvdevs[i])) < 0)
+		if (vg->pvdevs[i] && (r = pv_clear_mdas(ctx, vg->pvdevs[i])) < 0)
+			goto out;
+	for (size_t i = 0; i < vg->n_pvdevs; i++)
+		if (vg->pvdevs[i] && (r = pv_clear_used(ctx, vg->pvdevs[i])) < 0)
 			goto out;
 	{
 		char path[600];
