@@ -170,7 +170,7 @@ demo: $(BUILD)/.deps-test all
 install: all
 	install -d $(DESTDIR)$(SBINDIR)
 	install -m 0755 $(BUILD)/thinbox $(DESTDIR)$(SBINDIR)/thinbox
-LVM_NAMES := lvm pvcreate pvremove pvs pvck vgcreate vgremove vgs vgchange vgextend \
+LVM_NAMES := lvm pvcreate pvremove pvs pvck vgck vgcreate vgremove vgs vgchange vgextend \
 	vgreduce lvcreate lvremove lvs lvchange lvconvert lvextend lvresize lvrename
 install-links: install
 	$(Q)for n in $(LVM_NAMES); do ln -sf thinbox $(DESTDIR)$(SBINDIR)/$$n; done
