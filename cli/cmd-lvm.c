@@ -21,6 +21,7 @@ enum {
 	O_UNITS, O_RFORMAT, O_ALIGNED, O_TEST, O_DRIVERLOADED, O_QUIET, O_AUTOBACKUP, O_SPARE,
 	O_RESIZEFS, O_IGNOREMON, O_NOUDEV, O_DEBUG, O_CONFIG, O_LABELSECTOR, O_ZEROPV, O_READAHEAD,
 	O_PERMISSION, O_SETACT, O_TRACE,
+	O_REMOVEMISSING,
 };
 
 /* options every lvm2 command accepts */
@@ -275,13 +276,28 @@ static const struct cli_option vgsimple_opts[] = {
 	{ O_FORCE, 'f', "force", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
 };
 
+static const struct cli_option vgreduce_opts[] = {
+	COMMON_OPTS,
+	{ O_FORCE, 'f', "force", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
+	{ O_REMOVEMISSING, 0, "removemissing", CLI_OPT_FLAG, 0 },
+};
+
 static int cmd_vgreduce(struct tb_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
-	int r = parse(ctx, "vgreduce", vgsimple_opts, ARRAY_SIZE(vgsimple_opts), argc, argv, &p);
+	int r = parse(ctx, "vgreduce", vgreduce_opts, ARRAY_SIZE(vgreduce_opts), argc, argv, &p);
 
 	if (r)
 		return r;
+	if (cli_opt_isset(p, O_REMOVEMISSING)) {
+		if (p->n_pos != 1) {
+			cli_err("Please give only the volume group name with --removemissing.");
+			return CLI_EINVAL;
+		}
+		if (tb_vgreduce_missing(ctx, p->pos[0], cli_opt(p, O_FORCE)->count > 0) < 0)
+			return fail(ctx);
+		return CLI_OK;
+	}
 	if (p->n_pos < 2) {
 		cli_err("Please enter volume group name and physical volume(s)");
 		return CLI_EINVAL;

@@ -113,3 +113,25 @@ int tb_vg_check_duplicates(struct tb_cmd *c, const struct tb_vg *vg)
 	}
 	return 0;
 }
+
+static bool lv_partial(const struct md_lv *lv, int depth)
+{
+	if (!lv || depth > 8)
+		return false;
+	for (size_t s = 0; s < lv->n_segs; s++) {
+		const struct md_seg *seg = &lv->segs[s];
+		if (seg->kind == MD_SEG_THIN_POOL &&
+		    (lv_partial(seg->pool_data, depth + 1) || lv_partial(seg->pool_meta, depth + 1)))
+			return true;
+		for (uint32_t a = 0; seg->kind == MD_SEG_STRIPED && a < seg->stripe_count; a++)
+			if ((seg->areas[a].pv && (seg->areas[a].pv->status & MD_PV_MISSING)) ||
+			    lv_partial(seg->areas[a].lv, depth + 1))
+				return true;
+	}
+	return false;
+}
+
+bool tb_lv_is_partial(const struct md_lv *lv)
+{
+	return lv_partial(lv, 0);
+}

@@ -53,6 +53,8 @@ void tb_scan_free(struct tb_scan *s);
 struct tb_pvdev *tb_scan_find_path(struct tb_scan *s, const char *path);
 struct tb_cmd;
 struct tb_vg;
+/* @lv has an extent on a missing PV, itself or through its sub-LVs (lvm2's LV_PARTIAL). */
+bool tb_lv_is_partial(const struct md_lv *lv);
 /* After a scan (core/damaged.c): which VG lists each PV, duplicate PV ids, PVs in doubt; each
  * device's warnings given once. */
 void tb_scan_assess(struct tb_ctx *ctx, struct tb_scan *s);

@@ -9,24 +9,6 @@
 #include "core/monitor-state.h"
 #include "lvmfmt/vg-text.h"
 
-/* The LV has an extent on a missing PV, itself or through its sub-LVs (lvm2 LV_PARTIAL). */
-static bool lv_is_partial(const struct md_lv *lv, int depth)
-{
-	if (!lv || depth > 8)
-		return false;
-	for (size_t s = 0; s < lv->n_segs; s++) {
-		const struct md_seg *seg = &lv->segs[s];
-		if (seg->kind == MD_SEG_THIN_POOL &&
-		    (lv_is_partial(seg->pool_data, depth + 1) || lv_is_partial(seg->pool_meta, depth + 1)))
-			return true;
-		for (uint32_t a = 0; seg->kind == MD_SEG_STRIPED && a < seg->stripe_count; a++)
-			if ((seg->areas[a].pv && (seg->areas[a].pv->status & MD_PV_MISSING)) ||
-			    lv_is_partial(seg->areas[a].lv, depth + 1))
-				return true;
-	}
-	return false;
-}
-
 static bool vg_is_partial(const struct md_vg *vg)
 {
 	for (size_t i = 0; i < vg->n_pvs; i++)
@@ -93,7 +75,7 @@ static void lv_attr(const struct md_vg *vg, const struct md_lv *lv, const struct
 	}
 	if (md_lv_is_thin(lv) && st->has_thin_status && st->thin_status.fail)
 		a[8] = 'F';
-	if (lv_is_partial(lv, 0))
+	if (tb_lv_is_partial(lv))
 		a[8] = 'p';
 	if (lv->flags & MD_LVF_ACTIVATION_SKIP)
 		a[9] = 'k';

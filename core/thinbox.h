@@ -332,3 +332,7 @@ int tb_monitor_daemon_pid(const char *pidfile);
  * headers made anew first); refused, with nothing written, for a VG thinbox cannot change
  * (duplicate PVs, a missing PV, overlapping extents, foreign/exported/shared). Since: 0.3 */
 int tb_vgck(struct tb_ctx *ctx, const char *vg, bool update);
+/* vgreduce --removemissing [--force] VG: drop the PVs VG lists that no device carries. LVs
+ * with extents on them (partial LVs) block it (-EBUSY, nothing written) unless @force, which
+ * removes them first (plain inactive LVs only; thin pools: -EOPNOTSUPP). Since: 0.3 */
+int tb_vgreduce_missing(struct tb_ctx *ctx, const char *vg, bool force);

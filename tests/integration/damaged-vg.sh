@@ -162,4 +162,60 @@ testcase_damaged_partial_vg() {
 	s=$(dmg_sums "$d1")
 	assert_fails 5 "$TB" lvremove -y tbtp/on1 >/dev/null
 	assert_eq "$s" "$(dmg_sums "$d1")" "disk after the refused lvremove"
+	# vgreduce --removemissing: the partial LV on2 blocks it without --force
+	out=$(assert_fails 5 "$TB" vgreduce --removemissing tbtp)
+	assert_match "Partial LV on2 needs to be repaired or removed" "$out" "names the partial LV"
+	assert_match "vgreduce --removemissing --force" "$out" "says what to do"
+	assert_eq "$s" "$(dmg_sums "$d1")" "disk after the refused vgreduce"
+	out=$(assert_ok "$TB" vgreduce --removemissing --force tbtp)
+	assert_match "Wrote out consistent volume group tbtp" "$out" "vgreduce --force"
+	lvm_clean vgck tbtp >/dev/null
+	assert_eq "1 on1" "$(echo $(lvm_clean vgs --noheadings -o pv_count tbtp) \
+		$(lvm_clean lvs --noheadings -o lv_name tbtp))" "one PV, on1 kept"
+	assert_eq "wz--n-" "$(lvm_clean vgs --noheadings -o vg_attr tbtp | tr -d ' ')" "vg_attr"
+}
+
+# Two metadata copies on one PV (--pvmetadatacopies 2), the first header broken: the VG is read
+# from the good copy with a warning, and the next commit rewrites the bad header (lvm2 reads
+# and repairs the same way).
+testcase_damaged_one_of_two_copies_bad() {
+	local d out
+	d=$(tb_disk 64M)
+	"$LVM2_BIN" pvcreate -q --pvmetadatacopies 2 "$d" >/dev/null 2>&1 &&
+		"$LVM2_BIN" vgcreate -q tbtd "$d" >/dev/null 2>&1 || die "lvm2 setup"
+	printf 'XX' | dd of="$d" bs=1 seek=4096 conv=notrunc status=none
+	out=$("$LVM2_BIN" vgs --noheadings -o vg_name tbtd 2>/dev/null </dev/null | tr -d ' ')
+	assert_eq tbtd "$out" "lvm2 reads the VG from the good copy"
+	out=$("$TB" vgs --noheadings -o vg_name tbtd 2>&1 </dev/null)
+	assert_match "wrong checksum [0-9a-f]+ in mda header on $d at 4096" "$out" "the warning"
+	assert_match "^ *tbtd *$" "$(echo "$out" | grep -v WARNING)" "thinbox reads the VG"
+	assert_fails 5 "$TB" vgck tbtd >/dev/null
+	out=$(assert_ok "$TB" lvcreate -an -Zn -n lv1 -L 8m tbtd)
+	assert_match "Repairing the metadata header on $d at 4096" "$out" "the commit repairs"
+	lvm_clean vgck tbtd >/dev/null
+	lvm_clean pvck "$d" >/dev/null
+	assert_eq lv1 "$(lvm_clean lvs --noheadings -o lv_name tbtd | tr -d ' ')" "lv1"
+	assert_ok "$TB" vgck tbtd >/dev/null
+}
+
+# A stale copy among PVs (one PV's mda put back to an older commit): the newest seqno wins,
+# the old copy is named, and vgck --updatemetadata rewrites it.
+testcase_damaged_stale_copy_among_pvs() {
+	local d1 d2 saved out
+	d1=$(tb_disk 64M)
+	d2=$(tb_disk 64M)
+	"$LVM2_BIN" vgcreate -q tbtd "$d1" "$d2" >/dev/null 2>&1 || die "lvm2 setup"
+	saved=$TB_TMP/mda2
+	dd if="$d2" of="$saved" bs=1M count=1 status=none
+	assert_ok "$TB" lvcreate -an -Zn -n lv1 -L 8m tbtd >/dev/null
+	dd if="$saved" of="$d2" bs=1M count=1 conv=notrunc status=none
+	out=$("$TB" lvs --noheadings -o lv_name tbtd 2>&1 </dev/null)
+	assert_match "WARNING: ignoring metadata seqno 1 on $d2 for seqno 2 on $d1 for VG tbtd" \
+		"$out" "the stale copy is named"
+	assert_match "lv1" "$out" "the newest copy wins"
+	assert_fails 5 "$TB" vgck tbtd >/dev/null
+	assert_ok "$TB" vgck --updatemetadata tbtd >/dev/null
+	lvm_clean vgck tbtd >/dev/null
+	assert_eq lv1 "$(lvm_clean lvs --noheadings -o lv_name tbtd | tr -d ' ')" "lv1"
+	assert_ok "$TB" vgck tbtd >/dev/null
 }
