@@ -72,12 +72,16 @@ void tb_scan_assess(struct tb_ctx *ctx, struct tb_scan *s)
 				if (streq(s->devs[j]->id, d->id))
 					first = s->devs[j];
 			if (first != d) {
+				char uuid[MD_ID_LEN + 7];
+				/* lvm2 2.03.16 lib/device/dev-cache.c / lvmcache.c wording */
+				md_id_format(d->id, uuid);
 				snprintf(line, sizeof(line),
-					 "WARNING: Not using device %s for PV %s.", d->path, d->id);
+					 "WARNING: Not using device %s for PV %s.", d->path, uuid);
 				tb_warn_once(ctx, line);
 				snprintf(line, sizeof(line),
-					 "WARNING: PV %s prefers device %s because it was seen first.",
-					 d->id, first->path);
+					 "WARNING: PV %s prefers device %s because device was seen "
+					 "first.",
+					 uuid, first->path);
 				tb_warn_once(ctx, line);
 			}
 		}
