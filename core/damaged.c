@@ -37,11 +37,13 @@ void tb_scan_assess(struct tb_ctx *ctx, struct tb_scan *s)
 		d->member_seqno = 0;
 		d->dup = false;
 		for (size_t j = 0; j < s->n; j++) {
-			const struct md_vg *md = s->devs[j]->md;
-			if (md && md_vg_find_pv(md, d->id) &&
-			    (!d->member_vg[0] || md->seqno > d->member_seqno)) {
-				snprintf(d->member_vg, sizeof(d->member_vg), "%s", md->name);
-				d->member_seqno = md->seqno;
+			const struct tb_pvdev *o = s->devs[j];
+			bool listed = false;
+			for (size_t k = 0; o->text && k < o->n_pv_ids && !listed; k++)
+				listed = !memcmp(o->pv_ids + k * MD_ID_LEN, d->id, MD_ID_LEN);
+			if (listed && (!d->member_vg[0] || o->seqno > d->member_seqno)) {
+				snprintf(d->member_vg, sizeof(d->member_vg), "%s", o->vgname);
+				d->member_seqno = o->seqno;
 			}
 		}
 		for (size_t j = 0; j < s->n; j++)

@@ -74,6 +74,14 @@ out:
 	return r;
 }
 
+/* The first signature other than LVM2's on @path, without wiping (thinbox setup). Returns
+ * the number found. */
+int tb_probe_signatures(struct tb_ctx *ctx, const char *path, char *ret_type, size_t len,
+			uint64_t *ret_off)
+{
+	return signatures(ctx, path, false, ret_type, len, ret_off);
+}
+
 /* Write a new PV on @path (already checked). */
 static int pv_write_new(struct tb_cmd *c, const char *path, const struct tb_pvcreate_opts *o)
 {

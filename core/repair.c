@@ -1,179 +1,313 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* vgck [--updatemetadata]: report, then repair, bad or stale metadata copies of one VG from
- * the newest good copy (lvm2 2.03.16 tools/vgck.c). The scan says what is wrong where
- * (core/store.c, core/damaged.c); the repair is an ordinary commit, which rewrites a bad
- * header first (tb_vg_commit). */
+/*
+ * lvconvert --repair VG/POOL, as lvm2's _lvconvert_thin_pool_repair (tools/lvconvert.c): the
+ * pool's metadata is repaired by thin_repair from _tmeta into the pool metadata spare, the
+ * spare becomes the new _tmeta (the two swap names and ids), the damaged metadata stays as a
+ * visible LV <pool>_meta<N>, and a new spare is allocated when the VG has room.
+ */
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/activate.h"
-#include "core/hints.h"
-#include "core/lvm-internal.h"
+#include "core/pooltruth.h"
+#include "core/thinbox.h"
+#include "lvmfmt/config.h"
 
-/* The first problem among @vg's copies, in @buf; false when there is none. */
-static bool vg_problem(const struct tb_vg *vg, char *buf, size_t len)
+/* global/thin_repair_executable (default /usr/sbin/thin_repair) and its options; *ret_conf
+ * owns the strings. */
+static int repair_tool(struct tb_ctx *ctx, struct lvf_cft_node **ret_conf, const char **ret_exe,
+		       const struct lvf_cft_node **ret_opts)
 {
-	for (size_t i = 0; i < vg->n_pvdevs; i++) {
-		const struct tb_pvdev *d = vg->pvdevs[i];
-		if (!d) {
-			snprintf(buf, len, "PV %s of VG %s is missing", vg->md->pvs[i]->id,
-				 vg->md->name);
-			return true;
-		}
-		if (d->label_unchecked) {
-			snprintf(buf, len, "the PV header on %s lists a metadata area past the device "
-				 "end", d->path);
-			return true;
-		}
-		if (d->mda_bad) {
-			snprintf(buf, len, "a metadata area on %s is bad", d->path);
-			return true;
-		}
-		if (d->text && d->seqno < vg->md->seqno) {
-			snprintf(buf, len, "the metadata on %s is old (seqno %u, newest %u)", d->path,
-				 d->seqno, vg->md->seqno);
-			return true;
-		}
+	const struct lvf_cft_node *layer;
+	char path[600];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir());
+	*ret_conf = NULL;
+	r = lvf_config_load_file(path, ret_conf, NULL);
+	if (r < 0 && r != -ENOENT)
+		return tb_fail(ctx, r, "%s cannot be parsed. Fix the file.", path);
+	layer = *ret_conf;
+	if (lvf_config_get_str(&layer, 1, "global/thin_repair_executable", "/usr/sbin/thin_repair",
+			       ret_exe) < 0)
+		*ret_exe = "/usr/sbin/thin_repair";
+	*ret_opts = lvf_config_find(&layer, 1, "global/thin_repair_options");
+	if (!(*ret_exe)[0] || access(*ret_exe, X_OK) < 0)
+		return tb_fail(ctx, -ENOENT,
+			       "thin_repair is not available (%s): install thin-provisioning-tools, "
+			       "or set global/thin_repair_executable in lvm.conf.",
+			       (*ret_exe)[0] ? *ret_exe : "thin_repair_executable is empty");
+	return 0;
+}
+
+static int run_repair(struct tb_cmd *c, const char *exe, const struct lvf_cft_node *opts,
+		      const char *in, const char *out)
+{
+	const char *argv[40];
+	size_t argc = 0;
+	int status;
+	pid_t pid;
+
+	argv[argc++] = exe;
+	if (opts && opts->type == LVF_CFT_ARRAY) {
+		for (const struct lvf_cft_node *o = opts->child; o && argc < 32; o = o->next)
+			if (o->type == LVF_CFT_STR && o->s[0])
+				argv[argc++] = o->s;
+	} else if (opts && opts->type == LVF_CFT_STR && opts->s[0]) {
+		argv[argc++] = opts->s;
 	}
-	if (md_vg_check_overlaps(vg->md, buf, len) < 0)
-		return true;
+	argv[argc++] = "-i";
+	argv[argc++] = in;
+	argv[argc++] = "-o";
+	argv[argc++] = out;
+	argv[argc] = NULL;
+	tb_info(c->ctx, "Executing: %s -i %s -o %s", exe, in, out);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		execv(exe, (char *const *)argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* A spare at least as large as @pool's _tmeta: the existing one, grown, or a new one. */
+static int spare_ready(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
+		       struct md_lv **ret)
+{
+	struct md_lv *spare = md_vg_pmspare(vg->md);
+	uint32_t need = md_lv_extents(md_pool_meta(pool));
+	char name[64], id[MD_ID_LEN + 1];
+	int r;
+
+	if (spare && md_lv_extents(spare) >= need) {
+		*ret = spare;
+		return 0;
+	}
+	if (spare) {
+		r = md_lv_extend_linear(vg->md, spare, need - md_lv_extents(spare), MD_ALLOC_NORMAL,
+					NULL, 0);
+	} else {
+		unsigned n = 0;
+		do
+			snprintf(name, sizeof(name), "lvol%u_pmspare", n++);
+		while (md_vg_find_lv(vg->md, name));
+		tb_new_id(id);
+		r = md_lv_new(vg->md, name, id, MD_LV_READ | MD_LV_WRITE, &spare);
+		if (r == 0 && (r = md_lv_extend_linear(vg->md, spare, need, MD_ALLOC_NORMAL, NULL,
+						       0)) < 0)
+			md_lv_remove(vg->md, spare);
+	}
+	if (r == -ENOSPC)
+		return tb_fail(c->ctx, r,
+			       "Cannot repair thin pool %s/%s: no pool metadata spare and no %u free "
+			       "extents for one. Free some space (vgextend).",
+			       vg->md->name, pool->name, need);
+	if (r < 0)
+		return r;
+	/* committed before anything is written to it, as lvm2 does */
+	if ((r = tb_vg_commit(c, vg)) < 0)
+		return r;
+	*ret = spare;
+	return 0;
+}
+
+/* Swap names and ids of @a and @b (lvm2's swap_lv_identifiers). */
+static void swap_identity(struct md_lv *a, struct md_lv *b)
+{
+	char *n = a->name;
+	char id[sizeof(a->id)];
+
+	a->name = b->name;
+	b->name = n;
+	memcpy(id, a->id, sizeof(id));
+	memcpy(a->id, b->id, sizeof(id));
+	memcpy(b->id, id, sizeof(id));
+}
+
+/* Do @a and @b lie on the same PVs? */
+static bool lv_on_pv(const struct md_lv *lv, const struct md_pv *pv)
+{
+	for (size_t s = 0; s < lv->n_segs; s++)
+		for (uint32_t i = 0; i < lv->segs[s].stripe_count; i++)
+			if (lv->segs[s].areas[i].pv == pv)
+				return true;
 	return false;
 }
 
-int tb_vgck(struct tb_ctx *ctx, const char *name, bool update)
+static bool covered(const struct md_lv *a, const struct md_lv *b)
 {
-	struct tb_cmd c;
-	struct tb_vg *vg = NULL;
-	char why[400];
-	int r;
+	for (size_t s = 0; s < a->n_segs; s++)
+		for (uint32_t i = 0; i < a->segs[s].stripe_count; i++)
+			if (a->segs[s].areas[i].pv && !lv_on_pv(b, a->segs[s].areas[i].pv))
+				return false;
+	return true;
+}
 
-	if ((r = tb_cmd_begin(ctx, &c, "vgck")) < 0)
+static bool same_pvs(const struct md_lv *a, const struct md_lv *b)
+{
+	return covered(a, b) && covered(b, a);
+}
+
+static int dev_path(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *lv,
+		    char **ret)
+{
+	struct tb_lv_state st;
+	int r = tb_lv_state_get(ctx, vg, lv, &st);
+
+	if (r < 0)
 		return r;
-	if ((r = tb_vg_read(&c, name, update, &vg)) < 0)
-		goto out;
-	if (!update) {
-		if (vg_problem(vg, why, sizeof(why)))
-			r = tb_fail(ctx, -EBADMSG, "VG %s: %s. Repair with vgck --updatemetadata %s.",
-				    name, why, name);
-		goto out;
-	}
-	if ((r = tb_vg_check_writable(&c, vg)) < 0)
-		goto out;
-	if (!vg_problem(vg, why, sizeof(why)))
-		goto out; /* nothing to repair: nothing written */
-	tb_warn(ctx, "WARNING: VG %s: %s: rewriting every copy from seqno %u.", name, why,
-		vg->md->seqno);
-	r = tb_vg_commit(&c, vg);
-out:
-	tb_vg_free(vg);
-	tb_cmd_end(&c);
-	return r;
+	if (!st.active)
+		return -ENXIO;
+	return asprintf(ret, "/dev/mapper/%s", st.info.name) < 0 ? -ENOMEM : 0;
 }
 
-/* What tb_vg_check_writable refuses, except the missing PVs this command is about. */
-static int check_writable_but_missing(struct tb_cmd *c, struct tb_vg *vg)
+/* What thin_repair wrote: a sound superblock; say when its transaction id is not the VG's
+ * (lvm2 logs the same, after reading the first line of thin_dump). */
+static int check_output(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, const char *path)
 {
-	unsigned *saved = calloc(vg->md->n_pvs + 1, sizeof(*saved));
+	_cleanup_free_ uint8_t *buf = malloc(TF_BLOCK_SIZE);
+	struct lvf_bdev *dev = NULL;
+	struct tf_superblock sb;
+	const char *why = NULL;
+	uint64_t tid = pool->segs[0].transaction_id;
 	int r;
 
-	if (!saved)
+	if (!buf)
 		return -ENOMEM;
-	for (size_t i = 0; i < vg->md->n_pvs; i++) {
-		saved[i] = vg->md->pvs[i]->status;
-		vg->md->pvs[i]->status &= ~MD_PV_MISSING;
-	}
-	r = tb_vg_check_writable(c, vg);
-	for (size_t i = 0; i < vg->md->n_pvs; i++)
-		vg->md->pvs[i]->status = saved[i];
-	free(saved);
-	return r;
+	r = lvf_bdev_open(path, O_RDONLY, &dev);
+	if (r == 0)
+		r = lvf_bdev_read(dev, 0, buf, TF_BLOCK_SIZE);
+	lvf_bdev_free(dev);
+	if (r == 0)
+		r = tf_superblock_decode(buf, TF_BLOCK_SIZE, 0, &sb, &why);
+	if (r < 0)
+		return tb_fail(c->ctx, r == -ENODATA ? -EBADMSG : r,
+			       "Repair of thin metadata volume of thin pool %s/%s wrote no usable "
+			       "metadata (%s). Manual repair required!",
+			       vg->md->name, pool->name, why ? why : strerror(-r));
+	if (sb.transaction_id != tid && sb.transaction_id - 1 != tid)
+		tb_warn(c->ctx, "Transaction id %" PRIu64 " from pool \"%s/%s\" does not match "
+			"repaired transaction id %" PRIu64 " from %s.", tid, vg->md->name,
+			pool->name, sb.transaction_id, path);
+	return 0;
 }
 
-int tb_vgreduce_missing(struct tb_ctx *ctx, const char *name, bool force)
+int tb_lvconvert_repair(struct tb_ctx *ctx, const char *vgname, const char *lvname)
 {
+	_cleanup_free_ char *in = NULL, *out = NULL, *backup = NULL;
+	struct lvf_cft_node *conf = NULL;
+	const struct lvf_cft_node *opts = NULL;
+	struct md_lv *pool, *meta, *spare = NULL;
+	struct tb_lv_state st;
+	const char *exe = NULL;
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
-	size_t n_missing = 0, n_partial = 0;
-	int r;
+	int r, status;
 
-	if (geteuid() != 0 && !secure_getenv("THINBOX_ALLOW_NONROOT"))
+	if (geteuid() != 0 && !getenv("THINBOX_ALLOW_NONROOT"))
 		return tb_fail(ctx, -EPERM,
 			       "Running as a non-root user. Please run this command as root.");
-	if ((r = tb_cmd_begin(ctx, &c, "vgreduce")) < 0)
+	if ((r = tb_cmd_begin(ctx, &c, "lvconvert")) < 0)
 		return r;
-	if ((r = tb_lock_global(&c.locks, true)) < 0) {
-		r = tb_fail(ctx, r, "%s", c.locks.errmsg[0] ? c.locks.errmsg
-						  : "Cannot take the global lock");
+	if ((r = tb_vg_read(&c, vgname, true, &vg)) < 0 ||
+	    (r = tb_vg_check_writable(&c, vg)) < 0)
+		goto out;
+	pool = md_vg_find_lv(vg->md, lvname);
+	if (!pool) {
+		r = tb_fail(ctx, -ENOENT, "Failed to find logical volume \"%s/%s\"", vgname, lvname);
 		goto out;
 	}
-	tb_hints_invalidate(NULL, c.name, NULL);
-	if ((r = tb_vg_read(&c, name, true, &vg)) < 0 ||
-	    (r = check_writable_but_missing(&c, vg)) < 0)
-		goto out;
-	for (size_t i = 0; i < vg->md->n_pvs; i++)
-		n_missing += !vg->pvdevs[i];
-	if (!n_missing) {
-		tb_notice(ctx, "Volume group \"%s\" is already consistent.", name);
+	if (!md_lv_is_thin_pool(pool)) {
+		r = tb_fail(ctx, -EINVAL, "thinbox repairs thin pools only: %s/%s is not one.",
+			    vgname, lvname);
 		goto out;
 	}
-	/* lvm2 2.03.16 tools/vgreduce.c _make_vg_consistent wording */
-	for (size_t i = 0; i < vg->md->n_lvs; i++) {
-		struct md_lv *lv = vg->md->lvs[i];
-		struct tb_lv_state st = { 0 };
-		if (!tb_lv_is_partial(lv))
-			continue;
-		n_partial++;
-		if (!force) {
-			tb_warn(ctx, "WARNING: Partial LV %s needs to be repaired or removed. ", lv->name);
-			continue;
-		}
-		if (!md_lv_is_visible(lv) || md_lv_is_thin_pool(lv) || md_lv_is_thin(lv)) {
-			r = tb_fail(ctx, -EOPNOTSUPP,
-				    "Partial LV %s is part of a thin pool: thinbox removes only plain "
-				    "LVs here. Use lvm2's vgreduce --removemissing --force.",
-				    lv->name);
-			goto out;
-		}
-		if (tb_lv_state_get(ctx, vg->md, lv, &st) == 0 && st.active) {
-			r = tb_fail(ctx, -EBUSY, "Partial LV %s is active: deactivate it first.",
-				    lv->name);
-			goto out;
-		}
-	}
-	if (n_partial && !force) {
-		r = tb_fail(ctx, -EBUSY,
-			    "There are still partial LVs in VG %s.\n"
-			    "  To remove them unconditionally use: vgreduce --removemissing --force.",
-			    name);
+	if ((r = tb_lv_state_get(ctx, vg->md, pool, &st)) < 0)
+		goto out;
+	if (st.pool_active || st.active) {
+		r = tb_fail(ctx, -EBUSY, "Active pools cannot be repaired.  Use lvchange -an first.");
 		goto out;
 	}
-	for (size_t i = vg->md->n_lvs; i-- > 0;) {
-		struct md_lv *lv = vg->md->lvs[i];
-		if (!tb_lv_is_partial(lv))
-			continue;
-		tb_notice(ctx, "Logical volume \"%s\" successfully removed.", lv->name);
-		if ((r = md_lv_remove(vg->md, lv)) < 0)
-			goto out;
+	if ((r = repair_tool(ctx, &conf, &exe, &opts)) < 0)
+		goto out;
+	meta = md_pool_meta(pool);
+	if ((r = spare_ready(&c, vg, pool, &spare)) < 0)
+		goto out;
+	if ((r = tb_lv_activate(&c, vg, meta)) < 0 || (r = tb_lv_activate(&c, vg, spare)) < 0 ||
+	    (r = dev_path(ctx, vg->md, meta, &in)) < 0 ||
+	    (r = dev_path(ctx, vg->md, spare, &out)) < 0)
+		goto deactivate;
+	status = run_repair(&c, exe, opts, in, out);
+	if (status != 0) {
+		r = tb_fail(ctx, status < 0 ? status : -EIO,
+			    "Repair of thin metadata volume of thin pool %s/%s failed (status:%d). "
+			    "Manual repair required!",
+			    vgname, lvname, status);
+		goto deactivate;
 	}
-	for (size_t i = vg->md->n_pvs; i-- > 0;) {
-		if (vg->pvdevs[i])
-			continue;
-		if ((r = md_vg_remove_pv(vg->md, vg->md->pvs[i])) < 0) {
-			r = tb_fail(ctx, r, "Cannot remove a missing PV from VG %s: %s", name,
-				    strerror(-r));
+	r = check_output(&c, vg, pool, out);
+deactivate:
+	if (spare)
+		tb_lv_deactivate(&c, vg, spare);
+	tb_lv_deactivate(&c, vg, meta);
+	if (r < 0)
+		goto out;
+
+	/* the spare (repaired) becomes _tmeta, the old _tmeta the visible <pool>_meta<N> */
+	for (unsigned n = 0;; n++) {
+		free(backup);
+		if (asprintf(&backup, "%s_meta%u", pool->name, n) < 0) {
+			backup = NULL;
+			r = -ENOMEM;
 			goto out;
 		}
-		memmove(&vg->pvdevs[i], &vg->pvdevs[i + 1],
-			(vg->n_pvdevs - i - 1) * sizeof(*vg->pvdevs));
-		vg->n_pvdevs--;
+		if (!md_vg_find_lv(vg->md, backup))
+			break;
 	}
+	swap_identity(meta, spare);
+	pool->segs[0].pool_meta = spare;
+	/* a new spare when there is room (lvm2's handle_pool_metadata_spare), named while the old
+	 * _tmeta still holds the spare's name, as lvm2 does (lvol1_pmspare) */
+	{
+		struct md_lv *ns;
+		char id[MD_ID_LEN + 1], name[64];
+		unsigned n = 0;
+		do
+			snprintf(name, sizeof(name), "lvol%u_pmspare", n++);
+		while (md_vg_find_lv(vg->md, name));
+		tb_new_id(id);
+		if (md_lv_new(vg->md, name, id, MD_LV_READ | MD_LV_WRITE, &ns) == 0 &&
+		    md_lv_extend_linear(vg->md, ns, md_lv_extents(spare), MD_ALLOC_NORMAL, NULL,
+					0) < 0) {
+			md_lv_remove(vg->md, ns);
+			tb_warn(ctx, "WARNING: No free extents for a new pool metadata spare in volume "
+				"group %s.", vgname);
+		}
+	}
+	if ((r = md_lv_set_str(&meta->name, backup)) < 0)
+		goto out;
+	meta->status |= MD_LV_VISIBLE;
 	if ((r = tb_vg_commit(&c, vg)) < 0)
 		goto out;
-	tb_notice(ctx, "Wrote out consistent volume group %s.", name);
+	/* lvm2 2.03.16's words (VM-compared: tests/integration/pooltruth-repair.sh) */
+	tb_warn(ctx, "WARNING: LV %s/%s holds a backup of the unrepaired metadata. Use lvremove "
+		"when no longer required.", vgname, backup);
+	if (!same_pvs(meta, spare))
+		tb_warn(ctx, "WARNING: New metadata LV %s/%s might use different PVs.  Move it with "
+			"pvmove if required.", vgname, spare->name);
 out:
+	lvf_cft_free(conf);
 	tb_vg_free(vg);
 	tb_cmd_end(&c);
 	return r;
