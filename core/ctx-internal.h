@@ -25,6 +25,11 @@ struct tb_ctx {
 	tb_bdev_open_fn bdev_open; /* NULL: lvf_bdev_open on real paths */
 	void *bdev_open_data;
 	bool no_dm; /* no device-mapper at all (tb_ctx_set_no_dm) */
+	struct tb_mdcache *mdcache; /* metadata texts read, parsed once (core/mdcache.c) */
+	/* tb_dm_snapshot_begin: the uuids of every dm device, sorted, for a report */
+	char (*dm_uuids)[129];
+	size_t n_dm_uuids;
+	bool dm_snap;
 };
 
 /* The ctx's device-mapper context, created on first use; -errno with the message set when
