@@ -75,7 +75,11 @@ int tb_device_state(struct tb_ctx *ctx, const char *path, struct tb_device_state
 		r = tb_report_pvs(ctx, NULL, 0, pv_row_match, &m);
 		if (r < 0)
 			return r;
-		if (!ret->vg[0]) {
+		/* pvs calls a PV whose VG cannot be read "[unknown]" (core/damaged.c) */
+		if (!strcmp(ret->vg, "[unknown]")) {
+			ret->vg[0] = '\0';
+			ret->pv_in_doubt = true;
+		} else if (!ret->vg[0]) {
 			r = tb_pvdev_open(ctx, path, false, &d);
 			if (r < 0)
 				return tb_fail(ctx, r, "Cannot open %s: %s", path, strerror(-r));

@@ -330,6 +330,17 @@ int tb_monitor_default_pidfile(char *buf, size_t len);
 int tb_monitor_daemon_pid(const char *pidfile);
 /* ==== end of monitor ======================================================================= */
 
+/* ==== damaged disks (core/repair.c, docs/damaged-disks.md) ================================ */
+/* vgck VG: 0 when every copy of VG's metadata on its present PVs reads, is the newest and is
+ * consistent; -EBADMSG (message: what and where) otherwise. @update (--updatemetadata):
+ * rewrite every header and copy from the newest good copy (a commit with seqno + 1, bad
+ * headers made anew first); refused, with nothing written, for a VG thinbox cannot change
+ * (duplicate PVs, a missing PV, overlapping extents, foreign/exported/shared). Since: 0.3 */
+int tb_vgck(struct tb_ctx *ctx, const char *vg, bool update);
+/* vgreduce --removemissing [--force] VG: drop the PVs VG lists that no device carries. LVs
+ * with extents on them (partial LVs) block it (-EBUSY, nothing written) unless @force, which
+ * removes them first (plain inactive LVs only; thin pools: -EOPNOTSUPP). Since: 0.3 */
+int tb_vgreduce_missing(struct tb_ctx *ctx, const char *vg, bool force);
 /* ==== thinbox setup (cli/cmd-setup.c): what a device holds before it is touched ============ */
 struct tb_device_state {
 	uint64_t size;              /* bytes */
