@@ -58,7 +58,7 @@ closure   = $(filter-out $(2)/cli/main.o,$(foreach l,$(1) $(or $(LINKDEPS_$(1)),
 LIB_OBJS  := $(foreach l,$(LAYERS),$(call obj_of,$(l),$(BUILD)/obj))
 CLI_OBJS  := $(call obj_of,cli,$(BUILD)/obj)
 
-.PHONY: all static check check-unit check-unit-asan check-vm check-layers fuzz fuzz-smoke demo bench bench-scale \
+.PHONY: all static check check-unit check-unit-asan check-vm check-layers fuzz fuzz-smoke fuzz-long demo bench bench-scale \
 	install install-links uninstall clean deps deps-test format unit-bins
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -158,6 +158,9 @@ fuzz: $(BUILD)/.deps-test $(FUZZ_BINS)
 	$(Q)tests/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 fuzz-smoke: $(BUILD)/.deps-test $(FUZZ_BINS)
 	$(Q)tests/run-fuzz.sh 10 $(FUZZ_BINS)
+# every target for 10 minutes (issue 11: figures in docs/damaged-disks.md)
+fuzz-long: $(BUILD)/.deps-test $(FUZZ_BINS)
+	$(Q)tests/run-fuzz.sh 600 $(FUZZ_BINS)
 
 # ---- the main job
 # thinbox monitor vs lvm2 + dmeventd (VM rig, minutes): bench/autoextend, docs/benchmarks.md
@@ -175,12 +178,14 @@ demo: $(BUILD)/.deps-test all
 install: all
 	install -d $(DESTDIR)$(SBINDIR)
 	install -m 0755 $(BUILD)/thinbox $(DESTDIR)$(SBINDIR)/thinbox
-LVM_NAMES := lvm pvcreate pvremove pvs pvck vgcreate vgremove vgs vgchange vgextend \
+LVM_NAMES := lvm pvcreate pvremove pvs pvck vgck vgcreate vgremove vgs vgchange vgextend \
 	vgreduce lvcreate lvremove lvs lvchange lvconvert lvextend lvresize lvrename
+# dmsetup: thinbox answers to it with dmsetup 1.02's syntax, output and errors (docs/cli.md)
+DM_NAMES := dmsetup
 install-links: install
-	$(Q)for n in $(LVM_NAMES); do ln -sf thinbox $(DESTDIR)$(SBINDIR)/$$n; done
+	$(Q)for n in $(LVM_NAMES) $(DM_NAMES); do ln -sf thinbox $(DESTDIR)$(SBINDIR)/$$n; done
 uninstall:
-	$(Q)rm -f $(DESTDIR)$(SBINDIR)/thinbox $(foreach n,$(LVM_NAMES),$(DESTDIR)$(SBINDIR)/$(n))
+	$(Q)rm -f $(DESTDIR)$(SBINDIR)/thinbox $(foreach n,$(LVM_NAMES) $(DM_NAMES),$(DESTDIR)$(SBINDIR)/$(n))
 
 format:
 	clang-format -i $(foreach l,$(LAYERS) cli,$(wildcard $(l)/*.[ch]))

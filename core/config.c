@@ -46,6 +46,16 @@ int tb_autoextend_limits(struct tb_ctx *ctx, const struct md_vg *vg, const struc
 	int r;
 
 	if (profile) {
+		const char *why;
+		/* a profile is a name in the profile directory, never a path (lvm2 refuses the
+		 * VG outright); a root command or the monitor must not read ../../x.profile */
+		if (md_name_check(profile, &why) < 0) {
+			r = tb_fail(ctx, -EINVAL,
+				    "LV %s/%s: bad profile name \"%s\" (%s): not read. Fix it with "
+				    "lvchange --detachprofile or --metadataprofile NAME.",
+				    vg->name, pool->name, profile, why);
+			goto out;
+		}
 		snprintf(path, sizeof(path), "%s/profile/%s.profile", tb_sysconf_dir(), profile);
 		if ((r = load(ctx, path, &layers[0])) < 0)
 			goto out;

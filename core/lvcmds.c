@@ -41,7 +41,7 @@ static int cmd_start(struct tb_ctx *ctx, struct tb_cmd *c, const char *name, con
 {
 	int r;
 
-	if (geteuid() != 0 && !getenv("THINBOX_ALLOW_NONROOT"))
+	if (geteuid() != 0 && !secure_getenv("THINBOX_ALLOW_NONROOT"))
 		return tb_fail(ctx, -EPERM,
 			       "Running as a non-root user. Please run this command as root.");
 	if ((r = tb_cmd_begin(ctx, c, name)) < 0)
@@ -372,6 +372,11 @@ int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 	if ((r = md_lv_new(vg->md, name, id, MD_LV_READ | MD_LV_WRITE | MD_LV_VISIBLE, &lv)) < 0)
 		goto out;
 	lv_stamp(lv);
+	if (o->profile && md_name_check(o->profile, &(const char *){ NULL }) < 0) {
+		r = tb_fail(ctx, -EINVAL, "Profile name \"%s\" is invalid: a profile is a name, not "
+			    "a path.", o->profile);
+		goto out;
+	}
 	if (o->profile)
 		md_lv_set_str(&lv->profile, o->profile);
 	if (o->errorwhenfull == 1)
@@ -492,6 +497,9 @@ static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 	if ((r = md_pool_convert(vg->md, data, meta, pid, sid, &pp, &pool)) < 0)
 		return tb_fail(ctx, r, "Cannot make thin pool %s: %s", name, strerror(-r));
 	lv_stamp(pool);
+	if (o->profile && md_name_check(o->profile, &(const char *){ NULL }) < 0)
+		return tb_fail(ctx, -EINVAL, "Profile name \"%s\" is invalid: a profile is a name, "
+			       "not a path.", o->profile);
 	if (o->profile)
 		md_lv_set_str(&pool->profile, o->profile);
 	if (o->errorwhenfull == 1)
@@ -1169,6 +1177,14 @@ int tb_lvchange(struct tb_ctx *ctx, const char *vgname, const char *lvname,
 		goto out;
 	if (o->metadataprofile || o->detachprofile) {
 		if (o->metadataprofile) {
+			const char *why;
+			if (md_name_check(o->metadataprofile, &why) < 0) {
+				r = tb_fail(ctx, -EINVAL,
+					    "Profile name \"%s\" is invalid: %s. A profile is the name "
+					    "of a file in %s/profile, without .profile.",
+					    o->metadataprofile, why, tb_sysconf_dir());
+				goto out;
+			}
 			char path[600];
 			snprintf(path, sizeof(path), "%s/profile/%s.profile", tb_sysconf_dir(),
 				 o->metadataprofile);

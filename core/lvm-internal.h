@@ -28,6 +28,19 @@ struct tb_pvdev {
 	char vgid[MD_ID_LEN + 1];
 	uint32_t seqno;
 	bool mda_bad;                /* an mda could not be read */
+	bool mda_hdr_bad[LVF_MAX_MDA]; /* that mda's header does not decode: rewritten (empty)
+					  before the next commit of the VG */
+	/* health, as the scan found it (core/damaged.c): carried to every command and report */
+	char *pv_ids;                /* the PVs @text lists, MD_ID_LEN characters each */
+	size_t n_pv_ids;
+	bool label_unchecked;        /* label valid, its area list not: areas untrusted, unused */
+	bool in_doubt;               /* a PV whose VG cannot be read: never free, never reused
+				        without -ff */
+	bool dup;                    /* another scanned device carries the same PV id */
+	bool shrunk;                 /* the device is smaller than its PV header says */
+	char member_vg[MD_NAME_MAX + 1]; /* VG whose newest text lists this PV ("" none) */
+	uint32_t member_seqno;
+	struct strbuf warn;          /* lvm2-style warnings about this device, one a line */
 };
 
 struct tb_scan {
@@ -40,6 +53,19 @@ struct tb_scan {
 int tb_scan_devices(struct tb_ctx *ctx, bool writable, struct tb_scan *ret);
 void tb_scan_free(struct tb_scan *s);
 struct tb_pvdev *tb_scan_find_path(struct tb_scan *s, const char *path);
+struct tb_cmd;
+struct tb_vg;
+/* @lv has an extent on a missing PV, itself or through its sub-LVs (lvm2's LV_PARTIAL). */
+bool tb_lv_is_partial(const struct md_lv *lv);
+/* After a scan (core/damaged.c): which VG lists each PV, duplicate PV ids, PVs in doubt; each
+ * device's warnings given once. */
+void tb_scan_assess(struct tb_ctx *ctx, struct tb_scan *s);
+/* The VG a PV belongs to as far as anything on disk says ("<unknown>" when in doubt, NULL
+ * when free). */
+const char *tb_pvdev_owner(const struct tb_pvdev *d);
+/* Refuse a write to VG @name (read for writing as @vg) when two devices carry one of its PV
+ * ids, as lvm2: "Cannot update volume group ... with duplicate PV devices." */
+int tb_vg_check_duplicates(struct tb_cmd *c, const struct tb_vg *vg);
 /* Open one device (label or not) for a command that will write it (O_EXCL). */
 int tb_pvdev_open(struct tb_ctx *ctx, const char *path, bool excl, struct tb_pvdev **ret);
 struct tb_pvdev *tb_pvdev_free(struct tb_pvdev *d);
@@ -92,6 +118,10 @@ void tb_vg_backup(struct tb_cmd *c, struct tb_vg *vg);
 int tb_vg_check_writable(struct tb_cmd *c, const struct tb_vg *vg);
 struct tb_pvdev *tb_vg_pvdev_for(const struct tb_vg *vg, const struct md_pv *pv);
 
+/* The first signature other than LVM2's libblkid finds on @path, not wiped (core/pvvg.c).
+ * Returns how many it found (0: none) and names the first in @ret_type. */
+int tb_probe_signatures(struct tb_ctx *ctx, const char *path, char *ret_type, size_t len,
+			uint64_t *ret_off);
 /* Fresh random id (lvm2 alphabet). */
 int tb_new_id(char ret[MD_ID_LEN + 1]);
 /* The lvm2 configuration directory ($LVM_SYSTEM_DIR or /etc/lvm). */

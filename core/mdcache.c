@@ -17,6 +17,8 @@ struct entry {
 	uint32_t seqno;
 	char vgname[MD_NAME_MAX + 1];
 	char vgid[MD_ID_LEN + 1];
+	char *pv_ids; /* the PVs the text lists, MD_ID_LEN characters each (core/damaged.c) */
+	size_t n_pv_ids;
 };
 
 struct tb_mdcache {
@@ -28,6 +30,7 @@ static void entry_clear(struct entry *x)
 {
 	free(x->path);
 	free(x->text);
+	free(x->pv_ids);
 	md_vg_free(x->md);
 	memset(x, 0, sizeof(*x));
 }
@@ -53,7 +56,8 @@ static bool same_locn(const struct lvf_raw_locn *a, const struct lvf_raw_locn *b
 
 static void describe(const struct entry *x, struct tb_mdtext *ret)
 {
-	*ret = (struct tb_mdtext){ x->text, x->len, x->locn.checksum, x->seqno, x->vgname, x->vgid };
+	*ret = (struct tb_mdtext){ x->text,  x->len,   x->locn.checksum, x->seqno,
+				   x->vgname, x->vgid, x->pv_ids,	 x->n_pv_ids };
 }
 
 int tb_mdcache_read(struct tb_ctx *ctx, const char *path, const struct lvf_mda_ref *ref,
@@ -97,6 +101,13 @@ int tb_mdcache_read(struct tb_ctx *ctx, const char *path, const struct lvf_mda_r
 		nx.seqno = o->seqno;
 		memcpy(nx.vgname, o->vgname, sizeof(nx.vgname));
 		memcpy(nx.vgid, o->vgid, sizeof(nx.vgid));
+		if (o->n_pv_ids && !(nx.pv_ids = malloc(o->n_pv_ids * MD_ID_LEN))) {
+			free(nx.text);
+			return -ENOMEM;
+		}
+		if (o->n_pv_ids)
+			memcpy(nx.pv_ids, o->pv_ids, o->n_pv_ids * MD_ID_LEN);
+		nx.n_pv_ids = o->n_pv_ids;
 		goto store;
 	}
 	r = lvf_vg_import_text(nx.text, nx.len, &nx.md, err);
@@ -107,9 +118,18 @@ int tb_mdcache_read(struct tb_ctx *ctx, const char *path, const struct lvf_mda_r
 	nx.seqno = nx.md->seqno;
 	snprintf(nx.vgname, sizeof(nx.vgname), "%s", nx.md->name);
 	memcpy(nx.vgid, nx.md->id, sizeof(nx.vgid));
+	if (nx.md->n_pvs && !(nx.pv_ids = malloc(nx.md->n_pvs * MD_ID_LEN))) {
+		free(nx.text);
+		md_vg_free(nx.md);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < nx.md->n_pvs; i++)
+		memcpy(nx.pv_ids + i * MD_ID_LEN, nx.md->pvs[i]->id, MD_ID_LEN);
+	nx.n_pv_ids = nx.md->n_pvs;
 store:
 	if (!(nx.path = strdup(path))) {
 		free(nx.text);
+		free(nx.pv_ids);
 		md_vg_free(nx.md);
 		return -ENOMEM;
 	}
@@ -118,6 +138,7 @@ store:
 		if (!ne) {
 			free(nx.path);
 			free(nx.text);
+			free(nx.pv_ids);
 			md_vg_free(nx.md);
 			return -ENOMEM;
 		}

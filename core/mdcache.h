@@ -21,6 +21,8 @@ struct tb_mdtext {
 	uint32_t seqno;
 	const char *vgname;
 	const char *vgid;
+	const char *pv_ids; /* the PVs it lists, MD_ID_LEN characters each, not terminated */
+	size_t n_pv_ids;
 };
 
 /* Read the committed text of area @ref on the device opened as @path (as lvf_mda_read_text,

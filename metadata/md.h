@@ -230,6 +230,9 @@ uint32_t md_pv_used_extents(const struct md_vg *vg, const struct md_pv *pv);
 bool md_vg_is_readonly_for_us(const struct md_vg *vg, const char **ret_reason);
 /* Structural checks after import (references, coverage, thin ids). -EBADMSG + reason. */
 int md_vg_validate(const struct md_vg *vg, char *reason, size_t reason_len);
+/* -EBADMSG (reason: the extent, PV and both LVs) when a physical extent is mapped by two LV
+ * segments; -ENOMEM. Also part of md_vg_validate. */
+int md_vg_check_overlaps(const struct md_vg *vg, char *reason, size_t reason_len);
 
 /* ---- LVs ---- */
 uint32_t md_lv_extents(const struct md_lv *lv);

@@ -406,6 +406,10 @@ int md_pool_extend_meta(struct md_vg *vg, struct md_lv *pool, uint32_t extents,
 
 int md_vg_validate(const struct md_vg *vg, char *reason, size_t reason_len)
 {
+	int r = md_vg_check_overlaps(vg, reason, reason_len);
+
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < vg->n_lvs; i++) {
 		const struct md_lv *lv = vg->lvs[i];
 		uint32_t next = 0;

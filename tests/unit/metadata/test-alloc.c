@@ -177,9 +177,36 @@ static void test_ids(void **state)
 	assert_int_equal(md_id_parse("SEV23W-ovLY-mlXT-AXLH-ZEBf-vx30-ea9eV_", back), -EINVAL);
 }
 
+/* Two LVs on one extent: md_vg_validate refuses to let it be written (lvm2's "PV segment
+ * pe_alloc_count mismatch"), naming the extent, the PV and both LVs. */
+static void test_overlap_refused(void **state)
+{
+	struct md_vg *vg = two_pvs();
+	struct md_lv *a = new_lv(vg, "a", 3), *b = new_lv(vg, "b", 4);
+	char reason[200] = "";
+
+	(void)state;
+	assert_int_equal(md_lv_extend_linear(vg, a, 10, MD_ALLOC_NORMAL, NULL, 0), 0);
+	assert_int_equal(md_lv_extend_linear(vg, b, 10, MD_ALLOC_NORMAL, NULL, 0), 0);
+	assert_int_equal(md_vg_check_overlaps(vg, reason, sizeof(reason)), 0);
+	assert_int_equal(md_vg_validate(vg, reason, sizeof(reason)), 0);
+	/* b's first extent is a's last */
+	b->segs[0].areas[0].pv = a->segs[0].areas[0].pv;
+	b->segs[0].areas[0].start = 9;
+	assert_int_equal(md_vg_check_overlaps(vg, reason, sizeof(reason)), -EBADMSG);
+	assert_non_null(strstr(reason, "pe_alloc_count mismatch"));
+	if (!strstr(reason, "extent 9 of PV /dev/a is in LV a and in LV b")) {
+		print_error("reason: %s\n", reason);
+		fail();
+	}
+	assert_int_equal(md_vg_validate(vg, reason, sizeof(reason)), -EBADMSG);
+	md_vg_free(vg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_overlap_refused),
 		cmocka_unit_test(test_normal_spans_pvs),
 		cmocka_unit_test(test_contiguous),
 		cmocka_unit_test(test_restricted_pvs_and_remove),
