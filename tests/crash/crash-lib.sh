@@ -39,15 +39,18 @@ cr_dm_sweep() {
 	local d i names
 	# few processes: under TCG every exec costs
 	for d in $(dmsetup info -c --noheadings -o name,attr 2>/dev/null |
-		   awk -v p="^($CR_VG-|tbtlw)" '$1 ~ p && $2 ~ /[si]/ {print $1}'); do
+		   awk -v p="^($CR_VG-|tbtlw|tbtcjudge)" '$1 ~ p && $2 ~ /[si]/ {print $1}'); do
 		dmsetup clear "$d" >/dev/null 2>&1
 		dmsetup resume "$d" >/dev/null 2>&1
 	done
 	for i in 1 2 3 4 5 6; do
-		names=$(dmsetup ls 2>/dev/null | awk '{print $1}' | grep -E "^($CR_VG-|tbtlw)" | sort -r)
+		names=$(dmsetup ls 2>/dev/null | awk '{print $1}' | grep -E "^($CR_VG-|tbtlw|tbtcjudge)" | sort -r)
 		[ -n "$names" ] || break
-		# shellcheck disable=SC2086
-		dmsetup remove $names >/dev/null 2>&1
+		# one at a time (dmsetup remove A B stops at the first that fails), a device that
+		# still has holders (sysfs) after its holders' turn
+		for d in $names; do
+			dmsetup remove "$d" >/dev/null 2>&1
+		done
 	done
 	rm -rf "/dev/$CR_VG" /dev/mapper/"$CR_VG"-* /run/lvm/hints
 	rm -rf /etc/lvm/backup/"$CR_VG" /etc/lvm/archive/"$CR_VG"_*
@@ -93,6 +96,14 @@ cr_base() {
 	md5sum < "/dev/mapper/$CR_VG-t0" | cut -d' ' -f1 > "$CR_DIR/sum"
 	cr_tb vgchange -an "$CR_VG"
 	cr_save "$CR_DIR/base.img"
+	cr_geometry
+}
+
+# extent size and first PE of the PV, in sectors, as lvm2 reports them (for cr_judge)
+cr_geometry() {
+	CR_ES=$("$LVM2_BIN" vgs --noheadings --units s --nosuffix -o vg_extent_size "${LVMQ[@]}" "$CR_VG" | tr -d ' ')
+	CR_PESTART=$("$LVM2_BIN" pvs --noheadings --units s --nosuffix -o pe_start "${LVMQ[@]}" "$CR_PV" | tr -d ' ')
+	[ -n "$CR_ES" ] && [ -n "$CR_PESTART" ] || die "cannot read the VG's geometry with lvm2"
 }
 
 # ------------------------------------------------------------------ scenarios
@@ -247,7 +258,7 @@ cr_kill() {
 	IFS='|' read -r _ _ sys ord what <<< "$e"
 	# shellcheck disable=SC2086
 	( strace -yy -v -s 64 -o "$tr" -e trace="$sys" --inject="$sys:signal=KILL:when=$ord" \
-		"$TB" $CR_CMD >> "$CR_LOG" 2>&1 ) 2>/dev/null
+		"$TB" $CR_CMD >> "$CR_LOG" 2>&1; : ) 2>/dev/null
 	# the process must have died in that very call: the last traced call, killed
 	grep -q '+++ killed by SIGKILL +++' "$tr" || { cr_log "not killed"; return 1; }
 	local last
@@ -301,19 +312,24 @@ cr_judge() {
 	[ -z "$(cr_left_devices)" ] || cr_bad "thinbox-next: devices left after vgchange -an: $(cr_left_devices)"
 	cr_dm_sweep
 	cr_log "judge: thinbox next"
-	# 4. the pools' own metadata: thin_check clean, device ids and transaction id as in the VG
-	rows=$(cr_lvm lvm2-reads lvs -a --noheadings --separator '|' \
-		-o lv_name,segtype,pool_lv,thin_id,transaction_id "$CR_VG" | tr -d ' ')
+	# 4. the pools' own metadata: thin_check clean, device ids and transaction id as in the VG.
+	# _tmeta is read through a read-only linear device over the extents lvm2 reports for it
+	# (lvm2's own component activation refuses hidden LVs on some paths, and costs a command)
+	rows=$(cr_lvm lvm2-reads lvs -a --segments --noheadings --separator '|' \
+		-o lv_name,segtype,pool_lv,thin_id,transaction_id,seg_start_pe,seg_pe_ranges "$CR_VG" | tr -d ' []')
 	pools=$(printf '%s\n' "$rows" | awk -F'|' '$2 == "thin-pool" {print $1}')
-	for p in $pools; do metas="$metas $CR_VG/${p}_tmeta"; done
-	# shellcheck disable=SC2086
-	if [ -n "$pools" ] && cr_lvm thin-metadata lvchange -ay -y $metas >/dev/null; then
-		for p in $pools; do
-			local meta=/dev/mapper/$CR_VG-${p}_tmeta ids vgids tid vgtid
-			if ! out=$(thin_check "$meta" 2>&1); then
-				cr_bad "thin_check $p: $(echo "$out" | head -n 2 | tr '\n' ' ')"
-				continue
-			fi
+	for p in $pools; do
+		local meta=/dev/mapper/tbtcjudge ids vgids tid vgtid table
+		table=$(printf '%s\n' "$rows" | awk -F'|' -v m="${p}_tmeta" -v es="$CR_ES" -v ps="$CR_PESTART" '
+			$1 == m { split($7, a, ":"); split(a[2], r, "-");
+				  printf "%d %d linear %s %d\n", $6 * es, (r[2] - r[1] + 1) * es, a[1], ps + r[1] * es }')
+		if [ -z "$table" ] || ! printf '%s\n' "$table" | dmsetup create tbtcjudge --readonly >/dev/null 2>&1; then
+			cr_bad "thin-metadata: cannot map ${p}_tmeta ('$table')"
+			continue
+		fi
+		if ! out=$(thin_check "$meta" 2>&1); then
+			cr_bad "thin_check $p: $(echo "$out" | head -n 2 | tr '\n' ' ')"
+		else
 			out=$(thin_dump "$meta" 2>&1)
 			ids=$(printf '%s\n' "$out" | sed -n 's/.*<device dev_id="\([0-9]*\)".*/\1/p' | sort -n | tr '\n' ' ')
 			tid=$(printf '%s\n' "$out" | sed -n 's/.*<superblock .*transaction="\([0-9]*\)".*/\1/p')
@@ -321,9 +337,9 @@ cr_judge() {
 			vgtid=$(printf '%s\n' "$rows" | awk -F'|' -v p="$p" '$1 == p {print $5}')
 			[ "$ids" = "$vgids" ] || cr_bad "thin_dump $p: device ids '$ids', the VG's thin LVs have '$vgids'"
 			[ "$tid" = "$vgtid" ] || cr_bad "thin_dump $p: transaction $tid, the VG says $vgtid"
-		done
-		# shellcheck disable=SC2086
-	fi
+		fi
+		dmsetup remove tbtcjudge >/dev/null 2>&1
+	done
 	cr_dm_sweep
 	cr_log "judge: thin metadata"
 	# 5. lvm2 activates the VG and creates a thin LV in every pool
@@ -405,7 +421,8 @@ cr_record() {
 		done
 		cr_dm_sweep
 	) || exit 1
-	dmsetup remove tbtlw || die "cannot remove the log-writes device"
+	dmsetup remove tbtlw >/dev/null 2>&1
+	! dmsetup info tbtlw >/dev/null 2>&1 || die "cannot remove the log-writes device"
 	losetup -d "$logdev"
 }
 
@@ -460,7 +477,7 @@ cr_selftest() {
 	mkdir -p "$CR_DIR"
 	printf 'AAAA' > "$f"
 	( strace -o /dev/null --inject=write:signal=KILL:when=1 \
-		dd if=/dev/zero of="$f" bs=4 count=1 conv=notrunc 2>/dev/null ) 2>/dev/null
+		dd if=/dev/zero of="$f" bs=4 count=1 conv=notrunc 2>/dev/null; : ) 2>/dev/null
 	[ "$(cat "$f")" = AAAA ] || die "strace self-test: a write killed at entry still happened"
 	# the ordinal of DM_DEV_CREATE among dmsetup's ioctls, then a kill right there
 	local n
@@ -470,7 +487,7 @@ cr_selftest() {
 	n=$(grep -n 'DM_DEV_CREATE' "$f.tr" | head -n 1 | cut -d: -f1)
 	[ -n "$n" ] || die "strace self-test: no DM_DEV_CREATE in dmsetup's trace"
 	( strace -o /dev/null -e trace=ioctl --inject=ioctl:signal=KILL:when="$n" \
-		dmsetup create tbtcselftest --table '0 8 zero' >/dev/null 2>&1 ) 2>/dev/null
+		dmsetup create tbtcselftest --table '0 8 zero' >/dev/null 2>&1; : ) 2>/dev/null
 	if dmsetup info tbtcselftest >/dev/null 2>&1; then
 		dmsetup remove tbtcselftest
 		die "strace self-test: a DM_DEV_CREATE killed at entry still created the device"

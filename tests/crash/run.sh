@@ -11,7 +11,7 @@ out=$(mktemp -d "$build/crash-out.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 THINBOX_VM_CACHE=$build/vm "$here/../vm/run.sh" --out "$out" --mem "${THINBOX_VM_MEM:-2048}" \
 	--timeout "${THINBOX_CRASH_TIMEOUT:-14400}" "$here/guest.sh" "$build" "${CR_STRIDE:-1}" "${CR_OFFSET:-0}" \
-	"${CR_WHAT:-kills powercuts}" "${CR_SCEN:-}"
+	"${CR_WHAT:-kills powercuts}" "${CR_SCEN:-}" "${CR_CUT_STRIDE:-}" "${CR_CUT_SCEN:-}"
 rc=$?
 cp "$out/crash.log" "$build/crash.log" 2>/dev/null
 exit $rc
