@@ -344,8 +344,11 @@ cr_judge() {
 	cr_log "judge: thin metadata"
 	# 5. lvm2 activates the VG and creates a thin LV in every pool
 	if cr_lvm lvm2-activates vgchange -ay "$CR_VG" >/dev/null; then
+		local j=0
 		for p in $pools; do
-			cr_lvm lvm2-activates lvcreate -V 4M -T "$CR_VG/$p" -n "judge_$p" >/dev/null
+			# a plain name: lvm2 reserves names containing _cdata, _tmeta...
+			j=$((j + 1))
+			cr_lvm lvm2-activates lvcreate -V 4M -T "$CR_VG/$p" -n "judge$j" >/dev/null
 		done
 	fi
 	cr_dm_sweep

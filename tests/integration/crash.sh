@@ -26,7 +26,7 @@ testcase_crash_kills_pool_creation_sampled() {
 	crash_setup
 	command -v strace >/dev/null || skip "no strace"
 	cr_base
-	cr_kills 5 2 poolcreate
+	cr_kills 10 2 poolcreate
 	crash_report $?
 }
 
@@ -34,7 +34,7 @@ testcase_crash_kills_thin_lvcreate_sampled() {
 	crash_setup
 	command -v strace >/dev/null || skip "no strace"
 	cr_base
-	cr_kills 5 1 thin
+	cr_kills 8 1 thin
 	crash_report $?
 }
 
@@ -42,7 +42,7 @@ testcase_crash_kills_vgchange_ay_sampled() {
 	crash_setup
 	command -v strace >/dev/null || skip "no strace"
 	cr_base
-	cr_kills 4 3 vgchange_ay
+	cr_kills 6 3 vgchange_ay
 	crash_report $?
 }
 
@@ -52,6 +52,6 @@ testcase_crash_powercuts_pool_creation_sampled() {
 	dmsetup targets | grep -q '^log-writes' || skip "no dm-log-writes target"
 	[ -x "$CR_REPLAY" ] || skip "no $CR_REPLAY (make builds it)"
 	cr_base
-	cr_powercuts 3 1 poolcreate
+	cr_powercuts 6 1 poolcreate
 	crash_report $?
 }
