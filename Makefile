@@ -2,7 +2,7 @@
 #   make                 build/thinbox
 #   make static          build/thinbox-static (fully static)
 #   make check           every test: layers, unit (plain + ASan/UBSan), VM integration
-#   make check-unit | check-vm | check-layers | fuzz | demo | install | install-links
+#   make check-unit | check-vm | check-crash | check-layers | fuzz | demo | install | install-links
 # Variables: BUILD (output dir, default build), CC, PREFIX, DESTDIR, T (VM test filter).
 
 BUILD    ?= build
@@ -58,7 +58,7 @@ closure   = $(filter-out $(2)/cli/main.o,$(foreach l,$(1) $(or $(LINKDEPS_$(1)),
 LIB_OBJS  := $(foreach l,$(LAYERS),$(call obj_of,$(l),$(BUILD)/obj))
 CLI_OBJS  := $(call obj_of,cli,$(BUILD)/obj)
 
-.PHONY: all static check check-unit check-unit-asan check-vm check-layers fuzz fuzz-smoke fuzz-long demo bench bench-scale \
+.PHONY: all static check check-unit check-unit-asan check-vm check-crash check-layers fuzz fuzz-smoke fuzz-long demo bench bench-scale \
 	install install-links uninstall clean deps deps-test format unit-bins
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -132,11 +132,21 @@ VM_HELPERS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/integration/*.c))
 $(BUILD)/tests/integration/%: tests/integration/%.c $(BUILD)/libthinbox.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $(filter %.c %.a,$^) $(PKG_LIBS)
-check-vm: $(BUILD)/.deps-test all $(VM_HELPERS)
+# Crash-harness tools (tests/crash/*.c, plain C, no library): built for check-vm and check-crash.
+CRASH_TOOLS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/crash/*.c))
+$(BUILD)/tests/crash/%: tests/crash/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $<
+check-vm: $(BUILD)/.deps-test all $(VM_HELPERS) $(CRASH_TOOLS)
 	$(Q)BUILD=$(BUILD) tests/vm/suite.sh $(T)
 
+# Every crash point (kills and power cuts) of docs/crash.md in one VM boot; long (see there).
+# CR_STRIDE=K runs every Kth point only; CR_SCEN="thin snap" some scenarios; CR_WHAT=kills.
+check-crash: $(BUILD)/.deps-test all $(CRASH_TOOLS)
+	$(Q)BUILD=$(BUILD) tests/crash/run.sh
+
 # The whole suite; ends with one line "N passed, N failed".
-check: $(BUILD)/.deps-test all $(UNIT_BINS) $(UNIT_ASAN) $(VM_HELPERS) $(FUZZ_BINS)
+check: $(BUILD)/.deps-test all $(UNIT_BINS) $(UNIT_ASAN) $(VM_HELPERS) $(CRASH_TOOLS) $(FUZZ_BINS)
 	$(Q)BUILD=$(BUILD) FUZZ_BINS="$(FUZZ_BINS)" tests/run-all.sh "$(UNIT_BINS)" "$(UNIT_ASAN)" $(T)
 
 # ---- fuzzing (libFuzzer via clang): tests/fuzz/<layer>/fuzz-*.c

@@ -312,6 +312,40 @@ static int dev_create(struct tb_cmd *c, const char *name, const char *uuid,
 	return 0;
 }
 
+/* A device an interrupted command left half-made: created without a table, loaded but not
+ * resumed, or suspended (docs/crash.md). Activation adopts it (dev_adopt) instead of taking it
+ * as active: a pool loaded over a sub-device without a table fails with -EIO. */
+static bool dev_half_made(const struct dmk_info *info)
+{
+	return !info->live_table || info->suspended || info->inactive_table;
+}
+
+/* Give the half-made device @info the table @t the VG says it has, and resume it. */
+static int dev_adopt(struct tb_cmd *c, struct dmk_info *info, const struct dmk_target *t, size_t n,
+		     unsigned load_flags)
+{
+	char name[sizeof(info->name)];
+	struct dmk_ctx *dmk;
+	int r;
+
+	if ((r = tb_ctx_dmk(c->ctx, &dmk)) < 0)
+		return r;
+	snprintf(name, sizeof(name), "%s", info->name);
+	if (info->inactive_table)
+		dmk_clear(dmk, name);
+	r = dmk_load(dmk, name, t, n, load_flags);
+	if (r == 0)
+		r = dmk_resume(dmk, name, 0, info);
+	if (r < 0)
+		return tb_fail(c->ctx, r,
+			       "Device %s was left half-made by an interrupted command and cannot "
+			       "be completed: %s. Remove it (dmsetup remove %s) and retry.",
+			       name, dmk_errmsg(dmk), name);
+	tb_notice(c->ctx, "Completed device %s, left half-made by an interrupted command.", name);
+	dmk_node_add(dmk, name, info->dev);
+	return 0;
+}
+
 static int dev_remove(struct tb_cmd *c, const char *name)
 {
 	struct dmk_ctx *dmk;
@@ -393,10 +427,13 @@ static int linear_activate(struct tb_cmd *c, struct tb_vg *vg, const struct md_l
 	size_t n = 0;
 	int r;
 
+	bool found;
+
 	r = lv_find(c->ctx, vg->md, lv, own_suffix(vg->md, lv), &info);
 	if (r < 0)
 		return r;
-	if (r > 0) {
+	found = r > 0;
+	if (found && !dev_half_made(&info)) {
 		if (ret)
 			*ret = info;
 		return 0;
@@ -405,7 +442,13 @@ static int linear_activate(struct tb_cmd *c, struct tb_vg *vg, const struct md_l
 	    (r = tb_lv_dm_uuid(vg->md, lv, own_suffix(vg->md, lv), &uuid)) < 0 ||
 	    (r = linear_targets(c, vg, lv, &t, &n)) < 0)
 		return r;
-	r = dev_create(c, name, uuid, t, n, 0, ret);
+	if (found) {
+		r = dev_adopt(c, &info, t, n, 0);
+		if (r == 0 && ret)
+			*ret = info;
+	} else {
+		r = dev_create(c, name, uuid, t, n, 0, ret);
+	}
 	dmk_targets_free(t, n);
 	if (r == 0 && md_lv_is_visible(lv))
 		link_add(c, vg->md, lv, name);
@@ -459,15 +502,16 @@ static int pool_activate_target(struct tb_cmd *c, struct tb_vg *vg, struct md_lv
 				struct dmk_info *ret)
 {
 	_cleanup_free_ char *name = NULL, *uuid = NULL, *mpath = NULL;
-	struct dmk_info meta, data, info;
+	struct dmk_info meta, data, info, sub;
 	struct dmk_target *t = NULL;
-	bool fresh = pool_is_new(vg->md, pool);
+	bool fresh = pool_is_new(vg->md, pool), found;
 	int r, had_meta, had_data;
 
 	r = lv_find(c->ctx, vg->md, pool, "tpool", &info);
 	if (r < 0)
 		return r;
-	if (r > 0) {
+	found = r > 0;
+	if (found) {
 		/* a pool that became used while active moves to its -tpool name */
 		_cleanup_free_ char *want = NULL;
 		struct dmk_ctx *dmk;
@@ -486,11 +530,13 @@ static int pool_activate_target(struct tb_cmd *c, struct tb_vg *vg, struct md_lv
 				link_remove(c, vg->md, pool);
 			snprintf(info.name, sizeof(info.name), "%s", want);
 		}
-		*ret = info;
-		return 0;
+		if (!dev_half_made(&info)) {
+			*ret = info;
+			return 0;
+		}
 	}
-	had_meta = lv_find(c->ctx, vg->md, md_pool_meta(pool), "tmeta", &info);
-	had_data = lv_find(c->ctx, vg->md, md_pool_data(pool), "tdata", &info);
+	had_meta = lv_find(c->ctx, vg->md, md_pool_meta(pool), "tmeta", &sub);
+	had_data = lv_find(c->ctx, vg->md, md_pool_data(pool), "tdata", &sub);
 	if (had_meta < 0 || had_data < 0)
 		return had_meta < 0 ? had_meta : had_data;
 	if ((r = linear_activate(c, vg, md_pool_meta(pool), &meta)) < 0)
@@ -509,7 +555,13 @@ static int pool_activate_target(struct tb_cmd *c, struct tb_vg *vg, struct md_lv
 	    (r = tb_lv_dm_uuid(vg->md, pool, "tpool", &uuid)) < 0 ||
 	    (r = pool_target(c, vg, pool, meta.dev, data.dev, &t)) < 0)
 		goto undo;
-	r = dev_create(c, name, uuid, t, 1, 0, ret);
+	if (found) {
+		r = dev_adopt(c, &info, t, 1, 0);
+		if (r == 0)
+			*ret = info;
+	} else {
+		r = dev_create(c, name, uuid, t, 1, 0, ret);
+	}
 	dmk_targets_free(t, 1);
 	if (r < 0)
 		goto undo;
@@ -530,6 +582,7 @@ static int pool_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
 	_cleanup_free_ char *name = NULL, *uuid = NULL, *params = NULL;
 	struct dmk_info tp, info;
 	struct dmk_target *t = NULL;
+	bool found;
 	int r;
 
 	if ((r = pool_activate_target(c, vg, pool, &tp)) < 0)
@@ -538,8 +591,9 @@ static int pool_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
 		return 0;
 	/* a used pool: the public device is a read-only linear layer over -tpool */
 	r = lv_find(c->ctx, vg->md, pool, "pool", &info);
-	if (r != 0)
+	if (r < 0 || (r > 0 && !dev_half_made(&info)))
 		return r < 0 ? r : 0;
+	found = r > 0;
 	if ((r = tb_lv_dm_name(vg->md, pool, NULL, &name)) < 0 ||
 	    (r = tb_lv_dm_uuid(vg->md, pool, "pool", &uuid)) < 0)
 		return r;
@@ -549,7 +603,8 @@ static int pool_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
 		       "linear", TAKE_PTR(params), &t);
 	if (r < 0)
 		return r;
-	r = dev_create(c, name, uuid, t, 1, DMK_READONLY, NULL);
+	r = found ? dev_adopt(c, &info, t, 1, DMK_READONLY)
+		  : dev_create(c, name, uuid, t, 1, DMK_READONLY, NULL);
 	dmk_targets_free(t, 1);
 	if (r == 0)
 		link_add(c, vg->md, pool, name);
@@ -585,9 +640,12 @@ static int thin_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 	struct dmk_target *t = NULL;
 	int r;
 
+	bool found;
+
 	r = lv_find(c->ctx, vg->md, lv, NULL, &info);
-	if (r != 0)
+	if (r < 0 || (r > 0 && !dev_half_made(&info)))
 		return r < 0 ? r : 0;
+	found = r > 0;
 	if ((r = pool_activate_target(c, vg, pool, &tp)) < 0)
 		return r;
 	p.pool = tp.dev;
@@ -601,7 +659,7 @@ static int thin_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 		       TAKE_PTR(params), &t);
 	if (r < 0)
 		return r;
-	r = dev_create(c, name, uuid, t, 1, 0, NULL);
+	r = found ? dev_adopt(c, &info, t, 1, 0) : dev_create(c, name, uuid, t, 1, 0, NULL);
 	dmk_targets_free(t, 1);
 	if (r == 0)
 		link_add(c, vg->md, lv, name);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/activate.h"
+#include "core/wipe.h"
 #include "core/lvm-internal.h"
 #include "core/monitor-state.h"
 #include "core/pooltruth.h"
@@ -507,15 +508,14 @@ static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 	if (!md_vg_pmspare(vg->md))
 		tb_warn(ctx, "WARNING: Not enough space for a pool metadata spare in VG %s.",
 			vg->md->name);
-	/* zero the metadata before anything refers to it: activate it as it will be named */
+	/* zero the metadata on its PVs before the commit that makes it the pool's: a kill at any
+	 * point leaves the old VG (the extents still free) or a pool whose metadata is zeroed
+	 * (docs/crash.md); no kernel device is needed for it */
+	if ((r = tb_lv_zero_on_pvs(c, vg, meta)) < 0)
+		return r;
 	if ((r = tb_vg_commit(c, vg)) < 0)
 		return r;
-	r = tb_lv_activate(c, vg, meta);
-	if (r == 0)
-		r = tb_lv_zero(c, vg, meta, 0);
-	if (r == 0)
-		r = tb_lv_deactivate(c, vg, meta);
-	if (r == 0 && o->activate != 0)
+	if (o->activate != 0)
 		r = tb_lv_activate(c, vg, pool);
 	if (r < 0) {
 		char msg[sizeof(ctx->errmsg)];
