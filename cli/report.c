@@ -1382,8 +1382,8 @@ static int prepare(struct cli_report *rep, char ***ret_text, size_t **ret_order,
 		if (!rep->sel || sel_eval(rep, rep->sel, i, NULL))
 			order[n++] = i;
 	}
-	if (!rep->opts.unbuffered)
-		sort_rows(rep, order, n);
+	/* --unbuffered: lvm2 prints in processing order, which callers give as sort keys */
+	sort_rows(rep, order, n);
 	*ret_n = n;
 	return 0;
 }
