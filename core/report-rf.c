@@ -302,6 +302,7 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 		rf_strf(s, "lv_descendants", "%s", desc.buf);
 		rf_strf(s, "lv_full_descendants", "%s", desc.buf);
 	}
+	rf_num(s, "_le", thin ? lv->segs[0].extent_count : md_lv_extents(lv));
 	rf_str(s, "raidintegrityblocksize", "-1");
 	rf_str(s, "writecache_block_size", "-1");
 	if (pool && lv->segs[0].pool_data) {
@@ -326,6 +327,19 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 	rf_str(s, "lv_modules", pool ? "thin-pool" : thin ? "thin,thin-pool" : "");
 	rf_bin(s, "lv_historical", 0);
 	if (st->active) {
+		char sys[96];
+		FILE *f;
+		unsigned long kb;
+		/* private to the display commands: lvm2's info.open_count / info.read_only */
+		rf_num(s, "_open", (uint64_t)(st->info.open_count > 0 ? st->info.open_count : 0));
+		rf_num(s, "_ro", st->info.read_only);
+		snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/queue/read_ahead_kb",
+			 major(st->info.dev), minor(st->info.dev));
+		if ((f = fopen(sys, "re"))) {
+			if (fscanf(f, "%lu", &kb) == 1)
+				rf_size(s, "lv_kernel_read_ahead", (uint64_t)kb * 2);
+			fclose(f);
+		}
 		rf_strf(s, "lv_kernel_major", "%u", major(st->info.dev));
 		rf_strf(s, "lv_kernel_minor", "%u", minor(st->info.dev));
 		rf_str(s, "lv_permissions", !st->info.read_only		 ? "writeable"

@@ -215,6 +215,14 @@ int tb_report_vgs(struct tb_ctx *ctx, const char *const *vgs, size_t n,
 int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
 		  int (*cb)(void *userdata, const struct tb_pv_row *row), void *userdata);
 
+/* ---- lvm.conf (lvmconfig, dumpconfig) ---- */
+/* The value at @path ("activation/thin_pool_autoextend_threshold") in $LVM_SYSTEM_DIR/lvm.conf
+ * as lvm2's lvmconfig prints it (100, "text", ["a", "b"]); *ret malloc'd. -ENOENT when the
+ * file or the key is absent. */
+int tb_config_lookup(struct tb_ctx *ctx, const char *path, char **ret);
+/* $LVM_SYSTEM_DIR (default /etc/lvm). */
+const char *tb_config_dir(void);
+
 /* ===== device-mapper (thinbox dm) ===========================================================
  * Raw device-mapper access for `thinbox dm` (dmsetup-like). Names are device-mapper names,
  * tables use dmsetup's syntax ("start length type params", one line per target; devices as

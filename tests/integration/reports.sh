@@ -37,7 +37,9 @@ same_out() { # FILTER ARGS...
 	a=$(printf '%s\n' "$a" | eval "$filter")
 	b=$(printf '%s\n' "$b" | eval "$filter")
 	if [ "$a" != "$b" ]; then
-		diff <(printf '%s\n' "$a") <(printf '%s\n' "$b") >&2
+		printf '%s\n' "$a" >"$ea"
+		printf '%s\n' "$b" >"$eb"
+		diff "$ea" "$eb" >&2
 		die "$*: output differs (< lvm2, > thinbox)"
 	fi
 }
@@ -153,4 +155,34 @@ testcase_all_fields() {
 	for u in h H b B s S k K m M g G t T r R; do
 		same_out cat vgs --units $u -o vg_name,vg_size,vg_free,vg_extent_size "$VGR"
 	done
+}
+
+# Incus driver_lvm_utils.go lvmDevPath: `lvdisplay -c LV`, major and minor from the last two
+# ':' fields (and every other field as lvm2); the seed recipe's `vgdisplay docker`; pvdisplay,
+# lvscan; container-storage-setup's `lvm dumpconfig --type full | grep profile_dir`
+# (container-storage-setup.sh, lines 1105/1136) and the lvmconfig keys thinbox honours.
+testcase_display_config() {
+	reports_setup
+	same_out cat lvdisplay -c "$VGR/thin"
+	same_out cat lvdisplay -c "$VGR/off"
+	same_out cat lvdisplay -c "$VGR"
+	same_out "grep -v 'currently set to'" lvdisplay "$VGR"
+	same_out cat vgdisplay "$VGR"
+	same_out cat vgdisplay -c "$VGR"
+	same_out cat pvdisplay "$RPV_A"
+	same_out cat pvdisplay -c "$RPV_A"
+	same_out cat lvscan
+	same_out cat lvscan -a
+	same_out "grep profile_dir | cut -d = -f2 | sed 's/\"//g'" dumpconfig --type full
+	for k in activation/thin_pool_autoextend_threshold activation/thin_pool_autoextend_percent \
+		config/profile_dir global/locking_type global/thin_check_executable; do
+		same_out cat lvmconfig --type full "$k"
+		same_out cat lvmconfig --type default "$k"
+		same_out cat lvmconfig "$k"
+	done
+	same_out cat lvmconfig nosuch/key
+	"$LVM2_BIN" vgchange -an "$VGR" >/dev/null 2>&1 || die "vgchange -an"
+	same_out cat lvdisplay -c "$VGR"
+	same_out cat lvdisplay "$VGR/pool"
+	same_out cat lvscan
 }
