@@ -151,13 +151,16 @@ static int lvd_row(void *userdata, const struct tb_lv_row *row)
 		strbuf_appendf(&sb, "  %-17s %s [%s] %s\n", active ? "ACTIVE" : "inactive", p, size,
 			       rf_s(f, n, "lv_allocation_policy"));
 	} else if (d->colon) {
-		const char *maj = rf_s(f, n, "lv_kernel_major"), *min = rf_s(f, n, "lv_kernel_minor");
+		const char *kd = rf_s(f, n, "_kdev");
+		char maj[16] = "-1", min[16] = "-1";
+		if (*kd)
+			sscanf(kd, "%15[0-9]:%15[0-9]", maj, min);
 		strbuf_appendf(&sb, "  /dev/%s/%s:%s:%u:%d:-1:%llu:%llu:%llu:-1:%d:-1:%s:%s\n",
 			       row->vg, name, row->vg,
 			       (row->attr[1] == 'w' ? 3u : 1u) | (dev && rf_u(f, n, "_ro") ? 4u : 0u),
 			       dev ? 1 : 0, (unsigned long long)rf_u(f, n, "_open"),
 			       (unsigned long long)row->size, (unsigned long long)rf_u(f, n, "_le"),
-			       row->attr[2] == 'c' ? 2 : 0, *maj ? maj : "-1", *min ? min : "-1");
+			       row->attr[2] == 'c' ? 2 : 0, maj, min);
 	} else {
 		const char *ra = rf_s(f, n, "lv_read_ahead");
 		strbuf_append(&sb, "  --- Logical volume ---\n");
@@ -214,8 +217,7 @@ static int lvd_row(void *userdata, const struct tb_lv_row *row)
 			strbuf_appendf(&sb, "  - currently set to     %llu\n",
 				       (unsigned long long)rf_u(f, n, "lv_kernel_read_ahead"));
 		if (dev)
-			strbuf_appendf(&sb, "  Block device           %s:%s\n",
-				       rf_s(f, n, "lv_kernel_major"), rf_s(f, n, "lv_kernel_minor"));
+			strbuf_appendf(&sb, "  Block device           %s\n", rf_s(f, n, "_kdev"));
 		strbuf_append(&sb, "   \n");
 	}
 	if (!strbuf_ok(&sb)) {

@@ -820,7 +820,8 @@ static int report_begin(struct tb_ctx *ctx, const char *cmd, const struct cli_re
 	}
 	r = cli_report_new(type, &ro, ret_rep, &err);
 	if (r < 0) {
-		bool sel = err && strstr(err, "election");
+		/* lvm2: a bad field or selection fails the command (5), bad units are usage (3) */
+		bool sel = err && (strstr(err, "election") || strstr(err, "Unrecognised"));
 		cli_err("%s", err ? err : strerror(-r));
 		free(err);
 		cli_parsed_free(p);

@@ -23,7 +23,12 @@ void cli_rows_set_rf(struct cli_report *rep, size_t i, const struct tb_rfield *f
 				cli_report_set_num(rep, i, f[k].id, f[k].u);
 			break;
 		case TB_RF_NUM:
-			cli_report_set_num(rep, i, f[k].id, f[k].u);
+			/* lvm2 shows some extent counts (seg_size_pe) in a SIZ-typed column */
+			if (cli_report_set_num(rep, i, f[k].id, f[k].u) == -EINVAL) {
+				char b[24];
+				snprintf(b, sizeof(b), "%llu", (unsigned long long)f[k].u);
+				cli_report_set_str(rep, i, f[k].id, b);
+			}
 			break;
 		case TB_RF_BIN:
 			cli_report_set_bin(rep, i, f[k].id, (int)f[k].i);
@@ -133,7 +138,8 @@ int cli_rows_add_pv(struct cli_report *rep, const struct tb_pv_row *row)
 	size_t i;
 	int r;
 
-	if (cli_report_wants(rep, CLI_FT_PVSEG) && row->n_pvsegs) {
+	/* PV segment fields, or LV fields in pvs (lvm2 then reports PV segments) */
+	if (cli_report_wants(rep, CLI_FT_PVSEG | CLI_FT_LV) && row->n_pvsegs) {
 		for (size_t s = 0; s < row->n_pvsegs; s++) {
 			if ((r = cli_report_add_row(rep, &i)) < 0)
 				return r;

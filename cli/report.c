@@ -49,7 +49,7 @@ const struct cli_report_type cli_report_pvs = {
 	.fields = cli_report_fields,
 	.default_cols = "pv_name,vg_name,pv_fmt,pv_attr,pv_size,pv_free",
 	.default_sort = "pv_name",
-	.allowed = CLI_FT_PV | CLI_FT_VG | CLI_FT_PVSEG,
+	.allowed = CLI_FT_PV | CLI_FT_VG | CLI_FT_PVSEG | CLI_FT_LV,
 };
 
 /* lvm2 tools/reporter.c _full_report_single: per VG the vg, pv, lv, pvseg and seg reports with

@@ -326,31 +326,36 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 	}
 	rf_str(s, "lv_modules", pool ? "thin-pool" : thin ? "thin,thin-pool" : "");
 	rf_bin(s, "lv_historical", 0);
+	/* private to the display commands: lvm2's lv_info() of the LV's own device (for a pool
+	 * the public read-only one): open count, read-only, major:minor */
 	if (st->active) {
+		rf_num(s, "_open", (uint64_t)(st->info.open_count > 0 ? st->info.open_count : 0));
+		rf_num(s, "_ro", st->info.read_only);
+		rf_strf(s, "_kdev", "%u:%u", major(st->info.dev), minor(st->info.dev));
+	}
+	/* the report's LVSINFO fields: for a thin pool lvm2 asks the -tpool layer */
+	const struct dmk_info *ki = pool ? (st->pool_active ? &st->pool_info : NULL)
+					 : (st->active ? &st->info : NULL);
+	if (ki) {
 		char sys[96];
 		FILE *f;
 		unsigned long kb;
-		/* private to the display commands: lvm2's info.open_count / info.read_only */
-		rf_num(s, "_open", (uint64_t)(st->info.open_count > 0 ? st->info.open_count : 0));
-		rf_num(s, "_ro", st->info.read_only);
-		snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/queue/read_ahead_kb",
-			 major(st->info.dev), minor(st->info.dev));
+		snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/queue/read_ahead_kb", major(ki->dev),
+			 minor(ki->dev));
 		if ((f = fopen(sys, "re"))) {
 			if (fscanf(f, "%lu", &kb) == 1)
 				rf_size(s, "lv_kernel_read_ahead", (uint64_t)kb * 2);
 			fclose(f);
 		}
-		rf_strf(s, "lv_kernel_major", "%u", major(st->info.dev));
-		rf_strf(s, "lv_kernel_minor", "%u", minor(st->info.dev));
-		rf_str(s, "lv_permissions", !st->info.read_only		 ? "writeable"
+		rf_strf(s, "lv_kernel_major", "%u", major(ki->dev));
+		rf_strf(s, "lv_kernel_minor", "%u", minor(ki->dev));
+		rf_str(s, "lv_permissions", !ki->read_only		    ? "writeable"
 					    : (lv->status & MD_LV_WRITE) ? "read-only-override"
 									 : "read-only");
-		rf_bin(s, "lv_suspended", st->info.suspended);
-		rf_bin(s, "lv_live_table", st->info.live_table);
-		rf_bin(s, "lv_inactive_table", st->info.inactive_table);
-		rf_bin(s, "lv_device_open",
-		       st->info.open_count > 0 ||
-			       (pool && st->pool_active && st->pool_info.open_count > 0));
+		rf_bin(s, "lv_suspended", ki->suspended);
+		rf_bin(s, "lv_live_table", ki->live_table);
+		rf_bin(s, "lv_inactive_table", ki->inactive_table);
+		rf_bin(s, "lv_device_open", ki->open_count > 0);
 	} else {
 		rf_str(s, "lv_kernel_major", "-1");
 		rf_str(s, "lv_kernel_minor", "-1");
