@@ -93,7 +93,8 @@ static int parse_disp(const char *cmd, int argc, char **argv, struct cli_parsed 
 
 struct lv_item {
 	char *vg;
-	size_t md_index;
+	long long md_index; /* processing order: pools first (lvm2 toollib.c adds them to the
+			     * front of the list), then the others in metadata order */
 	char *text;
 };
 
@@ -231,7 +232,7 @@ static int lvd_row(void *userdata, const struct tb_lv_row *row)
 	}
 	d->items = ni;
 	d->items[d->n].vg = strdup(row->vg);
-	d->items[d->n].md_index = row->md_index;
+	d->items[d->n].md_index = pool ? -1 - (long long)row->md_index : (long long)row->md_index;
 	d->items[d->n].text = strbuf_steal(&sb);
 	d->n++;
 	return 0;

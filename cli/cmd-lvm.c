@@ -863,8 +863,9 @@ static int lvs_row(void *userdata, const struct tb_lv_row *row)
 	snprintf(sortkey, sizeof(sortkey), "%.*s", (int)strcspn(bare, "]"), bare);
 	if (!lv_wanted(u, row->vg, sortkey))
 		return 0;
-	if (u->unbuffered) /* lvm2 --unbuffered: metadata order */
-		snprintf(sortkey, sizeof(sortkey), "%s/%08zu", row->vg, row->md_index);
+	if (u->unbuffered) /* lvm2 --unbuffered: processing order, pools first (toollib.c) */
+		snprintf(sortkey, sizeof(sortkey), "%s/%d%08zu", row->vg, row->attr[0] != 't',
+			 row->attr[0] == 't' ? 99999999 - row->md_index : row->md_index);
 	return cli_rows_add_lv(rep, row, sortkey);
 }
 
