@@ -69,6 +69,15 @@ static int lv_row_fields(struct cli_report *rep, size_t i, const struct tb_lv_ro
 		cli_report_set_num(rep, i, "thin_id", row->thin_id);
 	cli_report_set_str(rep, i, "lv_active", row->active ? "active" : "");
 	cli_rows_set_rf(rep, i, row->fields, row->n_fields);
+	/* lvm2 reads a pool's device info from its -tpool layer only together with the status
+	 * (lv_attr, percents...); without a status field it is the pool's public device */
+	if (row->attr[0] == 't' && !cli_report_wants(rep, CLI_FT_LVSTATUS))
+		for (size_t k = 0; k < row->n_fields; k++)
+			if (!strncmp(row->fields[k].id, "_pub_", 5)) {
+				struct tb_rfield f = row->fields[k];
+				f.id += 5;
+				cli_rows_set_rf(rep, i, &f, 1);
+			}
 	return 0;
 }
 

@@ -3,7 +3,7 @@
  * lv_all, vg_all, pv_all, seg_all and pvseg_all), with lvm2's headings and minimum widths and
  * the word a binary field shows when set (lib/report/values.h). Generated once from lvm2's
  * columns.h/values.h; kinds: S string, L string list, N number, B binary, Z size, P percent,
- * T time. */
+ * T time. F_LVST marks lvm2's LVSSTATUS/LVSINFOSTATUS fields. */
 #include "util/macros.h"
 
 #include "cli/report.h"
@@ -20,6 +20,7 @@
 #define F_PV CLI_FT_PV
 #define F_SEG CLI_FT_SEG
 #define F_PVSEG CLI_FT_PVSEG
+#define F_LVST CLI_FT_LVSTATUS
 
 const struct cli_report_field cli_report_fields[] = {
 	{ "lv_uuid", "LV UUID", S, 38, F_LV, NULL },
@@ -94,36 +95,36 @@ const struct cli_report_field cli_report_fields[] = {
 	{ "lv_live_table", "LiveTable", B, 20, F_LV, "live table present" },
 	{ "lv_inactive_table", "InactiveTable", B, 20, F_LV, "inactive table present" },
 	{ "lv_device_open", "DevOpen", B, 10, F_LV, "open" },
-	{ "data_percent", "Data%", P, 6, F_LV, NULL },
-	{ "snap_percent", "Snap%", P, 6, F_LV, NULL },
-	{ "metadata_percent", "Meta%", P, 6, F_LV, NULL },
-	{ "copy_percent", "Cpy%Sync", P, 0, F_LV, NULL },
-	{ "sync_percent", "Cpy%Sync", P, 0, F_LV, NULL },
-	{ "cache_total_blocks", "CacheTotalBlocks", N, 0, F_LV, NULL },
-	{ "cache_used_blocks", "CacheUsedBlocks", N, 16, F_LV, NULL },
-	{ "cache_dirty_blocks", "CacheDirtyBlocks", N, 0, F_LV, NULL },
-	{ "cache_read_hits", "CacheReadHits", N, 16, F_LV, NULL },
-	{ "cache_read_misses", "CacheReadMisses", N, 16, F_LV, NULL },
-	{ "cache_write_hits", "CacheWriteHits", N, 16, F_LV, NULL },
-	{ "cache_write_misses", "CacheWriteMisses", N, 0, F_LV, NULL },
-	{ "kernel_cache_settings", "KCacheSettings", L, 18, F_LV, NULL },
-	{ "kernel_cache_policy", "KCachePolicy", S, 18, F_LV, NULL },
-	{ "kernel_metadata_format", "KMFmt", N, 0, F_LV, NULL },
-	{ "lv_health_status", "Health", S, 15, F_LV, NULL },
-	{ "kernel_discards", "KDiscards", S, 0, F_LV, NULL },
-	{ "lv_check_needed", "CheckNeeded", B, 15, F_LV, "check needed" },
-	{ "lv_merge_failed", "MergeFailed", B, 15, F_LV, "merge failed" },
-	{ "lv_snapshot_invalid", "SnapInvalid", B, 15, F_LV, "snapshot invalid" },
-	{ "vdo_operating_mode", "VDOOperatingMode", S, 0, F_LV, NULL },
-	{ "vdo_compression_state", "VDOCompressionState", S, 0, F_LV, NULL },
-	{ "vdo_index_state", "VDOIndexState", S, 0, F_LV, NULL },
-	{ "vdo_used_size", "VDOUsedSize", N, 0, F_LV, NULL },
-	{ "vdo_saving_percent", "VDOSaving%", N, 0, F_LV, NULL },
-	{ "writecache_total_blocks", "WCacheTotalBlocks", N, 0, F_LV, NULL },
-	{ "writecache_free_blocks", "WCacheFreeBlocks", N, 0, F_LV, NULL },
-	{ "writecache_writeback_blocks", "WCacheWritebackBlocks", N, 0, F_LV, NULL },
-	{ "writecache_error", "WCacheErrors", N, 0, F_LV, NULL },
-	{ "lv_attr", "Attr", S, 0, F_LV, NULL },
+	{ "data_percent", "Data%", P, 6, F_LV | F_LVST, NULL },
+	{ "snap_percent", "Snap%", P, 6, F_LV | F_LVST, NULL },
+	{ "metadata_percent", "Meta%", P, 6, F_LV | F_LVST, NULL },
+	{ "copy_percent", "Cpy%Sync", P, 0, F_LV | F_LVST, NULL },
+	{ "sync_percent", "Cpy%Sync", P, 0, F_LV | F_LVST, NULL },
+	{ "cache_total_blocks", "CacheTotalBlocks", N, 0, F_LV | F_LVST, NULL },
+	{ "cache_used_blocks", "CacheUsedBlocks", N, 16, F_LV | F_LVST, NULL },
+	{ "cache_dirty_blocks", "CacheDirtyBlocks", N, 0, F_LV | F_LVST, NULL },
+	{ "cache_read_hits", "CacheReadHits", N, 16, F_LV | F_LVST, NULL },
+	{ "cache_read_misses", "CacheReadMisses", N, 16, F_LV | F_LVST, NULL },
+	{ "cache_write_hits", "CacheWriteHits", N, 16, F_LV | F_LVST, NULL },
+	{ "cache_write_misses", "CacheWriteMisses", N, 0, F_LV | F_LVST, NULL },
+	{ "kernel_cache_settings", "KCacheSettings", L, 18, F_LV | F_LVST, NULL },
+	{ "kernel_cache_policy", "KCachePolicy", S, 18, F_LV | F_LVST, NULL },
+	{ "kernel_metadata_format", "KMFmt", N, 0, F_LV | F_LVST, NULL },
+	{ "lv_health_status", "Health", S, 15, F_LV | F_LVST, NULL },
+	{ "kernel_discards", "KDiscards", S, 0, F_LV | F_LVST, NULL },
+	{ "lv_check_needed", "CheckNeeded", B, 15, F_LV | F_LVST, "check needed" },
+	{ "lv_merge_failed", "MergeFailed", B, 15, F_LV | F_LVST, "merge failed" },
+	{ "lv_snapshot_invalid", "SnapInvalid", B, 15, F_LV | F_LVST, "snapshot invalid" },
+	{ "vdo_operating_mode", "VDOOperatingMode", S, 0, F_LV | F_LVST, NULL },
+	{ "vdo_compression_state", "VDOCompressionState", S, 0, F_LV | F_LVST, NULL },
+	{ "vdo_index_state", "VDOIndexState", S, 0, F_LV | F_LVST, NULL },
+	{ "vdo_used_size", "VDOUsedSize", N, 0, F_LV | F_LVST, NULL },
+	{ "vdo_saving_percent", "VDOSaving%", N, 0, F_LV | F_LVST, NULL },
+	{ "writecache_total_blocks", "WCacheTotalBlocks", N, 0, F_LV | F_LVST, NULL },
+	{ "writecache_free_blocks", "WCacheFreeBlocks", N, 0, F_LV | F_LVST, NULL },
+	{ "writecache_writeback_blocks", "WCacheWritebackBlocks", N, 0, F_LV | F_LVST, NULL },
+	{ "writecache_error", "WCacheErrors", N, 0, F_LV | F_LVST, NULL },
+	{ "lv_attr", "Attr", S, 0, F_LV | F_LVST, NULL },
 	{ "pv_fmt", "Fmt", S, 0, F_PV, NULL },
 	{ "pv_uuid", "PV UUID", S, 38, F_PV, NULL },
 	{ "dev_size", "DevSize", Z, 0, F_PV, NULL },

@@ -47,6 +47,7 @@ enum cli_field_kind {
 #define CLI_FT_PV 4u    /* PVS, LABEL */
 #define CLI_FT_SEG 8u   /* SEGS */
 #define CLI_FT_PVSEG 16u /* PVSEGS */
+#define CLI_FT_LVSTATUS 32u /* with CLI_FT_LV: lvm2 LVSSTATUS/LVSINFOSTATUS (kernel status) */
 
 struct cli_report_field {
 	const char *id;      /* lvm2 field name, e.g. "lv_name"; the JSON key */

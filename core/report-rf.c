@@ -45,7 +45,8 @@ static void rf_str(struct rf_set *s, const char *id, const char *v)
 	rf_add(s, id, TB_RF_STR)->s = v ? v : "";
 }
 
-_printf_(3, 4) static void rf_strf(struct rf_set *s, const char *id, const char *fmt, ...)
+/* A formatted string owned by the set (NULL on ENOMEM, the set marked failed). */
+_printf_(2, 3) static const char *rf_own(struct rf_set *s, const char *fmt, ...)
 {
 	va_list ap;
 	char *v = NULL;
@@ -56,7 +57,7 @@ _printf_(3, 4) static void rf_strf(struct rf_set *s, const char *id, const char 
 	va_end(ap);
 	if (!v) {
 		s->failed = true;
-		return;
+		return NULL;
 	}
 	if (s->n_owned == s->cap_owned) {
 		size_t cap = s->cap_owned ? s->cap_owned * 2 : 16;
@@ -64,14 +65,21 @@ _printf_(3, 4) static void rf_strf(struct rf_set *s, const char *id, const char 
 		if (!n) {
 			free(v);
 			s->failed = true;
-			return;
+			return NULL;
 		}
 		s->owned = n;
 		s->cap_owned = cap;
 	}
 	s->owned[s->n_owned++] = v;
-	rf_str(s, id, v);
+	return v;
 }
+
+#define rf_strf(s, id, ...)                                                                        \
+	do {                                                                                       \
+		const char *v_ = rf_own((s), __VA_ARGS__);                                         \
+		if (v_)                                                                            \
+			rf_str((s), (id), v_);                                                     \
+	} while (0)
 
 static void rf_size(struct rf_set *s, const char *id, uint64_t sectors)
 {
@@ -228,6 +236,52 @@ static void seg_fields(const struct md_vg *vg, const struct md_lv *lv, const str
 		rf_str(s, "seg_monitor", !active ? "" : monitored ? "monitored" : "not monitored");
 }
 
+/* lvm2's LVSINFO fields from one device's info (NULL: not active), ids prefixed by @pfx. */
+static void info_fields(struct rf_set *s, const char *pfx, const struct md_lv *lv,
+			const struct dmk_info *ki)
+{
+	static const char *const ids[] = { "lv_kernel_major",	"lv_kernel_minor", "lv_kernel_read_ahead",
+					   "lv_permissions",	"lv_suspended",	   "lv_live_table",
+					   "lv_inactive_table", "lv_device_open" };
+	const char *id[8];
+
+	for (size_t i = 0; i < 8; i++) { /* prefixed ids live as long as the set */
+		id[i] = *pfx ? rf_own(s, "%s%s", pfx, ids[i]) : ids[i];
+		if (!id[i])
+			return;
+	}
+	if (ki) {
+		char sys[96];
+		FILE *f;
+		unsigned long kb;
+		snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/queue/read_ahead_kb", major(ki->dev),
+			 minor(ki->dev));
+		if ((f = fopen(sys, "re"))) {
+			if (fscanf(f, "%lu", &kb) == 1)
+				rf_size(s, id[2], (uint64_t)kb * 2);
+			fclose(f);
+		}
+		rf_strf(s, id[0], "%u", major(ki->dev));
+		rf_strf(s, id[1], "%u", minor(ki->dev));
+		rf_str(s, id[3], !ki->read_only		       ? "writeable"
+				 : (lv->status & MD_LV_WRITE) ? "read-only-override"
+							      : "read-only");
+		rf_bin(s, id[4], ki->suspended);
+		rf_bin(s, id[5], ki->live_table);
+		rf_bin(s, id[6], ki->inactive_table);
+		rf_bin(s, id[7], ki->open_count > 0);
+	} else {
+		rf_str(s, id[0], "-1");
+		rf_str(s, id[1], "-1");
+		rf_str(s, id[2], "-1");
+		rf_str(s, id[3], "unknown");
+		rf_bin(s, id[4], -1);
+		rf_bin(s, id[5], -1);
+		rf_bin(s, id[6], -1);
+		rf_bin(s, id[7], -1);
+	}
+}
+
 int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb_lv_state *st,
 		 const char *const *pv_paths, bool monitored, struct rf_set *s,
 		 struct rf_set **ret_segs, size_t *ret_n_segs)
@@ -333,39 +387,13 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 		rf_num(s, "_ro", st->info.read_only);
 		rf_strf(s, "_kdev", "%u:%u", major(st->info.dev), minor(st->info.dev));
 	}
-	/* the report's LVSINFO fields: for a thin pool lvm2 asks the -tpool layer */
-	const struct dmk_info *ki = pool ? (st->pool_active ? &st->pool_info : NULL)
-					 : (st->active ? &st->info : NULL);
-	if (ki) {
-		char sys[96];
-		FILE *f;
-		unsigned long kb;
-		snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/queue/read_ahead_kb", major(ki->dev),
-			 minor(ki->dev));
-		if ((f = fopen(sys, "re"))) {
-			if (fscanf(f, "%lu", &kb) == 1)
-				rf_size(s, "lv_kernel_read_ahead", (uint64_t)kb * 2);
-			fclose(f);
-		}
-		rf_strf(s, "lv_kernel_major", "%u", major(ki->dev));
-		rf_strf(s, "lv_kernel_minor", "%u", minor(ki->dev));
-		rf_str(s, "lv_permissions", !ki->read_only		    ? "writeable"
-					    : (lv->status & MD_LV_WRITE) ? "read-only-override"
-									 : "read-only");
-		rf_bin(s, "lv_suspended", ki->suspended);
-		rf_bin(s, "lv_live_table", ki->live_table);
-		rf_bin(s, "lv_inactive_table", ki->inactive_table);
-		rf_bin(s, "lv_device_open", ki->open_count > 0);
-	} else {
-		rf_str(s, "lv_kernel_major", "-1");
-		rf_str(s, "lv_kernel_minor", "-1");
-		rf_str(s, "lv_kernel_read_ahead", "-1");
-		rf_str(s, "lv_permissions", "unknown");
-		rf_bin(s, "lv_suspended", -1);
-		rf_bin(s, "lv_live_table", -1);
-		rf_bin(s, "lv_inactive_table", -1);
-		rf_bin(s, "lv_device_open", -1);
-	}
+	/* the report's LVSINFO fields: lvm2 reads them with the status when the report shows a
+	 * status field (lv_attr, data_percent...), and then asks a thin pool's -tpool layer; the
+	 * "_pub_" copies are the pool's public device, for reports without status fields */
+	info_fields(s, "", lv, pool ? (st->pool_active ? &st->pool_info : NULL)
+				    : (st->active ? &st->info : NULL));
+	if (pool)
+		info_fields(s, "_pub_", lv, st->active ? &st->info : NULL);
 	/* lvm2 _snpercent_disp shows a thin volume's or pool's data usage as Snap% too */
 	if (thin && st->has_thin_status && lv->segs[0].extent_count)
 		rf_pct(s, "snap_percent", st->thin_status.mapped_sectors,

@@ -21,6 +21,14 @@ reports_setup() {
 	lvm_q lvcreate -s "$VGR/thin" -n snap
 	lvm_q lvcreate -an -Zn -n off -L 4M "$VGR"
 	export THINBOX_DEVICES="$a:$b" RPV_A=$a RPV_B=$b
+	if [ "${1:-}" = two ]; then # a second VG: fullreport's JSON has one object per VG
+		local c
+		c=$(tb_disk 100M)
+		lvm_q pvcreate -y "$c"
+		lvm_q vgcreate "${VGR}2" "$c"
+		lvm_q lvcreate -n other -L 8M "${VGR}2"
+		export THINBOX_DEVICES="$a:$b:$c"
+	fi
 }
 
 # mask live percentages in JSON and in ':'-separated Proxmox lines
@@ -47,7 +55,7 @@ same_out() { # FILTER ARGS...
 # TopoLVM internal/lvmd/command/lvm_state_json.go getLVMState: the fullreport it decodes
 # (report[].vg[], report[].lv[] as strings), lvm_lvs.go getLVReport, lvm_vgs.go getVGReport.
 testcase_topolvm() {
-	reports_setup
+	reports_setup two
 	local lvcols=lv_uuid,lv_name,lv_full_name,lv_path,lv_size,lv_kernel_major,lv_kernel_minor,origin,origin_size,pool_lv,lv_tags,lv_attr,vg_name,data_percent,metadata_percent,pool_lv
 	same_out mask_json fullreport --reportformat json --units b --nosuffix \
 		--configreport vg -o vg_name,vg_uuid,vg_size,vg_free \
@@ -141,8 +149,12 @@ testcase_css_csi() {
 # included), with the kernel-only fields (read-ahead, percents) left out.
 testcase_all_fields() {
 	reports_setup
-	# left out: live kernel figures (percents, open counts) and dmeventd's monitoring
-	same_out cat lvs -a -o lv_all -o -lv_kernel_read_ahead,data_percent,snap_percent,metadata_percent,lv_device_open "$VGR"
+	# live kernel figures masked: percents, open counts
+	same_out "mask_json | sed -E 's/\"lv_device_open\":\"[^\"]*\"/*/g'" \
+		lvs -a -o lv_all --reportformat json "$VGR"
+	same_out "mask_json | sed -E 's/\"lv_device_open\":\"[^\"]*\"/*/g'" \
+		lvs -a -o lv_name,lv_kernel_major,lv_kernel_minor,lv_kernel_read_ahead,lv_permissions,lv_suspended,lv_live_table,lv_inactive_table,lv_device_open \
+		--reportformat json "$VGR"
 	same_out cat vgs -o vg_all "$VGR"
 	same_out cat pvs -o pv_all
 	# seg_monitor: lvm2's pools are watched by dmeventd, thinbox's monitor is off in the rig
