@@ -893,7 +893,7 @@ static int run_report(struct tb_ctx *ctx, const char *cmd, const struct cli_repo
 	if (r)
 		return r;
 	r = fill(ctx, p, rep);
-	if (r == 0 && type != &cli_report_vgs && cli_report_wants(rep, CLI_FT_VG))
+	if (r == 0 && type != &cli_report_vgs && cli_report_wants_other(rep, CLI_FT_VG, "vg_name"))
 		r = join_vgs(ctx, rep);
 	if (r < 0) {
 		cli_report_free(rep);

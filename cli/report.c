@@ -654,6 +654,15 @@ bool cli_report_wants(const struct cli_report *rep, unsigned types)
 	return rep->opts.select && rep->sel_types & types;
 }
 
+bool cli_report_wants_other(const struct cli_report *rep, unsigned types, const char *except)
+{
+	for (size_t c = 0; c < rep->n_cols; c++)
+		if ((cli_report_fields[rep->cols[c]].types & types) &&
+		    !streq(cli_report_fields[rep->cols[c]].id, except))
+			return true;
+	return rep->opts.select && rep->sel_types & types;
+}
+
 size_t cli_report_n_rows(const struct cli_report *rep)
 {
 	return rep->n_rows;

@@ -153,6 +153,8 @@ int cli_report_set_bin(struct cli_report *rep, size_t row, const char *id, int v
 int cli_report_set_time(struct cli_report *rep, size_t row, const char *id, int64_t t);
 /* Does the report show (or select on) a field of one of the CLI_FT_* @types? */
 bool cli_report_wants(const struct cli_report *rep, unsigned types);
+/* The same, not counting the field @except (e.g. "vg_name", which every row has anyway). */
+bool cli_report_wants_other(const struct cli_report *rep, unsigned types, const char *except);
 /* Copy the cells of row @srow of @src that belong to @types into row @drow of @dst (both
  * reports use cli_report_fields). */
 int cli_report_copy_row(struct cli_report *dst, size_t drow, const struct cli_report *src,
