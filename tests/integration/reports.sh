@@ -57,7 +57,15 @@ same_out() { # FILTER ARGS...
 testcase_topolvm() {
 	reports_setup two
 	local lvcols=lv_uuid,lv_name,lv_full_name,lv_path,lv_size,lv_kernel_major,lv_kernel_minor,origin,origin_size,pool_lv,lv_tags,lv_attr,vg_name,data_percent,metadata_percent,pool_lv
-	same_out mask_json fullreport --reportformat json --units b --nosuffix \
+	# one object per VG, in lvm2's processing order (lvmcache's); TopoLVM iterates them all:
+	# compared per VG
+	same_out "mask_json | jq -S '.report | sort_by(.vg[0].vg_name)'" \
+		fullreport --reportformat json --units b --nosuffix \
+		--configreport vg -o vg_name,vg_uuid,vg_size,vg_free \
+		--configreport lv -o "$lvcols" \
+		--configreport pv -o, --configreport pvseg -o, --configreport seg -o,
+	# the JSON text itself, byte for byte, for one VG
+	same_out mask_json fullreport "$VGR" --reportformat json --units b --nosuffix \
 		--configreport vg -o vg_name,vg_uuid,vg_size,vg_free \
 		--configreport lv -o "$lvcols" \
 		--configreport pv -o, --configreport pvseg -o, --configreport seg -o,
