@@ -172,6 +172,8 @@ install: all
 	install -m 0755 $(BUILD)/thinbox $(DESTDIR)$(SBINDIR)/thinbox
 LVM_NAMES := lvm pvcreate pvremove pvs pvck vgcreate vgremove vgs vgchange vgextend \
 	vgreduce lvcreate lvremove lvs lvchange lvconvert lvextend lvresize lvrename
+# display and config commands (cli/cmd-display.c, cli/cmd-config.c)
+LVM_NAMES += lvdisplay vgdisplay pvdisplay lvscan lvmconfig
 install-links: install
 	$(Q)for n in $(LVM_NAMES); do ln -sf thinbox $(DESTDIR)$(SBINDIR)/$$n; done
 uninstall:
