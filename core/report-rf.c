@@ -238,7 +238,7 @@ static void seg_fields(const struct md_vg *vg, const struct md_lv *lv, const str
 
 /* lvm2's LVSINFO fields from one device's info (NULL: not active), ids prefixed by @pfx. */
 static void info_fields(struct rf_set *s, const char *pfx, const struct md_lv *lv,
-			const struct dmk_info *ki)
+			const struct dmk_info *ki, bool tpool)
 {
 	static const char *const ids[] = { "lv_kernel_major",	"lv_kernel_minor", "lv_kernel_read_ahead",
 					   "lv_permissions",	"lv_suspended",	   "lv_live_table",
@@ -256,7 +256,9 @@ static void info_fields(struct rf_set *s, const char *pfx, const struct md_lv *l
 		unsigned long kb;
 		snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/queue/read_ahead_kb", major(ki->dev),
 			 minor(ki->dev));
-		if ((f = fopen(sys, "re"))) {
+		if (tpool) /* lvm2 reads no read-ahead for the -tpool layer: 0 */
+			rf_size(s, id[2], 0);
+		else if ((f = fopen(sys, "re"))) {
 			if (fscanf(f, "%lu", &kb) == 1)
 				rf_size(s, id[2], (uint64_t)kb * 2);
 			fclose(f);
@@ -391,9 +393,9 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 	 * status field (lv_attr, data_percent...), and then asks a thin pool's -tpool layer; the
 	 * "_pub_" copies are the pool's public device, for reports without status fields */
 	info_fields(s, "", lv, pool ? (st->pool_active ? &st->pool_info : NULL)
-				    : (st->active ? &st->info : NULL));
+				    : (st->active ? &st->info : NULL), pool);
 	if (pool)
-		info_fields(s, "_pub_", lv, st->active ? &st->info : NULL);
+		info_fields(s, "_pub_", lv, st->active ? &st->info : NULL, false);
 	/* lvm2 _snpercent_disp shows a thin volume's or pool's data usage as Snap% too */
 	if (thin && st->has_thin_status && lv->segs[0].extent_count)
 		rf_pct(s, "snap_percent", st->thin_status.mapped_sectors,
