@@ -285,6 +285,7 @@ struct cli_report {
 	struct cli_report_opts opts;
 	char units;
 	size_t *cols; /* field indexes shown, in order */
+	bool *col_from_all; /* brought in by lv_all & co. (a later "-o -f" does not remove it) */
 	size_t n_cols;
 	struct sort_key *keys;
 	size_t n_keys;
@@ -377,14 +378,26 @@ static int exact_field(const struct cli_report_type *t, const char *id)
 	return -1;
 }
 
-static int cols_add(struct cli_report *rep, size_t f)
+static int cols_add_from(struct cli_report *rep, size_t f, bool from_all)
 {
 	size_t *n = realloc(rep->cols, (rep->n_cols + 1) * sizeof(*n));
+	bool *a;
+
 	if (!n)
 		return -ENOMEM;
-	n[rep->n_cols++] = f;
 	rep->cols = n;
+	a = realloc(rep->col_from_all, (rep->n_cols + 1) * sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	rep->col_from_all = a;
+	a[rep->n_cols] = from_all;
+	n[rep->n_cols++] = f;
 	return 0;
+}
+
+static int cols_add(struct cli_report *rep, size_t f)
+{
+	return cols_add_from(rep, f, false);
 }
 
 /* Apply one -o argument: replace, "+" append or "-" remove (lvm2 tools/reporter.c). */
@@ -411,7 +424,7 @@ static int apply_columns(struct cli_report *rep, const char *arg, char **ret_err
 			unsigned types = all_match(ws, (size_t)(we - ws));
 			for (size_t k = 0; k < NF; k++)
 				if ((cli_report_fields[k].types & types) && mode != '-' &&
-				    (r = cols_add(rep, k)) < 0)
+				    (r = cols_add_from(rep, k, true)) < 0)
 					return r;
 			continue;
 		}
@@ -419,10 +432,14 @@ static int apply_columns(struct cli_report *rep, const char *arg, char **ret_err
 		if (f < 0)
 			return set_err(ret_err, "Unrecognised field: %.*s", (int)(we - ws), ws);
 		if (mode == '-') {
+			/* lvm2 removes the name from the option strings: a field that came with
+			 * lv_all & co. stays */
 			size_t k = 0;
 			for (size_t i = 0; i < rep->n_cols; i++)
-				if (rep->cols[i] != (size_t)f)
+				if (rep->cols[i] != (size_t)f || rep->col_from_all[i]) {
+					rep->col_from_all[k] = rep->col_from_all[i];
 					rep->cols[k++] = rep->cols[i];
+				}
 			rep->n_cols = k;
 		} else if ((r = cols_add(rep, (size_t)f)) < 0) {
 			return r;
@@ -519,6 +536,7 @@ struct cli_report *cli_report_free(struct cli_report *rep)
 		cell_clear(&rep->cells[i]);
 	free(rep->cells);
 	free(rep->cols);
+	free(rep->col_from_all);
 	free(rep->keys);
 	sel_free(rep->sel);
 	free(rep);

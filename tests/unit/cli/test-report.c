@@ -809,6 +809,15 @@ static void test_all_fields(void **state)
 	o.columns = vall;
 	rep = new_report(&cli_report_vgs, &o);
 	cli_report_free(rep);
+	/* as lvm2: "-o -f" takes back only a field named in an earlier -o, not one of lv_all */
+	static const char *const minus[] = { "lv_name,lv_all", "-lv_name,lv_uuid" };
+	o = (struct cli_report_opts){ .columns = minus, .n_columns = 2, .format = CLI_REPORT_JSON };
+	rep = new_report(&cli_report_lvs, &o);
+	assert_int_equal(cli_report_add_row(rep, &i), 0);
+	got = render(rep);
+	assert_non_null(strstr(got, "{\"lv_uuid\":\"\", \"lv_name\":\"\", \"lv_full_name\""));
+	free(got);
+	cli_report_free(rep);
 	/* prefixes: "uuid", "tags", "time", "metadata_size" are the lv_ fields in lvs */
 	static const char *const px[] = { "uuid,tags,metadata_size,time" };
 	o = (struct cli_report_opts){ .columns = px, .n_columns = 1 };
