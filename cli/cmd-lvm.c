@@ -22,6 +22,7 @@ enum {
 	O_UNITS, O_RFORMAT, O_ALIGNED, O_TEST, O_DRIVERLOADED, O_QUIET, O_AUTOBACKUP, O_SPARE,
 	O_RESIZEFS, O_IGNOREMON, O_NOUDEV, O_DEBUG, O_CONFIG, O_LABELSECTOR, O_ZEROPV, O_READAHEAD,
 	O_PERMISSION, O_SETACT, O_TRACE,
+	O_REMOVEMISSING,
 	O_UNBUFFERED = 1900, O_NAMEPREFIXES, O_ROWS, O_BINARY, O_SELECT, O_READONLY, O_UNQUOTED,
 };
 
@@ -277,13 +278,28 @@ static const struct cli_option vgsimple_opts[] = {
 	{ O_FORCE, 'f', "force", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
 };
 
+static const struct cli_option vgreduce_opts[] = {
+	COMMON_OPTS,
+	{ O_FORCE, 'f', "force", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
+	{ O_REMOVEMISSING, 0, "removemissing", CLI_OPT_FLAG, 0 },
+};
+
 static int cmd_vgreduce(struct tb_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
-	int r = parse(ctx, "vgreduce", vgsimple_opts, ARRAY_SIZE(vgsimple_opts), argc, argv, &p);
+	int r = parse(ctx, "vgreduce", vgreduce_opts, ARRAY_SIZE(vgreduce_opts), argc, argv, &p);
 
 	if (r)
 		return r;
+	if (cli_opt_isset(p, O_REMOVEMISSING)) {
+		if (p->n_pos != 1) {
+			cli_err("Please give only the volume group name with --removemissing.");
+			return CLI_EINVAL;
+		}
+		if (tb_vgreduce_missing(ctx, p->pos[0], cli_opt(p, O_FORCE)->count > 0) < 0)
+			return fail(ctx);
+		return CLI_OK;
+	}
 	if (p->n_pos < 2) {
 		cli_err("Please enter volume group name and physical volume(s)");
 		return CLI_EINVAL;
@@ -485,8 +501,10 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 }
 CLI_COMMAND(lvcreate, "lvcreate", cmd_lvcreate, "create a logical volume");
 
+#define O_REPAIR 1900 /* lvconvert --repair (kept out of the shared enum) */
 static const struct cli_option lvconvert_opts[] = {
 	COMMON_OPTS,
+	{ O_REPAIR, 0, "repair", CLI_OPT_FLAG, 0 },
 	{ O_THINPOOL, 0, "thinpool", CLI_OPT_STR, 0 },
 	{ O_POOLMETA, 0, "poolmetadata", CLI_OPT_STR, 0 },
 	{ O_PMSIZE, 0, "poolmetadatasize", CLI_OPT_SIZE_MB, 0 },
@@ -508,6 +526,13 @@ static int cmd_lvconvert(struct tb_ctx *ctx, int argc, char **argv)
 
 	if (r)
 		return r;
+	if (cli_opt_isset(p, O_REPAIR)) {
+		if (p->n_pos != 1 || split_vglv(p->pos[0], vg, sizeof(vg), lv, sizeof(lv)) < 0) {
+			cli_err("lvconvert --repair needs one thin pool: lvconvert --repair VG/POOL.");
+			return CLI_EINVAL;
+		}
+		return tb_lvconvert_repair(ctx, vg, lv) < 0 ? fail(ctx) : CLI_OK;
+	}
 	type = cli_opt_str(p, O_TYPE, NULL);
 	pool = cli_opt_str(p, O_THINPOOL, NULL);
 	if (!pool && type && streq(type, "thin-pool") && p->n_pos == 1)
@@ -551,7 +576,8 @@ static const struct cli_option lvresize_opts[] = {
 	{ O_SIZE, 'L', "size", CLI_OPT_SIZE_MB, CLI_OPTF_SIGNED },
 	{ O_EXTENTS, 'l', "extents", CLI_OPT_EXTENTS, CLI_OPTF_SIGNED },
 	{ O_PMSIZE, 0, "poolmetadatasize", CLI_OPT_SIZE_MB, CLI_OPTF_PLUS },
-	{ O_USEPOL, 0, "use-policies", CLI_OPT_FLAG, 0 },
+	/* one entry: the parser drops '-' from long names (as lvm2), so this is --use-policies
+	 * too; a second "use-policies" entry could never match and shadowed this one */
 	{ O_USEPOL, 0, "usepolicies", CLI_OPT_FLAG, 0 },
 	{ O_RESIZEFS, 'r', "resizefs", CLI_OPT_FLAG, 0 },
 	{ O_FORCE, 'f', "force", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
@@ -836,6 +862,7 @@ struct lvs_ud {
 	bool unbuffered;
 	char **want;  /* "vg/lv" arguments: only these LVs (NULL: every LV of the VGs) */
 	int n_want;
+	bool *hit;    /* [n_want]: the argument matched a row */
 };
 
 static bool lv_wanted(const struct lvs_ud *u, const char *vg, const char *lv)
@@ -847,8 +874,11 @@ static bool lv_wanted(const struct lvs_ud *u, const char *vg, const char *lv)
 	for (int i = 0; i < u->n_want; i++) {
 		const char *w = u->want[i];
 		if (!strchr(w, '/') ? streq(w, vg)
-				    : (!strncmp(w, vg, vl) && w[vl] == '/' && streq(w + vl + 1, lv)))
+				    : (!strncmp(w, vg, vl) && w[vl] == '/' && streq(w + vl + 1, lv))) {
+			if (u->hit)
+				u->hit[i] = true;
 			return true;
+		}
 	}
 	return false;
 }
@@ -892,16 +922,22 @@ static int run_report(struct tb_ctx *ctx, const char *cmd, const struct cli_repo
 
 	if (r)
 		return r;
+	int missing;
+
 	r = fill(ctx, p, rep);
-	if (r == 0 && type != &cli_report_vgs && cli_report_wants_other(rep, CLI_FT_VG, "vg_name"))
-		r = join_vgs(ctx, rep);
+	if (r >= 0 && type != &cli_report_vgs && cli_report_wants_other(rep, CLI_FT_VG, "vg_name")) {
+		int j = join_vgs(ctx, rep);
+		if (j < 0)
+			r = j;
+	}
 	if (r < 0) {
 		cli_report_free(rep);
 		return fail(ctx);
 	}
+	missing = r; /* > 0: some named object was not found (said on stderr): lvm2 exits 5 */
 	r = cli_report_print(rep, stdout);
 	cli_report_free(rep);
-	return r < 0 ? CLI_FAILED : CLI_OK;
+	return r < 0 || missing ? CLI_FAILED : CLI_OK;
 }
 
 static int fill_lvs(struct tb_ctx *ctx, struct cli_parsed *p, struct cli_report *rep)
@@ -934,7 +970,22 @@ static int fill_lvs(struct tb_ctx *ctx, struct cli_parsed *p, struct cli_report 
 		if (a != p->pos[i])
 			p->pos[i] += 5;
 	}
-	return tb_report_lvs(ctx, vgs, n, cli_opt_isset(p, O_ALL), lvs_row, &u);
+	_cleanup_free_ bool *hit = calloc((size_t)p->n_pos + 1, sizeof(*hit));
+	int r, missing = 0;
+
+	if (!hit)
+		return -ENOMEM;
+	u.hit = hit;
+	r = tb_report_lvs(ctx, vgs, n, cli_opt_isset(p, O_ALL), lvs_row, &u);
+	if (r < 0)
+		return r;
+	/* lvm2 (toollib.c process_each_lv_in_vg): a named LV that matched nothing */
+	for (int i = 0; i < p->n_pos; i++)
+		if (strchr(p->pos[i], '/') && !hit[i]) {
+			cli_err("Failed to find logical volume \"%s\"", p->pos[i]);
+			missing = 1;
+		}
+	return missing;
 }
 
 static int cmd_lvs(struct tb_ctx *ctx, int argc, char **argv)

@@ -370,11 +370,50 @@ static unsigned all_match(const char *name, size_t len)
 	return 0;
 }
 
-static int exact_field(const struct cli_report_type *t, const char *id)
+/* Field lookup by id: every cell of every row goes through here, so tens of thousands of rows
+ * made a linear scan of the field table per cell the report's main cost (issue 13). One hash
+ * of cli_report_fields' ids (every report type uses that table), built on first use. */
+static size_t id_hash(const char *s)
+{
+	size_t h = 5381;
+	for (; *s; s++)
+		h = h * 33 + (unsigned char)*s;
+	return h;
+}
+
+static int exact_field_scan(const char *id)
 {
 	for (size_t f = 0; f < NF; f++)
-		if (streq(t->fields[f].id, id))
+		if (streq(cli_report_fields[f].id, id))
 			return (int)f;
+	return -1;
+}
+
+static int exact_field(const struct cli_report_type *t, const char *id)
+{
+	static int *slot; /* field index + 1, 0 = empty */
+	static size_t cap;
+
+	(void)t;
+	if (!slot) {
+		size_t c = 16;
+		while (c < 4 * NF)
+			c *= 2;
+		if (!(slot = calloc(c, sizeof(int))))
+			return exact_field_scan(id);
+		for (size_t f = 0; f < NF; f++) {
+			size_t k = id_hash(cli_report_fields[f].id) & (c - 1);
+			while (slot[k])
+				k = (k + 1) & (c - 1);
+			slot[k] = (int)f + 1;
+		}
+		cap = c;
+	}
+	for (size_t k = id_hash(id) & (cap - 1); slot[k]; k = (k + 1) & (cap - 1)) {
+		int f = slot[k] - 1;
+		if (streq(cli_report_fields[f].id, id))
+			return f; /* the first of equal ids is inserted first: found first */
+	}
 	return -1;
 }
 

@@ -25,6 +25,13 @@ struct tb_ctx {
 	tb_bdev_open_fn bdev_open; /* NULL: lvf_bdev_open on real paths */
 	void *bdev_open_data;
 	bool no_dm; /* no device-mapper at all (tb_ctx_set_no_dm) */
+	char *warned; /* warnings already given ("\n"-separated): each device warning once */
+	size_t warned_len;
+	struct tb_mdcache *mdcache; /* metadata texts read, parsed once (core/mdcache.c) */
+	/* tb_dm_snapshot_begin: the uuids of every dm device, sorted, for a report */
+	char (*dm_uuids)[129];
+	size_t n_dm_uuids;
+	bool dm_snap;
 };
 
 /* The ctx's device-mapper context, created on first use; -errno with the message set when
@@ -38,6 +45,10 @@ void tb_log(struct tb_ctx *ctx, int priority, const char *file, int line, const 
 /* What lvm2 prints on stdout for a successful step ("Logical volume ... created."). */
 #define tb_notice(ctx, ...) tb_log(ctx, LOG_NOTICE, __FILE__, __LINE__, __func__, __VA_ARGS__)
 #define tb_warn(ctx, ...) tb_log(ctx, LOG_WARNING, __FILE__, __LINE__, __func__, __VA_ARGS__)
+
+/* tb_warn(@line), unless this ctx already gave exactly this warning (a command scans the
+ * devices more than once; lvm2 repeats itself, we do not). */
+void tb_warn_once(struct tb_ctx *ctx, const char *line);
 
 /* Record the message for the failure being returned, and return @err (a negative errno). */
 int tb_fail(struct tb_ctx *ctx, int err, const char *fmt, ...) _printf_(3, 4);

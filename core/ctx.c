@@ -6,6 +6,7 @@
 #include <syslog.h>
 
 #include "core/ctx-internal.h"
+#include "core/mdcache.h"
 #include "kernel-iface/dmk.h"
 
 static void log_stderr(void *userdata, int priority, const char *file, int line, const char *fn,
@@ -18,7 +19,7 @@ static void log_stderr(void *userdata, int priority, const char *file, int line,
 
 static int log_priority_from_env(void)
 {
-	const char *e = getenv("THINBOX_LOG");
+	const char *e = secure_getenv("THINBOX_LOG");
 	if (!e)
 		return LOG_ERR;
 	if (streq(e, "debug"))
@@ -59,6 +60,9 @@ TB_EXPORT struct tb_ctx *tb_ctx_unref(struct tb_ctx *ctx)
 	if (!ctx || --ctx->refcount > 0)
 		return NULL;
 	dmk_ctx_free(ctx->dmk);
+	free(ctx->warned);
+	tb_mdcache_free(ctx);
+	free(ctx->dm_uuids);
 	free(ctx);
 	return NULL;
 }
@@ -100,6 +104,24 @@ void tb_log(struct tb_ctx *ctx, int priority, const char *file, int line, const 
 	va_end(ap);
 }
 
+void tb_warn_once(struct tb_ctx *ctx, const char *line)
+{
+	size_t len = strlen(line);
+	char *n;
+
+	for (const char *p = ctx->warned; p && p < ctx->warned + ctx->warned_len;
+	     p += strlen(p) + 1)
+		if (streq(p, line))
+			return;
+	tb_warn(ctx, "%s", line);
+	n = realloc(ctx->warned, ctx->warned_len + len + 1);
+	if (!n)
+		return;
+	memcpy(n + ctx->warned_len, line, len + 1);
+	ctx->warned = n;
+	ctx->warned_len += len + 1;
+}
+
 int tb_fail(struct tb_ctx *ctx, int err, const char *fmt, ...)
 {
 	va_list ap;
@@ -111,7 +133,7 @@ int tb_fail(struct tb_ctx *ctx, int err, const char *fmt, ...)
 
 int tb_ctx_dmk(struct tb_ctx *ctx, struct dmk_ctx **ret)
 {
-	const char *t = getenv("THINBOX_TRACE");
+	const char *t = secure_getenv("THINBOX_TRACE");
 	int r;
 
 	if (ctx->no_dm)

@@ -66,7 +66,7 @@ int tb_hints_invalidate(const char *dir, const char *cmd_name, int *ret_lock_fd)
 	int r;
 
 	if (!dir) {
-		dir = getenv(TB_HINTS_DIR_ENV);
+		dir = secure_getenv(TB_HINTS_DIR_ENV);
 		if (!dir || !*dir)
 			dir = TB_HINTS_DIR_DEFAULT;
 	}

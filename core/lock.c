@@ -204,7 +204,7 @@ int tb_lockset_init(struct tb_lockset *ls, const char *dir, int timeout_ms)
 	if (!ls || timeout_ms < TB_LOCK_WAIT_FOREVER)
 		return -EINVAL;
 	if (!dir) {
-		dir = getenv(TB_LOCK_DIR_ENV);
+		dir = secure_getenv(TB_LOCK_DIR_ENV);
 		if (!dir || !*dir)
 			dir = TB_LOCK_DIR_DEFAULT;
 	}

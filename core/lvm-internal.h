@@ -23,10 +23,24 @@ struct tb_pvdev {
 	/* the newest metadata found on its mdas (none for an orphan PV) */
 	char *text;
 	size_t text_len;
+	uint32_t text_crc;           /* its checksum (finds its parsed VG in the ctx's mdcache) */
 	char vgname[MD_NAME_MAX + 1];
 	char vgid[MD_ID_LEN + 1];
 	uint32_t seqno;
 	bool mda_bad;                /* an mda could not be read */
+	bool mda_hdr_bad[LVF_MAX_MDA]; /* that mda's header does not decode: rewritten (empty)
+					  before the next commit of the VG */
+	/* health, as the scan found it (core/damaged.c): carried to every command and report */
+	char *pv_ids;                /* the PVs @text lists, MD_ID_LEN characters each */
+	size_t n_pv_ids;
+	bool label_unchecked;        /* label valid, its area list not: areas untrusted, unused */
+	bool in_doubt;               /* a PV whose VG cannot be read: never free, never reused
+				        without -ff */
+	bool dup;                    /* another scanned device carries the same PV id */
+	bool shrunk;                 /* the device is smaller than its PV header says */
+	char member_vg[MD_NAME_MAX + 1]; /* VG whose newest text lists this PV ("" none) */
+	uint32_t member_seqno;
+	struct strbuf warn;          /* lvm2-style warnings about this device, one a line */
 };
 
 struct tb_scan {
@@ -39,6 +53,19 @@ struct tb_scan {
 int tb_scan_devices(struct tb_ctx *ctx, bool writable, struct tb_scan *ret);
 void tb_scan_free(struct tb_scan *s);
 struct tb_pvdev *tb_scan_find_path(struct tb_scan *s, const char *path);
+struct tb_cmd;
+struct tb_vg;
+/* @lv has an extent on a missing PV, itself or through its sub-LVs (lvm2's LV_PARTIAL). */
+bool tb_lv_is_partial(const struct md_lv *lv);
+/* After a scan (core/damaged.c): which VG lists each PV, duplicate PV ids, PVs in doubt; each
+ * device's warnings given once. */
+void tb_scan_assess(struct tb_ctx *ctx, struct tb_scan *s);
+/* The VG a PV belongs to as far as anything on disk says ("<unknown>" when in doubt, NULL
+ * when free). */
+const char *tb_pvdev_owner(const struct tb_pvdev *d);
+/* Refuse a write to VG @name (read for writing as @vg) when two devices carry one of its PV
+ * ids, as lvm2: "Cannot update volume group ... with duplicate PV devices." */
+int tb_vg_check_duplicates(struct tb_cmd *c, const struct tb_vg *vg);
 /* Open one device (label or not) for a command that will write it (O_EXCL). */
 int tb_pvdev_open(struct tb_ctx *ctx, const char *path, bool excl, struct tb_pvdev **ret);
 struct tb_pvdev *tb_pvdev_free(struct tb_pvdev *d);
@@ -49,6 +76,10 @@ struct tb_vg {
 	struct tb_pvdev **pvdevs;    /* parallel to md->pvs; NULL where the PV is missing */
 	size_t n_pvdevs;
 	struct tb_scan scan;         /* owns every device */
+	/* the backup-file text printed with the last prepared commit (same pass as the raw
+	 * text, lvf_vg_export_pair), valid for seqno backup_seqno */
+	struct strbuf backup_section;
+	uint32_t backup_seqno;
 };
 
 /* The command's session: locks, scan, the lvm.conf tree. */
@@ -75,6 +106,10 @@ int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg);
 int tb_vg_prepare_text(struct tb_cmd *c, struct tb_vg *vg, struct strbuf *raw);
 int tb_vg_mda_refs(struct tb_cmd *c, const struct tb_vg *vg, struct lvf_mda_ref **ret,
 		   size_t *ret_n);
+/* Before a commit of @len_with_nul bytes of text to @mdas: -ENOSPC with lvm2's message when
+ * it exceeds an area's maximum (nothing written), a warning when over half of it. */
+int tb_vg_check_fit(struct tb_cmd *c, const struct tb_vg *vg, const struct lvf_mda_ref *mdas,
+		    size_t n, uint64_t len_with_nul);
 /* Close every scanned device that is not one of @vg's PVs (for a VG kept in memory). */
 void tb_vg_keep_own_devices(struct tb_vg *vg);
 /* Write the backup of @vg as committed (lvm2's /etc/lvm/backup). Failure is a warning. */
@@ -83,6 +118,10 @@ void tb_vg_backup(struct tb_cmd *c, struct tb_vg *vg);
 int tb_vg_check_writable(struct tb_cmd *c, const struct tb_vg *vg);
 struct tb_pvdev *tb_vg_pvdev_for(const struct tb_vg *vg, const struct md_pv *pv);
 
+/* The first signature other than LVM2's libblkid finds on @path, not wiped (core/pvvg.c).
+ * Returns how many it found (0: none) and names the first in @ret_type. */
+int tb_probe_signatures(struct tb_ctx *ctx, const char *path, char *ret_type, size_t len,
+			uint64_t *ret_off);
 /* Fresh random id (lvm2 alphabet). */
 int tb_new_id(char ret[MD_ID_LEN + 1]);
 /* The lvm2 configuration directory ($LVM_SYSTEM_DIR or /etc/lvm). */
@@ -95,6 +134,13 @@ int tb_autoextend_policy(struct tb_ctx *ctx, const struct md_vg *vg, const struc
  * _percent (lvm2), and thinbox's thin_pool_autoextend_max_size (MiB of pool data, 0: no cap)
  * and thin_pool_autoextend_error_when_full (0/1: switch a pool that cannot grow to
  * error_if_no_space until it can). */
+/* lvm.conf backup/retain_min, retain_days (lvm2 defaults 10 and 30), backup, archive. */
+struct tb_backup_settings {
+	unsigned retain_min, retain_days;
+	bool backup, archive;
+};
+void tb_backup_settings(struct tb_ctx *ctx, struct tb_backup_settings *ret);
+
 struct tb_autoextend_limits {
 	int64_t threshold, percent;
 	uint64_t max_sectors;

@@ -74,8 +74,3 @@ out:
 	lvf_cft_free(root);
 	return r;
 }
-
-TB_EXPORT const char *tb_config_dir(void)
-{
-	return tb_sysconf_dir();
-}

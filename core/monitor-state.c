@@ -12,7 +12,7 @@
 
 const char *tb_run_dir(void)
 {
-	const char *d = getenv("THINBOX_RUN_DIR");
+	const char *d = secure_getenv("THINBOX_RUN_DIR");
 	return d && *d ? d : "/run/thinbox";
 }
 

@@ -819,7 +819,7 @@ int tb_monitor_daemon_pid(const char *pidfile)
 
 void tb_monitor_autostart(struct tb_ctx *ctx)
 {
-	const char *skip = getenv("THINBOX_NO_MONITOR_START");
+	const char *skip = secure_getenv("THINBOX_NO_MONITOR_START");
 	pid_t pid;
 	int status;
 
@@ -831,7 +831,7 @@ void tb_monitor_autostart(struct tb_ctx *ctx)
 		return;
 	}
 	if (pid == 0) {
-		const char *logf = getenv("THINBOX_MONITOR_LOG");
+		const char *logf = secure_getenv("THINBOX_MONITOR_LOG");
 		int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 		if (fd >= 0) {
 			dup2(fd, 0);

@@ -74,6 +74,14 @@ out:
 	return r;
 }
 
+/* The first signature other than LVM2's on @path, without wiping (thinbox setup). Returns
+ * the number found. */
+int tb_probe_signatures(struct tb_ctx *ctx, const char *path, char *ret_type, size_t len,
+			uint64_t *ret_off)
+{
+	return signatures(ctx, path, false, ret_type, len, ret_off);
+}
+
 /* Write a new PV on @path (already checked). */
 static int pv_write_new(struct tb_cmd *c, const char *path, const struct tb_pvcreate_opts *o)
 {
@@ -150,22 +158,37 @@ static int pv_check_new(struct tb_cmd *c, struct tb_scan *scan, const char *path
 			    path);
 		goto out;
 	}
-	if (!d && tmp->id[0])
+	if (!d && tmp->id[0]) {
+		struct tb_scan one = { &tmp, 1 };
+		tb_scan_assess(ctx, &one);
 		d = tmp;
-	if (d && d->text && force < 2) {
+	}
+	if (d && d->dup) {
+		r = tb_fail(ctx, -ENOTUNIQ,
+			    "Can't initialize %s: PV %s is on more than one device (a cloned "
+			    "disk?). Detach the copy you do not want first.",
+			    path, d->id);
+		goto out;
+	}
+	if (d && d->member_vg[0] && force < 2) {
 		r = tb_fail(ctx, -EBUSY,
 			    "Can't initialize physical volume \"%s\" of volume group \"%s\" "
-			    "without -ff",
-			    path, d->vgname);
+			    "without -ff\n  %s: physical volume not initialized.",
+			    path, d->member_vg, path);
 		goto out;
 	}
-	if (d && !d->text && (d->hdr.ext_flags & LVF_PV_EXT_USED) && force < 2) {
+	/* lvm2 2.03.16 tools/toollib.c _pvcreate_check_single wording */
+	if (d && d->in_doubt && force < 2) {
 		r = tb_fail(ctx, -EBUSY,
-			    "Can't initialize physical volume \"%s\": it is marked as used by a VG "
-			    "whose metadata is not found; use -ff if you are sure.",
-			    path);
+			    "PV %s is used by a VG but its metadata is missing.\n"
+			    "  Can't initialize PV '%s' without -ff.\n"
+			    "  %s: physical volume not initialized.",
+			    path, path, path);
 		goto out;
 	}
+	if (d && tb_pvdev_owner(d) && !dry)
+		tb_warn(ctx, "WARNING: Wiping physical volume label from %s of volume group \"%s\".",
+			path, tb_pvdev_owner(d));
 	if (!(d && d->id[0]) && !ctx->bdev_open) {
 		r = signatures(ctx, path, false, type, sizeof(type), &off);
 		if (r < 0) {
@@ -218,7 +241,7 @@ static int global_write_begin(struct tb_cmd *c)
 
 static int root_check(struct tb_ctx *ctx)
 {
-	if (geteuid() != 0 && !getenv("THINBOX_ALLOW_NONROOT"))
+	if (geteuid() != 0 && !secure_getenv("THINBOX_ALLOW_NONROOT"))
 		return tb_fail(ctx, -EPERM, "Running as a non-root user. Please run this command as "
 				       "root.");
 	return 0;
@@ -273,14 +296,41 @@ int tb_pvremove(struct tb_ctx *ctx, const char *const *devices, size_t n, int fo
 			r = tb_fail(ctx, -ENOENT, "No PV found on device %s.", devices[i]);
 			goto out;
 		}
-		if (d->text && force < 2) {
+		/* lvm2 2.03.16 tools/toollib.c _pvremove_check_single wording */
+		if (d->member_vg[0] && force < 2) {
 			r = tb_fail(ctx, -EBUSY,
 				    "PV %s is used by VG %s so please use vgreduce first.\n"
 				    "  (If you are certain you need pvremove, then confirm by using "
-				    "--force twice.)",
-				    devices[i], d->vgname);
+				    "--force twice.)\n"
+				    "  %s: physical volume label not removed.",
+				    devices[i], d->member_vg, devices[i]);
 			goto out;
 		}
+		if (d->in_doubt && force < 2) {
+			r = tb_fail(ctx, -EBUSY,
+				    "PV %s is used by a VG but its metadata is missing.\n"
+				    "  (If you are certain you need pvremove, then confirm by using "
+				    "--force twice.)\n"
+				    "  %s: physical volume label not removed.",
+				    devices[i], devices[i]);
+			goto out;
+		}
+		if (d->dup) {
+			r = tb_fail(ctx, -ENOTUNIQ,
+				    "Cannot remove the label of %s: PV %s is on more than one device "
+				    "(a cloned disk?). Detach the copy you do not want first.",
+				    devices[i], d->id);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct tb_pvdev *d = tb_scan_find_path(&scan, devices[i]);
+		const char *owner = tb_pvdev_owner(d);
+		if (!owner)
+			continue;
+		tb_warn(ctx, "WARNING: PV %s is used by VG %s.", devices[i], owner);
+		tb_warn(ctx, "WARNING: Wiping physical volume label from %s of volume group \"%s\".",
+			devices[i], owner);
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct lvf_bdev *b = NULL;
@@ -306,6 +356,40 @@ out:
 	return r;
 }
 
+/* Before anything is written: a new PV on @path must hold at least one extent of @es
+ * sectors (else vgcreate/vgextend would leave a label behind and then fail). */
+static int pv_room_check(struct tb_cmd *c, const char *path, const struct tb_pvcreate_opts *o,
+			 uint32_t es)
+{
+	struct lvf_pv_layout_params lp = { 0 };
+	struct lvf_pv_layout layout;
+	struct lvf_bdev *b = NULL;
+	uint64_t end;
+	int r;
+
+	if (tb_bdev_open(c->ctx, path, O_RDONLY, &b) < 0)
+		return 0; /* pv_check_new names the problem */
+	lp.device_size = b->size_bytes;
+	lp.data_alignment = o ? o->dataalignment : 0;
+	lp.metadata_size = o ? o->metadatasize : 0;
+	lp.metadata_copies = (o && o->metadatacopies >= 0) ? (unsigned)o->metadatacopies : 1;
+	r = lvf_pv_layout_default(&lp, &layout);
+	end = b->size_bytes;
+	for (size_t m = 0; r == 0 && m < layout.n_mda; m++)
+		if (layout.mda[m].offset > layout.pe_start)
+			end = MIN(end, layout.mda[m].offset);
+	if (r == 0 && (end < layout.pe_start || (end - layout.pe_start) / 512 < es))
+		r = tb_fail(c->ctx, -ENOSPC,
+			    "Cannot use %s: it has room for no extent of %u KiB (%llu bytes after "
+			    "the metadata area). Nothing was written.",
+			    path, es / 2, (unsigned long long)(end > layout.pe_start ?
+								end - layout.pe_start : 0));
+	else
+		r = 0;
+	lvf_bdev_free(b);
+	return r;
+}
+
 /* Add the PVs on @devices to @vg (making PVs of plain devices first). */
 static int vg_add_devices(struct tb_cmd *c, struct tb_vg *vg, const char *const *devices, size_t n,
 			  const struct tb_pvcreate_opts *o)
@@ -315,11 +399,13 @@ static int vg_add_devices(struct tb_cmd *c, struct tb_vg *vg, const char *const 
 
 	for (size_t i = 0; i < n; i++) {
 		struct tb_pvdev *d = tb_scan_find_path(&vg->scan, devices[i]);
-		if (d && d->text)
+		if (d && d->member_vg[0])
 			return tb_fail(ctx, -EBUSY,
 				       "Physical volume '%s' is already in volume group '%s'",
-				       devices[i], d->vgname);
-		if (!d && (r = pv_check_new(c, &vg->scan, devices[i], o, true)) < 0)
+				       devices[i], d->member_vg);
+		if ((!d || d->in_doubt || d->dup) &&
+		    ((r = pv_check_new(c, &vg->scan, devices[i], o, true)) < 0 ||
+		     (r = pv_room_check(c, devices[i], o, vg->md->extent_size)) < 0))
 			return r;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -327,7 +413,8 @@ static int vg_add_devices(struct tb_cmd *c, struct tb_vg *vg, const char *const 
 		struct md_pv *pv;
 		uint64_t end;
 
-		if (!d) {
+		/* a PV in doubt is only reused with -ff, and then made anew, as pvcreate -ff */
+		if (!d || d->in_doubt) {
 			if ((r = pv_check_new(c, &vg->scan, devices[i], o, false)) < 0 ||
 			    (r = pv_write_new(c, devices[i], o)) < 0)
 				return r;
@@ -423,7 +510,7 @@ int tb_vgcreate(struct tb_ctx *ctx, const char *name, const char *const *devices
 	if ((r = tb_scan_devices(ctx, false, &vg->scan)) < 0)
 		goto out;
 	for (size_t i = 0; i < vg->scan.n; i++)
-		if (vg->scan.devs[i]->text && streq(vg->scan.devs[i]->vgname, name)) {
+		if (streq(vg->scan.devs[i]->member_vg, name)) {
 			r = tb_fail(ctx, -EEXIST, "A volume group called %s already exists.", name);
 			goto out;
 		}
@@ -465,8 +552,8 @@ out:
 	return r;
 }
 
-/* Clear the VG from @d: its mdas lose the text and the header loses PV_EXT_USED. */
-static int pv_orphan(struct tb_ctx *ctx, struct tb_pvdev *d)
+/* Clear the VG from @d's mdas (the text stays in the buffer, the header points at none). */
+static int pv_clear_mdas(struct tb_ctx *ctx, struct tb_pvdev *d)
 {
 	struct lvf_mda_ref refs[LVF_MAX_MDA];
 	struct lvf_err err = { 0 };
@@ -478,6 +565,15 @@ static int pv_orphan(struct tb_ctx *ctx, struct tb_pvdev *d)
 	r = lvf_mdas_clear(refs, d->hdr.n_mda, &err);
 	if (r < 0)
 		return tb_fail(ctx, r, "Failed to clear the metadata on %s: %s", d->path, err.message);
+	return 0;
+}
+
+/* Then the header loses PV_EXT_USED: only once every PV's mdas are cleared, so that a write
+ * failing half-way leaves every PV marked in use (in doubt, never free), as lvm2 does. */
+static int pv_clear_used(struct tb_ctx *ctx, struct tb_pvdev *d)
+{
+	int r;
+
 	d->hdr.ext_flags &= ~LVF_PV_EXT_USED;
 	r = lvf_label_write(d->bdev, &d->hdr);
 	if (r < 0)
@@ -534,8 +630,11 @@ int tb_vgreduce(struct tb_ctx *ctx, const char *name, const char *const *devices
 	}
 	if ((r = tb_vg_commit(&c, vg)) < 0)
 		goto out;
+	for (size_t i = 0; i < n; i++)
+		if ((r = pv_clear_mdas(ctx, gone[i])) < 0)
+			goto out;
 	for (size_t i = 0; i < n; i++) {
-		if ((r = pv_orphan(ctx, gone[i])) < 0)
+		if ((r = pv_clear_used(ctx, gone[i])) < 0)
 			goto out;
 		tb_notice(ctx, "Removed \"%s\" from volume group \"%s\"", devices[i], name);
 	}
@@ -575,7 +674,10 @@ int tb_vgremove(struct tb_ctx *ctx, const char *name, bool force)
 			goto out;
 	}
 	for (size_t i = 0; i < vg->n_pvdevs; i++)
-		if (vg->pvdevs[i] && (r = pv_orphan(ctx, vg->pvdevs[i])) < 0)
+		if (vg->pvdevs[i] && (r = pv_clear_mdas(ctx, vg->pvdevs[i])) < 0)
+			goto out;
+	for (size_t i = 0; i < vg->n_pvdevs; i++)
+		if (vg->pvdevs[i] && (r = pv_clear_used(ctx, vg->pvdevs[i])) < 0)
 			goto out;
 	{
 		char path[600];

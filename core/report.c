@@ -6,9 +6,18 @@
 #include <string.h>
 
 #include "core/activate.h"
+#include "core/mdcache.h"
 #include "core/monitor-state.h"
 #include "core/report-rf.h"
 #include "lvmfmt/vg-text.h"
+
+static bool vg_is_partial(const struct md_vg *vg)
+{
+	for (size_t i = 0; i < vg->n_pvs; i++)
+		if (vg->pvs[i]->status & MD_PV_MISSING)
+			return true;
+	return (vg->status & MD_VG_PARTIAL) != 0;
+}
 
 /* lvm2's 10-character lv_attr (lvs(8)). */
 static void lv_attr(const struct md_vg *vg, const struct md_lv *lv, const struct tb_lv_state *st,
@@ -68,6 +77,8 @@ static void lv_attr(const struct md_vg *vg, const struct md_lv *lv, const struct
 	}
 	if (md_lv_is_thin(lv) && st->has_thin_status && st->thin_status.fail)
 		a[8] = 'F';
+	if (tb_lv_is_partial(lv))
+		a[8] = 'p';
 	if (lv->flags & MD_LVF_ACTIVATION_SKIP)
 		a[9] = 'k';
 }
@@ -151,6 +162,7 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
 		memcpy(sorted, md->lvs, md->n_lvs * sizeof(*sorted));
 		qsort(sorted, md->n_lvs, sizeof(*sorted), cmp_lv);
 	}
+	tb_dm_snapshot_begin(c->ctx); /* one device list instead of one ioctl per LV */
 	for (size_t i = 0; i < md->n_lvs && r == 0; i++) {
 		struct md_lv *lv = sorted[i];
 		struct tb_lv_row row = { 0 };
@@ -245,6 +257,7 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
 			free(paths);
 		}
 	}
+	tb_dm_snapshot_end(c->ctx);
 	free(sorted);
 	return r;
 }
@@ -265,8 +278,10 @@ static int for_each_vg(struct tb_ctx *ctx, const char *cmd, const char *const *v
 	if ((r = tb_scan_devices(ctx, false, &s)) < 0 || (r = vg_names(&s, &names, &nn)) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++)
-		if (!wanted(vgs[i], names, nn)) {
-			r = tb_fail(ctx, -ENOENT, "Volume group \"%s\" not found", vgs[i]);
+		if (!nn || !wanted(vgs[i], names, nn)) {
+			r = tb_fail(ctx, -ENOENT,
+				    "Volume group \"%s\" not found\n  Cannot process volume group %s",
+				    vgs[i], vgs[i]);
 			goto out;
 		}
 	for (size_t i = 0; i < nn && r == 0; i++) {
@@ -322,7 +337,7 @@ static int vgs_one(struct tb_cmd *c, struct tb_vg *vg, void *data)
 	row.uuid = uuid;
 	snprintf(row.attr, sizeof(row.attr), "%c%c%c%c%c%c", (md->status & MD_VG_WRITE) ? 'w' : 'r',
 		 (md->status & MD_VG_RESIZEABLE) ? 'z' : '-',
-		 (md->status & MD_VG_EXPORTED) ? 'x' : '-', (md->status & MD_VG_PARTIAL) ? 'p' : '-',
+		 (md->status & MD_VG_EXPORTED) ? 'x' : '-', vg_is_partial(md) ? 'p' : '-',
 		 'n', (md->status & MD_VG_CLUSTERED) ? 'c' : '-');
 	row.pv_count = (uint32_t)md->n_pvs;
 	for (size_t k = 0; k < md->n_lvs; k++)
@@ -380,10 +395,19 @@ int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
 		r = -ENOMEM;
 		goto out;
 	}
-	for (size_t j = 0; j < s.n; j++)
-		if (s.devs[j]->text &&
-		    lvf_vg_import_text(s.devs[j]->text, s.devs[j]->text_len, &mds[j], NULL) < 0)
+	for (size_t j = 0; j < s.n; j++) {
+		struct tb_pvdev *d = s.devs[j];
+		if (!d->text)
+			continue;
+		/* parsed by the scan already (core/mdcache.h); PVs of one VG share one text */
+		for (size_t k = 0; k < j && !mds[j]; k++)
+			if (mds[k] && s.devs[k]->text_len == d->text_len &&
+			    s.devs[k]->text_crc == d->text_crc && !memcmp(s.devs[k]->text, d->text, d->text_len))
+				mds[j] = mds[k];
+		if (!mds[j] && !(mds[j] = tb_mdcache_take(ctx, d->text, d->text_len, d->text_crc)) &&
+		    lvf_vg_import_text(d->text, d->text_len, &mds[j], NULL) < 0)
 			mds[j] = NULL;
+	}
 	for (size_t i = 0; i < s.n && r == 0; i++) {
 		struct tb_pvdev *d = s.devs[i];
 		struct tb_pv_row row = { 0 };
@@ -419,6 +443,19 @@ int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
 				 (pv->status & MD_PV_ALLOCATABLE) ? 'a' : '-',
 				 (pv->status & MD_PV_EXPORTED) ? 'x' : '-',
 				 (pv->status & MD_PV_MISSING) ? 'm' : '-');
+		} else if (d->in_doubt) {
+			/* lvm2: the PV is used by a VG it cannot read; never report it free */
+			char w[300];
+			snprintf(w, sizeof(w),
+				 "WARNING: PV %s is marked in use but no VG was found using it.",
+				 d->path);
+			tb_warn_once(ctx, w);
+			snprintf(w, sizeof(w), "WARNING: PV %s might need repairing.", d->path);
+			tb_warn_once(ctx, w);
+			row.vg = "[unknown]";
+			row.size = row.dev_size;
+			row.free = 0;
+			snprintf(row.attr, sizeof(row.attr), "u--");
 		} else {
 			row.size = row.free = row.dev_size;
 			snprintf(row.attr, sizeof(row.attr), "---");
@@ -447,9 +484,53 @@ int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
 			rf_release(&rf);
 		}
 	}
+	/* PVs a VG lists that no device carries: lvm2 shows them as "[unknown]", attr m */
+	for (size_t j = 0; !n && j < s.n && r == 0; j++) {
+		struct md_vg *md = mds[j];
+		bool newest = md != NULL;
+		for (size_t k = 0; md && k < s.n && newest; k++)
+			if (k != j && mds[k] && streq(mds[k]->name, md->name) &&
+			    (mds[k]->seqno > md->seqno || (mds[k]->seqno == md->seqno && k < j)))
+				newest = false;
+		for (size_t p = 0; newest && p < md->n_pvs && r == 0; p++) {
+			struct md_pv *pv = md->pvs[p];
+			struct tb_pv_row row = { 0 };
+			char uuid[MD_ID_LEN + 7], w[400];
+			bool seen = false;
+			for (size_t k = 0; k < s.n; k++)
+				seen |= streq(s.devs[k]->id, pv->id);
+			if (seen)
+				continue;
+			md_id_format(pv->id, uuid);
+			snprintf(w, sizeof(w), "WARNING: Couldn't find device with uuid %s.", uuid);
+			tb_warn_once(ctx, w);
+			snprintf(w, sizeof(w), "WARNING: VG %s is missing PV %s (last written to %s).",
+				 md->name, uuid, pv->device ? pv->device : "[unknown]");
+			tb_warn_once(ctx, w);
+			row.name = "[unknown]";
+			row.uuid = uuid;
+			row.fmt = "lvm2";
+			row.vg = md->name;
+			row.dev_size = 0;
+			row.pe_start = pv->pe_start;
+			row.pe_count = pv->pe_count;
+			row.pe_alloc = md_pv_used_extents(md, pv);
+			row.size = (uint64_t)pv->pe_count * md->extent_size;
+			row.free = (row.pe_count - row.pe_alloc) * md->extent_size;
+			snprintf(row.attr, sizeof(row.attr), "%c%cm",
+				 (pv->status & MD_PV_ALLOCATABLE) ? 'a' : '-',
+				 (pv->status & MD_PV_EXPORTED) ? 'x' : '-');
+			r = cb(userdata, &row);
+		}
+	}
 out:
-	for (size_t j = 0; mds && j < s.n; j++)
-		md_vg_free(mds[j]);
+	for (size_t j = 0; mds && j < s.n; j++) {
+		bool shared = false;
+		for (size_t k = 0; k < j && !shared; k++)
+			shared = mds[k] == mds[j];
+		if (!shared)
+			md_vg_free(mds[j]);
+	}
 	free(mds);
 	tb_scan_free(&s);
 	tb_cmd_end(&c);

@@ -19,13 +19,16 @@
 #include "core/backup.h"
 #include "core/hints.h"
 #include "core/lvm-internal.h"
+#include "core/mdcache.h"
 #include "lvmfmt/config.h"
 #include "lvmfmt/vg-text.h"
+#include "util/crc.h"
+#include "util/endian.h"
 #include "util/strbuf.h"
 
 const char *tb_sysconf_dir(void)
 {
-	const char *d = getenv("LVM_SYSTEM_DIR");
+	const char *d = secure_getenv("LVM_SYSTEM_DIR");
 	return d && *d ? d : "/etc/lvm";
 }
 
@@ -62,48 +65,138 @@ struct tb_pvdev *tb_pvdev_free(struct tb_pvdev *d)
 	lvf_bdev_free(d->bdev);
 	free(d->path);
 	free(d->text);
+	free(d->pv_ids);
+	strbuf_release(&d->warn);
 	free(d);
 	return NULL;
 }
 
-/* Read the newest metadata text among the PV's mdas. */
+/* Why mda @i (at @off) of @d has no usable header, in lvm2's words (lvm2 2.03.16
+ * lib/format_text/format-text.c _raw_read_mda_header, lib/label/label.c). */
+static void note_bad_header(struct tb_pvdev *d, size_t i, uint64_t off, const char *why)
+{
+	uint8_t sec[LVF_MDA_HEADER_SIZE];
+	unsigned long long o = (unsigned long long)off;
+
+	if (lvf_bdev_read(d->bdev, off, sec, sizeof(sec)) == 0 &&
+	    lvm_crc(LVM_INITIAL_CRC, sec + 4, sizeof(sec) - 4) != get_le32(sec))
+		strbuf_appendf(&d->warn, "WARNING: wrong checksum %x in mda header on %s at %llu\n",
+			       get_le32(sec), d->path, o);
+	else
+		strbuf_appendf(&d->warn, "WARNING: %s in mda header on %s at %llu\n", why, d->path,
+			       o);
+	strbuf_appendf(&d->warn, "WARNING: bad metadata header on %s at %llu.\n", d->path, o);
+	strbuf_appendf(&d->warn, "WARNING: scanning %s mda%zu failed to read metadata summary.\n",
+		       d->path, i + 1);
+	strbuf_appendf(&d->warn, "WARNING: repair VG metadata on %s with vgck --updatemetadata.\n",
+		       d->path);
+}
+
+/* Read the newest metadata text among the PV's mdas (through the ctx's cache: each text is
+ * read, checksummed and parsed once per command, core/mdcache.h); note what is wrong with
+ * the others. */
 static void pvdev_read_metadata(struct tb_ctx *ctx, struct tb_pvdev *d)
 {
 	for (size_t i = 0; i < d->hdr.n_mda; i++) {
 		struct lvf_mda_ref ref = { d->bdev, d->hdr.mda[i].offset, d->hdr.mda[i].size, false };
-		struct md_vg *vg = NULL;
+		struct lvf_mda_header h;
 		struct lvf_err err = { 0 };
-		char *text = NULL;
-		size_t len = 0;
+		struct tb_mdtext t;
 		int r;
 
-		r = lvf_mda_read_text(&ref, &text, &len, NULL, &err);
+		r = lvf_mda_read_header(&ref, &h, &err);
+		if (r < 0) {
+			tb_dbg(ctx, "%s: metadata area %zu header unreadable: %s", d->path, i,
+			       err.message);
+			note_bad_header(d, i, ref.start, err.message);
+			d->mda_bad = true;
+			d->mda_hdr_bad[i] = true;
+			continue;
+		}
+		r = tb_mdcache_read(ctx, d->path, &ref, &t, &err);
 		if (r == -ENODATA)
 			continue;
 		if (r < 0) {
-			tb_dbg(ctx, "%s: metadata area %zu unreadable: %s", d->path, i, err.message);
+			/* lvm2 2.03.16 lib/format_text/format-text.c, import_vg_from_buffer wording */
+			unsigned long long at = ref.start + h.slot[0].offset;
+			tb_dbg(ctx, "%s: metadata area %zu unreadable: line %u: %s", d->path, i,
+			       err.line, err.message);
+			if (strstr(err.message, "checksum"))
+				strbuf_appendf(&d->warn, "WARNING: Checksum error on %s at offset %llu.\n",
+					       d->path, at);
+			else /* lvm2: "Parse error at byte N (line L): expected a value" */
+				strbuf_appendf(&d->warn,
+					       "WARNING: Parse error at line %u of the metadata text on "
+					       "%s at %llu: %s.\n",
+					       err.line, d->path, at, err.message);
+			strbuf_appendf(&d->warn, "WARNING: invalid metadata text from %s at %llu.\n",
+				       d->path, at);
+			strbuf_appendf(&d->warn,
+				       "WARNING: metadata on %s at %llu has invalid summary for VG.\n",
+				       d->path, at);
+			strbuf_appendf(&d->warn, "WARNING: bad metadata text on %s in mda%zu\n", d->path,
+				       i + 1);
+			strbuf_appendf(&d->warn,
+				       "WARNING: scanning %s mda%zu failed to read metadata summary.\n",
+				       d->path, i + 1);
+			strbuf_appendf(&d->warn,
+				       "WARNING: repair VG metadata on %s with vgck --updatemetadata.\n",
+				       d->path);
 			d->mda_bad = true;
 			continue;
 		}
-		r = lvf_vg_import_text(text, len, &vg, &err);
-		if (r < 0) {
-			tb_dbg(ctx, "%s: metadata area %zu: line %u: %s", d->path, i, err.line,
-			       err.message);
-			d->mda_bad = true;
-			free(text);
-			continue;
-		}
-		if (!d->text || vg->seqno > d->seqno) {
+		if (!d->text || t.seqno > d->seqno) {
+			char *text = malloc(t.len + 1);
+			char *ids = t.n_pv_ids ? malloc(t.n_pv_ids * MD_ID_LEN) : NULL;
+			if (!text || (t.n_pv_ids && !ids)) {
+				free(text);
+				free(ids);
+				d->mda_bad = true;
+				continue;
+			}
+			memcpy(text, t.text, t.len + 1);
+			if (ids)
+				memcpy(ids, t.pv_ids, t.n_pv_ids * MD_ID_LEN);
 			free(d->text);
-			d->text = TAKE_PTR(text);
-			d->text_len = len;
-			d->seqno = vg->seqno;
-			snprintf(d->vgname, sizeof(d->vgname), "%s", vg->name);
-			memcpy(d->vgid, vg->id, sizeof(d->vgid));
+			d->text = text;
+			d->text_len = t.len;
+			d->text_crc = t.checksum;
+			d->seqno = t.seqno;
+			snprintf(d->vgname, sizeof(d->vgname), "%s", t.vgname);
+			memcpy(d->vgid, t.vgid, sizeof(d->vgid));
+			free(d->pv_ids);
+			d->pv_ids = ids;
+			d->n_pv_ids = t.n_pv_ids;
 		}
-		free(text);
-		md_vg_free(vg);
 	}
+	if (d->mda_bad && !d->text)
+		strbuf_appendf(&d->warn, "WARNING: scan failed to get metadata summary from %s PVID "
+			       "%s\n", d->path, d->id);
+}
+
+/* A label whose area list lvf_label_read rejected (an mda past the device end, a huge size):
+ * take each mda's size from its own header when that header decodes and fits the device, as
+ * lvm2 reads it. 0 when every area is then sane, -EBADMSG otherwise (the PV stays in doubt). */
+static int label_fix_areas(struct tb_pvdev *d)
+{
+	uint64_t dev = d->bdev->size_bytes;
+
+	for (size_t i = 0; i < d->hdr.n_da; i++)
+		if (d->hdr.da[i].offset >= dev ||
+		    (d->hdr.da[i].size && d->hdr.da[i].size > dev - d->hdr.da[i].offset))
+			return -EBADMSG;
+	for (size_t i = 0; i < d->hdr.n_mda; i++) {
+		uint8_t sec[LVF_MDA_HEADER_SIZE];
+		struct lvf_mda_header h;
+		uint64_t off = d->hdr.mda[i].offset;
+
+		if (off < LVF_LABEL_SCAN_SIZE || off > dev - sizeof(sec) ||
+		    lvf_bdev_read(d->bdev, off, sec, sizeof(sec)) < 0 ||
+		    lvf_mda_header_decode(sec, sizeof(sec), off, 0, &h, NULL) < 0 || h.size > dev - off)
+			return -EBADMSG;
+		d->hdr.mda[i].size = h.size;
+	}
+	return 0;
 }
 
 int tb_pvdev_open(struct tb_ctx *ctx, const char *path, bool excl, struct tb_pvdev **ret)
@@ -130,6 +223,23 @@ int tb_pvdev_open(struct tb_ctx *ctx, const char *path, bool excl, struct tb_pvd
 		memcpy(d->id, d->hdr.uuid, MD_ID_LEN);
 		d->id[MD_ID_LEN] = '\0';
 		pvdev_read_metadata(ctx, d);
+	} else if (r == -EBADMSG &&
+		   lvf_label_read_unchecked(d->bdev, &d->hdr, &(struct lvf_err){ 0 }) == 0) {
+		/* "this is a PV", but not where its metadata is: a PV in doubt, not a free disk */
+		memcpy(d->id, d->hdr.uuid, MD_ID_LEN);
+		d->id[MD_ID_LEN] = '\0';
+		d->label_unchecked = true;
+		strbuf_appendf(&d->warn, "WARNING: %s on %s.\n", err.message, path);
+		if (label_fix_areas(d) == 0) {
+			/* lvm2 reads such a PV's VG through the mda header's own size; so do we,
+			 * and the next commit writes the header back with that size */
+			pvdev_read_metadata(ctx, d);
+		} else {
+			d->hdr.n_mda = 0;
+			d->mda_bad = true;
+			strbuf_appendf(&d->warn, "WARNING: scan failed to get metadata summary from %s "
+				       "PVID %s\n", path, d->id);
+		}
 	} else if (r != -ENOENT) {
 		tb_dbg(ctx, "%s: no usable label: %s", path, err.message);
 	}
@@ -188,7 +298,7 @@ static int scan_add(struct tb_ctx *ctx, struct tb_scan *s, const char *path, boo
 int tb_scan_devices(struct tb_ctx *ctx, bool writable, struct tb_scan *ret)
 {
 	struct tb_scan s = { 0 };
-	const char *list = getenv("THINBOX_DEVICES");
+	const char *list = secure_getenv("THINBOX_DEVICES");
 	char line[256], name[128], path[160];
 	int r = 0;
 
@@ -217,6 +327,7 @@ int tb_scan_devices(struct tb_ctx *ctx, bool writable, struct tb_scan *ret)
 				goto fail;
 		}
 	}
+	tb_scan_assess(ctx, &s);
 	*ret = s;
 	return 0;
 fail:
@@ -263,6 +374,7 @@ struct tb_vg *tb_vg_free(struct tb_vg *vg)
 	md_vg_free(vg->md);
 	free(vg->pvdevs);
 	tb_scan_free(&vg->scan);
+	strbuf_release(&vg->backup_section);
 	free(vg);
 	return NULL;
 }
@@ -308,11 +420,26 @@ int tb_vg_read(struct tb_cmd *c, const char *name, bool write, struct tb_vg **re
 		if (!best || d->seqno > best->seqno)
 			best = d;
 	}
+	for (size_t i = 0; best && i < vg->scan.n; i++) {
+		struct tb_pvdev *d = vg->scan.devs[i];
+		char w[400];
+		if (!d->text || !streq(d->vgname, name) || d->seqno >= best->seqno)
+			continue;
+		/* lvm2 2.03.16 lib/metadata/metadata.c _vg_read wording; the next commit rewrites it */
+		snprintf(w, sizeof(w), "WARNING: ignoring metadata seqno %u on %s for seqno %u on %s "
+			 "for VG %s.", d->seqno, d->path, best->seqno, best->path, name);
+		tb_warn_once(ctx, w);
+		snprintf(w, sizeof(w), "WARNING: Inconsistent metadata found for VG %s.", name);
+		tb_warn_once(ctx, w);
+	}
 	if (!best) {
-		r = tb_fail(ctx, -ENOENT, "Volume group \"%s\" not found", name);
+		r = tb_fail(ctx, -ENOENT,
+			    "Volume group \"%s\" not found\n  Cannot process volume group %s", name,
+			    name);
 		goto fail;
 	}
-	r = lvf_vg_import_text(best->text, best->text_len, &vg->md, &err);
+	vg->md = tb_mdcache_take(ctx, best->text, best->text_len, best->text_crc);
+	r = vg->md ? 0 : lvf_vg_import_text(best->text, best->text_len, &vg->md, &err);
 	if (r < 0) {
 		r = tb_fail(ctx, r, "Volume group \"%s\" on %s has bad metadata: line %u: %s", name,
 			    best->path, err.line, err.message);
@@ -331,6 +458,15 @@ int tb_vg_read(struct tb_cmd *c, const char *name, bool write, struct tb_vg **re
 				break;
 			}
 		if (!vg->pvdevs[i]) {
+			char uuid[MD_ID_LEN + 7], w[400];
+			const char *last = vg->md->pvs[i]->device;
+			md_id_format(vg->md->pvs[i]->id, uuid);
+			/* lvm2 2.03.16 lib/metadata/metadata.c wording */
+			snprintf(w, sizeof(w), "WARNING: Couldn't find device with uuid %s.", uuid);
+			tb_warn_once(ctx, w);
+			snprintf(w, sizeof(w), "WARNING: VG %s is missing PV %s (last written to %s).",
+				 name, uuid, last ? last : "[unknown]");
+			tb_warn_once(ctx, w);
 			vg->md->pvs[i]->status |= MD_PV_MISSING;
 		} else if (!vg->md->pvs[i]->device ||
 			   !streq(vg->md->pvs[i]->device, vg->pvdevs[i]->path)) {
@@ -347,12 +483,31 @@ fail:
 int tb_vg_check_writable(struct tb_cmd *c, const struct tb_vg *vg)
 {
 	const char *why = NULL;
+	char reason[300];
 
 	if (md_vg_is_readonly_for_us(vg->md, &why))
 		return tb_fail(c->ctx, -EPERM,
 			       "Cannot change volume group %s: %s. Use lvm2 for this VG.",
 			       vg->md->name, why);
-	return 0;
+	if (md_vg_check_overlaps(vg->md, reason, sizeof(reason)) < 0)
+		return tb_fail(c->ctx, -EBADMSG,
+			       "Cannot change volume group %s: its metadata is inconsistent: %s. "
+			       "Restore a good copy (vgcfgrestore) first.",
+			       vg->md->name, reason);
+	for (size_t i = 0; i < vg->n_pvdevs; i++) {
+		const struct tb_pvdev *d = vg->pvdevs[i];
+		const struct md_pv *pv = vg->md->pvs[i];
+		uint64_t end = (pv->pe_start + (uint64_t)pv->pe_count * vg->md->extent_size) * 512;
+		if (d && d->bdev && end > d->bdev->size_bytes)
+			return tb_fail(c->ctx, -ENOSPC,
+				       "Cannot change volume group %s: device %s has %llu sectors, less "
+				       "than its PV's %u extents need (%llu). Was the device resized? "
+				       "Restore its size first.",
+				       vg->md->name, d->path,
+				       (unsigned long long)(d->bdev->size_bytes / 512), pv->pe_count,
+				       (unsigned long long)(end / 512));
+	}
+	return tb_vg_check_duplicates(c, vg);
 }
 
 static void export_info(struct tb_cmd *c, struct lvf_vg_export_info *info, struct utsname *u,
@@ -385,7 +540,12 @@ int tb_vg_prepare_text(struct tb_cmd *c, struct tb_vg *vg, struct strbuf *raw)
 			       vg->md->name, reason);
 	vg->md->seqno++;
 	export_info(c, &info, &u, uname_buf, sizeof(uname_buf), desc, sizeof(desc));
-	return lvf_vg_export(vg->md, LVF_VG_RAW, &info, raw);
+	strbuf_reset(&vg->backup_section);
+	vg->backup_seqno = 0;
+	r = lvf_vg_export_pair(vg->md, &info, raw, &vg->backup_section);
+	if (r == 0)
+		vg->backup_seqno = vg->md->seqno;
+	return r;
 }
 
 int tb_vg_mda_refs(struct tb_cmd *c, const struct tb_vg *vg, struct lvf_mda_ref **ret,
@@ -416,6 +576,31 @@ int tb_vg_mda_refs(struct tb_cmd *c, const struct tb_vg *vg, struct lvf_mda_ref 
 	return 0;
 }
 
+int tb_vg_check_fit(struct tb_cmd *c, const struct tb_vg *vg, const struct lvf_mda_ref *mdas,
+		    size_t n, uint64_t len_with_nul)
+{
+	uint64_t max = 0;
+	size_t i = 0;
+	enum lvf_mda_fit fit = lvf_mdas_fit(mdas, n, len_with_nul, &i, &max);
+	const char *dev = n ? mdas[i].bdev->name : "?";
+
+	if (fit == LVF_MDA_TOO_LARGE)
+		/* lvm2's wording (format-text.c _vg_write_raw), then what to do */
+		return tb_fail(c->ctx, -ENOSPC,
+			       "VG %s %" PRIu32 " metadata on %s (%" PRIu64 " bytes) exceeds maximum "
+			       "metadata size (%" PRIu64 " bytes). Failed to write VG %s: nothing was "
+			       "changed. Remove LVs, or move the VG to PVs made with a larger "
+			       "pvcreate --metadatasize (docs/cli.md, \"Metadata area size\").",
+			       vg->md->name, vg->md->seqno, dev, len_with_nul, max, vg->md->name);
+	if (fit == LVF_MDA_OVER_HALF)
+		tb_warn(c->ctx,
+			"WARNING: VG %s metadata on %s (%" PRIu64 " bytes) is over half of the largest "
+			"copy its metadata area holds (%" PRIu64 " bytes); the VG cannot double its "
+			"LVs any more. See docs/cli.md, \"Metadata area size\".",
+			vg->md->name, dev, len_with_nul, max);
+	return 0;
+}
+
 int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
 {
 	struct tb_ctx *ctx = c->ctx;
@@ -425,8 +610,31 @@ int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
 	size_t n = 0;
 	int r;
 
-	if ((r = tb_vg_prepare_text(c, vg, &raw)) < 0 || (r = tb_vg_mda_refs(c, vg, &mdas, &n)) < 0)
+	if ((r = tb_vg_check_duplicates(c, vg)) < 0 || (r = tb_vg_prepare_text(c, vg, &raw)) < 0 ||
+	    (r = tb_vg_mda_refs(c, vg, &mdas, &n)) < 0)
 		goto out;
+	if ((r = tb_vg_check_fit(c, vg, mdas, n, raw.len + 1)) < 0)
+		goto out;
+	/* a bad header among good copies: made empty first, then committed like the others
+	 * (lvm2 repairs it the same way on its next commit) */
+	for (size_t i = 0; i < vg->n_pvdevs; i++) {
+		struct tb_pvdev *d = vg->pvdevs[i];
+		for (size_t m = 0; d && m < d->hdr.n_mda; m++) {
+			struct lvf_mda_ref ref = { d->bdev, d->hdr.mda[m].offset, d->hdr.mda[m].size,
+						   false };
+			if (!d->mda_hdr_bad[m])
+				continue;
+			tb_warn(ctx, "WARNING: Repairing the metadata header on %s at %llu.", d->path,
+				(unsigned long long)ref.start);
+			r = lvf_mda_init(&ref);
+			if (r < 0) {
+				r = tb_fail(ctx, r, "Failed to repair the metadata header on %s: %s",
+					    d->path, strerror(-r));
+				goto out;
+			}
+			d->mda_hdr_bad[m] = false;
+		}
+	}
 	r = lvf_mdas_commit(mdas, n, strbuf_str(&raw), raw.len + 1, &err);
 	if (r < 0) {
 		r = tb_fail(ctx, r, "Failed to write metadata of VG %s: %s", vg->md->name,
@@ -439,8 +647,12 @@ int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
 	/* PVs in a VG carry PV_EXT_USED in their header (lvm2 sets it after the commit). */
 	for (size_t i = 0; i < vg->n_pvdevs; i++) {
 		struct tb_pvdev *d = vg->pvdevs[i];
-		if (!d || (d->hdr.ext_flags & LVF_PV_EXT_USED))
+		if (!d || ((d->hdr.ext_flags & LVF_PV_EXT_USED) && !d->label_unchecked))
 			continue;
+		if (d->label_unchecked)
+			tb_warn(ctx, "WARNING: Repairing the PV header on %s (its metadata area list).",
+				d->path);
+		d->label_unchecked = false;
 		d->hdr.ext_flags |= LVF_PV_EXT_USED;
 		d->hdr.ext_version = LVF_PV_EXT_VERSION;
 		r = lvf_label_write(d->bdev, &d->hdr);
@@ -479,16 +691,28 @@ void tb_vg_keep_own_devices(struct tb_vg *vg)
 void tb_vg_backup(struct tb_cmd *c, struct tb_vg *vg)
 {
 	struct strbuf file = { 0 };
+	struct tb_backup_settings bs;
+
+	tb_backup_settings(c->ctx, &bs);
+	if (!bs.backup)
+		return; /* lvm.conf backup/backup = 0 */
 
 	/* The backup, as lvm2 keeps it; a failure here is a warning, not a failed commit. */
 	/* lvm2's configuration directory may be missing on a minimal host: make it */
 	(void)mkdir(tb_sysconf_dir(), 0755);
-	if (lvf_vg_export(vg->md, LVF_VG_SECTION, NULL, &file) == 0) {
+	if (vg->backup_seqno && vg->backup_seqno == vg->md->seqno && vg->backup_section.len) {
+		/* printed with the commit's raw text (tb_vg_prepare_text) */
+		file = vg->backup_section;
+		vg->backup_section = (struct strbuf){ 0 };
+		vg->backup_seqno = 0;
+	}
+	if (file.len || lvf_vg_export(vg->md, LVF_VG_SECTION, NULL, &file) == 0) {
 		char dir_b[512], dir_a[512];
 		snprintf(dir_b, sizeof(dir_b), "%s/backup", tb_sysconf_dir());
 		snprintf(dir_a, sizeof(dir_a), "%s/archive", tb_sysconf_dir());
-		if (tb_backup_write(dir_b, dir_a, vg->md->name, strbuf_str(&file),
-				    c->name ? c->name : "thinbox") < 0)
+		if (tb_backup_write_retain(dir_b, bs.archive ? dir_a : NULL, vg->md->name,
+					   strbuf_str(&file), c->name ? c->name : "thinbox",
+					   bs.retain_min, bs.retain_days) < 0)
 			tb_warn(c->ctx, "WARNING: failed to write the backup of VG %s in %s",
 				vg->md->name, dir_b);
 	}

@@ -118,6 +118,11 @@ struct tb_lvconvert_opts {
 	bool yes;
 };
 int tb_lvconvert_thinpool(struct tb_ctx *ctx, const struct tb_lvconvert_opts *o);
+/* lvconvert --repair VG/POOL (lvm2's): thin_repair from the inactive pool's _tmeta into the
+ * pool metadata spare (made or grown first when needed), the spare becomes _tmeta, the old
+ * metadata the visible LV POOL_meta<N>, a new spare when there is room. -ENOENT when
+ * thin_repair is not installed, -EBUSY for an active pool. */
+int tb_lvconvert_repair(struct tb_ctx *ctx, const char *vg, const char *pool);
 
 struct tb_lvresize_opts {
 	const char *vg, *lv;
@@ -220,8 +225,6 @@ int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
  * as lvm2's lvmconfig prints it (100, "text", ["a", "b"]); *ret malloc'd. -ENOENT when the
  * file or the key is absent. */
 int tb_config_lookup(struct tb_ctx *ctx, const char *path, char **ret);
-/* $LVM_SYSTEM_DIR (default /etc/lvm). */
-const char *tb_config_dir(void);
 
 /* ===== device-mapper (thinbox dm) ===========================================================
  * Raw device-mapper access for `thinbox dm` (dmsetup-like). Names are device-mapper names,
@@ -366,3 +369,36 @@ int tb_monitor_run(struct tb_ctx *ctx, const struct tb_monitor_opts *o);
 int tb_monitor_default_pidfile(char *buf, size_t len);
 int tb_monitor_daemon_pid(const char *pidfile);
 /* ==== end of monitor ======================================================================= */
+
+/* ==== damaged disks (core/repair.c, docs/damaged-disks.md) ================================ */
+/* vgck VG: 0 when every copy of VG's metadata on its present PVs reads, is the newest and is
+ * consistent; -EBADMSG (message: what and where) otherwise. @update (--updatemetadata):
+ * rewrite every header and copy from the newest good copy (a commit with seqno + 1, bad
+ * headers made anew first); refused, with nothing written, for a VG thinbox cannot change
+ * (duplicate PVs, a missing PV, overlapping extents, foreign/exported/shared). Since: 0.3 */
+int tb_vgck(struct tb_ctx *ctx, const char *vg, bool update);
+/* vgreduce --removemissing [--force] VG: drop the PVs VG lists that no device carries. LVs
+ * with extents on them (partial LVs) block it (-EBUSY, nothing written) unless @force, which
+ * removes them first (plain inactive LVs only; thin pools: -EOPNOTSUPP). Since: 0.3 */
+int tb_vgreduce_missing(struct tb_ctx *ctx, const char *vg, bool force);
+/* ==== thinbox setup (cli/cmd-setup.c): what a device holds before it is touched ============ */
+struct tb_device_state {
+	uint64_t size;              /* bytes */
+	bool busy;                  /* held exclusively elsewhere: mounted, a device-mapper table,
+				     * md, swap (a second O_EXCL open fails with EBUSY) */
+	char signature[64];         /* the first signature other than LVM2's libblkid finds
+				     * ("xfs", "dos", ...), "" when none */
+	uint64_t signature_offset;  /* bytes */
+	bool pv;                    /* carries an LVM2 label */
+	bool pv_in_doubt;           /* labelled as used by a VG whose metadata is not found */
+	char vg[128];               /* the VG the PV belongs to, "" when none */
+};
+/* Read what @path holds; changes nothing. Since: 0.1 */
+int tb_device_state(struct tb_ctx *ctx, const char *path, struct tb_device_state *ret);
+/* lvm2's configuration directory: $LVM_SYSTEM_DIR, else /etc/lvm. Since: 0.1 */
+const char *tb_config_dir(void);
+/* Start the default monitor daemon (`thinbox monitor --daemon`) as activation does. Returns 1
+ * when it was started, 0 when one runs already, -ECANCELED when monitoring is off
+ * (THINBOX_NO_MONITOR_START=1 or lvm.conf activation/monitoring=0), else -errno. Since: 0.1 */
+int tb_monitor_start(struct tb_ctx *ctx);
+/* ==== end of thinbox setup ================================================================== */

@@ -176,7 +176,7 @@ static int ctx_alloc(const struct dmk_ops *ops, void *h, bool real, struct dmk_c
 	ctx->real = real;
 	ctx->fd = -1;
 	snprintf(ctx->dev_dir, sizeof(ctx->dev_dir), "/dev");
-	e = getenv("THINBOX_TRACE");
+	e = secure_getenv("THINBOX_TRACE");
 	if (real && e && streq(e, "1"))
 		ctx->trace = stderr;
 	*ret = ctx;

@@ -100,8 +100,8 @@ static int check_area(const struct lvf_disk_locn *l, uint64_t devsize, const cha
 	return 0;
 }
 
-int lvf_label_decode(const uint8_t *s, size_t len, uint64_t sector_nr, struct lvf_pv_header *ret,
-		     struct lvf_err *reterr)
+static int label_decode(const uint8_t *s, size_t len, uint64_t sector_nr, bool check_areas,
+			struct lvf_pv_header *ret, struct lvf_err *reterr)
 {
 	struct lvf_pv_header h = { 0 };
 	uint64_t sec;
@@ -160,12 +160,12 @@ int lvf_label_decode(const uint8_t *s, size_t len, uint64_t sector_nr, struct lv
 		}
 	}
 
-	for (size_t i = 0; i < h.n_da; i++) {
+	for (size_t i = 0; i < h.n_da && check_areas; i++) {
 		r = check_area(&h.da[i], h.device_size, "data area", i, reterr);
 		if (r < 0)
 			return r;
 	}
-	for (size_t i = 0; i < h.n_mda; i++) {
+	for (size_t i = 0; i < h.n_mda && check_areas; i++) {
 		r = check_area(&h.mda[i], h.device_size, "metadata area", i, reterr);
 		if (r < 0)
 			return r;
@@ -179,7 +179,7 @@ int lvf_label_decode(const uint8_t *s, size_t len, uint64_t sector_nr, struct lv
 					   "PV header: metadata area %zu is too small (%llu bytes)", i,
 					   (unsigned long long)h.mda[i].size);
 	}
-	for (size_t i = 0; i < h.n_ba; i++) {
+	for (size_t i = 0; i < h.n_ba && check_areas; i++) {
 		r = check_area(&h.ba[i], h.device_size, "bootloader area", i, reterr);
 		if (r < 0)
 			return r;
@@ -187,6 +187,12 @@ int lvf_label_decode(const uint8_t *s, size_t len, uint64_t sector_nr, struct lv
 
 	*ret = h;
 	return 0;
+}
+
+int lvf_label_decode(const uint8_t *s, size_t len, uint64_t sector_nr, struct lvf_pv_header *ret,
+		     struct lvf_err *reterr)
+{
+	return label_decode(s, len, sector_nr, true, ret, reterr);
 }
 
 static void put_list(uint8_t *s, size_t *pos, const struct lvf_disk_locn *l, size_t n, size_t max)
@@ -225,8 +231,8 @@ void lvf_label_encode(const struct lvf_pv_header *h, uint64_t sector_nr,
 	put_le32(sector + OFF_CRC, label_crc(sector));
 }
 
-int lvf_label_read(struct lvf_bdev *b, struct lvf_pv_header *ret, uint64_t *ret_sector,
-		   struct lvf_err *reterr)
+static int label_read(struct lvf_bdev *b, bool check_areas, struct lvf_pv_header *ret,
+		      uint64_t *ret_sector, struct lvf_err *reterr)
 {
 	uint8_t buf[LVF_LABEL_SCAN_SIZE];
 	struct lvf_err first = { 0 };
@@ -244,7 +250,7 @@ int lvf_label_read(struct lvf_bdev *b, struct lvf_pv_header *ret, uint64_t *ret_
 		struct lvf_pv_header h;
 		struct lvf_err e;
 
-		r = lvf_label_decode(buf + i * LVF_LABEL_SIZE, LVF_LABEL_SIZE, i, &h, &e);
+		r = label_decode(buf + i * LVF_LABEL_SIZE, LVF_LABEL_SIZE, i, check_areas, &h, &e);
 		if (r == 0) {
 			*ret = h;
 			if (ret_sector)
@@ -262,6 +268,18 @@ int lvf_label_read(struct lvf_bdev *b, struct lvf_pv_header *ret, uint64_t *ret_
 	if (reterr)
 		*reterr = first;
 	return -EBADMSG;
+}
+
+int lvf_label_read(struct lvf_bdev *b, struct lvf_pv_header *ret, uint64_t *ret_sector,
+		   struct lvf_err *reterr)
+{
+	return label_read(b, true, ret, ret_sector, reterr);
+}
+
+int lvf_label_read_unchecked(struct lvf_bdev *b, struct lvf_pv_header *ret,
+			     struct lvf_err *reterr)
+{
+	return label_read(b, false, ret, NULL, reterr);
 }
 
 int lvf_label_write(struct lvf_bdev *b, const struct lvf_pv_header *h)

@@ -65,6 +65,13 @@ void lvf_label_encode(const struct lvf_pv_header *h, uint64_t sector_nr,
 int lvf_label_read(struct lvf_bdev *b, struct lvf_pv_header *ret, uint64_t *ret_sector,
 		   struct lvf_err *reterr);
 
+/* lvf_label_read without the area checks (inside the device, clear of the label, size):
+ * for a label that says "this is a PV" but whose area list lvf_label_read rejects, so that
+ * the caller can name the PV and treat it as in use rather than as a blank disk. The areas
+ * in *ret are untrusted: never read or write through them. Since: 0.3 */
+int lvf_label_read_unchecked(struct lvf_bdev *b, struct lvf_pv_header *ret,
+			     struct lvf_err *reterr);
+
 /* Write @h as lvm2's pvcreate does: zero sectors 0..3 and write the label in sector 1, in one
  * 2048-byte write, then flush. Since: 0.1 */
 int lvf_label_write(struct lvf_bdev *b, const struct lvf_pv_header *h);

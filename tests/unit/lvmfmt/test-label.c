@@ -258,6 +258,33 @@ static void test_corruptions(void **state)
 	assert_int_equal(h.ext_flags, 0);
 }
 
+/* A label whose mda runs past the device: lvf_label_read rejects it, the unchecked read still
+ * names the PV (so that the caller treats the device as a PV in doubt, not a blank disk);
+ * a bad CRC or no label stays an error for both. */
+static void test_read_unchecked(void **state)
+{
+	_cleanup_bdev_ struct lvf_bdev *b = NULL;
+	struct lvf_pv_header h, got;
+	struct lvf_err e = { 0 };
+	uint8_t *d;
+
+	(void)state;
+	assert_int_equal(lvf_bdev_mem_new(4 * MIB, &b), 0);
+	d = lvf_bdev_mem_data(b);
+	assert_int_equal(lvf_label_read_unchecked(b, &got, &e), -ENOENT);
+	doc_header(&h, "0123456789abcdefghijABCDEFGHIJ#!", LVF_PV_EXT_USED);
+	h.mda[0].size = 1ULL << 40;
+	lvf_label_encode(&h, 1, d + 512);
+	assert_int_equal(lvf_label_read(b, &got, NULL, &e), -EBADMSG);
+	assert_non_null(strstr(e.message, "ends past the device size"));
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(lvf_label_read_unchecked(b, &got, &e), 0);
+	assert_memory_equal(got.uuid, h.uuid, 32);
+	assert_int_equal(got.ext_flags, LVF_PV_EXT_USED);
+	d[512 + 100] ^= 0xff;
+	assert_int_equal(lvf_label_read_unchecked(b, &got, &e), -EBADMSG);
+}
+
 static void test_bootloader_and_two_mdas_roundtrip(void **state)
 {
 	struct lvf_pv_layout_params p = { .device_size = 100 * MIB,
@@ -361,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_golden_fixture),
 		cmocka_unit_test(test_read_write_wipe),
 		cmocka_unit_test(test_corruptions),
+		cmocka_unit_test(test_read_unchecked),
 		cmocka_unit_test(test_bootloader_and_two_mdas_roundtrip),
 		cmocka_unit_test(test_layout_defaults),
 	};

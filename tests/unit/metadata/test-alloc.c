@@ -133,6 +133,21 @@ static void test_pool_rules(void **state)
 		assert_int_equal(md_pool_next_device_id(vg, pool, &next), 0);
 		assert_int_equal(next, 2);
 	}
+	/* ids the pool's kernel metadata holds (another program's) are skipped: lowest hole */
+	{
+		static const uint32_t taken[] = { 5, 3, 2 };
+		struct md_lv *t2;
+		uint32_t next;
+		assert_int_equal(md_pool_free_device_id(vg, pool, taken, 3, &next), 0);
+		assert_int_equal(next, 4);
+		assert_int_equal(md_thin_create_id(vg, pool, "t2", id(8), 25, NULL, next, &t2), 0);
+		assert_int_equal(t2->segs[0].device_id, 4);
+		assert_int_equal(md_thin_create_id(vg, pool, "t3", id(9), 25, NULL, 4, &t2), -EEXIST);
+		assert_int_equal(md_thin_create_id(vg, pool, "t3", id(9), 25, NULL, 1u << 24, &t2),
+				 -EINVAL);
+		assert_int_equal(md_pool_free_device_id(vg, pool, taken, 3, &next), 0);
+		assert_int_equal(next, 6);
+	}
 	/* lvm2's estimates: 100 GiB at 64 KiB -> 204800 sectors of metadata; 1 TiB doubles to 512 KiB */
 	assert_int_equal(md_pool_estimate(209715200, 0, 0, &chunk, &meta), 0);
 	assert_int_equal(chunk, 128);
@@ -162,9 +177,36 @@ static void test_ids(void **state)
 	assert_int_equal(md_id_parse("SEV23W-ovLY-mlXT-AXLH-ZEBf-vx30-ea9eV_", back), -EINVAL);
 }
 
+/* Two LVs on one extent: md_vg_validate refuses to let it be written (lvm2's "PV segment
+ * pe_alloc_count mismatch"), naming the extent, the PV and both LVs. */
+static void test_overlap_refused(void **state)
+{
+	struct md_vg *vg = two_pvs();
+	struct md_lv *a = new_lv(vg, "a", 3), *b = new_lv(vg, "b", 4);
+	char reason[200] = "";
+
+	(void)state;
+	assert_int_equal(md_lv_extend_linear(vg, a, 10, MD_ALLOC_NORMAL, NULL, 0), 0);
+	assert_int_equal(md_lv_extend_linear(vg, b, 10, MD_ALLOC_NORMAL, NULL, 0), 0);
+	assert_int_equal(md_vg_check_overlaps(vg, reason, sizeof(reason)), 0);
+	assert_int_equal(md_vg_validate(vg, reason, sizeof(reason)), 0);
+	/* b's first extent is a's last */
+	b->segs[0].areas[0].pv = a->segs[0].areas[0].pv;
+	b->segs[0].areas[0].start = 9;
+	assert_int_equal(md_vg_check_overlaps(vg, reason, sizeof(reason)), -EBADMSG);
+	assert_non_null(strstr(reason, "pe_alloc_count mismatch"));
+	if (!strstr(reason, "extent 9 of PV /dev/a is in LV a and in LV b")) {
+		print_error("reason: %s\n", reason);
+		fail();
+	}
+	assert_int_equal(md_vg_validate(vg, reason, sizeof(reason)), -EBADMSG);
+	md_vg_free(vg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_overlap_refused),
 		cmocka_unit_test(test_normal_spans_pvs),
 		cmocka_unit_test(test_contiguous),
 		cmocka_unit_test(test_restricted_pvs_and_remove),
