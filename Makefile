@@ -190,6 +190,8 @@ install: all
 	install -m 0755 $(BUILD)/thinbox $(DESTDIR)$(SBINDIR)/thinbox
 LVM_NAMES := lvm pvcreate pvremove pvs pvck vgck vgcreate vgremove vgs vgchange vgextend \
 	vgreduce lvcreate lvremove lvs lvchange lvconvert lvextend lvresize lvrename
+# display and config commands (cli/cmd-display.c, cli/cmd-config.c)
+LVM_NAMES += lvdisplay vgdisplay pvdisplay lvscan lvmconfig
 # dmsetup: thinbox answers to it with dmsetup 1.02's syntax, output and errors (docs/cli.md)
 DM_NAMES := dmsetup
 install-links: install

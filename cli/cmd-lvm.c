@@ -9,6 +9,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/report.h"
+#include "cli/report-rows.h"
 #include "util/macros.h"
 
 DEFINE_FREE_FUNC(struct cli_parsed, cli_parsed_free);
@@ -22,6 +23,7 @@ enum {
 	O_RESIZEFS, O_IGNOREMON, O_NOUDEV, O_DEBUG, O_CONFIG, O_LABELSECTOR, O_ZEROPV, O_READAHEAD,
 	O_PERMISSION, O_SETACT, O_TRACE,
 	O_REMOVEMISSING,
+	O_UNBUFFERED = 1900, O_NAMEPREFIXES, O_ROWS, O_BINARY, O_SELECT, O_READONLY, O_UNQUOTED,
 };
 
 /* options every lvm2 command accepts */
@@ -764,7 +766,42 @@ static const struct cli_option report_opts[] = {
 	{ O_UNITS, 0, "units", CLI_OPT_UNITS, 0 },
 	{ O_RFORMAT, 0, "reportformat", CLI_OPT_STR, 0 },
 	{ O_ALIGNED, 0, "aligned", CLI_OPT_FLAG, 0 },
+	{ O_UNBUFFERED, 0, "unbuffered", CLI_OPT_FLAG, 0 },
+	{ O_NAMEPREFIXES, 0, "nameprefixes", CLI_OPT_FLAG, 0 },
+	{ O_ROWS, 0, "rows", CLI_OPT_FLAG, 0 },
+	{ O_BINARY, 0, "binary", CLI_OPT_FLAG, 0 },
+	{ O_SELECT, 'S', "select", CLI_OPT_STR, 0 },
+	{ O_READONLY, 0, "readonly", CLI_OPT_FLAG, 0 },
+	{ O_UNQUOTED, 0, "unquoted", CLI_OPT_FLAG, 0 },
 };
+
+/* report/time_format from --config strings ("report/time_format=\"%s\"" or
+ * "report { time_format = ... }"), as lvm2 reads it; NULL when absent. Copies into @buf. */
+static const char *config_time_format(const struct cli_parsed *p, char *buf, size_t len)
+{
+	const struct cli_optval *v = cli_opt(p, O_CONFIG);
+	const char *found = NULL;
+
+	for (size_t i = 0; v && i < v->count; i++) {
+		const char *s = strstr(v->args[i], "time_format");
+		const char *e;
+		if (!s)
+			continue;
+		s += strlen("time_format");
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s++ != '=')
+			continue;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s != '"' || !(e = strchr(s + 1, '"')) || (size_t)(e - s - 1) >= len)
+			continue;
+		memcpy(buf, s + 1, (size_t)(e - s - 1));
+		buf[e - s - 1] = '\0';
+		found = buf;
+	}
+	return found;
+}
 
 static int report_begin(struct tb_ctx *ctx, const char *cmd, const struct cli_report_type *type,
 			int argc, char **argv,
@@ -786,6 +823,15 @@ static int report_begin(struct tb_ctx *ctx, const char *cmd, const struct cli_re
 	ro.separator = cli_opt_str(p, O_SEP, NULL);
 	ro.aligned = cli_opt_isset(p, O_ALIGNED);
 	ro.units = cli_opt(p, O_UNITS)->count ? cli_opt(p, O_UNITS)->unit : 0;
+	ro.unbuffered = cli_opt_isset(p, O_UNBUFFERED);
+	ro.nameprefixes = cli_opt_isset(p, O_NAMEPREFIXES);
+	ro.rows = cli_opt_isset(p, O_ROWS);
+	ro.binary = cli_opt_isset(p, O_BINARY);
+	ro.select = cli_opt_str(p, O_SELECT, NULL);
+	{
+		static char tf[256];
+		ro.time_format = config_time_format(p, tf, sizeof(tf));
+	}
 	fmt = cli_opt_str(p, O_RFORMAT, NULL);
 	if (fmt) {
 		if (streq(fmt, "json"))
@@ -800,10 +846,12 @@ static int report_begin(struct tb_ctx *ctx, const char *cmd, const struct cli_re
 	}
 	r = cli_report_new(type, &ro, ret_rep, &err);
 	if (r < 0) {
+		/* lvm2: a bad field or selection fails the command (5), bad units are usage (3) */
+		bool sel = err && (strstr(err, "election") || strstr(err, "Unrecognised"));
 		cli_err("%s", err ? err : strerror(-r));
 		free(err);
 		cli_parsed_free(p);
-		return CLI_EINVAL;
+		return sel ? CLI_FAILED : CLI_EINVAL;
 	}
 	*ret_p = p;
 	return CLI_OK;
@@ -811,6 +859,7 @@ static int report_begin(struct tb_ctx *ctx, const char *cmd, const struct cli_re
 
 struct lvs_ud {
 	struct cli_report *rep;
+	bool unbuffered;
 	char **want;  /* "vg/lv" arguments: only these LVs (NULL: every LV of the VGs) */
 	int n_want;
 	bool *hit;    /* [n_want]: the argument matched a row */
@@ -838,39 +887,28 @@ static int lvs_row(void *userdata, const struct tb_lv_row *row)
 {
 	struct lvs_ud *u = userdata;
 	struct cli_report *rep = u->rep;
-	size_t i;
 	const char *bare = row->name[0] == '[' ? row->name + 1 : row->name;
 	char sortkey[300];
-	int r;
 
 	snprintf(sortkey, sizeof(sortkey), "%.*s", (int)strcspn(bare, "]"), bare);
 	if (!lv_wanted(u, row->vg, sortkey))
 		return 0;
-	if ((r = cli_report_add_row(rep, &i)) < 0)
-		return r;
-	cli_report_set_name(rep, i, "lv_name", row->name, sortkey);
-	cli_report_set_str(rep, i, "vg_name", row->vg);
-	cli_report_set_str(rep, i, "lv_attr", row->attr);
-	cli_report_set_size(rep, i, "lv_size", row->size);
-	cli_report_set_str(rep, i, "pool_lv", row->pool);
-	cli_report_set_str(rep, i, "origin", row->origin);
-	cli_report_set_str(rep, i, "lv_uuid", row->uuid);
-	cli_report_set_str(rep, i, "lv_dm_path", row->dm_path);
-	cli_report_set_str(rep, i, "segtype", row->segtype);
-	cli_report_set_str(rep, i, "lv_profile", row->profile);
-	cli_report_set_str(rep, i, "seg_monitor", row->seg_monitor);
-	cli_report_set_num(rep, i, "seg_count", row->seg_count);
-	cli_report_set_size(rep, i, "chunk_size", row->chunk_size);
-	if (row->has_data_percent)
-		cli_report_set_percent(rep, i, "data_percent", row->data_num, row->data_den);
-	if (row->has_meta_percent)
-		cli_report_set_percent(rep, i, "metadata_percent", row->meta_num, row->meta_den);
-	if (row->has_transaction_id)
-		cli_report_set_num(rep, i, "transaction_id", row->transaction_id);
-	if (row->has_thin_id)
-		cli_report_set_num(rep, i, "thin_id", row->thin_id);
-	cli_report_set_str(rep, i, "lv_active", row->active ? "active" : "");
-	return 0;
+	if (u->unbuffered) /* lvm2 --unbuffered: processing order, pools first (toollib.c) */
+		snprintf(sortkey, sizeof(sortkey), "%s/%d%08zu", row->vg, row->attr[0] != 't',
+			 row->attr[0] == 't' ? 99999999 - row->md_index : row->md_index);
+	return cli_rows_add_lv(rep, row, sortkey);
+}
+
+/* lvm2 joins VG fields into LV and PV rows: copy them from a table of every VG. */
+static int join_vgs(struct tb_ctx *ctx, struct cli_report *rep)
+{
+	struct cli_report *vgt = NULL;
+	int r = cli_rows_vg_table(ctx, NULL, 0, &vgt);
+
+	for (size_t i = 0; r == 0 && i < cli_report_n_rows(rep); i++)
+		cli_rows_join_vg(rep, i, vgt, cli_report_get_str(rep, i, "vg_name"));
+	cli_report_free(vgt);
+	return r;
 }
 
 /* Parse the report options, let @fill add the rows, print. */
@@ -887,6 +925,11 @@ static int run_report(struct tb_ctx *ctx, const char *cmd, const struct cli_repo
 	int missing;
 
 	r = fill(ctx, p, rep);
+	if (r >= 0 && type != &cli_report_vgs && cli_report_wants_other(rep, CLI_FT_VG, "vg_name")) {
+		int j = join_vgs(ctx, rep);
+		if (j < 0)
+			r = j;
+	}
 	if (r < 0) {
 		cli_report_free(rep);
 		return fail(ctx);
@@ -899,7 +942,8 @@ static int run_report(struct tb_ctx *ctx, const char *cmd, const struct cli_repo
 
 static int fill_lvs(struct tb_ctx *ctx, struct cli_parsed *p, struct cli_report *rep)
 {
-	struct lvs_ud u = { .rep = rep, .want = p->pos, .n_want = p->n_pos };
+	struct lvs_ud u = { .rep = rep, .want = p->pos, .n_want = p->n_pos,
+			    .unbuffered = cli_opt_isset(p, O_UNBUFFERED) };
 	_cleanup_free_ const char **vgs = calloc((size_t)p->n_pos + 1, sizeof(*vgs));
 	_cleanup_free_ char *buf = NULL;
 	size_t n = 0, off = 0, total = 0;
@@ -953,30 +997,48 @@ CLI_COMMAND(lvs, "lvs", cmd_lvs, "report logical volumes");
 static int vgs_row(void *userdata, const struct tb_vg_row *row)
 {
 	struct cli_report *rep = userdata;
-	size_t i;
+
+	return cli_rows_add_vg(rep, row);
+}
+
+struct vgpv_ud {
+	struct cli_report *rep, *vgt;
+};
+
+/* vgs with PV fields (Proxmox's lvm_vgs): one row per PV of each VG, VG fields joined. */
+static int vgpv_row(void *userdata, const struct tb_pv_row *row)
+{
+	struct vgpv_ud *u = userdata;
+	size_t before = cli_report_n_rows(u->rep);
+	bool in = false;
 	int r;
 
-	if ((r = cli_report_add_row(rep, &i)) < 0)
+	for (size_t k = 0; k < cli_report_n_rows(u->vgt); k++) {
+		const char *n = cli_report_get_str(u->vgt, k, "vg_name");
+		in |= n && row->vg && streq(n, row->vg);
+	}
+	if (!in)
+		return 0;
+	if ((r = cli_rows_add_pv(u->rep, row)) < 0)
 		return r;
-	cli_report_set_str(rep, i, "vg_name", row->name);
-	cli_report_set_str(rep, i, "vg_uuid", row->uuid);
-	cli_report_set_str(rep, i, "vg_attr", row->attr);
-	cli_report_set_str(rep, i, "vg_fmt", "lvm2");
-	cli_report_set_num(rep, i, "pv_count", row->pv_count);
-	cli_report_set_num(rep, i, "lv_count", row->lv_count);
-	cli_report_set_num(rep, i, "snap_count", row->snap_count);
-	cli_report_set_size(rep, i, "vg_size", row->size);
-	cli_report_set_size(rep, i, "vg_free", row->free);
-	cli_report_set_size(rep, i, "vg_extent_size", row->extent_size);
-	cli_report_set_num(rep, i, "vg_extent_count", row->extent_count);
-	cli_report_set_num(rep, i, "vg_free_count", row->free_count);
-	cli_report_set_num(rep, i, "vg_seqno", row->seqno);
+	for (size_t i = before; i < cli_report_n_rows(u->rep); i++)
+		cli_rows_join_vg(u->rep, i, u->vgt, row->vg);
 	return 0;
 }
 
 static int fill_vgs(struct tb_ctx *ctx, struct cli_parsed *p, struct cli_report *rep)
 {
-	return tb_report_vgs(ctx, (const char *const *)p->pos, (size_t)p->n_pos, vgs_row, rep);
+	struct vgpv_ud u = { rep, NULL };
+	int r;
+
+	if (!cli_report_wants(rep, CLI_FT_PV))
+		return tb_report_vgs(ctx, (const char *const *)p->pos, (size_t)p->n_pos, vgs_row,
+				     rep);
+	r = cli_rows_vg_table(ctx, (const char *const *)p->pos, (size_t)p->n_pos, &u.vgt);
+	if (r == 0)
+		r = tb_report_pvs(ctx, NULL, 0, vgpv_row, &u);
+	cli_report_free(u.vgt);
+	return r;
 }
 
 static int cmd_vgs(struct tb_ctx *ctx, int argc, char **argv)
@@ -988,23 +1050,8 @@ CLI_COMMAND(vgs, "vgs", cmd_vgs, "report volume groups");
 static int pvs_row(void *userdata, const struct tb_pv_row *row)
 {
 	struct cli_report *rep = userdata;
-	size_t i;
-	int r;
 
-	if ((r = cli_report_add_row(rep, &i)) < 0)
-		return r;
-	cli_report_set_str(rep, i, "pv_name", row->name);
-	cli_report_set_str(rep, i, "vg_name", row->vg);
-	cli_report_set_str(rep, i, "pv_fmt", row->fmt);
-	cli_report_set_str(rep, i, "pv_attr", row->attr);
-	cli_report_set_str(rep, i, "pv_uuid", row->uuid);
-	cli_report_set_size(rep, i, "pv_size", row->size);
-	cli_report_set_size(rep, i, "pv_free", row->free);
-	cli_report_set_size(rep, i, "dev_size", row->dev_size);
-	cli_report_set_size(rep, i, "pe_start", row->pe_start);
-	cli_report_set_num(rep, i, "pv_pe_count", row->pe_count);
-	cli_report_set_num(rep, i, "pv_pe_alloc_count", row->pe_alloc);
-	return 0;
+	return cli_rows_add_pv(rep, row);
 }
 
 static int fill_pvs(struct tb_ctx *ctx, struct cli_parsed *p, struct cli_report *rep)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Multi-call entry point: dispatch on argv[0] (pvcreate, lvs, ...), on `lvm <cmd>`, or on
  * `thinbox <cmd>`. */
+#include <errno.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <stdarg.h>
@@ -12,9 +13,22 @@
 #include "cli/cli.h"
 #include "util/macros.h"
 
+/* `lvm version` answers in lvm2 2.03.16's format, so that programs parsing it (Incus:
+ * driver_lvm.go, lines containing "version:") see the lvm2 release whose command line thinbox
+ * implements; the Configuration line says what is really running. */
 static int cmd_version(struct tb_ctx *ctx, int argc, char **argv)
 {
-	printf("thinbox %s\n", tb_version());
+	uint32_t v[3];
+
+	if (!streq(program_invocation_short_name, "lvm")) {
+		printf("thinbox %s\n", tb_version());
+		return CLI_OK;
+	}
+	printf("  LVM version:     2.03.16(2) (2022-05-18)\n");
+	printf("  Library version: 1.02.185 (2022-05-18)\n");
+	if (ctx && tb_dm_driver_version(ctx, v) == 0)
+		printf("  Driver version:  %u.%u.%u\n", v[0], v[1], v[2]);
+	printf("  Configuration:   thinbox %s (lvm2-compatible)\n", tb_version());
 	return CLI_OK;
 }
 
@@ -87,6 +101,10 @@ int main(int argc, char **argv)
 		argc--;
 		argv++;
 		cmd_name = argv[0];
+		if (streq(self, "lvm") && cmd_name[0] == '-') { /* lvm2: `lvm --version` */
+			cli_err("Specify options after a command: lvm [command] [options].");
+			return CLI_EINVAL;
+		}
 		cmd = find_cmd(argv[0]);
 	}
 	if (!cmd) {

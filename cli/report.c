@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <regex.h>
 
 #include "util/macros.h"
 #include "util/strbuf.h"
@@ -17,129 +19,62 @@
 #include "cli/cli.h"
 #include "cli/report.h"
 
-#define S CLI_FIELD_STR
-#define Z CLI_FIELD_SIZE
-#define N CLI_FIELD_NUM
-#define P CLI_FIELD_PERCENT
+#define NF cli_report_n_fields
 
-/* The vg fields that lvs and pvs can show too. */
-#define VG_COMMON_FIELDS                                                                           \
-	{ "vg_name", "VG", S, 0 }, { "vg_uuid", "VG UUID", S, 38 }, { "vg_attr", "Attr", S, 5 },   \
-		{ "vg_size", "VSize", Z, 0 }, { "vg_free", "VFree", Z, 0 },                        \
-		{ "vg_extent_size", "Ext", Z, 0 }
-
-static const struct cli_report_field lv_fields[] = {
-	{ "lv_name", "LV", S, 4 },
-	{ "lv_full_name", "LV", S, 4 },
-	{ "lv_path", "Path", S, 0 },
-	{ "lv_dm_path", "DMPath", S, 0 },
-	{ "lv_uuid", "LV UUID", S, 38 },
-	{ "lv_attr", "Attr", S, 0 },
-	{ "lv_size", "LSize", Z, 0 },
-	{ "lv_layout", "Layout", S, 10 },
-	{ "lv_role", "Role", S, 10 },
-	{ "lv_active", "Active", S, 0 },
-	{ "lv_profile", "LProfile", S, 0 },
-	{ "lv_tags", "LV Tags", S, 0 },
-	{ "lv_kernel_major", "KMaj", N, 0 },
-	{ "lv_kernel_minor", "KMin", N, 0 },
-	{ "origin", "Origin", S, 0 },
-	{ "origin_size", "OSize", Z, 0 },
-	{ "pool_lv", "Pool", S, 0 },
-	{ "data_lv", "Data", S, 0 },
-	{ "metadata_lv", "Meta", S, 0 },
-	{ "move_pv", "Move", S, 0 },
-	{ "mirror_log", "Log", S, 0 },
-	{ "convert_lv", "Convert", S, 0 },
-	{ "data_percent", "Data%", P, 6 },
-	{ "snap_percent", "Snap%", P, 6 },
-	{ "metadata_percent", "Meta%", P, 6 },
-	{ "copy_percent", "Cpy%Sync", P, 0 },
-	{ "sync_percent", "Cpy%Sync", P, 0 },
-	{ "lv_metadata_size", "MSize", Z, 0 },
-	{ "lv_when_full", "WhenFull", S, 15 },
-	{ "segtype", "Type", S, 0 },
-	{ "seg_count", "#Seg", N, 0 },
-	{ "chunk_size", "Chunk", Z, 0 },
-	{ "seg_size", "SSize", Z, 0 },
-	{ "seg_pe_ranges", "PE Ranges", S, 0 },
-	{ "devices", "Devices", S, 0 },
-	{ "transaction_id", "TransId", N, 0 },
-	{ "thin_id", "ThId", N, 0 },
-	{ "discards", "Discards", S, 0 },
-	{ "zero", "Zero", S, 0 },
-	{ "seg_monitor", "Monitor", S, 0 },
-	VG_COMMON_FIELDS,
-};
-
-static const struct cli_report_field vg_fields[] = {
-	{ "vg_fmt", "Fmt", S, 0 },
-	VG_COMMON_FIELDS,
-	{ "vg_extent_count", "#Ext", N, 0 },
-	{ "vg_free_count", "Free", N, 0 },
-	{ "pv_count", "#PV", N, 0 },
-	{ "lv_count", "#LV", N, 0 },
-	{ "snap_count", "#SN", N, 0 },
-	{ "vg_seqno", "Seq", N, 0 },
-	{ "vg_mda_count", "#VMda", N, 0 },
-	{ "vg_mda_used_count", "#VMdaUse", N, 0 },
-	{ "vg_mda_free", "VMdaFree", Z, 9 },
-	{ "vg_mda_size", "VMdaSize", Z, 9 },
-	{ "vg_tags", "VG Tags", S, 0 },
-	{ "vg_profile", "VProfile", S, 0 },
-};
-
-static const struct cli_report_field pv_fields[] = {
-	{ "pv_fmt", "Fmt", S, 0 },
-	{ "pv_uuid", "PV UUID", S, 38 },
-	{ "dev_size", "DevSize", Z, 0 },
-	{ "pv_name", "PV", S, 10 },
-	{ "pv_mda_free", "PMdaFree", Z, 9 },
-	{ "pv_mda_size", "PMdaSize", Z, 9 },
-	{ "pe_start", "1st PE", Z, 7 },
-	{ "pv_size", "PSize", Z, 0 },
-	{ "pv_free", "PFree", Z, 0 },
-	{ "pv_used", "Used", Z, 0 },
-	{ "pv_attr", "Attr", S, 0 },
-	{ "pv_pe_count", "PE", N, 3 },
-	{ "pv_pe_alloc_count", "Alloc", N, 0 },
-	{ "pv_tags", "PV Tags", S, 0 },
-	{ "pv_mda_count", "#PMda", N, 0 },
-	{ "pv_mda_used_count", "#PMdaUse", N, 0 },
-	VG_COMMON_FIELDS,
-};
-
-#undef S
-#undef Z
-#undef N
-#undef P
+/* The report types: every one uses cli_report_fields (one field index space, so rows of one
+ * report can be copied into another, e.g. a VG's fields into each of its LVs' rows). */
 
 const struct cli_report_type cli_report_lvs = {
 	.name = "lv",
 	.prefix = "lv_",
-	.fields = lv_fields,
-	.n_fields = ARRAY_SIZE(lv_fields),
+	.fields = cli_report_fields,
 	.default_cols = "lv_name,vg_name,lv_attr,lv_size,pool_lv,origin,data_percent,"
 			"metadata_percent,move_pv,mirror_log,copy_percent,convert_lv",
 	.default_sort = "vg_name,lv_name",
+	.allowed = CLI_FT_LV | CLI_FT_SEG | CLI_FT_VG,
 };
 
 const struct cli_report_type cli_report_vgs = {
 	.name = "vg",
 	.prefix = "vg_",
-	.fields = vg_fields,
-	.n_fields = ARRAY_SIZE(vg_fields),
+	.fields = cli_report_fields,
 	.default_cols = "vg_name,pv_count,lv_count,snap_count,vg_attr,vg_size,vg_free",
 	.default_sort = "vg_name",
+	.allowed = CLI_FT_VG | CLI_FT_PV,
 };
 
 const struct cli_report_type cli_report_pvs = {
 	.name = "pv",
 	.prefix = "pv_",
-	.fields = pv_fields,
-	.n_fields = ARRAY_SIZE(pv_fields),
+	.fields = cli_report_fields,
 	.default_cols = "pv_name,vg_name,pv_fmt,pv_attr,pv_size,pv_free",
 	.default_sort = "pv_name",
+	.allowed = CLI_FT_PV | CLI_FT_VG | CLI_FT_PVSEG | CLI_FT_LV,
+};
+
+/* lvm2 tools/reporter.c _full_report_single: per VG the vg, pv, lv, pvseg and seg reports with
+ * lib/config/defaults.h DEFAULT_*_COLS_FULL and sort keys. */
+const struct cli_report_type cli_report_full_vg = {
+	.name = "vg", .prefix = "vg_", .fields = cli_report_fields,
+	.default_cols = "vg_all", .default_sort = "vg_name", .allowed = CLI_FT_VG,
+};
+const struct cli_report_type cli_report_full_pv = {
+	.name = "pv", .prefix = "pv_", .fields = cli_report_fields,
+	.default_cols = "pv_all", .default_sort = "pv_name", .allowed = CLI_FT_PV | CLI_FT_VG,
+};
+const struct cli_report_type cli_report_full_lv = {
+	.name = "lv", .prefix = "lv_", .fields = cli_report_fields,
+	.default_cols = "lv_all", .default_sort = "lv_name", .allowed = CLI_FT_LV | CLI_FT_VG,
+};
+const struct cli_report_type cli_report_full_pvseg = {
+	.name = "pvseg", .prefix = "pvseg_", .fields = cli_report_fields,
+	.default_cols = "pvseg_all,pv_uuid,lv_uuid", .default_sort = "pv_uuid,pvseg_start",
+	.allowed = CLI_FT_PVSEG | CLI_FT_PV | CLI_FT_LV | CLI_FT_VG,
+};
+const struct cli_report_type cli_report_full_seg = {
+	.name = "seg", .prefix = "seg_", .fields = cli_report_fields,
+	.default_cols = "seg_all,lv_uuid", .default_sort = "",
+	.allowed = CLI_FT_SEG | CLI_FT_LV | CLI_FT_VG,
 };
 
 /* ---- formatting ---- */
@@ -327,7 +262,7 @@ int cli_pv_attr_format(const struct cli_pv_attr *a, char ret[static 4])
 
 /* ---- the report ---- */
 
-enum cell_kind { CELL_UNSET = 0, CELL_STR, CELL_U64, CELL_PERCENT };
+enum cell_kind { CELL_UNSET = 0, CELL_STR, CELL_U64, CELL_PERCENT, CELL_BIN, CELL_TIME };
 
 struct cell {
 	enum cell_kind kind;
@@ -335,7 +270,10 @@ struct cell {
 	char *sort_key; /* CELL_STR: sort string if it differs (owned) */
 	uint64_t u64;   /* CELL_U64: sectors or number */
 	int32_t percent;
+	int64_t i64;    /* CELL_BIN: 1, 0, -1; CELL_TIME: seconds */
 };
+
+struct sel_node;
 
 struct sort_key {
 	size_t field;
@@ -347,18 +285,14 @@ struct cli_report {
 	struct cli_report_opts opts;
 	char units;
 	size_t *cols; /* field indexes shown, in order */
+	bool *col_from_all; /* brought in by lv_all & co. (a later "-o -f" does not remove it) */
 	size_t n_cols;
 	struct sort_key *keys;
 	size_t n_keys;
-	struct cell *cells; /* n_rows * n_slots */
+	struct cell *cells; /* n_rows * type->n_fields */
 	size_t n_rows, cap_rows;
-	/* Only the fields shown or sorted on are stored (at tens of thousands of rows a cell for
-	 * every field of the type was most of the command's memory): slot[f] is field f's index
-	 * in a row, -1 when it is not stored (its setters then write to scratch). Made by the
-	 * first cli_report_add_row, after the columns and sort keys are known. */
-	int *slot;
-	size_t n_slots;
-	struct cell scratch;
+	struct sel_node *sel; /* -S */
+	unsigned sel_types;   /* CLI_FT_* of the fields -S names */
 };
 
 _printf_(2, 3) static int set_err(char **ret_err, const char *fmt, ...)
@@ -395,32 +329,50 @@ static bool canon_eq(const char *a, size_t alen, const char *b, size_t blen)
 	}
 }
 
-/* lvm2 _is_same_field: exact (canonical) match, or the id minus the type's prefix. */
+static bool allowed(const struct cli_report_type *t, size_t f)
+{
+	return !t->allowed || !cli_report_fields[f].types || (cli_report_fields[f].types & t->allowed);
+}
+
+/* lvm2 _get_field/_is_same_field: the first field, in lvm2's order, whose id matches exactly
+ * (canonically) or once the report's prefix is put before @name. */
 static int field_lookup(const struct cli_report_type *t, const char *name, size_t len)
 {
 	size_t plen = strlen(t->prefix);
+	char buf[128];
 
-	for (size_t f = 0; f < t->n_fields; f++)
-		if (canon_eq(t->fields[f].id, strlen(t->fields[f].id), name, len))
-			return (int)f;
-	for (size_t f = 0; f < t->n_fields; f++) {
+	if (plen + len >= sizeof(buf))
+		return -1;
+	memcpy(buf, t->prefix, plen);
+	memcpy(buf + plen, name, len);
+	for (size_t f = 0; f < NF; f++) {
 		const char *id = t->fields[f].id;
-		if (strncasecmp(id, t->prefix, plen) == 0 &&
-		    canon_eq(id + plen, strlen(id) - plen, name, len))
+		if (!allowed(t, f))
+			continue;
+		if (canon_eq(id, strlen(id), name, len) || canon_eq(id, strlen(id), buf, plen + len))
 			return (int)f;
 	}
 	return -1;
 }
 
-/* Field lookup by id: every cell of every row goes through here, so tens of thousands of rows
- * made a linear scan of the field table per cell the report's main cost (issue 13). A hash of
- * each report type's ids, built on first use (a few types per process). */
-struct field_hash {
-	const struct cli_report_type *t;
-	int *slot; /* field index + 1, 0 = empty */
-	size_t cap;
-};
+/* "lv_all", "vg_all", "pv_all", "seg_all", "pvseg_all": the CLI_FT_* of that prefix, else 0. */
+static unsigned all_match(const char *name, size_t len)
+{
+	static const struct {
+		const char *id;
+		unsigned types;
+	} alls[] = { { "lv_all", CLI_FT_LV }, { "vg_all", CLI_FT_VG }, { "pv_all", CLI_FT_PV },
+		     { "seg_all", CLI_FT_SEG }, { "pvseg_all", CLI_FT_PVSEG } };
 
+	for (size_t i = 0; i < ARRAY_SIZE(alls); i++)
+		if (canon_eq(alls[i].id, strlen(alls[i].id), name, len))
+			return alls[i].types;
+	return 0;
+}
+
+/* Field lookup by id: every cell of every row goes through here, so tens of thousands of rows
+ * made a linear scan of the field table per cell the report's main cost (issue 13). One hash
+ * of cli_report_fields' ids (every report type uses that table), built on first use. */
 static size_t id_hash(const char *s)
 {
 	size_t h = 5381;
@@ -429,57 +381,62 @@ static size_t id_hash(const char *s)
 	return h;
 }
 
-static int exact_field_scan(const struct cli_report_type *t, const char *id)
+static int exact_field_scan(const char *id)
 {
-	for (size_t f = 0; f < t->n_fields; f++)
-		if (streq(t->fields[f].id, id))
+	for (size_t f = 0; f < NF; f++)
+		if (streq(cli_report_fields[f].id, id))
 			return (int)f;
 	return -1;
 }
 
 static int exact_field(const struct cli_report_type *t, const char *id)
 {
-	static struct field_hash cache[8];
-	struct field_hash *h = NULL;
+	static int *slot; /* field index + 1, 0 = empty */
+	static size_t cap;
 
-	for (size_t i = 0; i < ARRAY_SIZE(cache) && !h; i++)
-		if (cache[i].t == t)
-			h = &cache[i];
-	for (size_t i = 0; i < ARRAY_SIZE(cache) && !h; i++)
-		if (!cache[i].t) {
-			size_t cap = 16;
-			while (cap < 4 * t->n_fields)
-				cap *= 2;
-			if (!(cache[i].slot = calloc(cap, sizeof(int))))
-				return exact_field_scan(t, id);
-			for (size_t f = 0; f < t->n_fields; f++) {
-				size_t k = id_hash(t->fields[f].id) & (cap - 1);
-				while (cache[i].slot[k])
-					k = (k + 1) & (cap - 1);
-				cache[i].slot[k] = (int)f + 1;
-			}
-			cache[i].cap = cap;
-			cache[i].t = t;
-			h = &cache[i];
+	(void)t;
+	if (!slot) {
+		size_t c = 16;
+		while (c < 4 * NF)
+			c *= 2;
+		if (!(slot = calloc(c, sizeof(int))))
+			return exact_field_scan(id);
+		for (size_t f = 0; f < NF; f++) {
+			size_t k = id_hash(cli_report_fields[f].id) & (c - 1);
+			while (slot[k])
+				k = (k + 1) & (c - 1);
+			slot[k] = (int)f + 1;
 		}
-	if (!h)
-		return exact_field_scan(t, id);
-	for (size_t k = id_hash(id) & (h->cap - 1); h->slot[k]; k = (k + 1) & (h->cap - 1)) {
-		int f = h->slot[k] - 1;
-		if (streq(t->fields[f].id, id))
+		cap = c;
+	}
+	for (size_t k = id_hash(id) & (cap - 1); slot[k]; k = (k + 1) & (cap - 1)) {
+		int f = slot[k] - 1;
+		if (streq(cli_report_fields[f].id, id))
 			return f; /* the first of equal ids is inserted first: found first */
 	}
 	return -1;
 }
 
-static int cols_add(struct cli_report *rep, size_t f)
+static int cols_add_from(struct cli_report *rep, size_t f, bool from_all)
 {
 	size_t *n = realloc(rep->cols, (rep->n_cols + 1) * sizeof(*n));
+	bool *a;
+
 	if (!n)
 		return -ENOMEM;
-	n[rep->n_cols++] = f;
 	rep->cols = n;
+	a = realloc(rep->col_from_all, (rep->n_cols + 1) * sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	rep->col_from_all = a;
+	a[rep->n_cols] = from_all;
+	n[rep->n_cols++] = f;
 	return 0;
+}
+
+static int cols_add(struct cli_report *rep, size_t f)
+{
+	return cols_add_from(rep, f, false);
 }
 
 /* Apply one -o argument: replace, "+" append or "-" remove (lvm2 tools/reporter.c). */
@@ -502,14 +459,26 @@ static int apply_columns(struct cli_report *rep, const char *arg, char **ret_err
 			we++;
 		if (we == ws)
 			break;
+		if (all_match(ws, (size_t)(we - ws))) {
+			unsigned types = all_match(ws, (size_t)(we - ws));
+			for (size_t k = 0; k < NF; k++)
+				if ((cli_report_fields[k].types & types) && mode != '-' &&
+				    (r = cols_add_from(rep, k, true)) < 0)
+					return r;
+			continue;
+		}
 		f = field_lookup(t, ws, (size_t)(we - ws));
 		if (f < 0)
 			return set_err(ret_err, "Unrecognised field: %.*s", (int)(we - ws), ws);
 		if (mode == '-') {
+			/* lvm2 removes the name from the option strings: a field that came with
+			 * lv_all & co. stays */
 			size_t k = 0;
 			for (size_t i = 0; i < rep->n_cols; i++)
-				if (rep->cols[i] != (size_t)f)
+				if (rep->cols[i] != (size_t)f || rep->col_from_all[i]) {
+					rep->col_from_all[k] = rep->col_from_all[i];
 					rep->cols[k++] = rep->cols[i];
+				}
 			rep->n_cols = k;
 		} else if ((r = cols_add(rep, (size_t)f)) < 0) {
 			return r;
@@ -549,6 +518,10 @@ static int parse_sort(struct cli_report *rep, const char *keys, char **ret_err)
 	return 0;
 }
 
+struct sel_node;
+static int sel_parse(struct cli_report *rep, const char *text, char **ret_err);
+static struct sel_node *sel_free(struct sel_node *n);
+
 int cli_report_new(const struct cli_report_type *type, const struct cli_report_opts *opts,
 		   struct cli_report **ret, char **ret_err)
 {
@@ -576,6 +549,8 @@ int cli_report_new(const struct cli_report_type *type, const struct cli_report_o
 		r = apply_columns(rep, opts->columns[i], ret_err);
 	if (r == 0)
 		r = parse_sort(rep, opts->sort ? opts->sort : type->default_sort, ret_err);
+	if (r == 0 && opts->select)
+		r = sel_parse(rep, opts->select, ret_err);
 	if (r < 0)
 		goto fail;
 	*ret = rep;
@@ -596,48 +571,20 @@ struct cli_report *cli_report_free(struct cli_report *rep)
 {
 	if (!rep)
 		return NULL;
-	for (size_t i = 0; i < rep->n_rows * rep->n_slots; i++)
+	for (size_t i = 0; i < rep->n_rows * NF; i++)
 		cell_clear(&rep->cells[i]);
-	cell_clear(&rep->scratch);
 	free(rep->cells);
-	free(rep->slot);
 	free(rep->cols);
+	free(rep->col_from_all);
 	free(rep->keys);
+	sel_free(rep->sel);
 	free(rep);
 	return NULL;
 }
 
-static int make_slots(struct cli_report *rep)
-{
-	size_t nf = rep->type->n_fields;
-
-	if (!(rep->slot = malloc((nf ? nf : 1) * sizeof(*rep->slot))))
-		return -ENOMEM;
-	for (size_t f = 0; f < nf; f++)
-		rep->slot[f] = -1;
-	for (size_t c = 0; c < rep->n_cols; c++)
-		if (rep->slot[rep->cols[c]] < 0)
-			rep->slot[rep->cols[c]] = (int)rep->n_slots++;
-	for (size_t k = 0; k < rep->n_keys; k++)
-		if (rep->slot[rep->keys[k].field] < 0)
-			rep->slot[rep->keys[k].field] = (int)rep->n_slots++;
-	return 0;
-}
-
-/* The stored cell of field @f in @row (NULL when the field is not stored). */
-static struct cell *slot_cell(const struct cli_report *rep, size_t row, size_t f)
-{
-	int s = rep->slot ? rep->slot[f] : -1;
-	return s < 0 ? NULL : &rep->cells[row * rep->n_slots + (size_t)s];
-}
-
 int cli_report_add_row(struct cli_report *rep, size_t *ret_row)
 {
-	size_t nf;
-
-	if (!rep->slot && make_slots(rep) < 0)
-		return -ENOMEM;
-	nf = rep->n_slots ? rep->n_slots : 1;
+	size_t nf = NF;
 
 	if (rep->n_rows == rep->cap_rows) {
 		size_t cap = rep->cap_rows ? rep->cap_rows * 2 : 16;
@@ -660,9 +607,7 @@ static int cell_get(struct cli_report *rep, size_t row, const char *id, int kind
 		return -EINVAL;
 	if (row >= rep->n_rows)
 		return -ERANGE;
-	*ret = slot_cell(rep, row, (size_t)f);
-	if (!*ret) /* neither shown nor sorted on: set and forgotten */
-		*ret = &rep->scratch;
+	*ret = &rep->cells[row * NF + (size_t)f];
 	return 0;
 }
 
@@ -732,6 +677,112 @@ int cli_report_set_percent(struct cli_report *rep, size_t row, const char *id, u
 	return 0;
 }
 
+int cli_report_set_bin(struct cli_report *rep, size_t row, const char *id, int v)
+{
+	struct cell *c;
+	int r = cell_get(rep, row, id, CLI_FIELD_BIN, &c);
+
+	if (r < 0)
+		return r;
+	cell_clear(c);
+	c->kind = CELL_BIN;
+	c->i64 = v > 0 ? 1 : v;
+	return 0;
+}
+
+int cli_report_set_time(struct cli_report *rep, size_t row, const char *id, int64_t t)
+{
+	struct cell *c;
+	int r = cell_get(rep, row, id, CLI_FIELD_TIME, &c);
+
+	if (r < 0)
+		return r;
+	cell_clear(c);
+	c->kind = CELL_TIME;
+	c->i64 = t;
+	return 0;
+}
+
+bool cli_report_wants(const struct cli_report *rep, unsigned types)
+{
+	for (size_t c = 0; c < rep->n_cols; c++)
+		if (cli_report_fields[rep->cols[c]].types & types)
+			return true;
+	return rep->opts.select && rep->sel_types & types;
+}
+
+bool cli_report_wants_other(const struct cli_report *rep, unsigned types, const char *except)
+{
+	for (size_t c = 0; c < rep->n_cols; c++)
+		if ((cli_report_fields[rep->cols[c]].types & types) &&
+		    !streq(cli_report_fields[rep->cols[c]].id, except))
+			return true;
+	return rep->opts.select && rep->sel_types & types;
+}
+
+size_t cli_report_n_rows(const struct cli_report *rep)
+{
+	return rep->n_rows;
+}
+
+const char *cli_report_get_str(const struct cli_report *rep, size_t row, const char *id)
+{
+	int f = exact_field(rep->type, id);
+	const struct cell *c;
+
+	if (f < 0 || row >= rep->n_rows)
+		return NULL;
+	c = &rep->cells[row * NF + (size_t)f];
+	return c->kind == CELL_STR ? c->str : NULL;
+}
+
+static int cell_copy(struct cell *d, const struct cell *s)
+{
+	cell_clear(d);
+	*d = *s;
+	d->str = d->sort_key = NULL;
+	if (s->str && !(d->str = strdup(s->str)))
+		return -ENOMEM;
+	if (s->sort_key && !(d->sort_key = strdup(s->sort_key)))
+		return -ENOMEM;
+	return 0;
+}
+
+int cli_report_copy_row(struct cli_report *dst, size_t drow, const struct cli_report *src,
+			size_t srow, unsigned types)
+{
+	if (drow >= dst->n_rows || srow >= src->n_rows)
+		return -ERANGE;
+	for (size_t f = 0; f < NF; f++) {
+		const struct cell *sc = &src->cells[srow * NF + f];
+		int r;
+		if (sc->kind == CELL_UNSET || !(cli_report_fields[f].types & types))
+			continue;
+		if ((r = cell_copy(&dst->cells[drow * NF + f], sc)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* lvm2 _lvtime_disp: strftime of report/time_format (default "%Y-%m-%d %T %z"), local time. */
+static char *time_render(const struct cli_report *rep, int64_t t)
+{
+	char buf[256];
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm))
+		return strdup("");
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	/* the format is the user's report/time_format, as lvm2 passes it to strftime */
+	if (!strftime(buf, sizeof(buf),
+		      rep->opts.time_format ? rep->opts.time_format : "%Y-%m-%d %T %z", &tm))
+		buf[0] = '\0';
+#pragma GCC diagnostic pop
+	return strdup(buf);
+}
+
 /* The display string of a cell (owned by the caller) or NULL on ENOMEM. */
 static char *cell_render(const struct cli_report *rep, const struct cli_report_field *fld,
 			 const struct cell *c)
@@ -743,6 +794,13 @@ static char *cell_render(const struct cli_report *rep, const struct cli_report_f
 		return strdup("");
 	case CELL_STR:
 		return strdup(c->str);
+	case CELL_BIN:
+		if (rep->opts.binary)
+			return strdup(c->i64 > 0 ? "1" : c->i64 == 0 ? "0" : "-1");
+		return strdup(c->i64 > 0 ? (fld->bin_word ? fld->bin_word : "1")
+			      : c->i64 == 0 ? "" : "unknown");
+	case CELL_TIME:
+		return time_render(rep, c->i64);
 	case CELL_PERCENT:
 		snprintf(buf, sizeof(buf), "%.2f", (double)percent_round2(c->percent));
 		return strdup(buf);
@@ -756,6 +814,408 @@ static char *cell_render(const struct cli_report *rep, const struct cli_report_f
 	return strdup("");
 }
 
+/* ---- -S/--select: lvm2's selection (libdm-report.c _parse_selection) ----
+ * expr: term {("||"|"#") term}; term: factor {("&&"|",") factor}; factor: "!" factor |
+ * "(" expr ")" | FIELD OP VALUE; OP: =~ !~ = == != >= <= > <; VALUE: 'quoted', "quoted",
+ * {a,b} (list contains all), [a,b] (list is exactly) or a bare word. Sizes take lvm2 unit
+ * letters (default m), percents an optional '%'. */
+enum sel_op { SEL_AND, SEL_OR, SEL_NOT, SEL_COND };
+enum sel_cmp { CMP_EQ, CMP_NE, CMP_RE, CMP_NRE, CMP_GT, CMP_GE, CMP_LT, CMP_LE };
+
+struct sel_node {
+	enum sel_op op;
+	struct sel_node *a, *b;
+	size_t field;
+	enum sel_cmp cmp;
+	char *value;     /* bare/quoted text */
+	char **list;     /* {..} or [..] items */
+	size_t n_list;
+	bool list_exact; /* [..] */
+	bool has_re;
+	regex_t re;
+};
+
+static struct sel_node *sel_free(struct sel_node *n)
+{
+	if (!n)
+		return NULL;
+	sel_free(n->a);
+	sel_free(n->b);
+	free(n->value);
+	for (size_t i = 0; i < n->n_list; i++)
+		free(n->list[i]);
+	free(n->list);
+	if (n->has_re)
+		regfree(&n->re);
+	free(n);
+	return NULL;
+}
+
+struct sel_parser {
+	struct cli_report *rep;
+	const char *p;
+	char **err;
+};
+
+static void sel_ws(struct sel_parser *ps)
+{
+	while (isspace((unsigned char)*ps->p))
+		ps->p++;
+}
+
+static int sel_syntax(struct sel_parser *ps, const char *at)
+{
+	return set_err(ps->err, "Selection syntax error at '%s'.", at);
+}
+
+static int sel_expr(struct sel_parser *ps, struct sel_node **ret);
+
+/* A bare word: up to whitespace or an operator character. */
+static char *sel_word(struct sel_parser *ps)
+{
+	const char *s = ps->p;
+	char q = *s;
+
+	if (q == '\'' || q == '"') {
+		const char *e = strchr(s + 1, q);
+		if (!e)
+			return NULL;
+		ps->p = e + 1;
+		return strndup(s + 1, (size_t)(e - s - 1));
+	}
+	while (*ps->p && !isspace((unsigned char)*ps->p) && !strchr("(),#&|!=~<>{}[]", *ps->p))
+		ps->p++;
+	return strndup(s, (size_t)(ps->p - s));
+}
+
+static int sel_cond(struct sel_parser *ps, struct sel_node **ret)
+{
+	const char *start = ps->p, *fs = ps->p;
+	struct sel_node *n;
+	int f;
+
+	while (*ps->p && (isalnum((unsigned char)*ps->p) || *ps->p == '_'))
+		ps->p++;
+	if (ps->p == fs)
+		return sel_syntax(ps, start);
+	f = field_lookup(ps->rep->type, fs, (size_t)(ps->p - fs));
+	if (f < 0) {
+		/* lvm2 prints the field list first; we name the field */
+		int r = set_err(ps->err, "Unrecognised selection field: %.*s\n  "
+				"Selection syntax error at '%s'.\n  "
+				"Use 'help' for selection to get more help.",
+				(int)(ps->p - fs), fs, start);
+		return r;
+	}
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	n->op = SEL_COND;
+	n->field = (size_t)f;
+	ps->rep->sel_types |= cli_report_fields[f].types;
+	sel_ws(ps);
+	if (!strncmp(ps->p, "=~", 2))
+		n->cmp = CMP_RE, ps->p += 2;
+	else if (!strncmp(ps->p, "!~", 2))
+		n->cmp = CMP_NRE, ps->p += 2;
+	else if (!strncmp(ps->p, "==", 2))
+		n->cmp = CMP_EQ, ps->p += 2;
+	else if (!strncmp(ps->p, "!=", 2))
+		n->cmp = CMP_NE, ps->p += 2;
+	else if (!strncmp(ps->p, ">=", 2))
+		n->cmp = CMP_GE, ps->p += 2;
+	else if (!strncmp(ps->p, "<=", 2))
+		n->cmp = CMP_LE, ps->p += 2;
+	else if (*ps->p == '=')
+		n->cmp = CMP_EQ, ps->p++;
+	else if (*ps->p == '>')
+		n->cmp = CMP_GT, ps->p++;
+	else if (*ps->p == '<')
+		n->cmp = CMP_LT, ps->p++;
+	else {
+		sel_free(n);
+		return sel_syntax(ps, start);
+	}
+	sel_ws(ps);
+	if (*ps->p == '{' || *ps->p == '[') {
+		char close = *ps->p == '{' ? '}' : ']';
+		n->list_exact = close == ']';
+		ps->p++;
+		for (;;) {
+			char *w, **nl;
+			sel_ws(ps);
+			if (*ps->p == close) {
+				ps->p++;
+				break;
+			}
+			if (*ps->p == ',' || (*ps->p == '&' && ps->p[1] == '&')) {
+				ps->p += *ps->p == ',' ? 1 : 2;
+				continue;
+			}
+			w = sel_word(ps);
+			if (!w || !*w) {
+				free(w);
+				sel_free(n);
+				return sel_syntax(ps, start);
+			}
+			nl = realloc(n->list, (n->n_list + 1) * sizeof(*nl));
+			if (!nl) {
+				free(w);
+				sel_free(n);
+				return -ENOMEM;
+			}
+			n->list = nl;
+			n->list[n->n_list++] = w;
+		}
+		n->value = strdup("");
+	} else {
+		n->value = sel_word(ps);
+	}
+	if (!n->value) {
+		sel_free(n);
+		return sel_syntax(ps, start);
+	}
+	if (n->cmp == CMP_RE || n->cmp == CMP_NRE) {
+		if (regcomp(&n->re, n->value, REG_EXTENDED | REG_NOSUB) != 0) {
+			sel_free(n);
+			return set_err(ps->err, "Selection syntax error at '%s'.", start);
+		}
+		n->has_re = true;
+	}
+	*ret = n;
+	return 0;
+}
+
+static int sel_factor(struct sel_parser *ps, struct sel_node **ret)
+{
+	int r;
+
+	sel_ws(ps);
+	if (*ps->p == '!' && ps->p[1] != '=' && ps->p[1] != '~') {
+		struct sel_node *n = calloc(1, sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		ps->p++;
+		n->op = SEL_NOT;
+		if ((r = sel_factor(ps, &n->a)) < 0) {
+			sel_free(n);
+			return r;
+		}
+		*ret = n;
+		return 0;
+	}
+	if (*ps->p == '(') {
+		const char *at = ps->p;
+		ps->p++;
+		if ((r = sel_expr(ps, ret)) < 0)
+			return r;
+		sel_ws(ps);
+		if (*ps->p != ')') {
+			*ret = sel_free(*ret);
+			return sel_syntax(ps, at);
+		}
+		ps->p++;
+		return 0;
+	}
+	return sel_cond(ps, ret);
+}
+
+static int sel_binary(struct sel_parser *ps, struct sel_node **ret, bool or)
+{
+	struct sel_node *left = NULL;
+	int r = or ? sel_binary(ps, &left, false) : sel_factor(ps, &left);
+
+	if (r < 0)
+		return r;
+	for (;;) {
+		struct sel_node *n, *right = NULL;
+		sel_ws(ps);
+		if (or && (!strncmp(ps->p, "||", 2) || *ps->p == '#'))
+			ps->p += *ps->p == '#' ? 1 : 2;
+		else if (!or && (!strncmp(ps->p, "&&", 2) || *ps->p == ','))
+			ps->p += *ps->p == ',' ? 1 : 2;
+		else
+			break;
+		r = or ? sel_binary(ps, &right, false) : sel_factor(ps, &right);
+		if (r < 0 || !(n = calloc(1, sizeof(*n)))) {
+			sel_free(left);
+			sel_free(right);
+			return r < 0 ? r : -ENOMEM;
+		}
+		n->op = or ? SEL_OR : SEL_AND;
+		n->a = left;
+		n->b = right;
+		left = n;
+	}
+	*ret = left;
+	return 0;
+}
+
+static int sel_expr(struct sel_parser *ps, struct sel_node **ret)
+{
+	return sel_binary(ps, ret, true);
+}
+
+static int sel_parse(struct cli_report *rep, const char *text, char **ret_err)
+{
+	struct sel_parser ps = { rep, text, ret_err };
+	int r;
+
+	sel_ws(&ps);
+	if (!*ps.p)
+		return 0;
+	if ((r = sel_expr(&ps, &rep->sel)) < 0)
+		return r;
+	sel_ws(&ps);
+	if (*ps.p) {
+		rep->sel = sel_free(rep->sel);
+		return sel_syntax(&ps, ps.p);
+	}
+	return 0;
+}
+
+static int ord(double a, double b)
+{
+	return (a > b) - (a < b);
+}
+
+static bool cmp_holds(enum sel_cmp cmp, int o)
+{
+	switch (cmp) {
+	case CMP_EQ: return o == 0;
+	case CMP_NE: return o != 0;
+	case CMP_GT: return o > 0;
+	case CMP_GE: return o >= 0;
+	case CMP_LT: return o < 0;
+	case CMP_LE: return o <= 0;
+	default: return false;
+	}
+}
+
+/* A size with lvm2's unit letters in sectors; default unit m. */
+static bool parse_size_sectors(const char *s, double *ret)
+{
+	static const char units[] = "kmgtpe";
+	char *end;
+	double v = strtod(s, &end), mul;
+	char u = *end ? *end : 'm';
+	const char *pos;
+
+	if (end == s || (*end && end[1]))
+		return false;
+	if (u == 'b' || u == 'B') {
+		mul = 1.0 / 512;
+	} else if (u == 's' || u == 'S') {
+		mul = 1;
+	} else if ((pos = strchr(units, tolower((unsigned char)u)))) {
+		mul = 1.0 / 512;
+		for (const char *k = units; k <= pos; k++)
+			mul *= isupper((unsigned char)u) ? 1000 : 1024;
+	} else {
+		return false;
+	}
+	*ret = v * mul;
+	return true;
+}
+
+static bool list_has(const char *csv, const char *item)
+{
+	size_t il = strlen(item);
+
+	for (const char *p = csv; *p;) {
+		size_t l = strcspn(p, ",");
+		if (l == il && !strncmp(p, item, l))
+			return true;
+		p += l;
+		if (*p)
+			p++;
+	}
+	return false;
+}
+
+static size_t list_count(const char *csv)
+{
+	size_t n = *csv ? 1 : 0;
+	for (; *csv; csv++)
+		n += *csv == ',';
+	return n;
+}
+
+static bool sel_eval(const struct cli_report *rep, const struct sel_node *n, size_t row,
+		     char **text_of_field)
+{
+	const struct cli_report_field *f;
+	const struct cell *c;
+
+	switch (n->op) {
+	case SEL_AND:
+		return sel_eval(rep, n->a, row, text_of_field) && sel_eval(rep, n->b, row, text_of_field);
+	case SEL_OR:
+		return sel_eval(rep, n->a, row, text_of_field) || sel_eval(rep, n->b, row, text_of_field);
+	case SEL_NOT:
+		return !sel_eval(rep, n->a, row, text_of_field);
+	case SEL_COND:
+		break;
+	}
+	f = &cli_report_fields[n->field];
+	c = &rep->cells[row * NF + n->field];
+	if (n->cmp == CMP_RE || n->cmp == CMP_NRE) {
+		_cleanup_free_ char *t = cell_render(rep, f, c);
+		bool m = false;
+		if (!t)
+			return false;
+		if (f->kind == CLI_FIELD_LIST) {
+			for (char *p = t, *tok; (tok = strsep(&p, ","));)
+				m |= regexec(&n->re, tok, 0, NULL, 0) == 0;
+		} else {
+			m = regexec(&n->re, t, 0, NULL, 0) == 0;
+		}
+		return n->cmp == CMP_RE ? m : !m;
+	}
+	if (c->kind == CELL_U64 || c->kind == CELL_PERCENT || c->kind == CELL_BIN) {
+		double want, have;
+		char *end;
+		if (f->kind == CLI_FIELD_SIZE) {
+			if (!parse_size_sectors(n->value, &want))
+				return false;
+			have = (double)c->u64;
+		} else if (c->kind == CELL_PERCENT) {
+			want = strtod(n->value, &end);
+			if (end == n->value || (*end && strcmp(end, "%")))
+				return false;
+			have = (double)percent_round2(c->percent);
+		} else {
+			want = strtod(n->value, &end);
+			if (end == n->value || *end) {
+				if (c->kind != CELL_BIN || !f->bin_word)
+					return false;
+				want = streq(n->value, f->bin_word) ? 1 : !*n->value ? 0 : -2;
+			}
+			have = c->kind == CELL_BIN ? (double)c->i64 : (double)c->u64;
+		}
+		return cmp_holds(n->cmp, ord(have, want));
+	} else {
+		_cleanup_free_ char *t = cell_render(rep, f, c);
+		bool eq;
+		if (!t)
+			return false;
+		if (f->kind == CLI_FIELD_LIST) {
+			if (n->list) {
+				eq = true;
+				for (size_t i = 0; i < n->n_list; i++)
+					eq &= list_has(t, n->list[i]);
+				if (n->list_exact)
+					eq &= list_count(t) == n->n_list;
+			} else {
+				eq = list_has(t, n->value) || (!*n->value && !*t);
+			}
+			return n->cmp == CMP_EQ ? eq : n->cmp == CMP_NE ? !eq : false;
+		}
+		(void)text_of_field;
+		return cmp_holds(n->cmp, strcmp(t, n->value) < 0 ? -1 : strcmp(t, n->value) > 0);
+	}
+}
+
 static int cell_cmp(const struct cell *a, const struct cell *b)
 {
 	if (a->kind == CELL_UNSET || b->kind == CELL_UNSET)
@@ -766,14 +1226,18 @@ static int cell_cmp(const struct cell *a, const struct cell *b)
 		return (a->kind == CELL_STR) - (b->kind == CELL_STR);
 	if (a->kind == CELL_PERCENT)
 		return (a->percent > b->percent) - (a->percent < b->percent);
+	if (a->kind == CELL_BIN || a->kind == CELL_TIME)
+		return (a->i64 > b->i64) - (a->i64 < b->i64);
 	return (a->u64 > b->u64) - (a->u64 < b->u64);
 }
 
 static int row_cmp(const struct cli_report *rep, size_t ra, size_t rb)
 {
+	size_t nf = NF;
+
 	for (size_t k = 0; k < rep->n_keys; k++) {
 		const struct sort_key *key = &rep->keys[k];
-		int c = cell_cmp(slot_cell(rep, ra, key->field), slot_cell(rep, rb, key->field));
+		int c = cell_cmp(&rep->cells[ra * nf + key->field], &rep->cells[rb * nf + key->field]);
 		if (c)
 			return key->descending ? -c : c;
 	}
@@ -781,9 +1245,9 @@ static int row_cmp(const struct cli_report *rep, size_t ra, size_t rb)
 }
 
 /* Insertion sort of row indexes: reports are small and this keeps it stable and reentrant. */
-static void sort_rows(const struct cli_report *rep, size_t *order)
+static void sort_rows(const struct cli_report *rep, size_t *order, size_t n)
 {
-	for (size_t i = 1; i < rep->n_rows; i++) {
+	for (size_t i = 1; i < n; i++) {
 		size_t v = order[i], j = i;
 		while (j > 0 && row_cmp(rep, order[j - 1], v) > 0) {
 			order[j] = order[j - 1];
@@ -824,16 +1288,53 @@ static void aligned_field(struct strbuf *sb, const char *s, size_t w, bool right
 		pad(sb, w - l);
 }
 
-static void print_basic(const struct cli_report *rep, char **text, const size_t *order,
+/* Upper-case copy of a field id for --nameprefixes (LVM2_LV_NAME). */
+static void prefixed(struct strbuf *sb, const char *id, const char *v)
+{
+	strbuf_append(sb, "LVM2_");
+	for (; *id; id++)
+		strbuf_appendc(sb, (char)toupper((unsigned char)*id));
+	strbuf_append(sb, "='");
+	strbuf_append(sb, v);
+	strbuf_appendc(sb, '\'');
+}
+
+/* lvm2 _output_as_rows (--rows): one line per field, heading then the values. */
+static void print_rows(const struct cli_report *rep, char **text, const size_t *order, size_t n,
+		       struct strbuf *sb)
+{
+	const char *sep = rep->opts.separator ? rep->opts.separator : " ";
+
+	for (size_t c = 0; c < rep->n_cols; c++) {
+		strbuf_append(sb, "  ");
+		if (!rep->opts.noheadings) {
+			strbuf_append(sb, cli_report_fields[rep->cols[c]].heading);
+			strbuf_append(sb, sep);
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				strbuf_append(sb, sep);
+			strbuf_append(sb, text[order[i] * rep->n_cols + c]);
+		}
+		strbuf_appendc(sb, '\n');
+	}
+}
+
+static void print_basic(const struct cli_report *rep, char **text, const size_t *order, size_t n,
 			struct strbuf *sb)
 {
 	const struct cli_report_type *t = rep->type;
-	bool aligned = !rep->opts.separator || rep->opts.aligned;
+	bool np = rep->opts.nameprefixes;
+	bool aligned = (!rep->opts.separator || rep->opts.aligned) && !np;
 	const char *sep = rep->opts.separator ? rep->opts.separator : " ";
 	size_t *width;
 
-	if (rep->n_rows == 0) /* lvm2 prints nothing, not even headings */
+	if (n == 0) /* lvm2 prints nothing, not even headings */
 		return;
+	if (rep->opts.rows) {
+		print_rows(rep, text, order, n, sb);
+		return;
+	}
 	width = calloc(rep->n_cols ? rep->n_cols : 1, sizeof(*width));
 	if (!width) {
 		sb->failed = true;
@@ -842,8 +1343,8 @@ static void print_basic(const struct cli_report *rep, char **text, const size_t 
 	for (size_t c = 0; c < rep->n_cols; c++) {
 		const struct cli_report_field *f = &t->fields[rep->cols[c]];
 		width[c] = f->width ? f->width : strlen(f->heading);
-		for (size_t r = 0; r < rep->n_rows; r++)
-			width[c] = MAX(width[c], strlen(text[r * rep->n_cols + c]));
+		for (size_t i = 0; i < n; i++)
+			width[c] = MAX(width[c], strlen(text[order[i] * rep->n_cols + c]));
 	}
 
 	if (!rep->opts.noheadings) {
@@ -859,7 +1360,7 @@ static void print_basic(const struct cli_report *rep, char **text, const size_t 
 		}
 		strbuf_appendc(sb, '\n');
 	}
-	for (size_t i = 0; i < rep->n_rows; i++) {
+	for (size_t i = 0; i < n; i++) {
 		size_t r = order[i];
 		strbuf_append(sb, "  ");
 		for (size_t c = 0; c < rep->n_cols; c++) {
@@ -867,9 +1368,12 @@ static void print_basic(const struct cli_report *rep, char **text, const size_t 
 			enum cli_field_kind k = t->fields[rep->cols[c]].kind;
 			if (c)
 				strbuf_append(sb, sep);
-			/* lvm2 right-aligns only NUMBER and SIZE fields; percents go left. */
-			if (aligned)
-				aligned_field(sb, v, width[c], k == CLI_FIELD_NUM || k == CLI_FIELD_SIZE);
+			/* lvm2 right-aligns only NUMBER (BIN too) and SIZE fields */
+			if (np)
+				prefixed(sb, t->fields[rep->cols[c]].id, v);
+			else if (aligned)
+				aligned_field(sb, v, width[c],
+					      k == CLI_FIELD_NUM || k == CLI_FIELD_SIZE || k == CLI_FIELD_BIN);
 			else
 				strbuf_append(sb, v);
 		}
@@ -878,20 +1382,17 @@ static void print_basic(const struct cli_report *rep, char **text, const size_t 
 	free(width);
 }
 
-/* lvm2's JSON layout: every line has lvm2's two-space log prefix, then 4-space indents. */
-static void print_json(const struct cli_report *rep, char **text, const size_t *order,
-		       struct strbuf *sb)
+/* The rows of one JSON report array, each at @indent. */
+static void json_rows(const struct cli_report *rep, char **text, const size_t *order, size_t n,
+		      struct strbuf *sb, const char *indent)
 {
 	const struct cli_report_type *t = rep->type;
 	bool std = rep->opts.format == CLI_REPORT_JSON_STD;
 
-	strbuf_append(sb, "  {\n");
-	strbuf_append(sb, "      \"report\": [\n");
-	strbuf_append(sb, "          {\n");
-	strbuf_appendf(sb, "              \"%s\": [\n", t->name);
-	for (size_t i = 0; i < rep->n_rows; i++) {
+	for (size_t i = 0; i < n; i++) {
 		size_t r = order[i];
-		strbuf_append(sb, "                  {");
+		strbuf_append(sb, indent);
+		strbuf_appendc(sb, '{');
 		for (size_t c = 0; c < rep->n_cols; c++) {
 			const struct cli_report_field *f = &t->fields[rep->cols[c]];
 			const char *v = text[r * rep->n_cols + c];
@@ -905,45 +1406,96 @@ static void print_json(const struct cli_report *rep, char **text, const size_t *
 			else
 				json_str(sb, v);
 		}
-		strbuf_append(sb, i + 1 < rep->n_rows ? "},\n" : "}\n");
+		strbuf_append(sb, i + 1 < n ? "},\n" : "}\n");
 	}
+}
+
+/* lvm2's JSON layout: every line has lvm2's two-space log prefix, then 4-space indents. */
+static void print_json(const struct cli_report *rep, char **text, const size_t *order, size_t n,
+		       struct strbuf *sb)
+{
+	strbuf_append(sb, "  {\n");
+	strbuf_append(sb, "      \"report\": [\n");
+	strbuf_append(sb, "          {\n");
+	strbuf_appendf(sb, "              \"%s\": [\n", rep->type->name);
+	json_rows(rep, text, order, n, sb, "                  ");
 	strbuf_append(sb, "              ]\n");
 	strbuf_append(sb, "          }\n");
 	strbuf_append(sb, "      ]\n");
 	strbuf_append(sb, "  }\n");
 }
 
-int cli_report_print(struct cli_report *rep, FILE *out)
+/* Render every cell, select and sort the rows: *ret_order holds the shown rows. */
+static int prepare(struct cli_report *rep, char ***ret_text, size_t **ret_order, size_t *ret_n)
 {
-	const struct cli_report_type *t = rep->type;
-	struct strbuf sb = { 0 };
-	size_t n_text = rep->n_rows * rep->n_cols;
+	size_t n_text = rep->n_rows * rep->n_cols, n = 0;
 	char **text = calloc(n_text ? n_text : 1, sizeof(*text));
 	size_t *order = calloc(rep->n_rows ? rep->n_rows : 1, sizeof(*order));
-	int r = 0;
 
-	if (!text || !order) {
-		r = -ENOMEM;
-		goto out;
-	}
+	*ret_text = text;
+	*ret_order = order;
+	*ret_n = 0;
+	if (!text || !order)
+		return -ENOMEM;
 	for (size_t i = 0; i < rep->n_rows; i++) {
-		order[i] = i;
 		for (size_t c = 0; c < rep->n_cols; c++) {
 			size_t f = rep->cols[c];
-			char *s = cell_render(rep, &t->fields[f], slot_cell(rep, i, f));
-			if (!s) {
-				r = -ENOMEM;
-				goto out;
-			}
+			char *s = cell_render(rep, &cli_report_fields[f], &rep->cells[i * NF + f]);
+			if (!s)
+				return -ENOMEM;
 			text[i * rep->n_cols + c] = s;
 		}
+		if (!rep->sel || sel_eval(rep, rep->sel, i, NULL))
+			order[n++] = i;
 	}
-	sort_rows(rep, order);
+	/* --unbuffered: lvm2 prints in processing order, which callers give as sort keys */
+	sort_rows(rep, order, n);
+	*ret_n = n;
+	return 0;
+}
 
+static void text_free(char **text, size_t n)
+{
+	for (size_t i = 0; text && i < n; i++)
+		free(text[i]);
+	free(text);
+}
+
+int cli_report_print_json_section(struct cli_report *rep, FILE *out)
+{
+	struct strbuf sb = { 0 };
+	char **text = NULL;
+	size_t *order = NULL, n = 0;
+	int r = prepare(rep, &text, &order, &n);
+
+	if (r == 0) {
+		strbuf_appendf(&sb, "              \"%s\": [\n", rep->type->name);
+		json_rows(rep, text, order, n, &sb, "                  ");
+		strbuf_append(&sb, "              ]\n");
+		if (!strbuf_ok(&sb))
+			r = -ENOMEM;
+		else if (sb.len && fwrite(sb.buf, 1, sb.len, out) != sb.len)
+			r = -EIO;
+	}
+	text_free(text, rep->n_rows * rep->n_cols);
+	free(order);
+	strbuf_release(&sb);
+	return r;
+}
+
+int cli_report_print(struct cli_report *rep, FILE *out)
+{
+	struct strbuf sb = { 0 };
+	char **text = NULL;
+	size_t *order = NULL, n = 0;
+	int r = prepare(rep, &text, &order, &n);
+
+	if (r < 0)
+		goto out;
 	if (rep->opts.format == CLI_REPORT_BASIC)
-		print_basic(rep, text, order, &sb);
+		print_basic(rep, text, order, n, &sb);
 	else
-		print_json(rep, text, order, &sb);
+		print_json(rep, text, order, n, &sb);
 	if (!strbuf_ok(&sb)) {
 		r = -ENOMEM;
 		goto out;
@@ -953,9 +1505,7 @@ int cli_report_print(struct cli_report *rep, FILE *out)
 	if (r == 0 && fflush(out) != 0)
 		r = -EIO;
 out:
-	for (size_t i = 0; text && i < n_text; i++)
-		free(text[i]);
-	free(text);
+	text_free(text, rep->n_rows * rep->n_cols);
 	free(order);
 	strbuf_release(&sb);
 	return r;

@@ -36,14 +36,31 @@ enum cli_field_kind {
 	CLI_FIELD_SIZE,    /* uint64 sectors, shown in --units, right-aligned */
 	CLI_FIELD_NUM,     /* uint64, right-aligned */
 	CLI_FIELD_PERCENT, /* "%.2f" of an lvm2 dm_percent_t, left-aligned (as lvm2) */
+	CLI_FIELD_BIN,     /* lvm2 BIN: the field's word or "", "1"/"0" with --binary; right-aligned */
+	CLI_FIELD_LIST,    /* string list (tags): left-aligned string */
+	CLI_FIELD_TIME,    /* seconds since the epoch, shown with report/time_format */
 };
+
+/* Which lvm2 object a field belongs to (lvm2 report types; lv_all = every CLI_FT_LV field). */
+#define CLI_FT_LV 1u    /* LVS, LVSINFO, LVSSTATUS, LVSINFOSTATUS */
+#define CLI_FT_VG 2u    /* VGS */
+#define CLI_FT_PV 4u    /* PVS, LABEL */
+#define CLI_FT_SEG 8u   /* SEGS */
+#define CLI_FT_PVSEG 16u /* PVSEGS */
+#define CLI_FT_LVSTATUS 32u /* with CLI_FT_LV: lvm2 LVSSTATUS/LVSINFOSTATUS (kernel status) */
 
 struct cli_report_field {
 	const char *id;      /* lvm2 field name, e.g. "lv_name"; the JSON key */
 	const char *heading; /* lvm2 column heading, e.g. "LV" */
 	enum cli_field_kind kind;
 	unsigned width;      /* lvm2's minimum width (columns.h); 0 = the heading's length */
+	unsigned types;      /* CLI_FT_*; 0 = any */
+	const char *bin_word; /* CLI_FIELD_BIN: what a set value shows ("active locally") */
 };
+
+/* Every field lvm2 2.03.16 knows, in lvm2's order (cli/report-fields.c). */
+extern const struct cli_report_field cli_report_fields[];
+extern const size_t cli_report_n_fields;
 
 struct cli_report_type {
 	const char *name;         /* JSON array name: "lv", "vg", "pv" */
@@ -52,6 +69,7 @@ struct cli_report_type {
 	size_t n_fields;
 	const char *default_cols; /* lvm2 DEFAULT_LVS_COLS... */
 	const char *default_sort; /* lvm2 DEFAULT_LVS_SORT...; "-" before a key = descending */
+	unsigned allowed;         /* CLI_FT_* the report can show; 0 = every field of @fields */
 };
 
 /* lvs, vgs and pvs as lvm2 2.03 defines them (headings, widths, default columns and sort).
@@ -70,6 +88,9 @@ struct cli_report_type {
 extern const struct cli_report_type cli_report_lvs;
 extern const struct cli_report_type cli_report_vgs;
 extern const struct cli_report_type cli_report_pvs;
+/* The sub-reports of `lvm fullreport` (lvm2 tools/reporter.c, report types of each VG). */
+extern const struct cli_report_type cli_report_full_vg, cli_report_full_pv, cli_report_full_lv,
+	cli_report_full_pvseg, cli_report_full_seg;
 
 enum cli_report_format {
 	CLI_REPORT_BASIC = 0, /* columns */
@@ -90,6 +111,12 @@ struct cli_report_opts {
 	bool aligned;          /* --aligned: pad columns even with a separator */
 	char units;            /* --units char (see cli_format_size); 0 = 'r', lvm2's default */
 	enum cli_report_format format;
+	bool binary;           /* --binary: binary fields as 1/0 (-1 undefined) */
+	bool nameprefixes;     /* --nameprefixes: LVM2_FIELD='value' */
+	bool rows;             /* --rows: one output line per field */
+	bool unbuffered;       /* --unbuffered: rows in the order added, not sorted */
+	const char *select;    /* -S/--select expression (lvm2 selection syntax), NULL = all */
+	const char *time_format; /* report/time_format (strftime); NULL = lvm2's default */
 };
 
 struct cli_report;
@@ -119,6 +146,26 @@ int cli_report_set_num(struct cli_report *rep, size_t row, const char *id, uint6
  * when equal; a zero denominator counts as 100%, as lvm2). */
 int cli_report_set_percent(struct cli_report *rep, size_t row, const char *id, uint64_t numerator,
 			   uint64_t denominator);
+
+/* Binary field: 1, 0, or -1 (undefined: "unknown", -1 with --binary). */
+int cli_report_set_bin(struct cli_report *rep, size_t row, const char *id, int v);
+/* Time field: seconds since the epoch. */
+int cli_report_set_time(struct cli_report *rep, size_t row, const char *id, int64_t t);
+/* Does the report show (or select on) a field of one of the CLI_FT_* @types? */
+bool cli_report_wants(const struct cli_report *rep, unsigned types);
+/* The same, not counting the field @except (e.g. "vg_name", which every row has anyway). */
+bool cli_report_wants_other(const struct cli_report *rep, unsigned types, const char *except);
+/* Copy the cells of row @srow of @src that belong to @types into row @drow of @dst (both
+ * reports use cli_report_fields). */
+int cli_report_copy_row(struct cli_report *dst, size_t drow, const struct cli_report *src,
+			size_t srow, unsigned types);
+size_t cli_report_n_rows(const struct cli_report *rep);
+/* The string value of a cell (for joins): NULL when unset or not a string. */
+const char *cli_report_get_str(const struct cli_report *rep, size_t row, const char *id);
+
+/* Print a report with no header/footer of its own into an lvm2 fullreport JSON group:
+ * "name": [ rows ] at lvm2's indent (for cli fullreport). */
+int cli_report_print_json_section(struct cli_report *rep, FILE *out);
 
 /* Sort the rows, then write the report. 0, -ENOMEM or -EIO (write error). */
 int cli_report_print(struct cli_report *rep, FILE *out);

@@ -8,6 +8,7 @@
 #include "core/activate.h"
 #include "core/mdcache.h"
 #include "core/monitor-state.h"
+#include "core/report-rf.h"
 #include "lvmfmt/vg-text.h"
 
 static bool vg_is_partial(const struct md_vg *vg)
@@ -126,6 +127,28 @@ static int vg_names(struct tb_scan *s, const char ***ret, size_t *ret_n)
 	return 0;
 }
 
+/* The mdas of the PVs of @vg that are present, with the committed text's size. */
+static struct rf_mda *vg_mdas(struct tb_vg *vg, size_t *ret_n)
+{
+	struct rf_mda *m = calloc(vg->n_pvdevs * LVF_MAX_MDA + 1, sizeof(*m));
+	size_t n = 0;
+
+	for (size_t i = 0; m && i < vg->n_pvdevs; i++) {
+		struct tb_pvdev *d = vg->pvdevs[i];
+		for (size_t k = 0; d && k < d->hdr.n_mda; k++)
+			m[n++] = (struct rf_mda){ d->hdr.mda[k].size, d->text ? d->text_len + 1 : 0 };
+	}
+	*ret_n = n;
+	return m;
+}
+
+static void release_segs(struct rf_set *segs, size_t n)
+{
+	for (size_t i = 0; segs && i < n; i++)
+		rf_release(&segs[i]);
+	free(segs);
+}
+
 static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
 			 int (*cb)(void *, const struct tb_lv_row *), void *userdata)
 {
@@ -205,7 +228,34 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
 		} else {
 			row.seg_monitor = "";
 		}
-		r = cb(userdata, &row);
+		{
+			const char **paths = calloc(md->n_pvs + 1, sizeof(*paths));
+			struct rf_set rf = { 0 }, *segs = NULL;
+			struct tb_rseg *rs = NULL;
+			size_t n_segs = 0;
+			for (size_t k = 0; paths && k < md->n_pvs && k < vg->n_pvdevs; k++)
+				paths[k] = vg->pvdevs[k] ? vg->pvdevs[k]->path : NULL;
+			r = paths ? rf_lv_fields(md, lv, &st, paths, tb_monitor_watches(md->name, lv->name),
+						 &rf, &segs, &n_segs)
+				  : -ENOMEM;
+			if (r == 0 && !(rs = calloc(n_segs + 1, sizeof(*rs))))
+				r = -ENOMEM;
+			for (size_t k = 0; r == 0 && k < n_segs; k++)
+				rs[k] = (struct tb_rseg){ segs[k].f, segs[k].n };
+			for (size_t k = 0; k < md->n_lvs; k++)
+				if (md->lvs[k] == lv)
+					row.md_index = k;
+			row.fields = rf.f;
+			row.n_fields = rf.n;
+			row.segs = rs;
+			row.n_segs = n_segs;
+			if (r == 0)
+				r = cb(userdata, &row);
+			free(rs);
+			release_segs(segs, n_segs);
+			rf_release(&rf);
+			free(paths);
+		}
 	}
 	tb_dm_snapshot_end(c->ctx);
 	free(sorted);
@@ -298,7 +348,19 @@ static int vgs_one(struct tb_cmd *c, struct tb_vg *vg, void *data)
 	row.size = row.extent_count * md->extent_size;
 	row.free = row.free_count * md->extent_size;
 	row.seqno = md->seqno;
-	return a->cb(a->userdata, &row);
+	{
+		size_t n_mdas = 0;
+		struct rf_mda *mdas = vg_mdas(vg, &n_mdas);
+		struct rf_set rf = { 0 };
+		int r = mdas ? rf_vg_fields(md, mdas, n_mdas, &rf) : -ENOMEM;
+		row.fields = rf.f;
+		row.n_fields = rf.n;
+		if (r == 0)
+			r = a->cb(a->userdata, &row);
+		rf_release(&rf);
+		free(mdas);
+		return r;
+	}
 }
 
 int tb_report_vgs(struct tb_ctx *ctx, const char *const *vgs, size_t n,
@@ -398,7 +460,29 @@ int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
 			row.size = row.free = row.dev_size;
 			snprintf(row.attr, sizeof(row.attr), "---");
 		}
-		r = cb(userdata, &row);
+		{
+			struct rf_mda mdas[LVF_MAX_MDA];
+			struct rf_set rf = { 0 }, *segs = NULL;
+			struct tb_rseg *rs = NULL;
+			size_t n_segs = 0, n_mdas = 0;
+			for (size_t k = 0; k < d->hdr.n_mda && k < LVF_MAX_MDA; k++)
+				mdas[n_mdas++] = (struct rf_mda){ d->hdr.mda[k].size,
+								  d->text ? d->text_len + 1 : 0 };
+			r = rf_pv_fields(md, pv, d, mdas, n_mdas, &rf, &segs, &n_segs);
+			if (r == 0 && !(rs = calloc(n_segs + 1, sizeof(*rs))))
+				r = -ENOMEM;
+			for (size_t k = 0; r == 0 && k < n_segs; k++)
+				rs[k] = (struct tb_rseg){ segs[k].f, segs[k].n };
+			row.fields = rf.f;
+			row.n_fields = rf.n;
+			row.pvsegs = rs;
+			row.n_pvsegs = n_segs;
+			if (r == 0)
+				r = cb(userdata, &row);
+			free(rs);
+			release_segs(segs, n_segs);
+			rf_release(&rf);
+		}
 	}
 	/* PVs a VG lists that no device carries: lvm2 shows them as "[unknown]", attr m */
 	for (size_t j = 0; !n && j < s.n && r == 0; j++) {

@@ -147,6 +147,29 @@ int tb_lvchange(struct tb_ctx *ctx, const char *vg, const char *lv,
 		const struct tb_lvchange_opts *o);
 
 /* ---- reports (lvs, vgs, pvs): one callback per row ---- */
+/* Values of further lvm2 report fields, by lvm2 field id ("lv_full_name", "pv_mda_free"...),
+ * for the fields the row structs do not name. Borrowed for the callback's duration. */
+enum tb_rf_kind {
+	TB_RF_STR,  /* s */
+	TB_RF_SIZE, /* u: sectors */
+	TB_RF_NUM,  /* u */
+	TB_RF_BIN,  /* i: 1, 0, or -1 undefined */
+	TB_RF_PCT,  /* num / den */
+	TB_RF_TIME, /* i: seconds since the epoch */
+};
+struct tb_rfield {
+	const char *id;
+	enum tb_rf_kind kind;
+	const char *s;
+	uint64_t u;
+	int64_t i;
+	uint64_t num, den;
+};
+/* The fields of one segment (LV segment or PV segment). */
+struct tb_rseg {
+	const struct tb_rfield *fields;
+	size_t n_fields;
+};
 struct tb_lv_row {
 	const char *vg, *name, *uuid, *pool, *origin, *dm_path, *segtype, *profile;
 	char attr[11];
@@ -164,6 +187,11 @@ struct tb_lv_row {
 	uint32_t thin_id;
 	const char *seg_monitor;   /* "monitored", "not monitored" or "" */
 	uint64_t seg_count;
+	const struct tb_rfield *fields; /* every other lvm2 LV field */
+	size_t n_fields;
+	const struct tb_rseg *segs;     /* one per LV segment (lvm2 SEGS fields) */
+	size_t n_segs;
+	size_t md_index;                /* position in the VG metadata's LV list */
 };
 struct tb_vg_row {
 	const char *name, *uuid;
@@ -172,12 +200,18 @@ struct tb_vg_row {
 	uint64_t size, free;       /* sectors */
 	uint64_t extent_size, extent_count, free_count;
 	uint32_t seqno;
+	const struct tb_rfield *fields; /* every other lvm2 VG field */
+	size_t n_fields;
 };
 struct tb_pv_row {
 	const char *name, *vg, *uuid, *fmt;
 	char attr[4];
 	uint64_t size, free, dev_size, pe_start; /* sectors */
 	uint64_t pe_count, pe_alloc;
+	const struct tb_rfield *fields; /* every other lvm2 PV field */
+	size_t n_fields;
+	const struct tb_rseg *pvsegs;   /* the PV's extent map (lvm2 PVSEGS), used and free */
+	size_t n_pvsegs;
 };
 int tb_report_lvs(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all,
 		  int (*cb)(void *userdata, const struct tb_lv_row *row), void *userdata);
@@ -185,6 +219,12 @@ int tb_report_vgs(struct tb_ctx *ctx, const char *const *vgs, size_t n,
 		  int (*cb)(void *userdata, const struct tb_vg_row *row), void *userdata);
 int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
 		  int (*cb)(void *userdata, const struct tb_pv_row *row), void *userdata);
+
+/* ---- lvm.conf (lvmconfig, dumpconfig) ---- */
+/* The value at @path ("activation/thin_pool_autoextend_threshold") in $LVM_SYSTEM_DIR/lvm.conf
+ * as lvm2's lvmconfig prints it (100, "text", ["a", "b"]); *ret malloc'd. -ENOENT when the
+ * file or the key is absent. */
+int tb_config_lookup(struct tb_ctx *ctx, const char *path, char **ret);
 
 /* ===== device-mapper (thinbox dm) ===========================================================
  * Raw device-mapper access for `thinbox dm` (dmsetup-like). Names are device-mapper names,

@@ -738,6 +738,223 @@ static void test_opts_from_args(void **state)
 	p = cli_parsed_free(p);
 }
 
+/* ---- fields of lvm2 2.03.16, selection, output modes (expected texts: real lvm2 output) ---- */
+
+struct lvrow {
+	const char *name, *tags, *attr;
+	uint64_t size;
+	int active, zero, skip;
+};
+
+static const struct lvrow lvrows[] = {
+	{ "lin", "t1,t2", "-wi-a-----", 16384, 1, -1, 0 },
+	{ "off", "", "-wi-------", 8192, 0, -1, 0 },
+	{ "pool", "", "twi-aotz--", 131072, 1, 1, 0 },
+	{ "snap", "", "Vwi---tz-k", 65536, 0, 1, 1 },
+	{ "thin", "thintag", "Vwi-a-tz--", 65536, 1, 1, 0 },
+};
+
+static struct cli_report *lv_report(struct cli_report_opts *o)
+{
+	struct cli_report *rep = new_report(&cli_report_lvs, o);
+	for (size_t k = 0; k < sizeof(lvrows) / sizeof(lvrows[0]); k++) {
+		size_t i;
+		assert_int_equal(cli_report_add_row(rep, &i), 0);
+		assert_int_equal(cli_report_set_str(rep, i, "lv_name", lvrows[k].name), 0);
+		assert_int_equal(cli_report_set_str(rep, i, "vg_name", "tv"), 0);
+		assert_int_equal(cli_report_set_str(rep, i, "lv_tags", lvrows[k].tags), 0);
+		assert_int_equal(cli_report_set_str(rep, i, "lv_attr", lvrows[k].attr), 0);
+		assert_int_equal(cli_report_set_size(rep, i, "lv_size", lvrows[k].size), 0);
+		assert_int_equal(cli_report_set_bin(rep, i, "lv_active_locally", lvrows[k].active), 0);
+		assert_int_equal(cli_report_set_bin(rep, i, "zero", lvrows[k].zero), 0);
+		assert_int_equal(cli_report_set_bin(rep, i, "lv_skip_activation", lvrows[k].skip), 0);
+		assert_int_equal(cli_report_set_str(rep, i, "segtype",
+						    lvrows[k].attr[0] == 't'   ? "thin-pool"
+						    : lvrows[k].attr[0] == 'V' ? "thin"
+									       : "linear"),
+				 0);
+	}
+	return rep;
+}
+
+static void check_lv(struct cli_report_opts *o, const char *want)
+{
+	struct cli_report *rep = lv_report(o);
+	char *got = render(rep);
+	assert_text(got, want);
+	free(got);
+	cli_report_free(rep);
+}
+
+static void test_all_fields(void **state)
+{
+	static const char *const all[] = { "lv_all" };
+	static const char *const vall[] = { "vg_all" };
+	struct cli_report_opts o = { .columns = all, .n_columns = 1, .format = CLI_REPORT_JSON };
+	struct cli_report *rep = new_report(&cli_report_lvs, &o);
+	size_t i, n_lv = 0;
+	char *got;
+	(void)state;
+
+	for (size_t f = 0; f < cli_report_n_fields; f++)
+		n_lv += (cli_report_fields[f].types & CLI_FT_LV) != 0;
+	assert_int_equal(n_lv, 102); /* lvm2 2.03.16 lv_all: 102 keys */
+	assert_int_equal(cli_report_add_row(rep, &i), 0);
+	got = render(rep);
+	/* lv_all begins with lv_uuid and ends with lv_attr, as lvm2's */
+	assert_non_null(strstr(got, "{\"lv_uuid\":\"\", \"lv_name\":\"\", \"lv_full_name\":\"\""));
+	assert_non_null(strstr(got, "\"writecache_error\":\"\", \"lv_attr\":\"\"}"));
+	free(got);
+	cli_report_free(rep);
+	o.columns = vall;
+	rep = new_report(&cli_report_vgs, &o);
+	cli_report_free(rep);
+	/* as lvm2: "-o -f" takes back only a field named in an earlier -o, not one of lv_all */
+	static const char *const minus[] = { "lv_name,lv_all", "-lv_name,lv_uuid" };
+	o = (struct cli_report_opts){ .columns = minus, .n_columns = 2, .format = CLI_REPORT_JSON };
+	rep = new_report(&cli_report_lvs, &o);
+	assert_int_equal(cli_report_add_row(rep, &i), 0);
+	got = render(rep);
+	assert_non_null(strstr(got, "{\"lv_uuid\":\"\", \"lv_name\":\"\", \"lv_full_name\""));
+	free(got);
+	cli_report_free(rep);
+	/* prefixes: "uuid", "tags", "time", "metadata_size" are the lv_ fields in lvs */
+	static const char *const px[] = { "uuid,tags,metadata_size,time" };
+	o = (struct cli_report_opts){ .columns = px, .n_columns = 1 };
+	rep = new_report(&cli_report_lvs, &o);
+	assert_int_equal(cli_report_add_row(rep, &i), 0);
+	got = render(rep);
+	assert_text(got, "  LV UUID                                LV Tags MSize CTime                     \n"
+			 "                                                                                 \n");
+	free(got);
+	cli_report_free(rep);
+}
+
+static void test_binary(void **state)
+{
+	static const char *const cols[] = { "lv_name,lv_active_locally,zero,lv_skip_activation" };
+	struct cli_report_opts o = { .columns = cols, .n_columns = 1 };
+	(void)state;
+
+	check_lv(&o, "  LV   ActLocal       Zero    SkipAct        \n"
+		     "  lin  active locally unknown                \n"
+		     "  off                 unknown                \n"
+		     "  pool active locally    zero                \n"
+		     "  snap                   zero skip activation\n"
+		     "  thin active locally    zero                \n");
+	o.binary = true;
+	check_lv(&o, "  LV   ActLocal   Zero SkipAct        \n"
+		     "  lin           1   -1               0\n"
+		     "  off           0   -1               0\n"
+		     "  pool          1    1               0\n"
+		     "  snap          0    1               1\n"
+		     "  thin          1    1               0\n");
+}
+
+static void test_select(void **state)
+{
+	static const char *const cols[] = { "lv_name" };
+	struct cli_report_opts o = { .columns = cols, .n_columns = 1, .noheadings = true };
+	struct cli_report *rep = NULL;
+	char *err = NULL;
+	(void)state;
+
+	o.select = "lv_tags=t1";
+	check_lv(&o, "  lin \n");
+	o.select = "lv_tags={thintag}";
+	check_lv(&o, "  thin\n");
+	o.select = "lv_tags=[t1]";
+	check_lv(&o, "");
+	o.select = "lv_tags=[t2,t1]";
+	check_lv(&o, "  lin \n");
+	o.select = "lv_size>10m";
+	check_lv(&o, "  pool\n  snap\n  thin\n");
+	o.select = "lv_size>=8m && lv_name!=lin";
+	check_lv(&o, "  pool\n  snap\n  thin\n");
+	o.select = "lv_name=lin || lv_name=thin";
+	check_lv(&o, "  lin \n  thin\n");
+	o.select = "lv_attr=~^t";
+	check_lv(&o, "  pool\n");
+	o.select = "lv_name!~^l";
+	check_lv(&o, "  off \n  pool\n  snap\n  thin\n");
+	o.select = "!(lv_name=lin)";
+	check_lv(&o, "  off \n  pool\n  snap\n  thin\n");
+	o.select = "segtype=thin-pool";
+	check_lv(&o, "  pool\n");
+	o.select = "vg_name=tv,lv_name=off"; /* ',' is AND (container-storage-setup) */
+	check_lv(&o, "  off \n");
+	o.select = "lv_active_locally=1 && zero=zero";
+	check_lv(&o, "  pool\n  thin\n");
+	o.select = "nosuchfield=1";
+	assert_int_equal(cli_report_new(&cli_report_lvs, &o, &rep, &err), -EINVAL);
+	assert_non_null(strstr(err, "Unrecognised selection field: nosuchfield"));
+	free(err);
+	o.select = "lv_name=";
+	check_lv(&o, "");
+	o.select = "(lv_name=lin";
+	assert_int_equal(cli_report_new(&cli_report_lvs, &o, &rep, &err), -EINVAL);
+	free(err);
+}
+
+static void test_output_modes(void **state)
+{
+	static const char *const cols[] = { "lv_name,lv_size,lv_tags" };
+	static const char *const two[] = { "lv_name,lv_size" };
+	struct cli_report_opts o = { .columns = cols, .n_columns = 1, .nameprefixes = true };
+	(void)state;
+
+	check_lv(&o, "  LV LSize LV Tags\n"
+		     "  LVM2_LV_NAME='lin' LVM2_LV_SIZE='8.00m' LVM2_LV_TAGS='t1,t2'\n"
+		     "  LVM2_LV_NAME='off' LVM2_LV_SIZE='4.00m' LVM2_LV_TAGS=''\n"
+		     "  LVM2_LV_NAME='pool' LVM2_LV_SIZE='64.00m' LVM2_LV_TAGS=''\n"
+		     "  LVM2_LV_NAME='snap' LVM2_LV_SIZE='32.00m' LVM2_LV_TAGS=''\n"
+		     "  LVM2_LV_NAME='thin' LVM2_LV_SIZE='32.00m' LVM2_LV_TAGS='thintag'\n");
+	o = (struct cli_report_opts){ .columns = two, .n_columns = 1, .rows = true,
+				      .noheadings = true };
+	check_lv(&o, "  lin off pool snap thin\n  8.00m 4.00m 64.00m 32.00m 32.00m\n");
+	o.noheadings = false;
+	check_lv(&o, "  LV lin off pool snap thin\n  LSize 8.00m 4.00m 64.00m 32.00m 32.00m\n");
+}
+
+static void test_time_and_copy(void **state)
+{
+	static const char *const cols[] = { "lv_name,lv_time" };
+	struct cli_report_opts o = { .columns = cols, .n_columns = 1, .separator = ":",
+				     .noheadings = true, .time_format = "%s" };
+	struct cli_report *rep = new_report(&cli_report_lvs, &o), *vg;
+	static const char *const vcols[] = { "vg_name,vg_size" };
+	struct cli_report_opts vo = { .columns = vcols, .n_columns = 1 };
+	size_t i, j;
+	char *got;
+	(void)state;
+
+	assert_int_equal(cli_report_add_row(rep, &i), 0);
+	assert_int_equal(cli_report_set_str(rep, i, "lv_name", "lin"), 0);
+	assert_int_equal(cli_report_set_time(rep, i, "lv_time", 1796124453), 0);
+	got = render(rep);
+	assert_text(got, "  lin:1796124453\n");
+	free(got);
+	cli_report_free(rep);
+
+	vg = new_report(&cli_report_vgs, &vo);
+	assert_int_equal(cli_report_add_row(vg, &j), 0);
+	assert_int_equal(cli_report_set_str(vg, j, "vg_name", "tv"), 0);
+	assert_int_equal(cli_report_set_size(vg, j, "vg_size", 1212416), 0);
+	static const char *const lc[] = { "lv_name,vg_size" };
+	struct cli_report_opts lo = { .columns = lc, .n_columns = 1, .noheadings = true };
+	rep = new_report(&cli_report_lvs, &lo);
+	assert_int_equal(cli_report_add_row(rep, &i), 0);
+	assert_int_equal(cli_report_set_str(rep, i, "lv_name", "lin"), 0);
+	assert_int_equal(cli_report_copy_row(rep, i, vg, j, CLI_FT_VG), 0);
+	assert_true(cli_report_wants(rep, CLI_FT_VG));
+	assert_false(cli_report_wants(rep, CLI_FT_SEG));
+	got = render(rep);
+	assert_text(got, "  lin  592.00m\n");
+	free(got);
+	cli_report_free(rep);
+	cli_report_free(vg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -750,6 +967,11 @@ int main(void)
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_empty_and_errors),
 		cmocka_unit_test(test_opts_from_args),
+		cmocka_unit_test(test_all_fields),
+		cmocka_unit_test(test_binary),
+		cmocka_unit_test(test_select),
+		cmocka_unit_test(test_output_modes),
+		cmocka_unit_test(test_time_and_copy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
