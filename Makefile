@@ -171,7 +171,8 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR)
 	install -m 0755 $(BUILD)/thinbox $(DESTDIR)$(SBINDIR)/thinbox
 LVM_NAMES := lvm pvcreate pvremove pvs pvck vgcreate vgremove vgs vgchange vgextend \
-	vgreduce lvcreate lvremove lvs lvchange lvconvert lvextend lvresize lvrename
+	vgreduce lvcreate lvremove lvs lvchange lvconvert lvextend lvresize lvrename \
+	vgscan pvscan lvscan vgck vgrename pvresize pvchange vgcfgbackup vgcfgrestore
 install-links: install
 	$(Q)for n in $(LVM_NAMES); do ln -sf thinbox $(DESTDIR)$(SBINDIR)/$$n; done
 uninstall:

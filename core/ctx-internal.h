@@ -10,6 +10,7 @@
 
 struct dmk_ctx;
 struct lvf_bdev;
+struct lvf_cft_node;
 
 /* How core opens block devices; tests swap in lvmfmt's in-memory fakes (tb_ctx_set_bdev_open). */
 typedef int (*tb_bdev_open_fn)(void *userdata, const char *path, int flags, struct lvf_bdev **ret);
@@ -25,6 +26,9 @@ struct tb_ctx {
 	tb_bdev_open_fn bdev_open; /* NULL: lvf_bdev_open on real paths */
 	void *bdev_open_data;
 	bool no_dm; /* no device-mapper at all (tb_ctx_set_no_dm) */
+	/* --config strings (tb_ctx_set_config), newest first; they win over lvm.conf */
+	struct lvf_cft_node *config_layers[8];
+	size_t n_config_layers;
 };
 
 /* The ctx's device-mapper context, created on first use; -errno with the message set when
@@ -38,6 +42,9 @@ void tb_log(struct tb_ctx *ctx, int priority, const char *file, int line, const 
 /* What lvm2 prints on stdout for a successful step ("Logical volume ... created."). */
 #define tb_notice(ctx, ...) tb_log(ctx, LOG_NOTICE, __FILE__, __LINE__, __func__, __VA_ARGS__)
 #define tb_warn(ctx, ...) tb_log(ctx, LOG_WARNING, __FILE__, __LINE__, __func__, __VA_ARGS__)
+
+/* Drop the --config layers (tb_ctx_unref; core/lvmcmds.c). */
+void tb_ctx_config_free(struct tb_ctx *ctx);
 
 /* Record the message for the failure being returned, and return @err (a negative errno). */
 int tb_fail(struct tb_ctx *ctx, int err, const char *fmt, ...) _printf_(3, 4);

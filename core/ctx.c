@@ -59,6 +59,7 @@ TB_EXPORT struct tb_ctx *tb_ctx_unref(struct tb_ctx *ctx)
 	if (!ctx || --ctx->refcount > 0)
 		return NULL;
 	dmk_ctx_free(ctx->dmk);
+	tb_ctx_config_free(ctx);
 	free(ctx);
 	return NULL;
 }

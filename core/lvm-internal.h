@@ -83,6 +83,17 @@ void tb_vg_backup(struct tb_cmd *c, struct tb_vg *vg);
 int tb_vg_check_writable(struct tb_cmd *c, const struct tb_vg *vg);
 struct tb_pvdev *tb_vg_pvdev_for(const struct tb_vg *vg, const struct md_pv *pv);
 
+/* --deltag then --addtag on a tag list (lvm2 change_tag); -EINVAL with lvm2's message for an
+ * invalid tag. */
+struct tb_tags;
+int tb_tags_apply(struct tb_ctx *ctx, md_strv *v, const struct tb_tags *t);
+/* vgchange --setautoactivation: the VG's NOAUTOACTIVATE flag (@yn 'y' or 'n'). */
+int tb_vg_set_autoactivation(struct md_vg *vg, char yn);
+
+/* devices/global_filter then devices/filter (--config, then lvm.conf) accept @path: lvm2's
+ * "a|regex|" / "r|regex|" lists, first match wins, no match accepts. */
+bool tb_device_accepted(struct tb_ctx *ctx, const char *path);
+
 /* Fresh random id (lvm2 alphabet). */
 int tb_new_id(char ret[MD_ID_LEN + 1]);
 /* The lvm2 configuration directory ($LVM_SYSTEM_DIR or /etc/lvm). */
