@@ -279,6 +279,10 @@ static int lvcreate_thin(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 		struct md_lv *p = pool;
 		tb_lv_deactivate(c, vg, p);
 	}
+	/* an active pool LV stays active, as lvm2 keeps it: a pool that just became used gets
+	 * its public read-only layer over -tpool */
+	if (ps.active && (r = tb_lv_activate(c, vg, pool)) < 0)
+		return r;
 	tb_notice(ctx, "Logical volume \"%s\" created.", name);
 	return 0;
 }
@@ -1052,36 +1056,24 @@ static int remove_one(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 	return tb_vg_commit(c, vg);
 }
 
-/* A pool's thin LVs first (lvm2 asks "Removing pool ... will remove N dependent volume(s)";
- * -f or -y answers yes), snapshots before their origins, then the pool. */
+/* A pool's thin LVs first, in VG order as lvm2 (its prompt "Removing pool VG/POOL will remove
+ * N dependent volume(s). Proceed? [y/n]:" is answered by -f or -y; without them, no). */
 static int remove_with_thins(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, bool force)
 {
 	struct tb_ctx *ctx = c->ctx;
+	struct md_lv *victim;
 	size_t n;
 	int r;
 
 	if (!md_lv_is_thin_pool(lv) || !(n = md_pool_thins(vg->md, lv, NULL, 0)))
 		return 0;
-	if (!force)
-		return tb_fail(ctx, -EBUSY,
-			       "Removing pool \"%s\" will remove %zu dependent volume(s). Proceed? "
-			       "[y/n]: [n]\n  Logical volume \"%s\" not removed.",
-			       lv->name, n, lv->name);
-	for (;;) {
-		struct md_lv *victim = NULL;
-		for (size_t i = 0; i < vg->md->n_lvs && !victim; i++) {
-			struct md_lv *t = vg->md->lvs[i];
-			bool is_origin = false;
-			if (!md_lv_is_thin(t) || t->segs[0].thin_pool != lv)
-				continue;
-			for (size_t k = 0; k < vg->md->n_lvs; k++)
-				is_origin |= md_lv_is_thin(vg->md->lvs[k]) &&
-					     vg->md->lvs[k]->segs[0].origin == t;
-			if (!is_origin)
-				victim = t;
-		}
-		if (!victim)
-			break;
+	if (!force) {
+		tb_notice(ctx, "Removing pool %s/%s will remove %zu dependent volume(s). Proceed? "
+			  "[y/n]: [n]", vg->md->name, lv->name, n);
+		return tb_fail(ctx, -EBUSY, "Logical volume %s/%s not removed.", vg->md->name,
+			       lv->name);
+	}
+	while (md_pool_thins(vg->md, lv, &victim, 1)) {
 		_cleanup_free_ char *vname = strdup(victim->name);
 		if (!vname)
 			return -ENOMEM;

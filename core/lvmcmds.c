@@ -229,13 +229,15 @@ int tb_lv_select_tag(struct tb_ctx *ctx, const char *tag, char ***ret, size_t *r
 
 /* ---------------------------------------------------------------- sizes as lvm2 prints them */
 
-/* lvm2's display_size with the default units (h): "4.00 GiB", "<3.86 GiB", "0   ". */
+/* lvm2's display_size with the default units (h): two decimals rounded half up, "<" when
+ * that rounded up ("<15.88 TiB" for 15.875); "0   " for zero. */
 static void human(uint64_t sectors, char *buf, size_t len)
 {
 	static const char *const u[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
 	uint64_t scale = 2; /* sectors per KiB */
-	size_t i = 0;
+	unsigned __int128 x100;
 	uint64_t hund;
+	size_t i = 0;
 
 	if (!sectors) {
 		snprintf(buf, len, "0   ");
@@ -245,10 +247,10 @@ static void human(uint64_t sectors, char *buf, size_t len)
 		scale *= 1024;
 		i++;
 	}
-	hund = (uint64_t)(((unsigned __int128)sectors * 100) / scale);
+	x100 = (unsigned __int128)sectors * 100;
+	hund = (uint64_t)((x100 * 2 + scale) / (2 * (unsigned __int128)scale));
 	snprintf(buf, len, "%s%" PRIu64 ".%02" PRIu64 " %s",
-		 ((unsigned __int128)hund * scale != (unsigned __int128)sectors * 100) ? "<" : "",
-		 hund / 100, hund % 100, u[i]);
+		 (unsigned __int128)hund * scale > x100 ? "<" : "", hund / 100, hund % 100, u[i]);
 }
 
 /* ---------------------------------------------------------------- pvchange --addtag */
@@ -598,9 +600,12 @@ static int pvscan_list(struct tb_ctx *ctx)
 			goto out;
 		}
 		wpv = MAX(wpv, strlen(acc.rows[i].pv));
-		wvg = MAX(wvg, strlen(acc.rows[i].vg));
+		/* lvm2 counts an orphan's VG as "#orphans_lvm2" */
+		wvg = MAX(wvg, acc.rows[i].orphan ? strlen("#orphans_lvm2") : strlen(acc.rows[i].vg));
 	}
-	/* lvm2 pvscan.c: names padded to the longest + 1 */
+	/* lvm2 pvscan.c: names padded to the longest + 2 */
+	wpv += 2;
+	wvg += 2;
 	for (size_t i = 0; i < acc.n; i++) {
 		const struct pvscan_row *p = &acc.rows[i];
 		human(p->size, a, sizeof(a));
@@ -608,13 +613,13 @@ static int pvscan_list(struct tb_ctx *ctx)
 		if (p->orphan) {
 			orphans++;
 			t_orph += p->size;
-			tb_notice(ctx, "PV %-*s %-*s lvm2 [%s]", (int)wpv + 1, p->pv, (int)wvg + 3, " ", a);
+			tb_notice(ctx, "PV %-*s %-*s lvm2 [%s]", (int)wpv, p->pv, (int)wvg + 3, " ", a);
 		} else {
 			in_use++;
 			t_use += p->size;
 			human(p->free, b, sizeof(b));
-			tb_notice(ctx, "PV %-*s VG %-*s lvm2 [%s / %s free]", (int)wpv + 1, p->pv,
-				  (int)wvg + 1, p->vg, a, b);
+			tb_notice(ctx, "PV %-*s VG %-*s lvm2 [%s / %s free]", (int)wpv, p->pv,
+				  (int)wvg, p->vg, a, b);
 		}
 	}
 	{
@@ -648,10 +653,20 @@ int tb_pvscan(struct tb_ctx *ctx, bool cache, bool autoactivate, const char *con
 	/* --cache: thinbox keeps no online cache (no lvmetad, no /run/lvm/pvs_online): every
 	 * command scans. With -aay, the VGs on the named devices (all, without devices) are
 	 * autoactivated once complete, as lvm2's event activation does. */
-	if (!autoactivate)
-		return 0;
 	if ((r = tb_scan_devices(ctx, false, &s)) < 0)
 		return r;
+	if (!autoactivate) {
+		for (size_t i = 0; i < s.n; i++) {
+			bool want = !n;
+			for (size_t k = 0; k < n && !want; k++)
+				want = tb_scan_find_path(&s, devs[k]) == s.devs[i];
+			if (want)
+				tb_notice(ctx, "pvscan[%d] PV %s %s.", (int)getpid(), s.devs[i]->path,
+					  s.devs[i]->text ? "online" : "not used");
+		}
+		tb_scan_free(&s);
+		return 0;
+	}
 	for (size_t i = 0; i < s.n && r >= 0; i++) {
 		struct tb_pvdev *d = s.devs[i];
 		struct tb_vgchange_opts o = { .activate = 1, .monitor = -1, .autoactivate_only = true };
@@ -765,7 +780,7 @@ int tb_vgcfgbackup(struct tb_ctx *ctx, const char *vgname, const char *file)
 		r = -ENOMEM;
 		goto out;
 	}
-	if (asprintf(&desc, "Created *after* executing 'vgcfgbackup -f %s %s'", file, vgname) < 0 ||
+	if (asprintf(&desc, "vgcfgbackup -f %s %s", file, vgname) < 0 ||
 	    (r = lvf_vg_export(vg->md, LVF_VG_SECTION, NULL, &body)) < 0 ||
 	    (r = tb_backup_format_text(strbuf_str(&body), desc, time(NULL), &text)) < 0) {
 		r = r < 0 ? r : -ENOMEM;
