@@ -13,7 +13,7 @@ testcase_lvmcmds_csi_driver_lvm() {
 	lc_step 0 lvcreate -v -n pvc-1 -W y -L 8388608b --add-tag lv.metal-stack.io/csi-lvm @VG@
 	# vgActivate: vgscan, then vgchange -ay over every VG
 	lc_both 0 vgscan
-	lc_step 0 lvchange -an @VG@/pvc-1
+	lc_both 0 lvchange -an @VG@/pvc-1
 	"$TB" vgchange -ay >/dev/null 2>&1 || die "thinbox vgchange -ay (every VG) failed"
 	"$LC_LVM" vgchange -ay "$LC_A" >/dev/null 2>&1
 	lc_same_state "vgchange -ay"

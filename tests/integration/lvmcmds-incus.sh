@@ -7,23 +7,23 @@
 testcase_lvmcmds_incus() {
 	lc_vgs 1G
 	# createDefaultThinPool (no size: all free space)
-	lc_step 0 lvcreate --yes --wipesignatures y --thinpool @VG@/IncusThinPool --extents 100%FREE
+	lc_both 0 lvcreate --yes --wipesignatures y --thinpool @VG@/IncusThinPool --extents 100%FREE
 	# Create: the pool marker tag
-	lc_step 0 vgchange --addtag incus_pool @VG@
+	lc_both 0 vgchange --addtag incus_pool @VG@
 	# createLogicalVolume (thin), then activation skip
 	lc_step 0 lvcreate --name containers_c1 --yes --wipesignatures y --thin --virtualsize \
 		104857600b @VG@/IncusThinPool
-	lc_step 0 lvchange --setactivationskip y /dev/@VG@/containers_c1
+	lc_both 0 lvchange --setactivationskip y /dev/@VG@/containers_c1
 	# createLogicalVolumeSnapshot (thin, read-only)
-	lc_step 0 lvcreate -n containers_c1-snap0 -s /dev/@VG@/containers_c1 --setactivationskip y -pr
+	lc_both 0 lvcreate -n containers_c1-snap0 -s /dev/@VG@/containers_c1 --setactivationskip y -pr
 	# activateVolume / deactivateVolume
 	lc_step 0 lvchange --activate y --ignoreactivationskip /dev/@VG@/containers_c1-snap0
-	lc_step 0 lvchange --activate n --ignoreactivationskip /dev/@VG@/containers_c1-snap0
+	lc_both 0 lvchange --activate n --ignoreactivationskip /dev/@VG@/containers_c1-snap0
 	# renameLogicalVolume (active), resizeLogicalVolume
-	lc_step 0 lvrename /dev/@VG@/containers_c1 /dev/@VG@/containers_c2
-	lc_step 0 lvresize -L 125829120b -f /dev/@VG@/containers_c2
+	lc_both 0 lvrename /dev/@VG@/containers_c1 /dev/@VG@/containers_c2
+	lc_both 0 lvresize -L 125829120b -f /dev/@VG@/containers_c2
 	# removeLogicalVolume
-	lc_step 0 lvremove -f /dev/@VG@/containers_c1-snap0
+	lc_both 0 lvremove -f /dev/@VG@/containers_c1-snap0
 	# Update: lvm.thinpool_name (the active pool renamed with its _tdata/_tmeta)
 	lc_step 0 lvrename @VG@ IncusThinPool NewPool
 	# Delete: the marker removed, then vgremove -f

@@ -14,25 +14,25 @@ testcase_lvmcmds_proxmox() {
 	tb_clean_lc lvcreate -T "$LC_B/data" -L 200m
 	# LvmThinPlugin::alloc_image, then $set_lv_autoactivation
 	lc_step 0 lvcreate -aly -V 102400k --name vm-100-disk-0 --thinpool @VG@/data
-	lc_step 0 lvchange --setautoactivation n @VG@/vm-100-disk-0
+	lc_both 0 lvchange --setautoactivation n @VG@/vm-100-disk-0
 	# volume_snapshot, activate_volume of it ($activate_lv), deactivate_volume
-	lc_step 0 lvcreate -n snap_vm-100-disk-0_s1 -pr -s @VG@/vm-100-disk-0
+	lc_both 0 lvcreate -n snap_vm-100-disk-0_s1 -pr -s @VG@/vm-100-disk-0
 	lc_step 0 lvchange -ay -K @VG@/snap_vm-100-disk-0_s1
-	lc_step 0 lvchange -an @VG@/snap_vm-100-disk-0_s1
+	lc_both 0 lvchange -an @VG@/snap_vm-100-disk-0_s1
 	# volume_snapshot_rollback
-	lc_step 0 lvremove -f @VG@/vm-100-disk-0
-	lc_step 0 lvcreate -kn -n vm-100-disk-0 -s @VG@/snap_vm-100-disk-0_s1
+	lc_both 0 lvremove -f @VG@/vm-100-disk-0
+	lc_both 0 lvcreate -kn -n vm-100-disk-0 -s @VG@/snap_vm-100-disk-0_s1
 	# create_base: rename, then inactive + read-only + activation skip
-	lc_step 0 lvrename @VG@ vm-100-disk-0 base-100-disk-0
+	lc_both 0 lvrename @VG@ vm-100-disk-0 base-100-disk-0
 	lc_step 0 lvchange -an -pr -ky @VG@/base-100-disk-0
 	# clone_image
-	lc_step 0 lvcreate -n vm-101-disk-0 -prw -kn -s @VG@/base-100-disk-0
+	lc_both 0 lvcreate -n vm-101-disk-0 -prw -kn -s @VG@/base-100-disk-0
 	# volume_snapshot_delete
-	lc_step 0 lvremove -f @VG@/snap_vm-100-disk-0_s1
+	lc_both 0 lvremove -f @VG@/snap_vm-100-disk-0_s1
 	# LVMPlugin::lvcreate (thick, tagged), volume_resize, free_lvm_volumes
-	lc_step 0 lvcreate -aly -Wy --yes --size 8192k --name vm-102-disk-0 --setautoactivation n \
+	lc_both 0 lvcreate -aly -Wy --yes --size 8192k --name vm-102-disk-0 --setautoactivation n \
 		--addtag pve-vm-102 @VG@
-	lc_step 0 lvextend -L 16384k /dev/@VG@/vm-102-disk-0
+	lc_both 0 lvextend -L 16384k /dev/@VG@/vm-102-disk-0
 	lc_step 0 lvchange -aly @pve-vm-102
 	# activate_storage: vgscan (lvm2 exits 5 in the rig, without udev, over --mknodes; the
 	# listing must agree), deactivate_storage

@@ -27,27 +27,34 @@ lc_both() {
 	return 0
 }
 
-# What lvm2 reads of a VG, with the VG's name replaced by VG: LVs (hidden too) with attr, size,
-# tags, pool, origin; the VG's tags and LV count; each active LV's dm read-only flag.
-lc_state() { # VG
-	local vg=$1
+# What lvm2 reads of both VGs, in one lvs call (lvm2 is slow under TCG): every LV (hidden too)
+# with attr, size, tags, pool, origin and its VG's tags; a VG without LVs by vgs; PV tags when
+# $LC_PVTAGS is set; each active LV's dm read-only flag. One file per VG, its name made "VG".
+lc_states() {
+	local v
 	"$LC_LVM" lvs -a --noheadings --separator '|' --units b --nosuffix \
-		-o lv_name,lv_attr,lv_size,lv_tags,pool_lv,origin "$vg" 2>/dev/null |
-		sed -e 's/^ *//' -e 's/ *| */|/g' -e 's/ *$//' | LC_ALL=C sort
-	"$LC_LVM" vgs --noheadings --separator '|' -o vg_tags,lv_count,pv_count,vg_attr "$vg" 2>/dev/null |
-		sed -e 's/^ *//' -e 's/ *| */|/g' -e 's/ *$//'
-	"$LC_LVM" pvs --noheadings --separator '|' -o pv_tags,vg_name 2>/dev/null |
-		sed -e 's/^ *//' -e 's/ *| */|/g' -e 's/ *$//' | grep "|$vg\$" | LC_ALL=C sort
-	dmsetup info -c --noheadings -o name,attr 2>/dev/null | grep "^$vg-" | sed "s/^$vg-//" |
-		LC_ALL=C sort
+		-o vg_name,lv_name,lv_attr,lv_size,lv_tags,pool_lv,origin,vg_tags "$LC_A" "$LC_B" \
+		>"$TB_TMP/lc.lvs" 2>/dev/null
+	if [ -n "${LC_PVTAGS:-}" ]; then
+		"$LC_LVM" pvs --noheadings --separator '|' -o vg_name,pv_tags >>"$TB_TMP/lc.lvs" 2>/dev/null
+	fi
+	dmsetup info -c --noheadings -o name,attr >"$TB_TMP/lc.dm" 2>/dev/null
+	for v in "$LC_A" "$LC_B"; do
+		{
+			sed -e 's/^ *//' -e 's/ *| */|/g' -e 's/ *$//' "$TB_TMP/lc.lvs" | grep "^$v|" |
+				LC_ALL=C sort
+			grep -q "^ *$v|" "$TB_TMP/lc.lvs" ||
+				"$LC_LVM" vgs --noheadings --separator '|' -o vg_name,vg_tags,lv_count "$v" 2>/dev/null
+			grep "^$v-" "$TB_TMP/lc.dm" | LC_ALL=C sort
+		} | sed "s/$v/VG/g" >"$TB_TMP/lc.state.$v"
+	done
 }
 # Both VGs look the same to lvm2.
 lc_same_state() { # what
-	local a b
-	a=$(lc_state "$LC_A" | sed "s/$LC_A/VG/g")
-	b=$(lc_state "$LC_B" | sed "s/$LC_B/VG/g")
-	[ "$a" = "$b" ] && return 0
-	printf 'lvm2:\n%s\nthinbox:\n%s\n' "$a" "$b" >&2
+	lc_states
+	cmp -s "$TB_TMP/lc.state.$LC_A" "$TB_TMP/lc.state.$LC_B" && return 0
+	printf 'lvm2:\n%s\nthinbox:\n%s\n' "$(cat "$TB_TMP/lc.state.$LC_A")" \
+		"$(cat "$TB_TMP/lc.state.$LC_B")" >&2
 	die "${1:-state}: thinbox's VG differs from lvm2's"
 }
 # lvm2 reads thinbox's VG with no complaint.
