@@ -325,9 +325,14 @@ int tb_vgrename(struct tb_ctx *ctx, const char *old_name, const char *new_name)
 		return tb_fail(ctx, -EEXIST, "New volume group \"%s\" already exists", new_name);
 	if ((r = tb_cmd_begin(ctx, &c, "vgrename")) < 0)
 		return r;
-	if ((r = tb_lock_vg(&c.locks, new_name, true)) < 0) {
-		r = tb_fail(ctx, r, "%s", c.locks.errmsg);
-		goto out;
+	/* both VG locks, in name order as lvm2 takes them */
+	for (int k = 0; k < 2; k++) {
+		bool old_first = strcmp(old_name, new_name) < 0;
+		const char *nm = (k == 0) == old_first ? old_name : new_name;
+		if ((r = tb_lock_vg(&c.locks, nm, true)) < 0) {
+			r = tb_fail(ctx, r, "%s", c.locks.errmsg);
+			goto out;
+		}
 	}
 	if ((r = tb_vg_read(&c, old_name, true, &vg)) < 0 || (r = tb_vg_check_writable(&c, vg)) < 0)
 		goto out;

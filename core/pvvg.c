@@ -431,6 +431,8 @@ int tb_vgcreate(struct tb_ctx *ctx, const char *name, const char *const *devices
 	if ((r = md_vg_new(name, id, (uint32_t)es, &vg->md)) < 0)
 		goto out;
 	vg->md->seqno = 0; /* the first commit writes seqno 1 */
+	if (o && (r = tb_tags_apply(ctx, &vg->md->tags, &o->tags)) < 0)
+		goto out;
 	if ((r = vg_add_devices(&c, vg, devices, n, o ? &o->pv : NULL)) < 0)
 		goto out;
 	if ((r = tb_vg_commit(&c, vg)) < 0)

@@ -29,6 +29,17 @@ testcase_lvmcmds_proxmox() {
 	lc_both 0 lvcreate -n vm-101-disk-0 -prw -kn -s @VG@/base-100-disk-0
 	# volume_snapshot_delete
 	lc_both 0 lvremove -f @VG@/snap_vm-100-disk-0_s1
+	lc_lvm2_reads
+}
+
+# LVMPlugin (thick LVs): lvcreate with a tag, resize, @tag activation, vgscan, vgchange -aln,
+# vgremove -y.
+testcase_lvmcmds_proxmox_lvm() {
+	LC_PVA=$(tb_disk 1G) && LC_PVB=$(tb_disk 1G) || exit 1
+	lc_both 0 pvcreate --metadatasize 250k @PV@
+	lc_both 0 vgcreate @VG@ @PV@
+	lvm_clean lvcreate -q -T "$LC_A/data" -L 64m >/dev/null
+	tb_clean_lc lvcreate -T "$LC_B/data" -L 64m
 	# LVMPlugin::lvcreate (thick, tagged), volume_resize, free_lvm_volumes
 	lc_both 0 lvcreate -aly -Wy --yes --size 8192k --name vm-102-disk-0 --setautoactivation n \
 		--addtag pve-vm-102 @VG@

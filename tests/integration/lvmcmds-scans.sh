@@ -51,6 +51,8 @@ $(cat "$TB_TMP/lc.b.out")"
 	assert_eq "$(lvm_clean pvs --noheadings --units b -o pv_size,pv_pe_count "$LC_PVA")" \
 		"$(lvm_clean pvs --noheadings --units b -o pv_size,pv_pe_count "$LC_PVB")" "pvresize"
 	lvm_clean vgck "$LC_B" >/dev/null
+	# Incus Update (driver_lvm.go): the pool takes the space pvresize added
+	lc_step 0 lvresize -f -l +100%FREE /dev/@VG@/pool
 	# --config devices filters are honoured (a VG on a filtered device is not seen)
 	lc_both 5 vgck --config "devices { filter = [ \"r|^$LC_PVA\$|\", \"r|^$LC_PVB\$|\" ] }" @VG@
 	lc_both 5 vgck --config "devices/global_filter=[\"r|.*|\"]" @VG@
