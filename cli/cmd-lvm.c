@@ -679,10 +679,7 @@ static int resize(struct tb_ctx *ctx, int argc, char **argv, const char *cmd, bo
 		cli_err("Please specify one logical volume as VG/LV.");
 		return CLI_EINVAL;
 	}
-	if (cli_opt_isset(p, O_RESIZEFS)) {
-		cli_err("--resizefs is not supported by thinbox.");
-		return CLI_EINVAL;
-	}
+	o.resizefs = cli_opt_isset(p, O_RESIZEFS);
 	o.vg = vg;
 	o.lv = lv;
 	o.extend_only = extend;

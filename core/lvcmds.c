@@ -903,6 +903,7 @@ void tb_resize_notices(struct tb_ctx *ctx, const struct tb_vg *vg, const struct 
 
 int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 {
+	struct tb_lv_fs fs;
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
 	struct md_lv *lv, *target;
@@ -963,6 +964,8 @@ int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 			    cur, cur);
 		goto out;
 	}
+	if (o->resizefs && (r = tb_lv_fs_check(&c, vg, lv, &fs)) < 0)
+		goto out;
 	if (md_lv_is_thin(lv)) {
 		lv->segs[0].extent_count = (uint32_t)new_ext;
 	} else {
@@ -986,6 +989,8 @@ int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 	tb_notice(ctx, "Size of logical volume %s/%s changed from %s (%u extents) to %s (%" PRIu64
 	       " extents).", o->vg, target->name, a, cur, b, new_ext);
 	tb_notice(ctx, "Logical volume %s/%s successfully resized.", o->vg, lv->name);
+	if (o->resizefs)
+		r = tb_lv_fs_resize(&c, &fs);
 out:
 	cmd_finish(&c, vg);
 	return r;

@@ -94,6 +94,19 @@ int tb_vg_set_autoactivation(struct md_vg *vg, char yn);
  * "a|regex|" / "r|regex|" lists, first match wins, no match accepts. */
 bool tb_device_accepted(struct tb_ctx *ctx, const char *path);
 
+/* lvextend/lvresize --resizefs (core/resizefs.c): check that @lv is active and carries a
+ * filesystem thinbox can grow (ext2/3/4; XFS when mounted), before anything changes; then,
+ * after the LV grew, grow it (resize2fs, after e2fsck -f -p when unmounted; xfs_growfs). */
+struct tb_lv_fs {
+	char path[300];  /* /dev/mapper/<dm name> */
+	char type[32];
+	bool mounted;
+	char mnt[4096];
+};
+int tb_lv_fs_check(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv,
+		   struct tb_lv_fs *ret);
+int tb_lv_fs_resize(struct tb_cmd *c, const struct tb_lv_fs *fs);
+
 /* Fresh random id (lvm2 alphabet). */
 int tb_new_id(char ret[MD_ID_LEN + 1]);
 /* The lvm2 configuration directory ($LVM_SYSTEM_DIR or /etc/lvm). */

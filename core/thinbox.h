@@ -143,6 +143,7 @@ struct tb_lvresize_opts {
 	struct tb_size poolmetadatasize; /* --poolmetadatasize [+]N (sectors) */
 	bool extend_only;          /* lvextend */
 	bool use_policies;         /* --use-policies: grow as the autoextend policy says */
+	bool resizefs;             /* -r: grow the LV's filesystem too (Since: 0.2) */
 };
 int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o);
 int tb_lvremove(struct tb_ctx *ctx, const char *vg, const char *lv, bool force);

@@ -17,8 +17,17 @@ testcase_lvmcmds_csi_driver_lvm() {
 	"$TB" vgchange -ay >/dev/null 2>&1 || die "thinbox vgchange -ay (every VG) failed"
 	"$LC_LVM" vgchange -ay "$LC_A" >/dev/null 2>&1
 	lc_same_state "vgchange -ay"
-	# extendLVS with -r: thinbox says it cannot resize filesystems and changes nothing
-	out=$(assert_fails 3 "$TB" lvextend -L 16777216b -r "$LC_B/pvc-1") || exit 1
-	assert_match "resizefs" "$out" "lvextend -r refusal"
+	# extendLVS: lvextend -L Nb -r on an ext4 LV (lvm2's fsadm: e2fsck -f -p, resize2fs)
+	mkfs.ext4 -q "/dev/$LC_A/pvc-1" && mkfs.ext4 -q "/dev/$LC_B/pvc-1" || die "mkfs.ext4"
+	lc_step 0 lvextend -L 16777216b -r @VG@/pvc-1
+	assert_eq "$(tune2fs -l "/dev/$LC_A/pvc-1" | grep '^Block count')" \
+		"$(tune2fs -l "/dev/$LC_B/pvc-1" | grep '^Block count')" "ext4 grown by lvextend -r"
+	# no filesystem: thinbox refuses before the LV changes
+	tb_clean_lc lvcreate -n blank -L 8m "$LC_B"
+	out=$(assert_fails 5 "$TB" lvextend -L 16m -r "$LC_B/blank") || exit 1
+	assert_match "FSTYPE" "$out" "lvextend -r without a filesystem"
+	assert_eq "8388608B" "$(lvm_clean lvs --noheadings --units b -o lv_size "$LC_B/blank" | tr -d ' ')" \
+		"a refused lvextend -r changed nothing"
+	tb_clean_lc lvremove -y "$LC_B/blank"
 	lc_lvm2_reads
 }
