@@ -15,13 +15,14 @@ V        ?= 0
 Q        := $(if $(filter 1,$(V)),,@)
 
 VERSION  := 0.1.0
-LAYERS   := util kernel-iface metadata lvmfmt core
+LAYERS   := util kernel-iface metadata lvmfmt thinfmt core
 # Which layers each layer may use (also enforced on #include lines by check-layers).
 DEPS_util         :=
 DEPS_kernel-iface := util
 DEPS_metadata     := util
 DEPS_lvmfmt       := util metadata
-DEPS_core         := util kernel-iface metadata lvmfmt
+DEPS_thinfmt      := util
+DEPS_core         := util kernel-iface metadata lvmfmt thinfmt
 DEPS_cli          := util core
 
 WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow \
@@ -51,13 +52,13 @@ src_of    = $(sort $(wildcard $(1)/*.c))
 obj_of    = $(patsubst %.c,$(2)/%.o,$(call src_of,$(1)))
 # Objects of a layer plus everything it may use, built in output dir $(2). cli/ includes only
 # core/thinbox.h and util/, but links against the whole library; its tests skip main.o.
-LINKDEPS_cli := util kernel-iface metadata lvmfmt core
+LINKDEPS_cli := util kernel-iface metadata lvmfmt thinfmt core
 closure   = $(filter-out $(2)/cli/main.o,$(foreach l,$(1) $(or $(LINKDEPS_$(1)),$(DEPS_$(1))),$(call obj_of,$(l),$(2))))
 
 LIB_OBJS  := $(foreach l,$(LAYERS),$(call obj_of,$(l),$(BUILD)/obj))
 CLI_OBJS  := $(call obj_of,cli,$(BUILD)/obj)
 
-.PHONY: all static check check-unit check-unit-asan check-vm check-layers fuzz fuzz-smoke demo bench \
+.PHONY: all static check check-unit check-unit-asan check-vm check-layers fuzz fuzz-smoke demo bench bench-scale \
 	install install-links uninstall clean deps deps-test format unit-bins
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -163,6 +164,10 @@ fuzz-smoke: $(BUILD)/.deps-test $(FUZZ_BINS)
 bench: all
 	$(Q)BUILD=$(BUILD) bench/autoextend
 
+# lvs/lvcreate at N = 1k, 10k, 50k LVs, lvm2 against thinbox (VM rig): bench/scale, docs/benchmarks.md
+bench-scale: all
+	$(Q)BUILD=$(BUILD) bench/scale
+
 demo: $(BUILD)/.deps-test all
 	$(Q)BUILD=$(BUILD) scripts/demo.sh
 
@@ -173,10 +178,12 @@ install: all
 LVM_NAMES := lvm pvcreate pvremove pvs pvck vgcreate vgremove vgs vgchange vgextend \
 	vgreduce lvcreate lvremove lvs lvchange lvconvert lvextend lvresize lvrename \
 	vgscan pvscan lvscan vgck vgrename pvresize pvchange vgcfgbackup vgcfgrestore
+# dmsetup: thinbox answers to it with dmsetup 1.02's syntax, output and errors (docs/cli.md)
+DM_NAMES := dmsetup
 install-links: install
-	$(Q)for n in $(LVM_NAMES); do ln -sf thinbox $(DESTDIR)$(SBINDIR)/$$n; done
+	$(Q)for n in $(LVM_NAMES) $(DM_NAMES); do ln -sf thinbox $(DESTDIR)$(SBINDIR)/$$n; done
 uninstall:
-	$(Q)rm -f $(DESTDIR)$(SBINDIR)/thinbox $(foreach n,$(LVM_NAMES),$(DESTDIR)$(SBINDIR)/$(n))
+	$(Q)rm -f $(DESTDIR)$(SBINDIR)/thinbox $(foreach n,$(LVM_NAMES) $(DM_NAMES),$(DESTDIR)$(SBINDIR)/$(n))
 
 format:
 	clang-format -i $(foreach l,$(LAYERS) cli,$(wildcard $(l)/*.[ch]))

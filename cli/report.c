@@ -350,8 +350,15 @@ struct cli_report {
 	size_t n_cols;
 	struct sort_key *keys;
 	size_t n_keys;
-	struct cell *cells; /* n_rows * type->n_fields */
+	struct cell *cells; /* n_rows * n_slots */
 	size_t n_rows, cap_rows;
+	/* Only the fields shown or sorted on are stored (at tens of thousands of rows a cell for
+	 * every field of the type was most of the command's memory): slot[f] is field f's index
+	 * in a row, -1 when it is not stored (its setters then write to scratch). Made by the
+	 * first cli_report_add_row, after the columns and sort keys are known. */
+	int *slot;
+	size_t n_slots;
+	struct cell scratch;
 };
 
 _printf_(2, 3) static int set_err(char **ret_err, const char *fmt, ...)
@@ -405,11 +412,63 @@ static int field_lookup(const struct cli_report_type *t, const char *name, size_
 	return -1;
 }
 
-static int exact_field(const struct cli_report_type *t, const char *id)
+/* Field lookup by id: every cell of every row goes through here, so tens of thousands of rows
+ * made a linear scan of the field table per cell the report's main cost (issue 13). A hash of
+ * each report type's ids, built on first use (a few types per process). */
+struct field_hash {
+	const struct cli_report_type *t;
+	int *slot; /* field index + 1, 0 = empty */
+	size_t cap;
+};
+
+static size_t id_hash(const char *s)
+{
+	size_t h = 5381;
+	for (; *s; s++)
+		h = h * 33 + (unsigned char)*s;
+	return h;
+}
+
+static int exact_field_scan(const struct cli_report_type *t, const char *id)
 {
 	for (size_t f = 0; f < t->n_fields; f++)
 		if (streq(t->fields[f].id, id))
 			return (int)f;
+	return -1;
+}
+
+static int exact_field(const struct cli_report_type *t, const char *id)
+{
+	static struct field_hash cache[8];
+	struct field_hash *h = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cache) && !h; i++)
+		if (cache[i].t == t)
+			h = &cache[i];
+	for (size_t i = 0; i < ARRAY_SIZE(cache) && !h; i++)
+		if (!cache[i].t) {
+			size_t cap = 16;
+			while (cap < 4 * t->n_fields)
+				cap *= 2;
+			if (!(cache[i].slot = calloc(cap, sizeof(int))))
+				return exact_field_scan(t, id);
+			for (size_t f = 0; f < t->n_fields; f++) {
+				size_t k = id_hash(t->fields[f].id) & (cap - 1);
+				while (cache[i].slot[k])
+					k = (k + 1) & (cap - 1);
+				cache[i].slot[k] = (int)f + 1;
+			}
+			cache[i].cap = cap;
+			cache[i].t = t;
+			h = &cache[i];
+		}
+	if (!h)
+		return exact_field_scan(t, id);
+	for (size_t k = id_hash(id) & (h->cap - 1); h->slot[k]; k = (k + 1) & (h->cap - 1)) {
+		int f = h->slot[k] - 1;
+		if (streq(t->fields[f].id, id))
+			return f; /* the first of equal ids is inserted first: found first */
+	}
 	return -1;
 }
 
@@ -537,18 +596,48 @@ struct cli_report *cli_report_free(struct cli_report *rep)
 {
 	if (!rep)
 		return NULL;
-	for (size_t i = 0; i < rep->n_rows * rep->type->n_fields; i++)
+	for (size_t i = 0; i < rep->n_rows * rep->n_slots; i++)
 		cell_clear(&rep->cells[i]);
+	cell_clear(&rep->scratch);
 	free(rep->cells);
+	free(rep->slot);
 	free(rep->cols);
 	free(rep->keys);
 	free(rep);
 	return NULL;
 }
 
-int cli_report_add_row(struct cli_report *rep, size_t *ret_row)
+static int make_slots(struct cli_report *rep)
 {
 	size_t nf = rep->type->n_fields;
+
+	if (!(rep->slot = malloc((nf ? nf : 1) * sizeof(*rep->slot))))
+		return -ENOMEM;
+	for (size_t f = 0; f < nf; f++)
+		rep->slot[f] = -1;
+	for (size_t c = 0; c < rep->n_cols; c++)
+		if (rep->slot[rep->cols[c]] < 0)
+			rep->slot[rep->cols[c]] = (int)rep->n_slots++;
+	for (size_t k = 0; k < rep->n_keys; k++)
+		if (rep->slot[rep->keys[k].field] < 0)
+			rep->slot[rep->keys[k].field] = (int)rep->n_slots++;
+	return 0;
+}
+
+/* The stored cell of field @f in @row (NULL when the field is not stored). */
+static struct cell *slot_cell(const struct cli_report *rep, size_t row, size_t f)
+{
+	int s = rep->slot ? rep->slot[f] : -1;
+	return s < 0 ? NULL : &rep->cells[row * rep->n_slots + (size_t)s];
+}
+
+int cli_report_add_row(struct cli_report *rep, size_t *ret_row)
+{
+	size_t nf;
+
+	if (!rep->slot && make_slots(rep) < 0)
+		return -ENOMEM;
+	nf = rep->n_slots ? rep->n_slots : 1;
 
 	if (rep->n_rows == rep->cap_rows) {
 		size_t cap = rep->cap_rows ? rep->cap_rows * 2 : 16;
@@ -571,7 +660,9 @@ static int cell_get(struct cli_report *rep, size_t row, const char *id, int kind
 		return -EINVAL;
 	if (row >= rep->n_rows)
 		return -ERANGE;
-	*ret = &rep->cells[row * rep->type->n_fields + (size_t)f];
+	*ret = slot_cell(rep, row, (size_t)f);
+	if (!*ret) /* neither shown nor sorted on: set and forgotten */
+		*ret = &rep->scratch;
 	return 0;
 }
 
@@ -680,11 +771,9 @@ static int cell_cmp(const struct cell *a, const struct cell *b)
 
 static int row_cmp(const struct cli_report *rep, size_t ra, size_t rb)
 {
-	size_t nf = rep->type->n_fields;
-
 	for (size_t k = 0; k < rep->n_keys; k++) {
 		const struct sort_key *key = &rep->keys[k];
-		int c = cell_cmp(&rep->cells[ra * nf + key->field], &rep->cells[rb * nf + key->field]);
+		int c = cell_cmp(slot_cell(rep, ra, key->field), slot_cell(rep, rb, key->field));
 		if (c)
 			return key->descending ? -c : c;
 	}
@@ -841,7 +930,7 @@ int cli_report_print(struct cli_report *rep, FILE *out)
 		order[i] = i;
 		for (size_t c = 0; c < rep->n_cols; c++) {
 			size_t f = rep->cols[c];
-			char *s = cell_render(rep, &t->fields[f], &rep->cells[i * t->n_fields + f]);
+			char *s = cell_render(rep, &t->fields[f], slot_cell(rep, i, f));
 			if (!s) {
 				r = -ENOMEM;
 				goto out;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/activate.h"
+#include "core/pooltruth.h"
 #include "util/strbuf.h"
 
 int tb_lv_dm_name(const struct md_vg *vg, const struct md_lv *lv, const char *layer, char **ret)
@@ -47,6 +48,43 @@ static int find_uuid(struct dmk_ctx *dmk, const char *uuid, struct dmk_info *ret
 	return 1;
 }
 
+static int cmp_uuid(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+void tb_dm_snapshot_begin(struct tb_ctx *ctx)
+{
+	struct dmk_dev *devs = NULL;
+	struct dmk_ctx *dmk;
+	uint32_t v[3];
+	size_t n = 0;
+
+	tb_dm_snapshot_end(ctx);
+	/* DM_LIST_DEVICES reports uuids from ioctl interface 4.46 (kernel 5.15) on */
+	if (ctx->no_dm || tb_ctx_dmk(ctx, &dmk) < 0 || dmk_version(dmk, v) < 0 || v[0] != 4 ||
+	    v[1] < 46 || dmk_list_devices(dmk, &devs, &n) < 0)
+		return;
+	ctx->dm_uuids = calloc(n ? n : 1, sizeof(*ctx->dm_uuids));
+	if (!ctx->dm_uuids)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		snprintf(ctx->dm_uuids[i], sizeof(ctx->dm_uuids[i]), "%s", devs[i].uuid);
+	qsort(ctx->dm_uuids, n, sizeof(*ctx->dm_uuids), cmp_uuid);
+	ctx->n_dm_uuids = n;
+	ctx->dm_snap = true;
+out:
+	free(devs);
+}
+
+void tb_dm_snapshot_end(struct tb_ctx *ctx)
+{
+	free(ctx->dm_uuids);
+	ctx->dm_uuids = NULL;
+	ctx->n_dm_uuids = 0;
+	ctx->dm_snap = false;
+}
+
 static int lv_find(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *lv,
 		   const char *suffix, struct dmk_info *ret)
 {
@@ -60,6 +98,9 @@ static int lv_find(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_l
 		return r;
 	if ((r = tb_lv_dm_uuid(vg, lv, suffix, &uuid)) < 0)
 		return r;
+	if (ctx->dm_snap && strlen(uuid) < sizeof(ctx->dm_uuids[0]) &&
+	    !bsearch(uuid, ctx->dm_uuids, ctx->n_dm_uuids, sizeof(*ctx->dm_uuids), cmp_uuid))
+		return 0; /* not in the kernel's list: not active */
 	r = find_uuid(dmk, uuid, ret);
 	if (r < 0)
 		return tb_fail(ctx, r,
@@ -378,15 +419,57 @@ static int linear_activate(struct tb_cmd *c, struct tb_vg *vg, const struct md_l
 	return r;
 }
 
+static int remove_if_active(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv,
+			    const char *suffix);
+
+/* Is the live thin-pool device @info of @pool under the pool's plain name (the layout of a new
+ * pool: no -tpool name, no read-only linear layer)? */
+static bool is_plain_name(const struct md_vg *vg, const struct md_lv *pool,
+			  const struct dmk_info *info)
+{
+	_cleanup_free_ char *plain = NULL;
+	return tb_lv_dm_name(vg, pool, NULL, &plain) == 0 && streq(plain, info->name);
+}
+
+/* A used pool live under its plain name: the public device is the thin-pool itself. */
+static bool pool_live_plain(struct tb_cmd *c, const struct md_vg *vg, const struct md_lv *pool)
+{
+	struct dmk_info info;
+	return lv_find(c->ctx, vg, pool, "tpool", &info) > 0 && is_plain_name(vg, pool, &info);
+}
+
+/* A pool live under its plain name whose kernel metadata holds device ids that are no thin
+ * LV of the VG was opened by that name by another program (containerd's pool_name, a
+ * dmsetup script): renaming it to -tpool would take the name from under that program, so
+ * it keeps the layout it has (1). 0: rename as lvm2 does. */
+static int keeps_plain_name(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
+			    const struct dmk_info *info)
+{
+	_cleanup_free_ uint32_t *ids = NULL;
+	size_t n = 0;
+	int r;
+
+	if (!is_plain_name(vg->md, pool, info))
+		return 0;
+	if ((r = tb_pool_foreign_ids(c, vg, pool, &ids, &n)) < 0)
+		return r;
+	if (n == 0)
+		return 0;
+	tb_info(c->ctx, "Thin pool %s/%s keeps its device name %s: it holds %zu device id%s "
+		"(%u%s) of another program.", vg->md->name, pool->name, info->name, n,
+		n == 1 ? "" : "s", ids[0], n > 1 ? ", ..." : "");
+	return 1;
+}
+
 /* The thin-pool target of @pool (and its sub-devices); *ret = the target's device. */
 static int pool_activate_target(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 				struct dmk_info *ret)
 {
-	_cleanup_free_ char *name = NULL, *uuid = NULL;
+	_cleanup_free_ char *name = NULL, *uuid = NULL, *mpath = NULL;
 	struct dmk_info meta, data, info;
 	struct dmk_target *t = NULL;
 	bool fresh = pool_is_new(vg->md, pool);
-	int r;
+	int r, had_meta, had_data;
 
 	r = lv_find(c->ctx, vg->md, pool, "tpool", &info);
 	if (r < 0)
@@ -398,6 +481,8 @@ static int pool_activate_target(struct tb_cmd *c, struct tb_vg *vg, struct md_lv
 		if ((r = tb_lv_dm_name(vg->md, pool, fresh ? NULL : "tpool", &want)) < 0 ||
 		    (r = tb_ctx_dmk(c->ctx, &dmk)) < 0)
 			return r;
+		if (!streq(want, info.name) && !fresh && (r = keeps_plain_name(c, vg, pool, &info)))
+			return r < 0 ? r : (*ret = info, 0);
 		if (!streq(want, info.name)) {
 			r = dmk_rename(dmk, info.name, want);
 			if (r < 0)
@@ -411,18 +496,39 @@ static int pool_activate_target(struct tb_cmd *c, struct tb_vg *vg, struct md_lv
 		*ret = info;
 		return 0;
 	}
+	had_meta = lv_find(c->ctx, vg->md, md_pool_meta(pool), "tmeta", &info);
+	had_data = lv_find(c->ctx, vg->md, md_pool_data(pool), "tdata", &info);
+	if (had_meta < 0 || had_data < 0)
+		return had_meta < 0 ? had_meta : had_data;
 	if ((r = linear_activate(c, vg, md_pool_meta(pool), &meta)) < 0)
 		return r;
 	if ((r = linear_activate(c, vg, md_pool_data(pool), &data)) < 0)
-		return r;
+		goto undo;
+	/* the pool's own superblock (and thin_check where lvm.conf asks) before the kernel
+	 * loads it: lvm2's _thin_pool_callback point */
+	if (asprintf(&mpath, "/dev/mapper/%s", meta.name) < 0) {
+		r = -ENOMEM;
+		goto undo;
+	}
+	if ((r = tb_pool_precheck(c, vg, pool, mpath)) < 0)
+		goto undo;
 	if ((r = tb_lv_dm_name(vg->md, pool, fresh ? NULL : "tpool", &name)) < 0 ||
 	    (r = tb_lv_dm_uuid(vg->md, pool, "tpool", &uuid)) < 0 ||
 	    (r = pool_target(c, vg, pool, meta.dev, data.dev, &t)) < 0)
-		return r;
+		goto undo;
 	r = dev_create(c, name, uuid, t, 1, 0, ret);
 	dmk_targets_free(t, 1);
-	if (r == 0 && fresh)
+	if (r < 0)
+		goto undo;
+	if (fresh)
 		link_add(c, vg->md, pool, name);
+	return 0;
+undo:
+	/* a refused activation leaves the kernel as it was */
+	if (!had_data)
+		remove_if_active(c, vg, md_pool_data(pool), "tdata");
+	if (!had_meta)
+		remove_if_active(c, vg, md_pool_meta(pool), "tmeta");
 	return r;
 }
 
@@ -435,7 +541,7 @@ static int pool_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
 
 	if ((r = pool_activate_target(c, vg, pool, &tp)) < 0)
 		return r;
-	if (pool_is_new(vg->md, pool))
+	if (pool_is_new(vg->md, pool) || is_plain_name(vg->md, pool, &tp))
 		return 0;
 	/* a used pool: the public device is a read-only linear layer over -tpool */
 	r = lv_find(c->ctx, vg->md, pool, "pool", &info);
@@ -454,6 +560,26 @@ static int pool_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
 	dmk_targets_free(t, 1);
 	if (r == 0)
 		link_add(c, vg->md, pool, name);
+	return r;
+}
+
+/* A thin LV whose table the kernel refused: say so plainly when the pool's metadata has no
+ * device with its id (lost to a crash of another tool, or deleted by hand); else keep @r. */
+static int thin_missing(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, int r)
+{
+	struct md_lv *pool = lv->segs[0].thin_pool;
+	struct tf_pool p;
+
+	if (tb_pool_metadata_read(c, vg, pool, &p) < 0)
+		return r;
+	if (!tf_pool_has_device(&p, lv->segs[0].device_id))
+		r = tb_fail(c->ctx, -ENODATA,
+			    "Thin pool %s/%s has no thin device with id %u, which thin LV %s/%s "
+			    "names: its data is not in the pool. Remove the LV (lvremove %s/%s) or "
+			    "restore the pool's metadata.",
+			    vg->md->name, pool->name, lv->segs[0].device_id, vg->md->name, lv->name,
+			    vg->md->name, lv->name);
+	tf_pool_release(&p);
 	return r;
 }
 
@@ -486,6 +612,8 @@ static int thin_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 	dmk_targets_free(t, 1);
 	if (r == 0)
 		link_add(c, vg->md, lv, name);
+	else
+		r = thin_missing(c, vg, lv, r);
 	return r;
 }
 
@@ -592,7 +720,8 @@ int tb_lv_deactivate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 		struct md_lv *pool = lv->segs[0].thin_pool;
 		struct dmk_info pub;
 		/* keep the pool if its own LV is active */
-		if (pool_is_new(vg->md, pool) || lv_find(c->ctx, vg->md, pool, "pool", &pub) > 0)
+		if (pool_is_new(vg->md, pool) || lv_find(c->ctx, vg->md, pool, "pool", &pub) > 0 ||
+		    pool_live_plain(c, vg->md, pool))
 			return 0;
 		return pool_release(c, vg, pool, lv);
 	}
@@ -638,15 +767,74 @@ static int pool_status(struct tb_cmd *c, const char *name, struct dmk_thin_pool_
 	return 0;
 }
 
-int tb_pool_apply_messages(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
+/* Send one queued message. */
+static int send_msg(struct tb_cmd *c, struct tb_vg *vg, struct dmk_ctx *dmk, const char *tpool,
+		    const struct md_msg *msg)
+{
+	struct md_lv *o;
+	struct dmk_info oi;
+	bool susp;
+	int r;
+
+	if (msg->kind == MD_MSG_DELETE)
+		return dmk_thin_msg_delete(dmk, tpool, msg->device_id);
+	o = msg->lv->segs[0].origin;
+	if (!o)
+		return dmk_thin_msg_create_thin(dmk, tpool, msg->lv->segs[0].device_id);
+	/* the kernel wants the origin suspended while it is snapshotted */
+	susp = lv_find(c->ctx, vg->md, o, NULL, &oi) > 0;
+	if (susp && (r = dmk_suspend(dmk, oi.name, 0)) < 0)
+		return tb_fail(c->ctx, r, "Failed to suspend origin %s: %s", oi.name, dmk_errmsg(dmk));
+	r = dmk_thin_msg_create_snap(dmk, tpool, msg->lv->segs[0].device_id, o->segs[0].device_id);
+	if (susp)
+		dmk_resume(dmk, oi.name, 0, NULL);
+	return r;
+}
+
+static uint32_t msg_id(const struct md_msg *msg)
+{
+	return msg->kind == MD_MSG_DELETE ? msg->device_id : msg->lv->segs[0].device_id;
+}
+
+/* Has the kernel already done @msg (an interrupted command sent it, then died before
+ * set_transaction_id or before the VG commit)? A create counts as done only for a device
+ * made in the kernel's current transaction @k_tid and, for a plain thin, never written. */
+static bool msg_done(const struct tf_pool *p, const struct md_msg *msg, uint64_t k_tid,
+		     bool *ret_foreign)
+{
+	uint32_t id = msg_id(msg);
+
+	*ret_foreign = false;
+	if (msg->kind == MD_MSG_DELETE)
+		return !tf_pool_has_device(p, id);
+	for (size_t i = 0; i < p->n_devs; i++)
+		if (p->devs[i].dev_id == id) {
+			const struct tf_device_details *d = &p->devs[i].details;
+			if (d->transaction_id != k_tid ||
+			    (!msg->lv->segs[0].origin && d->mapped_blocks != 0)) {
+				*ret_foreign = true;
+				return false;
+			}
+			return true;
+		}
+	return false;
+}
+
+int tb_pool_apply_messages_ex(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
+			      unsigned flags, bool *ret_untouched)
 {
 	struct md_seg *seg = &pool->segs[0];
 	struct dmk_thin_pool_status st;
+	struct tf_pool p = { 0 };
 	struct dmk_info tp;
 	struct dmk_ctx *dmk;
 	uint64_t want = seg->transaction_id;
+	bool fresh = flags & TB_APPLY_FRESH, foreign;
+	size_t sent = 0, skipped = 0;
 	int r;
 
+	if (ret_untouched)
+		*ret_untouched = true;
 	if (!seg->n_msgs)
 		return 0;
 	if ((r = tb_ctx_dmk(c->ctx, &dmk)) < 0)
@@ -661,45 +849,92 @@ int tb_pool_apply_messages(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *poo
 			       "(lvconvert --repair with lvm2, or thin_repair) first.",
 			       vg->md->name, pool->name,
 			       st.fail ? "failed" : st.needs_check ? "flagged needs_check" : "read-only");
+	/* an interrupted command: what of it did the kernel already take? */
+	if (!fresh && (st.transaction_id + 1 == want || st.transaction_id == want)) {
+		r = tb_pool_metadata_read(c, vg, pool, &p);
+		if (r < 0 && r != -ENODATA)
+			return r;
+	}
 	if (st.transaction_id + 1 == want) {
 		for (size_t m = 0; m < seg->n_msgs; m++) {
 			const struct md_msg *msg = &seg->msgs[m];
-			if (msg->kind == MD_MSG_DELETE) {
-				r = dmk_thin_msg_delete(dmk, tp.name, msg->device_id);
-			} else if (msg->lv->segs[0].origin) {
-				/* the kernel wants the origin suspended while it is snapshotted */
-				struct md_lv *o = msg->lv->segs[0].origin;
-				struct dmk_info oi;
-				bool susp = lv_find(c->ctx, vg->md, o, NULL, &oi) > 0;
-				if (susp && (r = dmk_suspend(dmk, oi.name, 0)) < 0)
-					return tb_fail(c->ctx, r, "Failed to suspend origin %s: %s",
-						       oi.name, dmk_errmsg(dmk));
-				r = dmk_thin_msg_create_snap(dmk, tp.name, msg->lv->segs[0].device_id,
-							     o->segs[0].device_id);
-				if (susp)
-					dmk_resume(dmk, oi.name, 0, NULL);
-			} else {
-				r = dmk_thin_msg_create_thin(dmk, tp.name, msg->lv->segs[0].device_id);
+			if (!fresh && msg_done(&p, msg, st.transaction_id, &foreign)) {
+				skipped++;
+				continue;
 			}
-			if (r < 0)
-				return tb_fail(c->ctx, r, "Thin pool %s/%s refused a message: %s",
-					       vg->md->name, pool->name, dmk_errmsg(dmk));
+			if (!fresh && foreign) {
+				tf_pool_release(&p);
+				return tb_fail(c->ctx, -EEXIST,
+					       "Thin pool %s/%s already has device id %u, which is not "
+					       "the one the interrupted command created (another program "
+					       "made it); thinbox leaves the pool alone.",
+					       vg->md->name, pool->name, msg_id(msg));
+			}
+			r = send_msg(c, vg, dmk, tp.name, msg);
+			if (r < 0) {
+				tf_pool_release(&p);
+				if (ret_untouched)
+					*ret_untouched = sent == 0 && skipped == 0;
+				return tb_fail(c->ctx, r, "Thin pool %s/%s refused a message: %s%s",
+					       vg->md->name, pool->name, dmk_errmsg(dmk),
+					       r == -EEXIST ? " (another program uses that device "
+							      "id)" : "");
+			}
+			sent++;
 		}
+		if (ret_untouched)
+			*ret_untouched = false;
 		r = dmk_thin_msg_set_transaction_id(dmk, tp.name, want - 1, want);
-		if (r < 0)
+		if (r < 0) {
+			tf_pool_release(&p);
 			return tb_fail(c->ctx, r, "Failed to set transaction id %" PRIu64
 				       " on thin pool %s/%s: %s",
 				       want, vg->md->name, pool->name, dmk_errmsg(dmk));
-		if ((r = pool_status(c, tp.name, &st)) < 0)
+		}
+		if (skipped)
+			tb_notice(c->ctx, "Thin pool %s/%s: %zu of %zu queued messages were already "
+				  "in the kernel (an interrupted command); finished the transaction "
+				  "to %" PRIu64 ".", vg->md->name, pool->name, skipped, seg->n_msgs,
+				  want);
+		if ((r = pool_status(c, tp.name, &st)) < 0) {
+			tf_pool_release(&p);
 			return r;
+		}
+	} else if (!fresh && st.transaction_id == want) {
+		/* the kernel finished; only the VG's second commit is missing: check that the
+		 * pool holds what the messages say before taking them as done */
+		for (size_t m = 0; m < seg->n_msgs; m++)
+			if (tf_pool_has_device(&p, msg_id(&seg->msgs[m])) ==
+			    (seg->msgs[m].kind == MD_MSG_DELETE)) {
+				tf_pool_release(&p);
+				return tb_fail(c->ctx, -EINVAL,
+					       "Thin pool %s/%s transaction_id is %" PRIu64 " as the VG "
+					       "expects, but device id %u is %s the pool. Another program "
+					       "changed the pool; thinbox leaves it alone.",
+					       vg->md->name, pool->name, want, msg_id(&seg->msgs[m]),
+					       seg->msgs[m].kind == MD_MSG_DELETE ? "still in" : "not in");
+			}
+		tb_notice(c->ctx, "Thin pool %s/%s: the kernel already took the interrupted "
+			  "command's messages (transaction_id %" PRIu64 "); the VG records them now.",
+			  vg->md->name, pool->name, want);
 	}
-	if (st.transaction_id != want)
+	tf_pool_release(&p);
+	/* (a fresh transaction the kernel is already at was not ours: someone else moved it) */
+	if (st.transaction_id != want || (fresh && !sent))
 		return tb_fail(c->ctx, -EINVAL,
 			       "Thin pool %s/%s transaction_id is %" PRIu64 ", while expected %" PRIu64
 			       ". Another program changed the pool; thinbox leaves it alone.",
-			       vg->md->name, pool->name, st.transaction_id, want);
+			       vg->md->name, pool->name, st.transaction_id,
+			       want - (fresh && !sent ? 1 : 0));
+	if (ret_untouched)
+		*ret_untouched = false;
 	md_pool_clear_messages(pool);
 	return tb_vg_commit(c, vg);
+}
+
+int tb_pool_apply_messages(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
+{
+	return tb_pool_apply_messages_ex(c, vg, pool, 0, NULL);
 }
 
 /* Does the live table of the pool sub-LV @lv already cover its size? */

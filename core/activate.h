@@ -26,6 +26,12 @@ struct tb_lv_state {
 int tb_lv_dm_name(const struct md_vg *vg, const struct md_lv *lv, const char *layer, char **ret);
 int tb_lv_dm_uuid(const struct md_vg *vg, const struct md_lv *lv, const char *suffix, char **ret);
 
+/* For a read-only report of many LVs: list the kernel's devices once (DM_LIST_DEVICES) so
+ * that tb_lv_state_get asks the kernel only about LVs whose uuid is in the list, instead of
+ * one DM_DEV_STATUS per LV (issue 13). No-op without device-mapper or when the kernel does
+ * not report uuids. End it before anything that changes the kernel's devices. */
+void tb_dm_snapshot_begin(struct tb_ctx *ctx);
+void tb_dm_snapshot_end(struct tb_ctx *ctx);
 int tb_lv_state_get(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *lv,
 		    struct tb_lv_state *ret);
 
@@ -38,6 +44,14 @@ int tb_vg_deactivate_all(struct tb_cmd *c, struct tb_vg *vg);
 /* Apply the pool's queued messages to the kernel (transaction-id protocol), then drop them
  * and commit. The pool is activated first. */
 int tb_pool_apply_messages(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool);
+/* The same with @flags: TB_APPLY_FRESH = the messages were queued by this command a moment
+ * ago (never take a device id found in the pool as already done: that is another program's);
+ * without it, messages left by an interrupted command are reconciled with the pool's metadata
+ * (see docs/activation.md). *ret_untouched (may be NULL): the failure left the kernel pool as
+ * it was (no message reached it), so the caller may roll the VG back. */
+#define TB_APPLY_FRESH 1u
+int tb_pool_apply_messages_ex(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
+			      unsigned flags, bool *ret_untouched);
 /* Reload an active pool's table (after growing _tdata/_tmeta, or new features). */
 int tb_pool_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool);
 /* Reload an active linear LV's table (after lvextend). */

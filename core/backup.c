@@ -378,6 +378,14 @@ static const char *find_vg_section(const char *text, const char *vg)
 int tb_backup_write(const char *dir_backup, const char *dir_archive, const char *vg_name,
 		    const char *vg_text_body, const char *command_line)
 {
+	return tb_backup_write_retain(dir_backup, dir_archive, vg_name, vg_text_body, command_line,
+				      TB_ARCHIVE_RETAIN_MIN, TB_ARCHIVE_RETAIN_DAYS);
+}
+
+int tb_backup_write_retain(const char *dir_backup, const char *dir_archive, const char *vg_name,
+			   const char *vg_text_body, const char *command_line, unsigned retain_min,
+			   unsigned retain_days)
+{
 	_cleanup_free_ char *text = NULL, *tmp = NULL, *path = NULL, *old = NULL;
 	int r;
 
@@ -395,8 +403,8 @@ int tb_backup_write(const char *dir_backup, const char *dir_archive, const char 
 			return r;
 		const char *sect = old ? find_vg_section(old, vg_name) : NULL;
 		if (sect) {
-			r = tb_archive_write(dir_archive, vg_name, sect, command_line,
-					     TB_ARCHIVE_RETAIN_MIN, TB_ARCHIVE_RETAIN_DAYS, NULL);
+			r = tb_archive_write(dir_archive, vg_name, sect, command_line, retain_min,
+					     retain_days, NULL);
 			if (r < 0)
 				return r;
 		}

@@ -26,6 +26,11 @@
  * Returns 0 or -errno (-EINVAL for a bad VG name or empty body). */
 int tb_backup_write(const char *dir_backup, const char *dir_archive, const char *vg_name,
 		    const char *vg_text_body, const char *command_line);
+/* Same with lvm2's backup/retain_min and backup/retain_days for the archive (as read from
+ * lvm.conf by tb_backup_settings). Since: 0.2 */
+int tb_backup_write_retain(const char *dir_backup, const char *dir_archive, const char *vg_name,
+			   const char *vg_text_body, const char *command_line, unsigned retain_min,
+			   unsigned retain_days);
 
 /* Archive @vg_text_body (the VG as it is *before* the change) into @dir_archive as
  * <vg>_<NNNNN>-<random>.vg, NNNNN = highest existing index for this VG + 1 (from 0), description

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/backup.h"
 #include "core/lvm-internal.h"
 #include "lvmfmt/config.h"
 
@@ -87,4 +88,32 @@ bool tb_monitoring_enabled(struct tb_ctx *ctx)
 				   "activation/monitoring", 1, &v);
 	lvf_cft_free(conf);
 	return v != 0;
+}
+
+void tb_backup_settings(struct tb_ctx *ctx, struct tb_backup_settings *ret)
+{
+	struct lvf_cft_node *conf = NULL;
+	const struct lvf_cft_node *const *l = (const struct lvf_cft_node *const *)&conf;
+	char path[600];
+	int64_t min = TB_ARCHIVE_RETAIN_MIN, days = TB_ARCHIVE_RETAIN_DAYS, backup = 1, archive = 1;
+
+	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir());
+	if (load(ctx, path, &conf) == 0 && conf) {
+		/* a bad value keeps lvm2's default (lvm2 warns and does the same) */
+		if (lvf_config_get_int(l, 1, "backup/retain_min", TB_ARCHIVE_RETAIN_MIN, &min) < 0 ||
+		    min < 0 || min > UINT32_MAX)
+			min = TB_ARCHIVE_RETAIN_MIN;
+		if (lvf_config_get_int(l, 1, "backup/retain_days", TB_ARCHIVE_RETAIN_DAYS, &days) < 0 ||
+		    days < 0 || days > UINT32_MAX)
+			days = TB_ARCHIVE_RETAIN_DAYS;
+		if (lvf_config_get_int(l, 1, "backup/backup", 1, &backup) < 0)
+			backup = 1;
+		if (lvf_config_get_int(l, 1, "backup/archive", 1, &archive) < 0)
+			archive = 1;
+	}
+	lvf_cft_free(conf);
+	ret->retain_min = (unsigned)min;
+	ret->retain_days = (unsigned)days;
+	ret->backup = backup != 0;
+	ret->archive = archive != 0;
 }

@@ -29,6 +29,11 @@ struct tb_ctx {
 	/* --config strings (tb_ctx_set_config), newest first; they win over lvm.conf */
 	struct lvf_cft_node *config_layers[8];
 	size_t n_config_layers;
+	struct tb_mdcache *mdcache; /* metadata texts read, parsed once (core/mdcache.c) */
+	/* tb_dm_snapshot_begin: the uuids of every dm device, sorted, for a report */
+	char (*dm_uuids)[129];
+	size_t n_dm_uuids;
+	bool dm_snap;
 };
 
 /* The ctx's device-mapper context, created on first use; -errno with the message set when

@@ -6,6 +6,7 @@
 #include <syslog.h>
 
 #include "core/ctx-internal.h"
+#include "core/mdcache.h"
 #include "kernel-iface/dmk.h"
 
 static void log_stderr(void *userdata, int priority, const char *file, int line, const char *fn,
@@ -60,6 +61,8 @@ TB_EXPORT struct tb_ctx *tb_ctx_unref(struct tb_ctx *ctx)
 		return NULL;
 	dmk_ctx_free(ctx->dmk);
 	tb_ctx_config_free(ctx);
+	tb_mdcache_free(ctx);
+	free(ctx->dm_uuids);
 	free(ctx);
 	return NULL;
 }

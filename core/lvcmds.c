@@ -17,6 +17,7 @@
 #include "core/activate.h"
 #include "core/lvm-internal.h"
 #include "core/monitor-state.h"
+#include "core/pooltruth.h"
 
 /* lvm2's display_size for messages: "40.00 MiB", "<3.86 GiB". */
 static void human(uint64_t sectors, char *buf, size_t len)
@@ -203,6 +204,55 @@ static int check_pool_kernel(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *p
 	return 0;
 }
 
+/* A free device id for a new thin LV of @pool: none of the VG's, none the pool's kernel
+ * metadata holds (another program's devices, e.g. containerd's snapshotter's), the lowest. */
+static int pick_device_id(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, uint32_t *ret)
+{
+	_cleanup_free_ uint32_t *taken = NULL;
+	const char *force = getenv("THINBOX_TEST_DEVICE_ID");
+	size_t n = 0;
+	int r;
+
+	/* fault injection for the VM tests (docs/test-rig.md): take this id, as a program that
+	 * raced us to it would leave us, so that the kernel's EEXIST path can be exercised */
+	if (force && *force) {
+		*ret = (uint32_t)strtoul(force, NULL, 10);
+		return 0;
+	}
+	if ((r = tb_pool_foreign_ids(c, vg, pool, &taken, &n)) < 0)
+		return r;
+	r = md_pool_free_device_id(vg->md, pool, taken, n, ret);
+	if (r == -ENOSPC)
+		return tb_fail(c->ctx, r, "Thin pool %s/%s has no free thin device id.",
+			       vg->md->name, pool->name);
+	if (r < 0)
+		return r;
+	if (n)
+		tb_info(c->ctx, "Thin pool %s/%s holds %zu device id%s of another program; using "
+			"device id %u.", vg->md->name, pool->name, n, n == 1 ? "" : "s", *ret);
+	return 0;
+}
+
+/* The kernel refused the new thin LV's message before taking anything: put the VG back
+ * exactly as it was (no LV, no queued message, the old transaction id) and the pool as it was
+ * (inactive again if this command activated it). */
+static void rollback_thin_create(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
+				 struct md_lv *lv, bool pool_was_active)
+{
+	char msg[sizeof(c->ctx->errmsg)];
+
+	memcpy(msg, c->ctx->errmsg, sizeof(msg));
+	md_pool_clear_messages(pool);
+	pool->segs[0].transaction_id = lv->segs[0].transaction_id;
+	if (md_lv_remove(vg->md, lv) == 0 && tb_vg_commit(c, vg) == 0) {
+		if (!pool_was_active)
+			tb_lv_deactivate(c, vg, pool);
+		else
+			tb_lv_activate(c, vg, pool); /* back to a new pool's layout if it was one */
+	}
+	memcpy(c->ctx->errmsg, msg, sizeof(msg));
+}
+
 static int lvcreate_thin(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvcreate_opts *o,
 			 const char *name)
 {
@@ -210,8 +260,9 @@ static int lvcreate_thin(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 	struct md_lv *pool = NULL, *origin = NULL, *lv = NULL;
 	char id[MD_ID_LEN + 1];
 	uint64_t ext = 0;
-	bool pool_was_active;
+	bool pool_was_active, untouched;
 	struct tb_lv_state ps;
+	uint32_t dev_id;
 	int r;
 
 	if (o->origin) {
@@ -251,8 +302,10 @@ static int lvcreate_thin(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 	if ((r = tb_lv_state_get(ctx, vg->md, pool, &ps)) < 0)
 		return r;
 	pool_was_active = ps.pool_active;
+	if ((r = pick_device_id(c, vg, pool, &dev_id)) < 0)
+		return r;
 	tb_new_id(id);
-	r = md_thin_create(vg->md, pool, name, id, (uint32_t)ext, origin, &lv);
+	r = md_thin_create_id(vg->md, pool, name, id, (uint32_t)ext, origin, dev_id, &lv);
 	if (r == -EEXIST)
 		return tb_fail(ctx, r, "Logical Volume \"%s\" already exists in volume group \"%s\"",
 			       name, vg->md->name);
@@ -262,16 +315,16 @@ static int lvcreate_thin(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 	if (r < 0)
 		return tb_fail(ctx, r, "Cannot create thin LV %s: %s", name, strerror(-r));
 	lv_stamp(lv);
-	if ((r = tb_lv_new_attrs(ctx, vg, lv, o)) < 0) {
-		md_thin_remove(vg->md, lv);
-		return r;
-	}
+	if ((r = tb_lv_new_attrs(ctx, vg, lv, o)) < 0)
+		return r; /* nothing committed: the VG on disk is unchanged */
 	/* commit with the message queued and the tid bumped, then tell the kernel */
 	if ((r = tb_vg_commit(c, vg)) < 0)
 		return r;
-	r = tb_pool_apply_messages(c, vg, pool);
+	r = tb_pool_apply_messages_ex(c, vg, pool, TB_APPLY_FRESH, &untouched);
+	if (r < 0 && untouched)
+		rollback_thin_create(c, vg, pool, lv, pool_was_active);
 	if (r < 0)
-		return r; /* the queued message stays: the next activation finishes it */
+		return r; /* else the queued message stays: the next activation finishes it */
 	if (o->activate != 0 && (!(lv->flags & MD_LVF_ACTIVATION_SKIP) || o->ignore_activation_skip)) {
 		if ((r = tb_lv_activate(c, vg, lv)) < 0)
 			return r;
@@ -998,6 +1051,23 @@ out:
 
 /* ---------------------------------------------------------------- remove, rename, change */
 
+/* Removing a pool removes every device in it: refuse while it holds devices of another
+ * program (ids no thin LV of the VG has), which thinbox never deletes. */
+static int pool_foreign_check(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
+{
+	_cleanup_free_ uint32_t *ids = NULL;
+	size_t n = 0;
+	int r = tb_pool_foreign_ids(c, vg, pool, &ids, &n);
+
+	if (r < 0 || n == 0)
+		return r;
+	return tb_fail(c->ctx, -EBUSY,
+		       "Thin pool %s/%s holds %zu thin device%s of another program (device id %u%s). "
+		       "Remove %s with that program (or dmsetup message ... delete ID) first.",
+		       vg->md->name, pool->name, n, n == 1 ? "" : "s", ids[0], n > 1 ? ", ..." : "",
+		       n == 1 ? "it" : "them");
+}
+
 static int remove_one(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 {
 	struct tb_ctx *ctx = c->ctx;
@@ -1014,6 +1084,7 @@ static int remove_one(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 				       "Thin pool %s/%s still has thin volumes (%s); remove them first.",
 				       vg->md->name, name, one->name);
 		if ((r = lv_open_check(c, vg, lv, &active)) < 0 ||
+		    (r = pool_foreign_check(c, vg, lv)) < 0 ||
 		    (r = tb_lv_deactivate(c, vg, lv)) < 0)
 			return r;
 		if ((r = md_lv_remove(vg->md, lv)) < 0 || (r = md_lv_remove(vg->md, data)) < 0 ||

@@ -23,6 +23,7 @@ struct tb_pvdev {
 	/* the newest metadata found on its mdas (none for an orphan PV) */
 	char *text;
 	size_t text_len;
+	uint32_t text_crc;           /* its checksum (finds its parsed VG in the ctx's mdcache) */
 	char vgname[MD_NAME_MAX + 1];
 	char vgid[MD_ID_LEN + 1];
 	uint32_t seqno;
@@ -49,6 +50,10 @@ struct tb_vg {
 	struct tb_pvdev **pvdevs;    /* parallel to md->pvs; NULL where the PV is missing */
 	size_t n_pvdevs;
 	struct tb_scan scan;         /* owns every device */
+	/* the backup-file text printed with the last prepared commit (same pass as the raw
+	 * text, lvf_vg_export_pair), valid for seqno backup_seqno */
+	struct strbuf backup_section;
+	uint32_t backup_seqno;
 };
 
 /* The command's session: locks, scan, the lvm.conf tree. */
@@ -75,6 +80,10 @@ int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg);
 int tb_vg_prepare_text(struct tb_cmd *c, struct tb_vg *vg, struct strbuf *raw);
 int tb_vg_mda_refs(struct tb_cmd *c, const struct tb_vg *vg, struct lvf_mda_ref **ret,
 		   size_t *ret_n);
+/* Before a commit of @len_with_nul bytes of text to @mdas: -ENOSPC with lvm2's message when
+ * it exceeds an area's maximum (nothing written), a warning when over half of it. */
+int tb_vg_check_fit(struct tb_cmd *c, const struct tb_vg *vg, const struct lvf_mda_ref *mdas,
+		    size_t n, uint64_t len_with_nul);
 /* Close every scanned device that is not one of @vg's PVs (for a VG kept in memory). */
 void tb_vg_keep_own_devices(struct tb_vg *vg);
 /* Write the backup of @vg as committed (lvm2's /etc/lvm/backup). Failure is a warning. */
@@ -119,6 +128,13 @@ int tb_autoextend_policy(struct tb_ctx *ctx, const struct md_vg *vg, const struc
  * _percent (lvm2), and thinbox's thin_pool_autoextend_max_size (MiB of pool data, 0: no cap)
  * and thin_pool_autoextend_error_when_full (0/1: switch a pool that cannot grow to
  * error_if_no_space until it can). */
+/* lvm.conf backup/retain_min, retain_days (lvm2 defaults 10 and 30), backup, archive. */
+struct tb_backup_settings {
+	unsigned retain_min, retain_days;
+	bool backup, archive;
+};
+void tb_backup_settings(struct tb_ctx *ctx, struct tb_backup_settings *ret);
+
 struct tb_autoextend_limits {
 	int64_t threshold, percent;
 	uint64_t max_sectors;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/activate.h"
+#include "core/mdcache.h"
 #include "core/monitor-state.h"
 #include "lvmfmt/vg-text.h"
 
@@ -128,6 +129,7 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
 		memcpy(sorted, md->lvs, md->n_lvs * sizeof(*sorted));
 		qsort(sorted, md->n_lvs, sizeof(*sorted), cmp_lv);
 	}
+	tb_dm_snapshot_begin(c->ctx); /* one device list instead of one ioctl per LV */
 	for (size_t i = 0; i < md->n_lvs && r == 0; i++) {
 		struct md_lv *lv = sorted[i];
 		struct tb_lv_row row = { 0 };
@@ -195,6 +197,7 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
 		}
 		r = cb(userdata, &row);
 	}
+	tb_dm_snapshot_end(c->ctx);
 	free(sorted);
 	return r;
 }
@@ -318,10 +321,19 @@ int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
 		r = -ENOMEM;
 		goto out;
 	}
-	for (size_t j = 0; j < s.n; j++)
-		if (s.devs[j]->text &&
-		    lvf_vg_import_text(s.devs[j]->text, s.devs[j]->text_len, &mds[j], NULL) < 0)
+	for (size_t j = 0; j < s.n; j++) {
+		struct tb_pvdev *d = s.devs[j];
+		if (!d->text)
+			continue;
+		/* parsed by the scan already (core/mdcache.h); PVs of one VG share one text */
+		for (size_t k = 0; k < j && !mds[j]; k++)
+			if (mds[k] && s.devs[k]->text_len == d->text_len &&
+			    s.devs[k]->text_crc == d->text_crc && !memcmp(s.devs[k]->text, d->text, d->text_len))
+				mds[j] = mds[k];
+		if (!mds[j] && !(mds[j] = tb_mdcache_take(ctx, d->text, d->text_len, d->text_crc)) &&
+		    lvf_vg_import_text(d->text, d->text_len, &mds[j], NULL) < 0)
 			mds[j] = NULL;
+	}
 	for (size_t i = 0; i < s.n && r == 0; i++) {
 		struct tb_pvdev *d = s.devs[i];
 		struct tb_pv_row row = { 0 };
@@ -364,8 +376,13 @@ int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
 		r = cb(userdata, &row);
 	}
 out:
-	for (size_t j = 0; mds && j < s.n; j++)
-		md_vg_free(mds[j]);
+	for (size_t j = 0; mds && j < s.n; j++) {
+		bool shared = false;
+		for (size_t k = 0; k < j && !shared; k++)
+			shared = mds[k] == mds[j];
+		if (!shared)
+			md_vg_free(mds[j]);
+	}
 	free(mds);
 	tb_scan_free(&s);
 	tb_cmd_end(&c);

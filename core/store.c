@@ -19,6 +19,7 @@
 #include "core/backup.h"
 #include "core/hints.h"
 #include "core/lvm-internal.h"
+#include "core/mdcache.h"
 #include "lvmfmt/config.h"
 #include "lvmfmt/vg-text.h"
 #include "util/strbuf.h"
@@ -66,43 +67,40 @@ struct tb_pvdev *tb_pvdev_free(struct tb_pvdev *d)
 	return NULL;
 }
 
-/* Read the newest metadata text among the PV's mdas. */
+/* Read the newest metadata text among the PV's mdas (through the ctx's cache: each text is
+ * read, checksummed and parsed once per command, core/mdcache.h). */
 static void pvdev_read_metadata(struct tb_ctx *ctx, struct tb_pvdev *d)
 {
 	for (size_t i = 0; i < d->hdr.n_mda; i++) {
 		struct lvf_mda_ref ref = { d->bdev, d->hdr.mda[i].offset, d->hdr.mda[i].size, false };
-		struct md_vg *vg = NULL;
 		struct lvf_err err = { 0 };
-		char *text = NULL;
-		size_t len = 0;
+		struct tb_mdtext t;
 		int r;
 
-		r = lvf_mda_read_text(&ref, &text, &len, NULL, &err);
+		r = tb_mdcache_read(ctx, d->path, &ref, &t, &err);
 		if (r == -ENODATA)
 			continue;
 		if (r < 0) {
-			tb_dbg(ctx, "%s: metadata area %zu unreadable: %s", d->path, i, err.message);
+			tb_dbg(ctx, "%s: metadata area %zu unreadable: line %u: %s", d->path, i,
+			       err.line, err.message);
 			d->mda_bad = true;
 			continue;
 		}
-		r = lvf_vg_import_text(text, len, &vg, &err);
-		if (r < 0) {
-			tb_dbg(ctx, "%s: metadata area %zu: line %u: %s", d->path, i, err.line,
-			       err.message);
-			d->mda_bad = true;
-			free(text);
-			continue;
-		}
-		if (!d->text || vg->seqno > d->seqno) {
+		if (!d->text || t.seqno > d->seqno) {
+			char *text = malloc(t.len + 1);
+			if (!text) {
+				d->mda_bad = true;
+				continue;
+			}
+			memcpy(text, t.text, t.len + 1);
 			free(d->text);
-			d->text = TAKE_PTR(text);
-			d->text_len = len;
-			d->seqno = vg->seqno;
-			snprintf(d->vgname, sizeof(d->vgname), "%s", vg->name);
-			memcpy(d->vgid, vg->id, sizeof(d->vgid));
+			d->text = text;
+			d->text_len = t.len;
+			d->text_crc = t.checksum;
+			d->seqno = t.seqno;
+			snprintf(d->vgname, sizeof(d->vgname), "%s", t.vgname);
+			memcpy(d->vgid, t.vgid, sizeof(d->vgid));
 		}
-		free(text);
-		md_vg_free(vg);
 	}
 }
 
@@ -265,6 +263,7 @@ struct tb_vg *tb_vg_free(struct tb_vg *vg)
 	md_vg_free(vg->md);
 	free(vg->pvdevs);
 	tb_scan_free(&vg->scan);
+	strbuf_release(&vg->backup_section);
 	free(vg);
 	return NULL;
 }
@@ -314,7 +313,8 @@ int tb_vg_read(struct tb_cmd *c, const char *name, bool write, struct tb_vg **re
 		r = tb_fail(ctx, -ENOENT, "Volume group \"%s\" not found", name);
 		goto fail;
 	}
-	r = lvf_vg_import_text(best->text, best->text_len, &vg->md, &err);
+	vg->md = tb_mdcache_take(ctx, best->text, best->text_len, best->text_crc);
+	r = vg->md ? 0 : lvf_vg_import_text(best->text, best->text_len, &vg->md, &err);
 	if (r < 0) {
 		r = tb_fail(ctx, r, "Volume group \"%s\" on %s has bad metadata: line %u: %s", name,
 			    best->path, err.line, err.message);
@@ -387,7 +387,12 @@ int tb_vg_prepare_text(struct tb_cmd *c, struct tb_vg *vg, struct strbuf *raw)
 			       vg->md->name, reason);
 	vg->md->seqno++;
 	export_info(c, &info, &u, uname_buf, sizeof(uname_buf), desc, sizeof(desc));
-	return lvf_vg_export(vg->md, LVF_VG_RAW, &info, raw);
+	strbuf_reset(&vg->backup_section);
+	vg->backup_seqno = 0;
+	r = lvf_vg_export_pair(vg->md, &info, raw, &vg->backup_section);
+	if (r == 0)
+		vg->backup_seqno = vg->md->seqno;
+	return r;
 }
 
 int tb_vg_mda_refs(struct tb_cmd *c, const struct tb_vg *vg, struct lvf_mda_ref **ret,
@@ -418,6 +423,31 @@ int tb_vg_mda_refs(struct tb_cmd *c, const struct tb_vg *vg, struct lvf_mda_ref 
 	return 0;
 }
 
+int tb_vg_check_fit(struct tb_cmd *c, const struct tb_vg *vg, const struct lvf_mda_ref *mdas,
+		    size_t n, uint64_t len_with_nul)
+{
+	uint64_t max = 0;
+	size_t i = 0;
+	enum lvf_mda_fit fit = lvf_mdas_fit(mdas, n, len_with_nul, &i, &max);
+	const char *dev = n ? mdas[i].bdev->name : "?";
+
+	if (fit == LVF_MDA_TOO_LARGE)
+		/* lvm2's wording (format-text.c _vg_write_raw), then what to do */
+		return tb_fail(c->ctx, -ENOSPC,
+			       "VG %s %" PRIu32 " metadata on %s (%" PRIu64 " bytes) exceeds maximum "
+			       "metadata size (%" PRIu64 " bytes). Failed to write VG %s: nothing was "
+			       "changed. Remove LVs, or move the VG to PVs made with a larger "
+			       "pvcreate --metadatasize (docs/cli.md, \"Metadata area size\").",
+			       vg->md->name, vg->md->seqno, dev, len_with_nul, max, vg->md->name);
+	if (fit == LVF_MDA_OVER_HALF)
+		tb_warn(c->ctx,
+			"WARNING: VG %s metadata on %s (%" PRIu64 " bytes) is over half of the largest "
+			"copy its metadata area holds (%" PRIu64 " bytes); the VG cannot double its "
+			"LVs any more. See docs/cli.md, \"Metadata area size\".",
+			vg->md->name, dev, len_with_nul, max);
+	return 0;
+}
+
 int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
 {
 	struct tb_ctx *ctx = c->ctx;
@@ -428,6 +458,8 @@ int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
 	int r;
 
 	if ((r = tb_vg_prepare_text(c, vg, &raw)) < 0 || (r = tb_vg_mda_refs(c, vg, &mdas, &n)) < 0)
+		goto out;
+	if ((r = tb_vg_check_fit(c, vg, mdas, n, raw.len + 1)) < 0)
 		goto out;
 	r = lvf_mdas_commit(mdas, n, strbuf_str(&raw), raw.len + 1, &err);
 	if (r < 0) {
@@ -481,16 +513,28 @@ void tb_vg_keep_own_devices(struct tb_vg *vg)
 void tb_vg_backup(struct tb_cmd *c, struct tb_vg *vg)
 {
 	struct strbuf file = { 0 };
+	struct tb_backup_settings bs;
+
+	tb_backup_settings(c->ctx, &bs);
+	if (!bs.backup)
+		return; /* lvm.conf backup/backup = 0 */
 
 	/* The backup, as lvm2 keeps it; a failure here is a warning, not a failed commit. */
 	/* lvm2's configuration directory may be missing on a minimal host: make it */
 	(void)mkdir(tb_sysconf_dir(), 0755);
-	if (lvf_vg_export(vg->md, LVF_VG_SECTION, NULL, &file) == 0) {
+	if (vg->backup_seqno && vg->backup_seqno == vg->md->seqno && vg->backup_section.len) {
+		/* printed with the commit's raw text (tb_vg_prepare_text) */
+		file = vg->backup_section;
+		vg->backup_section = (struct strbuf){ 0 };
+		vg->backup_seqno = 0;
+	}
+	if (file.len || lvf_vg_export(vg->md, LVF_VG_SECTION, NULL, &file) == 0) {
 		char dir_b[512], dir_a[512];
 		snprintf(dir_b, sizeof(dir_b), "%s/backup", tb_sysconf_dir());
 		snprintf(dir_a, sizeof(dir_a), "%s/archive", tb_sysconf_dir());
-		if (tb_backup_write(dir_b, dir_a, vg->md->name, strbuf_str(&file),
-				    c->name ? c->name : "thinbox") < 0)
+		if (tb_backup_write_retain(dir_b, bs.archive ? dir_a : NULL, vg->md->name,
+					   strbuf_str(&file), c->name ? c->name : "thinbox",
+					   bs.retain_min, bs.retain_days) < 0)
 			tb_warn(c->ctx, "WARNING: failed to write the backup of VG %s in %s",
 				vg->md->name, dir_b);
 	}

@@ -136,6 +136,11 @@ struct tb_lvconvert_opts {
 	bool yes;
 };
 int tb_lvconvert_thinpool(struct tb_ctx *ctx, const struct tb_lvconvert_opts *o);
+/* lvconvert --repair VG/POOL (lvm2's): thin_repair from the inactive pool's _tmeta into the
+ * pool metadata spare (made or grown first when needed), the spare becomes _tmeta, the old
+ * metadata the visible LV POOL_meta<N>, a new spare when there is room. -ENOENT when
+ * thin_repair is not installed, -EBUSY for an active pool. */
+int tb_lvconvert_repair(struct tb_ctx *ctx, const char *vg, const char *pool);
 
 struct tb_lvresize_opts {
 	const char *vg, *lv;

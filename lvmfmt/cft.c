@@ -9,9 +9,11 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "util/macros.h"
 #include "util/strbuf.h"
@@ -36,6 +38,91 @@ static struct lvf_cft_node *node_new(enum lvf_cft_type type)
 	return n;
 }
 
+/* A bump allocator for the parser: a parse of megabytes of metadata makes hundreds of
+ * thousands of nodes and strings; one arena makes that a few large allocations, freed at
+ * once with the root (issue 13). */
+#define HUGE_SZ ((size_t)2 << 20)
+struct arena_block {
+	struct arena_block *next;
+	size_t used, size;
+	_Alignas(max_align_t) unsigned char data[];
+};
+struct lvf_cft_arena {
+	struct arena_block *head;
+	size_t next_size;
+};
+
+/* @align: a power of two up to _Alignof(max_align_t); 1 for strings, 8 for nodes. */
+static void *arena_alloc_aligned(struct lvf_cft_arena *a, size_t n, size_t align)
+{
+	struct arena_block *b = a->head;
+
+	if (b)
+		b->used = (b->used + align - 1) & ~(align - 1);
+	if (!b || b->used > b->size || b->size - b->used < n) {
+		size_t sz = MAX(a->next_size, n);
+		if (sizeof(*b) + sz >= HUGE_SZ) {
+			/* whole transparent huge pages: one fault per 2 MiB instead of 512 */
+			void *m = NULL;
+			sz = ((sizeof(*b) + sz + HUGE_SZ - 1) & ~(HUGE_SZ - 1)) - sizeof(*b);
+			if (posix_memalign(&m, HUGE_SZ, sizeof(*b) + sz))
+				return NULL;
+			(void)madvise(m, sizeof(*b) + sz, MADV_HUGEPAGE);
+			b = m;
+		} else if (!(b = malloc(sizeof(*b) + sz))) {
+			return NULL;
+		}
+		b->size = sz;
+		b->used = 0;
+		b->next = a->head;
+		a->head = b;
+		if (a->next_size < (8u << 20))
+			a->next_size *= 2;
+	}
+	b->used += n;
+	return b->data + b->used - n;
+}
+
+static void *arena_alloc(struct lvf_cft_arena *a, size_t n)
+{
+	return arena_alloc_aligned(a, n, _Alignof(struct lvf_cft_node));
+}
+
+static char *arena_strndup(struct lvf_cft_arena *a, const char *s, size_t n)
+{
+	char *d = arena_alloc_aligned(a, n + 1, 1);
+
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+static void arena_free(struct lvf_cft_arena *a)
+{
+	while (a && a->head) {
+		struct arena_block *b = a->head;
+		a->head = b->next;
+		free(b);
+	}
+	free(a);
+}
+
+/* @lean: only the fields before the layout hints (lvf_cft_parse_lean) */
+static struct lvf_cft_node *arena_node(struct lvf_cft_arena *a, enum lvf_cft_type type, bool lean)
+{
+	size_t sz = lean ? offsetof(struct lvf_cft_node, pre_comment) : sizeof(struct lvf_cft_node);
+	struct lvf_cft_node *n = arena_alloc(a, sz);
+
+	if (n) {
+		memset(n, 0, sz);
+		n->type = type;
+		n->in_arena = true;
+	}
+	return n;
+}
+
 struct lvf_cft_node *lvf_cft_free(struct lvf_cft_node *n)
 {
 	struct lvf_cft_node *c, *next;
@@ -46,11 +133,14 @@ struct lvf_cft_node *lvf_cft_free(struct lvf_cft_node *n)
 		next = c->next;
 		lvf_cft_free(c);
 	}
-	free(n->key);
-	free(n->s);
-	free(n->pre_comment);
-	free(n->comment);
-	free(n);
+	if (!n->in_arena) {
+		free(n->key);
+		free(n->s);
+		free(n->pre_comment);
+		free(n->comment);
+		arena_free(n->arena);
+		free(n);
+	}
 	return NULL;
 }
 
@@ -68,6 +158,8 @@ struct parser {
 	const char *trail_b, *trail_e; /* comment on the last token's line */
 	bool trail_tab;                /* ... preceded by exactly one tab */
 	struct strbuf pre;             /* full-line comments, '\n'-separated */
+	struct lvf_cft_arena *A;       /* where nodes and strings go */
+	bool lean;                     /* lvf_cft_parse_lean: no layout */
 	unsigned pre_n;                /* lines in pre */
 	unsigned blank;                /* empty lines after the last full-line comment */
 };
@@ -211,6 +303,18 @@ static int read_quoted(struct parser *P, const char *what, char **ret)
 	_cleanup_(strbuf_release) struct strbuf sb = { 0 };
 
 	P->p++;
+	{
+		/* the common case: no escape, no newline; copied straight into the arena */
+		const char *t = P->p;
+		while (t < P->e && *t != q && *t != '\\' && *t != '\n')
+			t++;
+		if (t < P->e && *t == q && (size_t)(t - P->p) <= LVF_CFT_MAX_STRING) {
+			if (!(*ret = arena_strndup(P->A, P->p, (size_t)(t - P->p))))
+				return oom(P);
+			P->p = t + 1;
+			return 0;
+		}
+	}
 	for (;;) {
 		char c;
 
@@ -241,7 +345,7 @@ static int read_quoted(struct parser *P, const char *what, char **ret)
 	}
 	if (!strbuf_ok(&sb))
 		return oom(P);
-	*ret = strbuf_steal(&sb);
+	*ret = arena_strndup(P->A, sb.buf ? sb.buf : "", sb.len);
 	if (!*ret)
 		return oom(P);
 	return 0;
@@ -262,7 +366,7 @@ static int read_bare(struct parser *P, const char *what, char **ret)
 	if ((size_t)(P->p - s) > LVF_CFT_MAX_STRING)
 		return fail_at(P, P->line, col_of(P, s), -EBADMSG, "%s longer than %u bytes", what,
 			       LVF_CFT_MAX_STRING);
-	r = strndup(s, (size_t)(P->p - s));
+	r = arena_strndup(P->A, s, (size_t)(P->p - s));
 	if (!r)
 		return oom(P);
 	*ret = r;
@@ -394,9 +498,9 @@ static int parse_scalar(struct parser *P, struct lvf_cft_node *n, const char *ke
 
 static int take_trailing(struct parser *P, struct lvf_cft_node *n, unsigned depth)
 {
-	if (!P->trail_b)
+	if (!P->trail_b || P->lean)
 		return 0;
-	n->comment = strndup(P->trail_b, (size_t)(P->trail_e - P->trail_b));
+	n->comment = arena_strndup(P->A, P->trail_b, (size_t)(P->trail_e - P->trail_b));
 	if (!n->comment)
 		return oom(P);
 	n->comment_style = depth == 0 && P->trail_tab ? LVF_CFT_COMMENT_TAB : LVF_CFT_COMMENT_ALIGNED;
@@ -439,7 +543,7 @@ static int parse_value(struct parser *P, struct lvf_cft_node *n, unsigned depth)
 		r = count_node(P);
 		if (r < 0)
 			return r;
-		el = node_new(LVF_CFT_STR);
+		el = arena_node(P->A, LVF_CFT_STR, P->lean);
 		if (!el)
 			return oom(P);
 		el->parent = n;
@@ -468,7 +572,7 @@ static int parse_value(struct parser *P, struct lvf_cft_node *n, unsigned depth)
 	r = skip_gap(P, true);
 	if (r < 0)
 		return r;
-	if (multi && count)
+	if (multi && count && !P->lean)
 		n->per_line = first_line ? first_line : count;
 	return take_trailing(P, n, depth);
 }
@@ -479,8 +583,8 @@ static int parse_body(struct parser *P, struct lvf_cft_node *sec, unsigned depth
 /* key '=' value | key '{' body '}' at the cursor; *ret is the new (outermost) node. */
 static int parse_item(struct parser *P, unsigned depth, struct lvf_cft_node **ret)
 {
-	_cleanup_free_ char *key = NULL, *pre = NULL;
-	_cleanup_cft_ struct lvf_cft_node *outer = NULL;
+	char *key = NULL, *pre = NULL; /* in the arena */
+	struct lvf_cft_node *outer = NULL;
 	struct lvf_cft_node *n = NULL;
 	const unsigned line = P->line, col = col_of(P, P->p), blank = P->blank;
 	char shown[SHOW_MAX + 8];
@@ -488,8 +592,9 @@ static int parse_item(struct parser *P, unsigned depth, struct lvf_cft_node **re
 	char c = *P->p;
 	int r;
 
-	if (P->pre_n) {
-		pre = strbuf_steal(&P->pre);
+	if (P->pre_n && !P->lean) {
+		pre = arena_strndup(P->A, P->pre.buf ? P->pre.buf : "", P->pre.len);
+		strbuf_reset(&P->pre);
 		if (!pre)
 			return oom(P);
 	}
@@ -531,15 +636,13 @@ static int parse_item(struct parser *P, unsigned depth, struct lvf_cft_node **re
 		r = count_node(P);
 		if (r < 0)
 			return r;
-		m = node_new(LVF_CFT_SECTION);
+		m = arena_node(P->A, LVF_CFT_SECTION, P->lean);
 		if (!m)
 			return oom(P);
 		m->line = line;
-		m->key = strndup(comp, l);
-		if (!m->key) {
-			lvf_cft_free(m);
+		m->key = arena_strndup(P->A, comp, l);
+		if (!m->key)
 			return oom(P);
-		}
 		if (n) {
 			m->parent = n;
 			n->child = m;
@@ -552,8 +655,10 @@ static int parse_item(struct parser *P, unsigned depth, struct lvf_cft_node **re
 	}
 	if (!n)
 		return fail_at(P, line, col, -EBADMSG, "empty key");
-	outer->pre_comment = TAKE_PTR(pre);
-	outer->blank_before = blank;
+	if (!P->lean) {
+		outer->pre_comment = TAKE_PTR(pre);
+		outer->blank_before = blank;
+	}
 
 	if (P->p >= P->e)
 		return fail_at(P, line, col, -EBADMSG,
@@ -586,7 +691,7 @@ static int parse_item(struct parser *P, unsigned depth, struct lvf_cft_node **re
 	}
 	if (r < 0)
 		return r;
-	*ret = TAKE_PTR(outer);
+	*ret = outer;
 	return 0;
 }
 
@@ -606,14 +711,14 @@ static int parse_body(struct parser *P, struct lvf_cft_node *sec, unsigned depth
 					       "missing '}' for section '%s'",
 					       show(shown, sizeof(shown), sec->key,
 						    strlen(sec->key)));
-			if (tail)
+			if (tail && !P->lean)
 				tail->blank_after = P->blank;
 			return 0;
 		}
 		if (*P->p == '}') {
 			if (depth == 0)
 				return fail(P, -EBADMSG, "unexpected '}' outside any section");
-			if (tail)
+			if (tail && !P->lean)
 				tail->blank_after = P->blank;
 			P->p++;
 			return skip_gap(P, true);
@@ -631,11 +736,11 @@ static int parse_body(struct parser *P, struct lvf_cft_node *sec, unsigned depth
 	}
 }
 
-int lvf_cft_parse(const char *text, size_t len, struct lvf_cft_node **ret_root,
-		  struct lvf_err *reterr)
+static int parse(const char *text, size_t len, bool lean, struct lvf_cft_node **ret_root,
+		 struct lvf_err *reterr)
 {
 	_cleanup_cft_ struct lvf_cft_node *root = NULL;
-	struct parser P = { .line = 1, .err = reterr };
+	struct parser P = { .line = 1, .err = reterr, .lean = lean };
 	const char *nul;
 	int r;
 
@@ -651,8 +756,11 @@ int lvf_cft_parse(const char *text, size_t len, struct lvf_cft_node **ret_root,
 	P.e = nul ? nul : text + len;
 
 	root = node_new(LVF_CFT_SECTION);
-	if (!root)
+	if (!root || !(root->arena = calloc(1, sizeof(*root->arena))))
 		return -ENOMEM;
+	/* about one node per 16 bytes of text */
+	root->arena->next_size = MAX((size_t)4096, MIN((size_t)(P.e - text) * 4, (size_t)8 << 20));
+	P.A = root->arena;
 	r = skip_gap(&P, false);
 	if (r >= 0)
 		r = parse_body(&P, root, 0, 0, 0);
@@ -661,6 +769,18 @@ int lvf_cft_parse(const char *text, size_t len, struct lvf_cft_node **ret_root,
 		return r;
 	*ret_root = TAKE_PTR(root);
 	return 0;
+}
+
+int lvf_cft_parse(const char *text, size_t len, struct lvf_cft_node **ret_root,
+		  struct lvf_err *reterr)
+{
+	return parse(text, len, false, ret_root, reterr);
+}
+
+int lvf_cft_parse_lean(const char *text, size_t len, struct lvf_cft_node **ret_root,
+		       struct lvf_err *reterr)
+{
+	return parse(text, len, true, ret_root, reterr);
 }
 
 /* ---- lookup ---- */
@@ -840,13 +960,33 @@ static int set_string(char **dst, const char *text)
 	return 0;
 }
 
+/* set_string for a node that may live in a parse arena: its strings go there too. */
+static int set_node_string(struct lvf_cft_node *n, char **dst, const char *text)
+{
+	const struct lvf_cft_node *root = n;
+
+	if (!n->in_arena)
+		return set_string(dst, text);
+	while (root->parent)
+		root = root->parent;
+	if (!root->arena)
+		return -EINVAL; /* a detached piece of a parsed tree: clone it first */
+	if (!text) {
+		*dst = NULL;
+		return 0;
+	}
+	if (!(*dst = arena_strndup(root->arena, text, strlen(text))))
+		return -ENOMEM;
+	return 0;
+}
+
 int lvf_cft_set_comment(struct lvf_cft_node *n, const char *text, enum lvf_cft_comment_style st)
 {
 	int r;
 
 	if (!n)
 		return -EINVAL;
-	r = set_string(&n->comment, text);
+	r = set_node_string(n, &n->comment, text);
 	if (r == 0)
 		n->comment_style = st;
 	return r;
@@ -856,7 +996,7 @@ int lvf_cft_set_pre_comment(struct lvf_cft_node *n, const char *text)
 {
 	if (!n)
 		return -EINVAL;
-	return set_string(&n->pre_comment, text);
+	return set_node_string(n, &n->pre_comment, text);
 }
 
 struct lvf_cft_node *lvf_cft_clone(const struct lvf_cft_node *n)

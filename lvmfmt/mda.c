@@ -65,6 +65,36 @@ uint64_t lvf_mda_max_text_size(uint64_t mda_size)
 	return (mda_size - LVF_MDA_HEADER_SIZE) / 2 - 512;
 }
 
+enum lvf_mda_fit lvf_mdas_fit(const struct lvf_mda_ref *mdas, size_t n, uint64_t len_with_nul,
+			      size_t *ret_index, uint64_t *ret_max)
+{
+	enum lvf_mda_fit fit = LVF_MDA_FITS;
+	uint64_t best_max = UINT64_MAX;
+	size_t best = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t max;
+		if (mdas[i].ignored)
+			continue;
+		max = lvf_mda_max_text_size(mdas[i].size);
+		if (max < best_max) {
+			best_max = max;
+			best = i;
+		}
+	}
+	if (best_max == UINT64_MAX)
+		best_max = 0;
+	else if (len_with_nul > best_max)
+		fit = LVF_MDA_TOO_LARGE;
+	else if (len_with_nul > best_max / 2)
+		fit = LVF_MDA_OVER_HALF;
+	if (ret_index)
+		*ret_index = best;
+	if (ret_max)
+		*ret_max = best_max;
+	return fit;
+}
+
 static uint32_t header_crc(const uint8_t *s)
 {
 	return lvm_crc(LVM_INITIAL_CRC, s + OFF_MAGIC, LVF_MDA_HEADER_SIZE - OFF_MAGIC);

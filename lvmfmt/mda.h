@@ -52,6 +52,16 @@ bool lvf_raw_locn_is_empty(const struct lvf_raw_locn *l);
 /* Largest text (NUL included) lvm2 lets one copy take: (mda_size - 512) / 2 - 512, or 0 when
  * the area is too small. Since: 0.1 */
 uint64_t lvf_mda_max_text_size(uint64_t mda_size);
+/* How a text of @len_with_nul bytes fits the non-ignored areas of @mdas (issue 13):
+ * LVF_MDA_TOO_LARGE when it exceeds lvf_mda_max_text_size of one of them (a commit would be
+ * refused before writing anything), LVF_MDA_OVER_HALF when it takes more than half of that
+ * maximum on one of them (the area's two copies then fill more than half of it: the VG cannot
+ * double again), else LVF_MDA_FITS. *ret_index (may be NULL) gets the tightest area, *ret_max
+ * its maximum copy size. Pure: reads no device. Since: 0.2 */
+enum lvf_mda_fit { LVF_MDA_FITS, LVF_MDA_OVER_HALF, LVF_MDA_TOO_LARGE };
+struct lvf_mda_ref;
+enum lvf_mda_fit lvf_mdas_fit(const struct lvf_mda_ref *mdas, size_t n, uint64_t len_with_nul,
+			      size_t *ret_index, uint64_t *ret_max);
 /* Where lvm2 puts the next copy, from this mda's own slot 0: 512 if slot 0 is empty or
  * IGNORED, else the first 512-aligned offset after the current copy, back to 512 when that
  * is within 512 bytes of the area end. Pure. Since: 0.1 */

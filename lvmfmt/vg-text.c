@@ -65,8 +65,9 @@ static int fail(struct importer *im, const struct lvf_cft_node *at, const char *
 
 static const struct lvf_cft_node *child(const struct lvf_cft_node *sec, const char *key)
 {
+	/* the first byte first: most keys differ there (thousands of LVs, a dozen keys each) */
 	for (const struct lvf_cft_node *n = sec->child; n; n = n->next)
-		if (n->key && streq(n->key, key))
+		if (n->key && n->key[0] == key[0] && streq(n->key, key))
 			return n;
 	return NULL;
 }
@@ -236,7 +237,7 @@ static int keep_unknown(const struct lvf_cft_node *sec, const char *const *known
 		if (!n->key || (keep_sections && n->type == LVF_CFT_SECTION))
 			continue;
 		for (size_t i = 0; known[i]; i++)
-			if (streq(known[i], n->key)) {
+			if (known[i][0] == n->key[0] && streq(known[i], n->key)) {
 				k = true;
 				break;
 			}
@@ -782,6 +783,7 @@ int lvf_vg_import(const struct lvf_cft_node *root, struct md_vg **ret, struct lv
 			if ((r = import_lv(&im, n, md_vg_find_lv(im.vg, n->key))) < 0)
 				goto out;
 		}
+		md_vg_index_drop(im.vg); /* segments now link LVs: pool look-ups rebuild */
 	}
 	if ((r = keep_unknown(sec, known_vg, false, &im.vg->extra)) < 0)
 		goto out;
@@ -813,7 +815,8 @@ out:
 int lvf_vg_import_text(const char *text, size_t len, struct md_vg **ret, struct lvf_err *reterr)
 {
 	struct lvf_cft_node *root = NULL;
-	int r = lvf_cft_parse(text, len, &root, reterr);
+	/* the import reads no layout: the lean tree takes ~40% less memory (issue 13) */
+	int r = lvf_cft_parse_lean(text, len, &root, reterr);
 
 	if (r < 0)
 		return r;
@@ -824,17 +827,45 @@ int lvf_vg_import_text(const char *text, size_t len, struct md_vg **ret, struct 
 
 /* ---------------------------------------------------------------- export */
 
+/* One pass prints both layouts when asked (lvf_vg_export_pair): each line is formatted once
+ * into p->line, then appended to the raw text as it is and to the backup-file text indented,
+ * with its aligned comment. Either output may be NULL. */
 struct printer {
-	struct strbuf *out;
-	bool file; /* backup-file style */
+	struct strbuf *raw;  /* on-disk layout */
+	struct strbuf *file; /* backup-file layout */
 	int indent;
+	struct strbuf line;
 };
 
-static void line_start(struct printer *p)
+static void emit(struct printer *p, const char *comment)
 {
-	if (p->file)
+	const char *l = strbuf_str(&p->line);
+
+	if (!strbuf_ok(&p->line)) {
+		if (p->raw)
+			p->raw->failed = true;
+		if (p->file)
+			p->file->failed = true;
+	}
+	if (p->raw) {
+		strbuf_appendn(p->raw, l, p->line.len);
+		strbuf_appendc(p->raw, '\n');
+	}
+	if (p->file) {
 		for (int i = 0; i < p->indent; i++)
-			strbuf_appendc(p->out, '\t');
+			strbuf_appendc(p->file, '\t');
+		strbuf_appendn(p->file, l, p->line.len);
+		if (comment) {
+			size_t col = (size_t)p->indent * 8 + p->line.len;
+			size_t tabs = col < 40 ? (40 - col + 7) / 8 : 1;
+			for (size_t i = 0; i < MAX(tabs, (size_t)1); i++)
+				strbuf_appendc(p->file, '\t');
+			strbuf_append(p->file, "# ");
+			strbuf_append(p->file, comment);
+		}
+		strbuf_appendc(p->file, '\n');
+	}
+	strbuf_reset(&p->line);
 }
 
 /* A "key = value" line; in file style an optional comment aligned as lvm2 does (column 40). */
@@ -842,87 +873,130 @@ static void outc(struct printer *p, const char *comment, const char *fmt, ...) _
 static void outc(struct printer *p, const char *comment, const char *fmt, ...)
 {
 	va_list ap;
-	size_t before;
 
-	line_start(p);
-	before = p->out->len;
+	strbuf_reset(&p->line);
 	va_start(ap, fmt);
-	strbuf_vappendf(p->out, fmt, ap);
+	strbuf_vappendf(&p->line, fmt, ap);
 	va_end(ap);
-	if (p->file && comment) {
-		size_t col = (size_t)p->indent * 8 + (p->out->len - before);
-		size_t tabs = col < 40 ? (40 - col + 7) / 8 : 1;
-		for (size_t i = 0; i < MAX(tabs, (size_t)1); i++)
-			strbuf_appendc(p->out, '\t');
-		strbuf_appendf(p->out, "# %s", comment);
-	}
-	strbuf_appendc(p->out, '\n');
+	emit(p, comment);
 }
 #define outf(p, ...) outc(p, NULL, __VA_ARGS__)
 
+static void put_u64(struct strbuf *sb, uint64_t v)
+{
+	char b[24];
+	size_t i = sizeof(b);
+
+	do
+		b[--i] = (char)('0' + v % 10);
+	while ((v /= 10));
+	strbuf_appendn(sb, b + i, sizeof(b) - i);
+}
+
+/* "key = N" without printf (the hot lines of every LV and segment). */
+static void out_u(struct printer *p, const char *key, uint64_t v, const char *comment)
+{
+	strbuf_reset(&p->line);
+	strbuf_append(&p->line, key);
+	strbuf_appendn(&p->line, " = ", 3);
+	put_u64(&p->line, v);
+	emit(p, comment);
+}
+
 static void blank(struct printer *p)
 {
-	strbuf_appendc(p->out, '\n');
+	if (p->raw)
+		strbuf_appendc(p->raw, '\n');
+	if (p->file)
+		strbuf_appendc(p->file, '\n');
 }
 
 static void open_sec(struct printer *p, const char *name)
 {
-	outf(p, "%s {", name);
+	strbuf_reset(&p->line);
+	strbuf_append(&p->line, name);
+	strbuf_appendn(&p->line, " {", 2);
+	emit(p, NULL);
 	p->indent++;
 }
 
 static void close_sec(struct printer *p)
 {
 	p->indent--;
-	outf(p, "}");
+	strbuf_reset(&p->line);
+	strbuf_appendc(&p->line, '}');
+	emit(p, NULL);
 }
 
 static void append_escaped(struct strbuf *sb, const char *s)
 {
+	const char *run = s;
+
 	strbuf_appendc(sb, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
+	for (; *s; s++)
+		if (*s == '"' || *s == '\\') {
+			strbuf_appendn(sb, run, (size_t)(s - run));
 			strbuf_appendc(sb, '\\');
-		strbuf_appendc(sb, *s);
-	}
+			run = s;
+		}
+	strbuf_appendn(sb, run, (size_t)(s - run));
 	strbuf_appendc(sb, '"');
 }
 
 static void out_str(struct printer *p, const char *key, const char *v, const char *comment)
 {
-	struct strbuf sb = { 0 };
-	append_escaped(&sb, v);
-	outc(p, comment, "%s = %s", key, strbuf_str(&sb));
-	strbuf_release(&sb);
+	strbuf_reset(&p->line);
+	strbuf_append(&p->line, key);
+	strbuf_appendn(&p->line, " = ", 3);
+	append_escaped(&p->line, v);
+	emit(p, comment);
 }
 
 static void out_list(struct printer *p, const char *key, const struct word *words, size_t n,
 		     unsigned bits, md_strv other)
 {
-	struct strbuf sb = { 0 };
+	struct strbuf *sb = &p->line;
 	bool first = true;
 
-	strbuf_appendc(&sb, '[');
+	strbuf_reset(sb);
+	strbuf_append(sb, key);
+	strbuf_appendn(sb, " = [", 4);
 	for (size_t i = 0; i < n; i++)
 		if (bits & words[i].bit) {
 			if (!first)
-				strbuf_append(&sb, ", ");
-			append_escaped(&sb, words[i].name);
+				strbuf_appendn(sb, ", ", 2);
+			append_escaped(sb, words[i].name);
 			first = false;
 		}
 	for (size_t i = 0; other && other[i]; i++) {
 		if (!first)
-			strbuf_append(&sb, ", ");
-		append_escaped(&sb, other[i]);
+			strbuf_appendn(sb, ", ", 2);
+		append_escaped(sb, other[i]);
 		first = false;
 	}
-	strbuf_appendc(&sb, ']');
-	outf(p, "%s = %s", key, strbuf_str(&sb));
-	strbuf_release(&sb);
+	strbuf_appendc(sb, ']');
+	emit(p, NULL);
 }
 
+static void size_comment_fmt(uint64_t sectors, char *buf, size_t len);
 /* lvm2's size comment: "4 Megabytes", "3.79297 Gigabytes". */
 static void size_comment(uint64_t sectors, char *buf, size_t len)
+{
+	/* the last answer kept: LVs of one VG mostly share their segment sizes */
+	static __thread uint64_t last = UINT64_MAX;
+	static __thread char last_buf[64];
+	if (sectors == last && len >= sizeof(last_buf)) {
+		memcpy(buf, last_buf, sizeof(last_buf));
+		return;
+	}
+	size_comment_fmt(sectors, buf, len);
+	if (len >= sizeof(last_buf)) {
+		memcpy(last_buf, buf, sizeof(last_buf));
+		last = sectors;
+	}
+}
+
+static void size_comment_fmt(uint64_t sectors, char *buf, size_t len)
 {
 	static const char *const units[] = { "Kilobytes", "Megabytes", "Gigabytes", "Terabytes",
 					     "Petabytes", "Exabytes" };
@@ -944,7 +1018,10 @@ static void out_extra(struct printer *p, const struct md_extra *e)
 	if (!e->data)
 		return;
 	if (lvf_cft_emit(e->data, LVF_CFT_STYLE_RAW, &sb) < 0 || !strbuf_ok(&sb)) {
-		p->out->failed = true;
+		if (p->raw)
+			p->raw->failed = true;
+		if (p->file)
+			p->file->failed = true;
 		strbuf_release(&sb);
 		return;
 	}
@@ -952,9 +1029,9 @@ static void out_extra(struct printer *p, const struct md_extra *e)
 		nl = strchr(s, '\n');
 		if (!nl)
 			nl = s + strlen(s);
-		line_start(p);
-		strbuf_appendn(p->out, s, (size_t)(nl - s));
-		strbuf_appendc(p->out, '\n');
+		strbuf_reset(&p->line);
+		strbuf_appendn(&p->line, s, (size_t)(nl - s));
+		emit(p, NULL);
 		if (!*nl)
 			break;
 	}
@@ -979,7 +1056,12 @@ static const char *area_name(const struct md_vg *vg, const struct md_area *a, ch
 {
 	if (a->lv)
 		return a->lv->name;
-	snprintf(buf, len, "pv%zu", md_vg_pv_index(vg, a->pv));
+	size_t i = md_vg_pv_index(vg, a->pv);
+	if (i < 10 && len >= 4) { /* the usual case, without printf */
+		buf[0] = 'p', buf[1] = 'v', buf[2] = (char)('0' + i), buf[3] = '\0';
+		return buf;
+	}
+	snprintf(buf, len, "pv%zu", i);
 	return buf;
 }
 
@@ -988,13 +1070,18 @@ static void export_seg(struct printer *p, const struct md_vg *vg, const struct m
 {
 	char name[32], cmt[64];
 
-	snprintf(name, sizeof(name), "segment%zu", idx + 1);
+	memcpy(name, "segment", 7);
+	if (idx < 9)
+		name[7] = (char)('1' + idx), name[8] = '\0';
+	else
+		snprintf(name + 7, sizeof(name) - 7, "%zu", idx + 1);
 	if (idx == 0)
 		blank(p);
 	open_sec(p, name);
-	outf(p, "start_extent = %u", seg->start_extent);
-	size_comment((uint64_t)seg->extent_count * vg->extent_size, cmt, sizeof(cmt));
-	outc(p, cmt, "extent_count = %u", seg->extent_count);
+	out_u(p, "start_extent", seg->start_extent, NULL);
+	if (p->file)
+		size_comment((uint64_t)seg->extent_count * vg->extent_size, cmt, sizeof(cmt));
+	out_u(p, "extent_count", seg->extent_count, p->file ? cmt : NULL);
 	blank(p);
 	if (seg->kind == MD_SEG_UNKNOWN) {
 		out_extra(p, &seg->extra);
@@ -1004,25 +1091,27 @@ static void export_seg(struct printer *p, const struct md_vg *vg, const struct m
 	out_str(p, "type", seg->type, NULL);
 	switch (seg->kind) {
 	case MD_SEG_STRIPED:
-		outc(p, seg->stripe_count == 1 ? "linear" : NULL, "stripe_count = %u",
-		     seg->stripe_count);
+		out_u(p, "stripe_count", seg->stripe_count, seg->stripe_count == 1 ? "linear" : NULL);
 		if (seg->stripe_count > 1) {
 			size_comment(seg->stripe_size, cmt, sizeof(cmt));
 			outc(p, cmt, "stripe_size = %u", seg->stripe_size);
 		}
 		blank(p);
-		outf(p, "stripes = [");
+		strbuf_append(&p->line, "stripes = [");
+		emit(p, NULL);
 		p->indent++;
 		for (uint32_t a = 0; a < seg->stripe_count; a++) {
-			struct strbuf sb = { 0 };
 			char pvn[32];
-			append_escaped(&sb, area_name(vg, &seg->areas[a], pvn, sizeof(pvn)));
-			outf(p, "%s, %u%s", strbuf_str(&sb), seg->areas[a].start,
-			     a + 1 < seg->stripe_count ? "," : "");
-			strbuf_release(&sb);
+			append_escaped(&p->line, area_name(vg, &seg->areas[a], pvn, sizeof(pvn)));
+			strbuf_appendn(&p->line, ", ", 2);
+			put_u64(&p->line, seg->areas[a].start);
+			if (a + 1 < seg->stripe_count)
+				strbuf_appendc(&p->line, ',');
+			emit(p, NULL);
 		}
 		p->indent--;
-		outf(p, "]");
+		strbuf_appendc(&p->line, ']');
+		emit(p, NULL);
 		break;
 	case MD_SEG_THIN_POOL:
 		out_str(p, "metadata", seg->pool_meta->name, NULL);
@@ -1052,8 +1141,8 @@ static void export_seg(struct printer *p, const struct md_vg *vg, const struct m
 		break;
 	case MD_SEG_THIN:
 		out_str(p, "thin_pool", seg->thin_pool->name, NULL);
-		outf(p, "transaction_id = %" PRIu64, seg->transaction_id);
-		outf(p, "device_id = %u", seg->device_id);
+		out_u(p, "transaction_id", seg->transaction_id, NULL);
+		out_u(p, "device_id", seg->device_id, NULL);
 		if (seg->origin)
 			out_str(p, "origin", seg->origin->name, NULL);
 		if (seg->merge)
@@ -1068,6 +1157,74 @@ static void export_seg(struct printer *p, const struct md_vg *vg, const struct m
 	close_sec(p);
 }
 
+/* "%Y-%m-%d %H:%M:%S %z" of @t in local time. localtime_r is costly at tens of thousands of
+ * LVs; LVs made together share the hour, so the broken-down start of the last hour is kept
+ * and minutes and seconds added while the UTC offset is whole minutes and the time stays in
+ * that hour (an offset change inside the hour is re-checked at its end by localtime_r). */
+static void time_comment(struct printer *p, int64_t t, char *buf, size_t len)
+{
+	static __thread struct {
+		bool ok;
+		int64_t hour; /* t - t % 3600 */
+		struct tm tm; /* localtime of hour */
+	} c;
+	struct tm tm;
+	long off;
+	int64_t h = t - ((t % 3600) + 3600) % 3600;
+
+	(void)p;
+	if (!c.ok || c.hour != h) {
+		time_t tt = (time_t)h, te = (time_t)(h + 3599);
+		struct tm end;
+		c.ok = localtime_r(&tt, &c.tm) && localtime_r(&te, &end) &&
+		       end.tm_gmtoff == c.tm.tm_gmtoff && c.tm.tm_gmtoff % 60 == 0;
+		c.hour = h;
+	}
+	if (c.ok) {
+		int64_t d = t - h; /* 0..3599 */
+		tm = c.tm;
+		int64_t s = tm.tm_min * 60 + tm.tm_sec + d;
+		if (s >= 3600) { /* crosses a local hour: let libc do it */
+			time_t tt = (time_t)t;
+			if (!localtime_r(&tt, &tm)) {
+				buf[0] = '\0';
+				return;
+			}
+		} else {
+			tm.tm_min = (int)(s / 60);
+			tm.tm_sec = (int)(s % 60);
+		}
+	} else {
+		time_t tt = (time_t)t;
+		if (!localtime_r(&tt, &tm)) {
+			buf[0] = '\0';
+			return;
+		}
+	}
+	off = tm.tm_gmtoff;
+	if (len >= 25 && tm.tm_year + 1900 >= 0 && tm.tm_year + 1900 <= 9999) {
+		/* "YYYY-MM-DD HH:MM:SS +HHMM" without printf (one per LV in the backup) */
+		long y = tm.tm_year + 1900, ao = labs(off) / 60;
+		const int v[] = { tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec };
+		static const char sep[] = "-- ::";
+		char *o = buf;
+		*o++ = (char)('0' + y / 1000), *o++ = (char)('0' + y / 100 % 10);
+		*o++ = (char)('0' + y / 10 % 10), *o++ = (char)('0' + y % 10);
+		for (int k = 0; k < 5; k++) {
+			*o++ = sep[k];
+			*o++ = (char)('0' + v[k] / 10 % 10), *o++ = (char)('0' + v[k] % 10);
+		}
+		*o++ = ' ', *o++ = off < 0 ? '-' : '+';
+		*o++ = (char)('0' + ao / 60 / 10 % 10), *o++ = (char)('0' + ao / 60 % 10);
+		*o++ = (char)('0' + ao % 60 / 10), *o++ = (char)('0' + ao % 10);
+		*o = '\0';
+		return;
+	}
+	snprintf(buf, len, "%04d-%02d-%02d %02d:%02d:%02d %c%02ld%02ld", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
+		 labs(off) / 3600, (labs(off) / 60) % 60);
+}
+
 static void export_lv(struct printer *p, const struct md_vg *vg, const struct md_lv *lv)
 {
 	blank(p);
@@ -1078,11 +1235,15 @@ static void export_lv(struct printer *p, const struct md_vg *vg, const struct md
 	out_strv(p, "tags", lv->tags, false);
 	if (lv->has_creation) {
 		char cmt[64] = "";
-		time_t t = (time_t)lv->creation_time;
-		struct tm tm;
-		if (localtime_r(&t, &tm))
-			strftime(cmt, sizeof(cmt), "%Y-%m-%d %H:%M:%S %z", &tm);
-		outc(p, cmt, "creation_time = %" PRId64, lv->creation_time);
+		if (p->file)
+			time_comment(p, lv->creation_time, cmt, sizeof(cmt));
+		strbuf_reset(&p->line);
+		strbuf_append(&p->line, "creation_time = ");
+		if (lv->creation_time < 0)
+			strbuf_appendc(&p->line, '-');
+		put_u64(&p->line, lv->creation_time < 0 ? 0 - (uint64_t)lv->creation_time
+							: (uint64_t)lv->creation_time);
+		emit(p, p->file ? cmt : NULL);
 		out_str(p, "creation_host", lv->creation_host, NULL);
 	}
 	if (lv->lock_args)
@@ -1098,7 +1259,7 @@ static void export_lv(struct printer *p, const struct md_vg *vg, const struct md
 	if (lv->has_minor)
 		outf(p, "minor = %" PRId64, lv->minor);
 	out_extra(p, &lv->extra);
-	outf(p, "segment_count = %zu", lv->n_segs);
+	out_u(p, "segment_count", lv->n_segs, NULL);
 	for (size_t s = 0; s < lv->n_segs; s++)
 		export_seg(p, vg, &lv->segs[s], s);
 	close_sec(p);
@@ -1176,9 +1337,10 @@ static void export_vg_section(struct printer *p, const struct md_vg *vg)
 	close_sec(p);
 }
 
-static void export_header(struct printer *p, const struct md_vg *vg,
-			  const struct lvf_vg_export_info *info)
+static void export_header(struct strbuf *out, const struct md_vg *vg,
+			  const struct lvf_vg_export_info *info, bool file)
 {
+	struct printer hp = { .raw = file ? NULL : out, .file = file ? out : NULL };
 	time_t t = (time_t)info->creation_time;
 	char when[64] = "";
 	struct tm tm;
@@ -1186,33 +1348,47 @@ static void export_header(struct printer *p, const struct md_vg *vg,
 
 	if (localtime_r(&t, &tm))
 		strftime(when, sizeof(when), "%a %b %e %H:%M:%S %Y", &tm);
-	strbuf_appendf(p->out, "# Generated by thinbox version %s: %s\n\n", THINBOX_VERSION, when);
-	strbuf_append(p->out, "contents = \"Text Format Volume Group\"\nversion = 1\n\n");
+	strbuf_appendf(out, "# Generated by thinbox version %s: %s\n\n", THINBOX_VERSION, when);
+	strbuf_append(out, "contents = \"Text Format Volume Group\"\nversion = 1\n\n");
 	append_escaped(&sb, info->description ? info->description : "");
-	strbuf_appendf(p->out, "description = %s\n\n", strbuf_str(&sb));
+	strbuf_appendf(out, "description = %s\n\n", strbuf_str(&sb));
 	strbuf_reset(&sb);
 	append_escaped(&sb, info->creation_host ? info->creation_host : "");
-	strbuf_appendf(p->out, "creation_host = %s", strbuf_str(&sb));
+	strbuf_appendf(out, "creation_host = %s", strbuf_str(&sb));
 	if (info->uname)
-		strbuf_appendf(p->out, "\t# %s", info->uname);
-	strbuf_appendf(p->out, "\ncreation_time = %" PRId64 "\t# %s\n\n", info->creation_time, when);
+		strbuf_appendf(out, "\t# %s", info->uname);
+	strbuf_appendf(out, "\ncreation_time = %" PRId64 "\t# %s\n\n", info->creation_time, when);
 	strbuf_release(&sb);
-	out_extra(p, &vg->extra_top);
+	out_extra(&hp, &vg->extra_top);
+	strbuf_release(&hp.line);
 }
 
 int lvf_vg_export(const struct md_vg *vg, enum lvf_vg_style style,
 		  const struct lvf_vg_export_info *info, struct strbuf *out)
 {
-	struct printer p = { .out = out, .file = style != LVF_VG_RAW };
+	bool file = style != LVF_VG_RAW;
+	struct printer p = { .raw = file ? NULL : out, .file = file ? out : NULL };
 
 	if (style == LVF_VG_SECTION) {
 		export_vg_section(&p, vg);
-	} else if (p.file) {
-		export_header(&p, vg, info);
+	} else if (file) {
+		export_header(out, vg, info, true);
 		export_vg_section(&p, vg);
 	} else {
 		export_vg_section(&p, vg);
-		export_header(&p, vg, info);
+		export_header(out, vg, info, false);
 	}
+	strbuf_release(&p.line);
 	return strbuf_ok(out) ? 0 : -ENOMEM;
+}
+
+int lvf_vg_export_pair(const struct md_vg *vg, const struct lvf_vg_export_info *info,
+		       struct strbuf *raw, struct strbuf *section)
+{
+	struct printer p = { .raw = raw, .file = section };
+
+	export_vg_section(&p, vg);
+	export_header(raw, vg, info, false);
+	strbuf_release(&p.line);
+	return strbuf_ok(raw) && strbuf_ok(section) && strbuf_ok(&p.line) ? 0 : -ENOMEM;
 }

@@ -176,7 +176,19 @@ struct md_vg {
 	size_t n_lvs;
 	struct md_extra extra;
 	struct md_extra extra_top; /* top-level fields around the VG section */
+	struct md_vg_index *idx;   /* derived look-up caches (metadata/index.c), may be NULL */
 };
+
+/* ---- look-up indexes (index.c) ----
+ * md_vg_find_lv and md_lv_pool_of answer from hash indexes built on first use. Code that
+ * renames an LV, re-links pool sub-LVs or reorders/changes vg->lvs other than through
+ * md_lv_new/md_lv_remove/md_lv_rename must call md_vg_index_drop afterwards. */
+struct md_vg_index;
+void md_vg_index_drop(struct md_vg *vg);
+void md_vg_index_free(struct md_vg *vg);
+void md_vg_index_added(struct md_vg *vg, struct md_lv *lv);
+struct md_lv *md_vg_index_find_lv(const struct md_vg *vg, const char *name);
+struct md_lv *md_vg_index_pool_of(const struct md_vg *vg, const struct md_lv *lv);
 
 /* ---- string vectors ---- */
 size_t md_strv_len(md_strv v);
@@ -271,12 +283,21 @@ struct md_pool_params {
 };
 int md_pool_convert(struct md_vg *vg, struct md_lv *data, struct md_lv *meta, const char *pool_id,
 		    const char *spare_id, const struct md_pool_params *p, struct md_lv **ret_pool);
-/* Next free thin device id of @pool (max + 1), -ENOSPC past 2^24-1. */
+/* Next free thin device id of @pool: the lowest id from 1 that no thin LV of @pool has and no
+ * queued delete names; -ENOSPC past 2^24-1. */
 int md_pool_next_device_id(const struct md_vg *vg, const struct md_lv *pool, uint32_t *ret);
+/* The same, also skipping @taken[0..n_taken) (ids the pool's kernel metadata holds). */
+int md_pool_free_device_id(const struct md_vg *vg, const struct md_lv *pool,
+			   const uint32_t *taken, size_t n_taken, uint32_t *ret);
 /* Create thin LV @name of @virt_extents in @pool (or a snapshot of @origin when non-NULL),
  * queueing the create message and bumping the pool's transaction id (once per transaction). */
 int md_thin_create(struct md_vg *vg, struct md_lv *pool, const char *name, const char *id,
 		   uint32_t virt_extents, struct md_lv *origin, struct md_lv **ret);
+/* md_thin_create with device id @dev_id chosen by the caller (-EEXIST: a thin LV of @pool has
+ * it; -EINVAL past 2^24-1). */
+int md_thin_create_id(struct md_vg *vg, struct md_lv *pool, const char *name, const char *id,
+		      uint32_t virt_extents, struct md_lv *origin, uint32_t dev_id,
+		      struct md_lv **ret);
 /* Remove thin LV: queue delete, bump tid, drop the LV. */
 int md_thin_remove(struct md_vg *vg, struct md_lv *thin);
 /* Drop the queued messages of @pool after the kernel applied them. */

@@ -146,6 +146,7 @@ int md_pool_convert(struct md_vg *vg, struct md_lv *data, struct md_lv *meta, co
 	for (data_idx = 0; vg->lvs[data_idx] != data; data_idx++)
 		;
 	r = md_lv_set_str(&data->name, tdata);
+	md_vg_index_drop(vg);
 	if (r < 0)
 		return r;
 	r = md_lv_new(vg, pool_name, pool_id, MD_LV_READ | MD_LV_WRITE | MD_LV_VISIBLE, &pool);
@@ -175,6 +176,7 @@ int md_pool_convert(struct md_vg *vg, struct md_lv *data, struct md_lv *meta, co
 	memmove(&vg->lvs[data_idx + 1], &vg->lvs[data_idx], (n - 1 - data_idx) * sizeof(*vg->lvs));
 	vg->lvs[data_idx] = pool;
 	r = md_lv_set_str(&meta->name, tmeta);
+	md_vg_index_drop(vg);
 	if (r < 0)
 		goto undo_order;
 	data->status &= ~MD_LV_VISIBLE;
@@ -187,6 +189,7 @@ int md_pool_convert(struct md_vg *vg, struct md_lv *data, struct md_lv *meta, co
 				goto undo_order;
 		}
 	}
+	md_vg_index_drop(vg);
 	*ret_pool = pool;
 	return 0;
 
@@ -197,25 +200,53 @@ undo_pool:
 	md_lv_remove(vg, pool);
 undo_name:
 	md_lv_set_str(&data->name, pool_name);
+	md_vg_index_drop(vg);
 	return r;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int md_pool_free_device_id(const struct md_vg *vg, const struct md_lv *pool,
+			   const uint32_t *taken, size_t n_taken, uint32_t *ret)
+{
+	_cleanup_free_ uint32_t *ids = NULL;
+	size_t n = 0, cap = n_taken + pool->segs[0].n_msgs;
+	uint32_t want = 1;
+
+	for (size_t i = 0; i < vg->n_lvs; i++)
+		cap += md_lv_is_thin(vg->lvs[i]);
+	ids = malloc((cap ? cap : 1) * sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	for (size_t i = 0; i < vg->n_lvs; i++) {
+		const struct md_lv *lv = vg->lvs[i];
+		if (md_lv_is_thin(lv) && lv->segs[0].thin_pool == pool)
+			ids[n++] = lv->segs[0].device_id;
+	}
+	/* a deleted id is not reused while its delete is queued */
+	for (size_t m = 0; m < pool->segs[0].n_msgs; m++)
+		if (pool->segs[0].msgs[m].kind == MD_MSG_DELETE)
+			ids[n++] = pool->segs[0].msgs[m].device_id;
+	for (size_t t = 0; t < n_taken; t++)
+		ids[n++] = taken[t];
+	qsort(ids, n, sizeof(*ids), cmp_u32);
+	/* the lowest hole from 1 (lvm2 takes max + 1 and gives up at 2^24) */
+	for (size_t i = 0; i < n && ids[i] <= want; i++)
+		if (ids[i] == want)
+			want++;
+	if (want > MD_THIN_MAX_DEVICE_ID)
+		return -ENOSPC;
+	*ret = want;
+	return 0;
 }
 
 int md_pool_next_device_id(const struct md_vg *vg, const struct md_lv *pool, uint32_t *ret)
 {
-	uint32_t max = 0;
-
-	for (size_t i = 0; i < vg->n_lvs; i++) {
-		const struct md_lv *lv = vg->lvs[i];
-		if (md_lv_is_thin(lv) && lv->segs[0].thin_pool == pool)
-			max = MAX(max, lv->segs[0].device_id);
-	}
-	for (size_t m = 0; m < pool->segs[0].n_msgs; m++)
-		if (pool->segs[0].msgs[m].kind == MD_MSG_DELETE)
-			max = MAX(max, pool->segs[0].msgs[m].device_id);
-	if (max >= MD_THIN_MAX_DEVICE_ID)
-		return -ENOSPC;
-	*ret = max + 1;
-	return 0;
+	return md_pool_free_device_id(vg, pool, NULL, 0, ret);
 }
 
 static int pool_queue(struct md_lv *pool, struct md_msg msg)
@@ -236,19 +267,32 @@ static int pool_queue(struct md_lv *pool, struct md_msg msg)
 int md_thin_create(struct md_vg *vg, struct md_lv *pool, const char *name, const char *id,
 		   uint32_t virt_extents, struct md_lv *origin, struct md_lv **ret)
 {
+	uint32_t dev_id;
+	int r;
+
+	if (!md_lv_is_thin_pool(pool))
+		return -EINVAL;
+	r = md_pool_next_device_id(vg, pool, &dev_id);
+	if (r < 0)
+		return r;
+	return md_thin_create_id(vg, pool, name, id, virt_extents, origin, dev_id, ret);
+}
+
+int md_thin_create_id(struct md_vg *vg, struct md_lv *pool, const char *name, const char *id,
+		      uint32_t virt_extents, struct md_lv *origin, uint32_t dev_id,
+		      struct md_lv **ret)
+{
 	struct md_lv *lv = NULL;
 	struct md_seg *seg;
-	uint32_t dev_id;
 	int r;
 
 	if (!md_lv_is_thin_pool(pool) || (origin && (!md_lv_is_thin(origin) ||
 						       origin->segs[0].thin_pool != pool)))
 		return -EINVAL;
-	if (virt_extents == 0)
+	if (virt_extents == 0 || dev_id > MD_THIN_MAX_DEVICE_ID)
 		return -EINVAL;
-	r = md_pool_next_device_id(vg, pool, &dev_id);
-	if (r < 0)
-		return r;
+	if (md_thin_by_device_id(vg, pool, dev_id))
+		return -EEXIST;
 	r = md_lv_new(vg, name, id, MD_LV_READ | MD_LV_WRITE | MD_LV_VISIBLE, &lv);
 	if (r < 0)
 		return r;

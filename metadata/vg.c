@@ -281,6 +281,7 @@ struct md_vg *md_vg_free(struct md_vg *vg)
 	md_strv_free(vg->tags);
 	md_extra_clear(&vg->extra);
 	md_extra_clear(&vg->extra_top);
+	md_vg_index_free(vg);
 	free(vg);
 	return NULL;
 }
@@ -348,10 +349,7 @@ struct md_pv *md_vg_find_pv(const struct md_vg *vg, const char *id)
 
 struct md_lv *md_vg_find_lv(const struct md_vg *vg, const char *name)
 {
-	for (size_t i = 0; i < vg->n_lvs; i++)
-		if (streq(vg->lvs[i]->name, name))
-			return vg->lvs[i];
-	return NULL;
+	return md_vg_index_find_lv(vg, name);
 }
 
 size_t md_vg_pv_index(const struct md_vg *vg, const struct md_pv *pv)
@@ -457,12 +455,7 @@ bool md_lv_is_pmspare(const struct md_lv *lv)
 
 struct md_lv *md_lv_pool_of(const struct md_vg *vg, const struct md_lv *lv)
 {
-	for (size_t i = 0; i < vg->n_lvs; i++) {
-		struct md_lv *p = vg->lvs[i];
-		if (md_lv_is_thin_pool(p) && (p->segs[0].pool_data == lv || p->segs[0].pool_meta == lv))
-			return p;
-	}
-	return NULL;
+	return md_vg_index_pool_of(vg, lv);
 }
 
 bool md_lv_is_pool_data(const struct md_vg *vg, const struct md_lv *lv)
@@ -526,13 +519,19 @@ int md_lv_new(struct md_vg *vg, const char *name, const char *id, unsigned statu
 	}
 	snprintf(lv->id, sizeof(lv->id), "%s", id);
 	lv->status = status;
-	nlvs = realloc(vg->lvs, (vg->n_lvs + 1) * sizeof(*nlvs));
-	if (!nlvs) {
-		lv_free(lv);
-		return -ENOMEM;
+	/* capacity doubles: grown when n_lvs is 0 or a power of two (a realloc per LV copied the
+	 * array each time behind the LVs allocated after it) */
+	if (vg->n_lvs < 16 || !(vg->n_lvs & (vg->n_lvs - 1))) {
+		size_t cap = vg->n_lvs < 16 ? 16 : 2 * vg->n_lvs;
+		nlvs = realloc(vg->lvs, cap * sizeof(*nlvs));
+		if (!nlvs) {
+			lv_free(lv);
+			return -ENOMEM;
+		}
+		vg->lvs = nlvs;
 	}
-	vg->lvs = nlvs;
 	vg->lvs[vg->n_lvs++] = lv;
+	md_vg_index_added(vg, lv);
 	*ret = lv;
 	return 0;
 }
@@ -572,6 +571,7 @@ int md_lv_remove(struct md_vg *vg, struct md_lv *lv)
 	lv_free(lv);
 	memmove(&vg->lvs[i], &vg->lvs[i + 1], (vg->n_lvs - i - 1) * sizeof(*vg->lvs));
 	vg->n_lvs--;
+	md_vg_index_drop(vg);
 	return 0;
 }
 
@@ -583,5 +583,7 @@ int md_lv_rename(struct md_vg *vg, struct md_lv *lv, const char *new_name)
 		return r;
 	if (md_vg_find_lv(vg, new_name))
 		return -EEXIST;
-	return md_lv_set_str(&lv->name, new_name);
+	r = md_lv_set_str(&lv->name, new_name);
+	md_vg_index_drop(vg);
+	return r;
 }

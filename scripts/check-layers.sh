@@ -1,7 +1,7 @@
 #!/bin/bash
 # Enforce the include rules of docs/architecture.md (from house-style.md):
 #   util/ -> (nothing of ours)   kernel-iface/ -> util/   metadata/ -> util/
-#   lvmfmt/ -> util/, metadata/  core/ -> all four        cli/ -> core/thinbox.h, util/
+#   lvmfmt/ -> util/, metadata/  thinfmt/ -> util/   core/ -> all five   cli/ -> core/thinbox.h, util/
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bad=0
@@ -11,11 +11,12 @@ allowed() {
 	kernel-iface) echo "util kernel-iface" ;;
 	metadata) echo "util metadata" ;;
 	lvmfmt) echo "util metadata lvmfmt" ;;
-	core) echo "util kernel-iface metadata lvmfmt core" ;;
+	thinfmt) echo "util thinfmt" ;;
+	core) echo "util kernel-iface metadata lvmfmt thinfmt core" ;;
 	cli) echo "util cli core/thinbox.h" ;;
 	esac
 }
-for layer in util kernel-iface metadata lvmfmt core cli; do
+for layer in util kernel-iface metadata lvmfmt thinfmt core cli; do
 	ok=$(allowed "$layer")
 	for f in "$layer"/*.[ch]; do
 		[ -e "$f" ] || continue
@@ -35,9 +36,9 @@ for layer in util kernel-iface metadata lvmfmt core cli; do
 		done < <(grep -E '^[[:space:]]*#[[:space:]]*include' "$f")
 	done
 done
-# metadata/ does no I/O: no syscall headers.
-if grep -lE '^#\s*include\s*<(unistd|fcntl|sys/ioctl|sys/stat|linux/dm-ioctl)\.h>' metadata/*.[ch] 2>/dev/null; then
-	echo "check-layers: metadata/ must not do I/O (see the files above)" >&2
+# metadata/ and thinfmt/ do no I/O: no syscall headers.
+if grep -lE '^#\s*include\s*<(unistd|fcntl|sys/ioctl|sys/stat|linux/dm-ioctl)\.h>' metadata/*.[ch] thinfmt/*.[ch] 2>/dev/null; then
+	echo "check-layers: metadata/ and thinfmt/ must not do I/O (see the files above)" >&2
 	bad=1
 fi
 # kernel-iface/ knows no LVM types.

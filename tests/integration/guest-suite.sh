@@ -14,9 +14,10 @@ for file in "$dir"/*.sh; do
 	for tc in $(sed -n 's/^\(testcase_[A-Za-z0-9_]*\)[[:space:]]*()[[:space:]]*{*.*/\1/p' "$file"); do
 		echo "=== $name:$tc"
 		start=$(date +%s)
-		timeout -k 10 "${THINBOX_TC_TIMEOUT:-600}" \
+		# $build reaches lib.sh through the environment (BUILD=dir runs that dir's binary)
+		build="$build" timeout -k 10 "${THINBOX_TC_TIMEOUT:-600}" \
 			bash -c '. "$1"; . "$2"; tb_setup; ( "$3" ); r=$?; tb_teardown; exit $r' \
-			tc "$dir/lib.sh" "$file" "$tc" build="$build"
+			tc "$dir/lib.sh" "$file" "$tc"
 		r=$?
 		secs=$(( $(date +%s) - start ))
 		if [ $r = 0 ]; then

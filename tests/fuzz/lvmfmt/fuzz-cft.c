@@ -30,12 +30,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	r = lvf_cft_parse((const char *)data, size, &root, &err);
 	if (r < 0) {
+		struct lvf_cft_node *lean = NULL;
+		check(lvf_cft_parse_lean((const char *)data, size, &lean, NULL) == r && !lean,
+		      "lean parse disagrees on a bad text");
 		check(root == NULL, "output written on failure");
 		check(r == -ENOMEM || (err.line > 0 && err.column > 0 && err.msg[0]),
 		      "error without position or reason");
 		return 0;
 	}
 	check(root && root->type == LVF_CFT_SECTION && !root->key, "bad root");
+	{
+		/* the lean parse (the VG import's) accepts the same text, to an equal tree */
+		struct lvf_cft_node *lean = NULL;
+		check(lvf_cft_parse_lean((const char *)data, size, &lean, NULL) == 0,
+		      "lean parse failed where the full one did not");
+		check(lvf_cft_equal(root, lean), "lean tree differs");
+		lvf_cft_free(lean);
+	}
 
 	for (int st = LVF_CFT_STYLE_RAW; st <= LVF_CFT_STYLE_INDENT; st++) {
 		struct strbuf t1 = { 0 }, t2 = { 0 };

@@ -754,6 +754,73 @@ static void test_staged_commit(void **state)
 	rig_free(&r);
 }
 
+/* lvf_mdas_fit (issue 13): the tightest non-ignored area decides; over half of its largest copy
+ * is OVER_HALF, over the largest copy TOO_LARGE; and a commit that does not fit leaves every
+ * byte of every device as it was. */
+static void test_mdas_fit(void **state)
+{
+	_cleanup_bdev_ struct lvf_bdev *b1 = NULL, *b2 = NULL;
+	struct lvf_mda_ref refs[2] = { { NULL, 4096, 1048576, false }, { NULL, 4096, 61440, false } };
+	struct lvf_err e = { 0 };
+	uint64_t small = lvf_mda_max_text_size(61440), large = lvf_mda_max_text_size(1048576);
+	uint64_t max = 0;
+	size_t idx = 9;
+
+	assert_int_equal(lvf_bdev_mem_new(2 * 1048576, &b1), 0);
+	assert_int_equal(lvf_bdev_mem_new(128 * 1024, &b2), 0);
+	refs[0].bdev = b1;
+	refs[1].bdev = b2;
+	assert_int_equal(lvf_mda_init(&refs[0]), 0);
+	assert_int_equal(lvf_mda_init(&refs[1]), 0);
+
+	assert_int_equal(lvf_mdas_fit(refs, 2, 100, &idx, &max), LVF_MDA_FITS);
+	assert_int_equal(idx, 1);
+	assert_int_equal(max, small);
+	assert_int_equal(lvf_mdas_fit(refs, 2, small / 2, NULL, NULL), LVF_MDA_FITS);
+	assert_int_equal(lvf_mdas_fit(refs, 2, small / 2 + 1, NULL, NULL), LVF_MDA_OVER_HALF);
+	assert_int_equal(lvf_mdas_fit(refs, 2, small, NULL, NULL), LVF_MDA_OVER_HALF);
+	assert_int_equal(lvf_mdas_fit(refs, 2, small + 1, &idx, NULL), LVF_MDA_TOO_LARGE);
+	assert_int_equal(idx, 1);
+	/* an ignored area takes no text: the other one decides */
+	refs[1].ignored = true;
+	assert_int_equal(lvf_mdas_fit(refs, 2, small + 1, &idx, &max), LVF_MDA_FITS);
+	assert_int_equal(idx, 0);
+	assert_int_equal(max, large);
+	assert_int_equal(lvf_mdas_fit(refs, 2, large / 2 + 1, NULL, NULL), LVF_MDA_OVER_HALF);
+	refs[1].ignored = false;
+	/* no area at all: nothing fits */
+	assert_int_equal(lvf_mdas_fit(refs, 0, 1, NULL, &max), LVF_MDA_FITS);
+	assert_int_equal(max, 0);
+
+	/* a text that fits the large area but not the small one: refused, nothing written */
+	size_t big = (size_t)small + 1;
+	_cleanup_free_ char *bt = malloc(big);
+	assert_non_null(bt);
+	memset(bt, 'x', big);
+	memcpy(bt, "vg0 {", 5);
+	bt[big - 1] = 0;
+	_cleanup_free_ uint8_t *before1 = malloc(2 * 1048576), *before2 = malloc(128 * 1024);
+	assert_non_null(before1);
+	assert_non_null(before2);
+	memcpy(before1, lvf_bdev_mem_data(b1), 2 * 1048576);
+	memcpy(before2, lvf_bdev_mem_data(b2), 128 * 1024);
+	unsigned w1 = lvf_bdev_mem_counter(b1)->writes, w2 = lvf_bdev_mem_counter(b2)->writes;
+	assert_int_equal(lvf_mdas_fit(refs, 2, big, NULL, NULL), LVF_MDA_TOO_LARGE);
+	assert_int_equal(lvf_mdas_commit(refs, 2, bt, big, &e), -ENOSPC);
+	assert_int_equal(lvf_bdev_mem_counter(b1)->writes, w1);
+	assert_int_equal(lvf_bdev_mem_counter(b2)->writes, w2);
+	assert_memory_equal(before1, lvf_bdev_mem_data(b1), 2 * 1048576);
+	assert_memory_equal(before2, lvf_bdev_mem_data(b2), 128 * 1024);
+	/* the largest text that fits both is committed to both */
+	bt[small - 1] = 0;
+	assert_int_equal(lvf_mdas_fit(refs, 2, small, NULL, NULL), LVF_MDA_OVER_HALF);
+	assert_int_equal(lvf_mdas_commit(refs, 2, bt, small, &e), 0);
+	char *back = NULL;
+	assert_int_equal(lvf_mda_read_text(&refs[1], &back, NULL, NULL, NULL), 0);
+	assert_int_equal(strlen(back), small - 1);
+	free(back);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -767,6 +834,7 @@ int main(void)
 		cmocka_unit_test(test_crash_wrapping),
 		cmocka_unit_test(test_ignored_and_clear),
 		cmocka_unit_test(test_staged_commit),
+		cmocka_unit_test(test_mdas_fit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

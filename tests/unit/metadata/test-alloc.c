@@ -133,6 +133,21 @@ static void test_pool_rules(void **state)
 		assert_int_equal(md_pool_next_device_id(vg, pool, &next), 0);
 		assert_int_equal(next, 2);
 	}
+	/* ids the pool's kernel metadata holds (another program's) are skipped: lowest hole */
+	{
+		static const uint32_t taken[] = { 5, 3, 2 };
+		struct md_lv *t2;
+		uint32_t next;
+		assert_int_equal(md_pool_free_device_id(vg, pool, taken, 3, &next), 0);
+		assert_int_equal(next, 4);
+		assert_int_equal(md_thin_create_id(vg, pool, "t2", id(8), 25, NULL, next, &t2), 0);
+		assert_int_equal(t2->segs[0].device_id, 4);
+		assert_int_equal(md_thin_create_id(vg, pool, "t3", id(9), 25, NULL, 4, &t2), -EEXIST);
+		assert_int_equal(md_thin_create_id(vg, pool, "t3", id(9), 25, NULL, 1u << 24, &t2),
+				 -EINVAL);
+		assert_int_equal(md_pool_free_device_id(vg, pool, taken, 3, &next), 0);
+		assert_int_equal(next, 6);
+	}
 	/* lvm2's estimates: 100 GiB at 64 KiB -> 204800 sectors of metadata; 1 TiB doubles to 512 KiB */
 	assert_int_equal(md_pool_estimate(209715200, 0, 0, &chunk, &meta), 0);
 	assert_int_equal(chunk, 128);
