@@ -9,8 +9,8 @@
 #include "core/mdcache.h"
 #include "kernel-iface/dmk.h"
 
-static void log_stderr(void *userdata, int priority, const char *file, int line, const char *fn,
-		       const char *format, va_list args)
+_printf_(6, 0) static void log_stderr(void *userdata, int priority, const char *file, int line,
+				      const char *fn, const char *format, va_list args)
 {
 	fprintf(stderr, "thinbox: ");
 	vfprintf(stderr, format, args);
