@@ -386,7 +386,12 @@ testcase_needs_check_never_touched() {
 	dev=/dev/block/$dev
 	[ -e "$dev" ] || dev=$d
 	set_needs_check "$dev" "$off" || die "cannot set needs_check"
-	assert_ok $TB lvchange -ay "$vg/thin" >/dev/null
+	local aout
+	# activation now refuses a pool whose superblock says needs_check (the check before
+	# activation, tests/integration/pooltruth.sh); a pool flagged by the kernel at run time is
+	# what this test needs, and the rig cannot make one yet
+	aout=$($TB lvchange -ay "$vg/thin" 2>&1) ||
+		{ assert_match "flagged needs_check" "$aout" "refusal"; skip "activation refuses needs_check pools"; }
 	dmsetup status "$vg-pool-tpool" | grep -q needs_check ||
 		skip "the kernel did not report needs_check: $(dmsetup status "$vg-pool-tpool")"
 	local seq0 ext0 tab0
