@@ -190,7 +190,7 @@ static int check_pool_kernel(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *p
 static int pick_device_id(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, uint32_t *ret)
 {
 	_cleanup_free_ uint32_t *taken = NULL;
-	const char *force = getenv("THINBOX_TEST_DEVICE_ID");
+	const char *force = secure_getenv("THINBOX_TEST_DEVICE_ID");
 	size_t n = 0;
 	int r;
 

@@ -215,7 +215,7 @@ int tb_lvconvert_repair(struct tb_ctx *ctx, const char *vgname, const char *lvna
 	struct tb_vg *vg = NULL;
 	int r, status;
 
-	if (geteuid() != 0 && !getenv("THINBOX_ALLOW_NONROOT"))
+	if (geteuid() != 0 && !secure_getenv("THINBOX_ALLOW_NONROOT"))
 		return tb_fail(ctx, -EPERM,
 			       "Running as a non-root user. Please run this command as root.");
 	if ((r = tb_cmd_begin(ctx, &c, "lvconvert")) < 0)

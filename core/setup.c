@@ -97,7 +97,7 @@ const char *tb_config_dir(void)
 
 int tb_monitor_start(struct tb_ctx *ctx)
 {
-	const char *skip = getenv("THINBOX_NO_MONITOR_START");
+	const char *skip = secure_getenv("THINBOX_NO_MONITOR_START");
 
 	if ((skip && streq(skip, "1")) || !tb_monitoring_enabled(ctx))
 		return -ECANCELED;
