@@ -32,7 +32,30 @@ struct tb_ctx {
 	char (*dm_uuids)[129];
 	size_t n_dm_uuids;
 	bool dm_snap;
+	/* configuration (tb_ctx_set_*): defaults from the environment at tb_ctx_new */
+	char *sysconf_dir;   /* lvm.conf, profile/, backup/, archive/: LVM_SYSTEM_DIR, /etc/lvm */
+	char *run_dir;       /* monitor state and pidfile: THINBOX_RUN_DIR, /run/thinbox */
+	char *lock_dir;      /* lvm2's file locks: THINBOX_LOCK_DIR, /run/lock/lvm */
+	char *dev_dir;       /* where /proc/partitions names live: THINBOX_DEV_DIR, /dev */
+	char **devices;      /* the devices to scan (THINBOX_DEVICES); NULL: /proc/partitions */
+	size_t n_devices;
+	char *monitor_path;  /* program started as "PATH monitor --daemon" (THINBOX_MONITOR_BIN) */
+	tb_monitor_start_fn monitor_start_fn; /* replaces the spawn when set */
+	void *monitor_start_data;
 };
+
+/* The configured directories (never NULL, borrowed from @ctx). */
+const char *tb_ctx_sysconf(const struct tb_ctx *ctx);
+const char *tb_ctx_run(const struct tb_ctx *ctx);
+const char *tb_ctx_lockdir(const struct tb_ctx *ctx);
+
+/* Every public entry point that takes a ctx starts with this: tb_ctx_errmsg() then describes
+ * a failure of this call, never one of an earlier call. */
+static inline void tb_ctx_clear_error(struct tb_ctx *ctx)
+{
+	if (ctx)
+		ctx->errmsg[0] = '\0';
+}
 
 /* The ctx's device-mapper context, created on first use; -errno with the message set when
  * /dev/mapper/control cannot be opened. Borrowed. */

@@ -318,7 +318,7 @@ static int lvcreate_thin(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvcreate_opts *o,
 			 const char *name, struct md_pv **pvs, size_t n_pvs);
 
-int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
+TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
@@ -329,6 +329,7 @@ int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 	uint64_t ext;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if (o->name) {
 		if (md_lv_name_check_user(o->name, &why) < 0)
 			return tb_fail(ctx, -EINVAL, "Logical volume name \"%s\" is invalid: %s.",
@@ -550,7 +551,7 @@ static int lv_open_check(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, b
 	return 0;
 }
 
-int tb_lvconvert_thinpool(struct tb_ctx *ctx, const struct tb_lvconvert_opts *o)
+TB_EXPORT int tb_lvconvert_thinpool(struct tb_ctx *ctx, const struct tb_lvconvert_opts *o)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
@@ -564,6 +565,7 @@ int tb_lvconvert_thinpool(struct tb_ctx *ctx, const struct tb_lvconvert_opts *o)
 	uint32_t chunk;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if ((r = cmd_start(ctx, &c, "lvconvert", o->vg, &vg)) < 0)
 		return r;
 	if (!(data = need_lv(ctx, vg, o->thinpool, &r)))
@@ -887,7 +889,7 @@ void tb_resize_notices(struct tb_ctx *ctx, const struct tb_vg *vg, const struct 
 	tb_notice(ctx, "Logical volume %s/%s successfully resized.", vg->md->name, pool->name);
 }
 
-int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
+TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
@@ -897,6 +899,7 @@ int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 	char a[32], b[32];
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if ((r = cmd_start(ctx, &c, o->extend_only ? "lvextend" : "lvresize", o->vg, &vg)) < 0)
 		return r;
 	if (!(lv = need_lv(ctx, vg, o->lv, &r)))
@@ -1060,13 +1063,14 @@ static int remove_one(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 	return tb_vg_commit(c, vg);
 }
 
-int tb_lvremove(struct tb_ctx *ctx, const char *vgname, const char *lvname, bool force)
+TB_EXPORT int tb_lvremove(struct tb_ctx *ctx, const char *vgname, const char *lvname, bool force)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
 	struct md_lv *lv;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if ((r = cmd_start(ctx, &c, "lvremove", vgname, &vg)) < 0)
 		return r;
 	if (!(lv = need_lv(ctx, vg, lvname, &r)))
@@ -1084,7 +1088,7 @@ out:
 	return r;
 }
 
-int tb_lvrename(struct tb_ctx *ctx, const char *vgname, const char *lvname, const char *new_name)
+TB_EXPORT int tb_lvrename(struct tb_ctx *ctx, const char *vgname, const char *lvname, const char *new_name)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
@@ -1093,6 +1097,7 @@ int tb_lvrename(struct tb_ctx *ctx, const char *vgname, const char *lvname, cons
 	const char *why;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if (md_lv_name_check_user(new_name, &why) < 0)
 		return tb_fail(ctx, -EINVAL, "New logical volume name \"%s\" is invalid: %s.",
 			       new_name, why);
@@ -1145,11 +1150,11 @@ static void set_monitor(struct tb_ctx *ctx, const char *vgname, const struct md_
 
 	if (on < 0 || !md_lv_is_thin_pool(pool))
 		return;
-	r = tb_monitor_set_disabled(vgname, pool->name, !on);
+	r = tb_monitor_set_disabled(ctx, vgname, pool->name, !on);
 	if (r < 0)
 		tb_warn(ctx, "WARNING: cannot record --monitor for %s/%s in %s: %s", vgname,
-			pool->name, tb_run_dir(), strerror(-r));
-	if (on && (pid = tb_monitor_running(NULL)) > 0)
+			pool->name, tb_run_dir(ctx), strerror(-r));
+	if (on && (pid = tb_monitor_running(ctx, NULL)) > 0)
 		kill(pid, SIGHUP);
 }
 
@@ -1161,7 +1166,7 @@ static void autostart_if_pool(struct tb_ctx *ctx, const char *vgname, bool any_p
 		tb_monitor_autostart(ctx);
 }
 
-int tb_lvchange(struct tb_ctx *ctx, const char *vgname, const char *lvname,
+TB_EXPORT int tb_lvchange(struct tb_ctx *ctx, const char *vgname, const char *lvname,
 		const struct tb_lvchange_opts *o)
 {
 	bool pool_involved = false;
@@ -1171,6 +1176,7 @@ int tb_lvchange(struct tb_ctx *ctx, const char *vgname, const char *lvname,
 	bool changed = false, reload = false;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if ((r = cmd_start(ctx, &c, "lvchange", vgname, &vg)) < 0)
 		return r;
 	if (!(lv = need_lv(ctx, vg, lvname, &r)))
@@ -1182,11 +1188,11 @@ int tb_lvchange(struct tb_ctx *ctx, const char *vgname, const char *lvname,
 				r = tb_fail(ctx, -EINVAL,
 					    "Profile name \"%s\" is invalid: %s. A profile is the name "
 					    "of a file in %s/profile, without .profile.",
-					    o->metadataprofile, why, tb_sysconf_dir());
+					    o->metadataprofile, why, tb_sysconf_dir(ctx));
 				goto out;
 			}
 			char path[600];
-			snprintf(path, sizeof(path), "%s/profile/%s.profile", tb_sysconf_dir(),
+			snprintf(path, sizeof(path), "%s/profile/%s.profile", tb_sysconf_dir(ctx),
 				 o->metadataprofile);
 			if (access(path, R_OK) < 0) {
 				r = tb_fail(ctx, -ENOENT, "Failed to find profile %s (%s).",
@@ -1238,7 +1244,7 @@ out:
 	return r;
 }
 
-int tb_vgchange(struct tb_ctx *ctx, const char *vgname, int activate, int monitor)
+TB_EXPORT int tb_vgchange(struct tb_ctx *ctx, const char *vgname, int activate, int monitor)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
@@ -1246,6 +1252,7 @@ int tb_vgchange(struct tb_ctx *ctx, const char *vgname, int activate, int monito
 	bool any_pool = false;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if ((r = cmd_start(ctx, &c, "vgchange", vgname, &vg)) < 0)
 		return r;
 	if (activate == 0) {

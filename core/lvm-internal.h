@@ -125,7 +125,8 @@ int tb_probe_signatures(struct tb_ctx *ctx, const char *path, char *ret_type, si
 /* Fresh random id (lvm2 alphabet). */
 int tb_new_id(char ret[MD_ID_LEN + 1]);
 /* The lvm2 configuration directory ($LVM_SYSTEM_DIR or /etc/lvm). */
-const char *tb_sysconf_dir(void);
+/* The ctx's sysconf dir (NULL: the environment's default, $LVM_SYSTEM_DIR or /etc/lvm). */
+const char *tb_sysconf_dir(const struct tb_ctx *ctx);
 /* activation/thin_pool_autoextend_threshold and _percent for an LV (profile, then lvm.conf,
  * then lvm2's defaults 100 and 20). */
 int tb_autoextend_policy(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *pool,

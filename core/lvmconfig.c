@@ -50,8 +50,9 @@ TB_EXPORT int tb_config_lookup(struct tb_ctx *ctx, const char *path, char **ret)
 	char file[600];
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	*ret = NULL;
-	snprintf(file, sizeof(file), "%s/lvm.conf", tb_sysconf_dir());
+	snprintf(file, sizeof(file), "%s/lvm.conf", tb_sysconf_dir(ctx));
 	r = lvf_config_load_file(file, &root, &err);
 	if (r == -ENOENT)
 		return -ENOENT;

@@ -201,7 +201,7 @@ static int run_thin_check(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool
 	int r, status;
 	pid_t pid;
 
-	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir());
+	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir(c->ctx));
 	r = lvf_config_load_file(path, &conf, NULL);
 	if (r == -ENOENT)
 		return 0;
