@@ -168,13 +168,10 @@ static int check_pool_kernel(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *p
 
 	if (r < 0 || !st.has_pool_status)
 		return r < 0 ? r : 0;
-	if (st.pool_status.fail || st.pool_status.needs_check || st.pool_status.mode == DMK_POOL_RO)
+	if (tb_pool_status_broken(&st.pool_status))
 		return tb_fail(c->ctx, -EIO,
 			       "Thin pool %s/%s is %s: thinbox will not change it. Repair it first.",
-			       vg->md->name, pool->name,
-			       st.pool_status.fail	    ? "failed"
-			       : st.pool_status.needs_check ? "flagged needs_check"
-							    : "read-only");
+			       vg->md->name, pool->name, tb_pool_status_what(&st.pool_status));
 	if (st.pool_status.transaction_id != pool->segs[0].transaction_id)
 		return tb_fail(c->ctx, -EINVAL,
 			       "Thin pool %s/%s transaction_id is %" PRIu64 ", while expected %" PRIu64
@@ -739,6 +736,19 @@ bool tb_pool_status_broken(const struct dmk_thin_pool_status *st)
 	return st->fail || st->error || st->needs_check || st->mode == DMK_POOL_RO;
 }
 
+const char *tb_pool_status_what(const struct dmk_thin_pool_status *st)
+{
+	if (st->fail)
+		return "failed";
+	if (st->error)
+		return "in error (the kernel cannot read its metadata)";
+	if (st->needs_check)
+		return "flagged needs_check";
+	if (st->mode == DMK_POOL_RO)
+		return "read-only";
+	return "healthy";
+}
+
 bool tb_pool_size_pending(const struct md_vg *vg, const struct md_lv *pool,
 			  const struct dmk_thin_pool_status *st)
 {
@@ -752,13 +762,28 @@ bool tb_pool_size_pending(const struct md_vg *vg, const struct md_lv *pool,
 			  st->total_meta_blocks * 8 < MD_THIN_MAX_META - 8 * 1024));
 }
 
+int64_t tb_threshold_clamp(int64_t threshold)
+{
+	return threshold < 50 ? 50 : threshold; /* as lvm2's dmeventd thin plugin */
+}
+
 bool tb_usage_at_or_over(uint64_t used, uint64_t total, int64_t threshold)
 {
 	return total && used * 100 >= (uint64_t)threshold * total;
 }
 
+static int autoextend_nospace(const struct tb_autoextend_result *res,
+			      struct tb_autoextend_err *reterr)
+{
+	if (reterr)
+		*reterr = (struct tb_autoextend_err){ .data_wanted = res->data_wanted,
+						      .capped = res->capped,
+						      .vg_short = res->vg_short };
+	return -ENOSPC;
+}
+
 int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, bool partial,
-		       struct tb_autoextend_result *ret)
+		       struct tb_autoextend_result *ret, struct tb_autoextend_err *reterr)
 {
 	struct tb_ctx *ctx = c->ctx;
 	struct tb_autoextend_result res = { 0 };
@@ -780,9 +805,7 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 		return tb_fail(ctx, -EIO,
 			       "Thin pool %s/%s is %s: thinbox will not resize it. Deactivate it and "
 			       "repair it (thin_check, then lvconvert --repair or thin_repair).",
-			       vg->md->name, pool->name,
-			       st.fail || st.error ? "failed" : st.needs_check ? "flagged needs_check"
-									: "read-only");
+			       vg->md->name, pool->name, tb_pool_status_what(&st));
 	/* a size committed earlier but not live yet: make it live, allocate nothing */
 	if (tb_pool_size_pending(vg->md, pool, &st)) {
 		if ((r = tb_pool_reload(c, vg, pool)) < 0)
@@ -798,8 +821,7 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 		*ret = res;
 		return 0;
 	}
-	if (lim.threshold < 50)
-		lim.threshold = 50; /* as lvm2 */
+	lim.threshold = tb_threshold_clamp(lim.threshold);
 	res.data_wanted = tb_usage_at_or_over(st.used_data_blocks, st.total_data_blocks, lim.threshold);
 	res.meta_wanted = tb_usage_at_or_over(st.used_meta_blocks, st.total_meta_blocks, lim.threshold);
 	if (res.data_wanted) {
@@ -824,11 +846,11 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 	free_ext = md_vg_free_count(vg->md);
 	if (add_data + add_meta > free_ext) {
 		if (!partial) {
-			*ret = res;
-			return tb_fail(ctx, -ENOSPC,
-				       "Insufficient free space: %" PRIu64 " extents needed, but only "
-				       "%" PRIu64 " available",
-				       add_data + add_meta, free_ext);
+			tb_fail(ctx, -ENOSPC,
+				"Insufficient free space: %" PRIu64 " extents needed, but only "
+				"%" PRIu64 " available",
+				add_data + add_meta, free_ext);
+			return autoextend_nospace(&res, reterr);
 		}
 		res.vg_short = true;
 		/* metadata first: running out of it is worse than out of data */
@@ -837,14 +859,15 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 		add_data = MIN(add_data, free_ext - add_meta);
 	}
 	if (!add_data && !add_meta) {
-		*ret = res;
-		if (!res.data_wanted && !res.meta_wanted)
+		if (!res.data_wanted && !res.meta_wanted) {
+			*ret = res;
 			return 0;
-		return tb_fail(ctx, -ENOSPC, "Thin pool %s/%s cannot grow: %s.", vg->md->name,
-			       pool->name,
-			       res.capped && !res.vg_short
-				       ? "thin_pool_autoextend_max_size is reached"
-				       : "the volume group has no free extents (add a PV with vgextend)");
+		}
+		tb_fail(ctx, -ENOSPC, "Thin pool %s/%s cannot grow: %s.", vg->md->name, pool->name,
+			res.capped && !res.vg_short
+				? "thin_pool_autoextend_max_size is reached"
+				: "the volume group has no free extents (add a PV with vgextend)");
+		return autoextend_nospace(&res, reterr);
 	}
 	if (add_meta && (r = md_pool_extend_meta(vg->md, pool, (uint32_t)add_meta,
 						 MD_ALLOC_NORMAL)) < 0)
@@ -942,7 +965,7 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 			goto out;
 		}
 		struct tb_autoextend_result res;
-		r = tb_pool_autoextend(&c, vg, lv, false, &res);
+		r = tb_pool_autoextend(&c, vg, lv, false, &res, NULL);
 		goto out;
 	} else if ((r = resize_target(ctx, vg, &o->size, cur, o->extend_only, &new_ext)) < 0) {
 		goto out;

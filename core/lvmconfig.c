@@ -19,13 +19,7 @@ static void value_text(const struct lvf_cft_node *n, struct strbuf *sb)
 		strbuf_appendf(sb, "%f", n->f);
 		break;
 	case LVF_CFT_STR:
-		strbuf_appendc(sb, '"');
-		for (const char *s = n->s; *s; s++) {
-			if (*s == '"' || *s == '\\')
-				strbuf_appendc(sb, '\\');
-			strbuf_appendc(sb, *s);
-		}
-		strbuf_appendc(sb, '"');
+		strbuf_append_quoted(sb, n->s);
 		break;
 	case LVF_CFT_ARRAY:
 		strbuf_appendc(sb, '[');

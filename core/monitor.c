@@ -329,10 +329,26 @@ static void rescan(struct mon *m)
 			continue;
 		for (size_t k = 0; k < nn; k++)
 			dup |= streq(names[k], s.devs[i]->vgname);
-		if (!dup && (names[nn] = strdup(s.devs[i]->vgname)))
-			nn++;
+		if (dup)
+			continue;
+		if (!(names[nn] = strdup(s.devs[i]->vgname))) {
+			for (size_t k = 0; k < nn; k++)
+				free(names[k]);
+			free(names);
+			names = NULL;
+			break;
+		}
+		nn++;
 	}
 	tb_scan_free(&s);
+	if (!names) {
+		/* an incomplete list of VGs would drop every pool it misses as "not found":
+		 * keep watching what we watch and try again at the next rescan */
+		mlog(m, LOG_WARNING, "Out of memory while rescanning the VGs; retrying later.");
+		m->want_rescan = true;
+		free(kd);
+		return;
+	}
 	for (size_t i = 0; i < m->n; i++)
 		m->pools[i].present = false;
 	for (size_t i = 0; i < nn; i++) {
@@ -534,6 +550,7 @@ static void extend(struct mon *m, struct mpool *p, const struct dmk_thin_pool_st
 	struct precommit pc = { 0 };
 	struct tb_ctx *ctx = m->ctx;
 	struct tb_autoextend_result res = { 0 };
+	struct tb_autoextend_err why = { 0 };
 	struct tb_autoextend_limits lim = { .threshold = 100 };
 	struct tb_cmd c = { 0 };
 	struct tb_vg *vg = NULL;
@@ -574,14 +591,14 @@ static void extend(struct mon *m, struct mpool *p, const struct dmk_thin_pool_st
 	if (tb_autoextend_limits(ctx, vg->md, pool, &lim) == 0)
 		p->threshold = lim.threshold;
 	seqno = vg->md->seqno;
-	r = tb_pool_autoextend(&c, vg, pool, true, &res);
+	r = tb_pool_autoextend(&c, vg, pool, true, &res, &why);
 	if (vg->md->seqno != seqno)
 		tb_vg_backup(&c, vg); /* after the kernel step, under the lock */
 	if (r == -ENOSPC) {
-		bool cap = res.capped && !res.vg_short;
+		bool cap = why.capped && !why.vg_short;
 		set_state(m, p, cap ? PS_CAPPED : PS_NOSPACE, LOG_ERR,
 			  "CANNOT EXTEND: %s. Data %s threshold %" PRId64 "%%. %s", tb_ctx_errmsg(ctx),
-			  res.data_wanted ? "over" : "under", p->threshold,
+			  why.data_wanted ? "over" : "under", p->threshold,
 			  cap ? "Raise activation/thin_pool_autoextend_max_size or free space in the pool."
 			      : "Add space with vgextend; thinbox retries and resumes by itself.");
 		if (lim.error_when_full)
@@ -609,7 +626,7 @@ out:
 
 static bool over(uint64_t used, uint64_t total, int64_t threshold)
 {
-	return tb_usage_at_or_over(used, total, threshold < 50 ? 50 : threshold);
+	return tb_usage_at_or_over(used, total, tb_threshold_clamp(threshold));
 }
 
 static void check_pool(struct mon *m, struct mpool *p)

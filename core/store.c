@@ -49,7 +49,7 @@ int tb_bdev_open(struct tb_ctx *ctx, const char *path, int flags, struct lvf_bde
 	return lvf_bdev_open(path, flags, ret);
 }
 
-int tb_new_id(char ret[MD_ID_LEN + 1])
+void tb_new_id(char ret[MD_ID_LEN + 1])
 {
 	uint8_t rnd[MD_ID_LEN];
 	uuid_t u;
@@ -59,7 +59,6 @@ int tb_new_id(char ret[MD_ID_LEN + 1])
 		memcpy(rnd + i, u, sizeof(u));
 	}
 	md_id_from_random(rnd, ret);
-	return 0;
 }
 
 struct tb_pvdev *tb_pvdev_free(struct tb_pvdev *d)
