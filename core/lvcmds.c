@@ -762,11 +762,6 @@ bool tb_pool_size_pending(const struct md_vg *vg, const struct md_lv *pool,
 			  st->total_meta_blocks * 8 < MD_THIN_MAX_META - 8 * 1024));
 }
 
-int64_t tb_threshold_clamp(int64_t threshold)
-{
-	return threshold < 50 ? 50 : threshold; /* as lvm2's dmeventd thin plugin */
-}
-
 bool tb_usage_at_or_over(uint64_t used, uint64_t total, int64_t threshold)
 {
 	return total && used * 100 >= (uint64_t)threshold * total;
@@ -821,7 +816,7 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 		*ret = res;
 		return 0;
 	}
-	lim.threshold = tb_threshold_clamp(lim.threshold);
+	lim.threshold = md_threshold_clamp(lim.threshold);
 	res.data_wanted = tb_usage_at_or_over(st.used_data_blocks, st.total_data_blocks, lim.threshold);
 	res.meta_wanted = tb_usage_at_or_over(st.used_meta_blocks, st.total_meta_blocks, lim.threshold);
 	if (res.data_wanted) {

@@ -192,8 +192,6 @@ bool tb_pool_size_pending(const struct md_vg *vg, const struct md_lv *pool,
 			  const struct dmk_thin_pool_status *st);
 /* @used of @total is at or over @threshold % (false when @total is 0). */
 bool tb_usage_at_or_over(uint64_t used, uint64_t total, int64_t threshold);
-/* The threshold lvm2 acts on: activation/thin_pool_autoextend_threshold, at least 50. */
-int64_t tb_threshold_clamp(int64_t threshold);
 /* The active pool's status without a metadata commit; -ENXIO when it is not active. */
 int tb_pool_status_now(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 		       struct dmk_thin_pool_status *ret);

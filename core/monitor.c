@@ -626,7 +626,7 @@ out:
 
 static bool over(uint64_t used, uint64_t total, int64_t threshold)
 {
-	return tb_usage_at_or_over(used, total, tb_threshold_clamp(threshold));
+	return tb_usage_at_or_over(used, total, md_threshold_clamp(threshold));
 }
 
 static void check_pool(struct mon *m, struct mpool *p)

@@ -273,6 +273,9 @@ uint64_t md_alloc_available(const struct md_vg *vg, struct md_pv *const *pvs, si
 void md_lv_merge_segments(struct md_lv *lv);
 
 /* ---- thin pools ---- */
+/* The autoextend threshold lvm2 acts on: activation/thin_pool_autoextend_threshold, at least
+ * 50 (the one copy of that rule; 100 and above: autoextend is off). */
+int64_t md_threshold_clamp(int64_t threshold);
 /* Low water mark (data blocks) for a pool of @data_sectors, chunk @chunk, threshold @t (%),
  * as lvm2 derives it: t>=100 -> 0; t<50 -> 50. */
 uint64_t md_pool_low_water_mark(uint64_t data_sectors, uint32_t chunk, int64_t threshold);
