@@ -132,8 +132,8 @@ struct tb_pvcreate_opts {
 	uint64_t dataalignment;    /* bytes, 0: 1 MiB */
 };
 /* pvcreate DEVICE...: label the @n @devices as PVs (@o may be NULL: defaults). 0, or
- * -errno (-EBUSY device in use, -EEXIST already a PV of a VG without -ff, -EINVAL bad
- * option); a refused call writes nothing. Since: 0.1 */
+ * -errno (-EBUSY a device in use or a PV of a VG without force 2, -EINVAL a bad option or a
+ * device too small, -EPERM not root); a refused call writes nothing. Since: 0.1 */
 int tb_pvcreate(struct tb_ctx *ctx, const char *const *devices, size_t n,
 		const struct tb_pvcreate_opts *o);
 /* pvremove [-f[f]] [-y] DEVICE...: wipe the labels of PVs not in a VG (@force 2: also of a
@@ -216,14 +216,15 @@ struct tb_lvresize_opts {
 	bool extend_only;          /* lvextend */
 	bool use_policies;         /* --use-policies: grow as the autoextend policy says */
 };
-/* lvextend / lvresize (thin pools: data and, with poolmetadatasize, metadata; active LVs
- * are reloaded). 0, or -errno (-ENOSPC, -EINVAL shrinking a pool). Since: 0.1 */
+/* lvextend / lvresize: grow a linear LV, a thin LV or a pool's data (and, with
+ * poolmetadatasize, its metadata); active LVs are reloaded. 0, or -errno (-ENOSPC no free
+ * extents, -EINVAL a smaller size: thinbox does not reduce). Since: 0.1 */
 int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o);
 /* lvremove [-f] VG/LV (an active LV is deactivated first; a pool with thin LVs: -EBUSY).
  * 0 or -errno. Since: 0.1 */
 int tb_lvremove(struct tb_ctx *ctx, const char *vg, const char *lv, bool force);
-/* lvrename VG LV NEW (active LVs are renamed in device-mapper too). 0 or -errno.
- * Since: 0.1 */
+/* lvrename VG LV NEW: inactive LVs only (-EBUSY when active; thin pools and hidden LVs:
+ * -EOPNOTSUPP; -EEXIST the name is taken). 0 or -errno. Since: 0.1 */
 int tb_lvrename(struct tb_ctx *ctx, const char *vg, const char *lv, const char *new_name);
 
 struct tb_lvchange_opts {
