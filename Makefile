@@ -276,8 +276,7 @@ uninstall:
 		$(foreach p,$(MAN_PAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(p)))/$(notdir $(p)))
 
 # .clang-format describes the code as it is; check-format lists what format would change.
-FORMAT_SRCS = $(foreach l,$(LAYERS) cli,$(wildcard $(l)/*.[ch])) $(wildcard examples/*.c) \
-	$(wildcard tests/unit/*/*.c)
+FORMAT_SRCS = $(foreach l,$(LAYERS) cli,$(wildcard $(l)/*.[ch])) $(wildcard examples/*.c)
 format:
 	clang-format -i $(FORMAT_SRCS)
 check-format:

@@ -97,7 +97,8 @@ static bool check_one(struct tb_ctx *ctx, const char *path, struct tb_check_repo
 }
 
 TB_EXPORT int tb_check_devices(struct tb_ctx *ctx, const char *const *devices, size_t n,
-		     int (*cb)(void *userdata, const struct tb_check_report *r), void *userdata)
+			       int (*cb)(void *userdata, const struct tb_check_report *r),
+			       void *userdata)
 {
 	struct tb_check_report rep;
 	struct tb_scan s = { 0 };

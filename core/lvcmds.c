@@ -1106,7 +1106,8 @@ out:
 	return r;
 }
 
-TB_EXPORT int tb_lvrename(struct tb_ctx *ctx, const char *vgname, const char *lvname, const char *new_name)
+TB_EXPORT int tb_lvrename(struct tb_ctx *ctx, const char *vgname, const char *lvname,
+			  const char *new_name)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
@@ -1185,7 +1186,7 @@ static void autostart_if_pool(struct tb_ctx *ctx, const char *vgname, bool any_p
 }
 
 TB_EXPORT int tb_lvchange(struct tb_ctx *ctx, const char *vgname, const char *lvname,
-		const struct tb_lvchange_opts *o)
+			  const struct tb_lvchange_opts *o)
 {
 	bool pool_involved = false;
 	struct tb_cmd c;

@@ -248,7 +248,7 @@ static int root_check(struct tb_ctx *ctx)
 }
 
 TB_EXPORT int tb_pvcreate(struct tb_ctx *ctx, const char *const *devices, size_t n,
-		const struct tb_pvcreate_opts *o)
+			  const struct tb_pvcreate_opts *o)
 {
 	struct tb_cmd c;
 	struct tb_scan scan = { 0 };
@@ -279,7 +279,8 @@ out:
 	return r;
 }
 
-TB_EXPORT int tb_pvremove(struct tb_ctx *ctx, const char *const *devices, size_t n, int force, bool yes)
+TB_EXPORT int tb_pvremove(struct tb_ctx *ctx, const char *const *devices, size_t n, int force,
+			  bool yes)
 {
 	struct tb_cmd c;
 	struct tb_scan scan = { 0 };
@@ -472,8 +473,8 @@ static int vg_add_devices(struct tb_cmd *c, struct tb_vg *vg, const char *const 
 	return 0;
 }
 
-TB_EXPORT int tb_vgcreate(struct tb_ctx *ctx, const char *name, const char *const *devices, size_t n,
-		const struct tb_vgcreate_opts *o)
+TB_EXPORT int tb_vgcreate(struct tb_ctx *ctx, const char *name, const char *const *devices,
+			  size_t n, const struct tb_vgcreate_opts *o)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
@@ -532,8 +533,8 @@ out:
 	return r;
 }
 
-TB_EXPORT int tb_vgextend(struct tb_ctx *ctx, const char *name, const char *const *devices, size_t n,
-		const struct tb_pvcreate_opts *o)
+TB_EXPORT int tb_vgextend(struct tb_ctx *ctx, const char *name, const char *const *devices,
+			  size_t n, const struct tb_pvcreate_opts *o)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;

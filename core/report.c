@@ -314,7 +314,7 @@ static int lvs_one(struct tb_cmd *c, struct tb_vg *vg, void *data)
 }
 
 TB_EXPORT int tb_report_lvs(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all,
-		  int (*cb)(void *userdata, const struct tb_lv_row *row), void *userdata)
+			    int (*cb)(void *userdata, const struct tb_lv_row *row), void *userdata)
 {
 	tb_ctx_clear_error(ctx);
 	struct lvs_args a = { all, cb, userdata };
@@ -365,7 +365,7 @@ static int vgs_one(struct tb_cmd *c, struct tb_vg *vg, void *data)
 }
 
 TB_EXPORT int tb_report_vgs(struct tb_ctx *ctx, const char *const *vgs, size_t n,
-		  int (*cb)(void *userdata, const struct tb_vg_row *row), void *userdata)
+			    int (*cb)(void *userdata, const struct tb_vg_row *row), void *userdata)
 {
 	tb_ctx_clear_error(ctx);
 	struct vgs_args a = { cb, userdata };
@@ -373,7 +373,7 @@ TB_EXPORT int tb_report_vgs(struct tb_ctx *ctx, const char *const *vgs, size_t n
 }
 
 TB_EXPORT int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
-		  int (*cb)(void *userdata, const struct tb_pv_row *row), void *userdata)
+			    int (*cb)(void *userdata, const struct tb_pv_row *row), void *userdata)
 {
 	struct tb_cmd c;
 	struct tb_scan s = { 0 };

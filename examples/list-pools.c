@@ -63,8 +63,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "list-pools: cannot create a thinbox context: %s\n", strerror(-r));
 		return 1;
 	}
-	r = tb_report_lvs(ctx, (const char *const *)argv + 1, (size_t)(argc - 1), false,
-			  print_pool, &n);
+	r = tb_report_lvs(ctx, (const char *const *)argv + 1, (size_t)(argc - 1), false, print_pool,
+			  &n);
 	if (r < 0)
 		fprintf(stderr, "list-pools: %s\n", tb_ctx_errmsg(ctx));
 	tb_ctx_unref(ctx);

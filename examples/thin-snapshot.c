@@ -14,8 +14,8 @@
 #include <string.h>
 #include <thinbox.h>
 
-static void log_stdout(void *userdata, int priority, const char *file, int line,
-		       const char *fn, const char *format, va_list args)
+static void log_stdout(void *userdata, int priority, const char *file, int line, const char *fn,
+		       const char *format, va_list args)
 {
 	FILE *out = priority <= LOG_WARNING ? stderr : stdout;
 
@@ -44,7 +44,8 @@ int main(int argc, char **argv)
 	}
 	r = tb_ctx_new(0, &ctx);
 	if (r < 0) {
-		fprintf(stderr, "thin-snapshot: cannot create a thinbox context: %s\n", strerror(-r));
+		fprintf(stderr, "thin-snapshot: cannot create a thinbox context: %s\n",
+			strerror(-r));
 		return 1;
 	}
 	tb_ctx_set_log_fn(ctx, log_stdout, NULL);

@@ -16,8 +16,9 @@
 #include "core/monitor-state.h"
 #include "kernel-iface/dmk.h"
 
-static const char *const ENV[] = { "LVM_SYSTEM_DIR", "THINBOX_RUN_DIR", "THINBOX_LOCK_DIR",
-				   "THINBOX_DEV_DIR", "THINBOX_DEVICES", "THINBOX_MONITOR_BIN",
+static const char *const ENV[] = { "LVM_SYSTEM_DIR",          "THINBOX_RUN_DIR",
+				   "THINBOX_LOCK_DIR",        "THINBOX_DEV_DIR",
+				   "THINBOX_DEVICES",         "THINBOX_MONITOR_BIN",
 				   "THINBOX_NO_MONITOR_START" };
 
 static int clear_env(void **state)
@@ -178,10 +179,12 @@ static void test_pool_status_what(void **state)
 	} cases[] = {
 		{ "Fail", "failed", true },
 		{ "Error", "in error (the kernel cannot read its metadata)", true },
-		{ "0 10/1024 0/4096 - ro discard_passdown queue_if_no_space - 1024", "read-only", true },
+		{ "0 10/1024 0/4096 - ro discard_passdown queue_if_no_space - 1024", "read-only",
+		  true },
 		{ "0 10/1024 0/4096 - rw discard_passdown queue_if_no_space needs_check 1024",
 		  "flagged needs_check", true },
-		{ "0 10/1024 0/4096 - rw discard_passdown queue_if_no_space - 1024", "healthy", false },
+		{ "0 10/1024 0/4096 - rw discard_passdown queue_if_no_space - 1024", "healthy",
+		  false },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct dmk_thin_pool_status st;

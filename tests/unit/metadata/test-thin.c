@@ -29,8 +29,10 @@ static struct md_vg *vg_with_pool(struct md_lv **ret_pool)
 
 	assert_int_equal(md_vg_new("vg", id(0), 8192, &vg), 0);
 	assert_int_equal(md_vg_add_pv(vg, id(1), "/dev/a", 2048 + 200 * 8192, 2048, NULL), 0);
-	assert_int_equal(md_lv_new(vg, "pool", id(2), MD_LV_READ | MD_LV_WRITE | MD_LV_VISIBLE, &d), 0);
-	assert_int_equal(md_lv_new(vg, "meta", id(3), MD_LV_READ | MD_LV_WRITE | MD_LV_VISIBLE, &m), 0);
+	assert_int_equal(md_lv_new(vg, "pool", id(2), MD_LV_READ | MD_LV_WRITE | MD_LV_VISIBLE, &d),
+			 0);
+	assert_int_equal(md_lv_new(vg, "meta", id(3), MD_LV_READ | MD_LV_WRITE | MD_LV_VISIBLE, &m),
+			 0);
 	assert_int_equal(md_lv_extend_linear(vg, d, 50, MD_ALLOC_NORMAL, NULL, 0), 0);
 	assert_int_equal(md_lv_extend_linear(vg, m, 1, MD_ALLOC_NORMAL, NULL, 0), 0);
 	assert_int_equal(md_pool_convert(vg, d, m, id(4), id(5), &pp, ret_pool), 0);
@@ -104,7 +106,8 @@ static void test_thin_and_snapshot(void **state)
 	assert_ptr_equal(md_thin_by_device_id(vg, pool, 2), s);
 	assert_null(md_thin_by_device_id(vg, pool, 3));
 	/* an origin that is not a thin LV of this pool, or no size: refused, nothing added */
-	assert_int_equal(md_lv_new(vg, "lin", id(8), MD_LV_READ | MD_LV_WRITE | MD_LV_VISIBLE, &lin), 0);
+	assert_int_equal(md_lv_new(vg, "lin", id(8), MD_LV_READ | MD_LV_WRITE | MD_LV_VISIBLE, &lin),
+			 0);
 	assert_int_equal(md_thin_create(vg, pool, "x", id(9), 25, lin, &out[0]), -EINVAL);
 	assert_int_equal(md_thin_create(vg, pool, "x", id(9), 0, NULL, &out[0]), -EINVAL);
 	assert_int_equal(md_thin_create(vg, lin, "x", id(9), 25, NULL, &out[0]), -EINVAL);

@@ -57,8 +57,9 @@ static void check_names(void)
 
 static void test_names_any_locale(void **state)
 {
-	static const char *const locales[] = { "C", "C.UTF-8", "en_US.UTF-8", "de_DE.ISO-8859-1",
-					       "fr_FR.ISO-8859-15", "" };
+	static const char *const locales[] = {
+		"C", "C.UTF-8", "en_US.UTF-8", "de_DE.ISO-8859-1", "fr_FR.ISO-8859-15", ""
+	};
 	for (size_t i = 0; i < sizeof(locales) / sizeof(locales[0]); i++)
 		if (setlocale(LC_ALL, locales[i]))
 			check_names(); /* the same answers in every locale this host has */
@@ -133,9 +134,9 @@ static void test_extent_size(void **state)
 {
 	const char *why = NULL;
 
-	assert_int_equal(md_extent_size_check(8192, &why), 0);   /* 4 MiB */
-	assert_int_equal(md_extent_size_check(8, &why), 0);      /* 4 KiB */
-	assert_int_equal(md_extent_size_check(768, &why), 0);    /* 3 x 128 KiB */
+	assert_int_equal(md_extent_size_check(8192, &why), 0); /* 4 MiB */
+	assert_int_equal(md_extent_size_check(8, &why), 0);    /* 4 KiB */
+	assert_int_equal(md_extent_size_check(768, &why), 0);  /* 3 x 128 KiB */
 	assert_int_equal(md_extent_size_check(0, &why), -EINVAL);
 	assert_int_equal(md_extent_size_check(4, &why), -EINVAL);
 	assert_int_equal(md_extent_size_check(24, &why), -EINVAL); /* 12 KiB */
@@ -161,7 +162,8 @@ static void test_pvs_and_lvs(void **state)
 	assert_int_equal(md_vg_extent_count(vg), 15);
 	assert_int_equal(md_vg_free_count(vg), 15);
 
-	assert_int_equal(md_lv_new(vg, "lv", id(3), MD_LV_READ | MD_LV_WRITE | MD_LV_VISIBLE, &lv), 0);
+	assert_int_equal(md_lv_new(vg, "lv", id(3), MD_LV_READ | MD_LV_WRITE | MD_LV_VISIBLE, &lv),
+			 0);
 	assert_int_equal(md_lv_new(vg, "lv", id(4), MD_LV_READ | MD_LV_WRITE, &other), -EEXIST);
 	assert_int_equal(md_lv_extend_linear(vg, lv, 12, MD_ALLOC_NORMAL, NULL, 0), 0);
 	assert_int_equal(md_pv_used_extents(vg, a) + md_pv_used_extents(vg, b), 12);
