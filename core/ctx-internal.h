@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "core/thinbox.h"
 #include "util/macros.h"
@@ -24,6 +25,7 @@ struct tb_ctx {
 	bool trace;          /* --trace: every ioctl to stderr */
 	tb_bdev_open_fn bdev_open; /* NULL: lvf_bdev_open on real paths */
 	void *bdev_open_data;
+	dev_t (*bdev_rdev)(void *userdata, const char *path); /* tests: the fake's devno */
 	bool no_dm; /* no device-mapper at all (tb_ctx_set_no_dm) */
 	char *warned; /* warnings already given ("\n"-separated): each device warning once */
 	size_t warned_len;
@@ -78,6 +80,13 @@ int tb_fail(struct tb_ctx *ctx, int err, const char *fmt, ...) _printf_(3, 4);
 
 /* Tests: open devices through @fn instead of the file system (no stat, no blkid probing). */
 void tb_ctx_set_bdev_open(struct tb_ctx *ctx, tb_bdev_open_fn fn, void *userdata);
+/* Tests: the device numbers of the fake devices (what tables name them by; default 0, "not a
+ * block device"). Uses the userdata of tb_ctx_set_bdev_open. */
+static inline void tb_ctx_set_bdev_rdev(struct tb_ctx *ctx,
+					dev_t (*fn)(void *userdata, const char *path))
+{
+	ctx->bdev_rdev = fn;
+}
 int tb_bdev_open(struct tb_ctx *ctx, const char *path, int flags, struct lvf_bdev **ret);
 /* Tests (like lvm2's --driverloaded n): never open device-mapper. No LV is active, commands
  * that only change metadata (lvcreate -an -Zn, lvextend/lvremove of inactive LVs...) work,

@@ -221,6 +221,8 @@ int tb_pvdev_open(struct tb_ctx *ctx, const char *path, bool excl, struct tb_pvd
 		goto fail;
 	if (!ctx->bdev_open && stat(path, &st) == 0 && S_ISBLK(st.st_mode))
 		d->rdev = st.st_rdev;
+	else if (ctx->bdev_open && ctx->bdev_rdev)
+		d->rdev = ctx->bdev_rdev(ctx->bdev_open_data, path);
 	r = lvf_label_read(d->bdev, &d->hdr, NULL, &err);
 	if (r == 0) {
 		memcpy(d->id, d->hdr.uuid, MD_ID_LEN);
