@@ -122,7 +122,7 @@ int tb_pool_metadata_read(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool
 	if (r > 0) {
 		if (asprintf(&path, "/dev/mapper/%s", mname) < 0)
 			return -ENOMEM;
-		r = lvf_bdev_open(path, O_RDONLY, &lr.dev);
+		r = tb_bdev_open(c->ctx, path, O_RDONLY, &lr.dev);
 		if (r < 0)
 			return tb_fail(c->ctx, r, "Cannot open %s to read the pool's metadata: %s",
 				       path, strerror(-r));
@@ -268,7 +268,7 @@ int tb_pool_precheck(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 		return r;
 	if (!(buf = malloc(TF_BLOCK_SIZE)))
 		return -ENOMEM;
-	r = lvf_bdev_open(meta_path, O_RDONLY, &dev);
+	r = tb_bdev_open(c->ctx, meta_path, O_RDONLY, &dev);
 	if (r == 0)
 		r = lvf_bdev_read(dev, 0, buf, TF_BLOCK_SIZE);
 	lvf_bdev_free(dev);

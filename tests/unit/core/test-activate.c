@@ -53,6 +53,7 @@ struct fake_kernel {
 	struct fdev d[MAX_DM];
 	uint32_t next_minor;
 	struct strbuf log; /* "resume NAME\n<live table>" for every resume that swapped a table */
+	uint64_t tid;      /* the (one) thin pool's transaction id */
 };
 
 static struct fdev *find(struct fake_kernel *k, const struct dm_ioctl *io)
@@ -61,7 +62,8 @@ static struct fdev *find(struct fake_kernel *k, const struct dm_ioctl *io)
 		struct fdev *d = &k->d[i];
 		if (!d->used)
 			continue;
-		if (io->name[0] ? !strcmp(d->name, io->name) : io->uuid[0] && !strcmp(d->uuid, io->uuid))
+		if (io->name[0] ? !strcmp(d->name, io->name)
+				: io->uuid[0] && !strcmp(d->uuid, io->uuid))
 			return d;
 	}
 	return NULL;
@@ -108,7 +110,8 @@ static int do_load(struct fdev *d, struct dm_ioctl *io)
 		struct dm_target_spec sp;
 		memcpy(&sp, base + off, sizeof(sp));
 		strbuf_appendf(&sb, "%" PRIu64 " %" PRIu64 " %.16s %s\n", (uint64_t)sp.sector_start,
-			       (uint64_t)sp.length, sp.target_type, (const char *)base + off + sizeof(sp));
+			       (uint64_t)sp.length, sp.target_type,
+			       (const char *)base + off + sizeof(sp));
 		off += sp.next; /* on load: from this spec to the next */
 	}
 	free(d->inactive);
@@ -118,7 +121,7 @@ static int do_load(struct fdev *d, struct dm_ioctl *io)
 }
 
 /* Table (DM_STATUS_TABLE_FLAG) or status lines, in the kernel's reply layout. */
-static int do_table(struct fdev *d, struct dm_ioctl *io)
+static int do_table(struct fdev *d, struct dm_ioctl *io, uint64_t k_tid)
 {
 	bool inact = io->flags & DM_QUERY_INACTIVE_TABLE_FLAG;
 	const char *text = inact ? d->inactive : d->live;
@@ -138,6 +141,15 @@ static int do_table(struct fdev *d, struct dm_ioctl *io)
 		memcpy(sp.target_type, type, strnlen(type, sizeof(sp.target_type) - 1));
 		const char *params = (io->flags & DM_STATUS_TABLE_FLAG) ? l + used : "";
 		size_t plen = (io->flags & DM_STATUS_TABLE_FLAG) ? (size_t)(eol - (l + used)) : 0;
+		char pst[128];
+		if (!(io->flags & DM_STATUS_TABLE_FLAG) && !strcmp(type, "thin-pool")) {
+			/* a fresh pool: transaction 0, nothing used */
+			snprintf(pst, sizeof(pst),
+				 "%llu 10/1024 0/%llu - rw discard_passdown queue_if_no_space - 256",
+				 (unsigned long long)k_tid, len / 128);
+			params = pst;
+			plen = strlen(pst);
+		}
 		size_t rec = sizeof(sp) + ((plen + 1 + 7) & ~(size_t)7);
 		sp.next = (uint32_t)(off + rec); /* on replies: from the first spec */
 		memcpy(out + off, &sp, sizeof(sp));
@@ -239,20 +251,39 @@ static int fake_ioctl(void *h, unsigned long req, void *buf)
 				d->live = d->inactive;
 				d->live_n = d->inactive_n;
 				d->inactive = NULL;
-				strbuf_appendf(&k->log, "resume %s %s\n%s", d->name, d->uuid, d->live);
+				strbuf_appendf(&k->log, "resume %s %s\n%s", d->name, d->uuid,
+					       d->live);
 			}
 			d->suspended = false;
 		}
 		put_info(io, d);
 		return 0;
 	case DM_TABLE_STATUS_CMD:
-		return do_table(d, io);
+		return do_table(d, io, k->tid);
 	case DM_TABLE_DEPS_CMD: {
 		uint32_t z[4] = { 0 };
 		put_info(io, d);
 		reply(io, z, sizeof(z));
 		return 0;
 	}
+	case DM_TARGET_MSG_CMD: {
+		const char *msg = (const char *)io + io->data_start + 8;
+		unsigned long long a, b;
+		strbuf_appendf(&k->log, "message %s %s\n", d->name, msg);
+		if (sscanf(msg, "set_transaction_id %llu %llu", &a, &b) == 2) {
+			if (a != k->tid)
+				return -EINVAL;
+			k->tid = b;
+		}
+		io->data_size = sizeof(*io);
+		return 0;
+	}
+	case DM_DEV_RENAME_CMD:
+		strbuf_appendf(&k->log, "rename %s %s\n", d->name,
+			       (const char *)io + io->data_start);
+		snprintf(d->name, sizeof(d->name), "%s", (const char *)io + io->data_start);
+		put_info(io, d);
+		return 0;
 	case DM_DEV_REMOVE_CMD:
 		strbuf_appendf(&k->log, "remove %s\n", d->name);
 		free(d->live);
@@ -269,6 +300,7 @@ static const struct dmk_ops fake_kernel_ops = { .ioctl = fake_ioctl };
 /* ---- fake disks (as in test-crash.c) ---- */
 struct env {
 	struct lvf_bdev *dev[N_DEV];
+	struct lvf_bdev *scratch;
 	struct fake_kernel k;
 	char dir[64];
 };
@@ -286,7 +318,10 @@ static int view_flush(void *h)
 	return lvf_bdev_flush(h);
 }
 static const struct lvf_bdev_ops view_ops = {
-	.read = view_read, .write = view_write, .flush = view_flush, .close = NULL,
+	.read = view_read,
+	.write = view_write,
+	.flush = view_flush,
+	.close = NULL,
 };
 
 static int fake_open(void *userdata, const char *path, int flags, struct lvf_bdev **ret)
@@ -296,6 +331,9 @@ static int fake_open(void *userdata, const char *path, int flags, struct lvf_bde
 	for (size_t i = 0; i < N_DEV; i++)
 		if (!strcmp(path, dev_path[i]))
 			return lvf_bdev_new(&view_ops, e->dev[i], e->dev[i]->size_bytes, path, ret);
+	/* an LV's node (the pool metadata wiped before the pool is made): scratch space */
+	if (strstr(path, "/dev/mapper/"))
+		return lvf_bdev_new(&view_ops, e->scratch, e->scratch->size_bytes, path, ret);
 	return -ENOENT;
 }
 
@@ -355,9 +393,11 @@ static int setup(void **state)
 	assert_non_null(e);
 	for (size_t i = 0; i < N_DEV; i++)
 		assert_int_equal(lvf_bdev_mem_new(DEV_SIZE, &e->dev[i]), 0);
+	assert_int_equal(lvf_bdev_mem_new(8 * MIB, &e->scratch), 0);
 	snprintf(e->dir, sizeof(e->dir), "/tmp/tb-activate-XXXXXX");
 	assert_non_null(mkdtemp(e->dir));
-	for (const char *const *s = (const char *const[]){ "run", "lock", "dev", "dev/mapper", NULL };
+	for (const char *const *s =
+		     (const char *const[]){ "run", "lock", "dev", "dev/mapper", NULL };
 	     *s; s++) {
 		snprintf(sub, sizeof(sub), "%s/%s", e->dir, *s);
 		assert_int_equal(mkdir(sub, 0755), 0);
@@ -377,6 +417,7 @@ static int teardown(void **state)
 
 	for (size_t i = 0; i < N_DEV; i++)
 		lvf_bdev_free(e->dev[i]);
+	lvf_bdev_free(e->scratch);
 	for (size_t i = 0; i < MAX_DM; i++) {
 		free(e->k.d[i].live);
 		free(e->k.d[i].inactive);
@@ -401,8 +442,13 @@ static void make_vg(struct env *e)
 static struct tb_lvcreate_opts linear(const char *name, uint64_t extents)
 {
 	return (struct tb_lvcreate_opts){
-		.vg = "vg-a", .name = name, .size = { TB_SIZE_EXTENTS, extents, 0 },
-		.zero = 0, .wipesignatures = 0, .activate = 1, .discards = -1,
+		.vg = "vg-a",
+		.name = name,
+		.size = { TB_SIZE_EXTENTS, extents, 0 },
+		.zero = 0,
+		.wipesignatures = 0,
+		.activate = 1,
+		.discards = -1,
 		.errorwhenfull = -1,
 	};
 }
@@ -445,7 +491,9 @@ static void test_linear_tables(void **state)
 
 	/* deactivation removes exactly these devices */
 	strbuf_reset(&e->k.log);
-	struct tb_lvchange_opts off = { .activate = 0, .errorwhenfull = -1, .discards = -1,
+	struct tb_lvchange_opts off = { .activate = 0,
+					.errorwhenfull = -1,
+					.discards = -1,
 					.monitor = -1 };
 	assert_int_equal(tb_lvchange(ctx, "vg-a", "big", &off), 0);
 	assert_string_equal(e->k.log.buf, "remove vg--a-big\n");
@@ -456,8 +504,80 @@ static void test_linear_tables(void **state)
 	/* and -ay brings back the same tables */
 	strbuf_reset(&e->k.log);
 	assert_int_equal(tb_vgchange(ctx, "vg-a", 1, -1), 0);
-	assert_non_null(strstr(e->k.log.buf, "0 73728 linear 7:1 2048\n73728 8192 linear 7:0 18432\n"));
+	assert_non_null(
+		strstr(e->k.log.buf, "0 73728 linear 7:1 2048\n73728 8192 linear 7:0 18432\n"));
 	assert_non_null(strstr(e->k.log.buf, "0 16384 linear 7:0 2048\n"));
+	tb_ctx_unref(ctx);
+}
+
+static void test_pool_tables(void **state)
+{
+	struct env *e = *state;
+	struct tb_ctx *ctx;
+	struct tb_lvcreate_opts o = {
+		.vg = "vg-a",
+		.name = "pool",
+		.size = { TB_SIZE_EXTENTS, 4, 0 },
+		.thin_pool = true,
+		.chunk_size = 128,
+		.zero = 0,
+		.wipesignatures = 0,
+		.activate = 1,
+		.discards = -1,
+		.errorwhenfull = -1,
+	};
+	struct tb_lvcreate_opts t = {
+		.vg = "vg-a",
+		.name = "thin",
+		.virtual_size = 65536,
+		.pool = "pool",
+		.zero = -1,
+		.wipesignatures = -1,
+		.activate = 1,
+		.discards = -1,
+		.errorwhenfull = -1,
+	};
+	char conf[128];
+	FILE *f;
+
+	/* threshold 80: the low water mark is 20 % of the pool's 256 blocks */
+	snprintf(conf, sizeof(conf), "%s/lvm.conf", e->dir);
+	assert_non_null(f = fopen(conf, "w"));
+	fputs("activation {\n\tthin_pool_autoextend_threshold = 80\n"
+	      "\tthin_pool_autoextend_percent = 20\n}\n",
+	      f);
+	fclose(f);
+	make_vg(e);
+	ctx = new_ctx(e);
+	assert_int_equal(tb_lvcreate(ctx, &o), 0);
+	/* golden: _tdata (4 extents on pv1) and _tmeta (1 extent on pv2) as linear layers,
+	 * then the thin-pool over their device numbers (253:0, 253:1): chunk 128 sectors, low
+	 * water mark 51 blocks, one feature arg. An unused pool's thin-pool device has the
+	 * pool's own name and the uuid suffix -tpool (docs/activation.md). */
+	assert_string_equal(e->k.log.buf,
+			    "resume vg--a-pool_tmeta LVM-ImcVLv4Rq2fY9vwmXpOjz4K4mfNaIxR9Etwqn6jx5OaHz7xcduloTWbdNwUMQDJ1-tmeta\n"
+			    "0 8192 linear 7:1 2048\n"
+			    "resume vg--a-pool_tdata LVM-ImcVLv4Rq2fY9vwmXpOjz4K4mfNaIxR9vyUSkOY6UGGdjcPx5I9LwMByuASGLmXL-tdata\n"
+			    "0 32768 linear 7:0 2048\n"
+			    "resume vg--a-pool LVM-ImcVLv4Rq2fY9vwmXpOjz4K4mfNaIxR9zDAuSJHf4gvI27Q1hUIQ6VZ5VW4wH4Yw-tpool\n"
+			    "0 32768 thin-pool 253:0 253:1 128 51 1 skip_block_zeroing\n");
+	/* a thin LV: create_thin 1 and the transaction id 0 -> 1, then its thin table */
+	strbuf_reset(&e->k.log);
+	assert_int_equal(tb_lvcreate(ctx, &t), 0);
+	/* golden: the pool's kernel metadata is read through a metadata snapshot (device ids
+	 * another program holds), the pool device becomes -tpool, one transaction (create_thin,
+	 * then set_transaction_id old new), then the thin table on the pool's device */
+	assert_string_equal(e->k.log.buf,
+			    "message vg--a-pool reserve_metadata_snap\n"
+			    "message vg--a-pool release_metadata_snap\n"
+			    "message vg--a-pool reserve_metadata_snap\n"
+			    "message vg--a-pool release_metadata_snap\n"
+			    "rename vg--a-pool vg--a-pool-tpool\n"
+			    "message vg--a-pool-tpool create_thin 1\n"
+			    "message vg--a-pool-tpool set_transaction_id 0 1\n"
+			    "resume vg--a-thin LVM-ImcVLv4Rq2fY9vwmXpOjz4K4mfNaIxR9og807s40Gql4XlasEnyXl0LwHcxw8045\n"
+			    "0 65536 thin 253:2 1\n");
+	assert_int_equal(e->k.tid, 1);
 	tb_ctx_unref(ctx);
 }
 
@@ -465,6 +585,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_linear_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pool_tables, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
