@@ -297,31 +297,12 @@ static int fake_ioctl(void *h, unsigned long req, void *buf)
 
 static const struct dmk_ops fake_kernel_ops = { .ioctl = fake_ioctl };
 
-/* ---- fake disks (as in test-crash.c) ---- */
+/* ---- fake disks (lvf_bdev_view of in-memory disks, as test-crash.c) ---- */
 struct env {
 	struct lvf_bdev *dev[N_DEV];
 	struct lvf_bdev *scratch;
 	struct fake_kernel k;
 	char dir[64];
-};
-
-static int view_read(void *h, uint64_t off, void *buf, size_t len)
-{
-	return lvf_bdev_read(h, off, buf, len);
-}
-static int view_write(void *h, uint64_t off, const void *buf, size_t len)
-{
-	return lvf_bdev_write(h, off, buf, len);
-}
-static int view_flush(void *h)
-{
-	return lvf_bdev_flush(h);
-}
-static const struct lvf_bdev_ops view_ops = {
-	.read = view_read,
-	.write = view_write,
-	.flush = view_flush,
-	.close = NULL,
 };
 
 static int fake_open(void *userdata, const char *path, int flags, struct lvf_bdev **ret)
@@ -330,10 +311,10 @@ static int fake_open(void *userdata, const char *path, int flags, struct lvf_bde
 	(void)flags;
 	for (size_t i = 0; i < N_DEV; i++)
 		if (!strcmp(path, dev_path[i]))
-			return lvf_bdev_new(&view_ops, e->dev[i], e->dev[i]->size_bytes, path, ret);
+			return lvf_bdev_view(e->dev[i], path, ret);
 	/* an LV's node (the pool metadata wiped before the pool is made): scratch space */
 	if (strstr(path, "/dev/mapper/"))
-		return lvf_bdev_new(&view_ops, e->scratch, e->scratch->size_bytes, path, ret);
+		return lvf_bdev_view(e->scratch, path, ret);
 	return -ENOENT;
 }
 
