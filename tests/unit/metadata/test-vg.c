@@ -1,5 +1,5 @@
 /* Unit tests: metadata/vg.c (names in any locale, dm names, ids, string vectors, extent
- * sizes, PVs, LVs and the "can thinbox change this VG" rule). */
+ * sizes, PVs, LVs and the "can thinbox change this VG" rule; md_dm_name: test-vg-text.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -76,21 +76,6 @@ static void test_lv_names_reserved(void **state)
 	assert_int_equal(md_lv_name_check_user("x_tdata", &why), -EINVAL);
 	assert_int_equal(md_lv_name_check_user("a_pmspare_b", &why), -EINVAL);
 	assert_int_equal(md_lv_name_check_user("-x", &why), -EINVAL);
-}
-
-static void test_dm_name(void **state)
-{
-	char *n = NULL;
-
-	assert_int_equal(md_dm_name("vg", "lv", NULL, &n), 0);
-	assert_string_equal(n, "vg-lv");
-	free(n);
-	assert_int_equal(md_dm_name("my-vg", "a-b-c", "tpool", &n), 0);
-	assert_string_equal(n, "my--vg-a--b--c-tpool");
-	free(n);
-	assert_int_equal(md_dm_name("vg", "pool", "_tmeta", &n), 0);
-	assert_string_equal(n, "vg-pool_tmeta");
-	free(n);
 }
 
 static void test_ids(void **state)
@@ -218,7 +203,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names_any_locale),
 		cmocka_unit_test(test_lv_names_reserved),
-		cmocka_unit_test(test_dm_name),
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_strv),
 		cmocka_unit_test(test_extent_size),
