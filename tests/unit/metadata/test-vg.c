@@ -1,4 +1,4 @@
-/* Unit tests: metadata/vg.c (names in any locale, dm names, ids, string vectors, extent
+/* Unit tests: metadata/vg.c (names in any locale, ids, string vectors, extent
  * sizes, PVs, LVs and the "can thinbox change this VG" rule; md_dm_name: test-vg-text.c). */
 #include <setjmp.h>
 #include <stdarg.h>
