@@ -8,8 +8,8 @@
  * Objects are opaque. struct tb_ctx owns the device-mapper control fd, the log sink and the
  * configuration; every other object borrows a ctx. A ctx is not thread-safe: use one per
  * thread. Functions return 0 (or a documented positive value) on success and a negative
- * errno on failure; every call that takes a ctx first clears its message, and a failing
- * call leaves one (tb_ctx_errmsg) naming the object and what to do. Strings passed in are
+ * errno on failure; every call on a ctx that can fail first clears the ctx's message, and a
+ * failing call leaves one (tb_ctx_errmsg) naming the object and what to do. Strings passed in are
  * copied or only read during the call; pointers returned are "borrowed" (valid as said)
  * or "caller frees" (with free() unless another function is named). Output parameters
  * (ret, ret_*) are written only on success.
