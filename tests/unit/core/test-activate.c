@@ -27,6 +27,7 @@
 #include <uuid/uuid.h>
 
 #include "core/ctx-internal.h"
+#include "core/lvm-internal.h"
 #include "core/thinbox.h"
 #include "kernel-iface/dmk.h"
 #include "lvmfmt/bdev.h"
@@ -54,6 +55,7 @@ struct fake_kernel {
 	uint32_t next_minor;
 	struct strbuf log; /* "resume NAME\n<live table>" for every resume that swapped a table */
 	uint64_t tid;      /* the (one) thin pool's transaction id */
+	uint64_t used;     /* its used data blocks */
 };
 
 static struct fdev *find(struct fake_kernel *k, const struct dm_ioctl *io)
@@ -121,7 +123,7 @@ static int do_load(struct fdev *d, struct dm_ioctl *io)
 }
 
 /* Table (DM_STATUS_TABLE_FLAG) or status lines, in the kernel's reply layout. */
-static int do_table(struct fdev *d, struct dm_ioctl *io, uint64_t k_tid)
+static int do_table(struct fdev *d, struct dm_ioctl *io, uint64_t k_tid, uint64_t k_used)
 {
 	bool inact = io->flags & DM_QUERY_INACTIVE_TABLE_FLAG;
 	const char *text = inact ? d->inactive : d->live;
@@ -145,8 +147,8 @@ static int do_table(struct fdev *d, struct dm_ioctl *io, uint64_t k_tid)
 		if (!(io->flags & DM_STATUS_TABLE_FLAG) && !strcmp(type, "thin-pool")) {
 			/* a fresh pool: transaction 0, nothing used */
 			snprintf(pst, sizeof(pst),
-				 "%llu 10/1024 0/%llu - rw discard_passdown queue_if_no_space - 256",
-				 (unsigned long long)k_tid, len / 128);
+				 "%llu 10/1024 %llu/%llu - rw discard_passdown queue_if_no_space - 256",
+				 (unsigned long long)k_tid, (unsigned long long)k_used, len / 128);
 			params = pst;
 			plen = strlen(pst);
 		}
@@ -259,7 +261,7 @@ static int fake_ioctl(void *h, unsigned long req, void *buf)
 		put_info(io, d);
 		return 0;
 	case DM_TABLE_STATUS_CMD:
-		return do_table(d, io, k->tid);
+		return do_table(d, io, k->tid, k->used);
 	case DM_TABLE_DEPS_CMD: {
 		uint32_t z[4] = { 0 };
 		put_info(io, d);
@@ -562,11 +564,74 @@ static void test_pool_tables(void **state)
 	tb_ctx_unref(ctx);
 }
 
+/* tb_pool_autoextend over the threshold in a full VG: -ENOSPC, *ret untouched (written only
+ * on success), the reason in reterr, nothing changed. */
+static void test_autoextend_full_vg(void **state)
+{
+	struct env *e = *state;
+	struct tb_ctx *ctx;
+	struct tb_lvcreate_opts o = {
+		.vg = "vg-a",
+		.name = "pool",
+		.size = { TB_SIZE_EXTENTS, 4, 0 },
+		.thin_pool = true,
+		.chunk_size = 128,
+		.zero = 0,
+		.wipesignatures = 0,
+		.activate = 1,
+		.discards = -1,
+		.errorwhenfull = -1,
+	};
+	struct tb_lvcreate_opts fill = linear("fill", 0);
+	struct tb_autoextend_result res, untouched;
+	struct tb_autoextend_err why = { 0 };
+	struct tb_cmd c;
+	struct tb_vg *vg = NULL;
+	char conf[128];
+	uint32_t seqno;
+	FILE *f;
+
+	snprintf(conf, sizeof(conf), "%s/lvm.conf", e->dir);
+	assert_non_null(f = fopen(conf, "w"));
+	fputs("activation {\n\tthin_pool_autoextend_threshold = 80\n"
+	      "\tthin_pool_autoextend_percent = 20\n}\n",
+	      f);
+	fclose(f);
+	make_vg(e);
+	ctx = new_ctx(e);
+	assert_int_equal(tb_lvcreate(ctx, &o), 0);
+	fill.size = (struct tb_size){ TB_SIZE_PCT_FREE, 100, 0 };
+	fill.activate = 0;
+	assert_int_equal(tb_lvcreate(ctx, &fill), 0);
+	e->k.used = 250; /* of 256 blocks: over 80 % */
+
+	memset(&res, 0xa5, sizeof(res));
+	untouched = res;
+	for (int partial = 0; partial <= 1; partial++) {
+		assert_int_equal(tb_cmd_begin(ctx, &c, "lvextend"), 0);
+		assert_int_equal(tb_vg_read(&c, "vg-a", true, &vg), 0);
+		seqno = vg->md->seqno;
+		assert_int_equal(tb_pool_autoextend(&c, vg, md_vg_find_lv(vg->md, "pool"), partial,
+						    &res, &why),
+				 -ENOSPC);
+		assert_memory_equal(&res, &untouched, sizeof(res));
+		assert_true(why.data_wanted);
+		assert_int_equal(why.vg_short, partial == 1); /* partial: cut to what is free */
+		assert_false(why.capped);
+		assert_int_equal(vg->md->seqno, seqno);
+		assert_non_null(strstr(tb_ctx_errmsg(ctx), partial ? "cannot grow" : "Insufficient"));
+		tb_vg_free(vg);
+		tb_cmd_end(&c);
+	}
+	tb_ctx_unref(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_linear_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pool_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_autoextend_full_vg, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
