@@ -6,7 +6,9 @@
  * suspended), answers the ioctls activation sends, and records each table that went live.
  * lvcreate -ay and lvchange -an of linear LVs then must produce exactly the tables lvm2
  * loads for the same VG ("start length linear MAJ:MIN offset", dm names with '-' doubled,
- * uuids LVM-<vgid><lvid>), and leave no device behind. No root, no kernel.
+ * uuids LVM-<vgid><lvid>), and leave no device behind; a thin pool and a thin LV give
+ * lvm2's thin-pool and thin tables and one message transaction; tb_pool_autoextend in a full
+ * VG fails without writing its result. No root, no kernel.
  */
 #include <setjmp.h>
 #include <stdarg.h>
