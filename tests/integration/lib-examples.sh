@@ -81,8 +81,8 @@ testcase_lib_example_thin_snapshot() {
 		"$VGE/thin" | awk '{ print $1, $2, $3, $4 }')" "lvm2 lvs thin"
 	assert_eq "snap thin pool thin" "$(lvm_clean lvs --noheadings -o lv_name,segtype,pool_lv,origin \
 		"$VGE/snap" | awk '{ print $1, $2, $3, $4 }')" "lvm2 lvs snap"
-	assert_match "^V..a" "$(lvm_clean lvs --noheadings -o lv_attr "$VGE/thin" | tr -d ' ')" "lvm2 attr of thin (active)"
-	assert_match "^V..-.*k$" "$(lvm_clean lvs --noheadings -o lv_attr "$VGE/snap" | tr -d ' ')" \
+	assert_match "^V...a" "$(lvm_clean lvs --noheadings -o lv_attr "$VGE/thin" | tr -d ' ')" "lvm2 attr of thin (active)"
+	assert_match "^V...-.*k$" "$(lvm_clean lvs --noheadings -o lv_attr "$VGE/snap" | tr -d ' ')" \
 		"lvm2 attr of snap (inactive, activation skip)"
 	[ -b "/dev/mapper/$VGE-thin" ] || die "thin LV not active"
 	lvm_clean vgck "$VGE" >/dev/null
