@@ -187,7 +187,8 @@ testcase_thin_snapshot_xfs() {
 	assert_ok $TB lvcreate -s tbtC/vol -n snap >/dev/null
 	echo after >"$mnt/file"
 	sync
-	assert_ok $TB lvchange -ay tbtC/snap >/dev/null
+	# a thin snapshot is flagged activation-skip: lvm2 (and thinbox) need -K to activate it
+	assert_ok $TB lvchange -ay -K tbtC/snap >/dev/null
 	mkdir -p "$mnt.s"
 	assert_ok mount -o ro,nouuid /dev/tbtC/snap "$mnt.s" >/dev/null
 	assert_eq before "$(cat "$mnt.s/file")" "snapshot content"
