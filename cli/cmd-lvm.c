@@ -947,16 +947,9 @@ static int report_begin(struct tb_ctx *ctx, const char *cmd, const struct cli_re
 		ro.time_format = config_time_format(p, tf, sizeof(tf));
 	}
 	fmt = cli_opt_str(p, O_RFORMAT, NULL);
-	if (fmt) {
-		if (streq(fmt, "json"))
-			ro.format = CLI_REPORT_JSON;
-		else if (streq(fmt, "json_std"))
-			ro.format = CLI_REPORT_JSON_STD;
-		else if (!streq(fmt, "basic")) {
-			cli_err("Unknown report format %s (basic, json or json_std).", fmt);
-			cli_parsed_free(p);
-			return CLI_EINVAL;
-		}
+	if (cli_report_format_parse(fmt, stderr, &ro.format) != CLI_OK) {
+		cli_parsed_free(p);
+		return CLI_FAILED;
 	}
 	r = cli_report_new(type, &ro, ret_rep, &err);
 	if (r < 0) {

@@ -10,6 +10,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/lvmcmds.h"
+#include "cli/report.h"
 #include "util/macros.h"
 
 DEFINE_FREE_FUNC(struct cli_parsed, cli_parsed_free);
@@ -76,6 +77,10 @@ static int parse(struct tb_ctx *ctx, const char *cmd, const struct cli_option *t
 	if (cli_opt_isset(*ret, X_DRIVERLOADED) && !cli_opt(*ret, X_DRIVERLOADED)->b)
 		tb_ctx_set_no_dm(ctx, true);
 	r = cli_lvm_config(ctx, cli_opt(*ret, X_CONFIG)->args, cli_opt(*ret, X_CONFIG)->count);
+	if (r == CLI_OK && cli_opt(*ret, X_REPORTFMT)) {
+		enum cli_report_format f;
+		r = cli_report_format_parse(cli_opt_str(*ret, X_REPORTFMT, NULL), stderr, &f);
+	}
 	if (r != CLI_OK)
 		*ret = cli_parsed_free(*ret);
 	return r;

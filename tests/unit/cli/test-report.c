@@ -697,9 +697,10 @@ static void test_opts_from_args(void **state)
 {
 	char *argv1[] = { (char *)"lvs", (char *)"-a", (char *)"-o+seg_monitor", (char *)"--units", (char *)"b", (char *)"--noheadings", (char *)"-o",
 			  (char *)"-lv_attr", (char *)"--separator", (char *)",", (char *)"--aligned", (char *)"--nosuffix", (char *)"-O",
-			  (char *)"-lv_name", (char *)"--reportformat", (char *)"json_std", NULL };
+			  (char *)"-lv_name", (char *)"--reportformat", (char *)"json", NULL };
 	char *argv2[] = { (char *)"lvs", NULL };
 	char *argv3[] = { (char *)"lvs", (char *)"--reportformat", (char *)"xml", NULL };
+	char *argv4[] = { (char *)"lvs", (char *)"--reportformat", (char *)"json_std", NULL };
 	struct cli_parsed *p = NULL;
 	struct cli_report_opts o;
 	char *msgs;
@@ -715,7 +716,7 @@ static void test_opts_from_args(void **state)
 	assert_true(o.noheadings && o.nosuffix && o.aligned);
 	assert_string_equal(o.separator, ",");
 	assert_int_equal(o.units, 'b');
-	assert_int_equal(o.format, CLI_REPORT_JSON_STD);
+	assert_int_equal(o.format, CLI_REPORT_JSON);
 	struct cli_report *rep = new_report(&cli_report_lvs, &o);
 	cli_report_free(rep);
 	p = cli_parsed_free(p);
@@ -731,9 +732,15 @@ static void test_opts_from_args(void **state)
 	assert_false(o.noheadings || o.nosuffix || o.aligned);
 	p = cli_parsed_free(p);
 
-	assert_int_equal(parse_lvs(argv3, 3, &msgs, &p, &o), CLI_EINVAL);
+	/* lvm2 2.03.16 (report_format_init): exit 5, json_std unknown too (it came in 2.03.17) */
+	assert_int_equal(parse_lvs(argv3, 3, &msgs, &p, &o), CLI_FAILED);
 	assert_string_equal(msgs, "  xml: unknown report format.\n"
-				  "  Supported report formats: basic, json, json_std.\n");
+				  "  Supported report formats: basic, json.\n");
+	free(msgs);
+	p = cli_parsed_free(p);
+	assert_int_equal(parse_lvs(argv4, 3, &msgs, &p, &o), CLI_FAILED);
+	assert_string_equal(msgs, "  json_std: unknown report format.\n"
+				  "  Supported report formats: basic, json.\n");
 	free(msgs);
 	p = cli_parsed_free(p);
 }
