@@ -29,5 +29,7 @@ testcase_lvmcmds_csi_driver_lvm() {
 	assert_eq "8388608B" "$(lvm_clean lvs --noheadings --units b -o lv_size "$LC_B/blank" | tr -d ' ')" \
 		"a refused lvextend -r changed nothing"
 	tb_clean_lc lvremove -y "$LC_B/blank"
+	# deletelv (google/lvmd RemoveLV, used by the driver's delete path)
+	lc_step 0 lvremove -f @VG@/pvc-1
 	lc_lvm2_reads
 }

@@ -38,5 +38,8 @@ testcase_lvmcmds_incus() {
 		"dm devices renamed"
 	lc_both 0 vgremove -f @VG@r
 	dmsetup ls | grep -q "^$LC_B" && die "devices of $LC_B left: $(dmsetup ls)"
+	# Delete (driver_lvm.go): the PV the pool was made on goes too
+	lc_both 0 pvremove -f @PV@
+	"$LVM2_BIN" pvs "$LC_PVB" >/dev/null 2>&1 && die "pvremove -f: $LC_PVB is still a PV"
 	return 0
 }

@@ -45,6 +45,15 @@ testcase_lvmcmds_proxmox_lvm() {
 		--addtag pve-vm-102 @VG@
 	lc_both 0 lvextend -L 16384k /dev/@VG@/vm-102-disk-0
 	lc_step 0 lvchange -aly @pve-vm-102
+	# activate_volume (a raw volume: its path, exclusive mode, then --refresh), deactivate_volume
+	lc_both 0 lvchange -aey /dev/@VG@/vm-102-disk-0
+	lc_step 0 lvchange --refresh /dev/@VG@/vm-102-disk-0
+	lc_step 0 lvchange -aln /dev/@VG@/vm-102-disk-0
+	# free_lvm_volumes with saferemove: renamed to del-NAME first, removed by the zero-out worker
+	lc_both 0 lvrename @VG@ vm-102-disk-0 del-vm-102-disk-0
+	lc_step 0 lvremove -f @VG@/del-vm-102-disk-0
+	lc_both 0 lvcreate -aly -Wy --yes --size 8192k --name vm-102-disk-0 --setautoactivation n \
+		--addtag pve-vm-102 @VG@
 	# activate_storage: vgscan (lvm2 exits 5 in the rig, without udev, over --mknodes; the
 	# listing must agree), deactivate_storage
 	"$LC_LVM" vgscan --ignorelockingfailure --mknodes >"$TB_TMP/lc.a.out" 2>/dev/null

@@ -48,7 +48,8 @@ $(cat "$TB_TMP/lc.b.out")"
 	# pvresize after the disk grew
 	truncate -s 768M "$(losetup -n -O BACK-FILE "$LC_PVA")" "$(losetup -n -O BACK-FILE "$LC_PVB")"
 	losetup -c "$LC_PVA" && losetup -c "$LC_PVB"
-	lc_both 0 pvresize @PV@
+	# Incus Update (driver_lvm.go): pvresize -y on the grown loop device
+	lc_both 0 pvresize -y @PV@
 	assert_eq "$(lvm_clean pvs --noheadings --units b -o pv_size,pv_pe_count "$LC_PVA")" \
 		"$(lvm_clean pvs --noheadings --units b -o pv_size,pv_pe_count "$LC_PVB")" "pvresize"
 	lvm_clean vgck "$LC_B" >/dev/null
