@@ -551,7 +551,9 @@ static int pvscan_list(struct tb_ctx *ctx)
 {
 	struct pvscan_acc acc = { NULL, 0 };
 	struct tb_scan s = { 0 };
-	size_t wpv = 0, wvg = 0, in_use = 0, orphans = 0;
+	/* lvm2 (lvmcache_get_max_name_lengths) measures every VG lvmcache knows, and it always
+	 * knows the orphan VG "#orphans_lvm2", with or without orphan PVs */
+	size_t wpv = 0, wvg = strlen("#orphans_lvm2"), in_use = 0, orphans = 0;
 	uint64_t t_all = 0, t_use = 0, t_orph = 0;
 	char a[32], b[32];
 	int r;
@@ -583,8 +585,7 @@ static int pvscan_list(struct tb_ctx *ctx)
 			goto out;
 		}
 		wpv = MAX(wpv, strlen(acc.rows[i].pv));
-		/* lvm2 counts an orphan's VG as "#orphans_lvm2" */
-		wvg = MAX(wvg, acc.rows[i].orphan ? strlen("#orphans_lvm2") : strlen(acc.rows[i].vg));
+		wvg = MAX(wvg, strlen(acc.rows[i].vg));
 	}
 	/* lvm2 pvscan.c: names padded to the longest + 2 */
 	wpv += 2;
