@@ -949,7 +949,7 @@ static int report_begin(struct tb_ctx *ctx, const char *cmd, const struct cli_re
 	fmt = cli_opt_str(p, O_RFORMAT, NULL);
 	if (cli_report_format_parse(fmt, stderr, &ro.format) != CLI_OK) {
 		cli_parsed_free(p);
-		return CLI_FAILED;
+		return CLI_EINVAL;
 	}
 	r = cli_report_new(type, &ro, ret_rep, &err);
 	if (r < 0) {

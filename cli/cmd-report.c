@@ -389,7 +389,7 @@ static int cmd_fullreport(struct tb_ctx *ctx, int argc, char **argv)
 	ro.rows = cli_opt_isset(p, F_ROWS);
 	fmt = cli_opt_str(p, F_RFORMAT, NULL);
 	if (cli_report_format_parse(fmt, stderr, &ro.format) != CLI_OK) {
-		rc = CLI_FAILED;
+		rc = CLI_EINVAL;
 		goto out;
 	}
 	r = tb_report_vgs(ctx, (const char *const *)p->pos, (size_t)p->n_pos, collect_vg, &vgs);

@@ -1529,7 +1529,7 @@ int cli_report_opts_from_args(const struct cli_parsed *p, FILE *err, struct cli_
 	if ((v = cli_opt(p, CLI_ROPT_UNITS)) && v->count)
 		o.units = v->unit;
 	if (cli_report_format_parse(fmt, err, &o.format) != CLI_OK)
-		return CLI_FAILED;
+		return CLI_EINVAL;
 	*ret = o;
 	return CLI_OK;
 }
@@ -1541,11 +1541,12 @@ int cli_report_format_parse(const char *fmt, FILE *err, enum cli_report_format *
 	} else if (streq(fmt, "json")) {
 		*ret = CLI_REPORT_JSON;
 	} else {
-		/* lvm2 2.03.16 tools/reporter.c report_format_init; json_std came in 2.03.17
-		 * (CLI_REPORT_JSON_STD stays in the formatter for that version) */
-		fprintf(err, "  %s: unknown report format.\n", fmt);
-		fprintf(err, "  Supported report formats: basic, json.\n");
-		return CLI_FAILED;
+		/* lvm2 2.03.16 refuses it while parsing the command line (tools/lvmcmdline.c
+		 * reportformat_arg: basic or json); json_std came in 2.03.17 (CLI_REPORT_JSON_STD
+		 * stays in the formatter for that version) */
+		fprintf(err, "  Invalid argument for --reportformat: %s\n", fmt);
+		fprintf(err, "  Error during parsing of command line.\n");
+		return CLI_EINVAL;
 	}
 	return CLI_OK;
 }
