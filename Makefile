@@ -264,6 +264,8 @@ LVM_NAMES := lvm pvcreate pvremove pvs pvck vgck vgcreate vgremove vgs vgchange 
 	vgreduce lvcreate lvremove lvs lvchange lvconvert lvextend lvresize lvrename
 # display and config commands (cli/cmd-display.c, cli/cmd-config.c)
 LVM_NAMES += lvdisplay vgdisplay pvdisplay lvscan lvmconfig
+# the storage clients' other commands (cli/cmd-lvmcmds.c, docs/clients.md)
+LVM_NAMES += vgscan pvscan vgrename pvresize pvchange vgcfgbackup vgcfgrestore
 # dmsetup: thinbox answers to it with dmsetup 1.02's syntax, output and errors (docs/cli.md)
 DM_NAMES := dmsetup
 install-links: install

@@ -8,6 +8,7 @@
 
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/lvmcmds.h"
 #include "cli/report.h"
 #include "cli/report-rows.h"
 #include "util/macros.h"
@@ -23,6 +24,8 @@ enum {
 	O_RESIZEFS, O_IGNOREMON, O_NOUDEV, O_DEBUG, O_CONFIG, O_LABELSECTOR, O_ZEROPV, O_READAHEAD,
 	O_PERMISSION, O_SETACT, O_TRACE,
 	O_REMOVEMISSING,
+	/* issue 10 (docs/clients.md) */
+	O_ADDTAG, O_DELTAG, O_IGNSKIP, O_SETAUTO, O_REFRESH, O_NOLOCKING,
 	O_UNBUFFERED = 1900, O_NAMEPREFIXES, O_ROWS, O_BINARY, O_SELECT, O_READONLY, O_UNQUOTED,
 };
 
@@ -37,7 +40,14 @@ enum {
 		{ O_IGNOREMON, 0, "ignoremonitoring", CLI_OPT_FLAG, 0 },                          \
 		{ O_NOUDEV, 0, "noudevsync", CLI_OPT_FLAG, 0 },                                   \
 		{ O_CONFIG, 0, "config", CLI_OPT_STR, CLI_OPTF_REPEATABLE },                      \
+		{ O_NOLOCKING, 0, "nolocking", CLI_OPT_FLAG, 0 },                                 \
 		{ O_TRACE, 0, "trace", CLI_OPT_FLAG, 0 }
+/* --addtag / --deltag (lvm2 accepts "--add-tag" too: '-' inside names is ignored) */
+#define TAG_OPTS                                                                                   \
+	{ O_ADDTAG, 0, "addtag", CLI_OPT_STR, CLI_OPTF_REPEATABLE },                               \
+		{ O_DELTAG, 0, "deltag", CLI_OPT_STR, CLI_OPTF_REPEATABLE }
+
+static int bool_opt(const struct cli_parsed *p, int id);
 
 static int fail(struct tb_ctx *ctx)
 {
@@ -58,7 +68,59 @@ static int parse(struct tb_ctx *ctx, const char *cmd, const struct cli_option *t
 		setenv("THINBOX_TRACE", "1", 1);
 	if (r == CLI_OK && cli_opt_isset(*ret, O_DRIVERLOADED) && !cli_opt(*ret, O_DRIVERLOADED)->b)
 		tb_ctx_set_no_dm(ctx, true);
+	if (r == CLI_OK && (r = cli_lvm_config(ctx, cli_opt(*ret, O_CONFIG)->args,
+					       cli_opt(*ret, O_CONFIG)->count)) != CLI_OK)
+		*ret = cli_parsed_free(*ret);
+	if (r == CLI_OK && ((cli_opt(*ret, O_ADDTAG) &&
+			     cli_tags_check(cli_opt(*ret, O_ADDTAG), "--addtag") < 0) ||
+			    (cli_opt(*ret, O_DELTAG) &&
+			     cli_tags_check(cli_opt(*ret, O_DELTAG), "--deltag") < 0))) {
+		*ret = cli_parsed_free(*ret);
+		r = CLI_EINVAL;
+	}
 	return r;
+}
+
+/* --addtag/--deltag values into @t (borrowed from argv). */
+static void tags_of(const struct cli_parsed *p, struct tb_tags *t)
+{
+	const struct cli_optval *a = cli_opt(p, O_ADDTAG), *d = cli_opt(p, O_DELTAG);
+
+	memset(t, 0, sizeof(*t));
+	if (a) {
+		t->add = a->args;
+		t->n_add = a->count;
+	}
+	if (d) {
+		t->del = d->args;
+		t->n_del = d->count;
+	}
+}
+
+/* -p r|rw, -k y|n, --setautoactivation y|n as 0 (not given), 'r'/'w', 'y'/'n'. */
+static int perm_of(const struct cli_parsed *p, char *ret)
+{
+	const char *v = cli_opt_str(p, O_PERMISSION, NULL);
+
+	*ret = 0;
+	if (!v)
+		return 0;
+	if (streq(v, "r"))
+		*ret = 'r';
+	else if (streq(v, "rw"))
+		*ret = 'w';
+	else {
+		cli_err("Invalid argument for --permission: %s", v);
+		cli_err("Error during parsing of command line.");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static char yn_of(const struct cli_parsed *p, int id)
+{
+	int b = bool_opt(p, id);
+	return b < 0 ? 0 : b ? 'y' : 'n';
 }
 
 /* "vg/lv", "/dev/vg/lv", "/dev/mapper/vg-lv" is not accepted (lvm2 does not either). */
@@ -150,6 +212,7 @@ static const struct cli_option pvcreate_opts[] = {
 	{ O_ZEROPV, 'Z', "zero", CLI_OPT_BOOL, 0 },
 	{ O_LABELSECTOR, 0, "labelsector", CLI_OPT_INT, 0 },
 	{ O_EXTSIZE, 's', "physicalextentsize", CLI_OPT_SIZE_MB, 0 },
+	TAG_OPTS, /* vgcreate only */
 };
 
 static int pv_opts_from(struct cli_parsed *p, struct tb_pvcreate_opts *o)
@@ -188,6 +251,12 @@ static int cmd_pvcreate(struct tb_ctx *ctx, int argc, char **argv)
 		return r;
 	if (!p->n_pos) {
 		cli_err("Please enter a physical volume path.");
+		return CLI_EINVAL;
+	}
+	if (cli_opt_isset(p, O_ADDTAG) || cli_opt_isset(p, O_DELTAG)) {
+		cli_err("pvcreate: unrecognized option '--%s'",
+			cli_opt_isset(p, O_ADDTAG) ? "addtag" : "deltag");
+		cli_err("Error during parsing of command line.");
 		return CLI_EINVAL;
 	}
 	if (pv_opts_from(p, &o) < 0)
@@ -239,6 +308,7 @@ static int cmd_vgcreate(struct tb_ctx *ctx, int argc, char **argv)
 	}
 	if (pv_opts_from(p, &o.pv) < 0)
 		return CLI_EINVAL;
+	tags_of(p, &o.tags);
 	o.extent_size = cli_opt(p, O_EXTSIZE)->u64;
 	/* 0 means "the default" to tb_vgcreate; on the command line it is an error */
 	if (cli_opt_isset(p, O_EXTSIZE) && o.extent_size == 0) {
@@ -322,7 +392,8 @@ static int cmd_vgremove(struct tb_ctx *ctx, int argc, char **argv)
 		return CLI_EINVAL;
 	}
 	for (int i = 0; i < p->n_pos; i++)
-		if (tb_vgremove(ctx, p->pos[i], cli_opt(p, O_FORCE)->count > 0) < 0)
+		if (tb_vgremove(ctx, p->pos[i],
+				cli_opt(p, O_FORCE)->count > 0 || cli_opt_isset(p, O_YES)) < 0)
 			return fail(ctx);
 	return CLI_OK;
 }
@@ -333,6 +404,9 @@ static const struct cli_option vgchange_opts[] = {
 	{ O_ACTIVATE, 'a', "activate", CLI_OPT_ACTIVATION, 0 },
 	{ O_MONITOR, 0, "monitor", CLI_OPT_BOOL, 0 },
 	{ O_AUTOBACKUP, 'A', "autobackup", CLI_OPT_BOOL, 0 },
+	TAG_OPTS,
+	{ O_IGNSKIP, 'K', "ignoreactivationskip", CLI_OPT_FLAG, 0 },
+	{ O_SETAUTO, 0, "setautoactivation", CLI_OPT_BOOL, 0 },
 };
 
 static int activation_of(const struct cli_parsed *p)
@@ -350,15 +424,21 @@ static int cmd_vgchange(struct tb_ctx *ctx, int argc, char **argv)
 
 	if (r)
 		return r;
-	if (!p->n_pos) {
-		cli_err("Please enter one or more volume group names (thinbox does not act on every "
-			"VG implicitly).");
+	struct tb_vgchange_opts o = { 0 };
+	o.activate = activation_of(p);
+	o.monitor = bool_opt(p, O_MONITOR);
+	o.autoactivate_only = cli_opt_isset(p, O_ACTIVATE) &&
+			      cli_opt(p, O_ACTIVATE)->activation == CLI_ACTIVATE_AUTO;
+	o.ignore_activation_skip = cli_opt_isset(p, O_IGNSKIP);
+	o.autoactivation = yn_of(p, O_SETAUTO);
+	tags_of(p, &o.tags);
+	if (o.activate < 0 && o.monitor < 0 && !o.tags.n_add && !o.tags.n_del && !o.autoactivation) {
+		cli_err("No command with matching syntax recognised.  Run 'vgchange --help' for more "
+			"information.");
 		return CLI_EINVAL;
 	}
-	for (int i = 0; i < p->n_pos; i++)
-		if (tb_vgchange(ctx, p->pos[i], activation_of(p), bool_opt(p, O_MONITOR)) < 0)
-			return fail(ctx);
-	return CLI_OK;
+	/* no VG named: every VG (lvm2's process_each_vg); @tag: the VGs carrying it */
+	return cli_each_vg(ctx, p->pos, p->n_pos, &o);
 }
 CLI_COMMAND(vgchange, "vgchange", cmd_vgchange, "activate or deactivate a volume group");
 
@@ -390,14 +470,17 @@ static const struct cli_option lvcreate_opts[] = {
 	{ O_SETACT, 'k', "setactivationskip", CLI_OPT_BOOL, 0 },
 	{ O_PERMISSION, 'p', "permission", CLI_OPT_STR, 0 },
 	{ O_READAHEAD, 'r', "readahead", CLI_OPT_STR, 0 },
+	TAG_OPTS,
+	{ O_IGNSKIP, 'K', "ignoreactivationskip", CLI_OPT_FLAG, 0 },
+	{ O_SETAUTO, 0, "setautoactivation", CLI_OPT_BOOL, 0 },
 };
 
 static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
 	struct tb_lvcreate_opts o = { 0 };
-	char vg[256], lv[256];
-	const char *type;
+	char vg[256], lv[256], pvg[256], plv[256];
+	const char *type, *pool_arg;
 	int r = parse(ctx, "lvcreate", lvcreate_opts, ARRAY_SIZE(lvcreate_opts), argc, argv, &p);
 	bool has_vsize, has_size;
 
@@ -432,19 +515,39 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 		cli_err("Segment type %s is not supported by thinbox.", type);
 		return CLI_EINVAL;
 	}
-	if (!p->n_pos) {
-		cli_err("Please specify a volume group (and a logical volume where needed).");
+	tags_of(p, &o.tags);
+	if (perm_of(p, &o.permission) < 0)
 		return CLI_EINVAL;
-	}
-	/* first positional: VG, VG/POOL (-T), VG/ORIGIN (-s); the rest are PVs */
-	if (strchr(p->pos[0], '/')) {
+	o.activation_skip = yn_of(p, O_SETACT);
+	o.ignore_activation_skip = cli_opt_isset(p, O_IGNSKIP);
+	o.autoactivation = yn_of(p, O_SETAUTO);
+	pool_arg = cli_opt_str(p, O_THINPOOL, NULL);
+	vg[0] = lv[0] = pvg[0] = '\0';
+	/* first positional: VG, VG/POOL (-T), VG/ORIGIN (-s); the rest are PVs. Without one,
+	 * --thinpool VG/POOL names the VG (lvm2 accepts both forms). */
+	if (p->n_pos && strchr(p->pos[0], '/')) {
 		if (split_vglv(p->pos[0], vg, sizeof(vg), lv, sizeof(lv)) < 0) {
 			cli_err("Invalid logical volume name %s", p->pos[0]);
 			return CLI_EINVAL;
 		}
-	} else {
+	} else if (p->n_pos) {
 		snprintf(vg, sizeof(vg), "%s", p->pos[0]);
-		lv[0] = '\0';
+	}
+	if (pool_arg && strchr(pool_arg, '/')) {
+		if (split_vglv(pool_arg, pvg, sizeof(pvg), plv, sizeof(plv)) < 0) {
+			cli_err("Invalid logical volume name %s", pool_arg);
+			return CLI_EINVAL;
+		}
+		if (vg[0] && !streq(vg, pvg)) {
+			cli_err("Please use a single volume group name (\"%s\" or \"%s\").", vg, pvg);
+			return CLI_EINVAL;
+		}
+		snprintf(vg, sizeof(vg), "%s", pvg);
+		pool_arg = plv;
+	}
+	if (!vg[0]) {
+		cli_err("Please specify a volume group (and a logical volume where needed).");
+		return CLI_EINVAL;
 	}
 	o.vg = vg;
 	if (cli_opt_isset(p, O_SNAPSHOT)) {
@@ -458,11 +561,19 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 			return CLI_EINVAL;
 		}
 		o.origin = lv;
+	} else if (has_vsize && has_size && (pool_arg || (cli_opt_isset(p, O_THIN) && lv[0]))) {
+		/* a pool and a thin LV in it, in one command (OpenEBS' first thin volume) */
+		o.thin_pool = true;
+		o.pool_name = pool_arg ? pool_arg : lv;
+		o.virtual_size = cli_opt(p, O_VSIZE)->u64;
+		if (!o.name) {
+			cli_err("Please specify a name (-n) for the thin volume.");
+			return CLI_EINVAL;
+		}
 	} else if (has_vsize || (type && streq(type, "thin"))) {
-		const char *pool = cli_opt_str(p, O_THINPOOL, NULL);
 		if (has_size) {
-			cli_err("Creating a thin pool and a thin volume in one command is not "
-				"supported by thinbox; create the pool first.");
+			cli_err("Please give the thin pool (-T VG/POOL or --thinpool) to create it "
+				"with the thin volume.");
 			return CLI_EINVAL;
 		}
 		if (!has_vsize) {
@@ -470,7 +581,7 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 			return CLI_EINVAL;
 		}
 		o.virtual_size = cli_opt(p, O_VSIZE)->u64;
-		o.pool = pool ? (strchr(pool, '/') ? strchr(pool, '/') + 1 : pool) : lv[0] ? lv : NULL;
+		o.pool = pool_arg ? pool_arg : lv[0] ? lv : NULL;
 		if (!o.pool) {
 			cli_err("Please specify the thin pool (-T VG/POOL or --thinpool).");
 			return CLI_EINVAL;
@@ -479,8 +590,7 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 		   cli_opt_isset(p, O_THINPOOL)) {
 		o.thin_pool = true;
 		if (!o.name)
-			o.name = cli_opt_isset(p, O_THINPOOL) ? cli_opt_str(p, O_THINPOOL, NULL)
-							      : (lv[0] ? lv : NULL);
+			o.name = pool_arg ? pool_arg : (lv[0] ? lv : NULL);
 		if (!has_size) {
 			cli_err("Please specify the pool size (-L or -l).");
 			return CLI_EINVAL;
@@ -493,8 +603,8 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 		if (lv[0] && !o.name)
 			o.name = lv;
 	}
-	o.pvs = (const char *const *)p->pos + 1;
-	o.n_pvs = (size_t)p->n_pos - 1;
+	o.pvs = p->n_pos ? (const char *const *)p->pos + 1 : NULL;
+	o.n_pvs = p->n_pos ? (size_t)p->n_pos - 1 : 0;
 	if (tb_lvcreate(ctx, &o) < 0)
 		return fail(ctx);
 	return CLI_OK;
@@ -597,10 +707,7 @@ static int resize(struct tb_ctx *ctx, int argc, char **argv, const char *cmd, bo
 		cli_err("Please specify one logical volume as VG/LV.");
 		return CLI_EINVAL;
 	}
-	if (cli_opt_isset(p, O_RESIZEFS)) {
-		cli_err("--resizefs is not supported by thinbox.");
-		return CLI_EINVAL;
-	}
+	o.resizefs = cli_opt_isset(p, O_RESIZEFS);
 	o.vg = vg;
 	o.lv = lv;
 	o.extend_only = extend;
@@ -655,15 +762,11 @@ static int cmd_lvremove(struct tb_ctx *ctx, int argc, char **argv)
 		cli_err("Please enter one or more logical volume paths");
 		return CLI_EINVAL;
 	}
-	for (int i = 0; i < p->n_pos; i++) {
-		if (split_vglv(p->pos[i], vg, sizeof(vg), lv, sizeof(lv)) < 0) {
-			cli_err("Please give the logical volume as VG/LV: %s", p->pos[i]);
-			return CLI_EINVAL;
-		}
-		if (tb_lvremove(ctx, vg, lv, cli_opt(p, O_FORCE)->count > 0) < 0)
-			return fail(ctx);
-	}
-	return CLI_OK;
+	/* lvm2: VG/LV, /dev/VG/LV, a VG (all its LVs) or @tag; -f or -y answer the questions */
+	bool force = cli_opt(p, O_FORCE)->count > 0 || cli_opt_isset(p, O_YES);
+	(void)vg;
+	(void)lv;
+	return cli_each_lv(ctx, p->pos, p->n_pos, true, force, cli_lvremove_one, NULL);
 }
 CLI_COMMAND(lvremove, "lvremove", cmd_lvremove, "remove logical volumes");
 
@@ -682,13 +785,14 @@ static int cmd_lvrename(struct tb_ctx *ctx, int argc, char **argv)
 		new_name = p->pos[2];
 	} else if (p->n_pos == 2 && split_vglv(p->pos[0], vg, sizeof(vg), lv, sizeof(lv)) == 0) {
 		new_name = p->pos[1];
+		/* VG/NEW or /dev/VG/NEW (Incus renames /dev/VG/OLD /dev/VG/NEW) */
 		if (strchr(new_name, '/')) {
 			if (split_vglv(new_name, vg2, sizeof(vg2), lv2, sizeof(lv2)) < 0 ||
 			    !streq(vg, vg2)) {
 				cli_err("Logical volume names must have the same volume group.");
 				return CLI_EINVAL;
 			}
-			new_name = p->pos[1] + strlen(vg2) + 1;
+			new_name = lv2;
 		}
 	} else {
 		cli_err("Old and new logical volume names required");
@@ -711,6 +815,12 @@ static const struct cli_option lvchange_opts[] = {
 	{ O_MONITOR, 0, "monitor", CLI_OPT_BOOL, 0 },
 	{ O_AUTOBACKUP, 'A', "autobackup", CLI_OPT_BOOL, 0 },
 	{ O_FORCE, 'f', "force", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
+	TAG_OPTS,
+	{ O_PERMISSION, 'p', "permission", CLI_OPT_STR, 0 },
+	{ O_SETACT, 'k', "setactivationskip", CLI_OPT_BOOL, 0 },
+	{ O_IGNSKIP, 'K', "ignoreactivationskip", CLI_OPT_FLAG, 0 },
+	{ O_SETAUTO, 0, "setautoactivation", CLI_OPT_BOOL, 0 },
+	{ O_REFRESH, 0, "refresh", CLI_OPT_FLAG, 0 },
 };
 
 static int cmd_lvchange(struct tb_ctx *ctx, int argc, char **argv)
@@ -731,25 +841,29 @@ static int cmd_lvchange(struct tb_ctx *ctx, int argc, char **argv)
 	if (cli_opt_isset(p, O_DISCARDS) &&
 	    discards_arg(cli_opt_str(p, O_DISCARDS, ""), &o.discards) < 0)
 		return CLI_EINVAL;
+	tags_of(p, &o.tags);
+	if (perm_of(p, &o.permission) < 0)
+		return CLI_EINVAL;
+	o.activation_skip = yn_of(p, O_SETACT);
+	o.ignore_activation_skip = cli_opt_isset(p, O_IGNSKIP);
+	o.autoactivation = yn_of(p, O_SETAUTO);
+	o.refresh = cli_opt_isset(p, O_REFRESH);
+	o.autoactivate_only = cli_opt_isset(p, O_ACTIVATE) &&
+			      cli_opt(p, O_ACTIVATE)->activation == CLI_ACTIVATE_AUTO;
 	if (o.activate < 0 && !o.metadataprofile && !o.detachprofile && o.errorwhenfull < 0 &&
-	    o.discards < 0 && o.monitor < 0) {
-		cli_err("No change requested: give -a, --metadataprofile, --errorwhenfull, "
-			"--discards or --monitor.");
+	    o.discards < 0 && o.monitor < 0 && !o.tags.n_add && !o.tags.n_del && !o.permission &&
+	    !o.activation_skip && !o.autoactivation && !o.refresh) {
+		cli_err("No command with matching syntax recognised.  Run 'lvchange --help' for more "
+			"information.");
 		return CLI_EINVAL;
 	}
 	if (!p->n_pos) {
 		cli_err("Please give one or more logical volumes as VG/LV.");
 		return CLI_EINVAL;
 	}
-	for (int i = 0; i < p->n_pos; i++) {
-		if (split_vglv(p->pos[i], vg, sizeof(vg), lv, sizeof(lv)) < 0) {
-			cli_err("Please give the logical volume as VG/LV: %s", p->pos[i]);
-			return CLI_EINVAL;
-		}
-		if (tb_lvchange(ctx, vg, lv, &o) < 0)
-			return fail(ctx);
-	}
-	return CLI_OK;
+	(void)vg;
+	(void)lv;
+	return cli_each_lv(ctx, p->pos, p->n_pos, false, false, cli_lvchange_one, &o);
 }
 CLI_COMMAND(lvchange, "lvchange", cmd_lvchange, "change attributes of a logical volume");
 
@@ -833,16 +947,9 @@ static int report_begin(struct tb_ctx *ctx, const char *cmd, const struct cli_re
 		ro.time_format = config_time_format(p, tf, sizeof(tf));
 	}
 	fmt = cli_opt_str(p, O_RFORMAT, NULL);
-	if (fmt) {
-		if (streq(fmt, "json"))
-			ro.format = CLI_REPORT_JSON;
-		else if (streq(fmt, "json_std"))
-			ro.format = CLI_REPORT_JSON_STD;
-		else if (!streq(fmt, "basic")) {
-			cli_err("Unknown report format %s (basic, json or json_std).", fmt);
-			cli_parsed_free(p);
-			return CLI_EINVAL;
-		}
+	if (cli_report_format_parse(fmt, stderr, &ro.format) != CLI_OK) {
+		cli_parsed_free(p);
+		return CLI_EINVAL;
 	}
 	r = cli_report_new(type, &ro, ret_rep, &err);
 	if (r < 0) {

@@ -388,13 +388,7 @@ static int cmd_fullreport(struct tb_ctx *ctx, int argc, char **argv)
 	ro.nameprefixes = cli_opt_isset(p, F_NAMEPREFIX);
 	ro.rows = cli_opt_isset(p, F_ROWS);
 	fmt = cli_opt_str(p, F_RFORMAT, NULL);
-	if (fmt && streq(fmt, "json"))
-		ro.format = CLI_REPORT_JSON;
-	else if (fmt && streq(fmt, "json_std"))
-		ro.format = CLI_REPORT_JSON_STD;
-	else if (fmt && !streq(fmt, "basic")) {
-		cli_err("Invalid argument for --reportformat: %s", fmt);
-		cli_err("Error during parsing of command line.");
+	if (cli_report_format_parse(fmt, stderr, &ro.format) != CLI_OK) {
 		rc = CLI_EINVAL;
 		goto out;
 	}

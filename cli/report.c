@@ -1528,18 +1528,25 @@ int cli_report_opts_from_args(const struct cli_parsed *p, FILE *err, struct cli_
 	o.aligned = cli_opt_isset(p, CLI_ROPT_ALIGNED);
 	if ((v = cli_opt(p, CLI_ROPT_UNITS)) && v->count)
 		o.units = v->unit;
+	if (cli_report_format_parse(fmt, err, &o.format) != CLI_OK)
+		return CLI_EINVAL;
+	*ret = o;
+	return CLI_OK;
+}
+
+int cli_report_format_parse(const char *fmt, FILE *err, enum cli_report_format *ret)
+{
 	if (!fmt || streq(fmt, "basic")) {
-		o.format = CLI_REPORT_BASIC;
+		*ret = CLI_REPORT_BASIC;
 	} else if (streq(fmt, "json")) {
-		o.format = CLI_REPORT_JSON;
-	} else if (streq(fmt, "json_std")) {
-		o.format = CLI_REPORT_JSON_STD;
+		*ret = CLI_REPORT_JSON;
 	} else {
-		/* lvm2 tools/reporter.c */
-		fprintf(err, "  %s: unknown report format.\n", fmt);
-		fprintf(err, "  Supported report formats: basic, json, json_std.\n");
+		/* lvm2 2.03.16 refuses it while parsing the command line (tools/lvmcmdline.c
+		 * reportformat_arg: basic or json); json_std came in 2.03.17 (CLI_REPORT_JSON_STD
+		 * stays in the formatter for that version) */
+		fprintf(err, "  Invalid argument for --reportformat: %s\n", fmt);
+		fprintf(err, "  Error during parsing of command line.\n");
 		return CLI_EINVAL;
 	}
-	*ret = o;
 	return CLI_OK;
 }

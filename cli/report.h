@@ -261,3 +261,7 @@ enum {
  * not given). Strings in *ret are borrowed from @p (valid until cli_parsed_free). An unknown
  * --reportformat prints lvm2's two messages to @err and returns CLI_EINVAL; else CLI_OK. */
 int cli_report_opts_from_args(const struct cli_parsed *p, FILE *err, struct cli_report_opts *ret);
+/* --reportformat @fmt (NULL: basic) as lvm2 2.03.16's reportformat_arg: "basic" or "json";
+ * anything else, "json_std" included (lvm2 2.03.17's), prints lvm2's two command-line error
+ * lines to @err and returns CLI_EINVAL (lvm2 exits 3). */
+int cli_report_format_parse(const char *fmt, FILE *err, enum cli_report_format *ret);

@@ -417,6 +417,13 @@ static void link_remove(struct tb_cmd *c, const struct md_vg *vg, const struct m
 		dmk_symlink_remove(dmk, vg->name, lv->name);
 }
 
+/* A visible LV without WRITE in its status (lvcreate/lvchange -p r) gets a read-only table,
+ * as lvm2 loads it; pool sub-LVs are always read-write. */
+static unsigned lv_load_flags(const struct md_lv *lv)
+{
+	return md_lv_is_visible(lv) && !(lv->status & MD_LV_WRITE) ? DMK_READONLY : 0;
+}
+
 /* A linear LV (ordinary, _tdata, _tmeta, pmspare) under its own name. */
 static int linear_activate(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv,
 			   struct dmk_info *ret)
@@ -443,11 +450,11 @@ static int linear_activate(struct tb_cmd *c, struct tb_vg *vg, const struct md_l
 	    (r = linear_targets(c, vg, lv, &t, &n)) < 0)
 		return r;
 	if (found) {
-		r = dev_adopt(c, &info, t, n, 0);
+		r = dev_adopt(c, &info, t, n, lv_load_flags(lv));
 		if (r == 0 && ret)
 			*ret = info;
 	} else {
-		r = dev_create(c, name, uuid, t, n, 0, ret);
+		r = dev_create(c, name, uuid, t, n, lv_load_flags(lv), ret);
 	}
 	dmk_targets_free(t, n);
 	if (r == 0 && md_lv_is_visible(lv))
@@ -659,7 +666,8 @@ static int thin_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 		       TAKE_PTR(params), &t);
 	if (r < 0)
 		return r;
-	r = found ? dev_adopt(c, &info, t, 1, 0) : dev_create(c, name, uuid, t, 1, 0, NULL);
+	r = found ? dev_adopt(c, &info, t, 1, lv_load_flags(lv))
+		  : dev_create(c, name, uuid, t, 1, lv_load_flags(lv), NULL);
 	dmk_targets_free(t, 1);
 	if (r == 0)
 		link_add(c, vg->md, lv, name);
@@ -1125,7 +1133,7 @@ int tb_lv_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 	} else if ((r = linear_targets(c, vg, lv, &t, &n)) < 0) {
 		return r;
 	}
-	r = dev_reload(c, info.name, t, n, 0);
+	r = dev_reload(c, info.name, t, n, lv_load_flags(lv));
 	dmk_targets_free(t, n);
 	return r;
 }
@@ -1174,4 +1182,65 @@ int tb_lv_wipe_signatures(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 {
 	/* lvm2 wipes known signatures and zeroes the first 4 KiB; the zeroing covers both */
 	return tb_lv_zero(c, vg, lv, 4096);
+}
+
+/* ---------------------------------------------------------------- rename */
+
+/* The device of @lv (uuid suffix @suffix) gets the name @lv has now (with @layer). 1 when it
+ * was renamed, 0 when not active or already named so. */
+static int rename_dev(struct tb_cmd *c, const struct md_vg *vg, const struct md_lv *lv,
+		      const char *suffix, const char *layer)
+{
+	_cleanup_free_ char *want = NULL;
+	struct dmk_info info;
+	struct dmk_ctx *dmk;
+	int r = lv_find(c->ctx, vg, lv, suffix, &info);
+
+	if (r <= 0)
+		return r;
+	if ((r = tb_lv_dm_name(vg, lv, layer, &want)) < 0 || (r = tb_ctx_dmk(c->ctx, &dmk)) < 0)
+		return r;
+	if (streq(want, info.name))
+		return 0;
+	r = dmk_rename(dmk, info.name, want);
+	if (r < 0)
+		return tb_fail(c->ctx, r, "Failed to rename %s to %s: %s", info.name, want,
+			       dmk_errmsg(dmk));
+	dmk_node_rename(dmk, info.name, want, info.dev);
+	return 1;
+}
+
+int tb_lv_rename_devices(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv,
+			 const char *old_vg, const char *old_name)
+{
+	_cleanup_free_ char *pub = NULL;
+	struct dmk_info info;
+	struct dmk_ctx *dmk;
+	bool pub_active;
+	int r;
+
+	if (c->ctx->no_dm)
+		return 0;
+	if ((r = tb_ctx_dmk(c->ctx, &dmk)) < 0)
+		return r;
+	if (md_lv_is_thin_pool(lv)) {
+		bool fresh = pool_is_new(vg->md, lv);
+		if ((r = rename_dev(c, vg->md, md_pool_data(lv), "tdata", NULL)) < 0 ||
+		    (r = rename_dev(c, vg->md, md_pool_meta(lv), "tmeta", NULL)) < 0 ||
+		    (r = rename_dev(c, vg->md, lv, "tpool", fresh ? NULL : "tpool")) < 0 ||
+		    (!fresh && (r = rename_dev(c, vg->md, lv, "pool", NULL)) < 0))
+			return r;
+		pub_active = lv_find(c->ctx, vg->md, lv, fresh ? "tpool" : "pool", &info) > 0;
+	} else {
+		if ((r = rename_dev(c, vg->md, lv, own_suffix(vg->md, lv), NULL)) < 0)
+			return r;
+		pub_active = lv_find(c->ctx, vg->md, lv, own_suffix(vg->md, lv), &info) > 0;
+	}
+	dmk_symlink_remove(dmk, old_vg ? old_vg : vg->md->name, old_name);
+	if (pub_active && md_lv_is_visible(lv)) {
+		if ((r = tb_lv_dm_name(vg->md, lv, NULL, &pub)) < 0)
+			return r;
+		link_add(c, vg->md, lv, pub);
+	}
+	return 0;
 }

@@ -60,3 +60,8 @@ int tb_lv_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv);
 int tb_lv_zero(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, uint64_t bytes);
 /* Wipe known signatures at the start of an active LV (lvcreate --wipesignatures). */
 int tb_lv_wipe_signatures(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv);
+/* After @lv (a thin pool with its sub-LVs, or any other LV) was renamed in @vg from
+ * @old_vg (NULL: the same VG)/@old_name: rename its active devices (found by uuid) and move /dev/<vg>/ links, as lvm2's
+ * lvrename of an active LV does. Nothing to do when inactive. */
+int tb_lv_rename_devices(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv,
+			 const char *old_vg, const char *old_name);

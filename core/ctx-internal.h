@@ -11,6 +11,7 @@
 
 struct dmk_ctx;
 struct lvf_bdev;
+struct lvf_cft_node;
 
 /* How core opens block devices; tests swap in lvmfmt's in-memory fakes (tb_ctx_set_bdev_open). */
 typedef int (*tb_bdev_open_fn)(void *userdata, const char *path, int flags, struct lvf_bdev **ret);
@@ -29,6 +30,9 @@ struct tb_ctx {
 	bool no_dm; /* no device-mapper at all (tb_ctx_set_no_dm) */
 	char *warned; /* warnings already given ("\n"-separated): each device warning once */
 	size_t warned_len;
+	/* --config strings (tb_ctx_set_config), newest first; they win over lvm.conf */
+	struct lvf_cft_node *config_layers[8];
+	size_t n_config_layers;
 	struct tb_mdcache *mdcache; /* metadata texts read, parsed once (core/mdcache.c) */
 	/* tb_dm_snapshot_begin: the uuids of every dm device, sorted, for a report */
 	char (*dm_uuids)[129];
@@ -74,6 +78,8 @@ void tb_log(struct tb_ctx *ctx, int priority, const char *file, int line, const 
 /* tb_warn(@line), unless this ctx already gave exactly this warning (a command scans the
  * devices more than once; lvm2 repeats itself, we do not). */
 void tb_warn_once(struct tb_ctx *ctx, const char *line);
+/* Drop the --config layers (tb_ctx_unref; core/lvmcmds.c). */
+void tb_ctx_config_free(struct tb_ctx *ctx);
 
 /* Record the message for the failure being returned, and return @err (a negative errno). */
 int tb_fail(struct tb_ctx *ctx, int err, const char *fmt, ...) _printf_(3, 4);

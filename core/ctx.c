@@ -210,6 +210,7 @@ TB_EXPORT struct tb_ctx *tb_ctx_unref(struct tb_ctx *ctx)
 		return NULL;
 	dmk_ctx_free(ctx->dmk);
 	free(ctx->warned);
+	tb_ctx_config_free(ctx);
 	tb_mdcache_free(ctx);
 	free(ctx->dm_uuids);
 	free(ctx->sysconf_dir);

@@ -123,6 +123,26 @@ static void lv_stamp(struct md_lv *lv)
 	md_lv_set_str(&lv->creation_host, uname(&u) == 0 ? u.nodename : "unknown");
 }
 
+/* What lvcreate's -p, -k, --setautoactivation and --addtag set on a new LV. */
+static int tb_lv_new_attrs(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *lv,
+			   const struct tb_lvcreate_opts *o)
+{
+	int r = tb_tags_apply(ctx, &lv->tags, &o->tags);
+
+	(void)vg;
+	if (r < 0)
+		return r;
+	if (o->permission == 'r')
+		lv->status &= ~MD_LV_WRITE;
+	if (o->activation_skip == 'y')
+		lv->flags |= MD_LVF_ACTIVATION_SKIP;
+	else if (o->activation_skip == 'n')
+		lv->flags &= ~MD_LVF_ACTIVATION_SKIP;
+	if (o->autoactivation == 'n')
+		lv->flags |= MD_LVF_NOAUTOACTIVATE;
+	return 0;
+}
+
 static int pvs_from_paths(struct tb_ctx *ctx, struct tb_vg *vg, const char *const *paths, size_t n,
 			  struct md_pv ***ret)
 {
@@ -293,6 +313,8 @@ static int lvcreate_thin(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 	if (r < 0)
 		return tb_fail(ctx, r, "Cannot create thin LV %s: %s", name, strerror(-r));
 	lv_stamp(lv);
+	if ((r = tb_lv_new_attrs(ctx, vg, lv, o)) < 0)
+		return r; /* nothing committed: the VG on disk is unchanged */
 	/* commit with the message queued and the tid bumped, then tell the kernel */
 	if ((r = tb_vg_commit(c, vg)) < 0)
 		return r;
@@ -301,19 +323,25 @@ static int lvcreate_thin(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 		rollback_thin_create(c, vg, pool, lv, pool_was_active);
 	if (r < 0)
 		return r; /* else the queued message stays: the next activation finishes it */
-	if (o->activate != 0 && !(lv->flags & MD_LVF_ACTIVATION_SKIP)) {
+	if (o->activate != 0 && (!(lv->flags & MD_LVF_ACTIVATION_SKIP) || o->ignore_activation_skip)) {
 		if ((r = tb_lv_activate(c, vg, lv)) < 0)
 			return r;
 	} else if (!pool_was_active) {
 		struct md_lv *p = pool;
 		tb_lv_deactivate(c, vg, p);
 	}
+	/* an active pool LV stays active, as lvm2 keeps it: a pool that just became used gets
+	 * its public read-only layer over -tpool */
+	if (ps.active && (r = tb_lv_activate(c, vg, pool)) < 0)
+		return r;
 	tb_notice(ctx, "Logical volume \"%s\" created.", name);
 	return 0;
 }
 
 static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvcreate_opts *o,
 			 const char *name, struct md_pv **pvs, size_t n_pvs);
+static int lvcreate_pool_and_thin(struct tb_cmd *c, struct tb_vg *vg,
+				  const struct tb_lvcreate_opts *o, const char *name);
 
 TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 {
@@ -351,6 +379,10 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 			snprintf(name, sizeof(name), "lvol%u", i++);
 		while (md_vg_find_lv(vg->md, name));
 	}
+	if (o->thin_pool && o->pool_name && o->virtual_size) {
+		r = lvcreate_pool_and_thin(&c, vg, o, name);
+		goto out;
+	}
 	if (o->pool || o->origin) {
 		r = lvcreate_thin(&c, vg, o, name);
 		goto out;
@@ -380,6 +412,8 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 		md_lv_set_str(&lv->profile, o->profile);
 	if (o->errorwhenfull == 1)
 		lv->flags |= MD_LVF_ERROR_WHEN_FULL;
+	if ((r = tb_lv_new_attrs(ctx, vg, lv, o)) < 0)
+		goto out;
 	r = md_lv_extend_linear(vg->md, lv, (uint32_t)ext,
 				o->contiguous ? MD_ALLOC_CONTIGUOUS : MD_ALLOC_NORMAL, pvs, o->n_pvs);
 	if (r == -ENOSPC) {
@@ -390,9 +424,9 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 		goto out;
 	if ((r = tb_vg_commit(&c, vg)) < 0)
 		goto out;
-	if (o->activate != 0) {
+	if (o->activate != 0 && (!(lv->flags & MD_LVF_ACTIVATION_SKIP) || o->ignore_activation_skip)) {
 		r = tb_lv_activate(&c, vg, lv);
-		if (r == 0 && o->zero != 0)
+		if (r == 0 && o->zero != 0 && (lv->status & MD_LV_WRITE))
 			r = (o->wipesignatures == 0) ? tb_lv_zero(&c, vg, lv, 4096)
 						     : tb_lv_wipe_signatures(&c, vg, lv);
 		if (r < 0) {
@@ -470,6 +504,13 @@ static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 	meta_ext = DIV_ROUND_UP(MAX(md_sectors, (uint64_t)MD_THIN_MIN_META), vg->md->extent_size);
 	if (meta_ext * vg->md->extent_size > MD_THIN_MAX_META)
 		meta_ext = MD_THIN_MAX_META / vg->md->extent_size;
+	/* lvm2 (lvcreate.c _update_extents_params): N%FREE and N%PVS of a new pool leave room
+	 * for its metadata and the spare, taken from the percentage */
+	if (o->size.unit == TB_SIZE_PCT_FREE || o->size.unit == TB_SIZE_PCT_PVS) {
+		if (ext <= 2 * meta_ext)
+			return tb_fail(ctx, -ENOSPC, "Not enough space for thin pool creation.");
+		ext -= 2 * meta_ext;
+	}
 	if (md_alloc_available(vg->md, pvs, n_pvs) < ext + meta_ext)
 		return no_space(ctx, vg, ext + meta_ext);
 	/* data and metadata as plain LVs, then the conversion lvconvert does */
@@ -499,6 +540,12 @@ static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 	if (o->profile && md_name_check(o->profile, &(const char *){ NULL }) < 0)
 		return tb_fail(ctx, -EINVAL, "Profile name \"%s\" is invalid: a profile is a name, "
 			       "not a path.", o->profile);
+	if ((r = tb_tags_apply(ctx, &pool->tags, &o->tags)) < 0)
+		return r;
+	if (o->activation_skip == 'y')
+		pool->flags |= MD_LVF_ACTIVATION_SKIP;
+	if (o->autoactivation == 'n')
+		pool->flags |= MD_LVF_NOAUTOACTIVATE;
 	if (o->profile)
 		md_lv_set_str(&pool->profile, o->profile);
 	if (o->errorwhenfull == 1)
@@ -513,7 +560,8 @@ static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 		return r;
 	if ((r = tb_vg_commit(c, vg)) < 0)
 		return r;
-	if (o->activate != 0)
+	if (o->activate != 0 &&
+	    (!(pool->flags & MD_LVF_ACTIVATION_SKIP) || o->ignore_activation_skip))
 		r = tb_lv_activate(c, vg, pool);
 	if (r < 0) {
 		char msg[sizeof(ctx->errmsg)];
@@ -528,8 +576,35 @@ static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 		return r;
 	}
 	pool_info_msg(ctx, chunk);
-	tb_notice(ctx, "Logical volume \"%s\" created.", name);
+	if (!o->pool_name) /* pool and thin LV in one command: lvm2 names only the thin LV */
+		tb_notice(ctx, "Logical volume \"%s\" created.", name);
 	return 0;
+}
+
+/* lvcreate -L SIZE -T VG/POOL -V SIZE -n THIN: the pool, then the thin LV in it. When the
+ * thin LV fails, the pool stays (as lvm2 leaves it). */
+static int lvcreate_pool_and_thin(struct tb_cmd *c, struct tb_vg *vg,
+				  const struct tb_lvcreate_opts *o, const char *name)
+{
+	struct tb_lvcreate_opts po = *o, to = *o;
+	_cleanup_free_ struct md_pv **pvs = NULL;
+	int r;
+
+	if (md_vg_find_lv(vg->md, o->pool_name))
+		return tb_fail(c->ctx, -EEXIST,
+			       "Logical Volume \"%s\" already exists in volume group \"%s\"",
+			       o->pool_name, vg->md->name);
+	if ((r = pvs_from_paths(c->ctx, vg, o->pvs, o->n_pvs, &pvs)) < 0)
+		return r;
+	memset(&po.tags, 0, sizeof(po.tags));
+	po.permission = 0;
+	po.activation_skip = 0;
+	po.autoactivation = 0;
+	if ((r = lvcreate_pool(c, vg, &po, o->pool_name, pvs, o->n_pvs)) < 0)
+		return r;
+	to.pool = o->pool_name;
+	to.thin_pool = false;
+	return lvcreate_thin(c, vg, &to, name);
 }
 
 static int lv_open_check(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, bool *ret_active)
@@ -909,6 +984,7 @@ void tb_resize_notices(struct tb_ctx *ctx, const struct tb_vg *vg, const struct 
 
 TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 {
+	struct tb_lv_fs fs;
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
 	struct md_lv *lv, *target;
@@ -970,6 +1046,8 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 			    cur, cur);
 		goto out;
 	}
+	if (o->resizefs && (r = tb_lv_fs_check(&c, vg, lv, &fs)) < 0)
+		goto out;
 	if (md_lv_is_thin(lv)) {
 		lv->segs[0].extent_count = (uint32_t)new_ext;
 	} else {
@@ -993,6 +1071,8 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 	tb_notice(ctx, "Size of logical volume %s/%s changed from %s (%u extents) to %s (%" PRIu64
 	       " extents).", o->vg, target->name, a, cur, b, new_ext);
 	tb_notice(ctx, "Logical volume %s/%s successfully resized.", o->vg, lv->name);
+	if (o->resizefs)
+		r = tb_lv_fs_resize(&c, &fs);
 out:
 	cmd_finish(&c, vg);
 	return r;
@@ -1081,6 +1161,34 @@ static int remove_one(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 	return tb_vg_commit(c, vg);
 }
 
+/* A pool's thin LVs first, in VG order as lvm2 (its prompt "Removing pool VG/POOL will remove
+ * N dependent volume(s). Proceed? [y/n]:" is answered by -f or -y; without them, no). */
+static int remove_with_thins(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, bool force)
+{
+	struct tb_ctx *ctx = c->ctx;
+	struct md_lv *victim;
+	size_t n;
+	int r;
+
+	if (!md_lv_is_thin_pool(lv) || !(n = md_pool_thins(vg->md, lv, NULL, 0)))
+		return 0;
+	if (!force) {
+		tb_notice(ctx, "Removing pool %s/%s will remove %zu dependent volume(s). Proceed? "
+			  "[y/n]: [n]", vg->md->name, lv->name, n);
+		return tb_fail(ctx, -EBUSY, "Logical volume %s/%s not removed.", vg->md->name,
+			       lv->name);
+	}
+	while (md_pool_thins(vg->md, lv, &victim, 1)) {
+		_cleanup_free_ char *vname = strdup(victim->name);
+		if (!vname)
+			return -ENOMEM;
+		if ((r = remove_one(c, vg, victim)) < 0)
+			return r;
+		tb_notice(ctx, "Logical volume \"%s\" successfully removed.", vname);
+	}
+	return 0;
+}
+
 TB_EXPORT int tb_lvremove(struct tb_ctx *ctx, const char *vgname, const char *lvname, bool force)
 {
 	struct tb_cmd c;
@@ -1097,10 +1205,43 @@ TB_EXPORT int tb_lvremove(struct tb_ctx *ctx, const char *vgname, const char *lv
 		r = tb_fail(ctx, -EINVAL, "Can't remove hidden logical volume %s/%s.", vgname, lvname);
 		goto out;
 	}
-	if ((r = remove_one(&c, vg, lv)) < 0)
+	if ((r = remove_with_thins(&c, vg, lv, force)) < 0 || (r = remove_one(&c, vg, lv)) < 0)
 		goto out;
 	tb_notice(ctx, "Logical volume \"%s\" successfully removed.", lvname);
-	(void)force;
+out:
+	cmd_finish(&c, vg);
+	return r;
+}
+
+TB_EXPORT int tb_lvremove_vg(struct tb_ctx *ctx, const char *vgname, bool force)
+{
+	struct tb_cmd c;
+	struct tb_vg *vg = NULL;
+	int r;
+
+	tb_ctx_clear_error(ctx);
+	if ((r = cmd_start(ctx, &c, "lvremove", vgname, &vg)) < 0)
+		return r;
+	/* thin LVs with their pools, then everything else visible, in VG order */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < vg->md->n_lvs;) {
+			struct md_lv *lv = vg->md->lvs[i];
+			_cleanup_free_ char *name = NULL;
+			if (!md_lv_is_visible(lv) || md_lv_is_thin(lv) ||
+			    (pass == 0) != md_lv_is_thin_pool(lv)) {
+				i++;
+				continue;
+			}
+			if (!(name = strdup(lv->name))) {
+				r = -ENOMEM;
+				goto out;
+			}
+			if ((r = remove_with_thins(&c, vg, lv, force)) < 0 ||
+			    (r = remove_one(&c, vg, lv)) < 0)
+				goto out;
+			tb_notice(ctx, "Logical volume \"%s\" successfully removed.", name);
+			i = 0; /* the list changed */
+		}
 out:
 	cmd_finish(&c, vg);
 	return r;
@@ -1129,18 +1270,36 @@ TB_EXPORT int tb_lvrename(struct tb_ctx *ctx, const char *vgname, const char *lv
 			    "\"%s\"", new_name, vgname);
 		goto out;
 	}
-	if (md_lv_is_thin_pool(lv) || !md_lv_is_visible(lv)) {
-		r = tb_fail(ctx, -EOPNOTSUPP, "Renaming thin pools and hidden LVs is not supported by "
-			    "thinbox.");
+	if (!md_lv_is_visible(lv)) {
+		r = tb_fail(ctx, -EINVAL, "Cannot rename internal LV \"%s\".", lvname);
 		goto out;
 	}
-	if ((r = tb_lv_state_get(ctx, vg->md, lv, &st)) < 0)
-		goto out;
-	if (st.active) {
-		r = tb_fail(ctx, -EBUSY, "Deactivate %s/%s before renaming it.", vgname, lvname);
-		goto out;
+	(void)st;
+	/* lvm2 renames a pool's _tdata and _tmeta with it (lv_rename_update) */
+	if (md_lv_is_thin_pool(lv)) {
+		struct md_lv *subs[2] = { md_pool_data(lv), md_pool_meta(lv) };
+		for (size_t k = 0; k < 2; k++) {
+			size_t ol = strlen(lvname);
+			char nn[MD_NAME_MAX + 1];
+			if (strncmp(subs[k]->name, lvname, ol) || subs[k]->name[ol] != '_')
+				continue;
+			if (snprintf(nn, sizeof(nn), "%s%s", new_name, subs[k]->name + ol) >=
+			    (int)sizeof(nn)) {
+				r = tb_fail(ctx, -EINVAL, "New logical volume name \"%s\" is too long.",
+					    new_name);
+				goto out;
+			}
+			if ((r = md_lv_rename(vg->md, subs[k], nn)) < 0) {
+				r = tb_fail(ctx, r, "Cannot rename %s/%s to %s.", vgname,
+					    subs[k]->name, nn);
+				goto out;
+			}
+		}
 	}
 	if ((r = md_lv_rename(vg->md, lv, new_name)) < 0 || (r = tb_vg_commit(&c, vg)) < 0)
+		goto out;
+	/* an active LV is renamed live, as lvm2 does (dm rename, /dev links) */
+	if ((r = tb_lv_rename_devices(&c, vg, lv, NULL, lvname)) < 0)
 		goto out;
 	tb_notice(ctx, "Renamed \"%s\" to \"%s\" in volume group \"%s\"", lvname, new_name, vgname);
 out:
@@ -1183,6 +1342,49 @@ static void autostart_if_pool(struct tb_ctx *ctx, const char *vgname, bool any_p
 	(void)vgname;
 	if (any_pool)
 		tb_monitor_autostart(ctx);
+}
+
+/* lvchange's -p, -k, --setautoactivation and tags, with lvm2's checks and messages. */
+static int lvchange_more(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv,
+			 const struct tb_lvchange_opts *o, bool *changed)
+{
+	struct tb_ctx *ctx = c->ctx;
+	int r;
+
+	if (o->tags.n_add || o->tags.n_del) {
+		if ((r = tb_tags_apply(ctx, &lv->tags, &o->tags)) < 0)
+			return r;
+		*changed = true;
+	}
+	if (o->permission) {
+		bool want_rw = o->permission == 'w', is_rw = lv->status & MD_LV_WRITE;
+		if (md_lv_is_thin_pool(lv))
+			return tb_fail(ctx, -EINVAL, "Cannot change permissions of thin pool %s/%s.",
+				       vg->md->name, lv->name);
+		if (want_rw == is_rw)
+			return tb_fail(ctx, -EINVAL, "Logical volume \"%s/%s\" is already %s.",
+				       vg->md->name, lv->name, is_rw ? "writable" : "read only");
+		if (want_rw)
+			lv->status |= MD_LV_WRITE;
+		else
+			lv->status &= ~MD_LV_WRITE;
+		*changed = true;
+	}
+	if (o->activation_skip) {
+		if (o->activation_skip == 'y')
+			lv->flags |= MD_LVF_ACTIVATION_SKIP;
+		else
+			lv->flags &= ~MD_LVF_ACTIVATION_SKIP;
+		*changed = true;
+	}
+	if (o->autoactivation) {
+		if (o->autoactivation == 'n')
+			lv->flags |= MD_LVF_NOAUTOACTIVATE;
+		else
+			lv->flags &= ~MD_LVF_NOAUTOACTIVATE;
+		*changed = true;
+	}
+	return 0;
 }
 
 TB_EXPORT int tb_lvchange(struct tb_ctx *ctx, const char *vgname, const char *lvname,
@@ -1241,14 +1443,27 @@ TB_EXPORT int tb_lvchange(struct tb_ctx *ctx, const char *vgname, const char *lv
 		lv->segs[0].discards = (enum md_discards)o->discards;
 		changed = reload = true;
 	}
+	if ((r = lvchange_more(&c, vg, lv, o, &changed)) < 0)
+		goto out;
 	if (changed) {
 		if ((r = tb_vg_commit(&c, vg)) < 0)
 			goto out;
 		if (reload && md_lv_is_thin_pool(lv) && (r = tb_pool_reload(&c, vg, lv)) < 0)
 			goto out;
+		/* a new permission takes effect on an active LV at once (read-only table) */
+		if (o->permission && !md_lv_is_thin_pool(lv) && (r = tb_lv_reload(&c, vg, lv)) < 0)
+			goto out;
 		tb_notice(ctx, "Logical volume %s/%s changed.", vgname, lvname);
 	}
-	if (o->activate == 1)
+	if (o->refresh && (r = tb_lv_reload(&c, vg, lv)) < 0)
+		goto out;
+	/* lvm2 (lv_activation_skip): -ay leaves an LV flagged activation-skip alone unless -K;
+	 * -aay also an LV with autoactivation off */
+	if (o->activate == 1 && (((lv->flags & MD_LVF_ACTIVATION_SKIP) && !o->ignore_activation_skip) ||
+				 (o->autoactivate_only && (lv->flags & MD_LVF_NOAUTOACTIVATE))))
+		tb_info(ctx, "ACTIVATION_SKIP flag set for LV %s/%s, skipping activation.", vgname,
+			lvname);
+	else if (o->activate == 1)
 		r = activate_lv(&c, vg, lv);
 	else if (o->activate == 0)
 		r = tb_lv_deactivate(&c, vg, lv);
@@ -1265,22 +1480,44 @@ out:
 
 TB_EXPORT int tb_vgchange(struct tb_ctx *ctx, const char *vgname, int activate, int monitor)
 {
+	struct tb_vgchange_opts o = { .activate = activate, .monitor = monitor };
+	return tb_vgchange_ex(ctx, vgname, &o);
+}
+
+TB_EXPORT int tb_vgchange_ex(struct tb_ctx *ctx, const char *vgname, const struct tb_vgchange_opts *o)
+{
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
 	size_t active = 0;
 	bool any_pool = false;
+	int activate = o->activate, monitor = o->monitor;
 	int r;
 
 	tb_ctx_clear_error(ctx);
 	if ((r = cmd_start(ctx, &c, "vgchange", vgname, &vg)) < 0)
 		return r;
+	if (o->tags.n_add || o->tags.n_del || o->autoactivation) {
+		if ((r = tb_tags_apply(ctx, &vg->md->tags, &o->tags)) < 0)
+			goto out;
+		if (o->autoactivation && (r = tb_vg_set_autoactivation(vg->md, o->autoactivation)) < 0)
+			goto out;
+		if ((r = tb_vg_commit(&c, vg)) < 0)
+			goto out;
+		tb_notice(ctx, "Volume group \"%s\" successfully changed", vgname);
+	}
+	/* -aay: a VG with autoactivation off is left alone */
+	if (activate == 1 && o->autoactivate_only &&
+	    md_strv_contains(vg->md->flags, "NOAUTOACTIVATE"))
+		activate = -1;
 	if (activate == 0) {
 		if ((r = tb_vg_deactivate_all(&c, vg)) < 0)
 			goto out;
 	} else if (activate == 1) {
 		for (size_t i = 0; i < vg->md->n_lvs; i++) {
 			struct md_lv *lv = vg->md->lvs[i];
-			if (!md_lv_is_visible(lv) || (lv->flags & MD_LVF_ACTIVATION_SKIP))
+			if (!md_lv_is_visible(lv) ||
+			    ((lv->flags & MD_LVF_ACTIVATION_SKIP) && !o->ignore_activation_skip) ||
+			    (o->autoactivate_only && (lv->flags & MD_LVF_NOAUTOACTIVATE)))
 				continue;
 			if ((r = activate_lv(&c, vg, lv)) < 0)
 				goto out;

@@ -122,6 +122,31 @@ struct tb_pvdev *tb_vg_pvdev_for(const struct tb_vg *vg, const struct md_pv *pv)
  * Returns how many it found (0: none) and names the first in @ret_type. */
 int tb_probe_signatures(struct tb_ctx *ctx, const char *path, char *ret_type, size_t len,
 			uint64_t *ret_off);
+
+/* --deltag then --addtag on a tag list (lvm2 change_tag); -EINVAL with lvm2's message for an
+ * invalid tag. */
+struct tb_tags;
+int tb_tags_apply(struct tb_ctx *ctx, md_strv *v, const struct tb_tags *t);
+/* vgchange --setautoactivation: the VG's NOAUTOACTIVATE flag (@yn 'y' or 'n'). */
+int tb_vg_set_autoactivation(struct md_vg *vg, char yn);
+
+/* devices/global_filter then devices/filter (--config, then lvm.conf) accept @path: lvm2's
+ * "a|regex|" / "r|regex|" lists, first match wins, no match accepts. */
+bool tb_device_accepted(struct tb_ctx *ctx, const char *path);
+
+/* lvextend/lvresize --resizefs (core/resizefs.c): check that @lv is active and carries a
+ * filesystem thinbox can grow (ext2/3/4; XFS when mounted), before anything changes; then,
+ * after the LV grew, grow it (resize2fs, after e2fsck -f -p when unmounted; xfs_growfs). */
+struct tb_lv_fs {
+	char path[300];  /* /dev/mapper/<dm name> */
+	char type[32];
+	bool mounted;
+	char mnt[4096];
+};
+int tb_lv_fs_check(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv,
+		   struct tb_lv_fs *ret);
+int tb_lv_fs_resize(struct tb_cmd *c, const struct tb_lv_fs *fs);
+
 /* Fresh random id (lvm2 alphabet). */
 void tb_new_id(char ret[MD_ID_LEN + 1]);
 /* The lvm2 configuration directory ($LVM_SYSTEM_DIR or /etc/lvm). */

@@ -522,6 +522,8 @@ TB_EXPORT int tb_vgcreate(struct tb_ctx *ctx, const char *name, const char *cons
 	if ((r = md_vg_new(name, id, (uint32_t)es, &vg->md)) < 0)
 		goto out;
 	vg->md->seqno = 0; /* the first commit writes seqno 1 */
+	if (o && (r = tb_tags_apply(ctx, &vg->md->tags, &o->tags)) < 0)
+		goto out;
 	if ((r = vg_add_devices(&c, vg, devices, n, o ? &o->pv : NULL)) < 0)
 		goto out;
 	if ((r = tb_vg_commit(&c, vg)) < 0)
@@ -651,6 +653,31 @@ out:
 	return r;
 }
 
+/* lvm2's vgremove removes each LV first (a pool after its thin LVs) and says so. */
+static void removed_notices(struct tb_ctx *ctx, const struct md_vg *vg)
+{
+	for (size_t i = 0; i < vg->n_lvs; i++) {
+		const struct md_lv *lv = vg->lvs[i];
+		if (!md_lv_is_visible(lv))
+			continue;
+		if (md_lv_is_thin(lv)) {
+			/* printed with its pool when the pool comes first */
+			const struct md_lv *pool = lv->segs[0].thin_pool;
+			bool pool_first = false;
+			for (size_t k = 0; k < i; k++)
+				pool_first |= vg->lvs[k] == pool;
+			if (pool_first)
+				continue;
+		}
+		if (md_lv_is_thin_pool(lv))
+			for (size_t k = i + 1; k < vg->n_lvs; k++)
+				if (md_lv_is_thin(vg->lvs[k]) && vg->lvs[k]->segs[0].thin_pool == lv)
+					tb_notice(ctx, "Logical volume \"%s\" successfully removed.",
+						  vg->lvs[k]->name);
+		tb_notice(ctx, "Logical volume \"%s\" successfully removed.", lv->name);
+	}
+}
+
 TB_EXPORT int tb_vgremove(struct tb_ctx *ctx, const char *name, bool force)
 {
 	struct tb_cmd c;
@@ -669,16 +696,17 @@ TB_EXPORT int tb_vgremove(struct tb_ctx *ctx, const char *name, bool force)
 	for (size_t i = 0; i < vg->md->n_lvs; i++)
 		n_visible += md_lv_is_visible(vg->md->lvs[i]);
 	if (n_visible && !force) {
-		r = tb_fail(ctx, -EBUSY,
-			    "Volume group \"%s\" still contains %zu logical volume(s); remove them "
-			    "first or use -f.",
-			    name, n_visible);
+		/* lvm2 asks; nobody answers here (-y or -f do) */
+		tb_notice(ctx, "Do you really want to remove volume group \"%s\" containing %zu "
+			  "logical volumes? [y/n]: [n]", name, n_visible);
+		r = tb_fail(ctx, -EBUSY, "Volume group \"%s\" not removed", name);
 		goto out;
 	}
 	if (vg->md->n_lvs) {
 		r = tb_vg_deactivate_all(&c, vg);
 		if (r < 0)
 			goto out;
+		removed_notices(ctx, vg->md);
 	}
 	for (size_t i = 0; i < vg->n_pvdevs; i++)
 		if (vg->pvdevs[i] && (r = pv_clear_mdas(ctx, vg->pvdevs[i])) < 0)

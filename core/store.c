@@ -272,6 +272,8 @@ static int scan_add(struct tb_ctx *ctx, struct tb_scan *s, const char *path, boo
 	for (size_t i = 0; i < s->n; i++)
 		if (streq(s->devs[i]->path, path))
 			return 0;
+	if (!tb_device_accepted(ctx, path))
+		return 0; /* devices/filter, devices/global_filter (lvm.conf, --config) */
 	r = tb_pvdev_open(ctx, path, false, &d);
 	if (r < 0)
 		return 0; /* unreadable candidates are skipped, as lvm2 does */

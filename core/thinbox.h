@@ -123,6 +123,14 @@ struct tb_size {
 	int sign; /* 0, +1 (+N), -1 (-N) */
 };
 
+/* --addtag / --deltag values (lvm2 tag syntax, see tb_tag_check). Since: 0.1 */
+struct tb_tags {
+	const char *const *add;
+	size_t n_add;
+	const char *const *del;
+	size_t n_del;
+};
+
 struct tb_pvcreate_opts {
 	int force;                 /* -f = 1, -ff = 2 */
 	bool yes;                  /* -y: answer yes to wiping signatures */
@@ -143,6 +151,7 @@ int tb_pvremove(struct tb_ctx *ctx, const char *const *devices, size_t n, int fo
 struct tb_vgcreate_opts {
 	uint64_t extent_size;      /* sectors, 0: 8192 (4 MiB) */
 	struct tb_pvcreate_opts pv; /* for devices that are not PVs yet */
+	struct tb_tags tags;       /* --addtag (Since: 0.1) */
 };
 /* vgcreate VG DEVICE...: a new VG on the @n @devices (made PVs first when they are not;
  * @o may be NULL). 0, -EEXIST (VG exists), -EINVAL (bad name or option), or -errno.
@@ -182,6 +191,15 @@ struct tb_lvcreate_opts {
 	const char *profile;       /* --metadataprofile */
 	const char *const *pvs;    /* PVs to allocate from (paths), may be NULL */
 	size_t n_pvs;
+	/* Since: 0.1 */
+	struct tb_tags tags;       /* --addtag */
+	char permission;           /* -p: 0 default (rw), 'r', 'w' */
+	char activation_skip;      /* -k/--setactivationskip: 0 default, 'y', 'n' */
+	bool ignore_activation_skip; /* -K */
+	char autoactivation;       /* --setautoactivation: 0 default, 'y', 'n' */
+	/* with thin_pool and virtual_size: create the pool @pool_name and the thin LV @name in
+	 * it (lvcreate -L SIZE -T VG/POOL -V SIZE -n THIN) */
+	const char *pool_name;
 };
 /* lvcreate: a linear LV, a thin pool (@o->thin_pool), a thin LV (@o->pool with
  * @o->virtual_size) or a thin snapshot (@o->origin). Activates it unless @o->activate is 0
@@ -215,6 +233,7 @@ struct tb_lvresize_opts {
 	struct tb_size poolmetadatasize; /* --poolmetadatasize [+]N (sectors) */
 	bool extend_only;          /* lvextend */
 	bool use_policies;         /* --use-policies: grow as the autoextend policy says */
+	bool resizefs;             /* -r: grow the LV's filesystem too (Since: 0.1) */
 };
 /* lvextend / lvresize: grow a linear LV, a thin LV or a pool's data (and, with
  * poolmetadatasize, its metadata); active LVs are reloaded. 0, or -errno (-ENOSPC no free
@@ -234,10 +253,63 @@ struct tb_lvchange_opts {
 	int errorwhenfull;         /* -1 unchanged */
 	int discards;              /* -1 unchanged */
 	int monitor;               /* -1 unchanged */
+	/* Since: 0.1 */
+	struct tb_tags tags;
+	char permission;           /* -p: 0 unchanged, 'r', 'w' */
+	char activation_skip;      /* -k: 0 unchanged, 'y', 'n' */
+	bool ignore_activation_skip; /* -K: activate even with the activation-skip flag */
+	char autoactivation;       /* --setautoactivation: 0 unchanged, 'y', 'n' */
+	bool refresh;              /* --refresh: reload the active tables from the metadata */
+	bool autoactivate_only;    /* -aay: only LVs whose autoactivation is on */
 };
 /* lvchange VG/LV: what @o does not leave unchanged. 0 or -errno. Since: 0.1 */
 int tb_lvchange(struct tb_ctx *ctx, const char *vg, const char *lv,
 		const struct tb_lvchange_opts *o);
+
+/* ---- lvm2 2.03 commands and forms used by TopoLVM, OpenEBS, Incus, Proxmox, csi-driver-lvm and
+ * container-storage-setup (docs/clients.md). Since: 0.1 ---- */
+
+/* lvm2's tag rule (tag_arg + validate_tag): a leading '@' is dropped, then the tag must be
+ * non-empty and made of A-Za-z0-9 and . _ - + / = ! : & #. Returns the tag without '@'
+ * (borrowed from @arg) or NULL when it is invalid. */
+const char *tb_tag_check(const char *arg);
+/* Every VG name found on the devices, sorted; caller frees each and the array. */
+int tb_vg_names(struct tb_ctx *ctx, char ***ret, size_t *ret_n);
+/* @tag selection as lvm2's process_each_*: VGs carrying @tag (names), and "VG/LV" of every
+ * visible LV that carries it or whose VG does. Caller frees each and the array. */
+int tb_vg_select_tag(struct tb_ctx *ctx, const char *tag, char ***ret, size_t *ret_n);
+int tb_lv_select_tag(struct tb_ctx *ctx, const char *tag, char ***ret, size_t *ret_n);
+
+struct tb_vgchange_opts {
+	int activate;              /* -1 unchanged, 0 -an, 1 -ay */
+	int monitor;               /* -1 unchanged, 0/1 */
+	struct tb_tags tags;
+	bool ignore_activation_skip; /* -K */
+	bool autoactivate_only;    /* -aay: LVs and VGs with autoactivation on only */
+	char autoactivation;       /* --setautoactivation: 0 unchanged, 'y', 'n' */
+};
+int tb_vgchange_ex(struct tb_ctx *ctx, const char *vg, const struct tb_vgchange_opts *o);
+/* pvchange --addtag/--deltag on PVs of VGs (lvm2 keeps PV tags in the VG metadata). */
+int tb_pvchange_tags(struct tb_ctx *ctx, const char *const *devices, size_t n,
+		     const struct tb_tags *tags);
+/* lvremove VG: every LV of the VG (thin LVs, then pools, then the rest). @force: -f/-y. */
+int tb_lvremove_vg(struct tb_ctx *ctx, const char *vg, bool force);
+int tb_vgrename(struct tb_ctx *ctx, const char *old_name, const char *new_name);
+/* Grow (or shrink to the last used extent) a PV to its device's size. */
+int tb_pvresize(struct tb_ctx *ctx, const char *device, uint64_t set_sectors);
+/* vgscan, pvscan: lvm2's listing lines at LOG_NOTICE (lvscan: cli/cmd-display.c). pvscan with @activate_dev
+ * (pvscan --cache -aay DEV): autoactivate the VG on DEV once all its PVs are present. */
+int tb_vgscan(struct tb_ctx *ctx, bool mknodes);
+int tb_pvscan(struct tb_ctx *ctx, bool cache, bool autoactivate, const char *const *devs,
+	      size_t n);
+/* vgcfgbackup [-f FILE] VG: lvm2's backup file (FILE may hold %s for the VG name);
+ * vgcfgrestore -f FILE VG: write that metadata back (the PVs must be the VG's). */
+int tb_vgcfgbackup(struct tb_ctx *ctx, const char *vg, const char *file);
+int tb_vgcfgrestore(struct tb_ctx *ctx, const char *vg, const char *file, bool force);
+/* --config STRING: the settings thinbox honours (devices/filter, devices/global_filter,
+ * activation/..., global/...) are merged over lvm.conf for this ctx. -EINVAL with a message
+ * when the string does not parse. */
+int tb_ctx_set_config(struct tb_ctx *ctx, const char *config);
 
 /* ---- reports (lvs, vgs, pvs): one callback per row ---- */
 /* Values of further lvm2 report fields, by lvm2 field id ("lv_full_name", "pv_mda_free"...),

@@ -187,7 +187,17 @@ testcase_thin_snapshot_xfs() {
 	assert_ok $TB lvcreate -s tbtC/vol -n snap >/dev/null
 	echo after >"$mnt/file"
 	sync
+	# a thin snapshot is flagged activation-skip (lv_attr[9] 'k', as lvm2 2.03.16 makes it) and
+	# is not activated by lvcreate; -ay skips it, in lvm2 as in thinbox; -K activates it
+	out=$(lvm_clean lvs --noheadings -o lv_attr tbtC/snap)
+	assert_match '^ *V[^ ]{8}k$' "$out" "lvm2 reads thinbox's thin snapshot attr"
+	[ ! -e /dev/mapper/tbtC-snap ] || die "lvcreate -s activated the snapshot"
 	assert_ok $TB lvchange -ay tbtC/snap >/dev/null
+	[ ! -e /dev/mapper/tbtC-snap ] || die "thinbox lvchange -ay ignored the activation-skip flag"
+	assert_ok "$LVM2_BIN" lvchange -ay tbtC/snap >/dev/null
+	[ ! -e /dev/mapper/tbtC-snap ] || die "lvm2 lvchange -ay activated the snapshot"
+	assert_ok $TB lvchange -ay -K tbtC/snap >/dev/null
+	[ -b /dev/mapper/tbtC-snap ] || die "lvchange -ay -K did not activate the snapshot"
 	mkdir -p "$mnt.s"
 	assert_ok mount -o ro,nouuid /dev/tbtC/snap "$mnt.s" >/dev/null
 	assert_eq before "$(cat "$mnt.s/file")" "snapshot content"

@@ -561,7 +561,10 @@ static void test_pool_tables(void **state)
 			    "message vg--a-pool-tpool create_thin 1\n"
 			    "message vg--a-pool-tpool set_transaction_id 0 1\n"
 			    "resume vg--a-thin LVM-ImcVLv4Rq2fY9vwmXpOjz4K4mfNaIxR9og807s40Gql4XlasEnyXl0LwHcxw8045\n"
-			    "0 65536 thin 253:2 1\n");
+			    "0 65536 thin 253:2 1\n"
+			    /* and, as lvm2, the used pool's own name as a linear view of -tpool */
+			    "resume vg--a-pool LVM-ImcVLv4Rq2fY9vwmXpOjz4K4mfNaIxR9zDAuSJHf4gvI27Q1hUIQ6VZ5VW4wH4Yw-pool\n"
+			    "0 32768 linear 253:2 0\n");
 	assert_int_equal(e->k.tid, 1);
 	tb_ctx_unref(ctx);
 }
