@@ -58,12 +58,13 @@ testcase_monitor_once_fails_when_the_pool_cannot_grow() {
 	once_env
 	d=$(tb_disk 64M)
 	assert_ok $TB vgcreate "$vg" "$d" >/dev/null
-	# the pool takes every free extent: nothing is left to grow it
-	assert_ok $TB lvcreate --type thin-pool -l 100%FREE -n pool --metadataprofile tbtonce "$vg" >/dev/null
+	assert_ok $TB lvcreate --type thin-pool -L 24M -n pool --metadataprofile tbtonce "$vg" >/dev/null
 	assert_ok $TB lvcreate -V 64M -T "$vg/pool" -n thin >/dev/null
+	# a plain LV takes every free extent: nothing is left to grow the pool
+	assert_ok $TB lvcreate -l 100%FREE -n filler "$vg" >/dev/null
+	assert_eq 0 "$(lvm_clean vgs --noheadings -o vg_free_count "$vg" | tr -d ' ')" "free extents"
 	size=$(once_size "$vg/pool")
-	dd if="$(once_src 40)" of="/dev/mapper/$vg-thin" bs=1M count=$((size * 3 / 4)) oflag=direct \
-		status=none || die "write"
+	dd if="$(once_src 16)" of="/dev/mapper/$vg-thin" bs=1M oflag=direct status=none || die "write"
 	out=$(assert_fails 5 $TB monitor --once "$vg/pool")
 	assert_match "CANNOT EXTEND" "$out" "the reason"
 	assert_match "1 thin pool\(s\) need attention.*$vg/pool" "$out" "the summary"
