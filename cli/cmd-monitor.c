@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* thinbox monitor [--daemon] [--pidfile F] [--interval S] [--retry-max S] [--rescan S] [--no-stage] [-v]
+/* thinbox monitor --once [--pidfile F] [-v] [VG[/POOL]...]
+ * thinbox monitor [--daemon] [--pidfile F] [--interval S] [--retry-max S] [--rescan S] [--no-stage] [-v]
  *                 [VG[/POOL]...]
  * The autoextend daemon (docs/monitor.md). Foreground by default, for supervisors; logs to
  * stderr and syslog. Exit: 0 after SIGTERM/SIGINT, 4 when another monitor holds the pidfile,
@@ -24,7 +25,7 @@
 DEFINE_FREE_FUNC(struct cli_parsed, cli_parsed_free);
 
 enum { O_DAEMON = 1, O_PIDFILE, O_INTERVAL, O_RETRYMAX, O_RESCAN, O_VERBOSE, O_FOREGROUND,
-       O_NOSTAGE };
+       O_NOSTAGE, O_ONCE };
 
 static const struct cli_option monitor_opts[] = {
 	{ O_DAEMON, 0, "daemon", CLI_OPT_FLAG, 0 },
@@ -34,6 +35,7 @@ static const struct cli_option monitor_opts[] = {
 	{ O_RETRYMAX, 0, "retrymax", CLI_OPT_STR, 0 },
 	{ O_RESCAN, 0, "rescan", CLI_OPT_STR, 0 },
 	{ O_NOSTAGE, 0, "nostage", CLI_OPT_FLAG, 0 },
+	{ O_ONCE, 0, "once", CLI_OPT_FLAG, 0 },
 	{ O_VERBOSE, 'v', "verbose", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
 };
 
@@ -146,12 +148,21 @@ static int cmd_monitor(struct tb_ctx *ctx, int argc, char **argv)
 		}
 	}
 	o.no_stage = cli_opt_isset(p, O_NOSTAGE);
+	o.once = cli_opt_isset(p, O_ONCE);
+	if (o.once && cli_opt_isset(p, O_DAEMON)) {
+		cli_err("--once runs one pass in the foreground; it does not go with --daemon.");
+		return CLI_EINVAL;
+	}
 	o.targets = (const char *const *)p->pos;
 	o.n_targets = (size_t)p->n_pos;
 	daemonize = cli_opt_isset(p, O_DAEMON) && !cli_opt_isset(p, O_FOREGROUND);
 	tb_monitor_default_pidfile(ctx, defpid, sizeof(defpid));
 	/* the default instance (every pool) owns the default pidfile */
 	pidfile = cli_opt_str(p, O_PIDFILE, o.n_targets ? NULL : defpid);
+	/* one pass does not own the default instance: it runs beside a daemon (both extend
+	 * under V_<vg>) */
+	if (o.once && !cli_opt_isset(p, O_PIDFILE))
+		pidfile = NULL;
 
 	tb_ctx_set_log_fn(ctx, monitor_log, NULL);
 	tb_ctx_set_log_priority(ctx, cli_opt(p, O_VERBOSE)->count ? LOG_DEBUG : LOG_INFO);

@@ -649,8 +649,9 @@ static void check_pool(struct mon *m, struct mpool *p)
 		set_state(m, p, PS_OK, LOG_NOTICE, "monitoring switched on.");
 	if (p->need_lwm)
 		fix_lwm(m, p);
-	/* (re)mark: lvchange --monitor n removes the mark at once, y only deletes the .off */
-	if (!p->marked || !tb_monitor_watches(m->ctx, p->vg, p->lv)) {
+	/* (re)mark: lvchange --monitor n removes the mark at once, y only deletes the .off;
+	 * a single pass (--once) does not watch, so it marks nothing */
+	if (!m->o.once && (!p->marked || !tb_monitor_watches(m->ctx, p->vg, p->lv))) {
 		r = tb_monitor_mark(m->ctx, p->vg, p->lv, getpid());
 		if (r < 0)
 			mlog(m, LOG_WARNING, "%s/%s: cannot write the monitor state in %s: %s", p->vg,
@@ -714,6 +715,32 @@ static void check_pool(struct mon *m, struct mpool *p)
 
 /* ---------------------------------------------------------------- the loop */
 
+/* --once: after the single pass, 0 when every pool checked is fine (under its threshold,
+ * extended, or switched off), else -EIO naming the pools left needing attention (the pass
+ * logged why). */
+static int once_result(struct mon *m)
+{
+	char names[1024] = "";
+	size_t len = 0, bad = 0;
+
+	for (size_t i = 0; i < m->n; i++) {
+		const struct mpool *p = &m->pools[i];
+		if (p->state == PS_OK || p->state == PS_OFF)
+			continue;
+		bad++;
+		if (len < sizeof(names))
+			len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s/%s",
+						len ? ", " : "", p->vg, p->lv);
+	}
+	if (!m->n)
+		mlog(m, LOG_NOTICE, "No active thin pool to check.");
+	if (bad)
+		return tb_fail(m->ctx, -EIO, "%zu thin pool(s) need attention (see above): %s", bad,
+			       names);
+	mlog(m, LOG_NOTICE, "%zu thin pool(s) checked.", m->n);
+	return 0;
+}
+
 TB_EXPORT int tb_monitor_run(struct tb_ctx *ctx, const struct tb_monitor_opts *o)
 {
 	struct mon m = { .ctx = ctx };
@@ -730,6 +757,8 @@ TB_EXPORT int tb_monitor_run(struct tb_ctx *ctx, const struct tb_monitor_opts *o
 		m.o.retry_max_ms = 30000;
 	if (!m.o.rescan_ms)
 		m.o.rescan_ms = 10000;
+	if (m.o.once)
+		m.o.no_stage = true; /* a stage is for the next pass: there is none */
 	if ((r = tb_ctx_dmk(ctx, &m.dmk)) < 0)
 		return r;
 	if ((cfd = dmk_control_fd(m.dmk)) < 0)
@@ -745,11 +774,19 @@ TB_EXPORT int tb_monitor_run(struct tb_ctx *ctx, const struct tb_monitor_opts *o
 		r = tb_fail(ctx, -errno, "Cannot make a signalfd: %m");
 		goto out;
 	}
-	mlog(&m, LOG_NOTICE, "thinbox monitor %s started (pid %d, interval %u ms).", tb_version(),
-	     (int)getpid(), m.o.interval_ms);
+	if (m.o.once)
+		mlog(&m, LOG_NOTICE, "thinbox monitor %s: one pass (pid %d).", tb_version(),
+		     (int)getpid());
+	else
+		mlog(&m, LOG_NOTICE, "thinbox monitor %s started (pid %d, interval %u ms).",
+		     tb_version(), (int)getpid(), m.o.interval_ms);
 	rescan(&m);
 	for (size_t i = 0; i < m.n; i++)
 		check_pool(&m, &m.pools[i]);
+	if (m.o.once) {
+		r = once_result(&m);
+		goto out;
+	}
 	if (m.o.ready)
 		m.o.ready(m.o.userdata);
 	for (;;) {

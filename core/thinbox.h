@@ -532,6 +532,11 @@ struct tb_monitor_opts {
 	/* do not stage the next extension ahead (every extension then reads and commits the
 	 * VG in full when the threshold is crossed; see docs/monitor.md "The fast path") */
 	bool no_stage;
+	/* one pass, then return (thinbox monitor --once): every active pool (or the named ones)
+	 * is checked once and extended if it is over its threshold, as the loop's first pass;
+	 * nothing is marked watched and nothing staged. Returns -EIO when a pool was left
+	 * needing attention (could not be extended, failed, needs_check, read-only). */
+	bool once;
 	/* called once the first pass is done (every pool found is marked watched) */
 	void (*ready)(void *userdata);
 	void *userdata;

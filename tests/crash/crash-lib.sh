@@ -27,8 +27,7 @@ CR_REPLAY=${CR_REPLAY:-$TB_BUILD/tests/crash/lw-replay}
 # lvm2 judges: no dmeventd (nothing would stop it), and only our PV scanned (speed)
 LVMQ=(--config "activation { monitoring = 0 } devices { global_filter = [ \"a|^$CR_PVNAME\$|\", \"r|.*|\" ] }")
 # every scenario, in the order the issue lists the commands
-# (autoextend is not in the default list yet: its setup fails, see docs/crash.md "Open")
-CR_SCENARIOS="convert poolcreate thin snap rmthin rmpool extdata extmeta lvchange_ay lvchange_an vgchange_ay vgchange_an"
+CR_SCENARIOS="convert poolcreate thin snap rmthin rmpool extdata extmeta lvchange_ay lvchange_an vgchange_ay vgchange_an monitor autoextend"
 
 cr_log() { printf '%s %s\n' "$(date +%s.%N | cut -c7-14)" "$*" >> "$CR_LOG"; }
 
@@ -85,8 +84,8 @@ cr_base() {
 	CR_PV=$CR_PVNAME
 	losetup "$CR_PV" "$CR_DIR/pv.img" || die "cannot attach $CR_PV to the PV image"
 	yes 'stale bytes, not thin-pool metadata' | head -c 8M > "$CR_DIR/junk"
-	# an autoextend profile: the autoextend scenario's pool is over its threshold
-	printf 'activation {\n\tthin_pool_autoextend_threshold = 10\n\tthin_pool_autoextend_percent = 50\n}\n' \
+	# an autoextend profile: the monitor and autoextend scenarios fill their pool over it
+	printf 'activation {\n\tthin_pool_autoextend_threshold = 50\n\tthin_pool_autoextend_percent = 50\n}\n' \
 		> /etc/lvm/profile/tbtcauto.profile
 	cr_tb pvcreate "$CR_PV"
 	cr_tb vgcreate "$CR_VG" "$CR_PV"
@@ -153,13 +152,19 @@ cr_sc_vgchange_ay() {
 cr_sc_vgchange_an() {
 	echo "-"; echo "vgchange -ay $CR_VG"; echo "vgchange -an $CR_VG"
 }
-cr_sc_autoextend() { # one step of the monitor: lvextend --use-policies runs the same
-	# tb_pool_autoextend as thinbox monitor (core/monitor.c)
-	echo "lvchange --metadataprofile tbtcauto $CR_VG/p0"
-	echo "vgchange -ay $CR_VG"; echo "lvextend --use-policies $CR_VG/p0"
+# p0 over its profile's threshold (50 %): 4 MiB of t0 and 10 MiB of f1 in 24 MiB
+cr_autoextend_prep() {
+	echo "lvchange --metadataprofile tbtcauto $CR_VG/p0 ; lvcreate -V 16M -T $CR_VG/p0 -n f1 ; FILL f1 10"
+}
+cr_sc_monitor() {   # one autoextend step of the monitor: a single pass (monitor --once)
+	cr_autoextend_prep; echo "vgchange -ay $CR_VG"; echo "monitor --once $CR_VG/p0"
+}
+cr_sc_autoextend() { # the same step as a command: lvextend --use-policies (tb_pool_autoextend)
+	cr_autoextend_prep; echo "vgchange -ay $CR_VG"; echo "lvextend --use-policies $CR_VG/p0"
 }
 
-# Run one ;-separated list of thinbox commands (JUNK LV: fill the LV with the stale pattern).
+# Run one ;-separated list of thinbox commands (JUNK LV: fill the LV with the stale pattern;
+# FILL LV MIB: write MIB MiB of random data at its start).
 cr_run_list() {
 	local list=$1 cmd
 	[ "$list" = - ] && return 0
@@ -172,6 +177,10 @@ cr_run_list() {
 			cr_tb lvchange -ay "$CR_VG/$2"
 			dd if="$CR_DIR/junk" of="/dev/mapper/$CR_VG-$2" bs=1M count=4 oflag=direct 2>/dev/null ||
 				die "junk $2"
+		elif [ "$1" = FILL ]; then
+			cr_tb lvchange -ay "$CR_VG/$2"
+			dd if=/dev/urandom of="/dev/mapper/$CR_VG-$2" bs=1M count="$3" oflag=direct 2>/dev/null ||
+				die "fill $2"
 		else
 			cr_tb "$@"
 		fi

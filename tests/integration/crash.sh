@@ -46,6 +46,14 @@ testcase_crash_kills_vgchange_ay_sampled() {
 	crash_report $?
 }
 
+testcase_crash_kills_monitor_step_sampled() { # one autoextend pass: thinbox monitor --once
+	crash_setup
+	command -v strace >/dev/null || skip "no strace"
+	cr_base
+	cr_kills 7 3 monitor
+	crash_report $?
+}
+
 testcase_crash_powercuts_pool_creation_sampled() {
 	crash_setup
 	dmsetup targets | grep -q '^log-writes' || modprobe dm-log-writes 2>/dev/null
