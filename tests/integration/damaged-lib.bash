@@ -73,3 +73,23 @@ dmg_in_doubt_common() { # DEV CAUSE-REGEX
 	[ -z "$("$LVM2_BIN" pvs --noheadings -o pv_name "$d" 2>/dev/null)" ] ||
 		die "pvremove -ff left a label lvm2 sees"
 }
+
+# DISKS REGEX CMD ARGS...: as dmg_both_refuse, and both lvm2's and thinbox's output match
+# REGEX (lvm2's refusal line). Prints thinbox's output.
+dmg_both_refuse_msg() {
+	local disks=$1 re=$2 s0 out rc
+	shift 2
+	# shellcheck disable=SC2086
+	s0=$(dmg_sums $disks)
+	out=$("$LVM2_BIN" "$@" 2>&1 </dev/null); rc=$?
+	[ $rc = 5 ] || die "lvm2 $*: exited $rc, expected 5: $out"
+	assert_match "$re" "$out" "lvm2 $*"
+	# shellcheck disable=SC2086
+	[ "$(dmg_sums $disks)" = "$s0" ] || die "lvm2 $* changed the disks"
+	out=$("$TB" "$@" 2>&1 </dev/null); rc=$?
+	[ $rc = 5 ] || die "thinbox $*: exited $rc, expected 5: $out"
+	assert_match "$re" "$out" "thinbox $*"
+	# shellcheck disable=SC2086
+	[ "$(dmg_sums $disks)" = "$s0" ] || die "thinbox $* changed the disks: $out"
+	printf '%s\n' "$out"
+}
