@@ -262,6 +262,22 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
 	return r;
 }
 
+/* lvm2 2.03.16 tools/toollib.c ignore_vg: a foreign VG (system ID) or a shared one
+ * (lock_type, no lvmlockd) is skipped by reports (lvm2's --foreign and --shared show them);
+ * named, it is an error (*r, lvm2's words). An exported VG is shown (vg_attr x). */
+static bool report_skips(struct tb_cmd *c, const struct tb_vg *vg, bool named, int *r)
+{
+	char why[400];
+
+	if (vg->md->status & MD_VG_EXPORTED)
+		return false;
+	if (!tb_vg_foreign_reason(vg->md, why, sizeof(why)))
+		return false;
+	if (named)
+		*r = tb_fail(c->ctx, -EPERM, "%s", why);
+	return true;
+}
+
 /* Read each wanted VG (all when @n is 0) under a shared lock and hand it to @fn, sorted by
  * name; -ENOENT when a named VG does not exist. */
 static int for_each_vg(struct tb_ctx *ctx, const char *cmd, const char *const *vgs, size_t n,
@@ -289,7 +305,9 @@ static int for_each_vg(struct tb_ctx *ctx, const char *cmd, const char *const *v
 		if (!wanted(names[i], vgs, n))
 			continue;
 		r = tb_vg_read(&c, names[i], false, &vg);
-		if (r == 0)
+		if (r == 0 && report_skips(&c, vg, n > 0, &r))
+			; /* a foreign or shared VG (core/foreign.c) */
+		else if (r == 0)
 			r = fn(&c, vg, data);
 		tb_vg_free(vg);
 		tb_unlock_vg(&c.locks, names[i]);
