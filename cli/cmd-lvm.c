@@ -396,7 +396,7 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
 	struct tb_lvcreate_opts o = { 0 };
-	char vg[256], lv[256];
+	char vg[256], lv[256], msg[300];
 	const char *type;
 	int r = parse(ctx, "lvcreate", lvcreate_opts, ARRAY_SIZE(lvcreate_opts), argc, argv, &p);
 	bool has_vsize, has_size;
@@ -495,6 +495,10 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 	}
 	o.pvs = (const char *const *)p->pos + 1;
 	o.n_pvs = (size_t)p->n_pos - 1;
+	if (o.name && *o.name && tb_lv_name_check(o.name, msg, sizeof(msg)) < 0) {
+		cli_err("%s", msg); /* lvm2 2.03.16: a command-line error */
+		return CLI_EINVAL;
+	}
 	if (tb_lvcreate(ctx, &o) < 0)
 		return fail(ctx);
 	return CLI_OK;
@@ -670,7 +674,7 @@ CLI_COMMAND(lvremove, "lvremove", cmd_lvremove, "remove logical volumes");
 static int cmd_lvrename(struct tb_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
-	char vg[256], lv[256], vg2[256], lv2[256];
+	char vg[256], lv[256], vg2[256], lv2[256], msg[300];
 	const char *new_name;
 	int r = parse(ctx, "lvrename", lvremove_opts, ARRAY_SIZE(lvremove_opts), argc, argv, &p);
 
@@ -692,6 +696,10 @@ static int cmd_lvrename(struct tb_ctx *ctx, int argc, char **argv)
 		}
 	} else {
 		cli_err("Old and new logical volume names required");
+		return CLI_EINVAL;
+	}
+	if (*new_name && tb_lv_name_check(new_name, msg, sizeof(msg)) < 0) {
+		cli_err("%s", msg); /* lvm2 2.03.16: a command-line error */
 		return CLI_EINVAL;
 	}
 	if (tb_lvrename(ctx, vg, lv, new_name) < 0)

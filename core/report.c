@@ -275,6 +275,8 @@ static bool report_skips(struct tb_cmd *c, const struct tb_vg *vg, bool named, i
 		return false;
 	if (named)
 		*r = tb_fail(c->ctx, -EPERM, "%s", why);
+	else
+		tb_warn(c->ctx, "%s", why); /* lvm2 prints it and goes on (rc 0) */
 	return true;
 }
 
@@ -443,6 +445,19 @@ int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
 			if (p && (!md || mds[j]->seqno > md->seqno)) {
 				md = mds[j];
 				pv = p;
+			}
+		}
+		if (md && md->name && !(md->status & MD_VG_EXPORTED)) {
+			/* a foreign or shared VG's PV is not listed (lvm2 2.03.16: "Cannot use PV
+			 * DEV in foreign VG VG.", the command still exits 0) */
+			char why[400], w[600];
+			if (tb_vg_foreign_reason(md, why, sizeof(why))) {
+				tb_warn_once(ctx, why);
+				snprintf(w, sizeof(w), "Cannot use PV %s in %s VG %s.", d->path,
+					 md->lock_type && md->lock_type[0] ? "shared" : "foreign",
+					 md->name);
+				tb_warn(ctx, "%s", w);
+				continue;
 			}
 		}
 		md_id_format(d->id, uuid);

@@ -393,6 +393,10 @@ int tb_vgimport(struct tb_ctx *ctx, const char *vg);
  * no PV of the text for DEV (-ENOENT), its PV id on another device (-EEXIST), two mdas
  * (-EOPNOTSUPP), a device smaller than the PV (-ENOSPC). Since: 0.3 */
 int tb_pvck_repair(struct tb_ctx *ctx, const char *dev, const char *file);
+/* 0 when @name may be given to lvcreate -n / lvrename, else -EINVAL with lvm2 2.03.16's
+ * message in @msg ("Logical volume name "x" is invalid.", "Names starting/including ... are
+ * reserved. ..."): lvm2 exits 3 for these. Since: 0.3 */
+int tb_lv_name_check(const char *name, char *msg, size_t len);
 /* ==== thinbox setup (cli/cmd-setup.c): what a device holds before it is touched ============ */
 struct tb_device_state {
 	uint64_t size;              /* bytes */
