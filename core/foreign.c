@@ -28,7 +28,7 @@ const char *tb_vg_foreign_reason(const struct md_vg *md, char *buf, size_t len)
 		return buf;
 	}
 	if (md->status & MD_VG_EXPORTED) {
-		snprintf(buf, len, "Volume group \"%s\" is exported", md->name);
+		snprintf(buf, len, "Volume group %s is exported", md->name);
 		return buf;
 	}
 	return NULL;

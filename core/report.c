@@ -263,13 +263,14 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
 }
 
 /* lvm2 2.03.16 tools/toollib.c ignore_vg: a foreign VG (system ID) or a shared one
- * (lock_type, no lvmlockd) is skipped by reports (lvm2's --foreign and --shared show them);
- * named, it is an error (*r, lvm2's words). An exported VG is shown (vg_attr x). */
+ * (lock_type, no lvmlockd) is skipped by reports (lvm2's --foreign and --shared show them),
+ * and so is an exported VG by lvs; named, it is an error (*r, lvm2's words). */
 static bool report_skips(struct tb_cmd *c, const struct tb_vg *vg, bool named, int *r)
 {
 	char why[400];
 
-	if (vg->md->status & MD_VG_EXPORTED)
+	/* vgs and pvs show an exported VG, lvs does not: "Volume group VG is exported" */
+	if ((vg->md->status & MD_VG_EXPORTED) && !streq(c->name, "lvs"))
 		return false;
 	if (!tb_vg_foreign_reason(vg->md, why, sizeof(why)))
 		return false;
