@@ -276,8 +276,8 @@ static bool report_skips(struct tb_cmd *c, const struct tb_vg *vg, bool named, i
 		return false;
 	if (named)
 		*r = tb_fail(c->ctx, -EPERM, "%s", why);
-	else
-		tb_warn(c->ctx, "%s", why); /* lvm2 prints it and goes on (rc 0) */
+	else if (!vg->md->lock_type || !vg->md->lock_type[0])
+		tb_warn(c->ctx, "%s", why); /* lvm2: said for a foreign VG (rc 0), not a shared one */
 	return true;
 }
 
@@ -453,7 +453,8 @@ int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
 			 * DEV in foreign VG VG.", the command still exits 0) */
 			char why[400], w[600];
 			if (tb_vg_foreign_reason(md, why, sizeof(why))) {
-				tb_warn_once(ctx, why);
+				if (!md->lock_type || !md->lock_type[0])
+					tb_warn_once(ctx, why);
 				snprintf(w, sizeof(w), "Cannot use PV %s in %s VG %s.", d->path,
 					 md->lock_type && md->lock_type[0] ? "shared" : "foreign",
 					 md->name);
