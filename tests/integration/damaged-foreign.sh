@@ -51,6 +51,12 @@ testcase_damaged_foreign_system_id() {
 	[ -z "$(echo "$out" | grep -w tbtf)" ] || die "lvm2 lists the foreign VG: $out"
 	out=$("$TB" vgs --noheadings -o vg_name 2>&1)
 	[ -z "$(echo "$out" | grep -w tbtf)" ] || die "thinbox lists the foreign VG: $out"
+	# pvs leaves its PV out, saying why (rc 0)
+	for b in "$LVM2_BIN" "$TB"; do
+		out=$("$b" pvs --noheadings -o pv_name 2>&1 </dev/null) || die "$b pvs failed: $out"
+		assert_match "Cannot use PV $DMF_D in foreign VG tbtf" "$out" "$b pvs"
+		[ -z "$(echo "$out" | grep -v Cannot | grep -w "$DMF_D")" ] || die "$b pvs: $out"
+	done
 	# its PV is never free: pvremove/pvcreate refused
 	dmg_both_refuse "$DMF_D $DMF_E" pvremove "$DMF_D" >/dev/null
 	dmg_both_refuse "$DMF_D $DMF_E" pvcreate "$DMF_D" >/dev/null
@@ -75,12 +81,14 @@ testcase_damaged_foreign_exported() {
 	dmf_setup tbtx
 	lvm_clean vgexport tbtx >/dev/null
 	want=$("$LVM2_BIN" vgs --noheadings -o vg_name,vg_attr tbtx 2>/dev/null | awk '{$1 = $1; print}')
-	assert_match '^tbtx wz.x' "$want" "lvm2's vg_attr has x"
+	assert_eq 'tbtx wzx-n-' "$want" "lvm2's vg_attr has x"
 	assert_eq "$want" "$("$TB" vgs --noheadings -o vg_name,vg_attr tbtx 2>/dev/null |
 		awk '{$1 = $1; print}')" "thinbox's vgs row"
 	want=$(dmg_pvrow "$LVM2_BIN" "$DMF_D")
 	assert_eq "$want" "$(dmg_pvrow "$TB" "$DMF_D")" "pvs row"
-	dmf_refuses_all tbtx 'Volume group "tbtx" is exported'
+	# lvs does not list its LVs; named, that is an error for both (the same rc)
+	dmg_both_refuse_msg "$DMF_D $DMF_E" 'Volume group tbtx is exported' lvs tbtx >/dev/null
+	dmf_refuses_all tbtx 'Volume group tbtx is exported'
 	dmg_both_refuse "$DMF_D $DMF_E" pvremove "$DMF_D" >/dev/null
 	dmg_both_refuse "$DMF_D $DMF_E" pvcreate "$DMF_D" >/dev/null
 	# vgimport by thinbox: lvm2 reads the result clean, and can change it again
@@ -94,7 +102,7 @@ testcase_damaged_foreign_exported() {
 		>/dev/null
 	# vgexport by thinbox, vgimport by lvm2
 	assert_ok "$TB" vgexport tbtx >/dev/null
-	assert_match '^tbtx wz.x' "$("$LVM2_BIN" vgs --noheadings -o vg_name,vg_attr tbtx \
+	assert_match '^tbtx wzx-n-$' "$("$LVM2_BIN" vgs --noheadings -o vg_name,vg_attr tbtx \
 		2>/dev/null | awk '{$1 = $1; print}')" "lvm2 sees it exported"
 	lvm_clean vgimport tbtx >/dev/null
 	lvm_clean vgck tbtx >/dev/null

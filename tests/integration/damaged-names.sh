@@ -58,17 +58,27 @@ dmn_setup() {
 L127=$(printf 'a%.0s' $(seq 127))
 L128=$(printf 'a%.0s' $(seq 128))
 
-testcase_damaged_names_lv() {
+DMN_LV_NAMES=(- -a . .. a..b .a a. snapshot snapshotx xsnapshot pvmove pvmove0 xpvmove
+	a_cdata a_cmeta a_corig a_cpool a_cvol a_wcorig a_mimage a_mlog a_rimage a_rmeta
+	a_tdata a_tmeta a_vdata a_vorigin a_imeta a_iorig a_pmspare a_tmetax _tmeta a_
+	'a+b' 'a b' 'a/b' 'a:b' 'a@b' 'a%b' '#a' 'ä' "$L127" "${L127:0:120}" "$L128" '')
+
+testcase_damaged_names_lvcreate() {
 	local n
 	dmn_setup
-	for n in - -a . .. a..b .a a. snapshot snapshotx xsnapshot pvmove pvmove0 xpvmove \
-		a_cdata a_cmeta a_corig a_cpool a_cvol a_wcorig a_mimage a_mlog a_rimage a_rmeta \
-		a_tdata a_tmeta a_vdata a_vorigin a_imeta a_iorig a_pmspare a_tmetax _tmeta a_ \
-		'a+b' 'a b' 'a/b' 'a:b' 'a@b' 'a%b' '#a' 'ä' "$L127" "${L127:0:120}" "$L128" ''; do
+	for n in "${DMN_LV_NAMES[@]}"; do
 		dmn "lvremove -qy tbtf/$n" lvcreate -an -Zn -n "$n" -L 4m tbtf
-		dmn "lvrename -q tbtf $n lv1" lvrename tbtf lv1 "$n"
 	done
 	dmn "" lvcreate -an -Zn -n lv1 -L 4m tbtf
+	dmn_done
+}
+
+testcase_damaged_names_lvrename() {
+	local n
+	dmn_setup
+	for n in "${DMN_LV_NAMES[@]}"; do
+		dmn "lvrename -q tbtf $n lv1" lvrename tbtf lv1 "$n"
+	done
 	dmn_done
 }
 
@@ -82,7 +92,7 @@ testcase_damaged_names_vg() {
 	dmn_done
 }
 
-testcase_damaged_sizes() {
+testcase_damaged_sizes_lvcreate() {
 	local s
 	dmn_setup
 	for s in 0 -4m -0 4 4s 1s 0.5k 18446744073709551615 18446744073709551616 \
@@ -93,6 +103,12 @@ testcase_damaged_sizes() {
 		4294967296 18446744073709551616 %FREE x%FREE 100%free 1%; do
 		dmn "lvremove -qy tbtf/sz" lvcreate -an -Zn -n sz -l "$s" tbtf
 	done
+	dmn_done
+}
+
+testcase_damaged_sizes_other() {
+	local s
+	dmn_setup
 	for s in +0 -4m 0 +1000g +18446744073709551615 4m 8m; do
 		dmn "" lvextend -L "$s" tbtf/lv1
 	done
