@@ -495,6 +495,17 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 	}
 	o.pvs = (const char *const *)p->pos + 1;
 	o.n_pvs = (size_t)p->n_pos - 1;
+	/* -n VG/LV names the VG too (lvm2 2.03.16 tools/toollib.c validate_lvname_param) */
+	if (o.name && strchr(o.name, '/') && o.vg) {
+		const char *slash = strrchr(o.name, '/');
+		size_t l = (size_t)(strchr(o.name, '/') - o.name);
+		if (strlen(o.vg) != l || strncmp(o.name, o.vg, l)) {
+			cli_err("Please use a single volume group name (\"%.*s\" or \"%s\").", (int)l,
+				o.name, o.vg);
+			return CLI_EINVAL;
+		}
+		o.name = slash + 1;
+	}
 	if (o.name && *o.name && tb_lv_name_check(o.name, msg, sizeof(msg)) < 0) {
 		cli_err("%s", msg); /* lvm2 2.03.16: a command-line error */
 		return CLI_EINVAL;

@@ -497,7 +497,8 @@ int tb_vgcreate(struct tb_ctx *ctx, const char *name, const char *const *devices
 	if ((r = root_check(ctx)) < 0)
 		return r;
 	if (md_name_check(name, &why) < 0)
-		return tb_fail(ctx, -EINVAL, "New volume group name \"%s\" is invalid: %s.", name, why);
+		return tb_fail(ctx, -EINVAL, "New volume group name \"%s\" is invalid.\n  (The %s.)",
+			       name, why);
 	if (md_extent_size_check(es, &why) < 0)
 		return tb_fail(ctx, -EINVAL, "Invalid physical extent size: %s.", why);
 	if (!n)
