@@ -258,15 +258,15 @@ int tb_pvck_repair(struct tb_ctx *ctx, const char *dev, const char *file)
 		goto out;
 	for (size_t i = 0; i < scan.n; i++) {
 		const struct tb_pvdev *d = scan.devs[i];
-		if (streq(d->id, pv->id) && d->rdev != 0 && !streq(d->path, dev) &&
-		    (!b->name || !streq(d->path, b->name))) {
-			struct stat st;
-			if (stat(dev, &st) == 0 && st.st_rdev == d->rdev)
-				continue;
-			r = tb_fail(ctx, -EEXIST, "Cannot use PV UUID %s which exists on %s", dashed,
-				    d->path);
-			goto out;
-		}
+		struct stat st;
+		if (!streq(d->id, pv->id) || streq(d->path, dev))
+			continue;
+		/* the same block device under another name is this device */
+		if (d->rdev && stat(dev, &st) == 0 && S_ISBLK(st.st_mode) && st.st_rdev == d->rdev)
+			continue;
+		r = tb_fail(ctx, -EEXIST, "Cannot use PV UUID %s which exists on %s", dashed,
+			    d->path);
+		goto out;
 	}
 	pe_start = pv->pe_start * 512;
 	if (pe_start <= MDA1_OFFSET + 2 * LVF_MDA_HEADER_SIZE) {
