@@ -96,7 +96,7 @@ testcase_damaged_foreign_exported() {
 	lvm_clean vgck tbtx >/dev/null
 	assert_match '^tbtx wz--n-$' "$(lvm_clean vgs --noheadings -o vg_name,vg_attr tbtx |
 		awk '{$1 = $1; print}')" "imported"
-	lvm_clean lvcreate -q -an -Zn -n lv2 -L 4m tbtx >/dev/null
+	"$LVM2_BIN" lvcreate -q -an -Zn -n lv2 -L 4m tbtx >/dev/null 2>&1 || die "lvm2 lvcreate"
 	# thinbox vgimport of a VG that is not exported: refused as lvm2, nothing written
 	dmg_both_refuse_msg "$DMF_D $DMF_E" 'Volume group "tbtx" is not exported' vgimport tbtx \
 		>/dev/null
@@ -108,7 +108,7 @@ testcase_damaged_foreign_exported() {
 	lvm_clean vgck tbtx >/dev/null
 	assert_eq "lv1 lv2" "$(echo $(lvm_clean lvs --noheadings -o lv_name tbtx))" "LVs"
 	# an active LV: vgexport refused by both
-	lvm_clean lvchange -ay tbtx/lv1 >/dev/null
+	"$LVM2_BIN" lvchange -ay tbtx/lv1 >/dev/null 2>&1 || die "lvm2 lvchange -ay"
 	dmg_both_refuse_msg "$DMF_D $DMF_E" 'Volume group "tbtx" has active logical volumes' \
 		vgexport tbtx >/dev/null
 }
