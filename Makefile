@@ -1,20 +1,30 @@
 # thinbox: one non-recursive GNU Makefile. See docs/building.md.
-#   make                 build/thinbox
+#   make                 build/thinbox, build/libthinbox.so.0 (+ .a), build/thinbox.pc, examples
 #   make static          build/thinbox-static (fully static)
-#   make check           every test: layers, unit (plain + ASan/UBSan), VM integration
-#   make check-unit | check-vm | check-crash | check-layers | fuzz | demo | install | install-links
-# Variables: BUILD (output dir, default build), CC, PREFIX, DESTDIR, T (VM test filter).
+#   make check           every test: layers, ABI, man pages, unit (plain + ASan/UBSan), VM
+#   make check-unit | check-vm | check-crash | check-layers | check-abi | check-man | fuzz | demo
+#   make install | install-links | format | check-format
+# Variables: BUILD (output dir, default build), CC, PREFIX, DESTDIR, T (VM test filter),
+#   LIBDIR, INCLUDEDIR, PKGCONFIGDIR, MANDIR (below PREFIX by default).
 
 BUILD    ?= build
 CC       ?= cc
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 SBINDIR  ?= $(PREFIX)/sbin
+LIBDIR   ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR   ?= $(PREFIX)/share/man
 PKG_CONFIG ?= pkg-config
 V        ?= 0
 Q        := $(if $(filter 1,$(V)),,@)
 
 VERSION  := 0.1.0
+# libthinbox: soname major 0; the symbol versions are in core/thinbox.sym (append-only)
+SOMAJOR  := 0
+SONAME   := libthinbox.so.$(SOMAJOR)
+LIBSO    := $(BUILD)/libthinbox.so.$(VERSION)
 LAYERS   := util kernel-iface metadata lvmfmt thinfmt core
 # Which layers each layer may use (also enforced on #include lines by check-layers).
 DEPS_util         :=
@@ -43,7 +53,7 @@ PKG_SLIBS  := $(shell $(PKG_CONFIG) --static --libs blkid uuid 2>/dev/null || ec
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 BASE_CFLAGS := -std=gnu11 -g -O2 -D_GNU_SOURCE -DTHINBOX_VERSION='"$(VERSION)"' \
-	-fvisibility=hidden -fno-strict-aliasing -I. $(PKG_CFLAGS) $(WARN) -MMD -MP
+	-fvisibility=hidden -fno-strict-aliasing -fPIC -I. $(PKG_CFLAGS) $(WARN) -MMD -MP
 CFLAGS   ?=
 LDFLAGS  ?=
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -O1
@@ -58,12 +68,15 @@ closure   = $(filter-out $(2)/cli/main.o,$(foreach l,$(1) $(or $(LINKDEPS_$(1)),
 LIB_OBJS  := $(foreach l,$(LAYERS),$(call obj_of,$(l),$(BUILD)/obj))
 CLI_OBJS  := $(call obj_of,cli,$(BUILD)/obj)
 
+.PHONY: install-lib install-man
 .PHONY: all static check check-unit check-unit-asan check-vm check-crash check-layers fuzz fuzz-smoke fuzz-long demo bench bench-scale \
-	install install-links uninstall clean deps deps-test format unit-bins
+	install install-links uninstall clean deps deps-test format unit-bins check-abi check-man \
+	check-format examples lib FORCE
 .DEFAULT_GOAL := all
 .SECONDARY:
 
-all: $(BUILD)/.deps-build $(BUILD)/thinbox
+all: $(BUILD)/.deps-build $(BUILD)/thinbox lib examples
+lib: $(BUILD)/libthinbox.a $(BUILD)/$(SONAME) $(BUILD)/libthinbox.so $(BUILD)/thinbox.pc
 
 # Dependencies: installed by scripts/deps.sh when root on Debian, otherwise a clear message.
 $(BUILD)/.deps-build: scripts/deps.sh
@@ -84,6 +97,27 @@ $(BUILD)/asan/obj/%.o: %.c | $(BUILD)/.deps-build
 
 $(BUILD)/libthinbox.a: $(LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
+# The shared library: the same objects (-fPIC), only core/thinbox.sym's symbols exported.
+$(LIBSO): $(LIB_OBJS) core/thinbox.sym
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -shared $(LDFLAGS) -Wl,-soname,$(SONAME) -Wl,--version-script=core/thinbox.sym \
+		-Wl,--no-undefined -Wl,-z,defs -o $@ $(LIB_OBJS) $(PKG_LIBS)
+$(BUILD)/$(SONAME) $(BUILD)/libthinbox.so: $(LIBSO)
+	$(Q)ln -sf $(notdir $<) $@
+# The library's default monitor program (tb_ctx_set_monitor_path) is the installed thinbox:
+# core/ctx.o is rebuilt when SBINDIR changes.
+$(BUILD)/.sbindir: FORCE | $(BUILD)/.deps-build
+	$(Q)echo '$(SBINDIR)' | cmp -s - $@ || echo '$(SBINDIR)' > $@
+$(BUILD)/obj/core/ctx.o $(BUILD)/asan/obj/core/ctx.o $(BUILD)/fuzz/obj/core/ctx.o: $(BUILD)/.sbindir
+$(BUILD)/obj/core/ctx.o $(BUILD)/asan/obj/core/ctx.o $(BUILD)/fuzz/obj/core/ctx.o: \
+	CFLAGS += -DTHINBOX_MONITOR_BIN='"$(SBINDIR)/thinbox"'
+$(BUILD)/thinbox.pc: scripts/thinbox.pc.in Makefile $(BUILD)/.sbindir
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@SBINDIR@|$(SBINDIR)|g' \
+		-e 's|@VERSION@|$(VERSION)|g' scripts/thinbox.pc.in > $@
+# The CLI links the static archive (docs/building.md "libthinbox"): one self-contained binary
+# that the VM rig, make static and make install use alike; check-abi proves that it calls
+# nothing but the exported API, so it would link against the .so unchanged.
 $(BUILD)/thinbox: $(CLI_OBJS) $(BUILD)/libthinbox.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libthinbox.a $(PKG_LIBS)
@@ -122,6 +156,31 @@ unit-bins: $(UNIT_BINS) $(UNIT_ASAN)
 check-layers:
 	$(Q)scripts/check-layers.sh
 
+# The .so exports exactly core/thinbox.sym, which names exactly core/thinbox.h's functions;
+# the installed header compiles alone; the CLI uses nothing else.
+check-abi: $(LIBSO) $(CLI_OBJS)
+	$(Q)NM=nm CC="$(CC)" scripts/check-abi.sh $(LIBSO) core/thinbox.sym core/thinbox.h $(CLI_OBJS)
+
+# Man pages: mandoc -Tlint when installed (scripts/deps.sh test), else groff's warnings.
+MAN_PAGES := $(sort $(wildcard man/*.[0-9]))
+check-man:
+	$(Q)scripts/check-man.sh $(MAN_PAGES)
+
+# ---- examples/: programs outside the tree, built against the INSTALLED library:
+# make install into $(BUILD)/stage, then pkg-config with that sysroot.
+STAGE    := $(BUILD)/stage
+EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
+$(STAGE)/.installed: $(BUILD)/libthinbox.a $(LIBSO) $(BUILD)/$(SONAME) $(BUILD)/thinbox.pc core/thinbox.h
+	$(Q)rm -rf $(STAGE) && $(MAKE) --no-print-directory install-lib DESTDIR=$(abspath $(STAGE)) \
+		PREFIX=$(PREFIX) BUILD=$(BUILD) >/dev/null && touch $@
+$(BUILD)/examples/%: examples/%.c $(STAGE)/.installed
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@ (installed libthinbox, pkg-config)")
+	$(Q)PKG_CONFIG_SYSROOT_DIR=$(abspath $(STAGE)) \
+		PKG_CONFIG_PATH=$(abspath $(STAGE))$(PKGCONFIGDIR) \
+		sh -c '$(CC) -std=c11 -Wall -Wextra -Werror -O2 -o $@ $< $$($(PKG_CONFIG) --cflags --libs thinbox)'
+examples: $(EXAMPLES)
+
 check-unit: $(BUILD)/.deps-test $(UNIT_BINS)
 	$(Q)tests/run-unit.sh $(BUILD) $(UNIT_BINS)
 check-unit-asan: $(BUILD)/.deps-test $(UNIT_ASAN)
@@ -147,6 +206,7 @@ check-crash: $(BUILD)/.deps-test all $(CRASH_TOOLS)
 
 # The whole suite; ends with one line "N passed, N failed".
 check: $(BUILD)/.deps-test all $(UNIT_BINS) $(UNIT_ASAN) $(VM_HELPERS) $(CRASH_TOOLS) $(FUZZ_BINS)
+	$(Q)$(MAKE) --no-print-directory check-abi check-man BUILD=$(BUILD)
 	$(Q)BUILD=$(BUILD) FUZZ_BINS="$(FUZZ_BINS)" tests/run-all.sh "$(UNIT_BINS)" "$(UNIT_ASAN)" $(T)
 
 # ---- fuzzing (libFuzzer via clang): tests/fuzz/<layer>/fuzz-*.c
@@ -185,7 +245,19 @@ demo: $(BUILD)/.deps-test all
 	$(Q)BUILD=$(BUILD) scripts/demo.sh
 
 # ---- install
-install: all
+# install-lib: what a program linking libthinbox needs (library, header, pkg-config file).
+install-lib: lib
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 0755 $(LIBSO) $(DESTDIR)$(LIBDIR)/$(notdir $(LIBSO))
+	ln -sf $(notdir $(LIBSO)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libthinbox.so
+	install -m 0644 $(BUILD)/libthinbox.a $(DESTDIR)$(LIBDIR)/libthinbox.a
+	install -m 0644 core/thinbox.h $(DESTDIR)$(INCLUDEDIR)/thinbox.h
+	install -m 0644 $(BUILD)/thinbox.pc $(DESTDIR)$(PKGCONFIGDIR)/thinbox.pc
+install-man:
+	$(Q)for p in $(MAN_PAGES); do s=$${p##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s && \
+		install -m 0644 $$p $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
+install: all install-lib install-man
 	install -d $(DESTDIR)$(SBINDIR)
 	install -m 0755 $(BUILD)/thinbox $(DESTDIR)$(SBINDIR)/thinbox
 LVM_NAMES := lvm pvcreate pvremove pvs pvck vgck vgcreate vgremove vgs vgchange vgextend \
@@ -198,9 +270,17 @@ install-links: install
 	$(Q)for n in $(LVM_NAMES) $(DM_NAMES); do ln -sf thinbox $(DESTDIR)$(SBINDIR)/$$n; done
 uninstall:
 	$(Q)rm -f $(DESTDIR)$(SBINDIR)/thinbox $(foreach n,$(LVM_NAMES) $(DM_NAMES),$(DESTDIR)$(SBINDIR)/$(n))
+	$(Q)rm -f $(DESTDIR)$(LIBDIR)/$(notdir $(LIBSO)) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+		$(DESTDIR)$(LIBDIR)/libthinbox.so $(DESTDIR)$(LIBDIR)/libthinbox.a \
+		$(DESTDIR)$(INCLUDEDIR)/thinbox.h $(DESTDIR)$(PKGCONFIGDIR)/thinbox.pc \
+		$(foreach p,$(MAN_PAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(p)))/$(notdir $(p)))
 
+# .clang-format describes the code as it is; check-format lists what format would change.
+FORMAT_SRCS = $(foreach l,$(LAYERS) cli,$(wildcard $(l)/*.[ch])) $(wildcard examples/*.c)
 format:
-	clang-format -i $(foreach l,$(LAYERS) cli,$(wildcard $(l)/*.[ch]))
+	clang-format -i $(FORMAT_SRCS)
+check-format:
+	$(Q)clang-format --dry-run --Werror $(FORMAT_SRCS) && echo "check-format: ok"
 
 clean:
 	rm -rf $(BUILD)

@@ -149,7 +149,7 @@ static int cmd_monitor(struct tb_ctx *ctx, int argc, char **argv)
 	o.targets = (const char *const *)p->pos;
 	o.n_targets = (size_t)p->n_pos;
 	daemonize = cli_opt_isset(p, O_DAEMON) && !cli_opt_isset(p, O_FOREGROUND);
-	tb_monitor_default_pidfile(defpid, sizeof(defpid));
+	tb_monitor_default_pidfile(ctx, defpid, sizeof(defpid));
 	/* the default instance (every pool) owns the default pidfile */
 	pidfile = cli_opt_str(p, O_PIDFILE, o.n_targets ? NULL : defpid);
 
@@ -201,7 +201,7 @@ static int cmd_monitor(struct tb_ctx *ctx, int argc, char **argv)
 	if (pidfile) {
 		pfd = pidfile_take(pidfile);
 		if (pfd == -EEXIST) {
-			int pid = tb_monitor_daemon_pid(pidfile);
+			int pid = tb_monitor_daemon_pid(ctx, pidfile);
 			cli_err("A thinbox monitor already runs (pid %d, %s).", pid, pidfile);
 			if (rp.fd >= 0)
 				(void)!write(rp.fd, "a", 1);

@@ -410,7 +410,8 @@ static int do_profile(struct setup *s)
 	size_t len;
 	int r;
 
-	snprintf(path, sizeof(path), "%s/profile/" PROFILE ".profile", tb_config_dir());
+	snprintf(path, sizeof(path), "%s/profile/" PROFILE ".profile",
+		 tb_ctx_get_sysconf_dir(s->ctx));
 	r = read_file(path, &old, &len);
 	free(old);
 	if (r > 0) {

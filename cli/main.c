@@ -117,6 +117,13 @@ int main(int argc, char **argv)
 		return CLI_FAILED;
 	}
 	tb_ctx_set_log_fn(ctx, cli_log, NULL);
+	/* the library spawns "PATH monitor --daemon"; the CLI is thinbox: itself, wherever it
+	 * lives, unless $THINBOX_MONITOR_BIN names another (docs/architecture.md) */
+	if (!getenv("THINBOX_MONITOR_BIN") && tb_ctx_set_monitor_path(ctx, "/proc/self/exe") < 0) {
+		tb_ctx_unref(ctx);
+		cli_err("Failed to initialise: %s", strerror(ENOMEM));
+		return CLI_FAILED;
+	}
 	if (!getenv("THINBOX_LOG"))
 		tb_ctx_set_log_priority(ctx, LOG_NOTICE);
 	r = cmd->handler(ctx, argc, argv);

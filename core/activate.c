@@ -837,8 +837,18 @@ static int send_msg(struct tb_cmd *c, struct tb_vg *vg, struct dmk_ctx *dmk, con
 	if (susp && (r = dmk_suspend(dmk, oi.name, 0)) < 0)
 		return tb_fail(c->ctx, r, "Failed to suspend origin %s: %s", oi.name, dmk_errmsg(dmk));
 	r = dmk_thin_msg_create_snap(dmk, tpool, msg->lv->segs[0].device_id, o->segs[0].device_id);
-	if (susp)
-		dmk_resume(dmk, oi.name, 0, NULL);
+	if (susp) {
+		/* an origin left suspended blocks every I/O to it: never pass over this */
+		int rr = dmk_resume(dmk, oi.name, 0, NULL);
+		if (rr < 0 && r >= 0)
+			r = tb_fail(c->ctx, rr,
+				    "Failed to resume origin %s after its snapshot: %s. It is still "
+				    "suspended: run 'dmsetup resume %s'.",
+				    oi.name, dmk_errmsg(dmk), oi.name);
+		else if (rr < 0)
+			tb_warn(c->ctx, "WARNING: origin %s is still suspended: run 'dmsetup resume %s'.",
+				oi.name, oi.name);
+	}
 	return r;
 }
 
@@ -898,8 +908,7 @@ int tb_pool_apply_messages_ex(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *
 		return tb_fail(c->ctx, -EIO,
 			       "Thin pool %s/%s is %s; no changes are sent to it. Repair it "
 			       "(lvconvert --repair with lvm2, or thin_repair) first.",
-			       vg->md->name, pool->name,
-			       st.fail ? "failed" : st.needs_check ? "flagged needs_check" : "read-only");
+			       vg->md->name, pool->name, tb_pool_status_what(&st));
 	/* an interrupted command: what of it did the kernel already take? */
 	if (!fresh && (st.transaction_id + 1 == want || st.transaction_id == want)) {
 		r = tb_pool_metadata_read(c, vg, pool, &p);

@@ -96,14 +96,16 @@ static bool check_one(struct tb_ctx *ctx, const char *path, struct tb_check_repo
 	return bad;
 }
 
-int tb_check_devices(struct tb_ctx *ctx, const char *const *devices, size_t n,
-		     int (*cb)(void *userdata, const struct tb_check_report *r), void *userdata)
+TB_EXPORT int tb_check_devices(struct tb_ctx *ctx, const char *const *devices, size_t n,
+			       int (*cb)(void *userdata, const struct tb_check_report *r),
+			       void *userdata)
 {
 	struct tb_check_report rep;
 	struct tb_scan s = { 0 };
 	bool bad = false;
 	int r = 0;
 
+	tb_ctx_clear_error(ctx);
 	if (!n) {
 		r = tb_scan_devices(ctx, false, &s);
 		if (r < 0)

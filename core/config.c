@@ -56,11 +56,11 @@ int tb_autoextend_limits(struct tb_ctx *ctx, const struct md_vg *vg, const struc
 				    vg->name, pool->name, profile, why);
 			goto out;
 		}
-		snprintf(path, sizeof(path), "%s/profile/%s.profile", tb_sysconf_dir(), profile);
+		snprintf(path, sizeof(path), "%s/profile/%s.profile", tb_sysconf_dir(ctx), profile);
 		if ((r = load(ctx, path, &layers[0])) < 0)
 			goto out;
 	}
-	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir());
+	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir(ctx));
 	if ((r = load(ctx, path, &layers[1])) < 0)
 		goto out;
 	if ((r = lvf_config_get_int((const struct lvf_cft_node *const *)layers, 2,
@@ -92,7 +92,7 @@ bool tb_monitoring_enabled(struct tb_ctx *ctx)
 	char path[600];
 	int64_t v = 1;
 
-	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir());
+	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir(ctx));
 	if (load(ctx, path, &conf) == 0 && conf)
 		lvf_config_get_int((const struct lvf_cft_node *const *)&conf, 1,
 				   "activation/monitoring", 1, &v);
@@ -107,7 +107,7 @@ void tb_backup_settings(struct tb_ctx *ctx, struct tb_backup_settings *ret)
 	char path[600];
 	int64_t min = TB_ARCHIVE_RETAIN_MIN, days = TB_ARCHIVE_RETAIN_DAYS, backup = 1, archive = 1;
 
-	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir());
+	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir(ctx));
 	if (load(ctx, path, &conf) == 0 && conf) {
 		/* a bad value keeps lvm2's default (lvm2 warns and does the same) */
 		if (lvf_config_get_int(l, 1, "backup/retain_min", TB_ARCHIVE_RETAIN_MIN, &min) < 0 ||

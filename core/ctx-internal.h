@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "core/thinbox.h"
 #include "util/macros.h"
@@ -24,6 +25,7 @@ struct tb_ctx {
 	bool trace;          /* --trace: every ioctl to stderr */
 	tb_bdev_open_fn bdev_open; /* NULL: lvf_bdev_open on real paths */
 	void *bdev_open_data;
+	dev_t (*bdev_rdev)(void *userdata, const char *path); /* tests: the fake's devno */
 	bool no_dm; /* no device-mapper at all (tb_ctx_set_no_dm) */
 	char *warned; /* warnings already given ("\n"-separated): each device warning once */
 	size_t warned_len;
@@ -32,7 +34,30 @@ struct tb_ctx {
 	char (*dm_uuids)[129];
 	size_t n_dm_uuids;
 	bool dm_snap;
+	/* configuration (tb_ctx_set_*): defaults from the environment at tb_ctx_new */
+	char *sysconf_dir;   /* lvm.conf, profile/, backup/, archive/: LVM_SYSTEM_DIR, /etc/lvm */
+	char *run_dir;       /* monitor state and pidfile: THINBOX_RUN_DIR, /run/thinbox */
+	char *lock_dir;      /* lvm2's file locks: THINBOX_LOCK_DIR, /run/lock/lvm */
+	char *dev_dir;       /* where /proc/partitions names live: THINBOX_DEV_DIR, /dev */
+	char **devices;      /* the devices to scan (THINBOX_DEVICES); NULL: /proc/partitions */
+	size_t n_devices;
+	char *monitor_path;  /* program started as "PATH monitor --daemon" (THINBOX_MONITOR_BIN) */
+	tb_monitor_start_fn monitor_start_fn; /* replaces the spawn when set */
+	void *monitor_start_data;
 };
+
+/* The configured directories (never NULL, borrowed from @ctx). */
+const char *tb_ctx_sysconf(const struct tb_ctx *ctx);
+const char *tb_ctx_run(const struct tb_ctx *ctx);
+const char *tb_ctx_lockdir(const struct tb_ctx *ctx);
+
+/* Every public entry point that takes a ctx starts with this: tb_ctx_errmsg() then describes
+ * a failure of this call, never one of an earlier call. */
+static inline void tb_ctx_clear_error(struct tb_ctx *ctx)
+{
+	if (ctx)
+		ctx->errmsg[0] = '\0';
+}
 
 /* The ctx's device-mapper context, created on first use; -errno with the message set when
  * /dev/mapper/control cannot be opened. Borrowed. */
@@ -55,6 +80,13 @@ int tb_fail(struct tb_ctx *ctx, int err, const char *fmt, ...) _printf_(3, 4);
 
 /* Tests: open devices through @fn instead of the file system (no stat, no blkid probing). */
 void tb_ctx_set_bdev_open(struct tb_ctx *ctx, tb_bdev_open_fn fn, void *userdata);
+/* Tests: the device numbers of the fake devices (what tables name them by; default 0, "not a
+ * block device"). Uses the userdata of tb_ctx_set_bdev_open. */
+static inline void tb_ctx_set_bdev_rdev(struct tb_ctx *ctx,
+					dev_t (*fn)(void *userdata, const char *path))
+{
+	ctx->bdev_rdev = fn;
+}
 int tb_bdev_open(struct tb_ctx *ctx, const char *path, int flags, struct lvf_bdev **ret);
 /* Tests (like lvm2's --driverloaded n): never open device-mapper. No LV is active, commands
  * that only change metadata (lvcreate -an -Zn, lvextend/lvremove of inactive LVs...) work,

@@ -15,6 +15,7 @@
 
 TB_EXPORT void tb_ctx_set_trace(struct tb_ctx *ctx, bool on)
 {
+	tb_ctx_clear_error(ctx);
 	ctx->trace = on;
 	if (ctx->dmk)
 		dmk_set_trace(ctx->dmk, on ? stderr : NULL);
@@ -73,6 +74,7 @@ TB_EXPORT int tb_dm_driver_version(struct tb_ctx *ctx, uint32_t ret[3])
 	struct dmk_ctx *dmk = NULL;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	GET_DMK(ctx, dmk);
 	r = dmk_version(dmk, ret);
 	return r < 0 ? fail_dmk(ctx, dmk, r) : 0;
@@ -86,6 +88,7 @@ TB_EXPORT int tb_dm_list(struct tb_ctx *ctx, struct tb_dm_dev **ret, size_t *ret
 	size_t n;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	GET_DMK(ctx, dmk);
 	r = dmk_list_devices(dmk, &d, &n);
 	if (r < 0)
@@ -114,6 +117,7 @@ TB_EXPORT int tb_dm_target_types(struct tb_ctx *ctx, struct tb_dm_target_type **
 	size_t n;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	GET_DMK(ctx, dmk);
 	r = dmk_list_targets(dmk, &v, &n);
 	if (r < 0)
@@ -136,6 +140,7 @@ TB_EXPORT int tb_dm_info(struct tb_ctx *ctx, const char *name, struct tb_dm_info
 	struct dmk_info i;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	GET_DMK(ctx, dmk);
 	r = dmk_info(dmk, name, &i);
 	if (r < 0)
@@ -154,6 +159,7 @@ TB_EXPORT int tb_dm_deps(struct tb_ctx *ctx, const char *name, struct tb_dm_devn
 	size_t n;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	GET_DMK(ctx, dmk);
 	r = dmk_deps(dmk, name, &d, &n);
 	if (r < 0)
@@ -223,12 +229,14 @@ static int table_or_status(struct tb_ctx *ctx, const char *name, unsigned flags,
 TB_EXPORT int tb_dm_table(struct tb_ctx *ctx, const char *name, unsigned flags,
 			  struct tb_dm_target **ret, size_t *ret_n)
 {
+	tb_ctx_clear_error(ctx);
 	return table_or_status(ctx, name, flags, true, ret, ret_n);
 }
 
 TB_EXPORT int tb_dm_status(struct tb_ctx *ctx, const char *name, unsigned flags,
 			   struct tb_dm_target **ret, size_t *ret_n)
 {
+	tb_ctx_clear_error(ctx);
 	return table_or_status(ctx, name, flags, false, ret, ret_n);
 }
 
@@ -276,6 +284,7 @@ TB_EXPORT int tb_dm_create(struct tb_ctx *ctx, const char *name, const char *uui
 	struct dmk_info i;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	GET_DMK(ctx, dmk);
 	r = dmk_create(dmk, name, uuid, 0, &i);
 	if (r < 0)
@@ -306,6 +315,7 @@ TB_EXPORT int tb_dm_load(struct tb_ctx *ctx, const char *name, const char *table
 {
 	struct dmk_ctx *dmk = NULL;
 
+	tb_ctx_clear_error(ctx);
 	GET_DMK(ctx, dmk);
 	return load_text(ctx, dmk, name, table, flags);
 }
@@ -315,6 +325,7 @@ TB_EXPORT int tb_dm_clear(struct tb_ctx *ctx, const char *name)
 	struct dmk_ctx *dmk = NULL;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	GET_DMK(ctx, dmk);
 	r = dmk_clear(dmk, name);
 	return r < 0 ? fail_dmk(ctx, dmk, r) : 0;
@@ -326,6 +337,7 @@ TB_EXPORT int tb_dm_suspend(struct tb_ctx *ctx, const char *name, unsigned flags
 	unsigned f = 0;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	GET_DMK(ctx, dmk);
 	if (flags & TB_DM_NOFLUSH)
 		f |= DMK_NOFLUSH;
@@ -339,6 +351,7 @@ TB_EXPORT int tb_dm_resume(struct tb_ctx *ctx, const char *name)
 {
 	struct dmk_ctx *dmk = NULL;
 
+	tb_ctx_clear_error(ctx);
 	GET_DMK(ctx, dmk);
 	return resume_and_node(ctx, dmk, name, NULL);
 }
@@ -350,6 +363,7 @@ TB_EXPORT int tb_dm_remove(struct tb_ctx *ctx, const char *name, unsigned flags)
 	unsigned f = 0;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	GET_DMK(ctx, dmk);
 	if (flags & TB_DM_DEFERRED)
 		f |= DMK_DEFERRED;
@@ -371,6 +385,7 @@ TB_EXPORT int tb_dm_rename(struct tb_ctx *ctx, const char *old, const char *new_
 	struct dmk_info i;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	GET_DMK(ctx, dmk);
 	r = dmk_rename(dmk, old, new_name);
 	if (r < 0)
@@ -388,6 +403,7 @@ TB_EXPORT int tb_dm_message(struct tb_ctx *ctx, const char *name, uint64_t secto
 	struct dmk_ctx *dmk = NULL;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	GET_DMK(ctx, dmk);
 	r = dmk_message(dmk, name, sector, msg, ret_reply);
 	return r < 0 ? fail_dmk(ctx, dmk, r) : 0;
@@ -400,6 +416,7 @@ TB_EXPORT int tb_dm_wait(struct tb_ctx *ctx, const char *name, uint32_t event_nr
 	struct dmk_info i;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	GET_DMK(ctx, dmk);
 	r = dmk_wait_event(dmk, name, event_nr, &i);
 	if (r < 0)
@@ -415,6 +432,7 @@ TB_EXPORT int tb_dm_mknodes(struct tb_ctx *ctx, const char *name)
 	struct dmk_info i;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	GET_DMK(ctx, dmk);
 	if (!name) {
 		r = dmk_nodes_sync(dmk);

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/io.h"
 #include "util/macros.h"
 
 #include "core/hints.h"
@@ -23,21 +24,6 @@ static int touch(const char *path)
 	if (fd < 0)
 		return -errno;
 	close(fd);
-	return 0;
-}
-
-static int write_all(int fd, const char *s, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, s, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		s += n;
-		len -= (size_t)n;
-	}
 	return 0;
 }
 
@@ -55,7 +41,7 @@ static int clear_hints(const char *path, const char *cmd_name)
 			 (int)getpid(), when);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return -ENAMETOOLONG;
-	return write_all(fd, line, (size_t)n);
+	return fd_write_all(fd, line, (size_t)n);
 }
 
 int tb_hints_invalidate(const char *dir, const char *cmd_name, int *ret_lock_fd)

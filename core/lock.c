@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "util/macros.h"
+#include "metadata/md.h"
 
 #include "core/lock.h"
 
@@ -20,7 +21,6 @@
 #define GLOBAL_FILE "P_global"
 #define ORPHAN_VG "#orphans"
 /* lvm2 NAME_LEN */
-#define VG_NAME_MAX 127
 
 _printf_(2, 3) static void set_err(struct tb_lockset *ls, const char *fmt, ...)
 {
@@ -33,16 +33,7 @@ _printf_(2, 3) static void set_err(struct tb_lockset *ls, const char *fmt, ...)
 /* lvm2 validate_name(): [a-zA-Z0-9+_.-], not starting with '-', not "." or "..". */
 static bool vg_name_is_valid(const char *n)
 {
-	size_t len = strlen(n);
-	if (len == 0 || len > VG_NAME_MAX || n[0] == '-' || streq(n, ".") || streq(n, ".."))
-		return false;
-	for (const char *p = n; *p; p++) {
-		char c = *p;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '+' || c == '_' || c == '.' || c == '-'))
-			return false;
-	}
-	return true;
+	return md_name_check(n, NULL) == 0; /* metadata/'s one copy of lvm2's rule */
 }
 
 static int64_t now_ms(void)

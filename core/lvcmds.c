@@ -168,13 +168,10 @@ static int check_pool_kernel(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *p
 
 	if (r < 0 || !st.has_pool_status)
 		return r < 0 ? r : 0;
-	if (st.pool_status.fail || st.pool_status.needs_check || st.pool_status.mode == DMK_POOL_RO)
+	if (tb_pool_status_broken(&st.pool_status))
 		return tb_fail(c->ctx, -EIO,
 			       "Thin pool %s/%s is %s: thinbox will not change it. Repair it first.",
-			       vg->md->name, pool->name,
-			       st.pool_status.fail	    ? "failed"
-			       : st.pool_status.needs_check ? "flagged needs_check"
-							    : "read-only");
+			       vg->md->name, pool->name, tb_pool_status_what(&st.pool_status));
 	if (st.pool_status.transaction_id != pool->segs[0].transaction_id)
 		return tb_fail(c->ctx, -EINVAL,
 			       "Thin pool %s/%s transaction_id is %" PRIu64 ", while expected %" PRIu64
@@ -318,7 +315,7 @@ static int lvcreate_thin(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvcreate_opts *o,
 			 const char *name, struct md_pv **pvs, size_t n_pvs);
 
-int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
+TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
@@ -329,6 +326,7 @@ int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 	uint64_t ext;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if (o->name) {
 		if (md_lv_name_check_user(o->name, &why) < 0)
 			return tb_fail(ctx, -EINVAL, "Logical volume name \"%s\" is invalid: %s.",
@@ -550,7 +548,7 @@ static int lv_open_check(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, b
 	return 0;
 }
 
-int tb_lvconvert_thinpool(struct tb_ctx *ctx, const struct tb_lvconvert_opts *o)
+TB_EXPORT int tb_lvconvert_thinpool(struct tb_ctx *ctx, const struct tb_lvconvert_opts *o)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
@@ -564,6 +562,7 @@ int tb_lvconvert_thinpool(struct tb_ctx *ctx, const struct tb_lvconvert_opts *o)
 	uint32_t chunk;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if ((r = cmd_start(ctx, &c, "lvconvert", o->vg, &vg)) < 0)
 		return r;
 	if (!(data = need_lv(ctx, vg, o->thinpool, &r)))
@@ -737,6 +736,19 @@ bool tb_pool_status_broken(const struct dmk_thin_pool_status *st)
 	return st->fail || st->error || st->needs_check || st->mode == DMK_POOL_RO;
 }
 
+const char *tb_pool_status_what(const struct dmk_thin_pool_status *st)
+{
+	if (st->fail)
+		return "failed";
+	if (st->error)
+		return "in error (the kernel cannot read its metadata)";
+	if (st->needs_check)
+		return "flagged needs_check";
+	if (st->mode == DMK_POOL_RO)
+		return "read-only";
+	return "healthy";
+}
+
 bool tb_pool_size_pending(const struct md_vg *vg, const struct md_lv *pool,
 			  const struct dmk_thin_pool_status *st)
 {
@@ -755,8 +767,18 @@ bool tb_usage_at_or_over(uint64_t used, uint64_t total, int64_t threshold)
 	return total && used * 100 >= (uint64_t)threshold * total;
 }
 
+static int autoextend_nospace(const struct tb_autoextend_result *res,
+			      struct tb_autoextend_err *reterr)
+{
+	if (reterr)
+		*reterr = (struct tb_autoextend_err){ .data_wanted = res->data_wanted,
+						      .capped = res->capped,
+						      .vg_short = res->vg_short };
+	return -ENOSPC;
+}
+
 int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, bool partial,
-		       struct tb_autoextend_result *ret)
+		       struct tb_autoextend_result *ret, struct tb_autoextend_err *reterr)
 {
 	struct tb_ctx *ctx = c->ctx;
 	struct tb_autoextend_result res = { 0 };
@@ -778,9 +800,7 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 		return tb_fail(ctx, -EIO,
 			       "Thin pool %s/%s is %s: thinbox will not resize it. Deactivate it and "
 			       "repair it (thin_check, then lvconvert --repair or thin_repair).",
-			       vg->md->name, pool->name,
-			       st.fail || st.error ? "failed" : st.needs_check ? "flagged needs_check"
-									: "read-only");
+			       vg->md->name, pool->name, tb_pool_status_what(&st));
 	/* a size committed earlier but not live yet: make it live, allocate nothing */
 	if (tb_pool_size_pending(vg->md, pool, &st)) {
 		if ((r = tb_pool_reload(c, vg, pool)) < 0)
@@ -796,8 +816,7 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 		*ret = res;
 		return 0;
 	}
-	if (lim.threshold < 50)
-		lim.threshold = 50; /* as lvm2 */
+	lim.threshold = md_threshold_clamp(lim.threshold);
 	res.data_wanted = tb_usage_at_or_over(st.used_data_blocks, st.total_data_blocks, lim.threshold);
 	res.meta_wanted = tb_usage_at_or_over(st.used_meta_blocks, st.total_meta_blocks, lim.threshold);
 	if (res.data_wanted) {
@@ -822,11 +841,11 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 	free_ext = md_vg_free_count(vg->md);
 	if (add_data + add_meta > free_ext) {
 		if (!partial) {
-			*ret = res;
-			return tb_fail(ctx, -ENOSPC,
-				       "Insufficient free space: %" PRIu64 " extents needed, but only "
-				       "%" PRIu64 " available",
-				       add_data + add_meta, free_ext);
+			tb_fail(ctx, -ENOSPC,
+				"Insufficient free space: %" PRIu64 " extents needed, but only "
+				"%" PRIu64 " available",
+				add_data + add_meta, free_ext);
+			return autoextend_nospace(&res, reterr);
 		}
 		res.vg_short = true;
 		/* metadata first: running out of it is worse than out of data */
@@ -835,14 +854,15 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 		add_data = MIN(add_data, free_ext - add_meta);
 	}
 	if (!add_data && !add_meta) {
-		*ret = res;
-		if (!res.data_wanted && !res.meta_wanted)
+		if (!res.data_wanted && !res.meta_wanted) {
+			*ret = res;
 			return 0;
-		return tb_fail(ctx, -ENOSPC, "Thin pool %s/%s cannot grow: %s.", vg->md->name,
-			       pool->name,
-			       res.capped && !res.vg_short
-				       ? "thin_pool_autoextend_max_size is reached"
-				       : "the volume group has no free extents (add a PV with vgextend)");
+		}
+		tb_fail(ctx, -ENOSPC, "Thin pool %s/%s cannot grow: %s.", vg->md->name, pool->name,
+			res.capped && !res.vg_short
+				? "thin_pool_autoextend_max_size is reached"
+				: "the volume group has no free extents (add a PV with vgextend)");
+		return autoextend_nospace(&res, reterr);
 	}
 	if (add_meta && (r = md_pool_extend_meta(vg->md, pool, (uint32_t)add_meta,
 						 MD_ALLOC_NORMAL)) < 0)
@@ -887,7 +907,7 @@ void tb_resize_notices(struct tb_ctx *ctx, const struct tb_vg *vg, const struct 
 	tb_notice(ctx, "Logical volume %s/%s successfully resized.", vg->md->name, pool->name);
 }
 
-int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
+TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
@@ -897,6 +917,7 @@ int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 	char a[32], b[32];
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if ((r = cmd_start(ctx, &c, o->extend_only ? "lvextend" : "lvresize", o->vg, &vg)) < 0)
 		return r;
 	if (!(lv = need_lv(ctx, vg, o->lv, &r)))
@@ -939,7 +960,7 @@ int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 			goto out;
 		}
 		struct tb_autoextend_result res;
-		r = tb_pool_autoextend(&c, vg, lv, false, &res);
+		r = tb_pool_autoextend(&c, vg, lv, false, &res, NULL);
 		goto out;
 	} else if ((r = resize_target(ctx, vg, &o->size, cur, o->extend_only, &new_ext)) < 0) {
 		goto out;
@@ -1060,13 +1081,14 @@ static int remove_one(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 	return tb_vg_commit(c, vg);
 }
 
-int tb_lvremove(struct tb_ctx *ctx, const char *vgname, const char *lvname, bool force)
+TB_EXPORT int tb_lvremove(struct tb_ctx *ctx, const char *vgname, const char *lvname, bool force)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
 	struct md_lv *lv;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if ((r = cmd_start(ctx, &c, "lvremove", vgname, &vg)) < 0)
 		return r;
 	if (!(lv = need_lv(ctx, vg, lvname, &r)))
@@ -1084,7 +1106,8 @@ out:
 	return r;
 }
 
-int tb_lvrename(struct tb_ctx *ctx, const char *vgname, const char *lvname, const char *new_name)
+TB_EXPORT int tb_lvrename(struct tb_ctx *ctx, const char *vgname, const char *lvname,
+			  const char *new_name)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
@@ -1093,6 +1116,7 @@ int tb_lvrename(struct tb_ctx *ctx, const char *vgname, const char *lvname, cons
 	const char *why;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if (md_lv_name_check_user(new_name, &why) < 0)
 		return tb_fail(ctx, -EINVAL, "New logical volume name \"%s\" is invalid: %s.",
 			       new_name, why);
@@ -1145,11 +1169,11 @@ static void set_monitor(struct tb_ctx *ctx, const char *vgname, const struct md_
 
 	if (on < 0 || !md_lv_is_thin_pool(pool))
 		return;
-	r = tb_monitor_set_disabled(vgname, pool->name, !on);
+	r = tb_monitor_set_disabled(ctx, vgname, pool->name, !on);
 	if (r < 0)
 		tb_warn(ctx, "WARNING: cannot record --monitor for %s/%s in %s: %s", vgname,
-			pool->name, tb_run_dir(), strerror(-r));
-	if (on && (pid = tb_monitor_running(NULL)) > 0)
+			pool->name, tb_run_dir(ctx), strerror(-r));
+	if (on && (pid = tb_monitor_running(ctx, NULL)) > 0)
 		kill(pid, SIGHUP);
 }
 
@@ -1161,8 +1185,8 @@ static void autostart_if_pool(struct tb_ctx *ctx, const char *vgname, bool any_p
 		tb_monitor_autostart(ctx);
 }
 
-int tb_lvchange(struct tb_ctx *ctx, const char *vgname, const char *lvname,
-		const struct tb_lvchange_opts *o)
+TB_EXPORT int tb_lvchange(struct tb_ctx *ctx, const char *vgname, const char *lvname,
+			  const struct tb_lvchange_opts *o)
 {
 	bool pool_involved = false;
 	struct tb_cmd c;
@@ -1171,6 +1195,7 @@ int tb_lvchange(struct tb_ctx *ctx, const char *vgname, const char *lvname,
 	bool changed = false, reload = false;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if ((r = cmd_start(ctx, &c, "lvchange", vgname, &vg)) < 0)
 		return r;
 	if (!(lv = need_lv(ctx, vg, lvname, &r)))
@@ -1182,11 +1207,11 @@ int tb_lvchange(struct tb_ctx *ctx, const char *vgname, const char *lvname,
 				r = tb_fail(ctx, -EINVAL,
 					    "Profile name \"%s\" is invalid: %s. A profile is the name "
 					    "of a file in %s/profile, without .profile.",
-					    o->metadataprofile, why, tb_sysconf_dir());
+					    o->metadataprofile, why, tb_sysconf_dir(ctx));
 				goto out;
 			}
 			char path[600];
-			snprintf(path, sizeof(path), "%s/profile/%s.profile", tb_sysconf_dir(),
+			snprintf(path, sizeof(path), "%s/profile/%s.profile", tb_sysconf_dir(ctx),
 				 o->metadataprofile);
 			if (access(path, R_OK) < 0) {
 				r = tb_fail(ctx, -ENOENT, "Failed to find profile %s (%s).",
@@ -1238,7 +1263,7 @@ out:
 	return r;
 }
 
-int tb_vgchange(struct tb_ctx *ctx, const char *vgname, int activate, int monitor)
+TB_EXPORT int tb_vgchange(struct tb_ctx *ctx, const char *vgname, int activate, int monitor)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
@@ -1246,6 +1271,7 @@ int tb_vgchange(struct tb_ctx *ctx, const char *vgname, int activate, int monito
 	bool any_pool = false;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if ((r = cmd_start(ctx, &c, "vgchange", vgname, &vg)) < 0)
 		return r;
 	if (activate == 0) {

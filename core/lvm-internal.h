@@ -127,9 +127,10 @@ struct tb_pvdev *tb_vg_pvdev_for(const struct tb_vg *vg, const struct md_pv *pv)
 int tb_probe_signatures(struct tb_ctx *ctx, const char *path, char *ret_type, size_t len,
 			uint64_t *ret_off);
 /* Fresh random id (lvm2 alphabet). */
-int tb_new_id(char ret[MD_ID_LEN + 1]);
+void tb_new_id(char ret[MD_ID_LEN + 1]);
 /* The lvm2 configuration directory ($LVM_SYSTEM_DIR or /etc/lvm). */
-const char *tb_sysconf_dir(void);
+/* The ctx's sysconf dir (NULL: the environment's default, $LVM_SYSTEM_DIR or /etc/lvm). */
+const char *tb_sysconf_dir(const struct tb_ctx *ctx);
 /* activation/thin_pool_autoextend_threshold and _percent for an LV (profile, then lvm.conf,
  * then lvm2's defaults 100 and 20). */
 int tb_autoextend_policy(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *pool,
@@ -169,8 +170,13 @@ struct tb_autoextend_result {
 	uint32_t data_old, data_new;     /* extents */
 	uint32_t meta_old, meta_new;
 };
+/* Why an extension could not be done (-ENOSPC): the threshold side and the limit hit. */
+struct tb_autoextend_err {
+	bool data_wanted, capped, vg_short;
+};
+/* *ret is written only on success; on -ENOSPC @reterr (may be NULL) says why. */
 int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, bool partial,
-		       struct tb_autoextend_result *ret);
+		       struct tb_autoextend_result *ret, struct tb_autoextend_err *reterr);
 /* lvm2's "Size of logical volume ... changed" and "successfully resized" lines for @res. */
 void tb_resize_notices(struct tb_ctx *ctx, const struct tb_vg *vg, const struct md_lv *pool,
 		       const struct tb_autoextend_result *res);
@@ -181,6 +187,9 @@ uint64_t tb_policy_add(uint64_t cur, uint64_t used_sectors, uint32_t es, int64_t
 struct dmk_thin_pool_status;
 /* Fail, Error, needs_check or read-only: a pool thinbox never resizes or messages. */
 bool tb_pool_status_broken(const struct dmk_thin_pool_status *st);
+/* What a broken pool is, for messages: "failed", "in error (...)", "flagged needs_check",
+ * "read-only" ("healthy" when not broken). Static storage. */
+const char *tb_pool_status_what(const struct dmk_thin_pool_status *st);
 /* A size committed in the VG is not live in the kernel yet (a crash between commit and
  * reload): the kernel's data or metadata device is smaller than the VG says. */
 bool tb_pool_size_pending(const struct md_vg *vg, const struct md_lv *pool,

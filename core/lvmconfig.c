@@ -19,13 +19,7 @@ static void value_text(const struct lvf_cft_node *n, struct strbuf *sb)
 		strbuf_appendf(sb, "%f", n->f);
 		break;
 	case LVF_CFT_STR:
-		strbuf_appendc(sb, '"');
-		for (const char *s = n->s; *s; s++) {
-			if (*s == '"' || *s == '\\')
-				strbuf_appendc(sb, '\\');
-			strbuf_appendc(sb, *s);
-		}
-		strbuf_appendc(sb, '"');
+		strbuf_append_quoted(sb, n->s);
 		break;
 	case LVF_CFT_ARRAY:
 		strbuf_appendc(sb, '[');
@@ -50,8 +44,9 @@ TB_EXPORT int tb_config_lookup(struct tb_ctx *ctx, const char *path, char **ret)
 	char file[600];
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	*ret = NULL;
-	snprintf(file, sizeof(file), "%s/lvm.conf", tb_sysconf_dir());
+	snprintf(file, sizeof(file), "%s/lvm.conf", tb_sysconf_dir(ctx));
 	r = lvf_config_load_file(file, &root, &err);
 	if (r == -ENOENT)
 		return -ENOENT;

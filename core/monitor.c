@@ -133,7 +133,7 @@ static void pool_drop(struct mon *m, size_t i, const char *why)
 	struct mpool *p = &m->pools[i];
 
 	if (p->marked)
-		tb_monitor_unmark(p->vg, p->lv);
+		tb_monitor_unmark(m->ctx, p->vg, p->lv);
 	tb_pool_stage_free(p->stage);
 	mlog(m, LOG_INFO, "%s/%s: %s; no longer watched.", p->vg, p->lv, why);
 	m->pools[i] = m->pools[--m->n];
@@ -329,10 +329,26 @@ static void rescan(struct mon *m)
 			continue;
 		for (size_t k = 0; k < nn; k++)
 			dup |= streq(names[k], s.devs[i]->vgname);
-		if (!dup && (names[nn] = strdup(s.devs[i]->vgname)))
-			nn++;
+		if (dup)
+			continue;
+		if (!(names[nn] = strdup(s.devs[i]->vgname))) {
+			for (size_t k = 0; k < nn; k++)
+				free(names[k]);
+			free(names);
+			names = NULL;
+			break;
+		}
+		nn++;
 	}
 	tb_scan_free(&s);
+	if (!names) {
+		/* an incomplete list of VGs would drop every pool it misses as "not found":
+		 * keep watching what we watch and try again at the next rescan */
+		mlog(m, LOG_WARNING, "Out of memory while rescanning the VGs; retrying later.");
+		m->want_rescan = true;
+		free(kd);
+		return;
+	}
 	for (size_t i = 0; i < m->n; i++)
 		m->pools[i].present = false;
 	for (size_t i = 0; i < nn; i++) {
@@ -382,12 +398,12 @@ static void sweep(struct mon *m)
 
 /* ---------------------------------------------------------------- extension */
 
-static void backup_mtime(const char *vg, struct timespec *ret)
+static void backup_mtime(const struct tb_ctx *ctx, const char *vg, struct timespec *ret)
 {
 	char path[700];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/backup/%s", tb_sysconf_dir(), vg);
+	snprintf(path, sizeof(path), "%s/backup/%s", tb_sysconf_dir(ctx), vg);
 	if (stat(path, &st) == 0)
 		*ret = st.st_mtim;
 	else
@@ -400,7 +416,7 @@ static void retry_later(struct mon *m, struct mpool *p)
 
 	p->backoff_ms = p->backoff_ms ? MIN(2 * p->backoff_ms, max) : MIN(1000u, max);
 	p->next_try = now_ms() + p->backoff_ms;
-	backup_mtime(p->vg, &p->backup_mtime);
+	backup_mtime(m->ctx, p->vg, &p->backup_mtime);
 }
 
 /* Switch a pool that cannot grow to error_if_no_space (kernel table only: the VG keeps its
@@ -514,7 +530,7 @@ static void maybe_stage(struct mon *m, struct mpool *p)
 		if (&m->pools[i] != p && m->pools[i].stage && streq(m->pools[i].vg, p->vg))
 			return;
 	if (now < p->stage_next) {
-		backup_mtime(p->vg, &ts);
+		backup_mtime(m->ctx, p->vg, &ts);
 		if (ts.tv_sec == p->stage_mtime.tv_sec && ts.tv_nsec == p->stage_mtime.tv_nsec)
 			return;
 	}
@@ -525,7 +541,7 @@ static void maybe_stage(struct mon *m, struct mpool *p)
 		     tb_ctx_errmsg(m->ctx));
 	if (!p->stage) {
 		p->stage_next = now + 30000;
-		backup_mtime(p->vg, &p->stage_mtime);
+		backup_mtime(m->ctx, p->vg, &p->stage_mtime);
 	}
 }
 
@@ -534,6 +550,7 @@ static void extend(struct mon *m, struct mpool *p, const struct dmk_thin_pool_st
 	struct precommit pc = { 0 };
 	struct tb_ctx *ctx = m->ctx;
 	struct tb_autoextend_result res = { 0 };
+	struct tb_autoextend_err why = { 0 };
 	struct tb_autoextend_limits lim = { .threshold = 100 };
 	struct tb_cmd c = { 0 };
 	struct tb_vg *vg = NULL;
@@ -574,14 +591,14 @@ static void extend(struct mon *m, struct mpool *p, const struct dmk_thin_pool_st
 	if (tb_autoextend_limits(ctx, vg->md, pool, &lim) == 0)
 		p->threshold = lim.threshold;
 	seqno = vg->md->seqno;
-	r = tb_pool_autoextend(&c, vg, pool, true, &res);
+	r = tb_pool_autoextend(&c, vg, pool, true, &res, &why);
 	if (vg->md->seqno != seqno)
 		tb_vg_backup(&c, vg); /* after the kernel step, under the lock */
 	if (r == -ENOSPC) {
-		bool cap = res.capped && !res.vg_short;
+		bool cap = why.capped && !why.vg_short;
 		set_state(m, p, cap ? PS_CAPPED : PS_NOSPACE, LOG_ERR,
 			  "CANNOT EXTEND: %s. Data %s threshold %" PRId64 "%%. %s", tb_ctx_errmsg(ctx),
-			  res.data_wanted ? "over" : "under", p->threshold,
+			  why.data_wanted ? "over" : "under", p->threshold,
 			  cap ? "Raise activation/thin_pool_autoextend_max_size or free space in the pool."
 			      : "Add space with vgextend; thinbox retries and resumes by itself.");
 		if (lim.error_when_full)
@@ -609,7 +626,7 @@ out:
 
 static bool over(uint64_t used, uint64_t total, int64_t threshold)
 {
-	return tb_usage_at_or_over(used, total, threshold < 50 ? 50 : threshold);
+	return tb_usage_at_or_over(used, total, md_threshold_clamp(threshold));
 }
 
 static void check_pool(struct mon *m, struct mpool *p)
@@ -619,9 +636,11 @@ static void check_pool(struct mon *m, struct mpool *p)
 	size_t n = 0;
 	int r;
 
-	if (tb_monitor_disabled(p->vg, p->lv)) {
+	/* one loop is one public call: each pool pass starts with no message of an earlier one */
+	tb_ctx_clear_error(m->ctx);
+	if (tb_monitor_disabled(m->ctx, p->vg, p->lv)) {
 		if (p->marked)
-			tb_monitor_unmark(p->vg, p->lv);
+			tb_monitor_unmark(m->ctx, p->vg, p->lv);
 		p->marked = false;
 		set_state(m, p, PS_OFF, LOG_NOTICE, "monitoring switched off (lvchange --monitor n).");
 		return;
@@ -631,11 +650,11 @@ static void check_pool(struct mon *m, struct mpool *p)
 	if (p->need_lwm)
 		fix_lwm(m, p);
 	/* (re)mark: lvchange --monitor n removes the mark at once, y only deletes the .off */
-	if (!p->marked || !tb_monitor_watches(p->vg, p->lv)) {
-		r = tb_monitor_mark(p->vg, p->lv, getpid());
+	if (!p->marked || !tb_monitor_watches(m->ctx, p->vg, p->lv)) {
+		r = tb_monitor_mark(m->ctx, p->vg, p->lv, getpid());
 		if (r < 0)
 			mlog(m, LOG_WARNING, "%s/%s: cannot write the monitor state in %s: %s", p->vg,
-			     p->lv, tb_run_dir(), strerror(-r));
+			     p->lv, tb_run_dir(m->ctx), strerror(-r));
 		p->marked = r == 0;
 	}
 	r = dmk_status(m->dmk, p->dm_name, DMK_NOFLUSH, &t, &n);
@@ -686,7 +705,7 @@ static void check_pool(struct mon *m, struct mpool *p)
 	if (p->next_try && now_ms() < p->next_try) {
 		struct timespec ts;
 		/* a vgextend (or any VG change) rewrites the backup: try again at once */
-		backup_mtime(p->vg, &ts);
+		backup_mtime(m->ctx, p->vg, &ts);
 		if (ts.tv_sec == p->backup_mtime.tv_sec && ts.tv_nsec == p->backup_mtime.tv_nsec)
 			return;
 	}
@@ -695,13 +714,14 @@ static void check_pool(struct mon *m, struct mpool *p)
 
 /* ---------------------------------------------------------------- the loop */
 
-int tb_monitor_run(struct tb_ctx *ctx, const struct tb_monitor_opts *o)
+TB_EXPORT int tb_monitor_run(struct tb_ctx *ctx, const struct tb_monitor_opts *o)
 {
 	struct mon m = { .ctx = ctx };
 	sigset_t mask, old;
 	int sfd = -1, cfd, r;
 	bool armed_ok = true;
 
+	tb_ctx_clear_error(ctx);
 	if (o)
 		m.o = *o;
 	if (!m.o.interval_ms)
@@ -793,7 +813,7 @@ int tb_monitor_run(struct tb_ctx *ctx, const struct tb_monitor_opts *o)
 out:
 	for (size_t i = 0; i < m.n; i++) {
 		if (m.pools[i].marked)
-			tb_monitor_unmark(m.pools[i].vg, m.pools[i].lv);
+			tb_monitor_unmark(ctx, m.pools[i].vg, m.pools[i].lv);
 		tb_pool_stage_free(m.pools[i].stage);
 	}
 	free(m.pools);
@@ -806,25 +826,33 @@ out:
 
 /* ---------------------------------------------------------------- daemon helpers */
 
-int tb_monitor_default_pidfile(char *buf, size_t len)
+TB_EXPORT int tb_monitor_default_pidfile(const struct tb_ctx *ctx, char *buf, size_t len)
 {
-	tb_monitor_pidfile(buf, len);
+	tb_monitor_pidfile(ctx, buf, len);
 	return 0;
 }
 
-int tb_monitor_daemon_pid(const char *pidfile)
+TB_EXPORT int tb_monitor_daemon_pid(const struct tb_ctx *ctx, const char *pidfile)
 {
-	return (int)tb_monitor_running(pidfile);
+	return (int)tb_monitor_running(ctx, pidfile);
 }
 
 void tb_monitor_autostart(struct tb_ctx *ctx)
 {
 	const char *skip = secure_getenv("THINBOX_NO_MONITOR_START");
-	pid_t pid;
-	int status;
+	pid_t pid, w;
+	int status = 0, r;
 
-	if ((skip && streq(skip, "1")) || !tb_monitoring_enabled(ctx) || tb_monitor_running(NULL))
+	if ((skip && streq(skip, "1")) || !tb_monitoring_enabled(ctx) || tb_monitor_running(ctx, NULL))
 		return;
+	if (ctx->monitor_start_fn) {
+		/* the embedding program starts its own monitor (tb_ctx_set_monitor_start_fn) */
+		r = ctx->monitor_start_fn(ctx->monitor_start_data, ctx);
+		if (r < 0)
+			tb_warn(ctx, "WARNING: cannot start thinbox monitor: %s; pools are not "
+				"autoextended.", strerror(-r));
+		return;
+	}
 	pid = fork();
 	if (pid < 0) {
 		tb_warn(ctx, "WARNING: cannot start thinbox monitor: %m");
@@ -845,13 +873,16 @@ void tb_monitor_autostart(struct tb_ctx *ctx)
 		}
 		for (int i = 3; i < 1024; i++)
 			close(i);
-		execl("/proc/self/exe", "thinbox", "monitor", "--daemon", (char *)NULL);
+		/* never /proc/self/exe: in an embedding program that is the host program */
+		execl(ctx->monitor_path, "thinbox", "monitor", "--daemon", (char *)NULL);
 		_exit(127);
 	}
 	/* `monitor --daemon` returns once the daemon watches its pools */
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		;
-	if (!WIFEXITED(status) || (WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 4))
+	if (w < 0)
+		tb_warn(ctx, "WARNING: cannot wait for thinbox monitor (%s): %m", ctx->monitor_path);
+	else if (!WIFEXITED(status) || (WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 4))
 		tb_warn(ctx, "WARNING: thinbox monitor did not start; pools are not autoextended. "
 			"Run 'thinbox monitor --daemon' or check syslog.");
 	else

@@ -122,7 +122,7 @@ int tb_pool_metadata_read(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool
 	if (r > 0) {
 		if (asprintf(&path, "/dev/mapper/%s", mname) < 0)
 			return -ENOMEM;
-		r = lvf_bdev_open(path, O_RDONLY, &lr.dev);
+		r = tb_bdev_open(c->ctx, path, O_RDONLY, &lr.dev);
 		if (r < 0)
 			return tb_fail(c->ctx, r, "Cannot open %s to read the pool's metadata: %s",
 				       path, strerror(-r));
@@ -201,7 +201,7 @@ static int run_thin_check(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool
 	int r, status;
 	pid_t pid;
 
-	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir());
+	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir(c->ctx));
 	r = lvf_config_load_file(path, &conf, NULL);
 	if (r == -ENOENT)
 		return 0;
@@ -268,7 +268,7 @@ int tb_pool_precheck(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 		return r;
 	if (!(buf = malloc(TF_BLOCK_SIZE)))
 		return -ENOMEM;
-	r = lvf_bdev_open(meta_path, O_RDONLY, &dev);
+	r = tb_bdev_open(c->ctx, meta_path, O_RDONLY, &dev);
 	if (r == 0)
 		r = lvf_bdev_read(dev, 0, buf, TF_BLOCK_SIZE);
 	lvf_bdev_free(dev);

@@ -247,13 +247,14 @@ static int root_check(struct tb_ctx *ctx)
 	return 0;
 }
 
-int tb_pvcreate(struct tb_ctx *ctx, const char *const *devices, size_t n,
-		const struct tb_pvcreate_opts *o)
+TB_EXPORT int tb_pvcreate(struct tb_ctx *ctx, const char *const *devices, size_t n,
+			  const struct tb_pvcreate_opts *o)
 {
 	struct tb_cmd c;
 	struct tb_scan scan = { 0 };
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if ((r = root_check(ctx)) < 0 || (r = dup_check(ctx, devices, n)) < 0)
 		return r;
 	if ((r = tb_cmd_begin(ctx, &c, "pvcreate")) < 0)
@@ -278,12 +279,14 @@ out:
 	return r;
 }
 
-int tb_pvremove(struct tb_ctx *ctx, const char *const *devices, size_t n, int force, bool yes)
+TB_EXPORT int tb_pvremove(struct tb_ctx *ctx, const char *const *devices, size_t n, int force,
+			  bool yes)
 {
 	struct tb_cmd c;
 	struct tb_scan scan = { 0 };
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if ((r = root_check(ctx)) < 0 || (r = dup_check(ctx, devices, n)) < 0)
 		return r;
 	if ((r = tb_cmd_begin(ctx, &c, "pvremove")) < 0)
@@ -483,8 +486,8 @@ static int vg_add_devices(struct tb_cmd *c, struct tb_vg *vg, const char *const 
 	return 0;
 }
 
-int tb_vgcreate(struct tb_ctx *ctx, const char *name, const char *const *devices, size_t n,
-		const struct tb_vgcreate_opts *o)
+TB_EXPORT int tb_vgcreate(struct tb_ctx *ctx, const char *name, const char *const *devices,
+			  size_t n, const struct tb_vgcreate_opts *o)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
@@ -494,6 +497,7 @@ int tb_vgcreate(struct tb_ctx *ctx, const char *name, const char *const *devices
 	struct stat st;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if ((r = root_check(ctx)) < 0)
 		return r;
 	if (md_name_check(name, &why) < 0)
@@ -543,13 +547,14 @@ out:
 	return r;
 }
 
-int tb_vgextend(struct tb_ctx *ctx, const char *name, const char *const *devices, size_t n,
-		const struct tb_pvcreate_opts *o)
+TB_EXPORT int tb_vgextend(struct tb_ctx *ctx, const char *name, const char *const *devices,
+			  size_t n, const struct tb_pvcreate_opts *o)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if ((r = root_check(ctx)) < 0 || (r = dup_check(ctx, devices, n)) < 0)
 		return r;
 	if ((r = tb_cmd_begin(ctx, &c, "vgextend")) < 0)
@@ -596,13 +601,14 @@ static int pv_clear_used(struct tb_ctx *ctx, struct tb_pvdev *d)
 	return 0;
 }
 
-int tb_vgreduce(struct tb_ctx *ctx, const char *name, const char *const *devices, size_t n)
+TB_EXPORT int tb_vgreduce(struct tb_ctx *ctx, const char *name, const char *const *devices, size_t n)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
 	struct tb_pvdev **gone = NULL;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if ((r = root_check(ctx)) < 0)
 		return r;
 	if ((r = tb_cmd_begin(ctx, &c, "vgreduce")) < 0)
@@ -659,13 +665,14 @@ out:
 	return r;
 }
 
-int tb_vgremove(struct tb_ctx *ctx, const char *name, bool force)
+TB_EXPORT int tb_vgremove(struct tb_ctx *ctx, const char *name, bool force)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
 	size_t n_visible = 0;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if ((r = root_check(ctx)) < 0)
 		return r;
 	if ((r = tb_cmd_begin(ctx, &c, "vgremove")) < 0)
@@ -695,7 +702,7 @@ int tb_vgremove(struct tb_ctx *ctx, const char *name, bool force)
 			goto out;
 	{
 		char path[600];
-		snprintf(path, sizeof(path), "%s/backup/%s", tb_sysconf_dir(), name);
+		snprintf(path, sizeof(path), "%s/backup/%s", tb_sysconf_dir(ctx), name);
 		unlink(path);
 	}
 	tb_notice(ctx, "Volume group \"%s\" successfully removed", name);

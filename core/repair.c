@@ -28,7 +28,7 @@ static int repair_tool(struct tb_ctx *ctx, struct lvf_cft_node **ret_conf, const
 	char path[600];
 	int r;
 
-	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir());
+	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir(ctx));
 	*ret_conf = NULL;
 	r = lvf_config_load_file(path, ret_conf, NULL);
 	if (r < 0 && r != -ENOENT)
@@ -203,7 +203,7 @@ static int check_output(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, 
 	return 0;
 }
 
-int tb_lvconvert_repair(struct tb_ctx *ctx, const char *vgname, const char *lvname)
+TB_EXPORT int tb_lvconvert_repair(struct tb_ctx *ctx, const char *vgname, const char *lvname)
 {
 	_cleanup_free_ char *in = NULL, *out = NULL, *backup = NULL;
 	struct lvf_cft_node *conf = NULL;
@@ -215,6 +215,7 @@ int tb_lvconvert_repair(struct tb_ctx *ctx, const char *vgname, const char *lvna
 	struct tb_vg *vg = NULL;
 	int r, status;
 
+	tb_ctx_clear_error(ctx);
 	if (geteuid() != 0 && !secure_getenv("THINBOX_ALLOW_NONROOT"))
 		return tb_fail(ctx, -EPERM,
 			       "Running as a non-root user. Please run this command as root.");

@@ -223,7 +223,7 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
 				row.meta_den = st.pool_status.total_meta_blocks;
 			}
 			row.seg_monitor = !st.pool_active			  ? ""
-					  : tb_monitor_watches(md->name, lv->name) ? "monitored"
+					  : tb_monitor_watches(c->ctx, md->name, lv->name) ? "monitored"
 										  : "not monitored";
 		} else {
 			row.seg_monitor = "";
@@ -235,7 +235,7 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
 			size_t n_segs = 0;
 			for (size_t k = 0; paths && k < md->n_pvs && k < vg->n_pvdevs; k++)
 				paths[k] = vg->pvdevs[k] ? vg->pvdevs[k]->path : NULL;
-			r = paths ? rf_lv_fields(md, lv, &st, paths, tb_monitor_watches(md->name, lv->name),
+			r = paths ? rf_lv_fields(md, lv, &st, paths, tb_monitor_watches(c->ctx, md->name, lv->name),
 						 &rf, &segs, &n_segs)
 				  : -ENOMEM;
 			if (r == 0 && !(rs = calloc(n_segs + 1, sizeof(*rs))))
@@ -334,9 +334,10 @@ static int lvs_one(struct tb_cmd *c, struct tb_vg *vg, void *data)
 	return report_vg_lvs(c, vg, a->all, a->cb, a->userdata);
 }
 
-int tb_report_lvs(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all,
-		  int (*cb)(void *userdata, const struct tb_lv_row *row), void *userdata)
+TB_EXPORT int tb_report_lvs(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all,
+			    int (*cb)(void *userdata, const struct tb_lv_row *row), void *userdata)
 {
+	tb_ctx_clear_error(ctx);
 	struct lvs_args a = { all, cb, userdata };
 	return for_each_vg(ctx, "lvs", vgs, n, lvs_one, &a);
 }
@@ -384,21 +385,23 @@ static int vgs_one(struct tb_cmd *c, struct tb_vg *vg, void *data)
 	}
 }
 
-int tb_report_vgs(struct tb_ctx *ctx, const char *const *vgs, size_t n,
-		  int (*cb)(void *userdata, const struct tb_vg_row *row), void *userdata)
+TB_EXPORT int tb_report_vgs(struct tb_ctx *ctx, const char *const *vgs, size_t n,
+			    int (*cb)(void *userdata, const struct tb_vg_row *row), void *userdata)
 {
+	tb_ctx_clear_error(ctx);
 	struct vgs_args a = { cb, userdata };
 	return for_each_vg(ctx, "vgs", vgs, n, vgs_one, &a);
 }
 
-int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
-		  int (*cb)(void *userdata, const struct tb_pv_row *row), void *userdata)
+TB_EXPORT int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
+			    int (*cb)(void *userdata, const struct tb_pv_row *row), void *userdata)
 {
 	struct tb_cmd c;
 	struct tb_scan s = { 0 };
 	struct md_vg **mds = NULL;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if ((r = tb_cmd_begin(ctx, &c, "pvs")) < 0)
 		return r;
 	if ((r = tb_scan_devices(ctx, false, &s)) < 0)

@@ -32,13 +32,14 @@ static int pv_row_match(void *userdata, const struct tb_pv_row *row)
 	return 0;
 }
 
-int tb_device_state(struct tb_ctx *ctx, const char *path, struct tb_device_state *ret)
+TB_EXPORT int tb_device_state(struct tb_ctx *ctx, const char *path, struct tb_device_state *ret)
 {
 	struct tb_pvdev *d = NULL;
 	struct pv_match m = { 0 };
 	struct stat st;
 	int fd, r;
 
+	tb_ctx_clear_error(ctx);
 	memset(ret, 0, sizeof(*ret));
 	if (!ctx->bdev_open && stat(path, &st) < 0)
 		return tb_fail(ctx, -errno, "Cannot use %s: %s.", path, strerror(errno));
@@ -90,21 +91,22 @@ int tb_device_state(struct tb_ctx *ctx, const char *path, struct tb_device_state
 	return 0;
 }
 
-const char *tb_config_dir(void)
+TB_EXPORT const char *tb_config_dir(void)
 {
-	return tb_sysconf_dir();
+	return tb_sysconf_dir(NULL);
 }
 
-int tb_monitor_start(struct tb_ctx *ctx)
+TB_EXPORT int tb_monitor_start(struct tb_ctx *ctx)
 {
 	const char *skip = secure_getenv("THINBOX_NO_MONITOR_START");
 
+	tb_ctx_clear_error(ctx);
 	if ((skip && streq(skip, "1")) || !tb_monitoring_enabled(ctx))
 		return -ECANCELED;
-	if (tb_monitor_running(NULL))
+	if (tb_monitor_running(ctx, NULL))
 		return 0;
 	tb_monitor_autostart(ctx);
-	if (!tb_monitor_running(NULL))
+	if (!tb_monitor_running(ctx, NULL))
 		return tb_fail(ctx, -ESRCH, "thinbox monitor did not start; pools are not "
 			       "autoextended. Run 'thinbox monitor --daemon' or check syslog.");
 	return 1;

@@ -109,7 +109,7 @@ int tb_pool_stage_prepare(struct tb_ctx *ctx, const char *vgname, const char *lv
 		goto out;
 	if (lim.threshold >= 100 || lim.percent <= 0)
 		goto out;
-	thr = lim.threshold < 50 ? 50 : lim.threshold; /* as lvm2 */
+	thr = md_threshold_clamp(lim.threshold);
 	r = tb_pool_status_now(&c, vg, pool, &st);
 	if (r < 0) {
 		r = r == -ENXIO ? 0 : r;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,9 +27,12 @@
 #include "util/endian.h"
 #include "util/strbuf.h"
 
-const char *tb_sysconf_dir(void)
+const char *tb_sysconf_dir(const struct tb_ctx *ctx)
 {
-	const char *d = secure_getenv("LVM_SYSTEM_DIR");
+	const char *d;
+	if (ctx)
+		return tb_ctx_sysconf(ctx);
+	d = secure_getenv("LVM_SYSTEM_DIR");
 	return d && *d ? d : "/etc/lvm";
 }
 
@@ -45,7 +49,7 @@ int tb_bdev_open(struct tb_ctx *ctx, const char *path, int flags, struct lvf_bde
 	return lvf_bdev_open(path, flags, ret);
 }
 
-int tb_new_id(char ret[MD_ID_LEN + 1])
+void tb_new_id(char ret[MD_ID_LEN + 1])
 {
 	uint8_t rnd[MD_ID_LEN];
 	uuid_t u;
@@ -55,7 +59,6 @@ int tb_new_id(char ret[MD_ID_LEN + 1])
 		memcpy(rnd + i, u, sizeof(u));
 	}
 	md_id_from_random(rnd, ret);
-	return 0;
 }
 
 struct tb_pvdev *tb_pvdev_free(struct tb_pvdev *d)
@@ -218,6 +221,8 @@ int tb_pvdev_open(struct tb_ctx *ctx, const char *path, bool excl, struct tb_pvd
 		goto fail;
 	if (!ctx->bdev_open && stat(path, &st) == 0 && S_ISBLK(st.st_mode))
 		d->rdev = st.st_rdev;
+	else if (ctx->bdev_open && ctx->bdev_rdev)
+		d->rdev = ctx->bdev_rdev(ctx->bdev_open_data, path);
 	r = lvf_label_read(d->bdev, &d->hdr, NULL, &err);
 	if (r == 0) {
 		memcpy(d->id, d->hdr.uuid, MD_ID_LEN);
@@ -298,17 +303,13 @@ static int scan_add(struct tb_ctx *ctx, struct tb_scan *s, const char *path, boo
 int tb_scan_devices(struct tb_ctx *ctx, bool writable, struct tb_scan *ret)
 {
 	struct tb_scan s = { 0 };
-	const char *list = secure_getenv("THINBOX_DEVICES");
-	char line[256], name[128], path[160];
+	char line[256], name[128], path[PATH_MAX];
 	int r = 0;
 
-	if (list && *list) {
-		_cleanup_free_ char *dup = strdup(list);
-		char *save = NULL;
-		if (!dup)
-			return -ENOMEM;
-		for (char *t = strtok_r(dup, ":", &save); t; t = strtok_r(NULL, ":", &save))
-			if ((r = scan_add(ctx, &s, t, writable)) < 0)
+	if (ctx->n_devices > 0) {
+		/* tb_ctx_set_devices (default: $THINBOX_DEVICES) */
+		for (size_t i = 0; i < ctx->n_devices; i++)
+			if ((r = scan_add(ctx, &s, ctx->devices[i], writable)) < 0)
 				goto fail;
 	} else {
 		_cleanup_fclose_ FILE *f = fopen("/proc/partitions", "re");
@@ -322,7 +323,7 @@ int tb_scan_devices(struct tb_ctx *ctx, bool writable, struct tb_scan *ret)
 			/* LVs themselves are not scanned (lvm2: devices/scan_lvs = 0) */
 			if (!strncmp(name, "dm-", 3) || blocks < 2048)
 				continue;
-			snprintf(path, sizeof(path), "/dev/%s", name);
+			snprintf(path, sizeof(path), "%s/%s", ctx->dev_dir, name);
 			if ((r = scan_add(ctx, &s, path, writable)) < 0)
 				goto fail;
 		}
@@ -356,7 +357,7 @@ int tb_cmd_begin(struct tb_ctx *ctx, struct tb_cmd *c, const char *name)
 	memset(c, 0, sizeof(*c));
 	c->ctx = ctx;
 	c->name = name;
-	r = tb_lockset_init(&c->locks, NULL, -1);
+	r = tb_lockset_init(&c->locks, tb_ctx_lockdir(ctx), -1);
 	if (r < 0)
 		return tb_fail(ctx, r, "Cannot prepare the lock directory: %s", strerror(-r));
 	return 0;
@@ -702,7 +703,7 @@ void tb_vg_backup(struct tb_cmd *c, struct tb_vg *vg)
 
 	/* The backup, as lvm2 keeps it; a failure here is a warning, not a failed commit. */
 	/* lvm2's configuration directory may be missing on a minimal host: make it */
-	(void)mkdir(tb_sysconf_dir(), 0755);
+	(void)mkdir(tb_sysconf_dir(c->ctx), 0755);
 	if (vg->backup_seqno && vg->backup_seqno == vg->md->seqno && vg->backup_section.len) {
 		/* printed with the commit's raw text (tb_vg_prepare_text) */
 		file = vg->backup_section;
@@ -711,8 +712,8 @@ void tb_vg_backup(struct tb_cmd *c, struct tb_vg *vg)
 	}
 	if (file.len || lvf_vg_export(vg->md, LVF_VG_SECTION, NULL, &file) == 0) {
 		char dir_b[512], dir_a[512];
-		snprintf(dir_b, sizeof(dir_b), "%s/backup", tb_sysconf_dir());
-		snprintf(dir_a, sizeof(dir_a), "%s/archive", tb_sysconf_dir());
+		snprintf(dir_b, sizeof(dir_b), "%s/backup", tb_sysconf_dir(c->ctx));
+		snprintf(dir_a, sizeof(dir_a), "%s/archive", tb_sysconf_dir(c->ctx));
 		if (tb_backup_write_retain(dir_b, bs.archive ? dir_a : NULL, vg->md->name,
 					   strbuf_str(&file), c->name ? c->name : "thinbox",
 					   bs.retain_min, bs.retain_days) < 0)

@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * thinbox public API. The only header cli/ (and any other user of the library) includes.
+ * libthinbox: the thinbox public API (installed as <thinbox.h>; pkg-config thinbox). The
+ * only header cli/ and any other user of the library includes; it includes nothing but
+ * system headers. Link with `pkg-config --libs thinbox` (libthinbox.so.0, symbol version
+ * THINBOX_0.1, see core/thinbox.sym) or the static libthinbox.a.
  *
  * Objects are opaque. struct tb_ctx owns the device-mapper control fd, the log sink and the
- * configuration; every other object borrows a ctx. Functions return 0 (or a documented
- * positive value) on success and a negative errno on failure; the ctx keeps a message for
- * the last failure (tb_ctx_errmsg) naming the object and what to do.
+ * configuration; every other object borrows a ctx. A ctx is not thread-safe: use one per
+ * thread. Functions return 0 (or a documented positive value) on success and a negative
+ * errno on failure; every call on a ctx that can fail first clears the ctx's message, and a
+ * failing call leaves one (tb_ctx_errmsg) naming the object and what to do. Strings passed in are
+ * copied or only read during the call; pointers returned are "borrowed" (valid as said)
+ * or "caller frees" (with free() unless another function is named). Output parameters
+ * (ret, ret_*) are written only on success.
  */
 #pragma once
 
@@ -13,28 +20,85 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <syslog.h> /* LOG_ERR ... LOG_DEBUG: the priorities of the log fn */
 
-#include "util/log.h"
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct tb_ctx;
 
-/* Create a context. @flags: 0. Caller frees with tb_ctx_unref. Since: 0.1 */
+/* The log sink: @priority is a syslog priority, @file/@line/@fn where the message was made,
+ * @format/@args the message (no trailing newline). (Same type as util/log.h's.) Since: 0.1 */
+typedef void (*tb_log_fn)(void *userdata, int priority, const char *file, int line,
+			  const char *fn, const char *format, va_list args);
+
+/* Create a context with refcount 1. @flags: 0 (else -EINVAL). Its configuration starts from
+ * the environment (read with secure_getenv, so not in setuid programs): LVM_SYSTEM_DIR,
+ * THINBOX_RUN_DIR, THINBOX_LOCK_DIR, THINBOX_DEV_DIR, THINBOX_DEVICES, THINBOX_MONITOR_BIN,
+ * THINBOX_LOG; the tb_ctx_set_* calls below override it. Opens nothing yet (device-mapper on
+ * first use). Returns 0 or -ENOMEM. *ret: the caller's reference, drop with tb_ctx_unref.
+ * Since: 0.1 */
 int tb_ctx_new(unsigned flags, struct tb_ctx **ret);
-/* Refcounting; unref accepts NULL and returns NULL. Since: 0.1 */
+/* Take a reference; returns @ctx (NULL stays NULL). Since: 0.1 */
 struct tb_ctx *tb_ctx_ref(struct tb_ctx *ctx);
+/* Drop a reference; the last one closes and frees everything. Accepts NULL; returns NULL.
+ * Since: 0.1 */
 struct tb_ctx *tb_ctx_unref(struct tb_ctx *ctx);
-/* Route log messages (DEBUG/INFO/NOTICE, never errors of returned calls). Since: 0.1 */
+/* Route log messages to @fn (NULL: no logging). Messages at or below the log priority are
+ * passed: LOG_NOTICE for what lvm2 prints on success, LOG_WARNING for warnings, LOG_INFO and
+ * LOG_DEBUG for detail; errors of a returned call are not logged (tb_ctx_errmsg). The
+ * default sink writes "thinbox: MESSAGE" to stderr. Since: 0.1 */
 void tb_ctx_set_log_fn(struct tb_ctx *ctx, tb_log_fn fn, void *userdata);
+/* The highest priority passed to the log fn (LOG_ERR default; $THINBOX_LOG = debug, info,
+ * notice, warning sets the default). Since: 0.1 */
 void tb_ctx_set_log_priority(struct tb_ctx *ctx, int priority);
+/* The current log priority. Since: 0.1 */
 int tb_ctx_get_log_priority(const struct tb_ctx *ctx);
 /* Work without device-mapper, like lvm2's --driverloaded n: nothing counts as active, and
  * activation fails with a message. Metadata-only commands (lvcreate -an, lvextend, lvremove
  * of inactive LVs) then run on hosts without dm-mod. Since: 0.1 */
 void tb_ctx_set_no_dm(struct tb_ctx *ctx, bool no_dm);
-/* The message of the last failed call on @ctx (borrowed, valid until the next call). */
+/* The message of the last failed call on @ctx, "unknown error" when that call left none.
+ * Borrowed, valid until the next call on @ctx. Since: 0.1 */
 const char *tb_ctx_errmsg(const struct tb_ctx *ctx);
-/* The library version string. Since: 0.1 */
+/* The library version ("0.1.0"); static storage. Since: 0.1 */
 const char *tb_version(void);
+
+/* ---- configuration: every setter copies @dir; NULL restores the built-in default ---- */
+/* lvm2's configuration directory: lvm.conf, profile/, backup/, archive/ (default
+ * $LVM_SYSTEM_DIR, else /etc/lvm). 0 or -ENOMEM. Since: 0.1 */
+int tb_ctx_set_sysconf_dir(struct tb_ctx *ctx, const char *dir);
+/* thinbox's run directory: the monitor's pidfile and its per-pool state (default
+ * $THINBOX_RUN_DIR, else /run/thinbox). 0 or -ENOMEM. Since: 0.1 */
+int tb_ctx_set_run_dir(struct tb_ctx *ctx, const char *dir);
+/* lvm2's lock directory: P_global and V_<vg> flock files shared with lvm2 (default
+ * $THINBOX_LOCK_DIR, else /run/lock/lvm). 0 or -ENOMEM. Since: 0.1 */
+int tb_ctx_set_lock_dir(struct tb_ctx *ctx, const char *dir);
+/* Where the device nodes of /proc/partitions' names are (default $THINBOX_DEV_DIR, else
+ * /dev). 0 or -ENOMEM. Since: 0.1 */
+int tb_ctx_set_dev_dir(struct tb_ctx *ctx, const char *dir);
+/* Scan only these @n device paths for PVs (copied; n == 0: every block device of
+ * /proc/partitions, the default unless $THINBOX_DEVICES, a ":"-separated list, is set).
+ * 0 or -ENOMEM. Since: 0.1 */
+int tb_ctx_set_devices(struct tb_ctx *ctx, const char *const *devices, size_t n);
+/* The current values (borrowed, valid until the setter is called again). Since: 0.1 */
+const char *tb_ctx_get_sysconf_dir(const struct tb_ctx *ctx);
+const char *tb_ctx_get_run_dir(const struct tb_ctx *ctx);
+const char *tb_ctx_get_lock_dir(const struct tb_ctx *ctx);
+/* How activation starts the autoextend monitor (tb_monitor_start, and lvcreate, lvchange,
+ * vgchange -ay of thin pools). By default the library forks and executes
+ * "PATH monitor --daemon" with stdin/stdout/stderr on /dev/null (stderr appended to
+ * $THINBOX_MONITOR_LOG when set) and waits for it to report its pools watched; PATH is
+ * $THINBOX_MONITOR_BIN, else the installed thinbox (SBINDIR/thinbox, see thinbox.pc's
+ * monitor variable). tb_ctx_set_monitor_path sets PATH (copied; NULL: the default).
+ * Since: 0.1 */
+int tb_ctx_set_monitor_path(struct tb_ctx *ctx, const char *path);
+/* With @fn set, the library calls it instead of spawning anything (a program that runs its
+ * own tb_monitor_run thread, or starts a service): it returns 0 when a monitor now runs or
+ * -errno. NULL restores the spawn. Since: 0.1 */
+typedef int (*tb_monitor_start_fn)(void *userdata, struct tb_ctx *ctx);
+void tb_ctx_set_monitor_start_fn(struct tb_ctx *ctx, tb_monitor_start_fn fn, void *userdata);
 
 /* ==== LVM: physical volumes, volume groups, logical volumes ===================================
  * Each call is one lvm2-compatible command: it takes lvm2's locks (P_global, V_<vg>), reads
@@ -67,22 +131,36 @@ struct tb_pvcreate_opts {
 	int metadatacopies;        /* --pvmetadatacopies 0|1|2, -1: default (1) */
 	uint64_t dataalignment;    /* bytes, 0: 1 MiB */
 };
-/* Since: 0.1 */
+/* pvcreate DEVICE...: label the @n @devices as PVs (@o may be NULL: defaults). 0, or
+ * -errno (-EBUSY a device in use or a PV of a VG without force 2, -EINVAL a bad option or a
+ * device too small, -EPERM not root); a refused call writes nothing. Since: 0.1 */
 int tb_pvcreate(struct tb_ctx *ctx, const char *const *devices, size_t n,
 		const struct tb_pvcreate_opts *o);
+/* pvremove [-f[f]] [-y] DEVICE...: wipe the labels of PVs not in a VG (@force 2: also of a
+ * VG's PVs). 0 or -errno. Since: 0.1 */
 int tb_pvremove(struct tb_ctx *ctx, const char *const *devices, size_t n, int force, bool yes);
 
 struct tb_vgcreate_opts {
 	uint64_t extent_size;      /* sectors, 0: 8192 (4 MiB) */
 	struct tb_pvcreate_opts pv; /* for devices that are not PVs yet */
 };
+/* vgcreate VG DEVICE...: a new VG on the @n @devices (made PVs first when they are not;
+ * @o may be NULL). 0, -EEXIST (VG exists), -EINVAL (bad name or option), or -errno.
+ * Since: 0.1 */
 int tb_vgcreate(struct tb_ctx *ctx, const char *vg, const char *const *devices, size_t n,
 		const struct tb_vgcreate_opts *o);
+/* vgremove [-f] VG: with @force, its LVs are deactivated and removed first (else -EBUSY when
+ * it has LVs). 0 or -errno (-ENOENT no such VG). Since: 0.1 */
 int tb_vgremove(struct tb_ctx *ctx, const char *vg, bool force);
+/* vgextend VG DEVICE...: add the devices (made PVs first; @o may be NULL). 0 or -errno.
+ * Since: 0.1 */
 int tb_vgextend(struct tb_ctx *ctx, const char *vg, const char *const *devices, size_t n,
 		const struct tb_pvcreate_opts *o);
+/* vgreduce VG DEVICE...: drop unused PVs from VG (-EBUSY when extents are in use). 0 or
+ * -errno. Since: 0.1 */
 int tb_vgreduce(struct tb_ctx *ctx, const char *vg, const char *const *devices, size_t n);
-/* activate: -1 unchanged, 0 -an, 1 -ay; monitor: -1 unchanged, 0/1. */
+/* vgchange: @activate -1 unchanged, 0 -an, 1 -ay; @monitor -1 unchanged, 0/1 (--monitor).
+ * 0 or -errno. Since: 0.1 */
 int tb_vgchange(struct tb_ctx *ctx, const char *vg, int activate, int monitor);
 
 struct tb_lvcreate_opts {
@@ -105,6 +183,11 @@ struct tb_lvcreate_opts {
 	const char *const *pvs;    /* PVs to allocate from (paths), may be NULL */
 	size_t n_pvs;
 };
+/* lvcreate: a linear LV, a thin pool (@o->thin_pool), a thin LV (@o->pool with
+ * @o->virtual_size) or a thin snapshot (@o->origin). Activates it unless @o->activate is 0
+ * (thin pools then start the monitor, see tb_ctx_set_monitor_start_fn). 0, or -errno
+ * (-ENOSPC not enough free extents, -EEXIST name taken, -ENOENT no such VG/pool/origin,
+ * -EINVAL bad options); a refused call changes nothing. Since: 0.1 */
 int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o);
 
 struct tb_lvconvert_opts {
@@ -117,11 +200,13 @@ struct tb_lvconvert_opts {
 	int discards;
 	bool yes;
 };
+/* lvconvert --type thin-pool VG/DATA [--poolmetadata META]: make a thin pool of two linear
+ * LVs. 0 or -errno. Since: 0.1 */
 int tb_lvconvert_thinpool(struct tb_ctx *ctx, const struct tb_lvconvert_opts *o);
 /* lvconvert --repair VG/POOL (lvm2's): thin_repair from the inactive pool's _tmeta into the
  * pool metadata spare (made or grown first when needed), the spare becomes _tmeta, the old
- * metadata the visible LV POOL_meta<N>, a new spare when there is room. -ENOENT when
- * thin_repair is not installed, -EBUSY for an active pool. */
+ * metadata the visible LV POOL_meta<N>, a new spare when there is room. 0, -ENOENT when
+ * thin_repair is not installed, -EBUSY for an active pool, else -errno. Since: 0.1 */
 int tb_lvconvert_repair(struct tb_ctx *ctx, const char *vg, const char *pool);
 
 struct tb_lvresize_opts {
@@ -131,8 +216,15 @@ struct tb_lvresize_opts {
 	bool extend_only;          /* lvextend */
 	bool use_policies;         /* --use-policies: grow as the autoextend policy says */
 };
+/* lvextend / lvresize: grow a linear LV, a thin LV or a pool's data (and, with
+ * poolmetadatasize, its metadata); active LVs are reloaded. 0, or -errno (-ENOSPC no free
+ * extents, -EINVAL a smaller size: thinbox does not reduce). Since: 0.1 */
 int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o);
+/* lvremove [-f] VG/LV (an active LV is deactivated first; a pool with thin LVs: -EBUSY).
+ * 0 or -errno. Since: 0.1 */
 int tb_lvremove(struct tb_ctx *ctx, const char *vg, const char *lv, bool force);
+/* lvrename VG LV NEW: inactive LVs only (-EBUSY when active; thin pools and hidden LVs:
+ * -EOPNOTSUPP; -EEXIST the name is taken). 0 or -errno. Since: 0.1 */
 int tb_lvrename(struct tb_ctx *ctx, const char *vg, const char *lv, const char *new_name);
 
 struct tb_lvchange_opts {
@@ -143,6 +235,7 @@ struct tb_lvchange_opts {
 	int discards;              /* -1 unchanged */
 	int monitor;               /* -1 unchanged */
 };
+/* lvchange VG/LV: what @o does not leave unchanged. 0 or -errno. Since: 0.1 */
 int tb_lvchange(struct tb_ctx *ctx, const char *vg, const char *lv,
 		const struct tb_lvchange_opts *o);
 
@@ -213,17 +306,24 @@ struct tb_pv_row {
 	const struct tb_rseg *pvsegs;   /* the PV's extent map (lvm2 PVSEGS), used and free */
 	size_t n_pvsegs;
 };
+/* lvs [-a] [VG|VG/LV...] (@n 0: every VG): @cb once per LV in lvm2's order (@all: hidden
+ * LVs too). Every pointer in @row is borrowed for the callback's duration. A callback
+ * returning < 0 stops the report with that value. 0, or -errno (-ENOENT a named VG or LV
+ * does not exist; the other rows are still reported). Since: 0.1 */
 int tb_report_lvs(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all,
 		  int (*cb)(void *userdata, const struct tb_lv_row *row), void *userdata);
+/* vgs [VG...]: as tb_report_lvs, one row per VG. Since: 0.1 */
 int tb_report_vgs(struct tb_ctx *ctx, const char *const *vgs, size_t n,
 		  int (*cb)(void *userdata, const struct tb_vg_row *row), void *userdata);
+/* pvs [PV...]: as tb_report_lvs, one row per PV (and device with a PV label). Since: 0.1 */
 int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
 		  int (*cb)(void *userdata, const struct tb_pv_row *row), void *userdata);
 
 /* ---- lvm.conf (lvmconfig, dumpconfig) ---- */
-/* The value at @path ("activation/thin_pool_autoextend_threshold") in $LVM_SYSTEM_DIR/lvm.conf
- * as lvm2's lvmconfig prints it (100, "text", ["a", "b"]); *ret malloc'd. -ENOENT when the
- * file or the key is absent. */
+/* The value at @path ("activation/thin_pool_autoextend_threshold") in the sysconf dir's
+ * lvm.conf as lvm2's lvmconfig prints it (100, "text", ["a", "b"]); *ret: caller frees.
+ * -ENOENT when the file or the key is absent, -EBADMSG when lvm.conf does not parse.
+ * Since: 0.1 */
 int tb_config_lookup(struct tb_ctx *ctx, const char *path, char **ret);
 
 /* ===== device-mapper (thinbox dm) ===========================================================
@@ -277,7 +377,7 @@ void tb_ctx_set_trace(struct tb_ctx *ctx, bool on);
 int tb_dm_driver_version(struct tb_ctx *ctx, uint32_t ret[3]);
 /* All devices / all target types. *ret: caller frees (free()). Since: 0.1 */
 int tb_dm_list(struct tb_ctx *ctx, struct tb_dm_dev **ret, size_t *ret_n);
-int tb_dm_target_types(struct tb_ctx *ctx, struct tb_dm_target_type **ret, size_t *ret_n);
+int tb_dm_target_types(struct tb_ctx *ctx, struct tb_dm_target_type **ret, size_t *ret_n); /* Since: 0.1 */
 /* One device; -ENXIO if missing. Since: 0.1 */
 int tb_dm_info(struct tb_ctx *ctx, const char *name, struct tb_dm_info *ret);
 /* The devices a device's live table uses. *ret: caller frees. Since: 0.1 */
@@ -288,6 +388,7 @@ int tb_dm_table(struct tb_ctx *ctx, const char *name, unsigned flags, struct tb_
 		size_t *ret_n);
 int tb_dm_status(struct tb_ctx *ctx, const char *name, unsigned flags,
 		 struct tb_dm_target **ret, size_t *ret_n);
+/* Free @n targets of tb_dm_table/tb_dm_status (and their params); NULL is fine. Since: 0.1 */
 void tb_dm_targets_free(struct tb_dm_target *t, size_t n);
 /* Create @name (uuid may be NULL); with @table (may be NULL: no table) load and resume it and
  * make /dev/mapper/<name>. A refused table removes the new device again. flags:
@@ -296,6 +397,7 @@ int tb_dm_create(struct tb_ctx *ctx, const char *name, const char *uuid, const c
 		 unsigned flags, struct tb_dm_info *ret);
 /* Load @table as the inactive table (flags: TB_DM_READONLY). Since: 0.1 */
 int tb_dm_load(struct tb_ctx *ctx, const char *name, const char *table, unsigned flags);
+/* Drop the inactive table. Since: 0.1 */
 int tb_dm_clear(struct tb_ctx *ctx, const char *name);
 /* flags: TB_DM_NOFLUSH, TB_DM_SKIP_LOCKFS. Since: 0.1 */
 int tb_dm_suspend(struct tb_ctx *ctx, const char *name, unsigned flags);
@@ -303,13 +405,14 @@ int tb_dm_suspend(struct tb_ctx *ctx, const char *name, unsigned flags);
 int tb_dm_resume(struct tb_ctx *ctx, const char *name);
 /* Remove and drop the node. flags: TB_DM_DEFERRED, TB_DM_RETRY. Since: 0.1 */
 int tb_dm_remove(struct tb_ctx *ctx, const char *name, unsigned flags);
+/* Rename a device (and its /dev/mapper node). Since: 0.1 */
 int tb_dm_rename(struct tb_ctx *ctx, const char *old, const char *new_name);
 /* *ret_reply (may be NULL): the target's answer, "" if none; caller frees. Since: 0.1 */
 int tb_dm_message(struct tb_ctx *ctx, const char *name, uint64_t sector, const char *msg,
 		  char **ret_reply);
 /* Block until the device's event counter is not @event_nr. @ret may be NULL. Since: 0.1 */
 int tb_dm_wait(struct tb_ctx *ctx, const char *name, uint32_t event_nr, struct tb_dm_info *ret);
-/* Make /dev/mapper agree with the kernel: for @name, or for all devices if NULL. */
+/* Make /dev/mapper agree with the kernel: for @name, or for all devices if NULL. Since: 0.1 */
 int tb_dm_mknodes(struct tb_ctx *ctx, const char *name);
 /* ===== end of device-mapper (thinbox dm) ==================================================== */
 
@@ -363,11 +466,15 @@ struct tb_monitor_opts {
 };
 /* Run the loop until SIGTERM/SIGINT (returns 0) or a fatal error (-errno). Blocks SIGHUP,
  * SIGTERM and SIGINT in the calling thread and takes them through a signalfd. Messages go to
- * the ctx's log fn: extensions at LOG_NOTICE, state changes at LOG_WARNING/LOG_ERR. */
+ * the ctx's log fn: extensions at LOG_NOTICE, state changes at LOG_WARNING/LOG_ERR.
+ * Since: 0.1 */
 int tb_monitor_run(struct tb_ctx *ctx, const struct tb_monitor_opts *o);
-/* The default daemon: its pidfile, and the pid running it (0: none). */
-int tb_monitor_default_pidfile(char *buf, size_t len);
-int tb_monitor_daemon_pid(const char *pidfile);
+/* The default daemon's pidfile, "<run dir>/monitor.pid" of @ctx, into @buf (truncated to
+ * @len). Returns 0. Since: 0.1 */
+int tb_monitor_default_pidfile(const struct tb_ctx *ctx, char *buf, size_t len);
+/* The pid of the monitor that holds the lock on @pidfile (NULL: the default one of @ctx),
+ * 0 when none runs. Since: 0.1 */
+int tb_monitor_daemon_pid(const struct tb_ctx *ctx, const char *pidfile);
 /* ==== end of monitor ======================================================================= */
 
 /* ==== damaged disks (core/repair.c, docs/damaged-disks.md) ================================ */
@@ -375,11 +482,11 @@ int tb_monitor_daemon_pid(const char *pidfile);
  * consistent; -EBADMSG (message: what and where) otherwise. @update (--updatemetadata):
  * rewrite every header and copy from the newest good copy (a commit with seqno + 1, bad
  * headers made anew first); refused, with nothing written, for a VG thinbox cannot change
- * (duplicate PVs, a missing PV, overlapping extents, foreign/exported/shared). Since: 0.3 */
+ * (duplicate PVs, a missing PV, overlapping extents, foreign/exported/shared). Since: 0.1 */
 int tb_vgck(struct tb_ctx *ctx, const char *vg, bool update);
 /* vgreduce --removemissing [--force] VG: drop the PVs VG lists that no device carries. LVs
  * with extents on them (partial LVs) block it (-EBUSY, nothing written) unless @force, which
- * removes them first (plain inactive LVs only; thin pools: -EOPNOTSUPP). Since: 0.3 */
+ * removes them first (plain inactive LVs only; thin pools: -EOPNOTSUPP). Since: 0.1 */
 int tb_vgreduce_missing(struct tb_ctx *ctx, const char *vg, bool force);
 /* vgexport VG / vgimport VG (core/foreign.c): set or clear the VG's and its PVs' EXPORTED
  * status (vgexport also drops the system ID, as lvm2). vgexport refuses a VG with active LVs
@@ -411,10 +518,16 @@ struct tb_device_state {
 };
 /* Read what @path holds; changes nothing. Since: 0.1 */
 int tb_device_state(struct tb_ctx *ctx, const char *path, struct tb_device_state *ret);
-/* lvm2's configuration directory: $LVM_SYSTEM_DIR, else /etc/lvm. Since: 0.1 */
+/* lvm2's configuration directory without a ctx: $LVM_SYSTEM_DIR, else /etc/lvm (static or
+ * environment storage). With a ctx use tb_ctx_get_sysconf_dir. Since: 0.1 */
 const char *tb_config_dir(void);
-/* Start the default monitor daemon (`thinbox monitor --daemon`) as activation does. Returns 1
- * when it was started, 0 when one runs already, -ECANCELED when monitoring is off
- * (THINBOX_NO_MONITOR_START=1 or lvm.conf activation/monitoring=0), else -errno. Since: 0.1 */
+/* Start the default monitor daemon as activation does (the spawn or the hook of
+ * tb_ctx_set_monitor_start_fn). Returns 1 when it was started, 0 when one runs already,
+ * -ECANCELED when monitoring is off (THINBOX_NO_MONITOR_START=1 or lvm.conf
+ * activation/monitoring=0), else -errno. Since: 0.1 */
 int tb_monitor_start(struct tb_ctx *ctx);
 /* ==== end of thinbox setup ================================================================== */
+
+#ifdef __cplusplus
+}
+#endif

@@ -43,13 +43,14 @@ static bool vg_problem(const struct tb_vg *vg, char *buf, size_t len)
 	return false;
 }
 
-int tb_vgck(struct tb_ctx *ctx, const char *name, bool update)
+TB_EXPORT int tb_vgck(struct tb_ctx *ctx, const char *name, bool update)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
 	char why[400];
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if ((r = tb_cmd_begin(ctx, &c, "vgck")) < 0)
 		return r;
 	if ((r = tb_vg_read(&c, name, update, &vg)) < 0)
@@ -92,13 +93,14 @@ static int check_writable_but_missing(struct tb_cmd *c, struct tb_vg *vg)
 	return r;
 }
 
-int tb_vgreduce_missing(struct tb_ctx *ctx, const char *name, bool force)
+TB_EXPORT int tb_vgreduce_missing(struct tb_ctx *ctx, const char *name, bool force)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
 	size_t n_missing = 0, n_partial = 0;
 	int r;
 
+	tb_ctx_clear_error(ctx);
 	if (geteuid() != 0 && !secure_getenv("THINBOX_ALLOW_NONROOT"))
 		return tb_fail(ctx, -EPERM,
 			       "Running as a non-root user. Please run this command as root.");

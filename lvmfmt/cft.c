@@ -1092,16 +1092,6 @@ static bool key_is_plain(const char *k)
 	return true;
 }
 
-static void put_quoted(struct strbuf *out, const char *s)
-{
-	strbuf_appendc(out, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			strbuf_appendc(out, '\\');
-		strbuf_appendc(out, *s);
-	}
-	strbuf_appendc(out, '"');
-}
 
 /* lvm2 prints floats with "%f"; use more digits only when "%f" would not read back equal. */
 static void put_float(struct strbuf *out, double f)
@@ -1130,7 +1120,7 @@ static int put_scalar(struct emitter *E, const struct lvf_cft_node *n)
 	case LVF_CFT_STR:
 		if (!n->s)
 			return -EINVAL;
-		put_quoted(E->out, n->s);
+		strbuf_append_quoted(E->out, n->s);
 		return 0;
 	case LVF_CFT_SECTION:
 	case LVF_CFT_ARRAY:
@@ -1215,7 +1205,7 @@ static int emit_node(struct emitter *E, const struct lvf_cft_node *n, unsigned d
 	if (key_is_plain(n->key))
 		strbuf_append(E->out, n->key);
 	else
-		put_quoted(E->out, n->key);
+		strbuf_append_quoted(E->out, n->key);
 
 	switch (n->type) {
 	case LVF_CFT_SECTION:

@@ -20,6 +20,7 @@
 #include "util/endian.h"
 #include "util/macros.h"
 #include "util/units.h"
+#include "metadata/md.h"
 #include "lvmfmt/mda.h"
 
 #define OFF_CSUM 0
@@ -30,27 +31,19 @@
 #define OFF_SLOT0 40
 #define RAW_LOCN_SIZE 24
 #define MIN_MDA_SIZE (2 * LVF_MDA_HEADER_SIZE)
-#define NAME_MAX_LEN 127
 
 _Static_assert(OFF_SLOT0 + 3 * RAW_LOCN_SIZE <= LVF_MDA_HEADER_SIZE, "mda header fits");
 _Static_assert(sizeof(LVF_MDA_MAGIC) - 1 == LVF_MDA_MAGIC_LEN, "magic is 16 bytes");
 
+/* both: metadata/'s md_name_check_len, the one copy of lvm2's name rule */
 bool lvf_name_char_is_valid(char c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       c == '+' || c == '_' || c == '.' || c == '-';
+	return md_name_char_is_valid(c);
 }
 
 bool lvf_vg_name_is_valid(const char *name, size_t len)
 {
-	if (len == 0 || len > NAME_MAX_LEN || name[0] == '-')
-		return false;
-	if ((len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.'))
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!lvf_name_char_is_valid(name[i]))
-			return false;
-	return true;
+	return md_name_check_len(name, len, NULL) == 0;
 }
 
 bool lvf_raw_locn_is_empty(const struct lvf_raw_locn *l)

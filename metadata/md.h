@@ -208,6 +208,11 @@ void md_id_format(const char *id, char ret[MD_ID_LEN + 7]);
 /* ---- names (lvm2 lib/misc/lvm-string.c rules) ---- */
 /* 0 or -EINVAL; on failure *ret_reason (static string) says why. */
 int md_name_check(const char *name, const char **ret_reason);
+/* The one VG/LV name rule (lvm2 validate_name): 1..127 of [A-Za-z0-9+_.-] in any locale, not
+ * starting with '-', not "." or "..". md_name_check on @len bytes (no NUL needed);
+ * md_name_char_is_valid: @c is in the set. */
+int md_name_check_len(const char *name, size_t len, const char **ret_reason);
+bool md_name_char_is_valid(char c);
 int md_lv_name_check_user(const char *name, const char **ret_reason);
 /* dm name "<vg>-<lv>[-<layer>]" with '-' doubled; caller frees. */
 int md_dm_name(const char *vg, const char *lv, const char *layer, char **ret);
@@ -268,6 +273,9 @@ uint64_t md_alloc_available(const struct md_vg *vg, struct md_pv *const *pvs, si
 void md_lv_merge_segments(struct md_lv *lv);
 
 /* ---- thin pools ---- */
+/* The autoextend threshold lvm2 acts on: activation/thin_pool_autoextend_threshold, at least
+ * 50 (the one copy of that rule; 100 and above: autoextend is off). */
+int64_t md_threshold_clamp(int64_t threshold);
 /* Low water mark (data blocks) for a pool of @data_sectors, chunk @chunk, threshold @t (%),
  * as lvm2 derives it: t>=100 -> 0; t<50 -> 50. */
 uint64_t md_pool_low_water_mark(uint64_t data_sectors, uint32_t chunk, int64_t threshold);

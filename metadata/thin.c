@@ -12,12 +12,16 @@
 #include "metadata/md.h"
 #include "util/macros.h"
 
+int64_t md_threshold_clamp(int64_t threshold)
+{
+	return threshold < 50 ? 50 : threshold; /* as lvm2 (thin_pool_autoextend_threshold) */
+}
+
 uint64_t md_pool_low_water_mark(uint64_t data_sectors, uint32_t chunk, int64_t threshold)
 {
 	if (threshold >= 100 || chunk == 0)
 		return 0;
-	if (threshold < 50)
-		threshold = 50;
+	threshold = md_threshold_clamp(threshold);
 	return (data_sectors / chunk) * (uint64_t)(100 - threshold) / 100;
 }
 

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* VG, PV and LV objects, ids and names. No I/O. */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,10 +102,16 @@ void md_id_format(const char *id, char ret[MD_ID_LEN + 7])
 	ret[o] = '\0';
 }
 
-int md_name_check(const char *name, const char **ret_reason)
+bool md_name_char_is_valid(char c)
+{
+	/* ASCII ranges, never isalnum(): a locale must not change which names are valid */
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       c == '+' || c == '_' || c == '.' || c == '-';
+}
+
+int md_name_check_len(const char *name, size_t len, const char **ret_reason)
 {
 	const char *reason = NULL;
-	size_t len = strlen(name);
 
 	if (len == 0)
 		reason = "name is empty";
@@ -114,11 +119,11 @@ int md_name_check(const char *name, const char **ret_reason)
 		reason = "name is longer than 127 characters";
 	else if (name[0] == '-')
 		reason = "name may not start with '-'";
-	else if (streq(name, ".") || streq(name, ".."))
+	else if ((len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.'))
 		reason = "name may not be '.' or '..'";
 	else
-		for (const char *p = name; *p; p++)
-			if (!isalnum((unsigned char)*p) && !strchr("+_.-", *p)) {
+		for (size_t i = 0; i < len; i++)
+			if (!md_name_char_is_valid(name[i])) {
 				reason = "name may contain only A-Z a-z 0-9 + _ . -";
 				break;
 			}
@@ -127,6 +132,11 @@ int md_name_check(const char *name, const char **ret_reason)
 	if (ret_reason)
 		*ret_reason = reason;
 	return -EINVAL;
+}
+
+int md_name_check(const char *name, const char **ret_reason)
+{
+	return md_name_check_len(name, strlen(name), ret_reason);
 }
 
 static const char *const reserved_suffixes[] = {

@@ -1,5 +1,6 @@
 #!/bin/bash
-# Enforce the include rules of docs/architecture.md (from house-style.md):
+# Enforce the include rules of docs/architecture.md "Layers" and docs/building.md (from
+# ../shared/docs/house-style.md):
 #   util/ -> (nothing of ours)   kernel-iface/ -> util/   metadata/ -> util/
 #   lvmfmt/ -> util/, metadata/  thinfmt/ -> util/   core/ -> all five   cli/ -> core/thinbox.h, util/
 set -uo pipefail

@@ -97,3 +97,18 @@ void strbuf_release(struct strbuf *sb)
 	free(sb->buf);
 	*sb = (struct strbuf){ 0 };
 }
+
+void strbuf_append_quoted(struct strbuf *sb, const char *s)
+{
+	const char *run = s;
+
+	strbuf_appendc(sb, '"');
+	for (; *s; s++)
+		if (*s == '"' || *s == '\\') {
+			strbuf_appendn(sb, run, (size_t)(s - run));
+			strbuf_appendc(sb, '\\');
+			run = s;
+		}
+	strbuf_appendn(sb, run, (size_t)(s - run));
+	strbuf_appendc(sb, '"');
+}

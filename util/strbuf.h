@@ -21,6 +21,9 @@ void strbuf_appendn(struct strbuf *sb, const char *s, size_t n);
 void strbuf_appendf(struct strbuf *sb, const char *fmt, ...) _printf_(2, 3);
 void strbuf_vappendf(struct strbuf *sb, const char *fmt, va_list ap) _printf_(2, 0);
 void strbuf_appendc(struct strbuf *sb, char c);
+/* Append @s double-quoted with '"' and '\\' backslash-escaped: lvm2's config and metadata
+ * text string syntax (the one escaper of lvmfmt/ and core/). */
+void strbuf_append_quoted(struct strbuf *sb, const char *s);
 void strbuf_reset(struct strbuf *sb);
 static inline bool strbuf_ok(const struct strbuf *sb)
 {
