@@ -121,12 +121,12 @@ out:
 	return r;
 }
 
-int tb_vgexport(struct tb_ctx *ctx, const char *name)
+TB_EXPORT int tb_vgexport(struct tb_ctx *ctx, const char *name)
 {
 	return set_exported(ctx, name, true);
 }
 
-int tb_vgimport(struct tb_ctx *ctx, const char *name)
+TB_EXPORT int tb_vgimport(struct tb_ctx *ctx, const char *name)
 {
 	return set_exported(ctx, name, false);
 }

@@ -10,7 +10,7 @@
 #include "metadata/md.h"
 #include "util/macros.h"
 
-int tb_lv_name_check(const char *name, char *msg, size_t len)
+TB_EXPORT int tb_lv_name_check(const char *name, char *msg, size_t len)
 {
 	static const char *const prefixes[] = { "pvmove", "snapshot" };
 	static const char *const strings[] = {

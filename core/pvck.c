@@ -157,7 +157,7 @@ static bool has_mda2(struct lvf_bdev *b, const char *vgid)
 	return strstr((char *)buf, dashed) != NULL;
 }
 
-int tb_pvck_repair(struct tb_ctx *ctx, const char *dev, const char *file)
+TB_EXPORT int tb_pvck_repair(struct tb_ctx *ctx, const char *dev, const char *file)
 {
 	struct tb_cmd c;
 	struct tb_scan scan = { 0 };
