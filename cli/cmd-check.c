@@ -43,9 +43,44 @@ static int print_report(void *userdata, const struct tb_check_report *r)
 	return 0;
 }
 
+/* pvck --repair [-f|--file FILE] [-y] DEV (lvm2 2.03's option names) */
+static int cmd_repair(struct tb_ctx *ctx, int argc, char **argv)
+{
+	const char *file = NULL, *dev = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--repair") || !strcmp(a, "-y") || !strcmp(a, "--yes") ||
+		    !strcmp(a, "-v") || !strcmp(a, "--verbose"))
+			continue;
+		if ((!strcmp(a, "-f") || !strcmp(a, "--file")) && i + 1 < argc)
+			file = argv[++i];
+		else if (!strncmp(a, "--file=", 7))
+			file = a + 7;
+		else if (a[0] == '-' || dev) {
+			cli_err("usage: pvck --repair [-f FILE] [-y] DEVICE");
+			return CLI_EINVAL;
+		} else
+			dev = a;
+	}
+	if (!dev) {
+		cli_err("usage: pvck --repair [-f FILE] [-y] DEVICE");
+		return CLI_EINVAL;
+	}
+	if (tb_pvck_repair(ctx, dev, file) < 0) {
+		cli_err("%s", tb_ctx_errmsg(ctx));
+		return CLI_FAILED;
+	}
+	return CLI_OK;
+}
+
 static int cmd_check(struct tb_ctx *ctx, int argc, char **argv)
 {
 	int problems = 0, r;
+
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--repair"))
+			return cmd_repair(ctx, argc, argv);
 
 	for (int i = 1; i < argc; i++)
 		if (argv[i][0] == '-') {

@@ -479,7 +479,7 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
 	struct tb_lvcreate_opts o = { 0 };
-	char vg[256], lv[256], pvg[256], plv[256];
+	char vg[256], lv[256], pvg[256], plv[256], msg[300];
 	const char *type, *pool_arg;
 	int r = parse(ctx, "lvcreate", lvcreate_opts, ARRAY_SIZE(lvcreate_opts), argc, argv, &p);
 	bool has_vsize, has_size;
@@ -605,6 +605,21 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 	}
 	o.pvs = p->n_pos ? (const char *const *)p->pos + 1 : NULL;
 	o.n_pvs = p->n_pos ? (size_t)p->n_pos - 1 : 0;
+	/* -n VG/LV names the VG too (lvm2 2.03.16 tools/toollib.c validate_lvname_param) */
+	if (o.name && strchr(o.name, '/') && o.vg) {
+		const char *slash = strrchr(o.name, '/');
+		size_t l = (size_t)(strchr(o.name, '/') - o.name);
+		if (strlen(o.vg) != l || strncmp(o.name, o.vg, l)) {
+			cli_err("Please use a single volume group name (\"%.*s\" or \"%s\").", (int)l,
+				o.name, o.vg);
+			return CLI_EINVAL;
+		}
+		o.name = slash + 1;
+	}
+	if (o.name && *o.name && tb_lv_name_check(o.name, msg, sizeof(msg)) < 0) {
+		cli_err("%s", msg); /* lvm2 2.03.16: a command-line error */
+		return CLI_EINVAL;
+	}
 	if (tb_lvcreate(ctx, &o) < 0)
 		return fail(ctx);
 	return CLI_OK;
@@ -773,7 +788,7 @@ CLI_COMMAND(lvremove, "lvremove", cmd_lvremove, "remove logical volumes");
 static int cmd_lvrename(struct tb_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
-	char vg[256], lv[256], vg2[256], lv2[256];
+	char vg[256], lv[256], vg2[256], lv2[256], msg[300];
 	const char *new_name;
 	int r = parse(ctx, "lvrename", lvremove_opts, ARRAY_SIZE(lvremove_opts), argc, argv, &p);
 
@@ -796,6 +811,10 @@ static int cmd_lvrename(struct tb_ctx *ctx, int argc, char **argv)
 		}
 	} else {
 		cli_err("Old and new logical volume names required");
+		return CLI_EINVAL;
+	}
+	if (*new_name && tb_lv_name_check(new_name, msg, sizeof(msg)) < 0) {
+		cli_err("%s", msg); /* lvm2 2.03.16: a command-line error */
 		return CLI_EINVAL;
 	}
 	if (tb_lvrename(ctx, vg, lv, new_name) < 0)

@@ -66,6 +66,10 @@ const char *tb_pvdev_owner(const struct tb_pvdev *d);
 /* Refuse a write to VG @name (read for writing as @vg) when two devices carry one of its PV
  * ids, as lvm2: "Cannot update volume group ... with duplicate PV devices." */
 int tb_vg_check_duplicates(struct tb_cmd *c, const struct tb_vg *vg);
+/* Foreign, shared or exported VG (core/foreign.c): lvm2's refusal line in @buf, or NULL. */
+const char *tb_vg_foreign_reason(const struct md_vg *md, char *buf, size_t len);
+/* Refuse (-EPERM, lvm2's words) a change to or an activation of such a VG. */
+int tb_vg_check_foreign(struct tb_cmd *c, const struct tb_vg *vg);
 /* Open one device (label or not) for a command that will write it (O_EXCL). */
 int tb_pvdev_open(struct tb_ctx *ctx, const char *path, bool excl, struct tb_pvdev **ret);
 struct tb_pvdev *tb_pvdev_free(struct tb_pvdev *d);

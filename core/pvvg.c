@@ -335,6 +335,19 @@ TB_EXPORT int tb_pvremove(struct tb_ctx *ctx, const char *const *devices, size_t
 		tb_warn(ctx, "WARNING: Wiping physical volume label from %s of volume group \"%s\".",
 			devices[i], owner);
 	}
+	/* lvm2 2.03.16 prints the two warnings for a PV in doubt and then fails (status 5,
+	 * label left): so does thinbox, before anything is written (docs/lvm2-differences.md) */
+	for (size_t i = 0; i < n; i++) {
+		struct tb_pvdev *d = tb_scan_find_path(&scan, devices[i]);
+		if (d->in_doubt) {
+			r = tb_fail(ctx, -EBUSY,
+				    "%s: physical volume label not removed: the VG that uses it cannot "
+				    "be read (lvm2 refuses this too). To reuse the device: pvcreate -ff "
+				    "%s, then pvremove %s.\n  Command failed with status code 5.",
+				    devices[i], devices[i], devices[i]);
+			goto out;
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct lvf_bdev *b = NULL;
 		r = tb_bdev_open(ctx, devices[i], O_RDWR | O_EXCL, &b);
@@ -488,7 +501,8 @@ TB_EXPORT int tb_vgcreate(struct tb_ctx *ctx, const char *name, const char *cons
 	if ((r = root_check(ctx)) < 0)
 		return r;
 	if (md_name_check(name, &why) < 0)
-		return tb_fail(ctx, -EINVAL, "New volume group name \"%s\" is invalid: %s.", name, why);
+		return tb_fail(ctx, -EINVAL, "New volume group name \"%s\" is invalid.\n  (The %s.)",
+			       name, why);
 	if (md_extent_size_check(es, &why) < 0)
 		return tb_fail(ctx, -EINVAL, "Invalid physical extent size: %s.", why);
 	if (!n)

@@ -262,6 +262,25 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
 	return r;
 }
 
+/* lvm2 2.03.16 tools/toollib.c ignore_vg: a foreign VG (system ID) or a shared one
+ * (lock_type, no lvmlockd) is skipped by reports (lvm2's --foreign and --shared show them),
+ * and so is an exported VG by lvs; named, it is an error (*r, lvm2's words). */
+static bool report_skips(struct tb_cmd *c, const struct tb_vg *vg, bool named, int *r)
+{
+	char why[400];
+
+	/* vgs and pvs show an exported VG, lvs does not: "Volume group VG is exported" */
+	if ((vg->md->status & MD_VG_EXPORTED) && !streq(c->name, "lvs"))
+		return false;
+	if (!tb_vg_foreign_reason(vg->md, why, sizeof(why)))
+		return false;
+	if (named)
+		*r = tb_fail(c->ctx, -EPERM, "%s", why);
+	else if (!vg->md->lock_type || !vg->md->lock_type[0])
+		tb_warn(c->ctx, "%s", why); /* lvm2: said for a foreign VG (rc 0), not a shared one */
+	return true;
+}
+
 /* Read each wanted VG (all when @n is 0) under a shared lock and hand it to @fn, sorted by
  * name; -ENOENT when a named VG does not exist. */
 static int for_each_vg(struct tb_ctx *ctx, const char *cmd, const char *const *vgs, size_t n,
@@ -289,7 +308,9 @@ static int for_each_vg(struct tb_ctx *ctx, const char *cmd, const char *const *v
 		if (!wanted(names[i], vgs, n))
 			continue;
 		r = tb_vg_read(&c, names[i], false, &vg);
-		if (r == 0)
+		if (r == 0 && report_skips(&c, vg, n > 0, &r))
+			; /* a foreign or shared VG (core/foreign.c) */
+		else if (r == 0)
 			r = fn(&c, vg, data);
 		tb_vg_free(vg);
 		tb_unlock_vg(&c.locks, names[i]);
@@ -428,6 +449,20 @@ TB_EXPORT int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n
 			if (p && (!md || mds[j]->seqno > md->seqno)) {
 				md = mds[j];
 				pv = p;
+			}
+		}
+		if (md && md->name && !(md->status & MD_VG_EXPORTED)) {
+			/* a foreign or shared VG's PV is not listed (lvm2 2.03.16: "Cannot use PV
+			 * DEV in foreign VG VG.", the command still exits 0) */
+			char why[400], w[600];
+			if (tb_vg_foreign_reason(md, why, sizeof(why))) {
+				if (!md->lock_type || !md->lock_type[0])
+					tb_warn_once(ctx, why);
+				snprintf(w, sizeof(w), "Cannot use PV %s in %s VG %s.", d->path,
+					 md->lock_type && md->lock_type[0] ? "shared" : "foreign",
+					 md->name);
+				tb_warn(ctx, "%s", w);
+				continue;
 			}
 		}
 		md_id_format(d->id, uuid);

@@ -487,7 +487,10 @@ int tb_vg_check_writable(struct tb_cmd *c, const struct tb_vg *vg)
 {
 	const char *why = NULL;
 	char reason[300];
+	int r;
 
+	if ((r = tb_vg_check_foreign(c, vg)) < 0)
+		return r;
 	if (md_vg_is_readonly_for_us(vg->md, &why))
 		return tb_fail(c->ctx, -EPERM,
 			       "Cannot change volume group %s: %s. Use lvm2 for this VG.",

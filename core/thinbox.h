@@ -565,6 +565,22 @@ int tb_vgck(struct tb_ctx *ctx, const char *vg, bool update);
  * with extents on them (partial LVs) block it (-EBUSY, nothing written) unless @force, which
  * removes them first (plain inactive LVs only; thin pools: -EOPNOTSUPP). Since: 0.1 */
 int tb_vgreduce_missing(struct tb_ctx *ctx, const char *vg, bool force);
+/* vgexport VG / vgimport VG (core/foreign.c): set or clear the VG's and its PVs' EXPORTED
+ * status (vgexport also drops the system ID, as lvm2). vgexport refuses a VG with active LVs
+ * (-EBUSY); vgimport one that is not exported (-EINVAL). Since: 0.1 */
+int tb_vgexport(struct tb_ctx *ctx, const char *vg);
+int tb_vgimport(struct tb_ctx *ctx, const char *vg);
+/* pvck --repair [-f FILE] DEV (core/pvck.c): write DEV's label, PV header and first mda
+ * header back from FILE (a vgcfgbackup file or raw metadata) or, when @file is NULL, from the
+ * newest copy left in DEV's metadata area. Refused with nothing written when that is not
+ * certain: two different newest copies (-ENOTUNIQ), a text that does not parse (-EBADMSG),
+ * no PV of the text for DEV (-ENOENT), its PV id on another device (-EEXIST), two mdas
+ * (-EOPNOTSUPP), a device smaller than the PV (-ENOSPC). Since: 0.1 */
+int tb_pvck_repair(struct tb_ctx *ctx, const char *dev, const char *file);
+/* 0 when @name may be given to lvcreate -n / lvrename, else -EINVAL with lvm2 2.03.16's
+ * message in @msg ("Logical volume name "x" is invalid.", "Names starting/including ... are
+ * reserved. ..."): lvm2 exits 3 for these. Since: 0.1 */
+int tb_lv_name_check(const char *name, char *msg, size_t len);
 /* ==== thinbox setup (cli/cmd-setup.c): what a device holds before it is touched ============ */
 struct tb_device_state {
 	uint64_t size;              /* bytes */

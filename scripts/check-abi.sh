@@ -12,9 +12,9 @@ NM=${NM:-nm} CC=${CC:-cc}
 bad=0
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
-# globals of the version script (between "global:" and "local:", comments dropped)
+# globals of the version script (every node's "global:" list, comments and node ends dropped)
 perl -0pe 's|/\*.*?\*/||gs' "$sym" | sed -n '/global:/,/local:/p' | grep -v 'global:\|local:' |
-	tr -d ' \t;' | grep -v '^$' | sort > "$tmp/script"
+	tr -d ' \t;' | grep -v '^$' | grep -v '^}' | sort > "$tmp/script"
 "$NM" -D --defined-only "$so" | awk '$2 ~ /^[TDBRVWi]$/ { print $3 }' | grep -v '^THINBOX_' |
 	sort > "$tmp/so-versioned"
 sed 's/@.*//' "$tmp/so-versioned" | sort -u > "$tmp/so"

@@ -65,11 +65,38 @@ dmg_in_doubt_common() { # DEV CAUSE-REGEX
 	e=$(tb_disk 64M)
 	dmg_vg "$e" tbte
 	dmg_both_refuse "$d $e" vgextend tbte "$d" >/dev/null
-	# thinbox with -ff: says what it destroys, and does it (lvm2 2.03.16 prints the same
-	# warnings but then fails with status 5 and leaves the label: docs/damaged-disks.md)
-	out=$(assert_ok "$TB" pvremove -ff -y "$d")
+	# -ff: lvm2 2.03.16 prints that it wipes the PV of VG <unknown>, then fails with status 5
+	# and leaves the label; thinbox does the same (docs/lvm2-differences.md)
+	out=$(dmg_both_refuse_msg "$d $e" \
+		"Wiping physical volume label from $d of volume group \"<unknown>\"" pvremove -ff -y "$d")
+	assert_match "pvcreate -ff $d" "$out" "pvremove -ff says how to reuse the device"
+	# the way out: pvcreate -ff, then the PV is an orphan lvm2 sees, and pvremove removes it
+	out=$(assert_ok "$TB" pvcreate -ff -y "$d")
 	assert_match "Wiping physical volume label from $d of volume group \"<unknown>\"" "$out" \
-		"pvremove -ff"
+		"pvcreate -ff"
+	assert_eq "$d" "$(lvm_clean pvs --noheadings -o pv_name,vg_name "$d" | awk '{$1 = $1; print}')" \
+		"an orphan PV"
+	assert_ok "$TB" pvremove "$d" >/dev/null
 	[ -z "$("$LVM2_BIN" pvs --noheadings -o pv_name "$d" 2>/dev/null)" ] ||
-		die "pvremove -ff left a label lvm2 sees"
+		die "pvremove left a label lvm2 sees"
+}
+
+# DISKS REGEX CMD ARGS...: as dmg_both_refuse, and both lvm2's and thinbox's output match
+# REGEX (lvm2's refusal line). Prints thinbox's output.
+dmg_both_refuse_msg() {
+	local disks=$1 re=$2 s0 out rc
+	shift 2
+	# shellcheck disable=SC2086
+	s0=$(dmg_sums $disks)
+	out=$("$LVM2_BIN" "$@" 2>&1 </dev/null); rc=$?
+	[ $rc = 5 ] || die "lvm2 $*: exited $rc, expected 5: $out"
+	assert_match "$re" "$out" "lvm2 $*"
+	# shellcheck disable=SC2086
+	[ "$(dmg_sums $disks)" = "$s0" ] || die "lvm2 $* changed the disks"
+	out=$("$TB" "$@" 2>&1 </dev/null); rc=$?
+	[ $rc = 5 ] || die "thinbox $*: exited $rc, expected 5: $out"
+	assert_match "$re" "$out" "thinbox $*"
+	# shellcheck disable=SC2086
+	[ "$(dmg_sums $disks)" = "$s0" ] || die "thinbox $* changed the disks: $out"
+	printf '%s\n' "$out"
 }

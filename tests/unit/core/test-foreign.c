@@ -1,0 +1,258 @@
+/* Unit tests: foreign, shared and exported VGs (core/foreign.c, core/report.c) on in-memory
+ * devices behind the ctx's open hook: every change refused with lvm2's line and the device
+ * unchanged; reports skip them (named: an error); vgexport/vgimport round trip. No root,
+ * devices or kernel (device-mapper off, locks and backups in a temporary directory). */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/ctx-internal.h"
+#include "core/thinbox.h"
+#include "lvmfmt/bdev.h"
+#include "lvmfmt/mda.h"
+#include "util/crc.h"
+#include "util/endian.h"
+
+#define DEV_SIZE (16U * 1024 * 1024)
+#define DEV_A "/ut/a"
+#define DEV_B "/ut/b"
+
+static struct lvf_bdev *devs[2];
+static char dir[] = "/tmp/test-foreign.XXXXXX";
+
+static int fake_open(void *userdata, const char *path, int flags, struct lvf_bdev **ret)
+{
+	(void)userdata, (void)flags;
+	if (!strcmp(path, DEV_A))
+		return lvf_bdev_view(devs[0], path, ret);
+	if (!strcmp(path, DEV_B))
+		return lvf_bdev_view(devs[1], path, ret);
+	return -ENOENT;
+}
+
+static void quiet_log(void *userdata, int priority, const char *file, int line, const char *fn,
+		      const char *format, va_list args)
+{
+	(void)userdata, (void)priority, (void)file, (void)line, (void)fn, (void)format, (void)args;
+}
+
+static struct tb_ctx *new_ctx(void)
+{
+	struct tb_ctx *ctx = NULL;
+
+	assert_int_equal(tb_ctx_new(0, &ctx), 0);
+	tb_ctx_set_log_fn(ctx, quiet_log, NULL);
+	tb_ctx_set_bdev_open(ctx, fake_open, NULL);
+	tb_ctx_set_no_dm(ctx, true);
+	return ctx;
+}
+
+static void make_vg(const char *dev, const char *vg)
+{
+	struct tb_ctx *ctx = new_ctx();
+	const char *d[] = { dev };
+	struct tb_vgcreate_opts vo = { .pv.metadatacopies = -1 };
+	struct tb_lvcreate_opts lo = { .vg = vg, .name = "lv1", .zero = 0, .wipesignatures = 0,
+				       .activate = 0, .discards = -1, .errorwhenfull = -1 };
+
+	lo.size = (struct tb_size){ TB_SIZE_SECTORS, 8192, 0 };
+	struct tb_pvcreate_opts po = { .metadatacopies = -1 };
+
+	if (tb_pvcreate(ctx, d, 1, &po) < 0)
+		fail_msg("pvcreate: %s", tb_ctx_errmsg(ctx));
+	if (tb_vgcreate(ctx, vg, d, 1, &vo) < 0)
+		fail_msg("vgcreate: %s", tb_ctx_errmsg(ctx));
+	if (tb_lvcreate(ctx, &lo) < 0)
+		fail_msg("lvcreate: %s", tb_ctx_errmsg(ctx));
+	lo.name = "lv2";
+	assert_int_equal(tb_lvcreate(ctx, &lo), 0);
+	tb_ctx_unref(ctx);
+}
+
+static void rd(int i, uint64_t off, void *buf, size_t len)
+{
+	assert_int_equal(lvf_bdev_read(devs[i], off, buf, len), 0);
+}
+static void wr(int i, uint64_t off, const void *buf, size_t len)
+{
+	assert_int_equal(lvf_bdev_write(devs[i], off, buf, len), 0);
+}
+static uint8_t *image(int i)
+{
+	uint8_t *img = malloc(2U << 20);
+	assert_non_null(img);
+	rd(i, 0, img, 2U << 20);
+	return img;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	assert_int_equal(lvf_bdev_mem_new(DEV_SIZE, &devs[0]), 0);
+	assert_int_equal(lvf_bdev_mem_new(DEV_SIZE, &devs[1]), 0);
+	return 0;
+}
+static int teardown(void **state)
+{
+	(void)state;
+	devs[0] = lvf_bdev_free(devs[0]);
+	devs[1] = lvf_bdev_free(devs[1]);
+	return 0;
+}
+
+
+/* Rewrite the committed text of DEV_A's mda with @edit applied (valid checksums). */
+static void edit_text(const char *find, const char *add)
+{
+	uint8_t h[512], *t;
+	uint64_t off, size;
+	char *n, *p;
+
+	rd(0, 4096, h, sizeof(h));
+	off = get_le64(h + 40);
+	size = get_le64(h + 48);
+	assert_non_null(t = calloc(1, size + 256));
+	rd(0, 4096 + off, t, size);
+	assert_non_null(p = strstr((char *)t, find));
+	p += strlen(find);
+	assert_non_null(n = calloc(1, size + 256));
+	memcpy(n, t, (size_t)(p - (char *)t));
+	strcat(n, add);
+	strcat(n, p);
+	size = strlen(n) + 1;
+	wr(0, 4096 + off, n, size);
+	put_le64(h + 48, size);
+	put_le32(h + 56, lvm_crc(LVM_INITIAL_CRC, n, size));
+	put_le32(h, lvm_crc(LVM_INITIAL_CRC, h + 4, 508));
+	wr(0, 4096, h, sizeof(h));
+	free(n);
+	free(t);
+}
+
+static int count_rows(void *userdata, const void *row)
+{
+	(void)row;
+	(*(int *)userdata)++;
+	return 0;
+}
+static int lv_row(void *u, const struct tb_lv_row *r) { return count_rows(u, r); }
+static int vg_row(void *u, const struct tb_vg_row *r) { return count_rows(u, r); }
+static int pv_row(void *u, const struct tb_pv_row *r)
+{
+	if (r->name && !strcmp(r->name, DEV_A))
+		(*(int *)u)++;
+	return 0;
+}
+
+/* Every change refused with @msg; DEV_A unchanged. */
+static void refuses_all(const char *vg, const char *msg)
+{
+	struct tb_ctx *ctx = new_ctx();
+	struct tb_lvcreate_opts lo = { .vg = vg, .name = "lv9", .activate = 0, .discards = -1,
+				       .errorwhenfull = -1 };
+	const char *b[] = { DEV_B };
+	uint8_t *before = image(0), *after;
+
+	lo.size = (struct tb_size){ TB_SIZE_SECTORS, 8192, 0 };
+	assert_true(tb_lvcreate(ctx, &lo) < 0);
+	assert_string_equal(tb_ctx_errmsg(ctx), msg);
+	assert_true(tb_vgchange(ctx, vg, 1, -1) < 0);
+	assert_string_equal(tb_ctx_errmsg(ctx), msg);
+	assert_true(tb_vgremove(ctx, vg, true) < 0);
+	assert_string_equal(tb_ctx_errmsg(ctx), msg);
+	assert_true(tb_vgextend(ctx, vg, b, 1, NULL) < 0);
+	assert_string_equal(tb_ctx_errmsg(ctx), msg);
+	assert_true(tb_vgck(ctx, vg, true) < 0);
+	after = image(0);
+	assert_memory_equal(before, after, 2U << 20);
+	free(after);
+	free(before);
+	tb_ctx_unref(ctx);
+}
+
+static void reports(const char *vg, int want_vgs, int want_lvs, int want_pv_rows, int named_rc)
+{
+	struct tb_ctx *ctx = new_ctx();
+	const char *v[] = { vg };
+	int n = 0;
+
+	assert_int_equal(tb_report_vgs(ctx, NULL, 0, vg_row, &n), 0);
+	assert_int_equal(n, want_vgs);
+	n = 0;
+	assert_int_equal(tb_report_lvs(ctx, NULL, 0, false, lv_row, &n), 0);
+	assert_int_equal(n, want_lvs);
+	n = 0;
+	assert_int_equal(tb_report_pvs(ctx, NULL, 0, pv_row, &n), 0);
+	assert_int_equal(n, want_pv_rows);
+	n = 0;
+	assert_int_equal(tb_report_lvs(ctx, v, 1, false, lv_row, &n), named_rc);
+	tb_ctx_unref(ctx);
+}
+
+static void test_foreign_system_id(void **state)
+{
+	(void)state;
+	make_vg(DEV_A, "vgf");
+	edit_text("status = [\"RESIZEABLE\", \"READ\", \"WRITE\"]\n", "system_id = \"otherhost\"\n");
+	refuses_all("vgf", "Cannot access VG vgf with system ID otherhost with unknown local "
+			   "system ID.");
+	reports("vgf", 0, 0, 0, -EPERM);
+}
+
+static void test_shared_lock_type(void **state)
+{
+	(void)state;
+	make_vg(DEV_A, "vgs");
+	edit_text("status = [\"RESIZEABLE\", \"READ\", \"WRITE\"]\n", "lock_type = \"sanlock\"\n");
+	refuses_all("vgs", "Cannot access VG vgs with lock type sanlock that requires lvmlockd.");
+	reports("vgs", 0, 0, 0, -EPERM);
+}
+
+static void test_export_import(void **state)
+{
+	struct tb_ctx *ctx;
+
+	(void)state;
+	make_vg(DEV_A, "vgx");
+	ctx = new_ctx();
+	assert_int_equal(tb_vgimport(ctx, "vgx"), -EINVAL);
+	assert_string_equal(tb_ctx_errmsg(ctx), "Volume group \"vgx\" is not exported");
+	assert_int_equal(tb_vgexport(ctx, "vgx"), 0);
+	tb_ctx_unref(ctx);
+	refuses_all("vgx", "Volume group vgx is exported");
+	/* vgs and pvs show it, lvs does not */
+	reports("vgx", 1, 0, 1, -EPERM);
+	ctx = new_ctx();
+	assert_int_equal(tb_vgimport(ctx, "vgx"), 0);
+	assert_int_equal(tb_vgck(ctx, "vgx", false), 0);
+	tb_ctx_unref(ctx);
+	reports("vgx", 1, 2, 1, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_foreign_system_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_lock_type, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_export_import, setup, teardown),
+	};
+
+	if (!mkdtemp(dir))
+		return 1;
+	setenv("THINBOX_ALLOW_NONROOT", "1", 1);
+	setenv("THINBOX_DEVICES", DEV_A ":" DEV_B, 1);
+	setenv("THINBOX_LOCK_DIR", dir, 1);
+	setenv("LVM_SYSTEM_DIR", dir, 1);
+	setenv("THINBOX_LVM_RUN_DIR", dir, 1);
+	setenv("THINBOX_RUN_DIR", dir, 1);
+	setenv("THINBOX_NO_MONITOR_START", "1", 1);
+	unsetenv("THINBOX_LOG");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
