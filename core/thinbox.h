@@ -158,7 +158,7 @@ enum tb_rf_kind {
 	TB_RF_TIME, /* i: seconds since the epoch */
 };
 struct tb_rfield {
-	const char *id;
+	const char *id; /* a string literal: the same address for every row */
 	enum tb_rf_kind kind;
 	const char *s;
 	uint64_t u;
@@ -215,6 +215,12 @@ struct tb_pv_row {
 };
 int tb_report_lvs(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all,
 		  int (*cb)(void *userdata, const struct tb_lv_row *row), void *userdata);
+/* tb_report_lvs computing only the further fields (row->fields, segment fields) for which
+ * @want(@want_ud, id) is true (@want NULL: all), so that a report of 10,000s of LVs does not
+ * build ~100 values per row it never shows. Since: 0.1 */
+int tb_report_lvs_want(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all,
+		       bool (*want)(void *want_ud, const char *id), void *want_ud,
+		       int (*cb)(void *userdata, const struct tb_lv_row *row), void *userdata);
 int tb_report_vgs(struct tb_ctx *ctx, const char *const *vgs, size_t n,
 		  int (*cb)(void *userdata, const struct tb_vg_row *row), void *userdata);
 int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
