@@ -83,6 +83,36 @@ static void *arena_alloc_aligned(struct lvf_cft_arena *a, size_t n, size_t align
 	return b->data + b->used - n;
 }
 
+/* A point to go back to: what was allocated after it is released by arena_rewind. */
+struct arena_mark {
+	struct arena_block *head;
+	size_t used;
+};
+
+static struct arena_mark arena_mark(const struct lvf_cft_arena *a)
+{
+	return (struct arena_mark){ a->head, a->head ? a->head->used : 0 };
+}
+
+static void arena_rewind(struct lvf_cft_arena *a, struct arena_mark m)
+{
+	/* blocks made after the mark: keep the newest (the next allocations reuse it), free
+	 * the others; without a new block, back to the mark's fill */
+	if (a->head == m.head) {
+		if (m.head)
+			m.head->used = m.used;
+		return;
+	}
+	while (a->head->next != m.head) {
+		struct arena_block *b = a->head->next;
+		a->head->next = b->next;
+		free(b);
+	}
+	a->head->used = 0;
+	if (m.head)
+		m.head->used = m.used;
+}
+
 static void *arena_alloc(struct lvf_cft_arena *a, size_t n)
 {
 	return arena_alloc_aligned(a, n, _Alignof(struct lvf_cft_node));
@@ -160,6 +190,9 @@ struct parser {
 	struct strbuf pre;             /* full-line comments, '\n'-separated */
 	struct lvf_cft_arena *A;       /* where nodes and strings go */
 	bool lean;                     /* lvf_cft_parse_lean: no layout */
+	lvf_cft_item_hook hook;        /* lvf_cft_parse_lean_hook */
+	void *hook_ud;
+	struct lvf_cft_node *open[3];  /* the sections whose bodies are being parsed, depth 0-2 */
 	unsigned pre_n;                /* lines in pre */
 	unsigned blank;                /* empty lines after the last full-line comment */
 };
@@ -700,8 +733,11 @@ static int parse_body(struct parser *P, struct lvf_cft_node *sec, unsigned depth
 		      unsigned open_line, unsigned open_col)
 {
 	struct lvf_cft_node *tail = NULL, *n;
+	struct arena_mark mark;
 	int r;
 
+	if (depth < ARRAY_SIZE(P->open))
+		P->open[depth] = sec;
 	for (;;) {
 		if (P->p >= P->e) {
 			char shown[SHOW_MAX + 8];
@@ -724,9 +760,19 @@ static int parse_body(struct parser *P, struct lvf_cft_node *sec, unsigned depth
 			return skip_gap(P, true);
 		}
 		n = NULL;
+		mark = arena_mark(P->A);
 		r = parse_item(P, depth, &n);
 		if (r < 0)
 			return r;
+		if (P->hook && depth == 2 && n->type == LVF_CFT_SECTION) {
+			r = P->hook(P->hook_ud, P->open[0], P->open[1], sec, n);
+			if (r < 0)
+				return r;
+			if (r > 0) { /* taken: the item and its memory go */
+				arena_rewind(P->A, mark);
+				continue;
+			}
+		}
 		n->parent = sec;
 		if (tail)
 			tail->next = n;
@@ -736,11 +782,12 @@ static int parse_body(struct parser *P, struct lvf_cft_node *sec, unsigned depth
 	}
 }
 
-static int parse(const char *text, size_t len, bool lean, struct lvf_cft_node **ret_root,
-		 struct lvf_err *reterr)
+static int parse(const char *text, size_t len, bool lean, lvf_cft_item_hook hook, void *hook_ud,
+		 struct lvf_cft_node **ret_root, struct lvf_err *reterr)
 {
 	_cleanup_cft_ struct lvf_cft_node *root = NULL;
-	struct parser P = { .line = 1, .err = reterr, .lean = lean };
+	struct parser P = { .line = 1, .err = reterr, .lean = lean, .hook = hook,
+			    .hook_ud = hook_ud };
 	const char *nul;
 	int r;
 
@@ -774,13 +821,19 @@ static int parse(const char *text, size_t len, bool lean, struct lvf_cft_node **
 int lvf_cft_parse(const char *text, size_t len, struct lvf_cft_node **ret_root,
 		  struct lvf_err *reterr)
 {
-	return parse(text, len, false, ret_root, reterr);
+	return parse(text, len, false, NULL, NULL, ret_root, reterr);
 }
 
 int lvf_cft_parse_lean(const char *text, size_t len, struct lvf_cft_node **ret_root,
 		       struct lvf_err *reterr)
 {
-	return parse(text, len, true, ret_root, reterr);
+	return parse(text, len, true, NULL, NULL, ret_root, reterr);
+}
+
+int lvf_cft_parse_lean_hook(const char *text, size_t len, lvf_cft_item_hook hook, void *ud,
+			    struct lvf_cft_node **ret_root, struct lvf_err *reterr)
+{
+	return parse(text, len, true, hook, ud, ret_root, reterr);
 }
 
 /* ---- lookup ---- */
