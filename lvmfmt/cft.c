@@ -807,6 +807,8 @@ static int parse(const char *text, size_t len, bool lean, lvf_cft_item_hook hook
 		return -ENOMEM;
 	/* about one node per 16 bytes of text */
 	root->arena->next_size = MAX((size_t)4096, MIN((size_t)(P.e - text) * 4, (size_t)8 << 20));
+	if (hook) /* the streamed sections' memory is reused: the tree stays small */
+		root->arena->next_size = MIN(root->arena->next_size, (size_t)64 << 10);
 	P.A = root->arena;
 	r = skip_gap(&P, false);
 	if (r >= 0)

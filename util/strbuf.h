@@ -22,6 +22,9 @@ void strbuf_appendf(struct strbuf *sb, const char *fmt, ...) _printf_(2, 3);
 void strbuf_vappendf(struct strbuf *sb, const char *fmt, va_list ap) _printf_(2, 0);
 void strbuf_appendc(struct strbuf *sb, char c);
 void strbuf_reset(struct strbuf *sb);
+/* Make room for @extra more bytes (one allocation for a text whose size is known ahead);
+ * false when out of memory (the buffer is then failed). */
+bool strbuf_reserve(struct strbuf *sb, size_t extra);
 static inline bool strbuf_ok(const struct strbuf *sb)
 {
 	return !sb->failed;
