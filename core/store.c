@@ -113,6 +113,7 @@ static void pvdev_read_metadata(struct tb_ctx *ctx, struct tb_pvdev *d)
 			d->mda_hdr_bad[i] = true;
 			continue;
 		}
+		d->mda_ignored[i] = h.slot[0].flags & LVF_RAW_LOCN_IGNORED;
 		r = tb_mdcache_read(ctx, d->path, &ref, &t, &err);
 		if (r == -ENODATA)
 			continue;
@@ -572,7 +573,7 @@ int tb_vg_mda_refs(struct tb_cmd *c, const struct tb_vg *vg, struct lvf_mda_ref 
 			continue;
 		for (size_t m = 0; m < d->hdr.n_mda; m++)
 			mdas[n++] = (struct lvf_mda_ref){ d->bdev, d->hdr.mda[m].offset,
-							  d->hdr.mda[m].size, false };
+							  d->hdr.mda[m].size, d->mda_ignored[m] };
 	}
 	if (!n) {
 		free(mdas);

@@ -79,6 +79,11 @@ struct tb_vgcreate_opts {
 int tb_vgcreate(struct tb_ctx *ctx, const char *vg, const char *const *devices, size_t n,
 		const struct tb_vgcreate_opts *o);
 int tb_vgremove(struct tb_ctx *ctx, const char *vg, bool force);
+/* pvchange --metadatasize (a thinbox extension, core/pvmeta.c): give PV @pv of a VG a metadata
+ * area of @size bytes at the device end (lvm2's mda1 layout), added or enlarged, out of
+ * extents at the PV's end that no LV uses; the PV's first area is set to metadataignore when
+ * it is the smaller. -ENOSPC (nothing written) when those extents are in use. Since: 0.2 */
+int tb_pvchange_metadatasize(struct tb_ctx *ctx, const char *pv, uint64_t size);
 int tb_vgextend(struct tb_ctx *ctx, const char *vg, const char *const *devices, size_t n,
 		const struct tb_pvcreate_opts *o);
 int tb_vgreduce(struct tb_ctx *ctx, const char *vg, const char *const *devices, size_t n);
