@@ -1533,6 +1533,8 @@ static void print_json(const struct cli_report *rep, char **text, const size_t *
 }
 
 /* Render every cell, select and sort the rows: *ret_order holds the shown rows. */
+static char no_text[1]; /* the shown text of an empty cell (never written, never freed) */
+
 static int prepare(struct cli_report *rep, char ***ret_text, size_t **ret_order, size_t *ret_n)
 {
 	size_t n_text = rep->n_rows * rep->n_cols, n = 0;
@@ -1547,9 +1549,15 @@ static int prepare(struct cli_report *rep, char ***ret_text, size_t **ret_order,
 	for (size_t i = 0; i < rep->n_rows; i++) {
 		for (size_t c = 0; c < rep->n_cols; c++) {
 			size_t f = rep->cols[c];
-			char *s = cell_render(rep, &cli_report_fields[f],
-					      &rep->cells[i * rep->n_slots + (size_t)rep->slot[f]]);
-			if (!s)
+			const struct cell *cl = &rep->cells[i * rep->n_slots + (size_t)rep->slot[f]];
+			char *s;
+			/* strings and empty cells are shown as they are (borrowed from the cell or
+			 * shared): no copy per cell of 10,000s of rows */
+			if (cl->kind == CELL_STR)
+				s = cl->str[0] ? cl->str : no_text;
+			else if (cl->kind == CELL_UNSET)
+				s = no_text;
+			else if (!(s = cell_render(rep, &cli_report_fields[f], cl)))
 				return -ENOMEM;
 			text[i * rep->n_cols + c] = s;
 		}
@@ -1557,13 +1565,31 @@ static int prepare(struct cli_report *rep, char ***ret_text, size_t **ret_order,
 			order[n++] = i;
 	}
 	/* --unbuffered: lvm2 prints in processing order, which callers give as sort keys */
-	sort_rows(rep, order, n);
+	{
+		bool sorted = true; /* rows come in the core's name order: usually nothing to do */
+		for (size_t i = 1; sorted && i < n; i++)
+			sorted = row_cmp(rep, order[i - 1], order[i]) < 0;
+		if (!sorted)
+			sort_rows(rep, order, n);
+	}
 	*ret_n = n;
 	return 0;
 }
 
-static void text_free(char **text, size_t n)
+static void text_free(const struct cli_report *rep, char **text, size_t n)
 {
+	/* only rendered cells are owned: borrowed ones point into the cells or at no_text */
+	for (size_t i = 0; text && i < n; i++) {
+		const struct cell *cl;
+		size_t row = i / (rep->n_cols ? rep->n_cols : 1), f = rep->cols[i % rep->n_cols];
+		if (!text[i] || text[i] == no_text) {
+			text[i] = NULL;
+			continue;
+		}
+		cl = &rep->cells[row * rep->n_slots + (size_t)rep->slot[f]];
+		if (cl->kind == CELL_STR && text[i] == cl->str)
+			text[i] = NULL;
+	}
 	for (size_t i = 0; text && i < n; i++)
 		free(text[i]);
 	free(text);
@@ -1585,7 +1611,7 @@ int cli_report_print_json_section(struct cli_report *rep, FILE *out)
 		else if (sb.len && fwrite(sb.buf, 1, sb.len, out) != sb.len)
 			r = -EIO;
 	}
-	text_free(text, rep->n_rows * rep->n_cols);
+	text_free(rep, text, rep->n_rows * rep->n_cols);
 	free(order);
 	strbuf_release(&sb);
 	return r;
@@ -1613,7 +1639,7 @@ int cli_report_print(struct cli_report *rep, FILE *out)
 	if (r == 0 && fflush(out) != 0)
 		r = -EIO;
 out:
-	text_free(text, rep->n_rows * rep->n_cols);
+	text_free(rep, text, rep->n_rows * rep->n_cols);
 	free(order);
 	strbuf_release(&sb);
 	return r;
