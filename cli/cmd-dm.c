@@ -956,50 +956,46 @@ static bool do_load(struct tb_ctx *ctx, const struct dm_opts *o)
 	return true;
 }
 
-static bool suspend_dev(struct tb_ctx *ctx, const struct dm_opts *o, const char *arg, bool many)
+enum dev_op { OP_SUSPEND, OP_RESUME, OP_CLEAR };
+
+/* suspend, resume and clear: one ioctl on one named device, dmsetup's failure line. */
+static bool dev_op(struct tb_ctx *ctx, const struct dm_opts *o, const char *arg, enum dev_op op)
 {
+	static const char *const names[] = { "suspend", "resume", "clear" };
 	unsigned f = (o->noflush ? TB_DM_NOFLUSH : 0) | (o->nolockfs ? TB_DM_SKIP_LOCKFS : 0);
 	struct dev d;
 	int r;
 
 	if (resolve(o, ctx, arg, &d) < 0)
 		return false;
-	r = absent(&d) ? -ENXIO : tb_dm_suspend(ctx, d.name, f);
+	if (absent(&d))
+		r = -ENXIO;
+	else if (op == OP_SUSPEND)
+		r = tb_dm_suspend(ctx, d.name, f);
+	else if (op == OP_RESUME)
+		r = tb_dm_resume(ctx, d.name);
+	else
+		r = tb_dm_clear(ctx, d.name);
 	if (r < 0) {
-		ioctl_fail(o, ctx, "suspend", &d, r);
+		ioctl_fail(o, ctx, names[op], &d, r);
 		return false;
 	}
 	return true;
+}
+
+static bool suspend_dev(struct tb_ctx *ctx, const struct dm_opts *o, const char *arg, bool many)
+{
+	return dev_op(ctx, o, arg, OP_SUSPEND);
 }
 
 static bool resume_dev(struct tb_ctx *ctx, const struct dm_opts *o, const char *arg, bool many)
 {
-	struct dev d;
-	int r;
-
-	if (resolve(o, ctx, arg, &d) < 0)
-		return false;
-	r = absent(&d) ? -ENXIO : tb_dm_resume(ctx, d.name);
-	if (r < 0) {
-		ioctl_fail(o, ctx, "resume", &d, r);
-		return false;
-	}
-	return true;
+	return dev_op(ctx, o, arg, OP_RESUME);
 }
 
 static bool clear_dev(struct tb_ctx *ctx, const struct dm_opts *o, const char *arg, bool many)
 {
-	struct dev d;
-	int r;
-
-	if (resolve(o, ctx, arg, &d) < 0)
-		return false;
-	r = absent(&d) ? -ENXIO : tb_dm_clear(ctx, d.name);
-	if (r < 0) {
-		ioctl_fail(o, ctx, "clear", &d, r);
-		return false;
-	}
-	return true;
+	return dev_op(ctx, o, arg, OP_CLEAR);
 }
 
 /* dmsetup's _error_device (remove --force, wipe_table): load one error target as long as the

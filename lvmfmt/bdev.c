@@ -190,6 +190,33 @@ int lvf_bdev_new(const struct lvf_bdev_ops *ops, void *h, uint64_t size_bytes, c
 	return 0;
 }
 
+/* A view forwards to the bdev under it and does not own it. */
+static int view_read(void *h, uint64_t off, void *buf, size_t len)
+{
+	return lvf_bdev_read(h, off, buf, len);
+}
+
+static int view_write(void *h, uint64_t off, const void *buf, size_t len)
+{
+	return lvf_bdev_write(h, off, buf, len);
+}
+
+static int view_flush(void *h)
+{
+	return lvf_bdev_flush(h);
+}
+
+static const struct lvf_bdev_ops view_ops = {
+	.read = view_read, .write = view_write, .flush = view_flush, .close = NULL,
+};
+
+int lvf_bdev_view(struct lvf_bdev *under, const char *name, struct lvf_bdev **ret)
+{
+	if (!under)
+		return -EINVAL;
+	return lvf_bdev_new(&view_ops, under, under->size_bytes, name, ret);
+}
+
 int lvf_bdev_open(const char *path, int flags, struct lvf_bdev **ret)
 {
 	_cleanup_close_ int fd = -1;

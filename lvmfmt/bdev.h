@@ -41,6 +41,11 @@ int lvf_bdev_open(const char *path, int flags, struct lvf_bdev **ret);
 int lvf_bdev_new(const struct lvf_bdev_ops *ops, void *h, uint64_t size_bytes, const char *name,
 		 struct lvf_bdev **ret);
 
+/* A bdev named @name that reads, writes and flushes through @under (borrowed: it must
+ * outlive the view; freeing the view leaves @under open). Tests hand views of one fake disk
+ * to code that frees what it opens. Returns 0 or -errno. Since: 0.1 */
+int lvf_bdev_view(struct lvf_bdev *under, const char *name, struct lvf_bdev **ret);
+
 /* Close and free; accepts NULL, returns NULL. Since: 0.1 */
 struct lvf_bdev *lvf_bdev_free(struct lvf_bdev *b);
 DEFINE_FREE_FUNC(struct lvf_bdev, lvf_bdev_free)

@@ -34,28 +34,12 @@ static void check(bool ok, const char *what)
 	}
 }
 
-static int view_read(void *h, uint64_t off, void *buf, size_t len)
-{
-	return lvf_bdev_read(h, off, buf, len);
-}
-static int view_write(void *h, uint64_t off, const void *buf, size_t len)
-{
-	return lvf_bdev_write(h, off, buf, len);
-}
-static int view_flush(void *h)
-{
-	return lvf_bdev_flush(h);
-}
-static const struct lvf_bdev_ops view_ops = {
-	.read = view_read, .write = view_write, .flush = view_flush, .close = NULL,
-};
-
 static int fake_open(void *userdata, const char *path, int flags, struct lvf_bdev **ret)
 {
 	(void)userdata, (void)flags;
 	if (strcmp(path, DEV_PATH) != 0)
 		return -ENOENT;
-	return lvf_bdev_new(&view_ops, dev, dev->size_bytes, path, ret);
+	return lvf_bdev_view(dev, path, ret);
 }
 
 static void quiet_log(void *userdata, int priority, const char *file, int line, const char *fn,

@@ -46,23 +46,6 @@ struct fakes {
 	struct lvf_write_counter counter;
 };
 
-/* A view of one fake disk: core frees what it opens, the disk stays. */
-static int view_read(void *h, uint64_t off, void *buf, size_t len)
-{
-	return lvf_bdev_read(h, off, buf, len);
-}
-static int view_write(void *h, uint64_t off, const void *buf, size_t len)
-{
-	return lvf_bdev_write(h, off, buf, len);
-}
-static int view_flush(void *h)
-{
-	return lvf_bdev_flush(h);
-}
-static const struct lvf_bdev_ops view_ops = {
-	.read = view_read, .write = view_write, .flush = view_flush, .close = NULL,
-};
-
 static int fake_open(void *userdata, const char *path, int flags, struct lvf_bdev **ret)
 {
 	struct fakes *f = userdata;
@@ -70,7 +53,7 @@ static int fake_open(void *userdata, const char *path, int flags, struct lvf_bde
 	(void)flags;
 	for (size_t i = 0; i < N_DEV; i++)
 		if (!strcmp(path, dev_path[i]))
-			return lvf_bdev_new(&view_ops, f->dev[i], f->dev[i]->size_bytes, path, ret);
+			return lvf_bdev_view(f->dev[i], path, ret);
 	return -ENOENT;
 }
 
