@@ -328,6 +328,17 @@ static int skip_gap(struct parser *P, bool after_token)
 	return 0;
 }
 
+/* Status words and segment types, shared like lean_keys */
+static char *lean_value(const char *s, size_t n)
+{
+	static const char *const words[] = { "READ", "WRITE", "VISIBLE", "striped", "linear",
+					     "thin", "thin-pool", "pv0", "pv1" };
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (words[i][0] == s[0] && strlen(words[i]) == n && !memcmp(words[i], s, n))
+			return (char *)words[i];
+	return NULL;
+}
+
 /* Read a "..." or '...' token at the cursor into *ret (unescaped for "..."). */
 static int read_quoted(struct parser *P, const char *what, char **ret)
 {
@@ -342,7 +353,8 @@ static int read_quoted(struct parser *P, const char *what, char **ret)
 		while (t < P->e && *t != q && *t != '\\' && *t != '\n')
 			t++;
 		if (t < P->e && *t == q && (size_t)(t - P->p) <= LVF_CFT_MAX_STRING) {
-			if (!(*ret = arena_strndup(P->A, P->p, (size_t)(t - P->p))))
+			if (!(P->lean && t > P->p && (*ret = lean_value(P->p, (size_t)(t - P->p)))) &&
+			    !(*ret = arena_strndup(P->A, P->p, (size_t)(t - P->p))))
 				return oom(P);
 			P->p = t + 1;
 			return 0;
@@ -385,6 +397,24 @@ static int read_quoted(struct parser *P, const char *what, char **ret)
 }
 
 /* Read a bare word at the cursor (up to whitespace, '#', '=', '{', '}'). */
+/* The keys of a VG's LV sections, shared by every node of a lean parse (which is read-only)
+ * instead of a copy each: most nodes of a large VG's text carry one of these. */
+static const char *const lean_keys[] = { "id",		  "status",	  "flags",
+					 "creation_time", "creation_host", "segment_count",
+					 "start_extent",  "extent_count",  "type",
+					 "stripe_count",  "stripes",	   "segment1",
+					 "thin_pool",	  "transaction_id", "device_id",
+					 "tags" };
+
+static char *lean_key(const char *s, size_t n)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(lean_keys); i++)
+		if (lean_keys[i][0] == s[0] && strlen(lean_keys[i]) == n &&
+		    !memcmp(lean_keys[i], s, n))
+			return (char *)lean_keys[i];
+	return NULL;
+}
+
 static int read_bare(struct parser *P, const char *what, char **ret)
 {
 	const char *s = P->p;
@@ -399,6 +429,10 @@ static int read_bare(struct parser *P, const char *what, char **ret)
 	if ((size_t)(P->p - s) > LVF_CFT_MAX_STRING)
 		return fail_at(P, P->line, col_of(P, s), -EBADMSG, "%s longer than %u bytes", what,
 			       LVF_CFT_MAX_STRING);
+	if (P->lean && P->p > s && (r = lean_key(s, (size_t)(P->p - s)))) {
+		*ret = r;
+		return 0;
+	}
 	r = arena_strndup(P->A, s, (size_t)(P->p - s));
 	if (!r)
 		return oom(P);
@@ -673,7 +707,8 @@ static int parse_item(struct parser *P, unsigned depth, struct lvf_cft_node **re
 		if (!m)
 			return oom(P);
 		m->line = line;
-		m->key = arena_strndup(P->A, comp, l);
+		/* a key without '/' (nearly all) is the node's key as read: no second copy */
+		m->key = comp == key && !*slash ? key : arena_strndup(P->A, comp, l);
 		if (!m->key)
 			return oom(P);
 		if (n) {
