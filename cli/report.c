@@ -567,9 +567,13 @@ fail:
 	return r;
 }
 
+/* The value of every empty string cell (most of an lvs row): shared, never freed. */
+static char empty_str[1];
+
 static void cell_clear(struct cell *c)
 {
-	free(c->str);
+	if (c->str != empty_str)
+		free(c->str);
 	free(c->sort_key);
 	*c = (struct cell){ 0 };
 }
@@ -714,9 +718,10 @@ int cli_report_set_name(struct cli_report *rep, size_t row, const char *id, cons
 
 	if (r)
 		return r < 0 ? r : 0;
-	s = strdup(display ? display : "");
+	s = display && *display ? strdup(display) : empty_str;
 	if (sort_key && !streq(sort_key, s ? s : "") && !(k = strdup(sort_key))) {
-		free(s);
+		if (s != empty_str)
+			free(s);
 		return -ENOMEM;
 	}
 	if (!s)
@@ -835,7 +840,9 @@ static int cell_copy(struct cell *d, const struct cell *s)
 	cell_clear(d);
 	*d = *s;
 	d->str = d->sort_key = NULL;
-	if (s->str && !(d->str = strdup(s->str)))
+	if (s->str == empty_str)
+		d->str = empty_str;
+	else if (s->str && !(d->str = strdup(s->str)))
 		return -ENOMEM;
 	if (s->sort_key && !(d->sort_key = strdup(s->sort_key)))
 		return -ENOMEM;
