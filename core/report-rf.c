@@ -495,8 +495,13 @@ int rf_vg_fields(const struct md_vg *vg, const struct rf_mda *mdas, size_t n_mda
 		 struct rf_set *s)
 {
 	uint64_t mfree = UINT64_MAX, msize = UINT64_MAX;
+	size_t n_used = 0;
 
+	/* lvm2 _vgmdafree_disp/_vgmdasize_disp: over the areas in use only */
 	for (size_t i = 0; i < n_mdas; i++) {
+		if (mdas[i].ignored)
+			continue;
+		n_used++;
 		mfree = MIN(mfree, rf_mda_free_sectors(&mdas[i]));
 		msize = MIN(msize, mdas[i].size / 512);
 	}
@@ -518,8 +523,8 @@ int rf_vg_fields(const struct md_vg *vg, const struct rf_mda *mdas, size_t n_mda
 	rf_tags(s, "vg_tags", vg->tags);
 	rf_str(s, "vg_profile", vg->profile);
 	rf_num(s, "vg_mda_count", n_mdas);
-	rf_num(s, "vg_mda_used_count", n_mdas);
-	if (n_mdas) {
+	rf_num(s, "vg_mda_used_count", n_used);
+	if (n_used) {
 		rf_size(s, "vg_mda_free", mfree);
 		rf_size(s, "vg_mda_size", msize);
 	}
@@ -554,8 +559,12 @@ int rf_pv_fields(const struct md_vg *vg, const struct md_pv *pv, const struct tb
 
 	*ret_pvsegs = NULL;
 	*ret_n = 0;
+	size_t n_used = 0;
+
+	/* lvm2 _pvmdafree_disp: an ignored area has no free space; the size is over all */
 	for (size_t i = 0; i < n_mdas; i++) {
-		mfree = MIN(mfree, rf_mda_free_sectors(&mdas[i]));
+		n_used += !mdas[i].ignored;
+		mfree = MIN(mfree, mdas[i].ignored ? 0 : rf_mda_free_sectors(&mdas[i]));
 		msize = MIN(msize, mdas[i].size / 512);
 	}
 	if (d->rdev) {
@@ -568,7 +577,7 @@ int rf_pv_fields(const struct md_vg *vg, const struct md_pv *pv, const struct tb
 	}
 	rf_num(s, "pv_ext_vsn", d->hdr.ext_version);
 	rf_num(s, "pv_mda_count", n_mdas);
-	rf_num(s, "pv_mda_used_count", n_mdas);
+	rf_num(s, "pv_mda_used_count", n_used);
 	rf_size(s, "pv_ba_start", d->hdr.n_ba ? d->hdr.ba[0].offset / 512 : 0);
 	rf_size(s, "pv_ba_size", d->hdr.n_ba ? d->hdr.ba[0].size / 512 : 0);
 	rf_bin(s, "pv_duplicate", 0);

@@ -33,6 +33,7 @@ bool rf_wanted(struct rf_set *s, const char *id);
 struct rf_mda {
 	uint64_t size;      /* bytes, from the PV header */
 	uint64_t text_size; /* bytes of the committed text, NUL included; 0 none */
+	bool ignored;       /* metadataignore: not in use (lvm2 counts its free space as 0) */
 };
 
 /* @pv_paths: parallel to @vg->pvs, the device path of each PV (NULL when missing).

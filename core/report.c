@@ -136,7 +136,8 @@ static struct rf_mda *vg_mdas(struct tb_vg *vg, size_t *ret_n)
 	for (size_t i = 0; m && i < vg->n_pvdevs; i++) {
 		struct tb_pvdev *d = vg->pvdevs[i];
 		for (size_t k = 0; d && k < d->hdr.n_mda; k++)
-			m[n++] = (struct rf_mda){ d->hdr.mda[k].size, d->text ? d->text_len + 1 : 0 };
+			m[n++] = (struct rf_mda){ d->hdr.mda[k].size, d->text ? d->text_len + 1 : 0,
+						  d->mda_ignored[k] };
 	}
 	*ret_n = n;
 	return m;
@@ -493,7 +494,8 @@ int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n,
 			size_t n_segs = 0, n_mdas = 0;
 			for (size_t k = 0; k < d->hdr.n_mda && k < LVF_MAX_MDA; k++)
 				mdas[n_mdas++] = (struct rf_mda){ d->hdr.mda[k].size,
-								  d->text ? d->text_len + 1 : 0 };
+								  d->text ? d->text_len + 1 : 0,
+								  d->mda_ignored[k] };
 			r = rf_pv_fields(md, pv, d, mdas, n_mdas, &rf, &segs, &n_segs);
 			if (r == 0 && !(rs = calloc(n_segs + 1, sizeof(*rs))))
 				r = -ENOMEM;

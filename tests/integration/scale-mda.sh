@@ -33,6 +33,11 @@ testcase_scale_mda_grow_lvm2_writes_more_than_first_area() {
 	# lvm2: two areas, the first ignored; the data area ends before the new one
 	assert_eq "2 1 509" "$(mda_pv_fields "$d")" "PV after"
 	lvm_clean vgck "$MDA_VG" >/dev/null
+	# thinbox reports the areas as lvm2 does (the ignored one: no free space; the VG's
+	# figures over the areas in use)
+	local f=pv_mda_count,pv_mda_used_count,pv_mda_size,pv_mda_free,vg_mda_count,vg_mda_used_count,vg_mda_size,vg_mda_free
+	assert_eq "$(lvm_clean pvs --units s -o "$f" "$d")" "$(assert_ok "$TB" pvs --units s -o "$f" "$d")" \
+		"pvs of the metadata areas"
 	assert_match 'offset=2139095040, size=8388608' "$(assert_ok "$LVM2_BIN" pvck "$d")" \
 		"pvck sees the new area at the end"
 	# 300 LVs: ~90 KB of text, more than the first area ever held; lvm2 writes them
