@@ -1025,6 +1025,13 @@ static int lvs_row(void *userdata, const struct tb_lv_row *row)
 	return cli_rows_add_lv(rep, row, sortkey);
 }
 
+/* The core builds only the LV fields the report keeps (a pool's "_pub_" copies stand in for
+ * the field they name). */
+static bool lvs_field_wanted(void *rep, const char *id)
+{
+	return cli_report_stores(rep, !strncmp(id, "_pub_", 5) ? id + 5 : id);
+}
+
 /* lvm2 joins VG fields into LV and PV rows: copy them from a table of every VG. */
 static int join_vgs(struct tb_ctx *ctx, struct cli_report *rep)
 {
@@ -1102,7 +1109,8 @@ static int fill_lvs(struct tb_ctx *ctx, struct cli_parsed *p, struct cli_report 
 	if (!hit)
 		return -ENOMEM;
 	u.hit = hit;
-	r = tb_report_lvs(ctx, vgs, n, cli_opt_isset(p, O_ALL), lvs_row, &u);
+	r = tb_report_lvs_want(ctx, vgs, n, cli_opt_isset(p, O_ALL), lvs_field_wanted, rep,
+			       lvs_row, &u);
 	if (r < 0)
 		return r;
 	/* lvm2 (toollib.c process_each_lv_in_vg): a named LV that matched nothing */

@@ -289,8 +289,15 @@ struct cli_report {
 	size_t n_cols;
 	struct sort_key *keys;
 	size_t n_keys;
-	struct cell *cells; /* n_rows * type->n_fields */
+	struct cell *cells; /* n_rows * n_slots */
 	size_t n_rows, cap_rows;
+	/* field index -> slot of a row's cells, -1 when the report never reads the field (not
+	 * shown, sorted on or selected on): a row stores only what the report reads (issue 13) */
+	int *slot;
+	size_t n_slots;
+	const char **ptr_ids; /* id pointers seen by set calls -> field index (a cache) */
+	int *ptr_fields;
+	size_t ptr_cap;
 	struct sel_node *sel; /* -S */
 	unsigned sel_types;   /* CLI_FT_* of the fields -S names */
 };
@@ -560,9 +567,13 @@ fail:
 	return r;
 }
 
+/* The value of every empty string cell (most of an lvs row): shared, never freed. */
+static char empty_str[1];
+
 static void cell_clear(struct cell *c)
 {
-	free(c->str);
+	if (c->str != empty_str)
+		free(c->str);
 	free(c->sort_key);
 	*c = (struct cell){ 0 };
 }
@@ -571,9 +582,12 @@ struct cli_report *cli_report_free(struct cli_report *rep)
 {
 	if (!rep)
 		return NULL;
-	for (size_t i = 0; i < rep->n_rows * NF; i++)
+	for (size_t i = 0; i < rep->n_rows * rep->n_slots; i++)
 		cell_clear(&rep->cells[i]);
 	free(rep->cells);
+	free(rep->slot);
+	free(rep->ptr_ids);
+	free(rep->ptr_fields);
 	free(rep->cols);
 	free(rep->col_from_all);
 	free(rep->keys);
@@ -582,10 +596,47 @@ struct cli_report *cli_report_free(struct cli_report *rep)
 	return NULL;
 }
 
+static void slot_mark(struct cli_report *rep, size_t f)
+{
+	if (f < NF && rep->slot[f] < 0)
+		rep->slot[f] = (int)rep->n_slots++;
+}
+
+static void slot_mark_sel(struct cli_report *rep, const struct sel_node *n);
+
+static void slot_mark_id(struct cli_report *rep, const char *id)
+{
+	int f = exact_field(rep->type, id);
+	if (f >= 0)
+		slot_mark(rep, (size_t)f);
+}
+
+/* The slots, once the columns, sort keys and selection are known (at the first row). */
+static int slots_build(struct cli_report *rep)
+{
+	if (!(rep->slot = malloc(NF * sizeof(*rep->slot))))
+		return -ENOMEM;
+	for (size_t f = 0; f < NF; f++)
+		rep->slot[f] = -1;
+	for (size_t c = 0; c < rep->n_cols; c++)
+		slot_mark(rep, rep->cols[c]);
+	for (size_t k = 0; k < rep->n_keys; k++)
+		slot_mark(rep, rep->keys[k].field);
+	slot_mark_sel(rep, rep->sel);
+	/* the names the commands look rows up by (cli_report_get_str, joins) */
+	slot_mark_id(rep, "vg_name");
+	slot_mark_id(rep, "lv_name");
+	slot_mark_id(rep, "pv_name");
+	return 0;
+}
+
 int cli_report_add_row(struct cli_report *rep, size_t *ret_row)
 {
-	size_t nf = NF;
+	size_t nf;
 
+	if (!rep->slot && slots_build(rep) < 0)
+		return -ENOMEM;
+	nf = rep->n_slots;
 	if (rep->n_rows == rep->cap_rows) {
 		size_t cap = rep->cap_rows ? rep->cap_rows * 2 : 16;
 		struct cell *n = realloc(rep->cells, cap * nf * sizeof(*n));
@@ -599,16 +650,63 @@ int cli_report_add_row(struct cli_report *rep, size_t *ret_row)
 	return 0;
 }
 
+/* exact_field through a cache keyed by the id's address: the row builders pass the same
+ * literals for every row, so each id is hashed once per report */
+static int exact_field_ptr(struct cli_report *rep, const char *id)
+{
+	size_t m, i;
+	int f;
+
+	if (!rep->ptr_ids) {
+		rep->ptr_cap = 1024;
+		rep->ptr_ids = calloc(rep->ptr_cap, sizeof(*rep->ptr_ids));
+		rep->ptr_fields = calloc(rep->ptr_cap, sizeof(*rep->ptr_fields));
+		if (!rep->ptr_ids || !rep->ptr_fields) {
+			free(rep->ptr_ids);
+			free(rep->ptr_fields);
+			rep->ptr_ids = NULL;
+			rep->ptr_fields = NULL;
+			return exact_field(rep->type, id);
+		}
+	}
+	m = rep->ptr_cap - 1;
+	i = (size_t)(((uintptr_t)id * 0x9E3779B97F4A7C15ull) >> 40) & m;
+	for (size_t probes = 0; probes < 8; probes++, i = (i + 1) & m) {
+		if (rep->ptr_ids[i] == id)
+			return rep->ptr_fields[i];
+		if (!rep->ptr_ids[i]) {
+			f = exact_field(rep->type, id);
+			rep->ptr_ids[i] = id;
+			rep->ptr_fields[i] = f;
+			return f;
+		}
+	}
+	return exact_field(rep->type, id); /* a crowded neighbourhood: no caching */
+}
+
+/* 0 and *ret the cell; 1 when the report does not store the field (nothing to do) */
 static int cell_get(struct cli_report *rep, size_t row, const char *id, int kind, struct cell **ret)
 {
-	int f = exact_field(rep->type, id);
+	int f = exact_field_ptr(rep, id);
 
 	if (f < 0 || (kind >= 0 && rep->type->fields[f].kind != (enum cli_field_kind)kind))
 		return -EINVAL;
 	if (row >= rep->n_rows)
 		return -ERANGE;
-	*ret = &rep->cells[row * NF + (size_t)f];
+	if (rep->slot[f] < 0)
+		return 1;
+	*ret = &rep->cells[row * rep->n_slots + (size_t)rep->slot[f]];
 	return 0;
+}
+
+bool cli_report_stores(struct cli_report *rep, const char *id)
+{
+	int f;
+
+	if (!rep->slot && slots_build(rep) < 0)
+		return true;
+	f = exact_field_ptr(rep, id);
+	return f >= 0 && rep->slot[f] >= 0;
 }
 
 int cli_report_set_name(struct cli_report *rep, size_t row, const char *id, const char *display,
@@ -618,11 +716,12 @@ int cli_report_set_name(struct cli_report *rep, size_t row, const char *id, cons
 	char *s, *k = NULL;
 	int r = cell_get(rep, row, id, -1, &c);
 
-	if (r < 0)
-		return r;
-	s = strdup(display ? display : "");
+	if (r)
+		return r < 0 ? r : 0;
+	s = display && *display ? strdup(display) : empty_str;
 	if (sort_key && !streq(sort_key, s ? s : "") && !(k = strdup(sort_key))) {
-		free(s);
+		if (s != empty_str)
+			free(s);
 		return -ENOMEM;
 	}
 	if (!s)
@@ -645,8 +744,8 @@ static int set_u64(struct cli_report *rep, size_t row, const char *id, enum cli_
 	struct cell *c;
 	int r = cell_get(rep, row, id, (int)kind, &c);
 
-	if (r < 0)
-		return r;
+	if (r)
+		return r < 0 ? r : 0;
 	cell_clear(c);
 	c->kind = CELL_U64;
 	c->u64 = v;
@@ -669,8 +768,8 @@ int cli_report_set_percent(struct cli_report *rep, size_t row, const char *id, u
 	struct cell *c;
 	int r = cell_get(rep, row, id, CLI_FIELD_PERCENT, &c);
 
-	if (r < 0)
-		return r;
+	if (r)
+		return r < 0 ? r : 0;
 	cell_clear(c);
 	c->kind = CELL_PERCENT;
 	c->percent = make_percent(numerator, denominator);
@@ -682,8 +781,8 @@ int cli_report_set_bin(struct cli_report *rep, size_t row, const char *id, int v
 	struct cell *c;
 	int r = cell_get(rep, row, id, CLI_FIELD_BIN, &c);
 
-	if (r < 0)
-		return r;
+	if (r)
+		return r < 0 ? r : 0;
 	cell_clear(c);
 	c->kind = CELL_BIN;
 	c->i64 = v > 0 ? 1 : v;
@@ -695,8 +794,8 @@ int cli_report_set_time(struct cli_report *rep, size_t row, const char *id, int6
 	struct cell *c;
 	int r = cell_get(rep, row, id, CLI_FIELD_TIME, &c);
 
-	if (r < 0)
-		return r;
+	if (r)
+		return r < 0 ? r : 0;
 	cell_clear(c);
 	c->kind = CELL_TIME;
 	c->i64 = t;
@@ -730,9 +829,9 @@ const char *cli_report_get_str(const struct cli_report *rep, size_t row, const c
 	int f = exact_field(rep->type, id);
 	const struct cell *c;
 
-	if (f < 0 || row >= rep->n_rows)
+	if (f < 0 || row >= rep->n_rows || rep->slot[f] < 0)
 		return NULL;
-	c = &rep->cells[row * NF + (size_t)f];
+	c = &rep->cells[row * rep->n_slots + (size_t)rep->slot[f]];
 	return c->kind == CELL_STR ? c->str : NULL;
 }
 
@@ -741,7 +840,9 @@ static int cell_copy(struct cell *d, const struct cell *s)
 	cell_clear(d);
 	*d = *s;
 	d->str = d->sort_key = NULL;
-	if (s->str && !(d->str = strdup(s->str)))
+	if (s->str == empty_str)
+		d->str = empty_str;
+	else if (s->str && !(d->str = strdup(s->str)))
 		return -ENOMEM;
 	if (s->sort_key && !(d->sort_key = strdup(s->sort_key)))
 		return -ENOMEM;
@@ -754,11 +855,14 @@ int cli_report_copy_row(struct cli_report *dst, size_t drow, const struct cli_re
 	if (drow >= dst->n_rows || srow >= src->n_rows)
 		return -ERANGE;
 	for (size_t f = 0; f < NF; f++) {
-		const struct cell *sc = &src->cells[srow * NF + f];
+		const struct cell *sc;
 		int r;
+		if (dst->slot[f] < 0 || src->slot[f] < 0)
+			continue;
+		sc = &src->cells[srow * src->n_slots + (size_t)src->slot[f]];
 		if (sc->kind == CELL_UNSET || !(cli_report_fields[f].types & types))
 			continue;
-		if ((r = cell_copy(&dst->cells[drow * NF + f], sc)) < 0)
+		if ((r = cell_copy(&dst->cells[drow * dst->n_slots + (size_t)dst->slot[f]], sc)) < 0)
 			return r;
 	}
 	return 0;
@@ -834,6 +938,16 @@ struct sel_node {
 	bool has_re;
 	regex_t re;
 };
+
+static void slot_mark_sel(struct cli_report *rep, const struct sel_node *n)
+{
+	if (!n)
+		return;
+	if (n->op == SEL_COND)
+		slot_mark(rep, n->field);
+	slot_mark_sel(rep, n->a);
+	slot_mark_sel(rep, n->b);
+}
 
 static struct sel_node *sel_free(struct sel_node *n)
 {
@@ -1158,7 +1272,7 @@ static bool sel_eval(const struct cli_report *rep, const struct sel_node *n, siz
 		break;
 	}
 	f = &cli_report_fields[n->field];
-	c = &rep->cells[row * NF + n->field];
+	c = &rep->cells[row * rep->n_slots + (size_t)rep->slot[n->field]];
 	if (n->cmp == CMP_RE || n->cmp == CMP_NRE) {
 		_cleanup_free_ char *t = cell_render(rep, f, c);
 		bool m = false;
@@ -1233,28 +1347,28 @@ static int cell_cmp(const struct cell *a, const struct cell *b)
 
 static int row_cmp(const struct cli_report *rep, size_t ra, size_t rb)
 {
-	size_t nf = NF;
+	size_t nf = rep->n_slots;
 
 	for (size_t k = 0; k < rep->n_keys; k++) {
 		const struct sort_key *key = &rep->keys[k];
-		int c = cell_cmp(&rep->cells[ra * nf + key->field], &rep->cells[rb * nf + key->field]);
+		size_t sl = (size_t)rep->slot[key->field];
+		int c = cell_cmp(&rep->cells[ra * nf + sl], &rep->cells[rb * nf + sl]);
 		if (c)
 			return key->descending ? -c : c;
 	}
 	return (ra > rb) - (ra < rb); /* stable */
 }
 
-/* Insertion sort of row indexes: reports are small and this keeps it stable and reentrant. */
+static int row_cmp_r(const void *a, const void *b, void *rep)
+{
+	return row_cmp(rep, *(const size_t *)a, *(const size_t *)b);
+}
+
+/* row_cmp ends on the row index, so qsort_r's order is stable: O(n log n) at 10,000s of rows */
 static void sort_rows(const struct cli_report *rep, size_t *order, size_t n)
 {
-	for (size_t i = 1; i < n; i++) {
-		size_t v = order[i], j = i;
-		while (j > 0 && row_cmp(rep, order[j - 1], v) > 0) {
-			order[j] = order[j - 1];
-			j--;
-		}
-		order[j] = v;
-	}
+	if (n > 1)
+		qsort_r(order, n, sizeof(*order), row_cmp_r, (void *)rep);
 }
 
 static void json_str(struct strbuf *sb, const char *s)
@@ -1426,6 +1540,8 @@ static void print_json(const struct cli_report *rep, char **text, const size_t *
 }
 
 /* Render every cell, select and sort the rows: *ret_order holds the shown rows. */
+static char no_text[1]; /* the shown text of an empty cell (never written, never freed) */
+
 static int prepare(struct cli_report *rep, char ***ret_text, size_t **ret_order, size_t *ret_n)
 {
 	size_t n_text = rep->n_rows * rep->n_cols, n = 0;
@@ -1440,8 +1556,15 @@ static int prepare(struct cli_report *rep, char ***ret_text, size_t **ret_order,
 	for (size_t i = 0; i < rep->n_rows; i++) {
 		for (size_t c = 0; c < rep->n_cols; c++) {
 			size_t f = rep->cols[c];
-			char *s = cell_render(rep, &cli_report_fields[f], &rep->cells[i * NF + f]);
-			if (!s)
+			const struct cell *cl = &rep->cells[i * rep->n_slots + (size_t)rep->slot[f]];
+			char *s;
+			/* strings and empty cells are shown as they are (borrowed from the cell or
+			 * shared): no copy per cell of 10,000s of rows */
+			if (cl->kind == CELL_STR)
+				s = cl->str[0] ? cl->str : no_text;
+			else if (cl->kind == CELL_UNSET)
+				s = no_text;
+			else if (!(s = cell_render(rep, &cli_report_fields[f], cl)))
 				return -ENOMEM;
 			text[i * rep->n_cols + c] = s;
 		}
@@ -1449,13 +1572,31 @@ static int prepare(struct cli_report *rep, char ***ret_text, size_t **ret_order,
 			order[n++] = i;
 	}
 	/* --unbuffered: lvm2 prints in processing order, which callers give as sort keys */
-	sort_rows(rep, order, n);
+	{
+		bool sorted = true; /* rows come in the core's name order: usually nothing to do */
+		for (size_t i = 1; sorted && i < n; i++)
+			sorted = row_cmp(rep, order[i - 1], order[i]) < 0;
+		if (!sorted)
+			sort_rows(rep, order, n);
+	}
 	*ret_n = n;
 	return 0;
 }
 
-static void text_free(char **text, size_t n)
+static void text_free(const struct cli_report *rep, char **text, size_t n)
 {
+	/* only rendered cells are owned: borrowed ones point into the cells or at no_text */
+	for (size_t i = 0; text && i < n; i++) {
+		const struct cell *cl;
+		size_t row = i / (rep->n_cols ? rep->n_cols : 1), f = rep->cols[i % rep->n_cols];
+		if (!text[i] || text[i] == no_text) {
+			text[i] = NULL;
+			continue;
+		}
+		cl = &rep->cells[row * rep->n_slots + (size_t)rep->slot[f]];
+		if (cl->kind == CELL_STR && text[i] == cl->str)
+			text[i] = NULL;
+	}
 	for (size_t i = 0; text && i < n; i++)
 		free(text[i]);
 	free(text);
@@ -1477,7 +1618,7 @@ int cli_report_print_json_section(struct cli_report *rep, FILE *out)
 		else if (sb.len && fwrite(sb.buf, 1, sb.len, out) != sb.len)
 			r = -EIO;
 	}
-	text_free(text, rep->n_rows * rep->n_cols);
+	text_free(rep, text, rep->n_rows * rep->n_cols);
 	free(order);
 	strbuf_release(&sb);
 	return r;
@@ -1505,7 +1646,7 @@ int cli_report_print(struct cli_report *rep, FILE *out)
 	if (r == 0 && fflush(out) != 0)
 		r = -EIO;
 out:
-	text_free(text, rep->n_rows * rep->n_cols);
+	text_free(rep, text, rep->n_rows * rep->n_cols);
 	free(order);
 	strbuf_release(&sb);
 	return r;

@@ -160,7 +160,10 @@ bool cli_report_wants_other(const struct cli_report *rep, unsigned types, const 
 int cli_report_copy_row(struct cli_report *dst, size_t drow, const struct cli_report *src,
 			size_t srow, unsigned types);
 size_t cli_report_n_rows(const struct cli_report *rep);
-/* The string value of a cell (for joins): NULL when unset or not a string. */
+/* Does the report keep field @id (shown, sorted or selected on, or a name rows are looked up
+ * by)? The set calls ignore the other fields: a row stores only what the report reads. */
+bool cli_report_stores(struct cli_report *rep, const char *id);
+/* The string value of a cell (for joins): NULL when unset, not stored or not a string. */
 const char *cli_report_get_str(const struct cli_report *rep, size_t row, const char *id);
 
 /* Print a report with no header/footer of its own into an lvm2 fullreport JSON group:

@@ -60,7 +60,17 @@ void tb_dm_snapshot_begin(struct tb_ctx *ctx)
 	uint32_t v[3];
 	size_t n = 0;
 
+	int r;
+
 	tb_dm_snapshot_end(ctx);
+	/* no device-mapper in this kernel (no control node): nothing is active, and asking again
+	 * for each LV would only fail again */
+	if (!ctx->no_dm && (r = tb_ctx_dmk(ctx, &dmk)) == 0 && (r = dmk_version(dmk, v)) < 0 &&
+	    (r == -ENODEV || r == -ENOENT)) {
+		ctx->dm_uuids = calloc(1, sizeof(*ctx->dm_uuids));
+		ctx->dm_snap = ctx->dm_uuids != NULL;
+		return;
+	}
 	/* DM_LIST_DEVICES reports uuids from ioctl interface 4.46 (kernel 5.15) on */
 	if (ctx->no_dm || tb_ctx_dmk(ctx, &dmk) < 0 || dmk_version(dmk, v) < 0 || v[0] != 4 ||
 	    v[1] < 46 || dmk_list_devices(dmk, &devs, &n) < 0)

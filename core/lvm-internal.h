@@ -30,6 +30,8 @@ struct tb_pvdev {
 	bool mda_bad;                /* an mda could not be read */
 	bool mda_hdr_bad[LVF_MAX_MDA]; /* that mda's header does not decode: rewritten (empty)
 					  before the next commit of the VG */
+	bool mda_ignored[LVF_MAX_MDA]; /* its slot 0 is IGNORED (metadataignore): commits keep it
+					  so (lvm2 writes no text there either) */
 	/* health, as the scan found it (core/damaged.c): carried to every command and report */
 	char *pv_ids;                /* the PVs @text lists, MD_ID_LEN characters each */
 	size_t n_pv_ids;

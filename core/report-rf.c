@@ -22,10 +22,56 @@ void rf_release(struct rf_set *s)
 	*s = (struct rf_set){ 0 };
 }
 
+/* Is field @id wanted? Answers are cached by the id's address (ids are string literals). */
+bool rf_wanted(struct rf_set *s, const char *id)
+{
+	struct rf_want *w = s->want;
+	size_t m, i;
+	bool v;
+
+	if (!w || !w->fn)
+		return true;
+	if (!w->keys) {
+		w->cap = 1024;
+		w->keys = calloc(w->cap, sizeof(*w->keys));
+		w->vals = calloc(w->cap, sizeof(*w->vals));
+		if (!w->keys || !w->vals) {
+			free(w->keys);
+			free(w->vals);
+			w->keys = NULL;
+			w->vals = NULL;
+			return w->fn(w->ud, id);
+		}
+	}
+	m = w->cap - 1;
+	i = (size_t)(((uintptr_t)id * 0x9E3779B97F4A7C15ull) >> 40) & m;
+	for (size_t probes = 0; probes < 8; probes++, i = (i + 1) & m) {
+		if (w->keys[i] == id)
+			return w->vals[i];
+		if (!w->keys[i]) {
+			v = w->fn(w->ud, id);
+			w->keys[i] = id;
+			w->vals[i] = v;
+			return v;
+		}
+	}
+	return w->fn(w->ud, id);
+}
+
+void rf_want_release(struct rf_want *w)
+{
+	free(w->keys);
+	free(w->vals);
+	w->keys = NULL;
+	w->vals = NULL;
+}
+
 static struct tb_rfield *rf_add(struct rf_set *s, const char *id, enum tb_rf_kind kind)
 {
 	static struct tb_rfield sink;
 
+	if (s->want && !rf_wanted(s, id))
+		return &sink;
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;
 		struct tb_rfield *n = realloc(s->f, cap * sizeof(*n));
@@ -76,7 +122,7 @@ _printf_(2, 3) static const char *rf_own(struct rf_set *s, const char *fmt, ...)
 
 #define rf_strf(s, id, ...)                                                                        \
 	do {                                                                                       \
-		const char *v_ = rf_own((s), __VA_ARGS__);                                         \
+		const char *v_ = rf_wanted((s), (id)) ? rf_own((s), __VA_ARGS__) : NULL;           \
 		if (v_)                                                                            \
 			rf_str((s), (id), v_);                                                     \
 	} while (0)
@@ -107,9 +153,14 @@ static void rf_pct(struct rf_set *s, const char *id, uint64_t num, uint64_t den)
 static void rf_tags(struct rf_set *s, const char *id, md_strv tags)
 {
 	size_t n = md_strv_len(tags), len = 1;
-	_cleanup_free_ const char **v = calloc(n + 1, sizeof(*v));
+	_cleanup_free_ const char **v = NULL;
 	_cleanup_free_ char *buf = NULL;
 
+	if (!rf_wanted(s, id))
+		return;
+	if (!n)
+		return rf_str(s, id, "");
+	v = calloc(n + 1, sizeof(*v));
 	if (!v) {
 		s->failed = true;
 		return;
@@ -155,13 +206,13 @@ uint64_t rf_mda_free_sectors(const struct rf_mda *m)
 /* The thin LVs whose origin is @lv (lvm2 lv_descendants for thin snapshots). */
 static void descendants(const struct md_vg *vg, const struct md_lv *lv, struct strbuf *sb)
 {
-	for (size_t i = 0; i < vg->n_lvs; i++) {
-		const struct md_lv *o = vg->lvs[i];
-		if (md_lv_is_thin(o) && o->segs[0].origin == lv) {
-			if (sb->len)
-				strbuf_appendc(sb, ',');
-			strbuf_append(sb, o->name);
-		}
+	struct md_lv *const *kids = NULL;
+	size_t n = md_vg_index_thin_children(vg, lv, &kids);
+
+	for (size_t i = 0; i < n; i++) {
+		if (sb->len)
+			strbuf_appendc(sb, ',');
+		strbuf_append(sb, kids[i]->name);
 	}
 }
 
@@ -174,6 +225,8 @@ static void seg_fields(const struct md_vg *vg, const struct md_lv *lv, const str
 	struct strbuf pe = { 0 }, le = { 0 }, dev = { 0 };
 	static const char *const disc[] = { "ignore", "nopassdown", "passdown" };
 	bool striped = sg->kind == MD_SEG_STRIPED;
+	bool ranges = rf_wanted(s, "seg_pe_ranges") || rf_wanted(s, "seg_le_ranges") ||
+		      rf_wanted(s, "devices");
 
 	rf_str(s, "segtype", striped ? (sg->stripe_count > 1 ? "striped" : "linear") : sg->type);
 	rf_num(s, "stripes", striped ? sg->stripe_count : sg->kind == MD_SEG_THIN_POOL ? 1 : 0);
@@ -182,7 +235,7 @@ static void seg_fields(const struct md_vg *vg, const struct md_lv *lv, const str
 	rf_size(s, "stripe_size", striped && sg->stripe_count > 1 ? sg->stripe_size : 0);
 	rf_size(s, "region_size", 0);
 	rf_size(s, "chunk_size", sg->kind == MD_SEG_THIN_POOL ? sg->chunk_size : 0);
-	if (sg->kind == MD_SEG_THIN_POOL)
+	if (sg->kind == MD_SEG_THIN_POOL && rf_wanted(s, "thin_count"))
 		rf_num(s, "thin_count", md_pool_thins(vg, lv, NULL, 0));
 	if (pool) {
 		rf_str(s, "discards", disc[pool->segs[0].discards]);
@@ -197,7 +250,8 @@ static void seg_fields(const struct md_vg *vg, const struct md_lv *lv, const str
 	rf_num(s, "seg_start_pe", sg->start_extent);
 	rf_size(s, "seg_size", (uint64_t)sg->extent_count * vg->extent_size);
 	rf_num(s, "seg_size_pe", sg->extent_count);
-	if (striped) {
+	if (!ranges) {
+	} else if (striped) {
 		uint32_t per = sg->stripe_count ? sg->extent_count / sg->stripe_count : 0;
 		for (uint32_t a = 0; a < sg->stripe_count; a++) {
 			const struct md_area *ar = &sg->areas[a];
@@ -240,16 +294,16 @@ static void seg_fields(const struct md_vg *vg, const struct md_lv *lv, const str
 static void info_fields(struct rf_set *s, const char *pfx, const struct md_lv *lv,
 			const struct dmk_info *ki, bool tpool)
 {
+	/* ids are string literals (tb_rfield.id): the prefixed ones spelled out */
 	static const char *const ids[] = { "lv_kernel_major",	"lv_kernel_minor", "lv_kernel_read_ahead",
 					   "lv_permissions",	"lv_suspended",	   "lv_live_table",
 					   "lv_inactive_table", "lv_device_open" };
-	const char *id[8];
+	static const char *const pub[] = { "_pub_lv_kernel_major", "_pub_lv_kernel_minor",
+					   "_pub_lv_kernel_read_ahead", "_pub_lv_permissions",
+					   "_pub_lv_suspended", "_pub_lv_live_table",
+					   "_pub_lv_inactive_table", "_pub_lv_device_open" };
+	const char *const *id = *pfx ? pub : ids;
 
-	for (size_t i = 0; i < 8; i++) { /* prefixed ids live as long as the set */
-		id[i] = *pfx ? rf_own(s, "%s%s", pfx, ids[i]) : ids[i];
-		if (!id[i])
-			return;
-	}
 	if (ki) {
 		char sys[96];
 		FILE *f;
@@ -318,7 +372,9 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 	else if (spare)
 		rf_str(s, "lv_role", "private,pool,spare");
 	else {
-		descendants(vg, lv, &desc);
+		if (rf_wanted(s, "lv_role") || rf_wanted(s, "lv_descendants") ||
+		    rf_wanted(s, "lv_full_descendants"))
+			descendants(vg, lv, &desc);
 		rf_strf(s, "lv_role", "public%s%s", desc.len ? ",origin,thinorigin" : "",
 			origin ? ",snapshot,thinsnapshot" : "");
 	}
@@ -423,8 +479,10 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 	segs = calloc(lv->n_segs ? lv->n_segs : 1, sizeof(*segs));
 	if (!segs)
 		return -ENOMEM;
-	for (size_t i = 0; i < lv->n_segs; i++)
+	for (size_t i = 0; i < lv->n_segs; i++) {
+		segs[i].want = s->want;
 		seg_fields(vg, lv, &lv->segs[i], pv_paths, monitored, active, &segs[i]);
+	}
 	*ret_segs = segs;
 	*ret_n_segs = lv->n_segs;
 	for (size_t i = 0; i < lv->n_segs; i++)
@@ -437,8 +495,13 @@ int rf_vg_fields(const struct md_vg *vg, const struct rf_mda *mdas, size_t n_mda
 		 struct rf_set *s)
 {
 	uint64_t mfree = UINT64_MAX, msize = UINT64_MAX;
+	size_t n_used = 0;
 
+	/* lvm2 _vgmdafree_disp/_vgmdasize_disp: over the areas in use only */
 	for (size_t i = 0; i < n_mdas; i++) {
+		if (mdas[i].ignored)
+			continue;
+		n_used++;
 		mfree = MIN(mfree, rf_mda_free_sectors(&mdas[i]));
 		msize = MIN(msize, mdas[i].size / 512);
 	}
@@ -460,8 +523,8 @@ int rf_vg_fields(const struct md_vg *vg, const struct rf_mda *mdas, size_t n_mda
 	rf_tags(s, "vg_tags", vg->tags);
 	rf_str(s, "vg_profile", vg->profile);
 	rf_num(s, "vg_mda_count", n_mdas);
-	rf_num(s, "vg_mda_used_count", n_mdas);
-	if (n_mdas) {
+	rf_num(s, "vg_mda_used_count", n_used);
+	if (n_used) {
 		rf_size(s, "vg_mda_free", mfree);
 		rf_size(s, "vg_mda_size", msize);
 	}
@@ -496,8 +559,12 @@ int rf_pv_fields(const struct md_vg *vg, const struct md_pv *pv, const struct tb
 
 	*ret_pvsegs = NULL;
 	*ret_n = 0;
+	size_t n_used = 0;
+
+	/* lvm2 _pvmdafree_disp: an ignored area has no free space; the size is over all */
 	for (size_t i = 0; i < n_mdas; i++) {
-		mfree = MIN(mfree, rf_mda_free_sectors(&mdas[i]));
+		n_used += !mdas[i].ignored;
+		mfree = MIN(mfree, mdas[i].ignored ? 0 : rf_mda_free_sectors(&mdas[i]));
 		msize = MIN(msize, mdas[i].size / 512);
 	}
 	if (d->rdev) {
@@ -510,7 +577,7 @@ int rf_pv_fields(const struct md_vg *vg, const struct md_pv *pv, const struct tb
 	}
 	rf_num(s, "pv_ext_vsn", d->hdr.ext_version);
 	rf_num(s, "pv_mda_count", n_mdas);
-	rf_num(s, "pv_mda_used_count", n_mdas);
+	rf_num(s, "pv_mda_used_count", n_used);
 	rf_size(s, "pv_ba_start", d->hdr.n_ba ? d->hdr.ba[0].offset / 512 : 0);
 	rf_size(s, "pv_ba_size", d->hdr.n_ba ? d->hdr.ba[0].size / 512 : 0);
 	rf_bin(s, "pv_duplicate", 0);

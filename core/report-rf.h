@@ -6,19 +6,34 @@
 #include "core/activate.h"
 #include "core/lvm-internal.h"
 
+/* Which fields a report reads (tb_report_lvs_want): NULL @fn, or no rf_want, is all. The
+ * answers are cached by the id's address (every id is a string literal). */
+struct rf_want {
+	bool (*fn)(void *ud, const char *id);
+	void *ud;
+	const char **keys;
+	bool *vals;
+	size_t cap;
+};
+void rf_want_release(struct rf_want *w);
+
 struct rf_set {
 	struct tb_rfield *f;
 	size_t n, cap;
 	char **owned;
 	size_t n_owned, cap_owned;
 	bool failed;
+	struct rf_want *want; /* borrowed; NULL: every field */
 };
 void rf_release(struct rf_set *s);
+/* Does the set keep field @id? (The builders skip the work of the fields it does not.) */
+bool rf_wanted(struct rf_set *s, const char *id);
 
 /* What a report knows of one metadata area (for the *_mda_* fields). */
 struct rf_mda {
 	uint64_t size;      /* bytes, from the PV header */
 	uint64_t text_size; /* bytes of the committed text, NUL included; 0 none */
+	bool ignored;       /* metadataignore: not in use (lvm2 counts its free space as 0) */
 };
 
 /* @pv_paths: parallel to @vg->pvs, the device path of each PV (NULL when missing).

@@ -136,7 +136,8 @@ static struct rf_mda *vg_mdas(struct tb_vg *vg, size_t *ret_n)
 	for (size_t i = 0; m && i < vg->n_pvdevs; i++) {
 		struct tb_pvdev *d = vg->pvdevs[i];
 		for (size_t k = 0; d && k < d->hdr.n_mda; k++)
-			m[n++] = (struct rf_mda){ d->hdr.mda[k].size, d->text ? d->text_len + 1 : 0 };
+			m[n++] = (struct rf_mda){ d->hdr.mda[k].size, d->text ? d->text_len + 1 : 0,
+						  d->mda_ignored[k] };
 	}
 	*ret_n = n;
 	return m;
@@ -149,22 +150,40 @@ static void release_segs(struct rf_set *segs, size_t n)
 	free(segs);
 }
 
-static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
+struct lv_at {
+	struct md_lv *lv;
+	size_t index; /* in md->lvs */
+};
+
+static int cmp_lv_at(const void *a, const void *b)
+{
+	const struct lv_at *x = a, *y = b;
+	struct md_lv *const px = x->lv, *const py = y->lv;
+	return cmp_lv(&px, &py);
+}
+
+static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all, struct rf_want *want,
 			 int (*cb)(void *, const struct tb_lv_row *), void *userdata)
 {
 	struct md_vg *md = vg->md;
-	struct md_lv **sorted = calloc(md->n_lvs + 1, sizeof(*sorted));
+	struct lv_at *sorted = calloc(md->n_lvs + 1, sizeof(*sorted));
+	const char **paths = calloc(md->n_pvs + 1, sizeof(*paths));
 	int r = 0;
 
-	if (!sorted)
+	if (!sorted || !paths) {
+		free(sorted);
+		free(paths);
 		return -ENOMEM;
-	if (md->n_lvs) { /* md->lvs is NULL in a VG without LVs */
-		memcpy(sorted, md->lvs, md->n_lvs * sizeof(*sorted));
-		qsort(sorted, md->n_lvs, sizeof(*sorted), cmp_lv);
 	}
+	for (size_t k = 0; k < md->n_pvs && k < vg->n_pvdevs; k++)
+		paths[k] = vg->pvdevs[k] ? vg->pvdevs[k]->path : NULL;
+	for (size_t i = 0; i < md->n_lvs; i++)
+		sorted[i] = (struct lv_at){ md->lvs[i], i };
+	if (md->n_lvs)
+		qsort(sorted, md->n_lvs, sizeof(*sorted), cmp_lv_at);
 	tb_dm_snapshot_begin(c->ctx); /* one device list instead of one ioctl per LV */
 	for (size_t i = 0; i < md->n_lvs && r == 0; i++) {
-		struct md_lv *lv = sorted[i];
+		struct md_lv *lv = sorted[i].lv;
 		struct tb_lv_row row = { 0 };
 		struct tb_lv_state st = { 0 };
 		char name[MD_NAME_MAX + 3], uuid[MD_ID_LEN + 7], path[600];
@@ -229,22 +248,18 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
 			row.seg_monitor = "";
 		}
 		{
-			const char **paths = calloc(md->n_pvs + 1, sizeof(*paths));
-			struct rf_set rf = { 0 }, *segs = NULL;
+			struct rf_set rf = { .want = want }, *segs = NULL;
 			struct tb_rseg *rs = NULL;
 			size_t n_segs = 0;
-			for (size_t k = 0; paths && k < md->n_pvs && k < vg->n_pvdevs; k++)
-				paths[k] = vg->pvdevs[k] ? vg->pvdevs[k]->path : NULL;
-			r = paths ? rf_lv_fields(md, lv, &st, paths, tb_monitor_watches(c->ctx, md->name, lv->name),
-						 &rf, &segs, &n_segs)
-				  : -ENOMEM;
+			/* the monitor's state file matters only for an active pool's seg_monitor */
+			bool mon = md_lv_is_thin_pool(lv) && st.pool_active &&
+				   tb_monitor_watches(c->ctx, md->name, lv->name);
+			r = rf_lv_fields(md, lv, &st, paths, mon, &rf, &segs, &n_segs);
 			if (r == 0 && !(rs = calloc(n_segs + 1, sizeof(*rs))))
 				r = -ENOMEM;
 			for (size_t k = 0; r == 0 && k < n_segs; k++)
 				rs[k] = (struct tb_rseg){ segs[k].f, segs[k].n };
-			for (size_t k = 0; k < md->n_lvs; k++)
-				if (md->lvs[k] == lv)
-					row.md_index = k;
+			row.md_index = sorted[i].index;
 			row.fields = rf.f;
 			row.n_fields = rf.n;
 			row.segs = rs;
@@ -254,11 +269,11 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all,
 			free(rs);
 			release_segs(segs, n_segs);
 			rf_release(&rf);
-			free(paths);
 		}
 	}
 	tb_dm_snapshot_end(c->ctx);
 	free(sorted);
+	free(paths);
 	return r;
 }
 
@@ -326,20 +341,33 @@ struct lvs_args {
 	bool all;
 	int (*cb)(void *, const struct tb_lv_row *);
 	void *userdata;
+	struct rf_want *want;
 };
 
 static int lvs_one(struct tb_cmd *c, struct tb_vg *vg, void *data)
 {
 	struct lvs_args *a = data;
-	return report_vg_lvs(c, vg, a->all, a->cb, a->userdata);
+	return report_vg_lvs(c, vg, a->all, a->want, a->cb, a->userdata);
 }
 
 TB_EXPORT int tb_report_lvs(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all,
 			    int (*cb)(void *userdata, const struct tb_lv_row *row), void *userdata)
 {
 	tb_ctx_clear_error(ctx);
-	struct lvs_args a = { all, cb, userdata };
-	return for_each_vg(ctx, "lvs", vgs, n, lvs_one, &a);
+	return tb_report_lvs_want(ctx, vgs, n, all, NULL, NULL, cb, userdata);
+}
+
+TB_EXPORT int tb_report_lvs_want(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all,
+				 bool (*want)(void *want_ud, const char *id), void *want_ud,
+				 int (*cb)(void *userdata, const struct tb_lv_row *row),
+				 void *userdata)
+{
+	struct rf_want w = { .fn = want, .ud = want_ud };
+	struct lvs_args a = { all, cb, userdata, want ? &w : NULL };
+	int r = for_each_vg(ctx, "lvs", vgs, n, lvs_one, &a);
+
+	rf_want_release(&w);
+	return r;
 }
 
 struct vgs_args {
@@ -505,7 +533,8 @@ TB_EXPORT int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n
 			size_t n_segs = 0, n_mdas = 0;
 			for (size_t k = 0; k < d->hdr.n_mda && k < LVF_MAX_MDA; k++)
 				mdas[n_mdas++] = (struct rf_mda){ d->hdr.mda[k].size,
-								  d->text ? d->text_len + 1 : 0 };
+								  d->text ? d->text_len + 1 : 0,
+								  d->mda_ignored[k] };
 			r = rf_pv_fields(md, pv, d, mdas, n_mdas, &rf, &segs, &n_segs);
 			if (r == 0 && !(rs = calloc(n_segs + 1, sizeof(*rs))))
 				r = -ENOMEM;

@@ -116,6 +116,7 @@ static void pvdev_read_metadata(struct tb_ctx *ctx, struct tb_pvdev *d)
 			d->mda_hdr_bad[i] = true;
 			continue;
 		}
+		d->mda_ignored[i] = h.slot[0].flags & LVF_RAW_LOCN_IGNORED;
 		r = tb_mdcache_read(ctx, d->path, &ref, &t, &err);
 		if (r == -ENODATA)
 			continue;
@@ -548,6 +549,16 @@ int tb_vg_prepare_text(struct tb_cmd *c, struct tb_vg *vg, struct strbuf *raw)
 	export_info(c, &info, &u, uname_buf, sizeof(uname_buf), desc, sizeof(desc));
 	strbuf_reset(&vg->backup_section);
 	vg->backup_seqno = 0;
+	{
+		/* both texts about the size of the one read (the backup's indents and comments
+		 * half as much again): one allocation each instead of a doubling series */
+		size_t last = 0;
+		for (size_t i = 0; i < vg->n_pvdevs; i++)
+			if (vg->pvdevs[i] && vg->pvdevs[i]->text_len > last)
+				last = vg->pvdevs[i]->text_len;
+		strbuf_reserve(raw, last + last / 16 + 4096);
+		strbuf_reserve(&vg->backup_section, last + last / 2 + last / 8 + 4096);
+	}
 	r = lvf_vg_export_pair(vg->md, &info, raw, &vg->backup_section);
 	if (r == 0)
 		vg->backup_seqno = vg->md->seqno;
@@ -568,7 +579,7 @@ int tb_vg_mda_refs(struct tb_cmd *c, const struct tb_vg *vg, struct lvf_mda_ref 
 			continue;
 		for (size_t m = 0; m < d->hdr.n_mda; m++)
 			mdas[n++] = (struct lvf_mda_ref){ d->bdev, d->hdr.mda[m].offset,
-							  d->hdr.mda[m].size, false };
+							  d->hdr.mda[m].size, d->mda_ignored[m] };
 	}
 	if (!n) {
 		free(mdas);

@@ -161,6 +161,11 @@ int tb_vgcreate(struct tb_ctx *ctx, const char *vg, const char *const *devices, 
 /* vgremove [-f] VG: with @force, its LVs are deactivated and removed first (else -EBUSY when
  * it has LVs). 0 or -errno (-ENOENT no such VG). Since: 0.1 */
 int tb_vgremove(struct tb_ctx *ctx, const char *vg, bool force);
+/* pvchange --metadatasize (a thinbox extension, core/pvmeta.c): give PV @pv of a VG a metadata
+ * area of @size bytes at the device end (lvm2's mda1 layout), added or enlarged, out of
+ * extents at the PV's end that no LV uses; the PV's first area is set to metadataignore when
+ * it is the smaller. -ENOSPC (nothing written) when those extents are in use. Since: 0.1 */
+int tb_pvchange_metadatasize(struct tb_ctx *ctx, const char *pv, uint64_t size);
 /* vgextend VG DEVICE...: add the devices (made PVs first; @o may be NULL). 0 or -errno.
  * Since: 0.1 */
 int tb_vgextend(struct tb_ctx *ctx, const char *vg, const char *const *devices, size_t n,
@@ -323,7 +328,7 @@ enum tb_rf_kind {
 	TB_RF_TIME, /* i: seconds since the epoch */
 };
 struct tb_rfield {
-	const char *id;
+	const char *id; /* a string literal: the same address for every row */
 	enum tb_rf_kind kind;
 	const char *s;
 	uint64_t u;
@@ -384,6 +389,12 @@ struct tb_pv_row {
  * does not exist; the other rows are still reported). Since: 0.1 */
 int tb_report_lvs(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all,
 		  int (*cb)(void *userdata, const struct tb_lv_row *row), void *userdata);
+/* tb_report_lvs computing only the further fields (row->fields, segment fields) for which
+ * @want(@want_ud, id) is true (@want NULL: all), so that a report of 10,000s of LVs does not
+ * build ~100 values per row it never shows. Since: 0.1 */
+int tb_report_lvs_want(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all,
+		       bool (*want)(void *want_ud, const char *id), void *want_ud,
+		       int (*cb)(void *userdata, const struct tb_lv_row *row), void *userdata);
 /* vgs [VG...]: as tb_report_lvs, one row per VG. Since: 0.1 */
 int tb_report_vgs(struct tb_ctx *ctx, const char *const *vgs, size_t n,
 		  int (*cb)(void *userdata, const struct tb_vg_row *row), void *userdata);

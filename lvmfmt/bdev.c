@@ -79,9 +79,7 @@ static int direct_io(struct fdev *d, uint64_t off, void *rbuf, const void *wbuf,
 {
 	_cleanup_free_ uint8_t *bounce = NULL;
 	uint64_t bs = d->block, end = off + len, pos;
-
-	if (posix_memalign((void **)&bounce, MAX(MEM_ALIGN, d->block), BOUNCE_BYTES) != 0)
-		return -ENOMEM;
+	size_t align = MAX(MEM_ALIGN, d->block);
 
 	pos = off / bs * bs;
 	while (pos < end) {
@@ -90,6 +88,23 @@ static int direct_io(struct fdev *d, uint64_t off, void *rbuf, const void *wbuf,
 		uint64_t from = MAX(pos, off), to = MIN(cend, end);
 		int r;
 
+		/* a read of whole aligned blocks into an aligned buffer needs no bounce: a
+		 * metadata text of megabytes goes straight in */
+		if (rbuf && from == pos && end / bs * bs > pos &&
+		    ((uintptr_t)((uint8_t *)rbuf + (from - off)) & (align - 1)) == 0) {
+			uint64_t whole = end / bs * bs;
+			r = pread_full(d->fd, (uint8_t *)rbuf + (from - off), (size_t)(whole - pos),
+				       pos, false);
+			if (r < 0)
+				return r;
+			pos = whole;
+			continue;
+		}
+		/* sized to the request: most are a sector or two */
+		if (!bounce && posix_memalign((void **)&bounce, align,
+					      (size_t)MIN((uint64_t)BOUNCE_BYTES,
+							  ROUND_UP(end, bs) - pos)) != 0)
+			return -ENOMEM;
 		if (rbuf || from > pos || to < cend) {
 			r = pread_full(d->fd, bounce, clen, pos, true);
 			if (r < 0)

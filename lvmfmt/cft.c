@@ -83,6 +83,36 @@ static void *arena_alloc_aligned(struct lvf_cft_arena *a, size_t n, size_t align
 	return b->data + b->used - n;
 }
 
+/* A point to go back to: what was allocated after it is released by arena_rewind. */
+struct arena_mark {
+	struct arena_block *head;
+	size_t used;
+};
+
+static struct arena_mark arena_mark(const struct lvf_cft_arena *a)
+{
+	return (struct arena_mark){ a->head, a->head ? a->head->used : 0 };
+}
+
+static void arena_rewind(struct lvf_cft_arena *a, struct arena_mark m)
+{
+	/* blocks made after the mark: keep the newest (the next allocations reuse it), free
+	 * the others; without a new block, back to the mark's fill */
+	if (a->head == m.head) {
+		if (m.head)
+			m.head->used = m.used;
+		return;
+	}
+	while (a->head->next != m.head) {
+		struct arena_block *b = a->head->next;
+		a->head->next = b->next;
+		free(b);
+	}
+	a->head->used = 0;
+	if (m.head)
+		m.head->used = m.used;
+}
+
 static void *arena_alloc(struct lvf_cft_arena *a, size_t n)
 {
 	return arena_alloc_aligned(a, n, _Alignof(struct lvf_cft_node));
@@ -160,6 +190,9 @@ struct parser {
 	struct strbuf pre;             /* full-line comments, '\n'-separated */
 	struct lvf_cft_arena *A;       /* where nodes and strings go */
 	bool lean;                     /* lvf_cft_parse_lean: no layout */
+	lvf_cft_item_hook hook;        /* lvf_cft_parse_lean_hook */
+	void *hook_ud;
+	struct lvf_cft_node *open[3];  /* the sections whose bodies are being parsed, depth 0-2 */
 	unsigned pre_n;                /* lines in pre */
 	unsigned blank;                /* empty lines after the last full-line comment */
 };
@@ -295,6 +328,17 @@ static int skip_gap(struct parser *P, bool after_token)
 	return 0;
 }
 
+/* Status words and segment types, shared like lean_keys */
+static char *lean_value(const char *s, size_t n)
+{
+	static const char *const words[] = { "READ", "WRITE", "VISIBLE", "striped", "linear",
+					     "thin", "thin-pool", "pv0", "pv1" };
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (words[i][0] == s[0] && strlen(words[i]) == n && !memcmp(words[i], s, n))
+			return (char *)words[i];
+	return NULL;
+}
+
 /* Read a "..." or '...' token at the cursor into *ret (unescaped for "..."). */
 static int read_quoted(struct parser *P, const char *what, char **ret)
 {
@@ -309,7 +353,8 @@ static int read_quoted(struct parser *P, const char *what, char **ret)
 		while (t < P->e && *t != q && *t != '\\' && *t != '\n')
 			t++;
 		if (t < P->e && *t == q && (size_t)(t - P->p) <= LVF_CFT_MAX_STRING) {
-			if (!(*ret = arena_strndup(P->A, P->p, (size_t)(t - P->p))))
+			if (!(P->lean && t > P->p && (*ret = lean_value(P->p, (size_t)(t - P->p)))) &&
+			    !(*ret = arena_strndup(P->A, P->p, (size_t)(t - P->p))))
 				return oom(P);
 			P->p = t + 1;
 			return 0;
@@ -352,6 +397,24 @@ static int read_quoted(struct parser *P, const char *what, char **ret)
 }
 
 /* Read a bare word at the cursor (up to whitespace, '#', '=', '{', '}'). */
+/* The keys of a VG's LV sections, shared by every node of a lean parse (which is read-only)
+ * instead of a copy each: most nodes of a large VG's text carry one of these. */
+static const char *const lean_keys[] = { "id",		  "status",	  "flags",
+					 "creation_time", "creation_host", "segment_count",
+					 "start_extent",  "extent_count",  "type",
+					 "stripe_count",  "stripes",	   "segment1",
+					 "thin_pool",	  "transaction_id", "device_id",
+					 "tags" };
+
+static char *lean_key(const char *s, size_t n)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(lean_keys); i++)
+		if (lean_keys[i][0] == s[0] && strlen(lean_keys[i]) == n &&
+		    !memcmp(lean_keys[i], s, n))
+			return (char *)lean_keys[i];
+	return NULL;
+}
+
 static int read_bare(struct parser *P, const char *what, char **ret)
 {
 	const char *s = P->p;
@@ -366,6 +429,10 @@ static int read_bare(struct parser *P, const char *what, char **ret)
 	if ((size_t)(P->p - s) > LVF_CFT_MAX_STRING)
 		return fail_at(P, P->line, col_of(P, s), -EBADMSG, "%s longer than %u bytes", what,
 			       LVF_CFT_MAX_STRING);
+	if (P->lean && P->p > s && (r = lean_key(s, (size_t)(P->p - s)))) {
+		*ret = r;
+		return 0;
+	}
 	r = arena_strndup(P->A, s, (size_t)(P->p - s));
 	if (!r)
 		return oom(P);
@@ -640,7 +707,8 @@ static int parse_item(struct parser *P, unsigned depth, struct lvf_cft_node **re
 		if (!m)
 			return oom(P);
 		m->line = line;
-		m->key = arena_strndup(P->A, comp, l);
+		/* a key without '/' (nearly all) is the node's key as read: no second copy */
+		m->key = comp == key && !*slash ? key : arena_strndup(P->A, comp, l);
 		if (!m->key)
 			return oom(P);
 		if (n) {
@@ -700,8 +768,11 @@ static int parse_body(struct parser *P, struct lvf_cft_node *sec, unsigned depth
 		      unsigned open_line, unsigned open_col)
 {
 	struct lvf_cft_node *tail = NULL, *n;
+	struct arena_mark mark;
 	int r;
 
+	if (depth < ARRAY_SIZE(P->open))
+		P->open[depth] = sec;
 	for (;;) {
 		if (P->p >= P->e) {
 			char shown[SHOW_MAX + 8];
@@ -724,9 +795,19 @@ static int parse_body(struct parser *P, struct lvf_cft_node *sec, unsigned depth
 			return skip_gap(P, true);
 		}
 		n = NULL;
+		mark = arena_mark(P->A);
 		r = parse_item(P, depth, &n);
 		if (r < 0)
 			return r;
+		if (P->hook && depth == 2 && n->type == LVF_CFT_SECTION) {
+			r = P->hook(P->hook_ud, P->open[0], P->open[1], sec, n);
+			if (r < 0)
+				return r;
+			if (r > 0) { /* taken: the item and its memory go */
+				arena_rewind(P->A, mark);
+				continue;
+			}
+		}
 		n->parent = sec;
 		if (tail)
 			tail->next = n;
@@ -736,11 +817,12 @@ static int parse_body(struct parser *P, struct lvf_cft_node *sec, unsigned depth
 	}
 }
 
-static int parse(const char *text, size_t len, bool lean, struct lvf_cft_node **ret_root,
-		 struct lvf_err *reterr)
+static int parse(const char *text, size_t len, bool lean, lvf_cft_item_hook hook, void *hook_ud,
+		 struct lvf_cft_node **ret_root, struct lvf_err *reterr)
 {
 	_cleanup_cft_ struct lvf_cft_node *root = NULL;
-	struct parser P = { .line = 1, .err = reterr, .lean = lean };
+	struct parser P = { .line = 1, .err = reterr, .lean = lean, .hook = hook,
+			    .hook_ud = hook_ud };
 	const char *nul;
 	int r;
 
@@ -760,6 +842,8 @@ static int parse(const char *text, size_t len, bool lean, struct lvf_cft_node **
 		return -ENOMEM;
 	/* about one node per 16 bytes of text */
 	root->arena->next_size = MAX((size_t)4096, MIN((size_t)(P.e - text) * 4, (size_t)8 << 20));
+	if (hook) /* the streamed sections' memory is reused: the tree stays small */
+		root->arena->next_size = MIN(root->arena->next_size, (size_t)64 << 10);
 	P.A = root->arena;
 	r = skip_gap(&P, false);
 	if (r >= 0)
@@ -774,13 +858,19 @@ static int parse(const char *text, size_t len, bool lean, struct lvf_cft_node **
 int lvf_cft_parse(const char *text, size_t len, struct lvf_cft_node **ret_root,
 		  struct lvf_err *reterr)
 {
-	return parse(text, len, false, ret_root, reterr);
+	return parse(text, len, false, NULL, NULL, ret_root, reterr);
 }
 
 int lvf_cft_parse_lean(const char *text, size_t len, struct lvf_cft_node **ret_root,
 		       struct lvf_err *reterr)
 {
-	return parse(text, len, true, ret_root, reterr);
+	return parse(text, len, true, NULL, NULL, ret_root, reterr);
+}
+
+int lvf_cft_parse_lean_hook(const char *text, size_t len, lvf_cft_item_hook hook, void *ud,
+			    struct lvf_cft_node **ret_root, struct lvf_err *reterr)
+{
+	return parse(text, len, true, hook, ud, ret_root, reterr);
 }
 
 /* ---- lookup ---- */

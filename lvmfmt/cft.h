@@ -119,6 +119,18 @@ int lvf_cft_parse(const char *text, size_t len, struct lvf_cft_node **ret_root,
 int lvf_cft_parse_lean(const char *text, size_t len, struct lvf_cft_node **ret_root,
 		       struct lvf_err *reterr);
 
+/* lvf_cft_parse_lean streaming the sections two levels down (a VG's LV sections) to @hook as
+ * each is complete: @hook(@ud, root, outer, sec, item) with @outer the section of the root
+ * and @sec the section of @outer holding @item. Neither @outer nor @sec is linked to its
+ * parent yet (their children so far are). Returning 1 drops @item from the tree (its memory
+ * is reused for the next one: the tree of a large VG never holds its LVs at once), 0 keeps
+ * it, < 0 ends the parse with that error. Since: 0.2 */
+typedef int (*lvf_cft_item_hook)(void *ud, const struct lvf_cft_node *root,
+				 const struct lvf_cft_node *outer, const struct lvf_cft_node *sec,
+				 const struct lvf_cft_node *item);
+int lvf_cft_parse_lean_hook(const char *text, size_t len, lvf_cft_item_hook hook, void *ud,
+			    struct lvf_cft_node **ret_root, struct lvf_err *reterr);
+
 /* Free @n, its subtree and its layout strings; does not unlink it from a parent or siblings.
  * Nodes of a parsed tree are released with its root (see in_arena). NULL-safe; returns NULL.
  * Since: 0.1 */

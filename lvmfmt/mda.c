@@ -324,8 +324,8 @@ int lvf_mda_read_text_at(const struct lvf_mda_ref *ref, const struct lvf_raw_loc
 		wrap = l->offset + l->size - ref->size;
 		first = l->size - wrap;
 	}
-	buf = malloc((size_t)l->size);
-	if (!buf)
+	/* page-aligned: a direct-I/O device reads the text's whole sectors straight into it */
+	if (posix_memalign((void **)&buf, 4096, (size_t)l->size + 1) != 0)
 		return -ENOMEM;
 	r = lvf_bdev_read(ref->bdev, ref->start + l->offset, buf, (size_t)first);
 	if (r < 0)

@@ -39,12 +39,50 @@ static const struct word lv_flag_words[] = {
 
 /* ---------------------------------------------------------------- import helpers */
 
+/* A reference to an LV not read yet (streamed import): resolved when every LV is known. */
+struct fixup {
+	struct md_lv **dst;
+	char *name;
+	char *msg; /* the error when it names no LV */
+	unsigned line;
+};
+
 struct importer {
 	struct md_vg *vg;
 	struct lvf_err *err;
 	char **pv_keys; /* section name of each PV ("pv0", ...), parallel to vg->pvs */
 	size_t n_keys;
+	/* streamed import (lvf_vg_import_text): LVs are read as the parser finishes each, so a
+	 * reference may name an LV further on; it waits in fixups, and segment sorting waits for
+	 * the fixups (they point into the segment arrays) */
+	bool defer;
+	struct fixup *fx;
+	size_t n_fx, cap_fx;
+	struct md_lv **unsorted;
+	size_t n_unsorted, cap_unsorted;
 };
+
+/* "a b c" into @buf (the "what" of error messages) without printf: made for every LV */
+static const char *what3(char *buf, size_t size, const char *a, const char *b, const char *c)
+{
+	size_t la = strlen(a), lb = strlen(b), lc = c ? strlen(c) : 0;
+
+	if (la + lb + lc + 3 > size) {
+		snprintf(buf, size, c ? "%s %s %s" : "%s %s", a, b, c);
+		return buf;
+	}
+	memcpy(buf, a, la);
+	buf[la] = ' ';
+	memcpy(buf + la + 1, b, lb);
+	if (c) {
+		buf[la + 1 + lb] = ' ';
+		memcpy(buf + la + 2 + lb, c, lc);
+		buf[la + 2 + lb + lc] = '\0';
+	} else {
+		buf[la + 1 + lb] = '\0';
+	}
+	return buf;
+}
 
 static int fail(struct importer *im, const struct lvf_cft_node *at, const char *fmt, ...)
 	_printf_(3, 4);
@@ -336,24 +374,70 @@ static int import_pv(struct importer *im, const struct lvf_cft_node *sec)
 	return keep_unknown(sec, known, false, &pv->extra);
 }
 
-static struct md_lv *lv_ref(struct importer *im, const struct lvf_cft_node *sec, const char *what,
-			    const char *key, bool required, int *r)
+static int fixup_add(struct importer *im, struct md_lv **dst, const char *name,
+		     const struct lvf_cft_node *at, const char *fmt, ...) _printf_(5, 6);
+static int fixup_add(struct importer *im, struct md_lv **dst, const char *name,
+		     const struct lvf_cft_node *at, const char *fmt, ...)
+{
+	struct fixup *f;
+	va_list ap;
+
+	if (im->n_fx == im->cap_fx) {
+		size_t cap = im->cap_fx ? 2 * im->cap_fx : 16;
+		struct fixup *n = realloc(im->fx, cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		im->fx = n;
+		im->cap_fx = cap;
+	}
+	f = &im->fx[im->n_fx];
+	*f = (struct fixup){ .dst = dst, .line = at ? at->line : 0 };
+	va_start(ap, fmt);
+	if (vasprintf(&f->msg, fmt, ap) < 0)
+		f->msg = NULL;
+	va_end(ap);
+	if (!f->msg || !(f->name = strdup(name))) {
+		free(f->msg);
+		return -ENOMEM;
+	}
+	im->n_fx++;
+	return 0;
+}
+
+static void fixups_free(struct importer *im)
+{
+	for (size_t i = 0; i < im->n_fx; i++) {
+		free(im->fx[i].name);
+		free(im->fx[i].msg);
+	}
+	free(im->fx);
+	im->fx = NULL;
+	im->n_fx = im->cap_fx = 0;
+	free(im->unsorted);
+	im->unsorted = NULL;
+	im->n_unsorted = im->cap_unsorted = 0;
+}
+
+/* *dst = the LV named by @key (NULL when absent and not @required) */
+static int lv_ref(struct importer *im, const struct lvf_cft_node *sec, const char *what,
+		  const char *key, bool required, struct md_lv **dst)
 {
 	const char *s;
-	struct md_lv *lv;
+	int r = get_str(im, sec, what, key, required, &s);
 
-	*r = get_str(im, sec, what, key, required, &s);
-	if (*r == -ENOENT) {
-		*r = 0;
-		return NULL;
+	if (r == -ENOENT) {
+		*dst = NULL;
+		return 0;
 	}
-	if (*r < 0)
-		return NULL;
-	lv = md_vg_find_lv(im->vg, s);
-	if (!lv)
-		*r = fail(im, child(sec, key), "%s: '%s' names LV %s, which does not exist", what, key,
-			  s);
-	return lv;
+	if (r < 0)
+		return r;
+	*dst = md_vg_find_lv(im->vg, s);
+	if (*dst)
+		return 0;
+	if (im->defer)
+		return fixup_add(im, dst, s, child(sec, key),
+				 "%s: '%s' names LV %s, which does not exist", what, key, s);
+	return fail(im, child(sec, key), "%s: '%s' names LV %s, which does not exist", what, key, s);
 }
 
 static int import_striped(struct importer *im, const struct lvf_cft_node *sec, const char *what,
@@ -395,9 +479,17 @@ static int import_striped(struct importer *im, const struct lvf_cft_node *sec, c
 		for (size_t k = 0; k < im->vg->n_pvs; k++)
 			if (streq(im->pv_keys[k], e->s))
 				a->pv = im->vg->pvs[k];
-		if (!a->pv && !(a->lv = md_vg_find_lv(im->vg, e->s)))
-			return fail(im, e, "%s: stripe names '%s', which is neither a PV nor an LV",
-				    what, e->s);
+		if (!a->pv && !(a->lv = md_vg_find_lv(im->vg, e->s))) {
+			if (!im->defer)
+				return fail(im, e,
+					    "%s: stripe names '%s', which is neither a PV nor an LV",
+					    what, e->s);
+			r = fixup_add(im, &a->lv, e->s, e,
+				      "%s: stripe names '%s', which is neither a PV nor an LV", what,
+				      e->s);
+			if (r < 0)
+				return r;
+		}
 		e = pe;
 	}
 	if (i != seg->stripe_count)
@@ -413,10 +505,12 @@ static int import_thin_pool(struct importer *im, const struct lvf_cft_node *sec,
 	int64_t v;
 	int r;
 
-	seg->pool_meta = lv_ref(im, sec, what, "metadata", true, &r);
+	size_t n_msgs = 0;
+
+	r = lv_ref(im, sec, what, "metadata", true, &seg->pool_meta);
 	if (r < 0)
 		return r;
-	seg->pool_data = lv_ref(im, sec, what, "pool", true, &r);
+	r = lv_ref(im, sec, what, "pool", true, &seg->pool_data);
 	if (r < 0)
 		return r;
 	r = get_int(im, sec, what, "transaction_id", true, 0, INT64_MAX, &v);
@@ -455,8 +549,13 @@ static int import_thin_pool(struct importer *im, const struct lvf_cft_node *sec,
 		seg->crop_metadata = v;
 	} else if (r != -ENOENT)
 		return r;
+	/* one array for the messages: a deferred reference points into it */
+	for (const struct lvf_cft_node *m = sec->child; m; m = m->next)
+		n_msgs += m->type == LVF_CFT_SECTION;
+	if (n_msgs && !(seg->msgs = calloc(n_msgs, sizeof(*seg->msgs))))
+		return -ENOMEM;
 	for (const struct lvf_cft_node *m = sec->child; m; m = m->next) {
-		struct md_msg msg = { 0 }, *nm;
+		struct md_msg *msg;
 		const struct lvf_cft_node *c, *d;
 		if (m->type != LVF_CFT_SECTION)
 			continue;
@@ -465,22 +564,19 @@ static int import_thin_pool(struct importer *im, const struct lvf_cft_node *sec,
 		if ((c && d) || (!c && !d))
 			return fail(im, m, "%s: message %s must hold exactly one of create or delete",
 				    what, m->key);
+		msg = &seg->msgs[seg->n_msgs];
 		if (c) {
-			msg.kind = MD_MSG_CREATE;
-			msg.lv = lv_ref(im, m, what, "create", true, &r);
+			msg->kind = MD_MSG_CREATE;
+			r = lv_ref(im, m, what, "create", true, &msg->lv);
 			if (r < 0)
 				return r;
 		} else {
 			if (d->type != LVF_CFT_INT || d->i < 0 || d->i > MD_THIN_MAX_DEVICE_ID)
 				return fail(im, d, "%s: bad device id in delete message", what);
-			msg.kind = MD_MSG_DELETE;
-			msg.device_id = (uint32_t)d->i;
+			msg->kind = MD_MSG_DELETE;
+			msg->device_id = (uint32_t)d->i;
 		}
-		nm = realloc(seg->msgs, (seg->n_msgs + 1) * sizeof(*nm));
-		if (!nm)
-			return -ENOMEM;
-		seg->msgs = nm;
-		seg->msgs[seg->n_msgs++] = msg;
+		seg->n_msgs++;
 	}
 	return 0;
 }
@@ -491,7 +587,7 @@ static int import_thin(struct importer *im, const struct lvf_cft_node *sec, cons
 	int64_t v;
 	int r;
 
-	seg->thin_pool = lv_ref(im, sec, what, "thin_pool", true, &r);
+	r = lv_ref(im, sec, what, "thin_pool", true, &seg->thin_pool);
 	if (r < 0)
 		return r;
 	r = get_int(im, sec, what, "transaction_id", true, 0, INT64_MAX, &v);
@@ -502,14 +598,13 @@ static int import_thin(struct importer *im, const struct lvf_cft_node *sec, cons
 	if (r < 0)
 		return r;
 	seg->device_id = (uint32_t)v;
-	seg->origin = lv_ref(im, sec, what, "origin", false, &r);
+	r = lv_ref(im, sec, what, "origin", false, &seg->origin);
 	if (r < 0)
 		return r;
-	seg->merge = lv_ref(im, sec, what, "merge", false, &r);
+	r = lv_ref(im, sec, what, "merge", false, &seg->merge);
 	if (r < 0)
 		return r;
-	seg->external_origin = lv_ref(im, sec, what, "external_origin", false, &r);
-	return r;
+	return lv_ref(im, sec, what, "external_origin", false, &seg->external_origin);
 }
 
 static int cmp_seg(const void *a, const void *b)
@@ -556,7 +651,7 @@ static int import_segments(struct importer *im, const struct lvf_cft_node *sec, 
 		if (s->type != LVF_CFT_SECTION)
 			continue;
 		seg = &lv->segs[lv->n_segs++];
-		snprintf(what, sizeof(what), "LV %s %s", lv->name, s->key);
+		what3(what, sizeof(what), "LV", lv->name, s->key);
 		r = get_int(im, s, what, "start_extent", true, 0, UINT32_MAX, &v);
 		if (r < 0)
 			return r;
@@ -598,7 +693,24 @@ static int import_segments(struct importer *im, const struct lvf_cft_node *sec, 
 		if (r < 0)
 			return r;
 	}
-	qsort(lv->segs, lv->n_segs, sizeof(*lv->segs), cmp_seg);
+	for (size_t i = 1; i < lv->n_segs; i++)
+		if (lv->segs[i - 1].start_extent > lv->segs[i].start_extent) {
+			if (!im->defer) {
+				qsort(lv->segs, lv->n_segs, sizeof(*lv->segs), cmp_seg);
+				break;
+			}
+			/* deferred references point into lv->segs: sorted after they are resolved */
+			if (im->n_unsorted == im->cap_unsorted) {
+				size_t cap = im->cap_unsorted ? 2 * im->cap_unsorted : 16;
+				struct md_lv **nu = realloc(im->unsorted, cap * sizeof(*nu));
+				if (!nu)
+					return -ENOMEM;
+				im->unsorted = nu;
+				im->cap_unsorted = cap;
+			}
+			im->unsorted[im->n_unsorted++] = lv;
+			break;
+		}
 	return 0;
 }
 
@@ -613,7 +725,7 @@ static int import_lv(struct importer *im, const struct lvf_cft_node *sec, struct
 	int64_t v;
 	int r;
 
-	snprintf(what, sizeof(what), "LV %s", lv->name);
+	what3(what, sizeof(what), "LV", lv->name, NULL);
 	r = read_words(im, sec, what, "status", true, lv_status_words, ARRAY_SIZE(lv_status_words),
 		       &lv->status, NULL);
 	if (r < 0)
@@ -667,91 +779,175 @@ static int import_lv(struct importer *im, const struct lvf_cft_node *sec, struct
 	return keep_unknown(sec, known, true, &lv->extra);
 }
 
-int lvf_vg_import(const struct lvf_cft_node *root, struct md_vg **ret, struct lvf_err *reterr)
+static const char *const known_vg[] = { "id",	     "seqno",	 "format",   "status",
+					"flags",     "tags",	 "system_id", "lock_type",
+					"lock_args", "extent_size", "max_lv", "max_pv",
+					"allocation_policy", "profile", "metadata_copies",
+					"physical_volumes", "logical_volumes", NULL };
+
+static int root_check(struct importer *im, const struct lvf_cft_node *root)
 {
-	static const char *const known_vg[] = { "id",	     "seqno",	 "format",   "status",
-						"flags",     "tags",	 "system_id", "lock_type",
-						"lock_args", "extent_size", "max_lv", "max_pv",
-						"allocation_policy", "profile", "metadata_copies",
-						"physical_volumes", "logical_volumes", NULL };
-	struct importer im = { .err = reterr };
-	const struct lvf_cft_node *sec = NULL, *pvs, *lvs, *n;
+	const struct lvf_cft_node *n = child(root, "contents");
+
+	if (n && (n->type != LVF_CFT_STR || !streq(n->s, "Text Format Volume Group")))
+		return fail(im, n, "'contents' is not \"Text Format Volume Group\"");
+	n = child(root, "version");
+	if (n && (n->type != LVF_CFT_INT || n->i != 1))
+		return fail(im, n, "unsupported metadata 'version' (only 1 is known)");
+	return 0;
+}
+
+/* The VG section's own fields and its PVs: im->vg made. */
+static int vg_begin(struct importer *im, const struct lvf_cft_node *sec)
+{
+	const struct lvf_cft_node *pvs, *n;
 	const char *s;
 	char id[MD_ID_LEN + 1];
 	int64_t v;
 	int r;
 
-	for (n = root->child; n; n = n->next)
-		if (n->type == LVF_CFT_SECTION) {
-			sec = n;
-			break;
+	r = get_str(im, sec, "VG", "id", true, &s);
+	if (r < 0)
+		return r;
+	if (md_id_parse(s, id) < 0)
+		return fail(im, child(sec, "id"), "VG %s: id '%s' is not a valid LVM id", sec->key,
+			    s);
+	r = get_int(im, sec, "VG", "extent_size", true, 1, UINT32_MAX, &v);
+	if (r < 0)
+		return r;
+	r = md_vg_new(sec->key, id, (uint32_t)v, &im->vg);
+	if (r < 0)
+		return r;
+	im->vg->status = 0;
+	if ((r = get_int(im, sec, "VG", "seqno", true, 0, UINT32_MAX, &v)) < 0)
+		return r;
+	im->vg->seqno = (uint32_t)v;
+	r = get_str(im, sec, "VG", "format", false, &s);
+	if (r == 0 && !streq(s, "lvm2"))
+		return fail(im, child(sec, "format"), "VG %s: unknown format '%s'", sec->key, s);
+	if ((r = read_words(im, sec, "VG", "status", true, vg_status_words,
+			    ARRAY_SIZE(vg_status_words), &im->vg->status, NULL)) < 0 ||
+	    (r = read_strv(im, sec, "VG", "flags", &im->vg->flags)) < 0 ||
+	    (r = read_strv(im, sec, "VG", "tags", &im->vg->tags)) < 0 ||
+	    (r = dup_opt_str(im, sec, "VG", "system_id", &im->vg->system_id)) < 0 ||
+	    (r = dup_opt_str(im, sec, "VG", "lock_type", &im->vg->lock_type)) < 0 ||
+	    (r = dup_opt_str(im, sec, "VG", "lock_args", &im->vg->lock_args)) < 0 ||
+	    (r = dup_opt_str(im, sec, "VG", "allocation_policy", &im->vg->allocation_policy)) < 0 ||
+	    (r = dup_opt_str(im, sec, "VG", "profile", &im->vg->profile)) < 0)
+		return r;
+	if ((r = get_int(im, sec, "VG", "max_lv", true, 0, UINT32_MAX, &v)) < 0)
+		return r;
+	im->vg->max_lv = (uint32_t)v;
+	if ((r = get_int(im, sec, "VG", "max_pv", true, 0, UINT32_MAX, &v)) < 0)
+		return r;
+	im->vg->max_pv = (uint32_t)v;
+	r = get_int(im, sec, "VG", "metadata_copies", false, INT64_MIN, INT64_MAX, &v);
+	if (r == 0) {
+		im->vg->has_metadata_copies = true;
+		im->vg->metadata_copies = v;
+	} else if (r != -ENOENT)
+		return r;
+
+	pvs = child(sec, "physical_volumes");
+	if (!pvs || pvs->type != LVF_CFT_SECTION)
+		return fail(im, sec, "VG %s: 'physical_volumes' section is missing", sec->key);
+	for (n = pvs->child; n; n = n->next) {
+		if (n->type != LVF_CFT_SECTION)
+			continue;
+		if ((r = import_pv(im, n)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* A new LV for section @n: name and id (the rest is import_lv). */
+static int lv_add(struct importer *im, const struct lvf_cft_node *n, struct md_lv **ret)
+{
+	char id[MD_ID_LEN + 1];
+	const char *s;
+	int r;
+
+	if (md_name_check(n->key, &s) < 0)
+		return fail(im, n, "LV name '%s' is invalid: %s", n->key, s);
+	r = get_str(im, n, n->key, "id", true, &s);
+	if (r < 0)
+		return r;
+	if (md_id_parse(s, id) < 0)
+		return fail(im, child(n, "id"), "LV %s: id '%s' is not a valid LVM id", n->key, s);
+	r = md_lv_new(im->vg, n->key, id, 0, ret);
+	if (r == -EEXIST)
+		r = fail(im, n, "LV %s appears twice", n->key);
+	return r;
+}
+
+/* After the LVs: deferred references, unknown fields kept, the checks. */
+static int vg_end(struct importer *im, const struct lvf_cft_node *root,
+		  const struct lvf_cft_node *sec)
+{
+	char reason[256];
+	int r;
+
+	for (size_t i = 0; i < im->n_fx; i++) {
+		struct fixup *f = &im->fx[i];
+		if (!(*f->dst = md_vg_find_lv(im->vg, f->name))) {
+			r = fail(im, NULL, "%s", f->msg);
+			if (im->err)
+				im->err->line = f->line;
+			return r;
 		}
+	}
+	for (size_t i = 0; i < im->n_unsorted; i++)
+		qsort(im->unsorted[i]->segs, im->unsorted[i]->n_segs, sizeof(struct md_seg),
+		      cmp_seg);
+	md_vg_index_drop(im->vg); /* segments now link LVs: pool look-ups rebuild */
+	if ((r = keep_unknown(sec, known_vg, false, &im->vg->extra)) < 0)
+		return r;
+	{
+		/* top-level fields other than the ones we regenerate are kept */
+		static const char *const regen[] = { "contents",      "version", "description",
+						     "creation_host", "creation_time", NULL };
+		if ((r = keep_unknown(root, regen, true, &im->vg->extra_top)) < 0)
+			return r;
+	}
+	r = md_vg_validate(im->vg, reason, sizeof(reason));
+	if (r < 0)
+		return fail(im, sec, "VG %s: %s", sec->key, reason);
+	return 0;
+}
+
+static void importer_release(struct importer *im)
+{
+	for (size_t i = 0; i < im->n_keys; i++)
+		free(im->pv_keys[i]);
+	free(im->pv_keys);
+	im->pv_keys = NULL;
+	im->n_keys = 0;
+	fixups_free(im);
+	im->vg = md_vg_free(im->vg);
+}
+
+static const struct lvf_cft_node *first_section(const struct lvf_cft_node *root)
+{
+	for (const struct lvf_cft_node *n = root->child; n; n = n->next)
+		if (n->type == LVF_CFT_SECTION)
+			return n;
+	return NULL;
+}
+
+int lvf_vg_import(const struct lvf_cft_node *root, struct md_vg **ret, struct lvf_err *reterr)
+{
+	struct importer im = { .err = reterr };
+	const struct lvf_cft_node *sec, *lvs, *n;
+	const char *s;
+	int r;
+
+	sec = first_section(root);
 	if (!sec)
 		return fail(&im, root, "no volume group section found");
 	if (md_name_check(sec->key, &s) < 0)
 		return fail(&im, sec, "volume group name '%s' is invalid: %s", sec->key, s);
-	n = child(root, "contents");
-	if (n && (n->type != LVF_CFT_STR || !streq(n->s, "Text Format Volume Group")))
-		return fail(&im, n, "'contents' is not \"Text Format Volume Group\"");
-	n = child(root, "version");
-	if (n && (n->type != LVF_CFT_INT || n->i != 1))
-		return fail(&im, n, "unsupported metadata 'version' (only 1 is known)");
-
-	r = get_str(&im, sec, "VG", "id", true, &s);
-	if (r < 0)
-		return r;
-	if (md_id_parse(s, id) < 0)
-		return fail(&im, child(sec, "id"), "VG %s: id '%s' is not a valid LVM id", sec->key,
-			    s);
-	r = get_int(&im, sec, "VG", "extent_size", true, 1, UINT32_MAX, &v);
-	if (r < 0)
-		return r;
-	r = md_vg_new(sec->key, id, (uint32_t)v, &im.vg);
-	if (r < 0)
-		return r;
-	im.vg->status = 0;
-	if ((r = get_int(&im, sec, "VG", "seqno", true, 0, UINT32_MAX, &v)) < 0)
+	if ((r = root_check(&im, root)) < 0 || (r = vg_begin(&im, sec)) < 0)
 		goto out;
-	im.vg->seqno = (uint32_t)v;
-	r = get_str(&im, sec, "VG", "format", false, &s);
-	if (r == 0 && !streq(s, "lvm2")) {
-		r = fail(&im, child(sec, "format"), "VG %s: unknown format '%s'", sec->key, s);
-		goto out;
-	}
-	if ((r = read_words(&im, sec, "VG", "status", true, vg_status_words,
-			    ARRAY_SIZE(vg_status_words), &im.vg->status, NULL)) < 0 ||
-	    (r = read_strv(&im, sec, "VG", "flags", &im.vg->flags)) < 0 ||
-	    (r = read_strv(&im, sec, "VG", "tags", &im.vg->tags)) < 0 ||
-	    (r = dup_opt_str(&im, sec, "VG", "system_id", &im.vg->system_id)) < 0 ||
-	    (r = dup_opt_str(&im, sec, "VG", "lock_type", &im.vg->lock_type)) < 0 ||
-	    (r = dup_opt_str(&im, sec, "VG", "lock_args", &im.vg->lock_args)) < 0 ||
-	    (r = dup_opt_str(&im, sec, "VG", "allocation_policy", &im.vg->allocation_policy)) < 0 ||
-	    (r = dup_opt_str(&im, sec, "VG", "profile", &im.vg->profile)) < 0)
-		goto out;
-	if ((r = get_int(&im, sec, "VG", "max_lv", true, 0, UINT32_MAX, &v)) < 0)
-		goto out;
-	im.vg->max_lv = (uint32_t)v;
-	if ((r = get_int(&im, sec, "VG", "max_pv", true, 0, UINT32_MAX, &v)) < 0)
-		goto out;
-	im.vg->max_pv = (uint32_t)v;
-	r = get_int(&im, sec, "VG", "metadata_copies", false, INT64_MIN, INT64_MAX, &v);
-	if (r == 0) {
-		im.vg->has_metadata_copies = true;
-		im.vg->metadata_copies = v;
-	} else if (r != -ENOENT)
-		goto out;
-
-	pvs = child(sec, "physical_volumes");
-	if (!pvs || pvs->type != LVF_CFT_SECTION) {
-		r = fail(&im, sec, "VG %s: 'physical_volumes' section is missing", sec->key);
-		goto out;
-	}
-	for (n = pvs->child; n; n = n->next) {
-		if (n->type != LVF_CFT_SECTION)
-			continue;
-		if ((r = import_pv(&im, n)) < 0)
-			goto out;
-	}
 	lvs = child(sec, "logical_volumes");
 	if (lvs && lvs->type == LVF_CFT_SECTION) {
 		/* names first, so that segments can refer to any LV */
@@ -759,22 +955,7 @@ int lvf_vg_import(const struct lvf_cft_node *root, struct md_vg **ret, struct lv
 			struct md_lv *lv;
 			if (n->type != LVF_CFT_SECTION)
 				continue;
-			if (md_name_check(n->key, &s) < 0) {
-				r = fail(&im, n, "LV name '%s' is invalid: %s", n->key, s);
-				goto out;
-			}
-			r = get_str(&im, n, n->key, "id", true, &s);
-			if (r < 0)
-				goto out;
-			if (md_id_parse(s, id) < 0) {
-				r = fail(&im, child(n, "id"), "LV %s: id '%s' is not a valid LVM id",
-					 n->key, s);
-				goto out;
-			}
-			r = md_lv_new(im.vg, n->key, id, 0, &lv);
-			if (r == -EEXIST)
-				r = fail(&im, n, "LV %s appears twice", n->key);
-			if (r < 0)
+			if ((r = lv_add(&im, n, &lv)) < 0)
 				goto out;
 		}
 		for (n = lvs->child; n; n = n->next) {
@@ -783,41 +964,87 @@ int lvf_vg_import(const struct lvf_cft_node *root, struct md_vg **ret, struct lv
 			if ((r = import_lv(&im, n, md_vg_find_lv(im.vg, n->key))) < 0)
 				goto out;
 		}
-		md_vg_index_drop(im.vg); /* segments now link LVs: pool look-ups rebuild */
 	}
-	if ((r = keep_unknown(sec, known_vg, false, &im.vg->extra)) < 0)
+	if ((r = vg_end(&im, root, sec)) < 0)
 		goto out;
-	{
-		/* top-level fields other than the ones we regenerate are kept */
-		static const char *const regen[] = { "contents",      "version", "description",
-						     "creation_host", "creation_time", NULL };
-		if ((r = keep_unknown(root, regen, true, &im.vg->extra_top)) < 0)
-			goto out;
-	}
-	{
-		char reason[256];
-		r = md_vg_validate(im.vg, reason, sizeof(reason));
-		if (r < 0) {
-			r = fail(&im, sec, "VG %s: %s", sec->key, reason);
-			goto out;
-		}
-	}
 	*ret = TAKE_PTR(im.vg);
 	r = 0;
 out:
-	for (size_t i = 0; i < im.n_keys; i++)
-		free(im.pv_keys[i]);
-	free(im.pv_keys);
-	md_vg_free(im.vg);
+	importer_release(&im);
 	return r;
+}
+
+/* The streamed import: the parser hands over each LV section of the VG as it completes it, and
+ * the LV goes into the model at once, so the text never exists as a whole tree (at 10,000s of
+ * LVs the tree was 4 times the text's size and its memory the largest cost of a read). Any
+ * doubt (the VG's fields after its LVs, a duplicate section, a bad LV) and the text is read
+ * again the plain way, which gives the same model or the same error as before. */
+enum stream_state { ST_IDLE, ST_ON, ST_OFF, ST_FAILED };
+struct streamer {
+	struct importer im;
+	enum stream_state state;
+	const struct lvf_cft_node *vg_sec, *lvs_sec;
+};
+
+static int stream_hook(void *ud, const struct lvf_cft_node *root, const struct lvf_cft_node *outer,
+		       const struct lvf_cft_node *sec, const struct lvf_cft_node *item)
+{
+	struct streamer *st = ud;
+	struct md_lv *lv;
+	const char *why;
+
+	if (!sec->key || !streq(sec->key, "logical_volumes"))
+		return 0; /* PV sections, or what the plain import handles */
+	if (st->state == ST_IDLE) {
+		bool ok = outer && !first_section(root) && outer->key && md_name_check(outer->key, &why) == 0 &&
+			  !child(outer, "logical_volumes");
+		if (!ok || vg_begin(&st->im, outer) < 0) {
+			importer_release(&st->im);
+			st->state = ST_OFF;
+			return 0;
+		}
+		st->state = ST_ON;
+		st->vg_sec = outer;
+		st->lvs_sec = sec;
+	}
+	if (st->state != ST_ON || sec != st->lvs_sec)
+		return 0;
+	if (lv_add(&st->im, item, &lv) < 0 || import_lv(&st->im, item, lv) < 0) {
+		st->state = ST_FAILED;
+		return -ECANCELED;
+	}
+	return 1;
 }
 
 int lvf_vg_import_text(const char *text, size_t len, struct md_vg **ret, struct lvf_err *reterr)
 {
 	struct lvf_cft_node *root = NULL;
-	/* the import reads no layout: the lean tree takes ~40% less memory (issue 13) */
-	int r = lvf_cft_parse_lean(text, len, &root, reterr);
+	struct streamer st = { .im = { .defer = true } };
+	int r = lvf_cft_parse_lean_hook(text, len, stream_hook, &st, &root, NULL);
 
+	if (r == 0 && st.state == ST_ON) {
+		const struct lvf_cft_node *vg = first_section(root);
+		bool same = vg == st.vg_sec && child(vg, "logical_volumes") == st.lvs_sec;
+		for (const struct lvf_cft_node *n = st.lvs_sec->child; same && n; n = n->next)
+			same = n->type != LVF_CFT_SECTION;
+		if (same && root_check(&st.im, root) == 0 && vg_end(&st.im, root, vg) == 0) {
+			*ret = TAKE_PTR(st.im.vg);
+			importer_release(&st.im);
+			lvf_cft_free(root);
+			return 0;
+		}
+	} else if (r == 0 && st.state != ST_FAILED) {
+		/* no LV streamed: the tree is whole */
+		importer_release(&st.im);
+		r = lvf_vg_import(root, ret, reterr);
+		lvf_cft_free(root);
+		return r;
+	}
+	importer_release(&st.im);
+	lvf_cft_free(root);
+	root = NULL;
+	/* the plain way, for its exact answer (the import reads no layout: a lean tree) */
+	r = lvf_cft_parse_lean(text, len, &root, reterr);
 	if (r < 0)
 		return r;
 	r = lvf_vg_import(root, ret, reterr);

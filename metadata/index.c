@@ -28,6 +28,12 @@ struct md_vg_index {
 	size_t sub_cap;
 	size_t sub_lvs; /* vg->n_lvs when built */
 	bool sub_valid;
+	/* thin snapshots by origin: key origin, value a run of kids[] in VG order */
+	const struct md_lv **kid_keys;
+	size_t *kid_start, *kid_n;
+	struct md_lv **kids;
+	size_t kid_cap, kid_lvs;
+	bool kid_valid;
 };
 
 static uint64_t hash_str(const char *s)
@@ -57,6 +63,7 @@ void md_vg_index_drop(struct md_vg *vg)
 		return;
 	vg->idx->names_valid = false;
 	vg->idx->sub_valid = false;
+	vg->idx->kid_valid = false;
 }
 
 void md_vg_index_free(struct md_vg *vg)
@@ -66,6 +73,10 @@ void md_vg_index_free(struct md_vg *vg)
 	free(vg->idx->names);
 	free(vg->idx->sub_keys);
 	free(vg->idx->sub_pools);
+	free(vg->idx->kid_keys);
+	free(vg->idx->kid_start);
+	free(vg->idx->kid_n);
+	free(vg->idx->kids);
 	free(vg->idx);
 	vg->idx = NULL;
 }
@@ -142,6 +153,7 @@ void md_vg_index_added(struct md_vg *vg, struct md_lv *lv)
 	if (!x)
 		return;
 	x->sub_valid = false;
+	x->kid_valid = false;
 	if (!x->names_valid || x->names_n + 1 != vg->n_lvs)
 		return (void)(x->names_valid = false);
 	if (2 * (x->names_n + 1) + 2 > x->names_cap) {
@@ -218,4 +230,81 @@ struct md_lv *md_vg_index_pool_of(const struct md_vg *cvg, const struct md_lv *l
 			return md_vg_index_pool_of(vg, lv);
 		}
 	return NULL;
+}
+
+static bool is_snapshot(const struct md_lv *lv)
+{
+	return md_lv_is_thin(lv) && lv->segs[0].origin;
+}
+
+static size_t kid_slot(const struct md_vg_index *x, const struct md_lv *origin)
+{
+	size_t m = x->kid_cap - 1, i = hash_ptr(origin) & m;
+	while (x->kid_keys[i] && x->kid_keys[i] != origin)
+		i = (i + 1) & m;
+	return i;
+}
+
+static int kid_build(struct md_vg *vg, struct md_vg_index *x)
+{
+	size_t n = 0, cap, at = 0;
+
+	for (size_t i = 0; i < vg->n_lvs; i++)
+		n += is_snapshot(vg->lvs[i]);
+	cap = cap_for(n);
+	free(x->kid_keys);
+	free(x->kid_start);
+	free(x->kid_n);
+	free(x->kids);
+	x->kid_keys = calloc(cap, sizeof(*x->kid_keys));
+	x->kid_start = calloc(cap, sizeof(*x->kid_start));
+	x->kid_n = calloc(cap, sizeof(*x->kid_n));
+	x->kids = calloc(n + 1, sizeof(*x->kids));
+	x->kid_valid = false;
+	if (!x->kid_keys || !x->kid_start || !x->kid_n || !x->kids)
+		return -ENOMEM;
+	x->kid_cap = cap;
+	for (size_t i = 0; i < vg->n_lvs; i++)
+		if (is_snapshot(vg->lvs[i])) {
+			size_t k = kid_slot(x, vg->lvs[i]->segs[0].origin);
+			x->kid_keys[k] = vg->lvs[i]->segs[0].origin;
+			x->kid_n[k]++;
+		}
+	for (size_t k = 0; k < cap; k++) {
+		x->kid_start[k] = at;
+		at += x->kid_n[k];
+		x->kid_n[k] = 0;
+	}
+	for (size_t i = 0; i < vg->n_lvs; i++)
+		if (is_snapshot(vg->lvs[i])) {
+			size_t k = kid_slot(x, vg->lvs[i]->segs[0].origin);
+			x->kids[x->kid_start[k] + x->kid_n[k]++] = vg->lvs[i];
+		}
+	x->kid_lvs = vg->n_lvs;
+	x->kid_valid = true;
+	return 0;
+}
+
+size_t md_vg_index_thin_children(const struct md_vg *cvg, const struct md_lv *origin,
+				 struct md_lv *const **ret)
+{
+	struct md_vg *vg = (struct md_vg *)cvg;
+	struct md_vg_index *x = idx_get(vg);
+	size_t k, n;
+
+	*ret = NULL;
+	if (!x || ((!x->kid_valid || x->kid_lvs != vg->n_lvs) && kid_build(vg, x) < 0))
+		return 0; /* out of memory: the report shows no descendants rather than failing */
+	k = kid_slot(x, origin);
+	if (x->kid_keys[k] != origin)
+		return 0;
+	n = x->kid_n[k];
+	for (size_t i = 0; i < n; i++) /* re-check: a snapshot re-linked without a drop */
+		if (!is_snapshot(x->kids[x->kid_start[k] + i]) ||
+		    x->kids[x->kid_start[k] + i]->segs[0].origin != origin) {
+			x->kid_valid = false;
+			return md_vg_index_thin_children(vg, origin, ret);
+		}
+	*ret = x->kids + x->kid_start[k];
+	return n;
 }

@@ -189,6 +189,11 @@ void md_vg_index_free(struct md_vg *vg);
 void md_vg_index_added(struct md_vg *vg, struct md_lv *lv);
 struct md_lv *md_vg_index_find_lv(const struct md_vg *vg, const char *name);
 struct md_lv *md_vg_index_pool_of(const struct md_vg *vg, const struct md_lv *lv);
+/* The thin snapshots whose origin is @origin, in VG list order (lvm2 lv_descendants, one
+ * level): their count, *ret borrowed until the VG changes. Setting a thin's origin other than
+ * through md_lv_new must drop the index. */
+size_t md_vg_index_thin_children(const struct md_vg *vg, const struct md_lv *origin,
+				 struct md_lv *const **ret);
 
 /* ---- string vectors ---- */
 size_t md_strv_len(md_strv v);

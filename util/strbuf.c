@@ -29,6 +29,11 @@ static bool grow(struct strbuf *sb, size_t extra)
 	return true;
 }
 
+bool strbuf_reserve(struct strbuf *sb, size_t extra)
+{
+	return grow(sb, extra);
+}
+
 void strbuf_appendn(struct strbuf *sb, const char *s, size_t n)
 {
 	if (!grow(sb, n))
@@ -45,7 +50,10 @@ void strbuf_append(struct strbuf *sb, const char *s)
 
 void strbuf_appendc(struct strbuf *sb, char c)
 {
-	strbuf_appendn(sb, &c, 1);
+	if (sb->failed || (sb->len + 2 > sb->cap && !grow(sb, 1)))
+		return;
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
 }
 
 void strbuf_vappendf(struct strbuf *sb, const char *fmt, va_list ap)

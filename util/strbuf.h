@@ -25,6 +25,9 @@ void strbuf_appendc(struct strbuf *sb, char c);
  * text string syntax (the one escaper of lvmfmt/ and core/). */
 void strbuf_append_quoted(struct strbuf *sb, const char *s);
 void strbuf_reset(struct strbuf *sb);
+/* Make room for @extra more bytes (one allocation for a text whose size is known ahead);
+ * false when out of memory (the buffer is then failed). */
+bool strbuf_reserve(struct strbuf *sb, size_t extra);
 static inline bool strbuf_ok(const struct strbuf *sb)
 {
 	return !sb->failed;

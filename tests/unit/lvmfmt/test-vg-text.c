@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lvmfmt/cft.h"
 #include "lvmfmt/vg-text.h"
 #include "metadata/md.h"
 
@@ -59,6 +60,60 @@ static void roundtrip_backup(const char *path)
 	strbuf_release(&out);
 	md_vg_free(vg);
 	free(text);
+}
+
+/* lvf_vg_import_text streams LV sections into the model (references to LVs further on wait
+ * for the end); the model must be the one the plain tree import makes. */
+static void streamed_same(const char *text, size_t len)
+{
+	struct lvf_cft_node *root = NULL;
+	struct md_vg *a = NULL, *b = NULL;
+	struct strbuf sa = { 0 }, sb = { 0 };
+
+	assert_int_equal(lvf_vg_import_text(text, len, &a, NULL), 0);
+	assert_int_equal(lvf_cft_parse_lean(text, len, &root, NULL), 0);
+	assert_int_equal(lvf_vg_import(root, &b, NULL), 0);
+	assert_int_equal(lvf_vg_export(a, LVF_VG_SECTION, NULL, &sa), 0);
+	assert_int_equal(lvf_vg_export(b, LVF_VG_SECTION, NULL, &sb), 0);
+	assert_string_equal(strbuf_str(&sa), strbuf_str(&sb));
+	assert_int_equal(a->n_lvs, b->n_lvs);
+	for (size_t i = 0; i < a->n_lvs; i++) {
+		assert_string_equal(a->lvs[i]->name, b->lvs[i]->name);
+		assert_int_equal(a->lvs[i]->n_segs, b->lvs[i]->n_segs);
+		for (size_t k = 0; k < a->lvs[i]->n_segs; k++) {
+			const struct md_seg *x = &a->lvs[i]->segs[k], *y = &b->lvs[i]->segs[k];
+			assert_int_equal(x->start_extent, y->start_extent);
+			assert_true(!x->thin_pool == !y->thin_pool);
+			assert_true(!x->pool_data == !y->pool_data);
+			if (x->pool_data)
+				assert_string_equal(x->pool_data->name, y->pool_data->name);
+			if (x->pool_meta)
+				assert_string_equal(x->pool_meta->name, y->pool_meta->name);
+			if (x->origin)
+				assert_string_equal(x->origin->name, y->origin->name);
+		}
+	}
+	strbuf_release(&sa);
+	strbuf_release(&sb);
+	lvf_cft_free(root);
+	md_vg_free(a);
+	md_vg_free(b);
+}
+
+static void test_streamed_import(void **state)
+{
+	static const char *const files[] = {
+		"tests/fixtures/lvm2/1-recipe.vg",	"tests/fixtures/lvm2/1-recipe.vg.raw",
+		"tests/fixtures/lvm2/2-thin-and-snapshot.vg", "tests/fixtures/lvm2/2-thin-and-snapshot.vg.raw",
+		"tests/fixtures/lvm2/3-extended.vg",	"tests/fixtures/lvm2/3-extended.vg.raw",
+		"tests/fixtures/lvm2/3-extended.mda-text",
+	};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		size_t len;
+		char *t = slurp(files[i], &len);
+		streamed_same(t, len);
+		free(t);
+	}
 }
 
 static void test_backup_roundtrip(void **state)
@@ -326,7 +381,7 @@ int main(void)
 		cmocka_unit_test(test_backup_roundtrip), cmocka_unit_test(test_raw_roundtrip),
 		cmocka_unit_test(test_model_of_fixture), cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_preserve_unknown), cmocka_unit_test(test_recipe_layout),
-		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_names), cmocka_unit_test(test_streamed_import),
 	};
 	setenv("TZ", "UTC", 1);
 	tzset();
