@@ -206,7 +206,7 @@ check-crash: $(BUILD)/.deps-test all $(CRASH_TOOLS)
 
 # The whole suite; ends with one line "N passed, N failed".
 check: $(BUILD)/.deps-test all $(UNIT_BINS) $(UNIT_ASAN) $(VM_HELPERS) $(CRASH_TOOLS) $(FUZZ_BINS)
-	$(Q)$(MAKE) --no-print-directory check-abi check-man BUILD=$(BUILD)
+	$(Q)$(MAKE) --no-print-directory check-abi check-man check-format BUILD=$(BUILD)
 	$(Q)BUILD=$(BUILD) FUZZ_BINS="$(FUZZ_BINS)" tests/run-all.sh "$(UNIT_BINS)" "$(UNIT_ASAN)" $(T)
 
 # ---- fuzzing (libFuzzer via clang): tests/fuzz/<layer>/fuzz-*.c

@@ -147,7 +147,8 @@ int cli_parse_size(const char *s, char default_unit, uint64_t *ret_sectors, enum
 		if (adj) {
 			uint64_t up = bytes + (512 - adj);
 			return fail(ret_err, -EINVAL,
-				    "Size is not a multiple of 512. Try using %" PRIu64 " or %" PRIu64 ".",
+				    "Size is not a multiple of 512. Try using %" PRIu64
+				    " or %" PRIu64 ".",
 				    up - 512, up);
 		}
 		sectors = bytes / 512;
@@ -180,7 +181,8 @@ static const char *parse_u64(const char *s, uint64_t *ret, enum cli_sign *ret_si
 	if (!isdigit((unsigned char)*p))
 		return NULL;
 	for (; isdigit((unsigned char)*p); p++) {
-		if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, (uint64_t)(*p - '0'), &v)) {
+		if (__builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, (uint64_t)(*p - '0'), &v)) {
 			*ret_range = true;
 			return NULL;
 		}
@@ -196,10 +198,12 @@ static int parse_percent(const char *p, enum cli_percent *ret, char **ret_err)
 		const char *name;
 		enum cli_percent pct;
 	} names[] = {
-		{ "V", CLI_PERCENT_VG },      { "VG", CLI_PERCENT_VG },       { "L", CLI_PERCENT_LV },
-		{ "LV", CLI_PERCENT_LV },     { "P", CLI_PERCENT_PVS },       { "PV", CLI_PERCENT_PVS },
-		{ "PVS", CLI_PERCENT_PVS },   { "F", CLI_PERCENT_FREE },      { "FR", CLI_PERCENT_FREE },
-		{ "FREE", CLI_PERCENT_FREE }, { "O", CLI_PERCENT_ORIGIN },    { "OR", CLI_PERCENT_ORIGIN },
+		{ "V", CLI_PERCENT_VG },          { "VG", CLI_PERCENT_VG },
+		{ "L", CLI_PERCENT_LV },          { "LV", CLI_PERCENT_LV },
+		{ "P", CLI_PERCENT_PVS },         { "PV", CLI_PERCENT_PVS },
+		{ "PVS", CLI_PERCENT_PVS },       { "F", CLI_PERCENT_FREE },
+		{ "FR", CLI_PERCENT_FREE },       { "FREE", CLI_PERCENT_FREE },
+		{ "O", CLI_PERCENT_ORIGIN },      { "OR", CLI_PERCENT_ORIGIN },
 		{ "ORIGIN", CLI_PERCENT_ORIGIN },
 	};
 
@@ -268,12 +272,15 @@ int cli_parse_activation(const char *s, enum cli_activation *ret, char **ret_err
 		const char *name;
 		enum cli_activation act;
 	} names[] = {
-		{ "y", CLI_ACTIVATE_Y },   { "n", CLI_ACTIVATE_N },   { "en", CLI_ACTIVATE_N },
-		{ "ne", CLI_ACTIVATE_N },  { "a", CLI_ACTIVATE_AUTO },  { "ay", CLI_ACTIVATE_AUTO },
-		{ "ya", CLI_ACTIVATE_AUTO }, { "e", CLI_ACTIVATE_EXCL },  { "ey", CLI_ACTIVATE_EXCL },
-		{ "ye", CLI_ACTIVATE_EXCL }, { "s", CLI_ACTIVATE_SHARED },  { "sy", CLI_ACTIVATE_SHARED },
-		{ "ys", CLI_ACTIVATE_SHARED }, { "ly", CLI_ACTIVATE_LOCAL_Y }, { "yl", CLI_ACTIVATE_LOCAL_Y },
-		{ "ln", CLI_ACTIVATE_LOCAL_N }, { "nl", CLI_ACTIVATE_LOCAL_N },
+		{ "y", CLI_ACTIVATE_Y },        { "n", CLI_ACTIVATE_N },
+		{ "en", CLI_ACTIVATE_N },       { "ne", CLI_ACTIVATE_N },
+		{ "a", CLI_ACTIVATE_AUTO },     { "ay", CLI_ACTIVATE_AUTO },
+		{ "ya", CLI_ACTIVATE_AUTO },    { "e", CLI_ACTIVATE_EXCL },
+		{ "ey", CLI_ACTIVATE_EXCL },    { "ye", CLI_ACTIVATE_EXCL },
+		{ "s", CLI_ACTIVATE_SHARED },   { "sy", CLI_ACTIVATE_SHARED },
+		{ "ys", CLI_ACTIVATE_SHARED },  { "ly", CLI_ACTIVATE_LOCAL_Y },
+		{ "yl", CLI_ACTIVATE_LOCAL_Y }, { "ln", CLI_ACTIVATE_LOCAL_N },
+		{ "nl", CLI_ACTIVATE_LOCAL_N },
 	};
 
 	for (size_t i = 0; s && i < ARRAY_SIZE(names); i++)
@@ -313,7 +320,8 @@ static int sign_check(const struct cli_option *o, enum cli_sign sign, const char
 {
 	bool plus = o->flags & CLI_OPTF_PLUS, minus = o->flags & CLI_OPTF_MINUS;
 
-	if (sign == CLI_SIGN_NONE || (sign == CLI_SIGN_PLUS && plus) || (sign == CLI_SIGN_MINUS && minus))
+	if (sign == CLI_SIGN_NONE || (sign == CLI_SIGN_PLUS && plus) ||
+	    (sign == CLI_SIGN_MINUS && minus))
 		return 0;
 	if (!plus && !minus)
 		fprintf(err, "  %s may not be relative/signed.\n", what);
@@ -324,7 +332,8 @@ static int sign_check(const struct cli_option *o, enum cli_sign sign, const char
 	return -EINVAL;
 }
 
-static int convert_value(const struct cli_option *o, const char *arg, struct cli_optval *v, FILE *err)
+static int convert_value(const struct cli_option *o, const char *arg, struct cli_optval *v,
+			 FILE *err)
 {
 	_cleanup_free_ char *msg = NULL;
 	int r = 0;
@@ -347,7 +356,8 @@ static int convert_value(const struct cli_option *o, const char *arg, struct cli
 		break;
 	case CLI_OPT_SIZE_MB:
 	case CLI_OPT_SIZE_KB:
-		r = cli_parse_size(arg, o->type == CLI_OPT_SIZE_MB ? 'm' : 'k', &v->u64, &v->sign, &msg);
+		r = cli_parse_size(arg, o->type == CLI_OPT_SIZE_MB ? 'm' : 'k', &v->u64, &v->sign,
+				   &msg);
 		if (r == 0)
 			r = sign_check(o, v->sign, "Size", err);
 		break;
@@ -449,8 +459,8 @@ static int parse_long(struct parse_state *st, int argc, char *const *argv, int *
 		return -EINVAL;
 	}
 	if (nmatch > 1) {
-		fprintf(st->err, "%s: option '--%.*s' is ambiguous; possibilities:", st->cmd, (int)namelen,
-			name);
+		fprintf(st->err, "%s: option '--%.*s' is ambiguous; possibilities:", st->cmd,
+			(int)namelen, name);
 		for (size_t k = 0; k < p->n_table; k++) {
 			const char *ln = p->table[k].long_name;
 			if (ln && strncmp(ln, name, namelen) == 0)

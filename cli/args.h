@@ -89,23 +89,24 @@ int cli_parse_units(const char *s, char *ret_unit, char **ret_err);
 /* ---- option tables ---- */
 
 enum cli_opt_type {
-	CLI_OPT_FLAG = 0,  /* no argument; count says how often (-v -v) */
-	CLI_OPT_STR,       /* any string */
-	CLI_OPT_INT,       /* cli_parse_int; .u64, .sign */
-	CLI_OPT_BOOL,      /* cli_parse_bool; .b */
-	CLI_OPT_SIZE_MB,   /* cli_parse_size, default unit m; .u64 = sectors, .sign */
-	CLI_OPT_SIZE_KB,   /* cli_parse_size, default unit k; .u64 = sectors, .sign */
-	CLI_OPT_EXTENTS,   /* cli_parse_extents; .extents, .sign */
+	CLI_OPT_FLAG = 0,   /* no argument; count says how often (-v -v) */
+	CLI_OPT_STR,        /* any string */
+	CLI_OPT_INT,        /* cli_parse_int; .u64, .sign */
+	CLI_OPT_BOOL,       /* cli_parse_bool; .b */
+	CLI_OPT_SIZE_MB,    /* cli_parse_size, default unit m; .u64 = sectors, .sign */
+	CLI_OPT_SIZE_KB,    /* cli_parse_size, default unit k; .u64 = sectors, .sign */
+	CLI_OPT_EXTENTS,    /* cli_parse_extents; .extents, .sign */
 	CLI_OPT_ACTIVATION, /* cli_parse_activation; .activation */
-	CLI_OPT_UNITS,     /* cli_parse_units; .unit */
+	CLI_OPT_UNITS,      /* cli_parse_units; .unit */
 };
 
 /* Option flags. Signs: by default INT/SIZE/EXTENTS values refuse + and - (lvm2 size_mb_arg,
  * extents_arg, int_arg); allow them per option as lvm2's ssize/psize/nsize/sextents do. */
-#define CLI_OPTF_PLUS (1U << 0)       /* "+N" allowed (relative growth) */
-#define CLI_OPTF_MINUS (1U << 1)      /* "-N" allowed (relative shrink) */
+#define CLI_OPTF_PLUS (1U << 0)  /* "+N" allowed (relative growth) */
+#define CLI_OPTF_MINUS (1U << 1) /* "-N" allowed (relative shrink) */
 #define CLI_OPTF_SIGNED (CLI_OPTF_PLUS | CLI_OPTF_MINUS)
-#define CLI_OPTF_REPEATABLE (1U << 2) /* may be given more than once (-v, -o); the last value wins
+#define CLI_OPTF_REPEATABLE                                                                        \
+	(1U << 2) /* may be given more than once (-v, -o); the last value wins
 				       * for typed options, all raw strings are kept in .args */
 
 struct cli_option {
@@ -113,19 +114,19 @@ struct cli_option {
 	char short_name;       /* 0 if none */
 	const char *long_name; /* without "--" and without '-' inside; NULL if none */
 	enum cli_opt_type type;
-	unsigned flags;        /* CLI_OPTF_* */
+	unsigned flags; /* CLI_OPTF_* */
 };
 
 struct cli_optval {
-	unsigned count;         /* times given; 0 = absent */
-	const char *arg;        /* last argument, borrowed from argv; NULL for flags */
-	const char **args;      /* every argument in order (count entries), for REPEATABLE */
-	enum cli_sign sign;     /* INT, SIZE_*, EXTENTS */
-	uint64_t u64;           /* INT: value; SIZE_*: sectors */
-	bool b;                 /* BOOL */
+	unsigned count;             /* times given; 0 = absent */
+	const char *arg;            /* last argument, borrowed from argv; NULL for flags */
+	const char **args;          /* every argument in order (count entries), for REPEATABLE */
+	enum cli_sign sign;         /* INT, SIZE_*, EXTENTS */
+	uint64_t u64;               /* INT: value; SIZE_*: sectors */
+	bool b;                     /* BOOL */
 	struct cli_extents extents; /* EXTENTS */
 	enum cli_activation activation;
-	char unit;              /* UNITS */
+	char unit; /* UNITS */
 };
 
 struct cli_parsed {

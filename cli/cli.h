@@ -20,9 +20,8 @@ struct cli_cmd {
  * Example: CLI_COMMAND(lvs, "lvs", cmd_lvs, "report logical volumes"); */
 #define CLI_COMMAND(id, nm, fn, sum)                                                               \
 	static const struct cli_cmd cli_cmd_##id                                                   \
-		__attribute__((used, section("cli_cmds"), aligned(__alignof__(struct cli_cmd)))) = { \
-			nm, fn, sum                                                                \
-		}
+		__attribute__((used, section("cli_cmds"),                                          \
+			       aligned(__alignof__(struct cli_cmd)))) = { nm, fn, sum }
 
 /* Print an error in lvm2's style ("  msg") to stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -15,8 +15,18 @@
 #include "util/strbuf.h"
 
 enum {
-	D_VERBOSE = 1, D_DEBUG, D_QUIET, D_YES, D_CONFIG, D_COLON, D_ALL, D_MAPS, D_UNITS,
-	D_TRACE, D_READONLY, D_SHORT,
+	D_VERBOSE = 1,
+	D_DEBUG,
+	D_QUIET,
+	D_YES,
+	D_CONFIG,
+	D_COLON,
+	D_ALL,
+	D_MAPS,
+	D_UNITS,
+	D_TRACE,
+	D_READONLY,
+	D_SHORT,
 };
 
 static const struct cli_option disp_opts[] = {
@@ -68,13 +78,27 @@ static void disp_size(uint64_t sectors, char *buf, size_t len)
 	cli_format_size(sectors, 'h', true, t, sizeof(t));
 	l = strlen(t);
 	switch (l ? t[l - 1] : 0) {
-	case 'k': unit = "KiB"; break;
-	case 'm': unit = "MiB"; break;
-	case 'g': unit = "GiB"; break;
-	case 't': unit = "TiB"; break;
-	case 'p': unit = "PiB"; break;
-	case 'e': unit = "EiB"; break;
-	default: unit = "B"; break;
+	case 'k':
+		unit = "KiB";
+		break;
+	case 'm':
+		unit = "MiB";
+		break;
+	case 'g':
+		unit = "GiB";
+		break;
+	case 't':
+		unit = "TiB";
+		break;
+	case 'p':
+		unit = "PiB";
+		break;
+	case 'e':
+		unit = "EiB";
+		break;
+	default:
+		unit = "B";
+		break;
 	}
 	if (l)
 		t[l - 1] = '\0';
@@ -212,7 +236,8 @@ static int lvd_row(void *userdata, const struct tb_lv_row *row)
 			       (unsigned long long)rf_u(f, n, "_le"));
 		strbuf_appendf(&sb, "  Segments               %llu\n",
 			       (unsigned long long)row->seg_count);
-		strbuf_appendf(&sb, "  Allocation             %s\n", rf_s(f, n, "lv_allocation_policy"));
+		strbuf_appendf(&sb, "  Allocation             %s\n",
+			       rf_s(f, n, "lv_allocation_policy"));
 		strbuf_appendf(&sb, "  Read ahead sectors     %s\n", *ra ? ra : "auto");
 		if (dev && rf(f, n, "lv_kernel_read_ahead"))
 			strbuf_appendf(&sb, "  - currently set to     %llu\n",
@@ -343,7 +368,8 @@ static int vgd_row(void *userdata, const struct tb_vg_row *row)
 			       (row->attr[2] == 'x' ? 2u : 0),
 		       (unsigned long long)rf_u(f, n, "max_lv"), row->lv_count, d->open_lv,
 		       (unsigned long long)rf_u(f, n, "max_pv"), row->pv_count, row->pv_count,
-		       (unsigned long long)(row->size / 2), (unsigned long long)(row->extent_size / 2),
+		       (unsigned long long)(row->size / 2),
+		       (unsigned long long)(row->extent_size / 2),
 		       (unsigned long long)row->extent_count, (unsigned long long)alloc,
 		       (unsigned long long)row->free_count, row->uuid);
 		return 0;
@@ -459,7 +485,8 @@ static int pvd_row(void *userdata, const struct tb_pv_row *row)
 	disp_size(pe, e, sizeof(e));
 	printf("  PE Size               %s\n", pe ? e : "0   ");
 	printf("  Total PE              %llu\n", (unsigned long long)row->pe_count);
-	printf("  Free PE               %llu\n", (unsigned long long)(row->pe_count - row->pe_alloc));
+	printf("  Free PE               %llu\n",
+	       (unsigned long long)(row->pe_count - row->pe_alloc));
 	printf("  Allocated PE          %llu\n", (unsigned long long)row->pe_alloc);
 	printf("  PV UUID               %s\n", row->uuid);
 	printf("   \n");

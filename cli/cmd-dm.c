@@ -135,7 +135,10 @@ static void ioctl_fail(const struct dm_opts *o, struct tb_ctx *ctx, const char *
 	if (!o->compat) {
 		fflush(stdout);
 		if (d->missing || !d->name[0])
-			cli_err("Failed to %s '%s': %s", ioctl, d->name[0] ? d->name : d->uuid ? d->uuid : "",
+			cli_err("Failed to %s '%s': %s", ioctl,
+				d->name[0] ? d->name
+				: d->uuid  ? d->uuid
+					   : "",
 				strerror(-r));
 		else
 			cli_err("%s", tb_ctx_errmsg(ctx));
@@ -272,7 +275,8 @@ static char *parse_table(const struct dm_opts *o, const char *text, const char *
 		p = eol ? eol + 1 : NULL;
 		if (!buf)
 			goto oom;
-		for (e = buf + strlen(buf); e > buf && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r');)
+		for (e = buf + strlen(buf);
+		     e > buf && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r');)
 			*--e = '\0';
 		for (s = buf; *s == ' ' || *s == '\t'; s++)
 			;
@@ -463,15 +467,14 @@ static void tree_print(const struct tree *t, uint32_t ma, uint32_t mi, const cha
 	if (root)
 		printf("%s (%u:%u)\n", k >= 0 ? t->devs[k].name : "", ma, mi);
 	else
-		printf("%s%s%s (%u:%u)\n", prefix,
-		       last ? (u ? "└─" : "`-") : (u ? "├─" : "|-"),
+		printf("%s%s%s (%u:%u)\n", prefix, last ? (u ? "└─" : "`-") : (u ? "├─" : "|-"),
 		       k >= 0 ? t->devs[k].name : "", ma, mi);
 	if (k < 0 || depth > 64)
 		return;
 	snprintf(sub, sizeof(sub), "%s%s", prefix, root ? " " : last ? "   " : u ? "│  " : "|  ");
 	for (size_t j = 0; j < t->ndeps[k]; j++)
-		tree_print(t, t->deps[k][j].major, t->deps[k][j].minor, sub,
-			   j + 1 == t->ndeps[k], false, depth + 1);
+		tree_print(t, t->deps[k][j].major, t->deps[k][j].minor, sub, j + 1 == t->ndeps[k],
+			   false, depth + 1);
 }
 
 static bool ls_tree(struct tb_ctx *ctx, const struct dm_opts *o, struct tb_dm_dev *d, size_t n)
@@ -577,8 +580,7 @@ static bool read_ahead(const struct tb_dm_info *i, uint32_t *ret)
 	FILE *f;
 	int fd;
 
-	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/bdi/read_ahead_kb", i->major,
-		 i->minor);
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/bdi/read_ahead_kb", i->major, i->minor);
 	f = fopen(path, "re");
 	if (f) {
 		bool ok = fscanf(f, "%lu", &kb) == 1 && kb < UINT32_MAX / 2;
@@ -633,8 +635,8 @@ struct info_run {
 };
 
 /* The INFO ioctl, with dmsetup's "Device does not exist." for a missing device. */
-static bool get_info(struct tb_ctx *ctx, const struct dm_opts *o, const char *arg,
-		     struct dev *d, struct tb_dm_info *i)
+static bool get_info(struct tb_ctx *ctx, const struct dm_opts *o, const char *arg, struct dev *d,
+		     struct tb_dm_info *i)
 {
 	int r;
 
@@ -689,9 +691,12 @@ static bool info_dev(struct tb_ctx *ctx, struct info_run *run, const char *arg)
 
 static bool do_info(struct tb_ctx *ctx, const struct dm_opts *o)
 {
-	struct dm_report_opts ro = { .fields = o->fields, .sort = o->sort,
-				     .separator = o->separator, .noheadings = o->noheadings,
-				     .nameprefixes = o->nameprefixes, .unquoted = o->unquoted };
+	struct dm_report_opts ro = { .fields = o->fields,
+				     .sort = o->sort,
+				     .separator = o->separator,
+				     .noheadings = o->noheadings,
+				     .nameprefixes = o->nameprefixes,
+				     .unquoted = o->unquoted };
 	struct info_run run = { .o = o };
 	_cleanup_free_ struct tb_dm_dev *d = NULL;
 	size_t n = 0;
@@ -718,8 +723,7 @@ static bool do_info(struct tb_ctx *ctx, const struct dm_opts *o)
 			goto out;
 		}
 		for (size_t k = 0; k < run.nall; k++)
-			(void)tb_dm_deps(ctx, run.all[k].name, &run.all_deps[k],
-					 &run.all_ndeps[k]);
+			(void)tb_dm_deps(ctx, run.all[k].name, &run.all_deps[k], &run.all_ndeps[k]);
 	}
 	if (o->nargs > 0) {
 		/* dmsetup stops at the first device that fails */
@@ -753,9 +757,12 @@ out:
 
 static bool do_splitname(struct tb_ctx *ctx, const struct dm_opts *o)
 {
-	struct dm_report_opts ro = { .fields = o->fields, .sort = o->sort,
-				     .separator = o->separator, .noheadings = o->noheadings,
-				     .nameprefixes = o->nameprefixes, .unquoted = o->unquoted,
+	struct dm_report_opts ro = { .fields = o->fields,
+				     .sort = o->sort,
+				     .separator = o->separator,
+				     .noheadings = o->noheadings,
+				     .nameprefixes = o->nameprefixes,
+				     .unquoted = o->unquoted,
 				     .splitname = true };
 	struct dm_report *rep = NULL;
 	struct dm_report_dev rd = { 0 };
@@ -811,8 +818,8 @@ static bool lines_dev(struct tb_ctx *ctx, const struct dm_opts *o, const char *a
 	for (size_t i = 0; i < n; i++) {
 		if (o->target && !streq(t[i].type, o->target))
 			continue;
-		printf("%s%s%" PRIu64 " %" PRIu64 " %s %s\n", many ? d.name : "",
-		       many ? ": " : "", t[i].start, t[i].len, t[i].type, t[i].params);
+		printf("%s%s%" PRIu64 " %" PRIu64 " %s %s\n", many ? d.name : "", many ? ": " : "",
+		       t[i].start, t[i].len, t[i].type, t[i].params);
 	}
 	tb_dm_targets_free(t, n);
 	return true;
@@ -1011,7 +1018,8 @@ static bool error_dev(struct tb_ctx *ctx, const struct dm_opts *o, const char *a
 	int r;
 
 	if (resolve(o, ctx, arg, &d) < 0) {
-		(void)resolve(o, ctx, arg, &d); /* libdm names it once for the table, once for the load */
+		(void)resolve(o, ctx, arg,
+			      &d); /* libdm names it once for the table, once for the load */
 		return false;
 	}
 	r = absent(&d) ? -ENXIO : tb_dm_table(ctx, d.name, 0, &t, &n);
@@ -1188,9 +1196,9 @@ static bool parse_cookie(const struct dm_opts *o, const char *s, uint32_t *ret)
 /* dmsetup udevflags: the DM_UDEV_* flags in the top 16 bits of a cookie (pure decoding). */
 static bool do_udevflags(const struct dm_opts *o)
 {
-	static const char *const names[] = { "DISABLE_DM_RULES", "DISABLE_SUBSYSTEM_RULES",
+	static const char *const names[] = { "DISABLE_DM_RULES",   "DISABLE_SUBSYSTEM_RULES",
 					     "DISABLE_DISK_RULES", "DISABLE_OTHER_RULES",
-					     "LOW_PRIORITY", "DISABLE_LIBRARY_FALLBACK",
+					     "LOW_PRIORITY",       "DISABLE_LIBRARY_FALLBACK",
 					     "PRIMARY_SOURCE" };
 	uint32_t cookie;
 	uint16_t flags;
@@ -1239,9 +1247,24 @@ static bool do_udevcomplete(const struct dm_opts *o)
 /* ---- command line ---- */
 
 enum {
-	OPT_TABLE = 256, OPT_NOTABLE, OPT_NOFLUSH, OPT_NOLOCKFS, OPT_DEFERRED, OPT_RETRY,
-	OPT_INACTIVE, OPT_TREE, OPT_TARGET, OPT_NOHEADINGS, OPT_SEPARATOR, OPT_NAMEPREFIXES,
-	OPT_UNQUOTED, OPT_TRACE, OPT_IGNORE, OPT_IGNORE_ARG, OPT_VERSION, OPT_UNSUPPORTED,
+	OPT_TABLE = 256,
+	OPT_NOTABLE,
+	OPT_NOFLUSH,
+	OPT_NOLOCKFS,
+	OPT_DEFERRED,
+	OPT_RETRY,
+	OPT_INACTIVE,
+	OPT_TREE,
+	OPT_TARGET,
+	OPT_NOHEADINGS,
+	OPT_SEPARATOR,
+	OPT_NAMEPREFIXES,
+	OPT_UNQUOTED,
+	OPT_TRACE,
+	OPT_IGNORE,
+	OPT_IGNORE_ARG,
+	OPT_VERSION,
+	OPT_UNSUPPORTED,
 };
 
 static const struct option long_opts[] = {
@@ -1298,15 +1321,33 @@ struct verb {
 };
 
 static const struct verb verbs[] = {
-	{ "help", 0, 0 },	      { "create", 0, 2 },	   { "remove", 0, -1 },
-	{ "suspend", 0, -1 },	      { "resume", 0, -1 },	   { "load", 0, 2 },
-	{ "reload", 0, 2 },	      { "clear", 0, -1 },	   { "wipe_table", 0, -1 },
-	{ "rename", 1, 2 },	      { "message", 2, -1 },	   { "ls", 0, 0 },
-	{ "info", 0, -1 },	      { "deps", 0, -1 },	   { "status", 0, -1 },
-	{ "table", 0, -1 },	      { "wait", 0, 2 },		   { "mknodes", 0, -1 },
-	{ "udevcreatecookie", 0, 0 }, { "udevreleasecookie", 0, 1 }, { "udevflags", 1, 1 },
-	{ "udevcomplete", 1, 1 },     { "udevcomplete_all", 0, 1 }, { "udevcookies", 0, 0 },
-	{ "targets", 0, 0 },	      { "version", 0, 0 },	   { "splitname", 1, 2 },
+	{ "help", 0, 0 },
+	{ "create", 0, 2 },
+	{ "remove", 0, -1 },
+	{ "suspend", 0, -1 },
+	{ "resume", 0, -1 },
+	{ "load", 0, 2 },
+	{ "reload", 0, 2 },
+	{ "clear", 0, -1 },
+	{ "wipe_table", 0, -1 },
+	{ "rename", 1, 2 },
+	{ "message", 2, -1 },
+	{ "ls", 0, 0 },
+	{ "info", 0, -1 },
+	{ "deps", 0, -1 },
+	{ "status", 0, -1 },
+	{ "table", 0, -1 },
+	{ "wait", 0, 2 },
+	{ "mknodes", 0, -1 },
+	{ "udevcreatecookie", 0, 0 },
+	{ "udevreleasecookie", 0, 1 },
+	{ "udevflags", 1, 1 },
+	{ "udevcomplete", 1, 1 },
+	{ "udevcomplete_all", 0, 1 },
+	{ "udevcookies", 0, 0 },
+	{ "targets", 0, 0 },
+	{ "version", 0, 0 },
+	{ "splitname", 1, 2 },
 };
 
 static int usage_fail(const struct dm_opts *o)
@@ -1401,32 +1442,84 @@ static int dm_main(struct tb_ctx *ctx, int argc, char **argv, bool compat)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "cCfhj:m:no:O:rS:u:vy", long_opts, NULL)) != -1) {
 		switch (c) {
-		case OPT_TABLE: o.table = optarg; break;
-		case 'n': o.notable = true; break;
-		case 'u': o.uuid = optarg; break;
-		case 'r': o.readonly = true; break;
-		case OPT_NOFLUSH: o.noflush = true; break;
-		case OPT_NOLOCKFS: o.nolockfs = true; break;
-		case OPT_DEFERRED: o.deferred = true; break;
-		case OPT_RETRY: o.retry = true; break;
-		case 'f': o.force = true; break;
-		case OPT_INACTIVE: o.inactive = true; break;
-		case OPT_TREE: o.tree = true; break;
-		case OPT_TARGET: o.target = optarg; break;
-		case 'c': case 'C': o.columns = true; break;
-		case OPT_NOHEADINGS: o.noheadings = true; break;
-		case 'o': o.fields = optarg; break;
-		case 'O': o.sort = optarg; break;
-		case 'S': o.select = optarg; break;
-		case OPT_SEPARATOR: o.separator = optarg; break;
-		case OPT_NAMEPREFIXES: o.nameprefixes = true; break;
-		case OPT_UNQUOTED: o.unquoted = true; break;
-		case 'y': o.yes = true; break;
-		case 'v': break;
-		case 'h': help = true; break;
-		case OPT_VERSION: version = true; break;
-		case OPT_TRACE: tb_ctx_set_trace(ctx, true); break;
-		case OPT_IGNORE: case OPT_IGNORE_ARG: break;
+		case OPT_TABLE:
+			o.table = optarg;
+			break;
+		case 'n':
+			o.notable = true;
+			break;
+		case 'u':
+			o.uuid = optarg;
+			break;
+		case 'r':
+			o.readonly = true;
+			break;
+		case OPT_NOFLUSH:
+			o.noflush = true;
+			break;
+		case OPT_NOLOCKFS:
+			o.nolockfs = true;
+			break;
+		case OPT_DEFERRED:
+			o.deferred = true;
+			break;
+		case OPT_RETRY:
+			o.retry = true;
+			break;
+		case 'f':
+			o.force = true;
+			break;
+		case OPT_INACTIVE:
+			o.inactive = true;
+			break;
+		case OPT_TREE:
+			o.tree = true;
+			break;
+		case OPT_TARGET:
+			o.target = optarg;
+			break;
+		case 'c':
+		case 'C':
+			o.columns = true;
+			break;
+		case OPT_NOHEADINGS:
+			o.noheadings = true;
+			break;
+		case 'o':
+			o.fields = optarg;
+			break;
+		case 'O':
+			o.sort = optarg;
+			break;
+		case 'S':
+			o.select = optarg;
+			break;
+		case OPT_SEPARATOR:
+			o.separator = optarg;
+			break;
+		case OPT_NAMEPREFIXES:
+			o.nameprefixes = true;
+			break;
+		case OPT_UNQUOTED:
+			o.unquoted = true;
+			break;
+		case 'y':
+			o.yes = true;
+			break;
+		case 'v':
+			break;
+		case 'h':
+			help = true;
+			break;
+		case OPT_VERSION:
+			version = true;
+			break;
+		case OPT_TRACE:
+			tb_ctx_set_trace(ctx, true);
+			break;
+		case OPT_IGNORE:
+		case OPT_IGNORE_ARG:
+			break;
 		case 'j':
 		case 'm':
 			if (parse_int(optarg, c == 'j' ? &o.major : &o.minor) < 0) {

@@ -16,36 +16,97 @@
 DEFINE_FREE_FUNC(struct cli_parsed, cli_parsed_free);
 
 enum {
-	O_NAME = 1000, O_SIZE, O_EXTENTS, O_VSIZE, O_THIN, O_THINPOOL, O_TYPE, O_SNAPSHOT, O_CHUNK,
-	O_PMSIZE, O_ZERO, O_WIPE, O_ACTIVATE, O_DISCARDS, O_EWF, O_CONTIG, O_PROFILE, O_YES,
-	O_VERBOSE, O_FORCE, O_UUID, O_MDSIZE, O_MDCOPIES, O_DALIGN, O_EXTSIZE, O_POOLMETA,
-	O_USEPOL, O_DETACH, O_MONITOR, O_ALL, O_OPTS, O_SORT, O_NOHEAD, O_NOSUFFIX, O_SEP,
-	O_UNITS, O_RFORMAT, O_ALIGNED, O_TEST, O_DRIVERLOADED, O_QUIET, O_AUTOBACKUP, O_SPARE,
-	O_RESIZEFS, O_IGNOREMON, O_NOUDEV, O_DEBUG, O_CONFIG, O_LABELSECTOR, O_ZEROPV, O_READAHEAD,
-	O_PERMISSION, O_SETACT, O_TRACE,
+	O_NAME = 1000,
+	O_SIZE,
+	O_EXTENTS,
+	O_VSIZE,
+	O_THIN,
+	O_THINPOOL,
+	O_TYPE,
+	O_SNAPSHOT,
+	O_CHUNK,
+	O_PMSIZE,
+	O_ZERO,
+	O_WIPE,
+	O_ACTIVATE,
+	O_DISCARDS,
+	O_EWF,
+	O_CONTIG,
+	O_PROFILE,
+	O_YES,
+	O_VERBOSE,
+	O_FORCE,
+	O_UUID,
+	O_MDSIZE,
+	O_MDCOPIES,
+	O_DALIGN,
+	O_EXTSIZE,
+	O_POOLMETA,
+	O_USEPOL,
+	O_DETACH,
+	O_MONITOR,
+	O_ALL,
+	O_OPTS,
+	O_SORT,
+	O_NOHEAD,
+	O_NOSUFFIX,
+	O_SEP,
+	O_UNITS,
+	O_RFORMAT,
+	O_ALIGNED,
+	O_TEST,
+	O_DRIVERLOADED,
+	O_QUIET,
+	O_AUTOBACKUP,
+	O_SPARE,
+	O_RESIZEFS,
+	O_IGNOREMON,
+	O_NOUDEV,
+	O_DEBUG,
+	O_CONFIG,
+	O_LABELSECTOR,
+	O_ZEROPV,
+	O_READAHEAD,
+	O_PERMISSION,
+	O_SETACT,
+	O_TRACE,
 	O_REMOVEMISSING,
 	/* issue 10 (docs/clients.md) */
-	O_ADDTAG, O_DELTAG, O_IGNSKIP, O_SETAUTO, O_REFRESH, O_NOLOCKING,
-	O_UNBUFFERED = 1900, O_NAMEPREFIXES, O_ROWS, O_BINARY, O_SELECT, O_READONLY, O_UNQUOTED,
+	O_ADDTAG,
+	O_DELTAG,
+	O_IGNSKIP,
+	O_SETAUTO,
+	O_REFRESH,
+	O_NOLOCKING,
+	O_UNBUFFERED = 1900,
+	O_NAMEPREFIXES,
+	O_ROWS,
+	O_BINARY,
+	O_SELECT,
+	O_READONLY,
+	O_UNQUOTED,
 };
 
 /* options every lvm2 command accepts */
 #define COMMON_OPTS                                                                                \
-	{ O_VERBOSE, 'v', "verbose", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },                         \
-		{ O_DEBUG, 'd', "debug", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },                     \
-		{ O_QUIET, 'q', "quiet", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },                     \
-		{ O_YES, 'y', "yes", CLI_OPT_FLAG, 0 },                                           \
-		{ O_TEST, 't', "test", CLI_OPT_FLAG, 0 },                                         \
-		{ O_DRIVERLOADED, 0, "driverloaded", CLI_OPT_BOOL, 0 },                           \
-		{ O_IGNOREMON, 0, "ignoremonitoring", CLI_OPT_FLAG, 0 },                          \
-		{ O_NOUDEV, 0, "noudevsync", CLI_OPT_FLAG, 0 },                                   \
-		{ O_CONFIG, 0, "config", CLI_OPT_STR, CLI_OPTF_REPEATABLE },                      \
-		{ O_NOLOCKING, 0, "nolocking", CLI_OPT_FLAG, 0 },                                 \
-		{ O_TRACE, 0, "trace", CLI_OPT_FLAG, 0 }
+	{ O_VERBOSE, 'v', "verbose", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },                          \
+		{ O_DEBUG, 'd', "debug", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },                      \
+		{ O_QUIET, 'q', "quiet", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },                      \
+		{ O_YES, 'y', "yes", CLI_OPT_FLAG, 0 }, { O_TEST, 't', "test", CLI_OPT_FLAG, 0 },  \
+		{ O_DRIVERLOADED, 0, "driverloaded", CLI_OPT_BOOL, 0 },                            \
+		{ O_IGNOREMON, 0, "ignoremonitoring", CLI_OPT_FLAG, 0 },                           \
+		{ O_NOUDEV, 0, "noudevsync", CLI_OPT_FLAG, 0 },                                    \
+		{ O_CONFIG, 0, "config", CLI_OPT_STR, CLI_OPTF_REPEATABLE },                       \
+		{ O_NOLOCKING, 0, "nolocking", CLI_OPT_FLAG, 0 },                                  \
+	{                                                                                          \
+		O_TRACE, 0, "trace", CLI_OPT_FLAG, 0                                               \
+	}
 /* --addtag / --deltag (lvm2 accepts "--add-tag" too: '-' inside names is ignored) */
 #define TAG_OPTS                                                                                   \
 	{ O_ADDTAG, 0, "addtag", CLI_OPT_STR, CLI_OPTF_REPEATABLE },                               \
-		{ O_DELTAG, 0, "deltag", CLI_OPT_STR, CLI_OPTF_REPEATABLE }
+	{                                                                                          \
+		O_DELTAG, 0, "deltag", CLI_OPT_STR, CLI_OPTF_REPEATABLE                            \
+	}
 
 static int bool_opt(const struct cli_parsed *p, int id);
 
@@ -71,10 +132,9 @@ static int parse(struct tb_ctx *ctx, const char *cmd, const struct cli_option *t
 	if (r == CLI_OK && (r = cli_lvm_config(ctx, cli_opt(*ret, O_CONFIG)->args,
 					       cli_opt(*ret, O_CONFIG)->count)) != CLI_OK)
 		*ret = cli_parsed_free(*ret);
-	if (r == CLI_OK && ((cli_opt(*ret, O_ADDTAG) &&
-			     cli_tags_check(cli_opt(*ret, O_ADDTAG), "--addtag") < 0) ||
-			    (cli_opt(*ret, O_DELTAG) &&
-			     cli_tags_check(cli_opt(*ret, O_DELTAG), "--deltag") < 0))) {
+	if (r == CLI_OK &&
+	    ((cli_opt(*ret, O_ADDTAG) && cli_tags_check(cli_opt(*ret, O_ADDTAG), "--addtag") < 0) ||
+	     (cli_opt(*ret, O_DELTAG) && cli_tags_check(cli_opt(*ret, O_DELTAG), "--deltag") < 0))) {
 		*ret = cli_parsed_free(*ret);
 		r = CLI_EINVAL;
 	}
@@ -539,7 +599,8 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 			return CLI_EINVAL;
 		}
 		if (vg[0] && !streq(vg, pvg)) {
-			cli_err("Please use a single volume group name (\"%s\" or \"%s\").", vg, pvg);
+			cli_err("Please use a single volume group name (\"%s\" or \"%s\").", vg,
+				pvg);
 			return CLI_EINVAL;
 		}
 		snprintf(vg, sizeof(vg), "%s", pvg);
@@ -610,8 +671,8 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 		const char *slash = strrchr(o.name, '/');
 		size_t l = (size_t)(strchr(o.name, '/') - o.name);
 		if (strlen(o.vg) != l || strncmp(o.name, o.vg, l)) {
-			cli_err("Please use a single volume group name (\"%.*s\" or \"%s\").", (int)l,
-				o.name, o.vg);
+			cli_err("Please use a single volume group name (\"%.*s\" or \"%s\").",
+				(int)l, o.name, o.vg);
 			return CLI_EINVAL;
 		}
 		o.name = slash + 1;
@@ -937,8 +998,8 @@ static const char *config_time_format(const struct cli_parsed *p, char *buf, siz
 }
 
 static int report_begin(struct tb_ctx *ctx, const char *cmd, const struct cli_report_type *type,
-			int argc, char **argv,
-			struct cli_parsed **ret_p, struct cli_report **ret_rep)
+			int argc, char **argv, struct cli_parsed **ret_p,
+			struct cli_report **ret_rep)
 {
 	struct cli_report_opts ro = { 0 };
 	struct cli_parsed *p = NULL;
@@ -986,9 +1047,9 @@ static int report_begin(struct tb_ctx *ctx, const char *cmd, const struct cli_re
 struct lvs_ud {
 	struct cli_report *rep;
 	bool unbuffered;
-	char **want;  /* "vg/lv" arguments: only these LVs (NULL: every LV of the VGs) */
+	char **want; /* "vg/lv" arguments: only these LVs (NULL: every LV of the VGs) */
 	int n_want;
-	bool *hit;    /* [n_want]: the argument matched a row */
+	bool *hit; /* [n_want]: the argument matched a row */
 };
 
 static bool lv_wanted(const struct lvs_ud *u, const char *vg, const char *lv)
@@ -999,8 +1060,9 @@ static bool lv_wanted(const struct lvs_ud *u, const char *vg, const char *lv)
 		return true;
 	for (int i = 0; i < u->n_want; i++) {
 		const char *w = u->want[i];
-		if (!strchr(w, '/') ? streq(w, vg)
-				    : (!strncmp(w, vg, vl) && w[vl] == '/' && streq(w + vl + 1, lv))) {
+		if (!strchr(w, '/')
+			    ? streq(w, vg)
+			    : (!strncmp(w, vg, vl) && w[vl] == '/' && streq(w + vl + 1, lv))) {
 			if (u->hit)
 				u->hit[i] = true;
 			return true;
@@ -1075,7 +1137,9 @@ static int run_report(struct tb_ctx *ctx, const char *cmd, const struct cli_repo
 
 static int fill_lvs(struct tb_ctx *ctx, struct cli_parsed *p, struct cli_report *rep)
 {
-	struct lvs_ud u = { .rep = rep, .want = p->pos, .n_want = p->n_pos,
+	struct lvs_ud u = { .rep = rep,
+			    .want = p->pos,
+			    .n_want = p->n_pos,
 			    .unbuffered = cli_opt_isset(p, O_UNBUFFERED) };
 	_cleanup_free_ const char **vgs = calloc((size_t)p->n_pos + 1, sizeof(*vgs));
 	_cleanup_free_ char *buf = NULL;
@@ -1109,8 +1173,8 @@ static int fill_lvs(struct tb_ctx *ctx, struct cli_parsed *p, struct cli_report 
 	if (!hit)
 		return -ENOMEM;
 	u.hit = hit;
-	r = tb_report_lvs_want(ctx, vgs, n, cli_opt_isset(p, O_ALL), lvs_field_wanted, rep,
-			       lvs_row, &u);
+	r = tb_report_lvs_want(ctx, vgs, n, cli_opt_isset(p, O_ALL), lvs_field_wanted, rep, lvs_row,
+			       &u);
 	if (r < 0)
 		return r;
 	/* lvm2 (toollib.c process_each_lv_in_vg): a named LV that matched nothing */

@@ -16,25 +16,52 @@
 DEFINE_FREE_FUNC(struct cli_parsed, cli_parsed_free);
 
 enum {
-	X_VERBOSE = 2000, X_DEBUG, X_QUIET, X_YES, X_TEST, X_DRIVERLOADED, X_IGNOREMON, X_NOUDEV,
-	X_CONFIG, X_NOLOCKING, X_TRACE, X_MKNODES, X_IGNLOCKFAIL, X_CACHE, X_ACTIVATE, X_ALL,
-	X_FILE, X_FORCE, X_SETSIZE, X_ADDTAG, X_DELTAG, X_AUTOBACKUP, X_SHORT, X_UUID,
-	X_NOTIFYDBUS, X_REPORTFMT, X_MAJOR, X_MINOR, X_UPDATEMDA, X_LIST,
+	X_VERBOSE = 2000,
+	X_DEBUG,
+	X_QUIET,
+	X_YES,
+	X_TEST,
+	X_DRIVERLOADED,
+	X_IGNOREMON,
+	X_NOUDEV,
+	X_CONFIG,
+	X_NOLOCKING,
+	X_TRACE,
+	X_MKNODES,
+	X_IGNLOCKFAIL,
+	X_CACHE,
+	X_ACTIVATE,
+	X_ALL,
+	X_FILE,
+	X_FORCE,
+	X_SETSIZE,
+	X_ADDTAG,
+	X_DELTAG,
+	X_AUTOBACKUP,
+	X_SHORT,
+	X_UUID,
+	X_NOTIFYDBUS,
+	X_REPORTFMT,
+	X_MAJOR,
+	X_MINOR,
+	X_UPDATEMDA,
+	X_LIST,
 };
 
 #define X_COMMON                                                                                   \
-	{ X_VERBOSE, 'v', "verbose", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },                         \
-		{ X_DEBUG, 'd', "debug", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },                     \
-		{ X_QUIET, 'q', "quiet", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },                     \
-		{ X_YES, 'y', "yes", CLI_OPT_FLAG, 0 },                                           \
-		{ X_TEST, 't', "test", CLI_OPT_FLAG, 0 },                                         \
-		{ X_DRIVERLOADED, 0, "driverloaded", CLI_OPT_BOOL, 0 },                           \
-		{ X_IGNOREMON, 0, "ignoremonitoring", CLI_OPT_FLAG, 0 },                          \
-		{ X_NOUDEV, 0, "noudevsync", CLI_OPT_FLAG, 0 },                                   \
-		{ X_CONFIG, 0, "config", CLI_OPT_STR, CLI_OPTF_REPEATABLE },                      \
-		{ X_NOLOCKING, 0, "nolocking", CLI_OPT_FLAG, 0 },                                 \
-		{ X_IGNLOCKFAIL, 0, "ignorelockingfailure", CLI_OPT_FLAG, 0 },                    \
-		{ X_TRACE, 0, "trace", CLI_OPT_FLAG, 0 }
+	{ X_VERBOSE, 'v', "verbose", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },                          \
+		{ X_DEBUG, 'd', "debug", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },                      \
+		{ X_QUIET, 'q', "quiet", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },                      \
+		{ X_YES, 'y', "yes", CLI_OPT_FLAG, 0 }, { X_TEST, 't', "test", CLI_OPT_FLAG, 0 },  \
+		{ X_DRIVERLOADED, 0, "driverloaded", CLI_OPT_BOOL, 0 },                            \
+		{ X_IGNOREMON, 0, "ignoremonitoring", CLI_OPT_FLAG, 0 },                           \
+		{ X_NOUDEV, 0, "noudevsync", CLI_OPT_FLAG, 0 },                                    \
+		{ X_CONFIG, 0, "config", CLI_OPT_STR, CLI_OPTF_REPEATABLE },                       \
+		{ X_NOLOCKING, 0, "nolocking", CLI_OPT_FLAG, 0 },                                  \
+		{ X_IGNLOCKFAIL, 0, "ignorelockingfailure", CLI_OPT_FLAG, 0 },                     \
+	{                                                                                          \
+		X_TRACE, 0, "trace", CLI_OPT_FLAG, 0                                               \
+	}
 
 /* ---------------------------------------------------------------- shared helpers */
 

@@ -24,8 +24,17 @@
 
 DEFINE_FREE_FUNC(struct cli_parsed, cli_parsed_free);
 
-enum { O_DAEMON = 1, O_PIDFILE, O_INTERVAL, O_RETRYMAX, O_RESCAN, O_VERBOSE, O_FOREGROUND,
-       O_NOSTAGE, O_ONCE };
+enum {
+	O_DAEMON = 1,
+	O_PIDFILE,
+	O_INTERVAL,
+	O_RETRYMAX,
+	O_RESCAN,
+	O_VERBOSE,
+	O_FOREGROUND,
+	O_NOSTAGE,
+	O_ONCE
+};
 
 static const struct cli_option monitor_opts[] = {
 	{ O_DAEMON, 0, "daemon", CLI_OPT_FLAG, 0 },

@@ -168,8 +168,7 @@ static int vg_table_row(void *userdata, const struct tb_vg_row *row)
 	return cli_rows_add_vg(userdata, row);
 }
 
-int cli_rows_vg_table(struct tb_ctx *ctx, const char *const *vgs, size_t n,
-		      struct cli_report **ret)
+int cli_rows_vg_table(struct tb_ctx *ctx, const char *const *vgs, size_t n, struct cli_report **ret)
 {
 	static const char *const all[] = { "vg_all" };
 	struct cli_report_opts o = { .columns = all, .n_columns = 1 };
@@ -184,8 +183,7 @@ int cli_rows_vg_table(struct tb_ctx *ctx, const char *const *vgs, size_t n,
 	return r;
 }
 
-void cli_rows_join_vg(struct cli_report *rep, size_t i, const struct cli_report *vgt,
-		      const char *vg)
+void cli_rows_join_vg(struct cli_report *rep, size_t i, const struct cli_report *vgt, const char *vg)
 {
 	for (size_t k = 0; vgt && vg && k < cli_report_n_rows(vgt); k++) {
 		const char *n = cli_report_get_str(vgt, k, "vg_name");
@@ -199,9 +197,25 @@ void cli_rows_join_vg(struct cli_report *rep, size_t i, const struct cli_report 
 /* ---------------------------------------------------------------- lvm fullreport */
 
 enum {
-	F_VERBOSE = 1, F_DEBUG, F_QUIET, F_YES, F_CONFIG, F_UNITS, F_NOSUFFIX, F_RFORMAT,
-	F_NOHEAD, F_SEP, F_ALIGNED, F_UNBUF, F_BINARY, F_NAMEPREFIX, F_SELECT, F_READONLY,
-	F_TRACE, F_ROWS, F_SORT,
+	F_VERBOSE = 1,
+	F_DEBUG,
+	F_QUIET,
+	F_YES,
+	F_CONFIG,
+	F_UNITS,
+	F_NOSUFFIX,
+	F_RFORMAT,
+	F_NOHEAD,
+	F_SEP,
+	F_ALIGNED,
+	F_UNBUF,
+	F_BINARY,
+	F_NAMEPREFIX,
+	F_SELECT,
+	F_READONLY,
+	F_TRACE,
+	F_ROWS,
+	F_SORT,
 };
 
 static const struct cli_option full_opts[] = {
@@ -229,8 +243,8 @@ static const struct cli_option full_opts[] = {
 enum { SUB_VG, SUB_PV, SUB_LV, SUB_PVSEG, SUB_SEG, N_SUB };
 static const char *const sub_names[N_SUB] = { "vg", "pv", "lv", "pvseg", "seg" };
 static const struct cli_report_type *const sub_types[N_SUB] = {
-	&cli_report_full_vg, &cli_report_full_pv, &cli_report_full_lv, &cli_report_full_pvseg,
-	&cli_report_full_seg,
+	&cli_report_full_vg,    &cli_report_full_pv,  &cli_report_full_lv,
+	&cli_report_full_pvseg, &cli_report_full_seg,
 };
 
 struct full_ud {
@@ -415,10 +429,9 @@ static int cmd_fullreport(struct tb_ctx *ctx, int argc, char **argv)
 				rc = CLI_EINVAL;
 			}
 		}
-		if (rc == CLI_OK &&
-		    ((r = tb_report_vgs(ctx, one, 1, full_vg_row, &u)) < 0 ||
-		     (r = tb_report_pvs(ctx, NULL, 0, full_pv_row, &u)) < 0 ||
-		     (r = tb_report_lvs(ctx, one, 1, false, full_lv_row, &u)) < 0)) {
+		if (rc == CLI_OK && ((r = tb_report_vgs(ctx, one, 1, full_vg_row, &u)) < 0 ||
+				     (r = tb_report_pvs(ctx, NULL, 0, full_pv_row, &u)) < 0 ||
+				     (r = tb_report_lvs(ctx, one, 1, false, full_lv_row, &u)) < 0)) {
 			cli_err("%s", tb_ctx_errmsg(ctx));
 			rc = CLI_FAILED;
 		}
@@ -455,4 +468,5 @@ out:
 	cli_parsed_free(p);
 	return rc;
 }
-CLI_COMMAND(fullreport, "fullreport", cmd_fullreport, "report everything of each VG (lvm2 fullreport)");
+CLI_COMMAND(fullreport, "fullreport", cmd_fullreport,
+	    "report everything of each VG (lvm2 fullreport)");

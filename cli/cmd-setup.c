@@ -33,7 +33,7 @@ DEFINE_FREE_FUNC(struct cli_parsed, cli_parsed_free);
 #define PROFILE "docker-thinpool"
 #define POOL_DM "docker-thinpool"
 #define UNIT "thinbox-monitor.service"
-#define PROFILE_TEXT                                                                              \
+#define PROFILE_TEXT                                                                               \
 	"activation {\n\tthin_pool_autoextend_threshold=80\n\tthin_pool_autoextend_percent=20\n}\n"
 
 enum { O_FORCE = 1, O_DRYRUN, O_CONFIG, O_SYSTEMDDIR, O_YES };
@@ -76,7 +76,8 @@ static int failed(struct setup *s, const char *what)
 {
 	cli_err("%s", tb_ctx_errmsg(s->ctx));
 	cli_err("thinbox setup: %s failed; what was done before it stays (run setup again to "
-		"continue).", what);
+		"continue).",
+		what);
 	return CLI_FAILED;
 }
 
@@ -352,7 +353,10 @@ static int do_pv_vg(struct setup *s, const bool *need_pvcreate)
 			printf("# %s is already a physical volume (in no VG): used as it is\n",
 			       s->devs[i]);
 	if (n) {
-		step(s, "pvcreate%s %s%s", s->force >= 2 ? " -ff" : s->force ? " -f -y" : "",
+		step(s, "pvcreate%s %s%s",
+		     s->force >= 2 ? " -ff"
+		     : s->force    ? " -f -y"
+				   : "",
 		     todo[0], n > 1 ? " ..." : "");
 		if (!s->dry && tb_pvcreate(s->ctx, todo, n, &po) < 0)
 			return failed(s, "pvcreate");
@@ -396,7 +400,8 @@ static int do_convert(struct setup *s)
 		.yes = true,
 	};
 
-	step(s, "lvconvert -y --zero n -c 512K --thinpool " VG "/" POOL " --poolmetadata " VG "/" META);
+	step(s, "lvconvert -y --zero n -c 512K --thinpool " VG "/" POOL " --poolmetadata " VG
+		"/" META);
 	if (!s->dry && tb_lvconvert_thinpool(s->ctx, &o) < 0)
 		return failed(s, "lvconvert");
 	s->changed = true;
@@ -430,7 +435,9 @@ static int do_profile(struct setup *s)
 
 static int do_lvchange(struct setup *s, const struct lv_state *st)
 {
-	struct tb_lvchange_opts o = { .activate = -1, .errorwhenfull = -1, .discards = -1,
+	struct tb_lvchange_opts o = { .activate = -1,
+				      .errorwhenfull = -1,
+				      .discards = -1,
 				      .monitor = -1 };
 
 	if (!streq(st->pool_profile, PROFILE)) {
@@ -579,8 +586,8 @@ static int do_engine(struct setup *s)
 	}
 	if (changed) {
 		step(s, "write %s (%s)", s->config,
-		     docker ? "storage-driver devicemapper, storage-opts" :
-			      "[plugins.\"io.containerd.snapshotter.v1.devmapper\"]");
+		     docker ? "storage-driver devicemapper, storage-opts"
+			    : "[plugins.\"io.containerd.snapshotter.v1.devmapper\"]");
 		if (!s->dry && (r = write_file(s->config, text, 0644)) < 0) {
 			cli_err("Cannot write %s: %s", s->config, strerror(-r));
 			return CLI_FAILED;
@@ -622,9 +629,9 @@ static int cmd_setup(struct tb_ctx *ctx, int argc, char **argv)
 	s.n = (size_t)p->n_pos - 1;
 	s.force = (int)cli_opt(p, O_FORCE)->count;
 	s.dry = cli_opt_isset(p, O_DRYRUN);
-	s.config = cli_opt_str(p, O_CONFIG, streq(s.engine, "docker") ?
-						    "/etc/docker/daemon.json" :
-						    "/etc/containerd/config.toml");
+	s.config = cli_opt_str(p, O_CONFIG,
+			       streq(s.engine, "docker") ? "/etc/docker/daemon.json"
+							 : "/etc/containerd/config.toml");
 	s.unit_dir = cli_opt_str(p, O_SYSTEMDDIR, "/etc/systemd/system");
 
 	if (tb_report_vgs(ctx, NULL, 0, vg_cb, &vf) < 0)

@@ -13,8 +13,8 @@ static int run(struct tb_ctx *ctx, int argc, char **argv, bool export)
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "-v") || !strcmp(a, "-q") || !strcmp(a, "-y") || !strcmp(a, "--yes") ||
-		    !strcmp(a, "--verbose") || !strcmp(a, "--quiet"))
+		if (!strcmp(a, "-v") || !strcmp(a, "-q") || !strcmp(a, "-y") ||
+		    !strcmp(a, "--yes") || !strcmp(a, "--verbose") || !strcmp(a, "--quiet"))
 			continue;
 		if (a[0] == '-') {
 			cli_err("%s: unrecognized option '%s' (thinbox's %s: VG...)", cmd, a, cmd);

@@ -16,11 +16,35 @@
 #include "util/strbuf.h"
 
 enum field_kind {
-	F_NAME, F_MANGLED_NAME, F_UNMANGLED_NAME, F_UUID, F_MANGLED_UUID, F_UNMANGLED_UUID,
-	F_READ_AHEAD, F_BLKDEVNAME, F_ATTR, F_TABLES, F_SUSPENDED, F_READONLY, F_DEVNO,
-	F_MAJOR, F_MINOR, F_OPEN, F_SEGMENTS, F_EVENTS, F_DEVICE_COUNT, F_DEVS_USED,
-	F_DEVNOS_USED, F_BLKDEVS_USED, F_REF_COUNT, F_NAMES_USING, F_DEVNOS_USING,
-	F_SUBSYSTEM, F_VG, F_LV, F_LAYER,
+	F_NAME,
+	F_MANGLED_NAME,
+	F_UNMANGLED_NAME,
+	F_UUID,
+	F_MANGLED_UUID,
+	F_UNMANGLED_UUID,
+	F_READ_AHEAD,
+	F_BLKDEVNAME,
+	F_ATTR,
+	F_TABLES,
+	F_SUSPENDED,
+	F_READONLY,
+	F_DEVNO,
+	F_MAJOR,
+	F_MINOR,
+	F_OPEN,
+	F_SEGMENTS,
+	F_EVENTS,
+	F_DEVICE_COUNT,
+	F_DEVS_USED,
+	F_DEVNOS_USED,
+	F_BLKDEVS_USED,
+	F_REF_COUNT,
+	F_NAMES_USING,
+	F_DEVNOS_USING,
+	F_SUBSYSTEM,
+	F_VG,
+	F_LV,
+	F_LAYER,
 };
 
 enum field_group { G_NAME, G_INFO, G_DEPS, G_SPLIT };
@@ -92,7 +116,9 @@ static const char *const group_titles[] = {
 	[G_SPLIT] = "Mapped Device Name Components Fields",
 };
 static const char *const group_all[] = {
-	[G_NAME] = "name_all", [G_INFO] = "info_all", [G_DEPS] = "deps_all",
+	[G_NAME] = "name_all",
+	[G_INFO] = "info_all",
+	[G_DEPS] = "deps_all",
 	[G_SPLIT] = "name_all",
 };
 
@@ -169,8 +195,8 @@ static char *unquote(char *c)
 	return r;
 }
 
-void dm_split_lvm_name(const char *name, char *buf, size_t len, const char **vg,
-		       const char **lv, const char **layer)
+void dm_split_lvm_name(const char *name, char *buf, size_t len, const char **vg, const char **lv,
+		       const char **layer)
 {
 	char *l, *y;
 
@@ -379,8 +405,7 @@ static uint32_t read_ahead(const struct tb_dm_info *i)
 	FILE *f;
 	uint32_t v = 0;
 
-	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/bdi/read_ahead_kb", i->major,
-		 i->minor);
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/bdi/read_ahead_kb", i->major, i->minor);
 	f = fopen(path, "re");
 	if (!f)
 		return 0;
@@ -488,7 +513,8 @@ static char *value(const struct field *f, const struct dm_report_dev *d, long lo
 			if (f->kind == F_DEVS_USED) {
 				const char *nm = NULL;
 				for (size_t j = 0; j < d->nall; j++)
-					if (d->all[j].major == x->major && d->all[j].minor == x->minor)
+					if (d->all[j].major == x->major &&
+					    d->all[j].minor == x->minor)
 						nm = d->all[j].name;
 				if (!nm)
 					continue;
@@ -624,7 +650,8 @@ void dm_report_output_free(struct dm_report *r, FILE *out)
 		if (r->headings) {
 			for (size_t c = 0; c < ncol; c++) {
 				if (r->aligned)
-					fprintf(out, "%-*.*s", r->width[c], r->width[c], r->col[c]->heading);
+					fprintf(out, "%-*.*s", r->width[c], r->width[c],
+						r->col[c]->heading);
 				else
 					fputs(r->col[c]->heading, out);
 				if (c + 1 < ncol)
@@ -639,9 +666,10 @@ void dm_report_output_free(struct dm_report *r, FILE *out)
 					char id[64];
 					upper(r->col[c]->id, id, sizeof(id));
 					fprintf(out, "DM_%s=%s%s%s", id, r->quoted ? "'" : "", v,
-					       r->quoted ? "'" : "");
+						r->quoted ? "'" : "");
 				} else if (r->aligned)
-					fprintf(out, r->col[c]->num ? "%*s" : "%-*s", r->width[c], v);
+					fprintf(out, r->col[c]->num ? "%*s" : "%-*s", r->width[c],
+						v);
 				else
 					fputs(v, out);
 				if (c + 1 < ncol)

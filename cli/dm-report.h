@@ -20,11 +20,11 @@ struct dm_report_opts {
 
 /* One device's facts, as the report needs them (borrowed strings). */
 struct dm_report_dev {
-	const struct tb_dm_info *info;     /* NULL for splitname */
-	const char *name, *uuid;           /* splitname: the argument, and the subsystem */
-	const struct tb_dm_devno *deps;    /* devices this one uses */
+	const struct tb_dm_info *info;  /* NULL for splitname */
+	const char *name, *uuid;        /* splitname: the argument, and the subsystem */
+	const struct tb_dm_devno *deps; /* devices this one uses */
 	size_t ndeps;
-	const struct tb_dm_dev *all;       /* every device, for the *_using_dev fields */
+	const struct tb_dm_dev *all; /* every device, for the *_using_dev fields */
 	size_t nall;
 	const struct tb_dm_devno *const *all_deps; /* deps of each of all[] */
 	const size_t *all_ndeps;
@@ -45,5 +45,5 @@ bool dm_blkdev_name(unsigned major, unsigned minor, char *buf, size_t len);
 /* Name of a mapped device (sysfs dm/name), else the kernel name; false if unknown. */
 bool dm_mapped_name(unsigned major, unsigned minor, char *buf, size_t len);
 /* lvm2's split of a device-mapper name "vg-lv-layer" ("--" is a "-"). Writes into buf. */
-void dm_split_lvm_name(const char *name, char *buf, size_t len, const char **vg,
-		       const char **lv, const char **layer);
+void dm_split_lvm_name(const char *name, char *buf, size_t len, const char **vg, const char **lv,
+		       const char **layer);

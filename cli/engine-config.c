@@ -14,7 +14,8 @@
 #include "util/macros.h"
 #include "util/strbuf.h"
 
-static int set_err(char **ret_err, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int set_err(char **ret_err, int r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 static int set_err(char **ret_err, int r, const char *fmt, ...)
 {
 	va_list ap;
@@ -79,13 +80,25 @@ static int js_string(struct js *j, struct strbuf *dec)
 			return -EINVAL;
 		c = (unsigned char)j->s[j->i++];
 		switch (c) {
-		case '"': case '\\': case '/':
+		case '"':
+		case '\\':
+		case '/':
 			break;
-		case 'b': c = '\b'; break;
-		case 'f': c = '\f'; break;
-		case 'n': c = '\n'; break;
-		case 'r': c = '\r'; break;
-		case 't': c = '\t'; break;
+		case 'b':
+			c = '\b';
+			break;
+		case 'f':
+			c = '\f';
+			break;
+		case 'n':
+			c = '\n';
+			break;
+		case 'r':
+			c = '\r';
+			break;
+		case 't':
+			c = '\t';
+			break;
 		case 'u': {
 			int v = 0;
 			if (j->i + 4 > j->n)
@@ -201,9 +214,9 @@ static int js_value(struct js *j, int depth)
 }
 
 struct member {
-	char *key;        /* decoded */
-	struct span raw;  /* the key's text, quotes included */
-	struct span val;  /* the value's text */
+	char *key;       /* decoded */
+	struct span raw; /* the key's text, quotes included */
+	struct span val; /* the value's text */
 };
 
 struct members {
@@ -713,7 +726,8 @@ int engcfg_containerd_merge(const char *old, size_t len, const char *pool_name,
 			size_t il = (size_t)(p - lines[i].s);
 			hdr = i;
 			sect_end = n;
-			snprintf(indent, sizeof(indent), "%.*s", (int)(il < 60 ? il : 60), lines[i].s);
+			snprintf(indent, sizeof(indent), "%.*s", (int)(il < 60 ? il : 60),
+				 lines[i].s);
 		}
 	}
 	if (hdr != SIZE_MAX) {

@@ -15,8 +15,7 @@ int cli_lvm_config(struct tb_ctx *ctx, const char *const *args, size_t n);
  * -EINVAL. */
 int cli_tags_check(const struct cli_optval *v, const char *opt);
 
-typedef int (*cli_lv_fn)(struct tb_ctx *ctx, const char *vg, const char *lv, bool force,
-			 void *data);
+typedef int (*cli_lv_fn)(struct tb_ctx *ctx, const char *vg, const char *lv, bool force, void *data);
 /* For each LV argument: VG/LV or /dev/VG/LV; a VG name (@lv NULL when @vg_whole, else each
  * of its visible LVs); @tag (each LV with the tag or in a VG with it). Failures go on to the
  * next argument, as lvm2; returns CLI_OK, CLI_EINVAL or CLI_FAILED. */

@@ -13,8 +13,7 @@ int cli_rows_add_lv(struct cli_report *rep, const struct tb_lv_row *row, const c
 int cli_rows_add_vg(struct cli_report *rep, const struct tb_vg_row *row);
 int cli_rows_add_pv(struct cli_report *rep, const struct tb_pv_row *row);
 /* The VGs (all when n == 0) as a report with every VG field, for joins; -ENOENT as tb_. */
-int cli_rows_vg_table(struct tb_ctx *ctx, const char *const *vgs, size_t n,
-		      struct cli_report **ret);
+int cli_rows_vg_table(struct tb_ctx *ctx, const char *const *vgs, size_t n, struct cli_report **ret);
 /* Copy the VG fields of the VG named @vg from @vgt into row @i of @rep. */
 void cli_rows_join_vg(struct cli_report *rep, size_t i, const struct cli_report *vgt,
 		      const char *vg);

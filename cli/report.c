@@ -55,25 +55,43 @@ const struct cli_report_type cli_report_pvs = {
 /* lvm2 tools/reporter.c _full_report_single: per VG the vg, pv, lv, pvseg and seg reports with
  * lib/config/defaults.h DEFAULT_*_COLS_FULL and sort keys. */
 const struct cli_report_type cli_report_full_vg = {
-	.name = "vg", .prefix = "vg_", .fields = cli_report_fields,
-	.default_cols = "vg_all", .default_sort = "vg_name", .allowed = CLI_FT_VG,
+	.name = "vg",
+	.prefix = "vg_",
+	.fields = cli_report_fields,
+	.default_cols = "vg_all",
+	.default_sort = "vg_name",
+	.allowed = CLI_FT_VG,
 };
 const struct cli_report_type cli_report_full_pv = {
-	.name = "pv", .prefix = "pv_", .fields = cli_report_fields,
-	.default_cols = "pv_all", .default_sort = "pv_name", .allowed = CLI_FT_PV | CLI_FT_VG,
+	.name = "pv",
+	.prefix = "pv_",
+	.fields = cli_report_fields,
+	.default_cols = "pv_all",
+	.default_sort = "pv_name",
+	.allowed = CLI_FT_PV | CLI_FT_VG,
 };
 const struct cli_report_type cli_report_full_lv = {
-	.name = "lv", .prefix = "lv_", .fields = cli_report_fields,
-	.default_cols = "lv_all", .default_sort = "lv_name", .allowed = CLI_FT_LV | CLI_FT_VG,
+	.name = "lv",
+	.prefix = "lv_",
+	.fields = cli_report_fields,
+	.default_cols = "lv_all",
+	.default_sort = "lv_name",
+	.allowed = CLI_FT_LV | CLI_FT_VG,
 };
 const struct cli_report_type cli_report_full_pvseg = {
-	.name = "pvseg", .prefix = "pvseg_", .fields = cli_report_fields,
-	.default_cols = "pvseg_all,pv_uuid,lv_uuid", .default_sort = "pv_uuid,pvseg_start",
+	.name = "pvseg",
+	.prefix = "pvseg_",
+	.fields = cli_report_fields,
+	.default_cols = "pvseg_all,pv_uuid,lv_uuid",
+	.default_sort = "pv_uuid,pvseg_start",
 	.allowed = CLI_FT_PVSEG | CLI_FT_PV | CLI_FT_LV | CLI_FT_VG,
 };
 const struct cli_report_type cli_report_full_seg = {
-	.name = "seg", .prefix = "seg_", .fields = cli_report_fields,
-	.default_cols = "seg_all,lv_uuid", .default_sort = "",
+	.name = "seg",
+	.prefix = "seg_",
+	.fields = cli_report_fields,
+	.default_cols = "seg_all,lv_uuid",
+	.default_sort = "",
 	.allowed = CLI_FT_SEG | CLI_FT_LV | CLI_FT_VG,
 };
 
@@ -150,7 +168,9 @@ int cli_format_size(uint64_t sectors, char unit, bool suffix, char *buf, size_t 
 		suffix = true;
 	}
 	sfx = suffix ? one : "";
-	precision = (toupper((unsigned char)one[0]) == 'B' || toupper((unsigned char)one[0]) == 'S') ? 0 : 2;
+	precision = (toupper((unsigned char)one[0]) == 'B' || toupper((unsigned char)one[0]) == 'S')
+			    ? 0
+			    : 2;
 	return snprintf(buf, len, "%s%.*f%s", prefix, precision, (double)bytes / (double)byte, sfx);
 }
 
@@ -191,7 +211,8 @@ static float percent_round2(int32_t percent)
 
 int cli_format_percent(uint64_t numerator, uint64_t denominator, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%.2f", (double)percent_round2(make_percent(numerator, denominator)));
+	return snprintf(buf, len, "%.2f",
+			(double)percent_round2(make_percent(numerator, denominator)));
 }
 
 /* ---- attribute strings ---- */
@@ -270,7 +291,7 @@ struct cell {
 	char *sort_key; /* CELL_STR: sort string if it differs (owned) */
 	uint64_t u64;   /* CELL_U64: sectors or number */
 	int32_t percent;
-	int64_t i64;    /* CELL_BIN: 1, 0, -1; CELL_TIME: seconds */
+	int64_t i64; /* CELL_BIN: 1, 0, -1; CELL_TIME: seconds */
 };
 
 struct sel_node;
@@ -284,7 +305,7 @@ struct cli_report {
 	const struct cli_report_type *type;
 	struct cli_report_opts opts;
 	char units;
-	size_t *cols; /* field indexes shown, in order */
+	size_t *cols;       /* field indexes shown, in order */
 	bool *col_from_all; /* brought in by lv_all & co. (a later "-o -f" does not remove it) */
 	size_t n_cols;
 	struct sort_key *keys;
@@ -338,7 +359,8 @@ static bool canon_eq(const char *a, size_t alen, const char *b, size_t blen)
 
 static bool allowed(const struct cli_report_type *t, size_t f)
 {
-	return !t->allowed || !cli_report_fields[f].types || (cli_report_fields[f].types & t->allowed);
+	return !t->allowed || !cli_report_fields[f].types ||
+	       (cli_report_fields[f].types & t->allowed);
 }
 
 /* lvm2 _get_field/_is_same_field: the first field, in lvm2's order, whose id matches exactly
@@ -368,8 +390,11 @@ static unsigned all_match(const char *name, size_t len)
 	static const struct {
 		const char *id;
 		unsigned types;
-	} alls[] = { { "lv_all", CLI_FT_LV }, { "vg_all", CLI_FT_VG }, { "pv_all", CLI_FT_PV },
-		     { "seg_all", CLI_FT_SEG }, { "pvseg_all", CLI_FT_PVSEG } };
+	} alls[] = { { "lv_all", CLI_FT_LV },
+		     { "vg_all", CLI_FT_VG },
+		     { "pv_all", CLI_FT_PV },
+		     { "seg_all", CLI_FT_SEG },
+		     { "pvseg_all", CLI_FT_PVSEG } };
 
 	for (size_t i = 0; i < ARRAY_SIZE(alls); i++)
 		if (canon_eq(alls[i].id, strlen(alls[i].id), name, len))
@@ -901,8 +926,9 @@ static char *cell_render(const struct cli_report *rep, const struct cli_report_f
 	case CELL_BIN:
 		if (rep->opts.binary)
 			return strdup(c->i64 > 0 ? "1" : c->i64 == 0 ? "0" : "-1");
-		return strdup(c->i64 > 0 ? (fld->bin_word ? fld->bin_word : "1")
-			      : c->i64 == 0 ? "" : "unknown");
+		return strdup(c->i64 > 0    ? (fld->bin_word ? fld->bin_word : "1")
+			      : c->i64 == 0 ? ""
+					    : "unknown");
 	case CELL_TIME:
 		return time_render(rep, c->i64);
 	case CELL_PERCENT:
@@ -931,8 +957,8 @@ struct sel_node {
 	struct sel_node *a, *b;
 	size_t field;
 	enum sel_cmp cmp;
-	char *value;     /* bare/quoted text */
-	char **list;     /* {..} or [..] items */
+	char *value; /* bare/quoted text */
+	char **list; /* {..} or [..] items */
 	size_t n_list;
 	bool list_exact; /* [..] */
 	bool has_re;
@@ -1015,7 +1041,8 @@ static int sel_cond(struct sel_parser *ps, struct sel_node **ret)
 	f = field_lookup(ps->rep->type, fs, (size_t)(ps->p - fs));
 	if (f < 0) {
 		/* lvm2 prints the field list first; we name the field */
-		int r = set_err(ps->err, "Unrecognised selection field: %.*s\n  "
+		int r = set_err(ps->err,
+				"Unrecognised selection field: %.*s\n  "
 				"Selection syntax error at '%s'.\n  "
 				"Use 'help' for selection to get more help.",
 				(int)(ps->p - fs), fs, start);
@@ -1144,9 +1171,9 @@ static int sel_binary(struct sel_parser *ps, struct sel_node **ret, bool or)
 	for (;;) {
 		struct sel_node *n, *right = NULL;
 		sel_ws(ps);
-		if (or && (!strncmp(ps->p, "||", 2) || *ps->p == '#'))
+		if (or &&(!strncmp(ps->p, "||", 2) || *ps->p == '#'))
 			ps->p += *ps->p == '#' ? 1 : 2;
-		else if (!or && (!strncmp(ps->p, "&&", 2) || *ps->p == ','))
+		else if (! or &&(!strncmp(ps->p, "&&", 2) || *ps->p == ','))
 			ps->p += *ps->p == ',' ? 1 : 2;
 		else
 			break;
@@ -1196,13 +1223,20 @@ static int ord(double a, double b)
 static bool cmp_holds(enum sel_cmp cmp, int o)
 {
 	switch (cmp) {
-	case CMP_EQ: return o == 0;
-	case CMP_NE: return o != 0;
-	case CMP_GT: return o > 0;
-	case CMP_GE: return o >= 0;
-	case CMP_LT: return o < 0;
-	case CMP_LE: return o <= 0;
-	default: return false;
+	case CMP_EQ:
+		return o == 0;
+	case CMP_NE:
+		return o != 0;
+	case CMP_GT:
+		return o > 0;
+	case CMP_GE:
+		return o >= 0;
+	case CMP_LT:
+		return o < 0;
+	case CMP_LE:
+		return o <= 0;
+	default:
+		return false;
 	}
 }
 
@@ -1263,9 +1297,11 @@ static bool sel_eval(const struct cli_report *rep, const struct sel_node *n, siz
 
 	switch (n->op) {
 	case SEL_AND:
-		return sel_eval(rep, n->a, row, text_of_field) && sel_eval(rep, n->b, row, text_of_field);
+		return sel_eval(rep, n->a, row, text_of_field) &&
+		       sel_eval(rep, n->b, row, text_of_field);
 	case SEL_OR:
-		return sel_eval(rep, n->a, row, text_of_field) || sel_eval(rep, n->b, row, text_of_field);
+		return sel_eval(rep, n->a, row, text_of_field) ||
+		       sel_eval(rep, n->b, row, text_of_field);
 	case SEL_NOT:
 		return !sel_eval(rep, n->a, row, text_of_field);
 	case SEL_COND:
@@ -1335,7 +1371,8 @@ static int cell_cmp(const struct cell *a, const struct cell *b)
 	if (a->kind == CELL_UNSET || b->kind == CELL_UNSET)
 		return (a->kind != CELL_UNSET) - (b->kind != CELL_UNSET);
 	if (a->kind == CELL_STR && b->kind == CELL_STR)
-		return strcmp(a->sort_key ? a->sort_key : a->str, b->sort_key ? b->sort_key : b->str);
+		return strcmp(a->sort_key ? a->sort_key : a->str,
+			      b->sort_key ? b->sort_key : b->str);
 	if (a->kind == CELL_STR || b->kind == CELL_STR) /* mixed: strings last */
 		return (a->kind == CELL_STR) - (b->kind == CELL_STR);
 	if (a->kind == CELL_PERCENT)
@@ -1487,7 +1524,8 @@ static void print_basic(const struct cli_report *rep, char **text, const size_t 
 				prefixed(sb, t->fields[rep->cols[c]].id, v);
 			else if (aligned)
 				aligned_field(sb, v, width[c],
-					      k == CLI_FIELD_NUM || k == CLI_FIELD_SIZE || k == CLI_FIELD_BIN);
+					      k == CLI_FIELD_NUM || k == CLI_FIELD_SIZE ||
+						      k == CLI_FIELD_BIN);
 			else
 				strbuf_append(sb, v);
 		}

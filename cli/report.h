@@ -36,25 +36,25 @@ enum cli_field_kind {
 	CLI_FIELD_SIZE,    /* uint64 sectors, shown in --units, right-aligned */
 	CLI_FIELD_NUM,     /* uint64, right-aligned */
 	CLI_FIELD_PERCENT, /* "%.2f" of an lvm2 dm_percent_t, left-aligned (as lvm2) */
-	CLI_FIELD_BIN,     /* lvm2 BIN: the field's word or "", "1"/"0" with --binary; right-aligned */
-	CLI_FIELD_LIST,    /* string list (tags): left-aligned string */
-	CLI_FIELD_TIME,    /* seconds since the epoch, shown with report/time_format */
+	CLI_FIELD_BIN,  /* lvm2 BIN: the field's word or "", "1"/"0" with --binary; right-aligned */
+	CLI_FIELD_LIST, /* string list (tags): left-aligned string */
+	CLI_FIELD_TIME, /* seconds since the epoch, shown with report/time_format */
 };
 
 /* Which lvm2 object a field belongs to (lvm2 report types; lv_all = every CLI_FT_LV field). */
-#define CLI_FT_LV 1u    /* LVS, LVSINFO, LVSSTATUS, LVSINFOSTATUS */
-#define CLI_FT_VG 2u    /* VGS */
-#define CLI_FT_PV 4u    /* PVS, LABEL */
-#define CLI_FT_SEG 8u   /* SEGS */
-#define CLI_FT_PVSEG 16u /* PVSEGS */
+#define CLI_FT_LV 1u        /* LVS, LVSINFO, LVSSTATUS, LVSINFOSTATUS */
+#define CLI_FT_VG 2u        /* VGS */
+#define CLI_FT_PV 4u        /* PVS, LABEL */
+#define CLI_FT_SEG 8u       /* SEGS */
+#define CLI_FT_PVSEG 16u    /* PVSEGS */
 #define CLI_FT_LVSTATUS 32u /* with CLI_FT_LV: lvm2 LVSSTATUS/LVSINFOSTATUS (kernel status) */
 
 struct cli_report_field {
 	const char *id;      /* lvm2 field name, e.g. "lv_name"; the JSON key */
 	const char *heading; /* lvm2 column heading, e.g. "LV" */
 	enum cli_field_kind kind;
-	unsigned width;      /* lvm2's minimum width (columns.h); 0 = the heading's length */
-	unsigned types;      /* CLI_FT_*; 0 = any */
+	unsigned width;       /* lvm2's minimum width (columns.h); 0 = the heading's length */
+	unsigned types;       /* CLI_FT_*; 0 = any */
 	const char *bin_word; /* CLI_FIELD_BIN: what a set value shows ("active locally") */
 };
 
@@ -63,8 +63,8 @@ extern const struct cli_report_field cli_report_fields[];
 extern const size_t cli_report_n_fields;
 
 struct cli_report_type {
-	const char *name;         /* JSON array name: "lv", "vg", "pv" */
-	const char *prefix;       /* lvm2 field prefix that may be omitted in -o: "lv_" */
+	const char *name;   /* JSON array name: "lv", "vg", "pv" */
+	const char *prefix; /* lvm2 field prefix that may be omitted in -o: "lv_" */
 	const struct cli_report_field *fields;
 	size_t n_fields;
 	const char *default_cols; /* lvm2 DEFAULT_LVS_COLS... */
@@ -111,11 +111,11 @@ struct cli_report_opts {
 	bool aligned;          /* --aligned: pad columns even with a separator */
 	char units;            /* --units char (see cli_format_size); 0 = 'r', lvm2's default */
 	enum cli_report_format format;
-	bool binary;           /* --binary: binary fields as 1/0 (-1 undefined) */
-	bool nameprefixes;     /* --nameprefixes: LVM2_FIELD='value' */
-	bool rows;             /* --rows: one output line per field */
-	bool unbuffered;       /* --unbuffered: rows in the order added, not sorted */
-	const char *select;    /* -S/--select expression (lvm2 selection syntax), NULL = all */
+	bool binary;             /* --binary: binary fields as 1/0 (-1 undefined) */
+	bool nameprefixes;       /* --nameprefixes: LVM2_FIELD='value' */
+	bool rows;               /* --rows: one output line per field */
+	bool unbuffered;         /* --unbuffered: rows in the order added, not sorted */
+	const char *select;      /* -S/--select expression (lvm2 selection syntax), NULL = all */
 	const char *time_format; /* report/time_format (strftime); NULL = lvm2's default */
 };
 
@@ -194,19 +194,19 @@ int cli_format_percent(uint64_t numerator, uint64_t denominator, char *buf, size
 
 /* lvm2's 10-character lv_attr (lvs(8) "lv_attr bits"). A 0 char means '-'. */
 struct cli_lv_attr {
-	char type;    /* 1: t thin pool, V thin volume, T pool data, e pool metadata or pmspare,
+	char type;  /* 1: t thin pool, V thin volume, T pool data, e pool metadata or pmspare,
 		       * C cache, m/M mirror, o/O origin, r/R raid, s/S snapshot, p pvmove,
 		       * v virtual, i/I image, l log, c converting, d/D vdo; 0 linear */
-	char perm;    /* 2: w writeable, r read-only, R read-only activation of a rw LV */
-	char alloc;   /* 3: i inherit, n normal, c contiguous, l cling, a anywhere (upper = locked) */
+	char perm;  /* 2: w writeable, r read-only, R read-only activation of a rw LV */
+	char alloc; /* 3: i inherit, n normal, c contiguous, l cling, a anywhere (upper = locked) */
 	bool fixed_minor; /* 4: m */
-	char state;   /* 5: a active, h historical, s suspended, I/S invalid snapshot, m/M merge
+	char state;       /* 5: a active, h historical, s suspended, I/S invalid snapshot, m/M merge
 		       * failed, d no table, i inactive table, c/C check needed, X unknown */
-	char open;    /* 6: o open, X unknown */
-	char target;  /* 7: t thin, C cache, m mirror, r raid, s snapshot, u unknown, v virtual,
+	char open;        /* 6: o open, X unknown */
+	char target;      /* 7: t thin, C cache, m mirror, r raid, s snapshot, u unknown, v virtual,
 		       * d vdo */
-	bool zero;    /* 8: z (newly-allocated blocks zeroed) */
-	char health;  /* 9: p partial, r refresh, m mismatches, w writemostly, X unknown,
+	bool zero;        /* 8: z (newly-allocated blocks zeroed) */
+	char health;      /* 9: p partial, r refresh, m mismatches, w writemostly, X unknown,
 		       * F failed, D out of data space, M metadata read-only, E dm-writecache error */
 	bool skip_activation; /* 10: k */
 };
@@ -227,9 +227,9 @@ int cli_vg_attr_format(const struct cli_vg_attr *a, char ret[static 7]);
 
 /* pv_attr (3 chars, pvs(8)): "a--" for an allocatable PV in a VG. */
 struct cli_pv_attr {
-	char alloc;     /* 1: a allocatable, u used but not allocatable, d unused duplicate, 0 none */
-	bool exported;  /* 2: x */
-	bool missing;   /* 3: m */
+	char alloc; /* 1: a allocatable, u used but not allocatable, d unused duplicate, 0 none */
+	bool exported; /* 2: x */
+	bool missing;  /* 3: m */
 };
 int cli_pv_attr_format(const struct cli_pv_attr *a, char ret[static 4]);
 
@@ -258,7 +258,9 @@ enum {
 		{ CLI_ROPT_SEPARATOR, 0, "separator", CLI_OPT_STR, 0 },                            \
 		{ CLI_ROPT_ALIGNED, 0, "aligned", CLI_OPT_FLAG, 0 },                               \
 		{ CLI_ROPT_UNITS, 0, "units", CLI_OPT_UNITS, 0 },                                  \
-		{ CLI_ROPT_REPORTFORMAT, 0, "reportformat", CLI_OPT_STR, 0 }
+	{                                                                                          \
+		CLI_ROPT_REPORTFORMAT, 0, "reportformat", CLI_OPT_STR, 0                           \
+	}
 
 /* Fill *ret from the CLI_REPORT_OPTIONS values in @p (those absent from @p's table count as
  * not given). Strings in *ret are borrowed from @p (valid until cli_parsed_free). An unknown

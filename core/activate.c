@@ -231,9 +231,9 @@ static int linear_targets(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv
 						   : "a PV is not a block device");
 				goto fail;
 			}
-			strbuf_appendf(&sb, "%s%u:%u %" PRIu64, a || seg->stripe_count > 1 ? " " : "",
-				       major(d->rdev), minor(d->rdev),
-				       ar->pv->pe_start + (uint64_t)ar->start * es);
+			strbuf_appendf(&sb, "%s%u:%u %" PRIu64,
+				       a || seg->stripe_count > 1 ? " " : "", major(d->rdev),
+				       minor(d->rdev), ar->pv->pe_start + (uint64_t)ar->start * es);
 		}
 		if (!strbuf_ok(&sb)) {
 			r = -ENOMEM;
@@ -294,7 +294,8 @@ static int pool_target(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *p
 
 /* Create @name/@uuid with @t, resume, make the node. Removes it again on failure. */
 static int dev_create(struct tb_cmd *c, const char *name, const char *uuid,
-		      const struct dmk_target *t, size_t n, unsigned load_flags, struct dmk_info *ret)
+		      const struct dmk_target *t, size_t n, unsigned load_flags,
+		      struct dmk_info *ret)
 {
 	struct dmk_ctx *dmk;
 	struct dmk_info info = { 0 };
@@ -508,9 +509,11 @@ static int keeps_plain_name(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *po
 		return r;
 	if (n == 0)
 		return 0;
-	tb_info(c->ctx, "Thin pool %s/%s keeps its device name %s: it holds %zu device id%s "
-		"(%u%s) of another program.", vg->md->name, pool->name, info->name, n,
-		n == 1 ? "" : "s", ids[0], n > 1 ? ", ..." : "");
+	tb_info(c->ctx,
+		"Thin pool %s/%s keeps its device name %s: it holds %zu device id%s "
+		"(%u%s) of another program.",
+		vg->md->name, pool->name, info->name, n, n == 1 ? "" : "s", ids[0],
+		n > 1 ? ", ..." : "");
 	return 1;
 }
 
@@ -540,8 +543,8 @@ static int pool_activate_target(struct tb_cmd *c, struct tb_vg *vg, struct md_lv
 		if (!streq(want, info.name)) {
 			r = dmk_rename(dmk, info.name, want);
 			if (r < 0)
-				return tb_fail(c->ctx, r, "Failed to rename %s to %s: %s", info.name,
-					       want, dmk_errmsg(dmk));
+				return tb_fail(c->ctx, r, "Failed to rename %s to %s: %s",
+					       info.name, want, dmk_errmsg(dmk));
 			dmk_node_rename(dmk, info.name, want, info.dev);
 			if (fresh == false)
 				link_remove(c, vg->md, pool);
@@ -616,8 +619,8 @@ static int pool_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
 		return r;
 	if (asprintf(&params, "%u:%u 0", major(tp.dev), minor(tp.dev)) < 0)
 		return -ENOMEM;
-	r = one_target((uint64_t)md_lv_extents(md_pool_data(pool)) * vg->md->extent_size,
-		       "linear", TAKE_PTR(params), &t);
+	r = one_target((uint64_t)md_lv_extents(md_pool_data(pool)) * vg->md->extent_size, "linear",
+		       TAKE_PTR(params), &t);
 	if (r < 0)
 		return r;
 	r = found ? dev_adopt(c, &info, t, 1, DMK_READONLY)
@@ -853,7 +856,8 @@ static int send_msg(struct tb_cmd *c, struct tb_vg *vg, struct dmk_ctx *dmk, con
 	/* the kernel wants the origin suspended while it is snapshotted */
 	susp = lv_find(c->ctx, vg->md, o, NULL, &oi) > 0;
 	if (susp && (r = dmk_suspend(dmk, oi.name, 0)) < 0)
-		return tb_fail(c->ctx, r, "Failed to suspend origin %s: %s", oi.name, dmk_errmsg(dmk));
+		return tb_fail(c->ctx, r, "Failed to suspend origin %s: %s", oi.name,
+			       dmk_errmsg(dmk));
 	r = dmk_thin_msg_create_snap(dmk, tpool, msg->lv->segs[0].device_id, o->segs[0].device_id);
 	if (susp) {
 		/* an origin left suspended blocks every I/O to it: never pass over this */
@@ -864,7 +868,8 @@ static int send_msg(struct tb_cmd *c, struct tb_vg *vg, struct dmk_ctx *dmk, con
 				    "suspended: run 'dmsetup resume %s'.",
 				    oi.name, dmk_errmsg(dmk), oi.name);
 		else if (rr < 0)
-			tb_warn(c->ctx, "WARNING: origin %s is still suspended: run 'dmsetup resume %s'.",
+			tb_warn(c->ctx,
+				"WARNING: origin %s is still suspended: run 'dmsetup resume %s'.",
 				oi.name, oi.name);
 	}
 	return r;
@@ -956,7 +961,8 @@ int tb_pool_apply_messages_ex(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *
 				return tb_fail(c->ctx, r, "Thin pool %s/%s refused a message: %s%s",
 					       vg->md->name, pool->name, dmk_errmsg(dmk),
 					       r == -EEXIST ? " (another program uses that device "
-							      "id)" : "");
+							      "id)"
+							    : "");
 			}
 			sent++;
 		}
@@ -965,15 +971,17 @@ int tb_pool_apply_messages_ex(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *
 		r = dmk_thin_msg_set_transaction_id(dmk, tp.name, want - 1, want);
 		if (r < 0) {
 			tf_pool_release(&p);
-			return tb_fail(c->ctx, r, "Failed to set transaction id %" PRIu64
+			return tb_fail(c->ctx, r,
+				       "Failed to set transaction id %" PRIu64
 				       " on thin pool %s/%s: %s",
 				       want, vg->md->name, pool->name, dmk_errmsg(dmk));
 		}
 		if (skipped)
-			tb_notice(c->ctx, "Thin pool %s/%s: %zu of %zu queued messages were already "
+			tb_notice(c->ctx,
+				  "Thin pool %s/%s: %zu of %zu queued messages were already "
 				  "in the kernel (an interrupted command); finished the transaction "
-				  "to %" PRIu64 ".", vg->md->name, pool->name, skipped, seg->n_msgs,
-				  want);
+				  "to %" PRIu64 ".",
+				  vg->md->name, pool->name, skipped, seg->n_msgs, want);
 		if ((r = pool_status(c, tp.name, &st)) < 0) {
 			tf_pool_release(&p);
 			return r;
@@ -986,21 +994,26 @@ int tb_pool_apply_messages_ex(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *
 			    (seg->msgs[m].kind == MD_MSG_DELETE)) {
 				tf_pool_release(&p);
 				return tb_fail(c->ctx, -EINVAL,
-					       "Thin pool %s/%s transaction_id is %" PRIu64 " as the VG "
+					       "Thin pool %s/%s transaction_id is %" PRIu64
+					       " as the VG "
 					       "expects, but device id %u is %s the pool. Another program "
 					       "changed the pool; thinbox leaves it alone.",
 					       vg->md->name, pool->name, want, msg_id(&seg->msgs[m]),
-					       seg->msgs[m].kind == MD_MSG_DELETE ? "still in" : "not in");
+					       seg->msgs[m].kind == MD_MSG_DELETE ? "still in"
+										  : "not in");
 			}
-		tb_notice(c->ctx, "Thin pool %s/%s: the kernel already took the interrupted "
-			  "command's messages (transaction_id %" PRIu64 "); the VG records them now.",
+		tb_notice(c->ctx,
+			  "Thin pool %s/%s: the kernel already took the interrupted "
+			  "command's messages (transaction_id %" PRIu64
+			  "); the VG records them now.",
 			  vg->md->name, pool->name, want);
 	}
 	tf_pool_release(&p);
 	/* (a fresh transaction the kernel is already at was not ours: someone else moved it) */
 	if (st.transaction_id != want || (fresh && !sent))
 		return tb_fail(c->ctx, -EINVAL,
-			       "Thin pool %s/%s transaction_id is %" PRIu64 ", while expected %" PRIu64
+			       "Thin pool %s/%s transaction_id is %" PRIu64
+			       ", while expected %" PRIu64
 			       ". Another program changed the pool; thinbox leaves it alone.",
 			       vg->md->name, pool->name, st.transaction_id,
 			       want - (fresh && !sent ? 1 : 0));
@@ -1136,8 +1149,8 @@ int tb_lv_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 		p.pool = tp.dev;
 		p.dev_id = lv->segs[0].device_id;
 		if ((r = dmk_thin_params_format(&p, &params)) < 0 ||
-		    (r = one_target((uint64_t)lv->segs[0].extent_count * vg->md->extent_size, "thin",
-				    TAKE_PTR(params), &t)) < 0)
+		    (r = one_target((uint64_t)lv->segs[0].extent_count * vg->md->extent_size,
+				    "thin", TAKE_PTR(params), &t)) < 0)
 			return r;
 		n = 1;
 	} else if ((r = linear_targets(c, vg, lv, &t, &n)) < 0) {
@@ -1159,8 +1172,9 @@ int tb_lv_zero(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, uint64_t by
 
 	r = lv_find(c->ctx, vg->md, lv, own_suffix(vg->md, lv), &info);
 	if (r <= 0)
-		return r < 0 ? r : tb_fail(c->ctx, -ENXIO, "Internal error: %s/%s is not active",
-					   vg->md->name, lv->name);
+		return r < 0 ? r
+			     : tb_fail(c->ctx, -ENXIO, "Internal error: %s/%s is not active",
+				       vg->md->name, lv->name);
 	if (asprintf(&path, "/dev/mapper/%s", info.name) < 0)
 		return -ENOMEM;
 	if (bytes == 0 || bytes > size)
@@ -1220,8 +1234,8 @@ static int rename_dev(struct tb_cmd *c, const struct md_vg *vg, const struct md_
 	return 1;
 }
 
-int tb_lv_rename_devices(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv,
-			 const char *old_vg, const char *old_name)
+int tb_lv_rename_devices(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, const char *old_vg,
+			 const char *old_name)
 {
 	_cleanup_free_ char *pub = NULL;
 	struct dmk_info info;

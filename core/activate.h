@@ -12,9 +12,9 @@
 
 /* What the kernel has for an LV (looked up by uuid). */
 struct tb_lv_state {
-	bool active;            /* the LV's own device exists */
-	struct dmk_info info;   /* of the LV's own device */
-	bool pool_active;       /* thin pools: the thin-pool target (-tpool uuid) exists */
+	bool active;          /* the LV's own device exists */
+	struct dmk_info info; /* of the LV's own device */
+	bool pool_active;     /* thin pools: the thin-pool target (-tpool uuid) exists */
 	struct dmk_info pool_info;
 	bool has_pool_status;
 	struct dmk_thin_pool_status pool_status;
@@ -63,5 +63,5 @@ int tb_lv_wipe_signatures(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv);
 /* After @lv (a thin pool with its sub-LVs, or any other LV) was renamed in @vg from
  * @old_vg (NULL: the same VG)/@old_name: rename its active devices (found by uuid) and move /dev/<vg>/ links, as lvm2's
  * lvrename of an active LV does. Nothing to do when inactive. */
-int tb_lv_rename_devices(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv,
-			 const char *old_vg, const char *old_name);
+int tb_lv_rename_devices(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, const char *old_vg,
+			 const char *old_name);

@@ -101,8 +101,8 @@ static int build_text(const char *body, const char *cmdline, bool before, char *
 	_cleanup_free_ char *desc = NULL;
 	if (!cmdline)
 		cmdline = "thinbox";
-	if (asprintf(&desc, "Created %s executing '%s'", before ? "*before*" : "*after*",
-		     cmdline) < 0) {
+	if (asprintf(&desc, "Created %s executing '%s'", before ? "*before*" : "*after*", cmdline) <
+	    0) {
 		desc = NULL;
 		return -ENOMEM;
 	}
@@ -136,8 +136,9 @@ static int write_temp(const char *dir, const char *text, char **ret_path)
 			path = NULL;
 			return -ENOMEM;
 		}
-		_cleanup_close_ int fd =
-			open(path, O_CREAT | O_EXCL | O_WRONLY | O_APPEND | O_CLOEXEC, 0600);
+		_cleanup_close_ int fd = open(path,
+					      O_CREAT | O_EXCL | O_WRONLY | O_APPEND | O_CLOEXEC,
+					      0600);
 		if (fd < 0) {
 			if (errno == EEXIST)
 				continue;
@@ -381,8 +382,7 @@ int tb_backup_write_retain(const char *dir_backup, const char *dir_archive, cons
 	_cleanup_free_ char *text = NULL, *tmp = NULL, *path = NULL, *old = NULL;
 	int r;
 
-	if (!dir_backup || !vg_name || !vg_name_is_valid(vg_name) || !vg_text_body ||
-	    !*vg_text_body)
+	if (!dir_backup || !vg_name || !vg_name_is_valid(vg_name) || !vg_text_body || !*vg_text_body)
 		return -EINVAL;
 	if (asprintf(&path, "%s/%s", dir_backup, vg_name) < 0) {
 		path = NULL;

@@ -19,7 +19,8 @@ static int load(struct tb_ctx *ctx, const char *path, struct lvf_cft_node **ret)
 		return 0;
 	}
 	if (r < 0)
-		return tb_fail(ctx, r, "%s: line %u: %s. Fix the file.", path, err.line, err.message);
+		return tb_fail(ctx, r, "%s: line %u: %s. Fix the file.", path, err.line,
+			       err.message);
 	return 0;
 }
 
@@ -71,7 +72,8 @@ int tb_autoextend_limits(struct tb_ctx *ctx, const struct md_vg *vg, const struc
 	    (r = lvf_config_get_int((const struct lvf_cft_node *const *)layers, 2,
 				    "activation/thin_pool_autoextend_max_size", 0, &max_mb)) < 0 ||
 	    (r = lvf_config_get_int((const struct lvf_cft_node *const *)layers, 2,
-				    "activation/thin_pool_autoextend_error_when_full", 0, &ewf)) < 0) {
+				    "activation/thin_pool_autoextend_error_when_full", 0, &ewf)) <
+		    0) {
 		r = tb_fail(ctx, r, "Bad autoextend setting in the profile or lvm.conf");
 		goto out;
 	}
@@ -113,7 +115,8 @@ void tb_backup_settings(struct tb_ctx *ctx, struct tb_backup_settings *ret)
 		if (lvf_config_get_int(l, 1, "backup/retain_min", TB_ARCHIVE_RETAIN_MIN, &min) < 0 ||
 		    min < 0 || min > UINT32_MAX)
 			min = TB_ARCHIVE_RETAIN_MIN;
-		if (lvf_config_get_int(l, 1, "backup/retain_days", TB_ARCHIVE_RETAIN_DAYS, &days) < 0 ||
+		if (lvf_config_get_int(l, 1, "backup/retain_days", TB_ARCHIVE_RETAIN_DAYS, &days) <
+			    0 ||
 		    days < 0 || days > UINT32_MAX)
 			days = TB_ARCHIVE_RETAIN_DAYS;
 		if (lvf_config_get_int(l, 1, "backup/backup", 1, &backup) < 0)

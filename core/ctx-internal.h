@@ -22,12 +22,12 @@ struct tb_ctx {
 	void *log_data;
 	int log_priority;
 	char errmsg[1024];
-	struct dmk_ctx *dmk; /* device-mapper, opened on first use (tb_ctx_dmk) */
-	bool trace;          /* --trace: every ioctl to stderr */
+	struct dmk_ctx *dmk;       /* device-mapper, opened on first use (tb_ctx_dmk) */
+	bool trace;                /* --trace: every ioctl to stderr */
 	tb_bdev_open_fn bdev_open; /* NULL: lvf_bdev_open on real paths */
 	void *bdev_open_data;
 	dev_t (*bdev_rdev)(void *userdata, const char *path); /* tests: the fake's devno */
-	bool no_dm; /* no device-mapper at all (tb_ctx_set_no_dm) */
+	bool no_dm;   /* no device-mapper at all (tb_ctx_set_no_dm) */
 	char *warned; /* warnings already given ("\n"-separated): each device warning once */
 	size_t warned_len;
 	/* --config strings (tb_ctx_set_config), newest first; they win over lvm.conf */
@@ -39,13 +39,13 @@ struct tb_ctx {
 	size_t n_dm_uuids;
 	bool dm_snap;
 	/* configuration (tb_ctx_set_*): defaults from the environment at tb_ctx_new */
-	char *sysconf_dir;   /* lvm.conf, profile/, backup/, archive/: LVM_SYSTEM_DIR, /etc/lvm */
-	char *run_dir;       /* monitor state and pidfile: THINBOX_RUN_DIR, /run/thinbox */
-	char *lock_dir;      /* lvm2's file locks: THINBOX_LOCK_DIR, /run/lock/lvm */
-	char *dev_dir;       /* where /proc/partitions names live: THINBOX_DEV_DIR, /dev */
-	char **devices;      /* the devices to scan (THINBOX_DEVICES); NULL: /proc/partitions */
+	char *sysconf_dir; /* lvm.conf, profile/, backup/, archive/: LVM_SYSTEM_DIR, /etc/lvm */
+	char *run_dir;     /* monitor state and pidfile: THINBOX_RUN_DIR, /run/thinbox */
+	char *lock_dir;    /* lvm2's file locks: THINBOX_LOCK_DIR, /run/lock/lvm */
+	char *dev_dir;     /* where /proc/partitions names live: THINBOX_DEV_DIR, /dev */
+	char **devices;    /* the devices to scan (THINBOX_DEVICES); NULL: /proc/partitions */
 	size_t n_devices;
-	char *monitor_path;  /* program started as "PATH monitor --daemon" (THINBOX_MONITOR_BIN) */
+	char *monitor_path; /* program started as "PATH monitor --daemon" (THINBOX_MONITOR_BIN) */
 	tb_monitor_start_fn monitor_start_fn; /* replaces the spawn when set */
 	void *monitor_start_data;
 };

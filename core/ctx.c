@@ -101,7 +101,8 @@ static int devices_from_env(struct tb_ctx *ctx)
 	dup = strdup(list);
 	if (!dup)
 		return -ENOMEM;
-	for (char *t = strtok_r(dup, ":", &save); t && n < ARRAY_SIZE(v); t = strtok_r(NULL, ":", &save))
+	for (char *t = strtok_r(dup, ":", &save); t && n < ARRAY_SIZE(v);
+	     t = strtok_r(NULL, ":", &save))
 		v[n++] = t;
 	return tb_ctx_set_devices(ctx, v, n);
 }
@@ -267,8 +268,7 @@ void tb_warn_once(struct tb_ctx *ctx, const char *line)
 	size_t len = strlen(line);
 	char *n;
 
-	for (const char *p = ctx->warned; p && p < ctx->warned + ctx->warned_len;
-	     p += strlen(p) + 1)
+	for (const char *p = ctx->warned; p && p < ctx->warned + ctx->warned_len; p += strlen(p) + 1)
 		if (streq(p, line))
 			return;
 	tb_warn(ctx, "%s", line);
@@ -295,7 +295,8 @@ int tb_ctx_dmk(struct tb_ctx *ctx, struct dmk_ctx **ret)
 	int r;
 
 	if (ctx->no_dm)
-		return tb_fail(ctx, -ENODEV, "Device-mapper is disabled here: cannot activate or "
+		return tb_fail(ctx, -ENODEV,
+			       "Device-mapper is disabled here: cannot activate or "
 			       "change active LVs.");
 	if (!ctx->dmk) {
 		r = dmk_ctx_new(&ctx->dmk);

@@ -62,7 +62,8 @@ void tb_scan_assess(struct tb_ctx *ctx, struct tb_scan *s)
 		if (d->shrunk) {
 			/* lvm2 lib/metadata/metadata.c _check_pv_dev_sizes wording */
 			snprintf(line, sizeof(line),
-				 "WARNING: Device %s has size of %" PRIu64 " sectors which is smaller "
+				 "WARNING: Device %s has size of %" PRIu64
+				 " sectors which is smaller "
 				 "than corresponding PV size of %" PRIu64 " sectors. Was device "
 				 "resized?",
 				 d->path, d->bdev->size_bytes / 512, d->hdr.device_size / 512);
@@ -126,8 +127,8 @@ static bool lv_partial(const struct md_lv *lv, int depth)
 		return false;
 	for (size_t s = 0; s < lv->n_segs; s++) {
 		const struct md_seg *seg = &lv->segs[s];
-		if (seg->kind == MD_SEG_THIN_POOL &&
-		    (lv_partial(seg->pool_data, depth + 1) || lv_partial(seg->pool_meta, depth + 1)))
+		if (seg->kind == MD_SEG_THIN_POOL && (lv_partial(seg->pool_data, depth + 1) ||
+						      lv_partial(seg->pool_meta, depth + 1)))
 			return true;
 		for (uint32_t a = 0; seg->kind == MD_SEG_STRIPED && a < seg->stripe_count; a++)
 			if ((seg->areas[a].pv && (seg->areas[a].pv->status & MD_PV_MISSING)) ||

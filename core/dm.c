@@ -108,8 +108,7 @@ TB_EXPORT int tb_dm_list(struct tb_ctx *ctx, struct tb_dm_dev **ret, size_t *ret
 	return 0;
 }
 
-TB_EXPORT int tb_dm_target_types(struct tb_ctx *ctx, struct tb_dm_target_type **ret,
-				 size_t *ret_n)
+TB_EXPORT int tb_dm_target_types(struct tb_ctx *ctx, struct tb_dm_target_type **ret, size_t *ret_n)
 {
 	_cleanup_free_ struct dmk_target_version *v = NULL;
 	struct tb_dm_target_type *o;
@@ -240,8 +239,8 @@ TB_EXPORT int tb_dm_status(struct tb_ctx *ctx, const char *name, unsigned flags,
 	return table_or_status(ctx, name, flags, false, ret, ret_n);
 }
 
-static int load_text(struct tb_ctx *ctx, struct dmk_ctx *dmk, const char *name,
-		     const char *table, unsigned flags)
+static int load_text(struct tb_ctx *ctx, struct dmk_ctx *dmk, const char *name, const char *table,
+		     unsigned flags)
 {
 	struct dmk_target *t = NULL;
 	size_t n;
@@ -310,8 +309,7 @@ TB_EXPORT int tb_dm_create(struct tb_ctx *ctx, const char *name, const char *uui
 	return 0;
 }
 
-TB_EXPORT int tb_dm_load(struct tb_ctx *ctx, const char *name, const char *table,
-			 unsigned flags)
+TB_EXPORT int tb_dm_load(struct tb_ctx *ctx, const char *name, const char *table, unsigned flags)
 {
 	struct dmk_ctx *dmk = NULL;
 
@@ -397,8 +395,8 @@ TB_EXPORT int tb_dm_rename(struct tb_ctx *ctx, const char *old, const char *new_
 	return r < 0 ? fail_dmk(ctx, dmk, r) : 0;
 }
 
-TB_EXPORT int tb_dm_message(struct tb_ctx *ctx, const char *name, uint64_t sector,
-			    const char *msg, char **ret_reply)
+TB_EXPORT int tb_dm_message(struct tb_ctx *ctx, const char *name, uint64_t sector, const char *msg,
+			    char **ret_reply)
 {
 	struct dmk_ctx *dmk = NULL;
 	int r;

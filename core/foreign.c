@@ -23,7 +23,8 @@ const char *tb_vg_foreign_reason(const struct md_vg *md, char *buf, size_t len)
 		return buf;
 	}
 	if (md->system_id && md->system_id[0]) {
-		snprintf(buf, len, "Cannot access VG %s with system ID %s with unknown local system ID.",
+		snprintf(buf, len,
+			 "Cannot access VG %s with system ID %s with unknown local system ID.",
 			 md->name, md->system_id);
 		return buf;
 	}
@@ -73,8 +74,8 @@ static int set_exported(struct tb_ctx *ctx, const char *name, bool export)
 	    (r = tb_cmd_begin(ctx, &c, export ? "vgexport" : "vgimport")) < 0)
 		return r;
 	if ((r = tb_lock_global(&c.locks, true)) < 0) {
-		r = tb_fail(ctx, r, "%s", c.locks.errmsg[0] ? c.locks.errmsg
-						  : "Cannot take the global lock");
+		r = tb_fail(ctx, r, "%s",
+			    c.locks.errmsg[0] ? c.locks.errmsg : "Cannot take the global lock");
 		goto out;
 	}
 	tb_hints_invalidate(NULL, c.name, NULL);

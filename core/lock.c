@@ -257,8 +257,10 @@ int tb_lock_vg(struct tb_lockset *ls, const char *vg, bool exclusive)
 	if (i >= 0) {
 		if (ls->vgs[i].exclusive || !exclusive)
 			return 0;
-		set_err(ls, "Internal error: lock on VG %s already held shared; it cannot be "
-			    "upgraded to exclusive", vg);
+		set_err(ls,
+			"Internal error: lock on VG %s already held shared; it cannot be "
+			"upgraded to exclusive",
+			vg);
 		return -EDEADLK;
 	}
 	if (!(ls->global.path && ls->global.exclusive))

@@ -37,7 +37,7 @@
 
 /* timeout_ms values for tb_lockset_init(). */
 #define TB_LOCK_WAIT_FOREVER (-1) /* lvm2's default: block until the lock is free */
-#define TB_LOCK_NOWAIT 0	  /* like lvm2's wait_for_locks = 0 */
+#define TB_LOCK_NOWAIT 0          /* like lvm2's wait_for_locks = 0 */
 
 /* lvm2 permits this many V_* at once only in vgmerge/vgsplit/vgrename; we allow a few more. */
 #define TB_LOCKSET_MAX_VGS 8

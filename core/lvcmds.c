@@ -33,8 +33,8 @@ static void human(uint64_t sectors, char *buf, size_t len)
 		i++;
 	}
 	rounded = (double)(uint64_t)(v * 100.0 + 0.5) / 100.0;
-	snprintf(buf, len, "%s%.2f %s", rounded > v + 1e-9 ? "<" : "", rounded > v + 1e-9 ?
-		 (double)(uint64_t)(v * 100.0) / 100.0 : rounded, u[i]);
+	snprintf(buf, len, "%s%.2f %s", rounded > v + 1e-9 ? "<" : "",
+		 rounded > v + 1e-9 ? (double)(uint64_t)(v * 100.0) / 100.0 : rounded, u[i]);
 }
 
 static int cmd_start(struct tb_ctx *ctx, struct tb_cmd *c, const char *name, const char *vgname,
@@ -158,8 +158,10 @@ static int pvs_from_paths(struct tb_ctx *ctx, struct tb_vg *vg, const char *cons
 		struct tb_pvdev *d = tb_scan_find_path(&vg->scan, paths[i]);
 		if (!d || !(pvs[i] = md_vg_find_pv(vg->md, d->id))) {
 			free(pvs);
-			return tb_fail(ctx, -ENOENT, "Physical Volume \"%s\" not found in Volume "
-				       "Group \"%s\".", paths[i], vg->md->name);
+			return tb_fail(ctx, -ENOENT,
+				       "Physical Volume \"%s\" not found in Volume "
+				       "Group \"%s\".",
+				       paths[i], vg->md->name);
 		}
 	}
 	*ret = pvs;
@@ -194,7 +196,8 @@ static int check_pool_kernel(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *p
 			       vg->md->name, pool->name, tb_pool_status_what(&st.pool_status));
 	if (st.pool_status.transaction_id != pool->segs[0].transaction_id)
 		return tb_fail(c->ctx, -EINVAL,
-			       "Thin pool %s/%s transaction_id is %" PRIu64 ", while expected %" PRIu64
+			       "Thin pool %s/%s transaction_id is %" PRIu64
+			       ", while expected %" PRIu64
 			       ". Another program (such as Docker) manages thin devices in this pool; "
 			       "thinbox will not create or remove thin LVs in it.",
 			       vg->md->name, pool->name, st.pool_status.transaction_id,
@@ -226,8 +229,10 @@ static int pick_device_id(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool
 	if (r < 0)
 		return r;
 	if (n)
-		tb_info(c->ctx, "Thin pool %s/%s holds %zu device id%s of another program; using "
-			"device id %u.", vg->md->name, pool->name, n, n == 1 ? "" : "s", *ret);
+		tb_info(c->ctx,
+			"Thin pool %s/%s holds %zu device id%s of another program; using "
+			"device id %u.",
+			vg->md->name, pool->name, n, n == 1 ? "" : "s", *ret);
 	return 0;
 }
 
@@ -323,7 +328,8 @@ static int lvcreate_thin(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 		rollback_thin_create(c, vg, pool, lv, pool_was_active);
 	if (r < 0)
 		return r; /* else the queued message stays: the next activation finishes it */
-	if (o->activate != 0 && (!(lv->flags & MD_LVF_ACTIVATION_SKIP) || o->ignore_activation_skip)) {
+	if (o->activate != 0 &&
+	    (!(lv->flags & MD_LVF_ACTIVATION_SKIP) || o->ignore_activation_skip)) {
 		if ((r = tb_lv_activate(c, vg, lv)) < 0)
 			return r;
 	} else if (!pool_was_active) {
@@ -360,8 +366,10 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 			return tb_fail(ctx, -EINVAL, "Logical volume name \"%s\" is invalid: %s.",
 				       o->name, why);
 		if (strlen(o->vg) + strlen(o->name) + 3 >= 128)
-			return tb_fail(ctx, -EINVAL, "Logical volume name \"%s\" is too long for "
-				       "volume group \"%s\".", o->name, o->vg);
+			return tb_fail(ctx, -EINVAL,
+				       "Logical volume name \"%s\" is too long for "
+				       "volume group \"%s\".",
+				       o->name, o->vg);
 	}
 	if ((r = cmd_start(ctx, &c, "lvcreate", o->vg, &vg)) < 0)
 		return r;
@@ -369,8 +377,8 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 		snprintf(name, sizeof(name), "%s", o->name);
 		if (md_vg_find_lv(vg->md, name)) {
 			r = tb_fail(ctx, -EEXIST,
-				    "Logical Volume \"%s\" already exists in volume group \"%s\"", name,
-				    o->vg);
+				    "Logical Volume \"%s\" already exists in volume group \"%s\"",
+				    name, o->vg);
 			goto out;
 		}
 	} else {
@@ -404,8 +412,10 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 		goto out;
 	lv_stamp(lv);
 	if (o->profile && md_name_check(o->profile, &(const char *){ NULL }) < 0) {
-		r = tb_fail(ctx, -EINVAL, "Profile name \"%s\" is invalid: a profile is a name, not "
-			    "a path.", o->profile);
+		r = tb_fail(ctx, -EINVAL,
+			    "Profile name \"%s\" is invalid: a profile is a name, not "
+			    "a path.",
+			    o->profile);
 		goto out;
 	}
 	if (o->profile)
@@ -415,7 +425,8 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 	if ((r = tb_lv_new_attrs(ctx, vg, lv, o)) < 0)
 		goto out;
 	r = md_lv_extend_linear(vg->md, lv, (uint32_t)ext,
-				o->contiguous ? MD_ALLOC_CONTIGUOUS : MD_ALLOC_NORMAL, pvs, o->n_pvs);
+				o->contiguous ? MD_ALLOC_CONTIGUOUS : MD_ALLOC_NORMAL, pvs,
+				o->n_pvs);
 	if (r == -ENOSPC) {
 		r = no_space(ctx, vg, ext);
 		goto out;
@@ -424,7 +435,8 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 		goto out;
 	if ((r = tb_vg_commit(&c, vg)) < 0)
 		goto out;
-	if (o->activate != 0 && (!(lv->flags & MD_LVF_ACTIVATION_SKIP) || o->ignore_activation_skip)) {
+	if (o->activate != 0 &&
+	    (!(lv->flags & MD_LVF_ACTIVATION_SKIP) || o->ignore_activation_skip)) {
 		r = tb_lv_activate(&c, vg, lv);
 		if (r == 0 && o->zero != 0 && (lv->status & MD_LV_WRITE))
 			r = (o->wipesignatures == 0) ? tb_lv_zero(&c, vg, lv, 4096)
@@ -452,8 +464,8 @@ struct convert_args {
 	int zero, discards;
 };
 
-static int pool_params(struct tb_ctx *ctx, uint64_t data_sectors,
-		       const struct convert_args *a, uint32_t *ret_chunk, uint64_t *ret_meta)
+static int pool_params(struct tb_ctx *ctx, uint64_t data_sectors, const struct convert_args *a,
+		       uint32_t *ret_chunk, uint64_t *ret_meta)
 {
 	uint32_t chunk;
 	uint64_t meta;
@@ -480,7 +492,7 @@ static void pool_info_msg(struct tb_ctx *ctx, uint32_t chunk)
 	human(chunk, cs, sizeof(cs));
 	human((uint64_t)chunk * ((1ull << 28) - (1ull << 21)), max, sizeof(max));
 	tb_notice(ctx, "Thin pool volume with chunk size %s can address at most %s of data.", cs,
-	       max[0] == '<' ? max + 1 : max);
+		  max[0] == '<' ? max + 1 : max);
 }
 
 static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvcreate_opts *o,
@@ -538,8 +550,10 @@ static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 		return tb_fail(ctx, r, "Cannot make thin pool %s: %s", name, strerror(-r));
 	lv_stamp(pool);
 	if (o->profile && md_name_check(o->profile, &(const char *){ NULL }) < 0)
-		return tb_fail(ctx, -EINVAL, "Profile name \"%s\" is invalid: a profile is a name, "
-			       "not a path.", o->profile);
+		return tb_fail(ctx, -EINVAL,
+			       "Profile name \"%s\" is invalid: a profile is a name, "
+			       "not a path.",
+			       o->profile);
 	if ((r = tb_tags_apply(ctx, &pool->tags, &o->tags)) < 0)
 		return r;
 	if (o->activation_skip == 'y')
@@ -683,8 +697,8 @@ TB_EXPORT int tb_lvconvert_thinpool(struct tb_ctx *ctx, const struct tb_lvconver
 		goto out;
 	}
 	a.meta_sectors = (uint64_t)md_lv_extents(meta) * vg->md->extent_size;
-	if ((r = pool_params(ctx, (uint64_t)md_lv_extents(data) * vg->md->extent_size, &a,
-			     &chunk, &md_sectors)) < 0)
+	if ((r = pool_params(ctx, (uint64_t)md_lv_extents(data) * vg->md->extent_size, &a, &chunk,
+			     &md_sectors)) < 0)
 		goto out;
 	if (!o->yes) {
 		r = tb_fail(ctx, -EPERM,
@@ -700,8 +714,10 @@ TB_EXPORT int tb_lvconvert_thinpool(struct tb_ctx *ctx, const struct tb_lvconver
 		goto out;
 	}
 	pool_info_msg(ctx, chunk);
-	tb_notice(ctx, "WARNING: Converting %s/%s and %s/%s to thin pool's data and metadata volumes "
-	       "with metadata wiping.", o->vg, data_name, o->vg, meta_name);
+	tb_notice(ctx,
+		  "WARNING: Converting %s/%s and %s/%s to thin pool's data and metadata volumes "
+		  "with metadata wiping.",
+		  o->vg, data_name, o->vg, meta_name);
 	tb_notice(ctx, "THIS WILL DESTROY CONTENT OF LOGICAL VOLUME (filesystem etc.)");
 	/* wipe the metadata LV while it is still a plain LV: no committed pool ever points at
 	 * stale bytes */
@@ -731,7 +747,8 @@ TB_EXPORT int tb_lvconvert_thinpool(struct tb_ctx *ctx, const struct tb_lvconver
 		goto out;
 	if (data_active && (r = tb_lv_activate(&c, vg, pool)) < 0)
 		goto out;
-	tb_notice(ctx, "Converted %s/%s and %s/%s to thin pool.", o->vg, data_name, o->vg, meta_name);
+	tb_notice(ctx, "Converted %s/%s and %s/%s to thin pool.", o->vg, data_name, o->vg,
+		  meta_name);
 out:
 	cmd_finish(&c, vg);
 	if (r == 0 && data_active)
@@ -756,10 +773,12 @@ static int resize_target(struct tb_ctx *ctx, struct tb_vg *vg, const struct tb_s
 	if (n > UINT32_MAX)
 		return tb_fail(ctx, -ERANGE, "Size is too large.");
 	if (n < cur)
-		return tb_fail(ctx, -EINVAL, extend_only ?
-			       "New size given (%" PRIu64 " extents) not larger than existing size "
-			       "(%u extents)" :
-			       "Reducing is not supported by thinbox (%" PRIu64 " < %u extents).",
+		return tb_fail(ctx, -EINVAL,
+			       extend_only ? "New size given (%" PRIu64
+					     " extents) not larger than existing size "
+					     "(%u extents)"
+					   : "Reducing is not supported by thinbox (%" PRIu64
+					     " < %u extents).",
 			       n, cur);
 	*ret_new = n;
 	return 0;
@@ -768,7 +787,7 @@ static int resize_target(struct tb_ctx *ctx, struct tb_vg *vg, const struct tb_s
 /* Extents to add so that @used_sectors of @cur extents is back under @threshold %, at least
  * @percent % of @cur. */
 uint64_t tb_policy_add(uint64_t cur, uint64_t used_sectors, uint32_t es, int64_t threshold,
-			   int64_t percent)
+		       int64_t percent)
 {
 	uint64_t add = DIV_ROUND_UP(cur * (uint64_t)percent, 100);
 	uint64_t used_ext = DIV_ROUND_UP(used_sectors, es);
@@ -782,7 +801,7 @@ uint64_t tb_policy_add(uint64_t cur, uint64_t used_sectors, uint32_t es, int64_t
 /* The pool's status without a metadata commit (DM_NOFLUSH: no I/O in the path of a pool
  * waiting for space; the counts are the kernel's in-core ones). -ENXIO: not active. */
 int tb_pool_status_now(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
-			   struct dmk_thin_pool_status *ret)
+		       struct dmk_thin_pool_status *ret)
 {
 	_cleanup_free_ char *uuid = NULL;
 	struct dmk_target *t = NULL;
@@ -791,7 +810,8 @@ int tb_pool_status_now(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 	size_t n = 0;
 	int r;
 
-	if ((r = tb_ctx_dmk(c->ctx, &dmk)) < 0 || (r = tb_lv_dm_uuid(vg->md, pool, "tpool", &uuid)) < 0)
+	if ((r = tb_ctx_dmk(c->ctx, &dmk)) < 0 ||
+	    (r = tb_lv_dm_uuid(vg->md, pool, "tpool", &uuid)) < 0)
 		return r;
 	r = dmk_info_uuid(dmk, uuid, &info);
 	if (r == -ENOENT || (r == 0 && !info.exists))
@@ -831,10 +851,10 @@ bool tb_pool_size_pending(const struct md_vg *vg, const struct md_lv *pool,
 	uint64_t meta_sectors = (uint64_t)md_lv_extents(md_pool_meta(pool)) * es;
 
 	/* the kernel caps the metadata device it uses a little under lvm2's maximum */
-	return chunk && (st->total_data_blocks <
-				 (uint64_t)md_lv_extents(md_pool_data(pool)) * es / chunk ||
-			 (st->total_meta_blocks * 8 < meta_sectors &&
-			  st->total_meta_blocks * 8 < MD_THIN_MAX_META - 8 * 1024));
+	return chunk &&
+	       (st->total_data_blocks < (uint64_t)md_lv_extents(md_pool_data(pool)) * es / chunk ||
+		(st->total_meta_blocks * 8 < meta_sectors &&
+		 st->total_meta_blocks * 8 < MD_THIN_MAX_META - 8 * 1024));
 }
 
 bool tb_usage_at_or_over(uint64_t used, uint64_t total, int64_t threshold)
@@ -881,8 +901,9 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 		if ((r = tb_pool_reload(c, vg, pool)) < 0)
 			return r;
 		res.reloaded_only = true;
-		tb_notice(ctx, "Thin pool %s/%s: loaded the size committed earlier (%u data extents).",
-		       vg->md->name, pool->name, res.data_old);
+		tb_notice(ctx,
+			  "Thin pool %s/%s: loaded the size committed earlier (%u data extents).",
+			  vg->md->name, pool->name, res.data_old);
 		if ((r = tb_pool_status_now(c, vg, pool, &st)) < 0)
 			return r == -ENXIO ? 0 : r;
 	}
@@ -892,11 +913,13 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 		return 0;
 	}
 	lim.threshold = md_threshold_clamp(lim.threshold);
-	res.data_wanted = tb_usage_at_or_over(st.used_data_blocks, st.total_data_blocks, lim.threshold);
-	res.meta_wanted = tb_usage_at_or_over(st.used_meta_blocks, st.total_meta_blocks, lim.threshold);
+	res.data_wanted = tb_usage_at_or_over(st.used_data_blocks, st.total_data_blocks,
+					      lim.threshold);
+	res.meta_wanted = tb_usage_at_or_over(st.used_meta_blocks, st.total_meta_blocks,
+					      lim.threshold);
 	if (res.data_wanted) {
-		add_data = tb_policy_add(res.data_old, st.used_data_blocks * chunk, es, lim.threshold,
-				      lim.percent);
+		add_data = tb_policy_add(res.data_old, st.used_data_blocks * chunk, es,
+					 lim.threshold, lim.percent);
 		if (lim.max_sectors) {
 			uint64_t cap = lim.max_sectors / es;
 			if (res.data_old >= cap)
@@ -909,7 +932,7 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 	if (res.meta_wanted) {
 		uint64_t maxe = MD_THIN_MAX_META / es;
 		add_meta = tb_policy_add(res.meta_old, st.used_meta_blocks * 8, es, lim.threshold,
-				      lim.percent);
+					 lim.percent);
 		if (res.meta_old + add_meta > maxe)
 			add_meta = res.meta_old >= maxe ? 0 : maxe - res.meta_old;
 	}
@@ -939,11 +962,11 @@ int tb_pool_autoextend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, b
 				: "the volume group has no free extents (add a PV with vgextend)");
 		return autoextend_nospace(&res, reterr);
 	}
-	if (add_meta && (r = md_pool_extend_meta(vg->md, pool, (uint32_t)add_meta,
-						 MD_ALLOC_NORMAL)) < 0)
+	if (add_meta &&
+	    (r = md_pool_extend_meta(vg->md, pool, (uint32_t)add_meta, MD_ALLOC_NORMAL)) < 0)
 		return r == -ENOSPC ? no_space(ctx, vg, add_meta) : r;
-	if (add_data && (r = md_pool_extend_data(vg->md, pool, (uint32_t)add_data,
-						 MD_ALLOC_NORMAL)) < 0)
+	if (add_data &&
+	    (r = md_pool_extend_data(vg->md, pool, (uint32_t)add_data, MD_ALLOC_NORMAL)) < 0)
 		return r == -ENOSPC ? no_space(ctx, vg, add_data) : r;
 	/* lvm2's order: the metadata committed first, then the kernel */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -970,14 +993,17 @@ void tb_resize_notices(struct tb_ctx *ctx, const struct tb_vg *vg, const struct 
 	char a[32], b[32];
 
 	for (int i = 0; i < 2; i++) {
-		uint32_t o = i ? res->meta_old : res->data_old, n = i ? res->meta_new : res->data_new;
+		uint32_t o = i ? res->meta_old : res->data_old,
+			 n = i ? res->meta_new : res->data_new;
 		if (o == n)
 			continue;
 		human((uint64_t)o * es, a, sizeof(a));
 		human((uint64_t)n * es, b, sizeof(b));
-		tb_notice(ctx, "Size of logical volume %s/%s changed from %s (%u extents) to %s (%u "
-		       "extents).", vg->md->name, (i ? md_pool_meta(pool) : md_pool_data(pool))->name,
-		       a, o, b, n);
+		tb_notice(ctx,
+			  "Size of logical volume %s/%s changed from %s (%u extents) to %s (%u "
+			  "extents).",
+			  vg->md->name, (i ? md_pool_meta(pool) : md_pool_data(pool))->name, a, o,
+			  b, n);
 	}
 	tb_notice(ctx, "Logical volume %s/%s successfully resized.", vg->md->name, pool->name);
 }
@@ -1005,15 +1031,18 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 		if ((r = resize_target(ctx, vg, &o->poolmetadatasize, cur, true, &new_ext)) < 0)
 			goto out;
 		if (new_ext > cur) {
-			r = md_pool_extend_meta(vg->md, lv, (uint32_t)(new_ext - cur), MD_ALLOC_NORMAL);
+			r = md_pool_extend_meta(vg->md, lv, (uint32_t)(new_ext - cur),
+						MD_ALLOC_NORMAL);
 			if (r == -ENOSPC) {
-				r = tb_fail(ctx, r, "Insufficient free space: %" PRIu64 " extents "
+				r = tb_fail(ctx, r,
+					    "Insufficient free space: %" PRIu64 " extents "
 					    "needed, but only %" PRIu64 " available",
 					    new_ext - cur, md_vg_free_count(vg->md));
 				goto out;
 			}
 			if (r == -ERANGE) {
-				r = tb_fail(ctx, r, "Thin pool metadata cannot grow past 15.88 GiB.");
+				r = tb_fail(ctx, r,
+					    "Thin pool metadata cannot grow past 15.88 GiB.");
 				goto out;
 			}
 			if (r < 0 || (r = tb_vg_commit(&c, vg)) < 0 ||
@@ -1021,9 +1050,12 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 				goto out;
 			human((uint64_t)cur * vg->md->extent_size, a, sizeof(a));
 			human(new_ext * vg->md->extent_size, b, sizeof(b));
-			tb_notice(ctx, "Size of logical volume %s/%s changed from %s (%u extents) to %s "
-			       "(%" PRIu64 " extents).", o->vg, meta->name, a, cur, b, new_ext);
-			tb_notice(ctx, "Logical volume %s/%s successfully resized.", o->vg, meta->name);
+			tb_notice(ctx,
+				  "Size of logical volume %s/%s changed from %s (%u extents) to %s "
+				  "(%" PRIu64 " extents).",
+				  o->vg, meta->name, a, cur, b, new_ext);
+			tb_notice(ctx, "Logical volume %s/%s successfully resized.", o->vg,
+				  meta->name);
 		}
 		if (o->size.unit == TB_SIZE_NONE && !o->use_policies)
 			goto out;
@@ -1042,8 +1074,8 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 		goto out;
 	}
 	if (new_ext == cur) {
-		r = tb_fail(ctx, -EINVAL, "New size (%u extents) matches existing size (%u extents).",
-			    cur, cur);
+		r = tb_fail(ctx, -EINVAL,
+			    "New size (%u extents) matches existing size (%u extents).", cur, cur);
 		goto out;
 	}
 	if (o->resizefs && (r = tb_lv_fs_check(&c, vg, lv, &fs)) < 0)
@@ -1052,11 +1084,13 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 		lv->segs[0].extent_count = (uint32_t)new_ext;
 	} else {
 		r = md_lv_is_thin_pool(lv)
-			    ? md_pool_extend_data(vg->md, lv, (uint32_t)(new_ext - cur), MD_ALLOC_NORMAL)
+			    ? md_pool_extend_data(vg->md, lv, (uint32_t)(new_ext - cur),
+						  MD_ALLOC_NORMAL)
 			    : md_lv_extend_linear(vg->md, lv, (uint32_t)(new_ext - cur),
 						  MD_ALLOC_NORMAL, NULL, 0);
 		if (r == -ENOSPC) {
-			r = tb_fail(ctx, r, "Insufficient free space: %" PRIu64 " extents needed, but "
+			r = tb_fail(ctx, r,
+				    "Insufficient free space: %" PRIu64 " extents needed, but "
 				    "only %" PRIu64 " available",
 				    new_ext - cur, md_vg_free_count(vg->md));
 			goto out;
@@ -1068,8 +1102,10 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 		goto out;
 	human((uint64_t)cur * vg->md->extent_size, a, sizeof(a));
 	human(new_ext * vg->md->extent_size, b, sizeof(b));
-	tb_notice(ctx, "Size of logical volume %s/%s changed from %s (%u extents) to %s (%" PRIu64
-	       " extents).", o->vg, target->name, a, cur, b, new_ext);
+	tb_notice(ctx,
+		  "Size of logical volume %s/%s changed from %s (%u extents) to %s (%" PRIu64
+		  " extents).",
+		  o->vg, target->name, a, cur, b, new_ext);
 	tb_notice(ctx, "Logical volume %s/%s successfully resized.", o->vg, lv->name);
 	if (o->resizefs)
 		r = tb_lv_fs_resize(&c, &fs);
@@ -1113,8 +1149,7 @@ static int remove_one(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 				       "Thin pool %s/%s still has thin volumes (%s); remove them first.",
 				       vg->md->name, name, one->name);
 		if ((r = lv_open_check(c, vg, lv, &active)) < 0 ||
-		    (r = pool_foreign_check(c, vg, lv)) < 0 ||
-		    (r = tb_lv_deactivate(c, vg, lv)) < 0)
+		    (r = pool_foreign_check(c, vg, lv)) < 0 || (r = tb_lv_deactivate(c, vg, lv)) < 0)
 			return r;
 		if ((r = md_lv_remove(vg->md, lv)) < 0 || (r = md_lv_remove(vg->md, data)) < 0 ||
 		    (r = md_lv_remove(vg->md, meta)) < 0)
@@ -1135,8 +1170,10 @@ static int remove_one(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 		struct md_lv *pool = lv->segs[0].thin_pool;
 		struct tb_lv_state ps;
 		if (pool->segs[0].n_msgs)
-			return tb_fail(ctx, -EBUSY, "Thin pool %s/%s has queued messages; activate it "
-				       "first.", vg->md->name, pool->name);
+			return tb_fail(ctx, -EBUSY,
+				       "Thin pool %s/%s has queued messages; activate it "
+				       "first.",
+				       vg->md->name, pool->name);
 		if ((r = check_pool_kernel(c, vg, pool)) < 0 ||
 		    (r = tb_lv_state_get(ctx, vg->md, pool, &ps)) < 0 ||
 		    (r = tb_lv_deactivate(c, vg, lv)) < 0)
@@ -1151,8 +1188,10 @@ static int remove_one(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 		return 0;
 	}
 	if (md_lv_pool_of(vg->md, lv) || md_lv_is_pmspare(lv))
-		return tb_fail(ctx, -EINVAL, "Can't remove logical volume %s used as a thin pool "
-			       "component.", name);
+		return tb_fail(ctx, -EINVAL,
+			       "Can't remove logical volume %s used as a thin pool "
+			       "component.",
+			       name);
 	if ((r = tb_lv_deactivate(c, vg, lv)) < 0)
 		return r;
 	if ((r = md_lv_remove(vg->md, lv)) < 0)
@@ -1173,8 +1212,10 @@ static int remove_with_thins(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *l
 	if (!md_lv_is_thin_pool(lv) || !(n = md_pool_thins(vg->md, lv, NULL, 0)))
 		return 0;
 	if (!force) {
-		tb_notice(ctx, "Removing pool %s/%s will remove %zu dependent volume(s). Proceed? "
-			  "[y/n]: [n]", vg->md->name, lv->name, n);
+		tb_notice(ctx,
+			  "Removing pool %s/%s will remove %zu dependent volume(s). Proceed? "
+			  "[y/n]: [n]",
+			  vg->md->name, lv->name, n);
 		return tb_fail(ctx, -EBUSY, "Logical volume %s/%s not removed.", vg->md->name,
 			       lv->name);
 	}
@@ -1202,7 +1243,8 @@ TB_EXPORT int tb_lvremove(struct tb_ctx *ctx, const char *vgname, const char *lv
 	if (!(lv = need_lv(ctx, vg, lvname, &r)))
 		goto out;
 	if (!md_lv_is_visible(lv)) {
-		r = tb_fail(ctx, -EINVAL, "Can't remove hidden logical volume %s/%s.", vgname, lvname);
+		r = tb_fail(ctx, -EINVAL, "Can't remove hidden logical volume %s/%s.", vgname,
+			    lvname);
 		goto out;
 	}
 	if ((r = remove_with_thins(&c, vg, lv, force)) < 0 || (r = remove_one(&c, vg, lv)) < 0)
@@ -1266,8 +1308,10 @@ TB_EXPORT int tb_lvrename(struct tb_ctx *ctx, const char *vgname, const char *lv
 	if (!(lv = need_lv(ctx, vg, lvname, &r)))
 		goto out;
 	if (md_vg_find_lv(vg->md, new_name)) {
-		r = tb_fail(ctx, -EEXIST, "Logical Volume \"%s\" already exists in volume group "
-			    "\"%s\"", new_name, vgname);
+		r = tb_fail(ctx, -EEXIST,
+			    "Logical Volume \"%s\" already exists in volume group "
+			    "\"%s\"",
+			    new_name, vgname);
 		goto out;
 	}
 	if (!md_lv_is_visible(lv)) {
@@ -1285,8 +1329,8 @@ TB_EXPORT int tb_lvrename(struct tb_ctx *ctx, const char *vgname, const char *lv
 				continue;
 			if (snprintf(nn, sizeof(nn), "%s%s", new_name, subs[k]->name + ol) >=
 			    (int)sizeof(nn)) {
-				r = tb_fail(ctx, -EINVAL, "New logical volume name \"%s\" is too long.",
-					    new_name);
+				r = tb_fail(ctx, -EINVAL,
+					    "New logical volume name \"%s\" is too long.", new_name);
 				goto out;
 			}
 			if ((r = md_lv_rename(vg->md, subs[k], nn)) < 0) {
@@ -1310,8 +1354,9 @@ out:
 /* Activation of one LV, finishing queued pool messages first. */
 static int activate_lv(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 {
-	struct md_lv *pool = md_lv_is_thin_pool(lv) ? lv : md_lv_is_thin(lv) ?
-							 lv->segs[0].thin_pool : NULL;
+	struct md_lv *pool = md_lv_is_thin_pool(lv) ? lv
+			     : md_lv_is_thin(lv)    ? lv->segs[0].thin_pool
+						    : NULL;
 	int r;
 
 	if (pool && pool->segs[0].n_msgs && (r = tb_pool_apply_messages(c, vg, pool)) < 0)
@@ -1459,8 +1504,9 @@ TB_EXPORT int tb_lvchange(struct tb_ctx *ctx, const char *vgname, const char *lv
 		goto out;
 	/* lvm2 (lv_activation_skip): -ay leaves an LV flagged activation-skip alone unless -K;
 	 * -aay also an LV with autoactivation off */
-	if (o->activate == 1 && (((lv->flags & MD_LVF_ACTIVATION_SKIP) && !o->ignore_activation_skip) ||
-				 (o->autoactivate_only && (lv->flags & MD_LVF_NOAUTOACTIVATE))))
+	if (o->activate == 1 &&
+	    (((lv->flags & MD_LVF_ACTIVATION_SKIP) && !o->ignore_activation_skip) ||
+	     (o->autoactivate_only && (lv->flags & MD_LVF_NOAUTOACTIVATE))))
 		tb_info(ctx, "ACTIVATION_SKIP flag set for LV %s/%s, skipping activation.", vgname,
 			lvname);
 	else if (o->activate == 1)
@@ -1484,7 +1530,8 @@ TB_EXPORT int tb_vgchange(struct tb_ctx *ctx, const char *vgname, int activate, 
 	return tb_vgchange_ex(ctx, vgname, &o);
 }
 
-TB_EXPORT int tb_vgchange_ex(struct tb_ctx *ctx, const char *vgname, const struct tb_vgchange_opts *o)
+TB_EXPORT int tb_vgchange_ex(struct tb_ctx *ctx, const char *vgname,
+			     const struct tb_vgchange_opts *o)
 {
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
@@ -1499,7 +1546,8 @@ TB_EXPORT int tb_vgchange_ex(struct tb_ctx *ctx, const char *vgname, const struc
 	if (o->tags.n_add || o->tags.n_del || o->autoactivation) {
 		if ((r = tb_tags_apply(ctx, &vg->md->tags, &o->tags)) < 0)
 			goto out;
-		if (o->autoactivation && (r = tb_vg_set_autoactivation(vg->md, o->autoactivation)) < 0)
+		if (o->autoactivation &&
+		    (r = tb_vg_set_autoactivation(vg->md, o->autoactivation)) < 0)
 			goto out;
 		if ((r = tb_vg_commit(&c, vg)) < 0)
 			goto out;
@@ -1535,7 +1583,8 @@ TB_EXPORT int tb_vgchange_ex(struct tb_ctx *ctx, const char *vgname, const struc
 			    tb_lv_state_get(ctx, vg->md, vg->md->lvs[i], &st) == 0 && st.active)
 				active++;
 		}
-		tb_notice(ctx, "%zu logical volume(s) in volume group \"%s\" now active", active, vgname);
+		tb_notice(ctx, "%zu logical volume(s) in volume group \"%s\" now active", active,
+			  vgname);
 	}
 out:
 	cmd_finish(&c, vg);

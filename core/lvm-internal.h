@@ -17,32 +17,32 @@
 struct tb_pvdev {
 	char *path;
 	struct lvf_bdev *bdev;
-	dev_t rdev;                  /* 0 for regular files */
+	dev_t rdev; /* 0 for regular files */
 	struct lvf_pv_header hdr;
 	char id[MD_ID_LEN + 1];
 	/* the newest metadata found on its mdas (none for an orphan PV) */
 	char *text;
 	size_t text_len;
-	uint32_t text_crc;           /* its checksum (finds its parsed VG in the ctx's mdcache) */
+	uint32_t text_crc; /* its checksum (finds its parsed VG in the ctx's mdcache) */
 	char vgname[MD_NAME_MAX + 1];
 	char vgid[MD_ID_LEN + 1];
 	uint32_t seqno;
-	bool mda_bad;                /* an mda could not be read */
+	bool mda_bad;                  /* an mda could not be read */
 	bool mda_hdr_bad[LVF_MAX_MDA]; /* that mda's header does not decode: rewritten (empty)
 					  before the next commit of the VG */
 	bool mda_ignored[LVF_MAX_MDA]; /* its slot 0 is IGNORED (metadataignore): commits keep it
 					  so (lvm2 writes no text there either) */
 	/* health, as the scan found it (core/damaged.c): carried to every command and report */
-	char *pv_ids;                /* the PVs @text lists, MD_ID_LEN characters each */
+	char *pv_ids; /* the PVs @text lists, MD_ID_LEN characters each */
 	size_t n_pv_ids;
-	bool label_unchecked;        /* label valid, its area list not: areas untrusted, unused */
-	bool in_doubt;               /* a PV whose VG cannot be read: never free, never reused
+	bool label_unchecked; /* label valid, its area list not: areas untrusted, unused */
+	bool in_doubt;        /* a PV whose VG cannot be read: never free, never reused
 				        without -ff */
-	bool dup;                    /* another scanned device carries the same PV id */
-	bool shrunk;                 /* the device is smaller than its PV header says */
+	bool dup;             /* another scanned device carries the same PV id */
+	bool shrunk;          /* the device is smaller than its PV header says */
 	char member_vg[MD_NAME_MAX + 1]; /* VG whose newest text lists this PV ("" none) */
 	uint32_t member_seqno;
-	struct strbuf warn;          /* lvm2-style warnings about this device, one a line */
+	struct strbuf warn; /* lvm2-style warnings about this device, one a line */
 };
 
 struct tb_scan {
@@ -79,9 +79,9 @@ struct tb_pvdev *tb_pvdev_free(struct tb_pvdev *d);
 /* A VG as a command holds it. */
 struct tb_vg {
 	struct md_vg *md;
-	struct tb_pvdev **pvdevs;    /* parallel to md->pvs; NULL where the PV is missing */
+	struct tb_pvdev **pvdevs; /* parallel to md->pvs; NULL where the PV is missing */
 	size_t n_pvdevs;
-	struct tb_scan scan;         /* owns every device */
+	struct tb_scan scan; /* owns every device */
 	/* the backup-file text printed with the last prepared commit (same pass as the raw
 	 * text, lvf_vg_export_pair), valid for seqno backup_seqno */
 	struct strbuf backup_section;
@@ -92,7 +92,7 @@ struct tb_vg {
 struct tb_cmd {
 	struct tb_ctx *ctx;
 	struct tb_lockset locks;
-	const char *name;            /* "lvcreate", for descriptions */
+	const char *name; /* "lvcreate", for descriptions */
 	/* the monitor: tb_vg_commit leaves the backup file to tb_vg_backup(), called after the
 	 * kernel step so that it is not in the path of a pool waiting for space */
 	bool defer_backup;
@@ -144,13 +144,12 @@ bool tb_device_accepted(struct tb_ctx *ctx, const char *path);
  * filesystem thinbox can grow (ext2/3/4; XFS when mounted), before anything changes; then,
  * after the LV grew, grow it (resize2fs, after e2fsck -f -p when unmounted; xfs_growfs). */
 struct tb_lv_fs {
-	char path[300];  /* /dev/mapper/<dm name> */
+	char path[300]; /* /dev/mapper/<dm name> */
 	char type[32];
 	bool mounted;
 	char mnt[4096];
 };
-int tb_lv_fs_check(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv,
-		   struct tb_lv_fs *ret);
+int tb_lv_fs_check(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv, struct tb_lv_fs *ret);
 int tb_lv_fs_resize(struct tb_cmd *c, const struct tb_lv_fs *fs);
 
 /* Fresh random id (lvm2 alphabet). */
@@ -191,10 +190,10 @@ int tb_autoextend_limits(struct tb_ctx *ctx, const struct md_vg *vg, const struc
  * -ENOSPC when growth is wanted but the VG has no free extent or the cap is reached, -EIO
  * for a failed/needs_check/read-only pool (never touched), other -errno. */
 struct tb_autoextend_result {
-	bool data_wanted, meta_wanted;   /* usage was at/over the threshold */
-	bool capped, vg_short;           /* limited by the cap / by free extents */
-	bool reloaded_only;              /* a pending committed size was made live */
-	uint32_t data_old, data_new;     /* extents */
+	bool data_wanted, meta_wanted; /* usage was at/over the threshold */
+	bool capped, vg_short;         /* limited by the cap / by free extents */
+	bool reloaded_only;            /* a pending committed size was made live */
+	uint32_t data_old, data_new;   /* extents */
 	uint32_t meta_old, meta_new;
 };
 /* Why an extension could not be done (-ENOSPC): the threshold side and the limit hit. */

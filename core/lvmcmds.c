@@ -77,9 +77,9 @@ int tb_tags_apply(struct tb_ctx *ctx, md_strv *v, const struct tb_tags *t)
 int tb_vg_set_autoactivation(struct md_vg *vg, char yn)
 {
 	if (yn == 'n')
-		return md_strv_contains(vg->flags, "NOAUTOACTIVATE") ? 0
-								     : md_strv_push(&vg->flags,
-										    "NOAUTOACTIVATE");
+		return md_strv_contains(vg->flags, "NOAUTOACTIVATE")
+			       ? 0
+			       : md_strv_push(&vg->flags, "NOAUTOACTIVATE");
 	strv_del(vg->flags, "NOAUTOACTIVATE");
 	return 0;
 }
@@ -260,7 +260,7 @@ static void human(uint64_t sectors, char *buf, size_t len)
 /* ---------------------------------------------------------------- pvchange --addtag */
 
 TB_EXPORT int tb_pvchange_tags(struct tb_ctx *ctx, const char *const *devices, size_t n,
-				 const struct tb_tags *tags)
+			       const struct tb_tags *tags)
 {
 	struct tb_cmd c;
 	struct tb_scan s = { 0 };
@@ -277,13 +277,16 @@ TB_EXPORT int tb_pvchange_tags(struct tb_ctx *ctx, const char *const *devices, s
 		struct tb_vg *vg = NULL;
 		struct md_pv *pv;
 		if (!d) {
-			r = tb_fail(ctx, -ENOENT, "Failed to find physical volume \"%s\".", devices[i]);
+			r = tb_fail(ctx, -ENOENT, "Failed to find physical volume \"%s\".",
+				    devices[i]);
 			goto out;
 		}
 		if (!d->text) {
 			/* lvm2 keeps PV tags in the VG metadata: an orphan PV has nowhere for them */
-			r = tb_fail(ctx, -EINVAL, "Unable to add tag to physical volume %s: it is "
-				    "not in a volume group.", devices[i]);
+			r = tb_fail(ctx, -EINVAL,
+				    "Unable to add tag to physical volume %s: it is "
+				    "not in a volume group.",
+				    devices[i]);
 			goto out;
 		}
 		if ((r = tb_vg_read(&c, d->vgname, true, &vg)) < 0 ||
@@ -316,8 +319,8 @@ static int global_lock(struct tb_cmd *c)
 	int r = tb_lock_global(&c->locks, true);
 
 	if (r < 0)
-		return tb_fail(c->ctx, r, "%s", c->locks.errmsg[0] ? c->locks.errmsg
-						      : "Cannot take the global lock");
+		return tb_fail(c->ctx, r, "%s",
+			       c->locks.errmsg[0] ? c->locks.errmsg : "Cannot take the global lock");
 	tb_hints_invalidate(NULL, c->name, NULL);
 	return 0;
 }
@@ -362,7 +365,8 @@ TB_EXPORT int tb_vgrename(struct tb_ctx *ctx, const char *old_name, const char *
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		if (streq(names[i], new_name)) {
-			r = tb_fail(ctx, -EEXIST, "New volume group \"%s\" already exists", new_name);
+			r = tb_fail(ctx, -EEXIST, "New volume group \"%s\" already exists",
+				    new_name);
 			goto out;
 		}
 	if ((r = md_lv_set_str(&vg->md->name, new_name)) < 0 || (r = tb_vg_commit(&c, vg)) < 0)
@@ -434,8 +438,9 @@ TB_EXPORT int tb_pvresize(struct tb_ctx *ctx, const char *device, uint64_t set_s
 	}
 	dev_sectors = set_sectors ? set_sectors : d->bdev->size_bytes / 512;
 	if (set_sectors && set_sectors * 512 > d->bdev->size_bytes) {
-		r = tb_fail(ctx, -EINVAL, "%s: Requested size %" PRIu64 " exceeds real size %" PRIu64
-			    ".", device, set_sectors, d->bdev->size_bytes / 512);
+		r = tb_fail(ctx, -EINVAL,
+			    "%s: Requested size %" PRIu64 " exceeds real size %" PRIu64 ".", device,
+			    set_sectors, d->bdev->size_bytes / 512);
 		goto out;
 	}
 	if (dev_sectors < pv->pe_start + vg->md->extent_size) {
@@ -443,19 +448,20 @@ TB_EXPORT int tb_pvresize(struct tb_ctx *ctx, const char *device, uint64_t set_s
 			    device, pv->pe_start + vg->md->extent_size);
 		goto out;
 	}
-	new_pe = (dev_sectors - pv->pe_start - (pv->has_ba ? pv->ba_size : 0)) /
-		 vg->md->extent_size;
+	new_pe = (dev_sectors - pv->pe_start - (pv->has_ba ? pv->ba_size : 0)) / vg->md->extent_size;
 	if (new_pe > UINT32_MAX)
 		new_pe = UINT32_MAX;
 	for (size_t i = 0; i < vg->md->n_lvs; i++)
 		for (size_t sg = 0; sg < vg->md->lvs[i]->n_segs; sg++) {
 			const struct md_seg *seg = &vg->md->lvs[i]->segs[sg];
-			for (uint32_t a = 0; seg->kind == MD_SEG_STRIPED && a < seg->stripe_count; a++)
+			for (uint32_t a = 0; seg->kind == MD_SEG_STRIPED && a < seg->stripe_count;
+			     a++)
 				if (seg->areas[a].pv == pv &&
 				    seg->areas[a].start + seg->extent_count / seg->stripe_count >
 					    new_pe) {
 					r = tb_fail(ctx, -EBUSY,
-						    "%s: cannot resize to %" PRIu64 " extents as later "
+						    "%s: cannot resize to %" PRIu64
+						    " extents as later "
 						    "ones are allocated.",
 						    device, new_pe);
 					goto out;
@@ -465,7 +471,8 @@ TB_EXPORT int tb_pvresize(struct tb_ctx *ctx, const char *device, uint64_t set_s
 	pv->pe_count = (uint32_t)new_pe;
 	d->hdr.device_size = dev_sectors * 512;
 	if ((r = lvf_label_write(d->bdev, &d->hdr)) < 0) {
-		r = tb_fail(ctx, r, "Failed to write the PV header on %s: %s", d->path, strerror(-r));
+		r = tb_fail(ctx, r, "Failed to write the PV header on %s: %s", d->path,
+			    strerror(-r));
 		goto out;
 	}
 	if ((r = tb_vg_commit(&c, vg)) < 0)
@@ -539,11 +546,11 @@ static int pvscan_collect(struct tb_cmd *c, struct tb_vg *vg, void *data)
 		if (!(nr = realloc(*rows, (*n + 1) * sizeof(*nr))))
 			return -ENOMEM;
 		*rows = nr;
-		nr[*n] = (struct pvscan_row){ strdup(vg->pvdevs[i]->path), strdup(vg->md->name),
-					       (uint64_t)pv->pe_count * es,
-					       (uint64_t)(pv->pe_count -
-							  md_pv_used_extents(vg->md, pv)) * es,
-					       false };
+		nr[*n] = (struct pvscan_row){
+			strdup(vg->pvdevs[i]->path), strdup(vg->md->name),
+			(uint64_t)pv->pe_count * es,
+			(uint64_t)(pv->pe_count - md_pv_used_extents(vg->md, pv)) * es, false
+		};
 		(*n)++;
 	}
 	return 0;
@@ -604,7 +611,8 @@ static int pvscan_list(struct tb_ctx *ctx)
 		if (p->orphan) {
 			orphans++;
 			t_orph += p->size;
-			tb_notice(ctx, "PV %-*s %-*s lvm2 [%s]", (int)wpv, p->pv, (int)wvg + 3, " ", a);
+			tb_notice(ctx, "PV %-*s %-*s lvm2 [%s]", (int)wpv, p->pv, (int)wvg + 3, " ",
+				  a);
 		} else {
 			in_use++;
 			t_use += p->size;
@@ -631,8 +639,8 @@ out:
 	return r;
 }
 
-TB_EXPORT int tb_pvscan(struct tb_ctx *ctx, bool cache, bool autoactivate,
-			 const char *const *devs, size_t n)
+TB_EXPORT int tb_pvscan(struct tb_ctx *ctx, bool cache, bool autoactivate, const char *const *devs,
+			size_t n)
 {
 	struct tb_scan s = { 0 };
 	char **done = NULL;
@@ -653,15 +661,17 @@ TB_EXPORT int tb_pvscan(struct tb_ctx *ctx, bool cache, bool autoactivate,
 			for (size_t k = 0; k < n && !want; k++)
 				want = tb_scan_find_path(&s, devs[k]) == s.devs[i];
 			if (want)
-				tb_notice(ctx, "pvscan[%d] PV %s %s.", (int)getpid(), s.devs[i]->path,
-					  s.devs[i]->text ? "online" : "not used");
+				tb_notice(ctx, "pvscan[%d] PV %s %s.", (int)getpid(),
+					  s.devs[i]->path, s.devs[i]->text ? "online" : "not used");
 		}
 		tb_scan_free(&s);
 		return 0;
 	}
 	for (size_t i = 0; i < s.n && r >= 0; i++) {
 		struct tb_pvdev *d = s.devs[i];
-		struct tb_vgchange_opts o = { .activate = 1, .monitor = -1, .autoactivate_only = true };
+		struct tb_vgchange_opts o = { .activate = 1,
+					      .monitor = -1,
+					      .autoactivate_only = true };
 		bool want = !n, seen = false;
 		for (size_t k = 0; k < n && !want; k++)
 			want = tb_scan_find_path(&s, devs[k]) == d;
@@ -673,8 +683,8 @@ TB_EXPORT int tb_pvscan(struct tb_ctx *ctx, bool cache, bool autoactivate,
 			continue;
 		if ((r = strs_add(&done, &n_done, d->vgname)) < 0)
 			break;
-		tb_notice(ctx, "pvscan[%d] PV %s online, VG %s is complete.", (int)getpid(), d->path,
-			  d->vgname);
+		tb_notice(ctx, "pvscan[%d] PV %s online, VG %s is complete.", (int)getpid(),
+			  d->path, d->vgname);
 		tb_notice(ctx, "pvscan[%d] VG %s run autoactivation.", (int)getpid(), d->vgname);
 		r = tb_vgchange_ex(ctx, d->vgname, &o);
 	}
@@ -757,7 +767,8 @@ static int read_file(struct tb_ctx *ctx, const char *path, char **ret, size_t *r
 	size_t len = 0, cap = 0, got;
 
 	if (!f)
-		return tb_fail(ctx, -errno, "Couldn't find backup file %s: %s", path, strerror(errno));
+		return tb_fail(ctx, -errno, "Couldn't find backup file %s: %s", path,
+			       strerror(errno));
 	do {
 		if (len + 4096 + 1 > cap) {
 			char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
@@ -816,8 +827,10 @@ TB_EXPORT int tb_vgcfgrestore(struct tb_ctx *ctx, const char *vgname, const char
 		goto out;
 	}
 	if (!streq(vg->md->name, vgname)) {
-		r = tb_fail(ctx, -EINVAL, "Couldn't read volume group metadata from file %s: it "
-			    "holds VG %s, not %s.", file, vg->md->name, vgname);
+		r = tb_fail(ctx, -EINVAL,
+			    "Couldn't read volume group metadata from file %s: it "
+			    "holds VG %s, not %s.",
+			    file, vg->md->name, vgname);
 		goto out;
 	}
 	if ((r = md_vg_validate(vg->md, reason, sizeof(reason))) < 0) {
@@ -826,15 +839,19 @@ TB_EXPORT int tb_vgcfgrestore(struct tb_ctx *ctx, const char *vgname, const char
 	}
 	for (size_t i = 0; i < vg->md->n_lvs && !force; i++)
 		if (md_lv_is_thin_pool(vg->md->lvs[i])) {
-			r = tb_fail(ctx, -EINVAL, "Consider using option --force to restore Volume "
-				    "Group %s with thin volumes.", vgname);
+			r = tb_fail(ctx, -EINVAL,
+				    "Consider using option --force to restore Volume "
+				    "Group %s with thin volumes.",
+				    vgname);
 			goto out;
 		}
 	if (force)
 		for (size_t i = 0; i < vg->md->n_lvs; i++)
 			if (md_lv_is_thin_pool(vg->md->lvs[i])) {
-				tb_warn(ctx, "WARNING: Forced restore of Volume Group %s with thin "
-					"volumes.", vgname);
+				tb_warn(ctx,
+					"WARNING: Forced restore of Volume Group %s with thin "
+					"volumes.",
+					vgname);
 				break;
 			}
 	if ((r = tb_vg_check_writable(&c, vg)) < 0)
@@ -853,8 +870,10 @@ TB_EXPORT int tb_vgcfgrestore(struct tb_ctx *ctx, const char *vgname, const char
 				vg->pvdevs[i] = vg->scan.devs[k];
 		if (!vg->pvdevs[i]) {
 			md_id_format(vg->md->pvs[i]->id, id);
-			r = tb_fail(ctx, -ENODEV, "Couldn't find device with uuid %s.\n  Cannot restore "
-				    "Volume Group %s with 1 PVs marked as missing.", id, vgname);
+			r = tb_fail(ctx, -ENODEV,
+				    "Couldn't find device with uuid %s.\n  Cannot restore "
+				    "Volume Group %s with 1 PVs marked as missing.",
+				    id, vgname);
 			goto out;
 		}
 		if (vg->pvdevs[i]->text && !streq(vg->pvdevs[i]->vgname, vgname)) {
@@ -972,9 +991,9 @@ bool tb_device_accepted(struct tb_ctx *ctx, const char *path)
 	if (lvf_config_load_file(cpath, &conf, &err) == 0 && conf)
 		layers[n++] = conf;
 	for (int k = 0; k < 2 && ok; k++) {
-		const struct lvf_cft_node *f = lvf_config_find(
-			(const struct lvf_cft_node *const *)layers, n,
-			k == 0 ? "devices/global_filter" : "devices/filter");
+		const struct lvf_cft_node *f =
+			lvf_config_find((const struct lvf_cft_node *const *)layers, n,
+					k == 0 ? "devices/global_filter" : "devices/filter");
 		int m = filter_list(f, path);
 		/* lvm2 matches every name of a device; the resolved path is one of them */
 		if (m < 0 && realpath(path, real) && !streq(real, path))

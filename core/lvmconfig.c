@@ -51,7 +51,8 @@ TB_EXPORT int tb_config_lookup(struct tb_ctx *ctx, const char *path, char **ret)
 	if (r == -ENOENT)
 		return -ENOENT;
 	if (r < 0)
-		return tb_fail(ctx, r, "%s: line %u: %s. Fix the file.", file, err.line, err.message);
+		return tb_fail(ctx, r, "%s: line %u: %s. Fix the file.", file, err.line,
+			       err.message);
 	n = lvf_config_find((const struct lvf_cft_node *const *)&root, 1, path);
 	if (!n || n->type == LVF_CFT_SECTION) {
 		r = -ENOENT;

@@ -56,8 +56,8 @@ static bool same_locn(const struct lvf_raw_locn *a, const struct lvf_raw_locn *b
 
 static void describe(const struct entry *x, struct tb_mdtext *ret)
 {
-	*ret = (struct tb_mdtext){ x->text,  x->len,   x->locn.checksum, x->seqno,
-				   x->vgname, x->vgid, x->pv_ids,	 x->n_pv_ids };
+	*ret = (struct tb_mdtext){ x->text,   x->len,  x->locn.checksum, x->seqno,
+				   x->vgname, x->vgid, x->pv_ids,        x->n_pv_ids };
 }
 
 int tb_mdcache_read(struct tb_ctx *ctx, const char *path, const struct lvf_mda_ref *ref,
@@ -150,7 +150,8 @@ store:
 		for (size_t i = 0; slot->md && i < c->n; i++) {
 			struct entry *o = &c->e[i];
 			if (o != slot && !o->md && o->len == slot->len &&
-			    o->locn.checksum == slot->locn.checksum && !memcmp(o->text, slot->text, o->len))
+			    o->locn.checksum == slot->locn.checksum &&
+			    !memcmp(o->text, slot->text, o->len))
 				o->md = TAKE_PTR(slot->md);
 		}
 		entry_clear(slot);

@@ -84,8 +84,7 @@ static int mkdirs(const struct tb_ctx *ctx, const char *vg)
 	return 0;
 }
 
-int tb_monitor_set_disabled(const struct tb_ctx *ctx, const char *vg, const char *lv,
-			    bool disabled)
+int tb_monitor_set_disabled(const struct tb_ctx *ctx, const char *vg, const char *lv, bool disabled)
 {
 	char path[720];
 	int fd, r;

@@ -17,8 +17,7 @@ int tb_monitor_unmark(const struct tb_ctx *ctx, const char *vg, const char *lv);
 
 /* lvchange/vgchange --monitor n: "monitor/<vg>/<lv>.off" tells monitors to leave the pool
  * alone (and removes its mark at once); --monitor y removes it. */
-int tb_monitor_set_disabled(const struct tb_ctx *ctx, const char *vg, const char *lv,
-			    bool disabled);
+int tb_monitor_set_disabled(const struct tb_ctx *ctx, const char *vg, const char *lv, bool disabled);
 bool tb_monitor_disabled(const struct tb_ctx *ctx, const char *vg, const char *lv);
 /* The default daemon's pidfile, "<run dir>/monitor.pid". */
 void tb_monitor_pidfile(const struct tb_ctx *ctx, char *buf, size_t len);

@@ -35,13 +35,13 @@
 
 enum pstate {
 	PS_OK = 0,
-	PS_FAILED,      /* Fail / Error status */
+	PS_FAILED, /* Fail / Error status */
 	PS_NEEDS_CHECK,
 	PS_RO,
-	PS_NOSPACE,     /* the VG has no free extent */
-	PS_CAPPED,      /* thin_pool_autoextend_max_size reached */
-	PS_ERROR,       /* extension failed for another reason */
-	PS_OFF,         /* lvchange --monitor n */
+	PS_NOSPACE, /* the VG has no free extent */
+	PS_CAPPED,  /* thin_pool_autoextend_max_size reached */
+	PS_ERROR,   /* extension failed for another reason */
+	PS_OFF,     /* lvchange --monitor n */
 };
 
 struct mpool {
@@ -52,7 +52,7 @@ struct mpool {
 	uint64_t vg_tid;
 	bool marked, present, ewf_forced, outside_noted, need_lwm, oods_noted;
 	enum pstate state;
-	uint64_t next_try;      /* ms, monotonic; 0: now */
+	uint64_t next_try; /* ms, monotonic; 0: now */
 	unsigned backoff_ms;
 	struct timespec backup_mtime; /* the VG's backup file when the last try failed */
 	struct tb_pool_stage *stage;  /* the next extension, staged (core/stage.c) */
@@ -67,7 +67,7 @@ struct mon {
 	struct dmk_ctx *dmk;
 	struct mpool *pools;
 	size_t n, cap;
-	char **ignored;         /* tpool uuids seen in the kernel that are not ours to watch */
+	char **ignored; /* tpool uuids seen in the kernel that are not ours to watch */
 	size_t n_ignored;
 	uint64_t last_rescan;
 	bool want_rescan;
@@ -158,10 +158,9 @@ static const char *state_advice(enum pstate s)
 }
 
 /* Log on a change of state only: a pool stuck in one state says so once. */
-static void set_state(struct mon *m, struct mpool *p, enum pstate s, int prio, const char *fmt,
-		      ...) _printf_(5, 6);
-static void set_state(struct mon *m, struct mpool *p, enum pstate s, int prio, const char *fmt,
-		      ...)
+static void set_state(struct mon *m, struct mpool *p, enum pstate s, int prio, const char *fmt, ...)
+	_printf_(5, 6);
+static void set_state(struct mon *m, struct mpool *p, enum pstate s, int prio, const char *fmt, ...)
 {
 	char buf[1200];
 	va_list ap;
@@ -283,9 +282,11 @@ static void rescan_vg(struct mon *m, const char *name, const struct dmk_dev *kd,
 			if (pool_add(m, &p) < 0)
 				break;
 			snprintf(p->uuid, sizeof(p->uuid), "%s", uuid);
-			mlog(m, LOG_NOTICE, "Watching thin pool %s/%s (threshold %" PRId64
-			     "%%, percent %" PRId64 "%%%s).", name, lv->name, lim.threshold,
-			     lim.percent, lim.threshold >= 100 ? ": autoextend is off" : "");
+			mlog(m, LOG_NOTICE,
+			     "Watching thin pool %s/%s (threshold %" PRId64 "%%, percent %" PRId64
+			     "%%%s).",
+			     name, lv->name, lim.threshold, lim.percent,
+			     lim.threshold >= 100 ? ": autoextend is off" : "");
 		} else if (p->threshold != lim.threshold) {
 			mlog(m, LOG_NOTICE, "%s/%s: threshold now %" PRId64 "%%.", name, lv->name,
 			     lim.threshold);
@@ -438,8 +439,10 @@ static void force_ewf(struct mon *m, struct tb_cmd *c, struct tb_vg *vg, struct 
 		return;
 	}
 	p->ewf_forced = true;
-	mlog(m, LOG_WARNING, "%s/%s: switched to error_if_no_space: writers get ENOSPC instead of "
-	     "waiting when it fills (thin_pool_autoextend_error_when_full=1).", p->vg, p->lv);
+	mlog(m, LOG_WARNING,
+	     "%s/%s: switched to error_if_no_space: writers get ENOSPC instead of "
+	     "waiting when it fills (thin_pool_autoextend_error_when_full=1).",
+	     p->vg, p->lv);
 }
 
 /* While the extension reads and commits the VG, a helper thread makes the pool commit its
@@ -481,10 +484,14 @@ static void extended(struct mon *m, struct mpool *p, const struct tb_autoextend_
 		     uint64_t t0, const char *how)
 {
 	if (res->data_new != res->data_old || res->meta_new != res->meta_old) {
-		mlog(m, LOG_NOTICE, "%s/%s: extended in %" PRIu64 " ms%s: data %u -> %u extents, "
-		     "metadata %u -> %u extents%s.", p->vg, p->lv, now_ms() - t0, how,
-		     res->data_old, res->data_new, res->meta_old, res->meta_new,
-		     res->vg_short ? " (all the VG had left)" : res->capped ? " (up to the cap)" : "");
+		mlog(m, LOG_NOTICE,
+		     "%s/%s: extended in %" PRIu64 " ms%s: data %u -> %u extents, "
+		     "metadata %u -> %u extents%s.",
+		     p->vg, p->lv, now_ms() - t0, how, res->data_old, res->data_new, res->meta_old,
+		     res->meta_new,
+		     res->vg_short ? " (all the VG had left)"
+		     : res->capped ? " (up to the cap)"
+				   : "");
 		if (p->ewf_forced) {
 			p->ewf_forced = false;
 			mlog(m, LOG_NOTICE, "%s/%s: back to the VG's no-space behaviour.", p->vg,
@@ -520,8 +527,8 @@ static void maybe_stage(struct mon *m, struct mpool *p)
 			p->stage_checked = now;
 			return;
 		}
-		mlog(m, LOG_DEBUG, "%s/%s: the VG changed; staging the next extension again.", p->vg,
-		     p->lv);
+		mlog(m, LOG_DEBUG, "%s/%s: the VG changed; staging the next extension again.",
+		     p->vg, p->lv);
 		p->stage = tb_pool_stage_free(p->stage);
 	}
 	/* one stage per VG: every stage of a VG places its text at the same offset, after the
@@ -578,8 +585,7 @@ static void extend(struct mon *m, struct mpool *p, const struct dmk_thin_pool_st
 	if ((r = tb_cmd_begin(ctx, &c, "lvextend")) < 0)
 		goto fail;
 	c.defer_backup = true;
-	if ((r = tb_vg_read(&c, p->vg, true, &vg)) < 0 ||
-	    (r = tb_vg_check_writable(&c, vg)) < 0)
+	if ((r = tb_vg_read(&c, p->vg, true, &vg)) < 0 || (r = tb_vg_check_writable(&c, vg)) < 0)
 		goto fail;
 	mlog(m, LOG_DEBUG, "%s/%s: locked and read in %" PRIu64 " ms", p->vg, p->lv, now_ms() - t0);
 	pool = md_vg_find_lv(vg->md, p->lv);
@@ -597,8 +603,8 @@ static void extend(struct mon *m, struct mpool *p, const struct dmk_thin_pool_st
 	if (r == -ENOSPC) {
 		bool cap = why.capped && !why.vg_short;
 		set_state(m, p, cap ? PS_CAPPED : PS_NOSPACE, LOG_ERR,
-			  "CANNOT EXTEND: %s. Data %s threshold %" PRId64 "%%. %s", tb_ctx_errmsg(ctx),
-			  why.data_wanted ? "over" : "under", p->threshold,
+			  "CANNOT EXTEND: %s. Data %s threshold %" PRId64 "%%. %s",
+			  tb_ctx_errmsg(ctx), why.data_wanted ? "over" : "under", p->threshold,
 			  cap ? "Raise activation/thin_pool_autoextend_max_size or free space in the pool."
 			      : "Add space with vgextend; thinbox retries and resumes by itself.");
 		if (lim.error_when_full)
@@ -642,7 +648,8 @@ static void check_pool(struct mon *m, struct mpool *p)
 		if (p->marked)
 			tb_monitor_unmark(m->ctx, p->vg, p->lv);
 		p->marked = false;
-		set_state(m, p, PS_OFF, LOG_NOTICE, "monitoring switched off (lvchange --monitor n).");
+		set_state(m, p, PS_OFF, LOG_NOTICE,
+			  "monitoring switched off (lvchange --monitor n).");
 		return;
 	}
 	if (p->state == PS_OFF)
@@ -654,8 +661,8 @@ static void check_pool(struct mon *m, struct mpool *p)
 	if (!m->o.once && (!p->marked || !tb_monitor_watches(m->ctx, p->vg, p->lv))) {
 		r = tb_monitor_mark(m->ctx, p->vg, p->lv, getpid());
 		if (r < 0)
-			mlog(m, LOG_WARNING, "%s/%s: cannot write the monitor state in %s: %s", p->vg,
-			     p->lv, tb_run_dir(m->ctx), strerror(-r));
+			mlog(m, LOG_WARNING, "%s/%s: cannot write the monitor state in %s: %s",
+			     p->vg, p->lv, tb_run_dir(m->ctx), strerror(-r));
 		p->marked = r == 0;
 	}
 	r = dmk_status(m->dmk, p->dm_name, DMK_NOFLUSH, &t, &n);
@@ -664,8 +671,8 @@ static void check_pool(struct mon *m, struct mpool *p)
 	dmk_targets_free(t, n);
 	if (r < 0) {
 		if (r != -ENXIO)
-			mlog(m, LOG_WARNING, "%s/%s: cannot read the status of %s: %s", p->vg, p->lv,
-			     p->dm_name, strerror(-r));
+			mlog(m, LOG_WARNING, "%s/%s: cannot read the status of %s: %s", p->vg,
+			     p->lv, p->dm_name, strerror(-r));
 		m->want_rescan |= r == -ENXIO;
 		return;
 	}
@@ -685,9 +692,11 @@ static void check_pool(struct mon *m, struct mpool *p)
 		set_state(m, p, PS_OK, LOG_NOTICE, "healthy again; watching it.");
 	if (!p->outside_noted && st.transaction_id != p->vg_tid) {
 		p->outside_noted = true;
-		mlog(m, LOG_INFO, "%s/%s: kernel transaction id %" PRIu64 " differs from the VG's %"
-		     PRIu64 ": another program (Docker?) manages its thin devices; thinbox only "
-		     "extends it.", p->vg, p->lv, st.transaction_id, p->vg_tid);
+		mlog(m, LOG_INFO,
+		     "%s/%s: kernel transaction id %" PRIu64 " differs from the VG's %" PRIu64
+		     ": another program (Docker?) manages its thin devices; thinbox only "
+		     "extends it.",
+		     p->vg, p->lv, st.transaction_id, p->vg_tid);
 	}
 	if (st.mode == DMK_POOL_OUT_OF_DATA_SPACE && !p->oods_noted)
 		mlog(m, LOG_WARNING, "%s/%s: out of data space; writes %s until it grows.", p->vg,
@@ -790,15 +799,18 @@ TB_EXPORT int tb_monitor_run(struct tb_ctx *ctx, const struct tb_monitor_opts *o
 	if (m.o.ready)
 		m.o.ready(m.o.userdata);
 	for (;;) {
-		struct pollfd pfd[2] = { { .fd = cfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+		struct pollfd pfd[2] = { { .fd = cfd, .events = POLLIN },
+					 { .fd = sfd, .events = POLLIN } };
 		uint64_t now;
 		int timeout;
 
 		/* arm first: an event after this point wakes the poll below */
 		if (armed_ok && (r = dmk_arm_poll(m.dmk)) < 0) {
 			armed_ok = false;
-			mlog(&m, LOG_WARNING, "Device-mapper event polling unavailable (%s): checking "
-			     "every %u ms only.", strerror(-r), m.o.interval_ms);
+			mlog(&m, LOG_WARNING,
+			     "Device-mapper event polling unavailable (%s): checking "
+			     "every %u ms only.",
+			     strerror(-r), m.o.interval_ms);
 		}
 		for (size_t i = 0; i < m.n; i++)
 			check_pool(&m, &m.pools[i]);
@@ -880,14 +892,17 @@ void tb_monitor_autostart(struct tb_ctx *ctx)
 	pid_t pid, w;
 	int status = 0, r;
 
-	if ((skip && streq(skip, "1")) || !tb_monitoring_enabled(ctx) || tb_monitor_running(ctx, NULL))
+	if ((skip && streq(skip, "1")) || !tb_monitoring_enabled(ctx) ||
+	    tb_monitor_running(ctx, NULL))
 		return;
 	if (ctx->monitor_start_fn) {
 		/* the embedding program starts its own monitor (tb_ctx_set_monitor_start_fn) */
 		r = ctx->monitor_start_fn(ctx->monitor_start_data, ctx);
 		if (r < 0)
-			tb_warn(ctx, "WARNING: cannot start thinbox monitor: %s; pools are not "
-				"autoextended.", strerror(-r));
+			tb_warn(ctx,
+				"WARNING: cannot start thinbox monitor: %s; pools are not "
+				"autoextended.",
+				strerror(-r));
 		return;
 	}
 	pid = fork();
@@ -921,7 +936,7 @@ void tb_monitor_autostart(struct tb_ctx *ctx)
 		tb_warn(ctx, "WARNING: cannot wait for thinbox monitor (%s): %m", ctx->monitor_path);
 	else if (!WIFEXITED(status) || (WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 4))
 		tb_warn(ctx, "WARNING: thinbox monitor did not start; pools are not autoextended. "
-			"Run 'thinbox monitor --daemon' or check syslog.");
+			     "Run 'thinbox monitor --daemon' or check syslog.");
 	else
 		tb_info(ctx, "Started thinbox monitor.");
 }

@@ -14,8 +14,9 @@ TB_EXPORT int tb_lv_name_check(const char *name, char *msg, size_t len)
 {
 	static const char *const prefixes[] = { "pvmove", "snapshot" };
 	static const char *const strings[] = {
-		"_cdata", "_cmeta", "_corig", "_cpool", "_cvol",  "_imeta",   "_iorig", "_mimage", "_mlog",
-		"_pmspare", "_rimage", "_rmeta", "_tdata", "_tmeta", "_vdata", "_vorigin", "_wcorig",
+		"_cdata", "_cmeta",  "_corig", "_cpool",   "_cvol",   "_imeta",
+		"_iorig", "_mimage", "_mlog",  "_pmspare", "_rimage", "_rmeta",
+		"_tdata", "_tmeta",  "_vdata", "_vorigin", "_wcorig",
 	};
 
 	if (md_name_check(name, NULL) < 0) {
@@ -24,14 +25,18 @@ TB_EXPORT int tb_lv_name_check(const char *name, char *msg, size_t len)
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
 		if (!strncmp(name, prefixes[i], strlen(prefixes[i]))) {
-			snprintf(msg, len, "Names starting \"%s\" are reserved. Please choose a "
-				 "different LV name.", prefixes[i]);
+			snprintf(msg, len,
+				 "Names starting \"%s\" are reserved. Please choose a "
+				 "different LV name.",
+				 prefixes[i]);
 			return -EINVAL;
 		}
 	for (size_t i = 0; i < ARRAY_SIZE(strings); i++)
 		if (strstr(name, strings[i])) {
-			snprintf(msg, len, "Names including \"%s\" are reserved. Please choose a "
-				 "different LV name.", strings[i]);
+			snprintf(msg, len,
+				 "Names including \"%s\" are reserved. Please choose a "
+				 "different LV name.",
+				 strings[i]);
 			return -EINVAL;
 		}
 	return 0;

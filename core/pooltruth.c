@@ -34,7 +34,8 @@ static int pv_read(const struct lv_reader *lr, uint64_t sector, uint8_t *buf, si
 
 		for (size_t s = 0; s < lr->lv->n_segs; s++) {
 			const struct md_seg *g = &lr->lv->segs[s];
-			if (le >= g->start_extent && le < (uint64_t)g->start_extent + g->extent_count) {
+			if (le >= g->start_extent &&
+			    le < (uint64_t)g->start_extent + g->extent_count) {
 				seg = g;
 				break;
 			}
@@ -52,7 +53,8 @@ static int pv_read(const struct lv_reader *lr, uint64_t sector, uint8_t *buf, si
 		r = lvf_bdev_read(d->bdev,
 				  (seg->areas[0].pv->pe_start +
 				   ((uint64_t)seg->areas[0].start + (le - seg->start_extent)) * es +
-				   within) * 512,
+				   within) *
+					  512,
 				  buf, (size_t)run * 512);
 		if (r < 0)
 			return r;
@@ -156,8 +158,8 @@ int tb_pool_metadata_read(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool
 	return 0;
 }
 
-int tb_pool_foreign_ids(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
-			uint32_t **ret, size_t *ret_n)
+int tb_pool_foreign_ids(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, uint32_t **ret,
+			size_t *ret_n)
 {
 	struct tf_pool p;
 	uint32_t *ids = NULL;
@@ -208,8 +210,7 @@ static int run_thin_check(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool
 	if (r < 0)
 		return tb_fail(c->ctx, r, "%s cannot be parsed. Fix the file.", path);
 	layer = conf;
-	if (lvf_config_get_str(&layer, 1, "global/thin_check_executable", "", &exe) < 0 ||
-	    !exe[0]) {
+	if (lvf_config_get_str(&layer, 1, "global/thin_check_executable", "", &exe) < 0 || !exe[0]) {
 		lvf_cft_free(conf);
 		return 0; /* not asked for: our own superblock check only */
 	}
@@ -252,8 +253,7 @@ static int run_thin_check(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool
 	return r;
 }
 
-int tb_pool_precheck(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
-		     const char *meta_path)
+int tb_pool_precheck(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, const char *meta_path)
 {
 	_cleanup_free_ uint8_t *buf = NULL;
 	struct lvf_bdev *dev = NULL;
@@ -273,7 +273,8 @@ int tb_pool_precheck(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 		r = lvf_bdev_read(dev, 0, buf, TF_BLOCK_SIZE);
 	lvf_bdev_free(dev);
 	if (r < 0)
-		return tb_fail(c->ctx, r, "Cannot read the superblock of thin pool %s/%s from %s: %s",
+		return tb_fail(c->ctx, r,
+			       "Cannot read the superblock of thin pool %s/%s from %s: %s",
 			       vg->md->name, pool->name, meta_path, strerror(-r));
 	r = tf_superblock_decode(buf, TF_BLOCK_SIZE, 0, &sb, &why);
 	if (r == -ENODATA) {

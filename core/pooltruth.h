@@ -20,12 +20,11 @@ int tb_pool_metadata_read(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool
 /* Device ids @pool's kernel metadata holds that no thin LV of the VG has (outside users such
  * as containerd's snapshotter, or leaks): *ret_n of them (*ret malloc'd, may be NULL when
  * *ret_n is 0). Same returns as tb_pool_metadata_read but -ENODATA is 0 with none. */
-int tb_pool_foreign_ids(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
-			uint32_t **ret, size_t *ret_n);
+int tb_pool_foreign_ids(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, uint32_t **ret,
+			size_t *ret_n);
 
 /* Before the thin-pool target of an inactive @pool is loaded: check its superblock (magic,
  * checksum, needs_check, data block size against the VG's chunk size, a blank superblock
  * under a pool the VG says is in use), after running lvm.conf's global/thin_check_executable
  * on @meta_path when lvm.conf sets one. -EBADMSG / -EIO with a message saying what to run. */
-int tb_pool_precheck(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
-		     const char *meta_path);
+int tb_pool_precheck(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, const char *meta_path);

@@ -41,8 +41,10 @@ static int read_file(struct tb_ctx *ctx, const char *path, char **ret, size_t *r
 		return tb_fail(ctx, -errno, "Cannot open file: %s", path);
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
 	    (uint64_t)st.st_size > FILE_MAX) {
-		r = tb_fail(ctx, -EINVAL, "Cannot use file %s: not a regular file of 1 byte to "
-			    "16 MiB.", path);
+		r = tb_fail(ctx, -EINVAL,
+			    "Cannot use file %s: not a regular file of 1 byte to "
+			    "16 MiB.",
+			    path);
 		goto out;
 	}
 	if (!(buf = malloc((size_t)st.st_size + 1))) {
@@ -182,8 +184,8 @@ TB_EXPORT int tb_pvck_repair(struct tb_ctx *ctx, const char *dev, const char *fi
 	if ((r = tb_cmd_begin(ctx, &c, "pvck")) < 0)
 		return r;
 	if ((r = tb_lock_global(&c.locks, true)) < 0) {
-		r = tb_fail(ctx, r, "%s", c.locks.errmsg[0] ? c.locks.errmsg
-						  : "Cannot take the global lock");
+		r = tb_fail(ctx, r, "%s",
+			    c.locks.errmsg[0] ? c.locks.errmsg : "Cannot take the global lock");
 		goto out;
 	}
 	tb_hints_invalidate(NULL, c.name, NULL);
@@ -205,7 +207,8 @@ TB_EXPORT int tb_pvck_repair(struct tb_ctx *ctx, const char *dev, const char *fi
 		if (cur.n_mda > 1) {
 			r = tb_fail(ctx, -EOPNOTSUPP,
 				    "%s has two metadata areas: thinbox repairs PVs with one. Use "
-				    "lvm2's pvck --repair.", dev);
+				    "lvm2's pvck --repair.",
+				    dev);
 			goto out;
 		}
 	} else {
@@ -270,22 +273,25 @@ TB_EXPORT int tb_pvck_repair(struct tb_ctx *ctx, const char *dev, const char *fi
 	}
 	pe_start = pv->pe_start * 512;
 	if (pe_start <= MDA1_OFFSET + 2 * LVF_MDA_HEADER_SIZE) {
-		r = tb_fail(ctx, -EINVAL, "PV %s in the metadata starts its data at %llu: no room "
-			    "for a metadata area. Use lvm2's pvck --repair.", dashed,
-			    (unsigned long long)pe_start);
+		r = tb_fail(ctx, -EINVAL,
+			    "PV %s in the metadata starts its data at %llu: no room "
+			    "for a metadata area. Use lvm2's pvck --repair.",
+			    dashed, (unsigned long long)pe_start);
 		goto out;
 	}
 	if (pv->dev_size * 512 > b->size_bytes) {
-		r = tb_fail(ctx, -ENOSPC, "%s has %llu sectors, less than PV %s's %llu in the "
-			    "metadata: is it the right device?", dev,
-			    (unsigned long long)(b->size_bytes / 512), dashed,
+		r = tb_fail(ctx, -ENOSPC,
+			    "%s has %llu sectors, less than PV %s's %llu in the "
+			    "metadata: is it the right device?",
+			    dev, (unsigned long long)(b->size_bytes / 512), dashed,
 			    (unsigned long long)pv->dev_size);
 		goto out;
 	}
 	if (has_mda2(b, md->id)) {
 		r = tb_fail(ctx, -EOPNOTSUPP,
 			    "%s has a second metadata area of VG %s at its end: thinbox repairs PVs "
-			    "with one. Use lvm2's pvck --repair.", dev, md->name);
+			    "with one. Use lvm2's pvck --repair.",
+			    dev, md->name);
 		goto out;
 	}
 	/* the raw text as the ring holds it; a file's text (a backup: comments, tabs) is
@@ -304,8 +310,8 @@ TB_EXPORT int tb_pvck_repair(struct tb_ctx *ctx, const char *dev, const char *fi
 	}
 	mda_size = pe_start - MDA1_OFFSET;
 	if (raw.len + 1 > lvf_mda_max_text_size(mda_size)) {
-		r = tb_fail(ctx, -ENOSPC, "Metadata text %zu too large for mda_size %llu", raw.len + 1,
-			    (unsigned long long)mda_size);
+		r = tb_fail(ctx, -ENOSPC, "Metadata text %zu too large for mda_size %llu",
+			    raw.len + 1, (unsigned long long)mda_size);
 		goto out;
 	}
 	lay.pe_start = pe_start;
@@ -329,8 +335,8 @@ TB_EXPORT int tb_pvck_repair(struct tb_ctx *ctx, const char *dev, const char *fi
 		  MDA1_OFFSET + LVF_MDA_HEADER_SIZE, raw.len + 1, mh.slot[0].checksum);
 	/* text first, then the header that points at it, then the label that points at both */
 	if ((r = lvf_bdev_write(b, MDA1_OFFSET + LVF_MDA_HEADER_SIZE, raw.buf, raw.len + 1)) < 0 ||
-	    (r = lvf_bdev_flush(b)) < 0 || (r = lvf_bdev_write(b, MDA1_OFFSET, msec,
-							       sizeof(msec))) < 0 ||
+	    (r = lvf_bdev_flush(b)) < 0 ||
+	    (r = lvf_bdev_write(b, MDA1_OFFSET, msec, sizeof(msec))) < 0 ||
 	    (r = lvf_bdev_flush(b)) < 0 ||
 	    (r = lvf_bdev_write(b, LVF_LABEL_SECTOR * LVF_LABEL_SIZE, sec, sizeof(sec))) < 0 ||
 	    (r = lvf_bdev_flush(b)) < 0) {

@@ -81,13 +81,15 @@ TB_EXPORT int tb_pvchange_metadatasize(struct tb_ctx *ctx, const char *path, uin
 	if (geteuid() != 0 && !secure_getenv("THINBOX_ALLOW_NONROOT"))
 		return tb_fail(ctx, -EPERM, "pvchange: must be run as root");
 	if (size < MDA_MIN_BYTES)
-		return tb_fail(ctx, -EINVAL, "Metadata area size %llu bytes is below lvm2's minimum "
-				     "of %u KiB.", (unsigned long long)size, MDA_MIN_BYTES / 1024);
+		return tb_fail(ctx, -EINVAL,
+			       "Metadata area size %llu bytes is below lvm2's minimum "
+			       "of %u KiB.",
+			       (unsigned long long)size, MDA_MIN_BYTES / 1024);
 	if ((r = tb_cmd_begin(ctx, &c, "pvchange")) < 0)
 		return r;
 	if ((r = tb_lock_global(&c.locks, true)) < 0) {
-		r = tb_fail(ctx, r, "%s", c.locks.errmsg[0] ? c.locks.errmsg
-							 : "Cannot take the global lock");
+		r = tb_fail(ctx, r, "%s",
+			    c.locks.errmsg[0] ? c.locks.errmsg : "Cannot take the global lock");
 		goto out;
 	}
 	if ((r = tb_scan_devices(ctx, false, &s)) < 0)
@@ -114,8 +116,8 @@ TB_EXPORT int tb_pvchange_metadatasize(struct tb_ctx *ctx, const char *path, uin
 		if (vg->pvdevs[i] == d)
 			pv = vg->md->pvs[i];
 	if (!pv) {
-		r = tb_fail(ctx, -ENOENT, "Physical volume \"%s\" is not a present PV of VG %s.", path,
-			    vgname);
+		r = tb_fail(ctx, -ENOENT, "Physical volume \"%s\" is not a present PV of VG %s.",
+			    path, vgname);
 		goto out;
 	}
 	if (d->hdr.n_mda == 0) {
@@ -134,8 +136,8 @@ TB_EXPORT int tb_pvchange_metadatasize(struct tb_ctx *ctx, const char *path, uin
 	if (size >= dev || dev - size < pe0 + es) {
 		size_str(size, want_s, sizeof(want_s));
 		r = tb_fail(ctx, -ENOSPC,
-			    "Cannot give PV %s a metadata area of %s: the device is too small.", path,
-			    want_s);
+			    "Cannot give PV %s a metadata area of %s: the device is too small.",
+			    path, want_s);
 		goto out;
 	}
 	start = (dev - size) / align * align;
@@ -149,14 +151,17 @@ TB_EXPORT int tb_pvchange_metadatasize(struct tb_ctx *ctx, const char *path, uin
 	size_str(size1, want_s, sizeof(want_s));
 	if (idx1 < d->hdr.n_mda && d->hdr.mda[idx1].size >= size1) {
 		size_str(d->hdr.mda[idx1].size, have_s, sizeof(have_s));
-		tb_notice(ctx, "Physical volume \"%s\" already has a metadata area of %s at its end.",
+		tb_notice(ctx,
+			  "Physical volume \"%s\" already has a metadata area of %s at its end.",
 			  path, have_s);
 		r = 0;
 		goto out;
 	}
 	if (idx1 >= LVF_MAX_MDA) {
-		r = tb_fail(ctx, -EINVAL, "Physical volume \"%s\" has no room for another metadata "
-				     "area in its label.", path);
+		r = tb_fail(ctx, -EINVAL,
+			    "Physical volume \"%s\" has no room for another metadata "
+			    "area in its label.",
+			    path);
 		goto out;
 	}
 	new_count = (uint32_t)MIN((uint64_t)pv->pe_count, (start - pe0) / es);
@@ -166,8 +171,8 @@ TB_EXPORT int tb_pvchange_metadatasize(struct tb_ctx *ctx, const char *path, uin
 			    "Cannot give PV %s a metadata area of %s: it needs extents %u-%u of the "
 			    "PV, and LV %s/%s uses extent %u. Free the end of the PV first (or ask "
 			    "for a smaller area).",
-			    path, want_s, new_count, pv->pe_count - 1, vgname, who ? who->name : "?",
-			    end - 1);
+			    path, want_s, new_count, pv->pe_count - 1, vgname,
+			    who ? who->name : "?", end - 1);
 		goto out;
 	}
 	pe_end = pe0 + (uint64_t)new_count * es;
@@ -190,8 +195,10 @@ TB_EXPORT int tb_pvchange_metadatasize(struct tb_ctx *ctx, const char *path, uin
 		}
 	}
 	if (start < pe_end) {
-		r = tb_fail(ctx, -EINVAL, "Internal error: metadata area at %llu overlaps the data "
-				     "area of PV %s.", (unsigned long long)start, path);
+		r = tb_fail(ctx, -EINVAL,
+			    "Internal error: metadata area at %llu overlaps the data "
+			    "area of PV %s.",
+			    (unsigned long long)start, path);
 		goto out;
 	}
 
@@ -219,8 +226,9 @@ TB_EXPORT int tb_pvchange_metadatasize(struct tb_ctx *ctx, const char *path, uin
 	/* 3. the label names it */
 	r = lvf_label_write(d->bdev, &d->hdr);
 	if (r < 0) {
-		r = tb_fail(ctx, r, "Cannot write the label of %s: %s (the VG is committed; the new "
-				    "area is not in use yet: run the command again)",
+		r = tb_fail(ctx, r,
+			    "Cannot write the label of %s: %s (the VG is committed; the new "
+			    "area is not in use yet: run the command again)",
 			    path, strerror(-r));
 		goto out;
 	}

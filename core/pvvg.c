@@ -95,8 +95,10 @@ static int pv_write_new(struct tb_cmd *c, const char *path, const struct tb_pvcr
 
 	if (o && o->uuid) {
 		if (md_id_parse(o->uuid, id) < 0)
-			return tb_fail(ctx, -EINVAL, "Invalid --uuid \"%s\": an LVM id has 32 "
-				       "characters from [0-9a-zA-Z!#], dashes optional", o->uuid);
+			return tb_fail(ctx, -EINVAL,
+				       "Invalid --uuid \"%s\": an LVM id has 32 "
+				       "characters from [0-9a-zA-Z!#], dashes optional",
+				       o->uuid);
 	} else {
 		tb_new_id(id);
 	}
@@ -154,8 +156,8 @@ static int pv_check_new(struct tb_cmd *c, struct tb_scan *scan, const char *path
 	if (r < 0)
 		return tb_fail(ctx, r, "Cannot open %s: %s", path, strerror(-r));
 	if (tmp->bdev->size_bytes < PV_MIN_SIZE) {
-		r = tb_fail(ctx, -EINVAL, "Cannot use %s: device is too small (pv_min_size is 2 MiB).",
-			    path);
+		r = tb_fail(ctx, -EINVAL,
+			    "Cannot use %s: device is too small (pv_min_size is 2 MiB).", path);
 		goto out;
 	}
 	if (!d && tmp->id[0]) {
@@ -192,7 +194,8 @@ static int pv_check_new(struct tb_cmd *c, struct tb_scan *scan, const char *path
 	if (!(d && d->id[0]) && !ctx->bdev_open) {
 		r = signatures(ctx, path, false, type, sizeof(type), &off);
 		if (r < 0) {
-			r = tb_fail(ctx, r, "Cannot probe %s for signatures: %s", path, strerror(-r));
+			r = tb_fail(ctx, r, "Cannot probe %s for signatures: %s", path,
+				    strerror(-r));
 			goto out;
 		}
 		if (r > 0 && !force && !yes) {
@@ -206,8 +209,8 @@ static int pv_check_new(struct tb_cmd *c, struct tb_scan *scan, const char *path
 			tb_pvdev_free(TAKE_PTR(tmp));
 			r = signatures(ctx, path, true, type, sizeof(type), &off);
 			if (r != 0) {
-				r = tb_fail(ctx, r < 0 ? r : -EIO, "Failed to wipe the %s signature on %s",
-					    type, path);
+				r = tb_fail(ctx, r < 0 ? r : -EIO,
+					    "Failed to wipe the %s signature on %s", type, path);
 				goto out;
 			}
 			tb_notice(ctx, "Wiping %s signature on %s.", type, path);
@@ -225,7 +228,8 @@ static int dup_check(struct tb_ctx *ctx, const char *const *devices, size_t n)
 		for (size_t j = 0; j < i; j++)
 			if (streq(devices[i], devices[j]))
 				return tb_fail(ctx, -EINVAL,
-					       "Duplicate device name found on input: %s", devices[i]);
+					       "Duplicate device name found on input: %s",
+					       devices[i]);
 	return 0;
 }
 
@@ -233,8 +237,8 @@ static int global_write_begin(struct tb_cmd *c)
 {
 	int r = tb_lock_global(&c->locks, true);
 	if (r < 0)
-		return tb_fail(c->ctx, r, "%s", c->locks.errmsg[0] ? c->locks.errmsg :
-					  "Cannot take the global lock");
+		return tb_fail(c->ctx, r, "%s",
+			       c->locks.errmsg[0] ? c->locks.errmsg : "Cannot take the global lock");
 	tb_hints_invalidate(NULL, c->name, NULL);
 	return 0;
 }
@@ -242,8 +246,9 @@ static int global_write_begin(struct tb_cmd *c)
 static int root_check(struct tb_ctx *ctx)
 {
 	if (geteuid() != 0 && !secure_getenv("THINBOX_ALLOW_NONROOT"))
-		return tb_fail(ctx, -EPERM, "Running as a non-root user. Please run this command as "
-				       "root.");
+		return tb_fail(ctx, -EPERM,
+			       "Running as a non-root user. Please run this command as "
+			       "root.");
 	return 0;
 }
 
@@ -398,8 +403,8 @@ static int pv_room_check(struct tb_cmd *c, const char *path, const struct tb_pvc
 		r = tb_fail(c->ctx, -ENOSPC,
 			    "Cannot use %s: it has room for no extent of %u KiB (%llu bytes after "
 			    "the metadata area). Nothing was written.",
-			    path, es / 2, (unsigned long long)(end > layout.pe_start ?
-								end - layout.pe_start : 0));
+			    path, es / 2,
+			    (unsigned long long)(end > layout.pe_start ? end - layout.pe_start : 0));
 	else
 		r = 0;
 	lvf_bdev_free(b);
@@ -501,8 +506,8 @@ TB_EXPORT int tb_vgcreate(struct tb_ctx *ctx, const char *name, const char *cons
 	if ((r = root_check(ctx)) < 0)
 		return r;
 	if (md_name_check(name, &why) < 0)
-		return tb_fail(ctx, -EINVAL, "New volume group name \"%s\" is invalid.\n  (The %s.)",
-			       name, why);
+		return tb_fail(ctx, -EINVAL,
+			       "New volume group name \"%s\" is invalid.\n  (The %s.)", name, why);
 	if (md_extent_size_check(es, &why) < 0)
 		return tb_fail(ctx, -EINVAL, "Invalid physical extent size: %s.", why);
 	if (!n)
@@ -585,7 +590,8 @@ static int pv_clear_mdas(struct tb_ctx *ctx, struct tb_pvdev *d)
 						false };
 	r = lvf_mdas_clear(refs, d->hdr.n_mda, &err);
 	if (r < 0)
-		return tb_fail(ctx, r, "Failed to clear the metadata on %s: %s", d->path, err.message);
+		return tb_fail(ctx, r, "Failed to clear the metadata on %s: %s", d->path,
+			       err.message);
 	return 0;
 }
 
@@ -628,13 +634,17 @@ TB_EXPORT int tb_vgreduce(struct tb_ctx *ctx, const char *name, const char *cons
 		struct md_pv *pv = d ? md_vg_find_pv(vg->md, d->id) : NULL;
 		size_t idx;
 		if (!pv) {
-			r = tb_fail(ctx, -ENOENT, "Physical Volume \"%s\" not found in Volume Group "
-				    "\"%s\".", devices[i], name);
+			r = tb_fail(ctx, -ENOENT,
+				    "Physical Volume \"%s\" not found in Volume Group "
+				    "\"%s\".",
+				    devices[i], name);
 			goto out;
 		}
 		if (vg->md->n_pvs == 1) {
-			r = tb_fail(ctx, -EBUSY, "Can't remove final physical volume \"%s\" from "
-				    "volume group \"%s\"", devices[i], name);
+			r = tb_fail(ctx, -EBUSY,
+				    "Can't remove final physical volume \"%s\" from "
+				    "volume group \"%s\"",
+				    devices[i], name);
 			goto out;
 		}
 		idx = md_vg_pv_index(vg->md, pv);
@@ -711,8 +721,10 @@ TB_EXPORT int tb_vgremove(struct tb_ctx *ctx, const char *name, bool force)
 		n_visible += md_lv_is_visible(vg->md->lvs[i]);
 	if (n_visible && !force) {
 		/* lvm2 asks; nobody answers here (-y or -f do) */
-		tb_notice(ctx, "Do you really want to remove volume group \"%s\" containing %zu "
-			  "logical volumes? [y/n]: [n]", name, n_visible);
+		tb_notice(ctx,
+			  "Do you really want to remove volume group \"%s\" containing %zu "
+			  "logical volumes? [y/n]: [n]",
+			  name, n_visible);
 		r = tb_fail(ctx, -EBUSY, "Volume group \"%s\" not removed", name);
 		goto out;
 	}

@@ -82,8 +82,7 @@ static int run_repair(struct tb_cmd *c, const char *exe, const struct lvf_cft_no
 }
 
 /* A spare at least as large as @pool's _tmeta: the existing one, grown, or a new one. */
-static int spare_ready(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
-		       struct md_lv **ret)
+static int spare_ready(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, struct md_lv **ret)
 {
 	struct md_lv *spare = md_vg_pmspare(vg->md);
 	uint32_t need = md_lv_extents(md_pool_meta(pool));
@@ -104,8 +103,8 @@ static int spare_ready(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 		while (md_vg_find_lv(vg->md, name));
 		tb_new_id(id);
 		r = md_lv_new(vg->md, name, id, MD_LV_READ | MD_LV_WRITE, &spare);
-		if (r == 0 && (r = md_lv_extend_linear(vg->md, spare, need, MD_ALLOC_NORMAL, NULL,
-						       0)) < 0)
+		if (r == 0 &&
+		    (r = md_lv_extend_linear(vg->md, spare, need, MD_ALLOC_NORMAL, NULL, 0)) < 0)
 			md_lv_remove(vg->md, spare);
 	}
 	if (r == -ENOSPC)
@@ -159,8 +158,7 @@ static bool same_pvs(const struct md_lv *a, const struct md_lv *b)
 	return covered(a, b) && covered(b, a);
 }
 
-static int dev_path(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *lv,
-		    char **ret)
+static int dev_path(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *lv, char **ret)
 {
 	struct tb_lv_state st;
 	int r = tb_lv_state_get(ctx, vg, lv, &st);
@@ -197,9 +195,10 @@ static int check_output(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, 
 			       "metadata (%s). Manual repair required!",
 			       vg->md->name, pool->name, why ? why : strerror(-r));
 	if (sb.transaction_id != tid && sb.transaction_id - 1 != tid)
-		tb_warn(c->ctx, "Transaction id %" PRIu64 " from pool \"%s/%s\" does not match "
-			"repaired transaction id %" PRIu64 " from %s.", tid, vg->md->name,
-			pool->name, sb.transaction_id, path);
+		tb_warn(c->ctx,
+			"Transaction id %" PRIu64 " from pool \"%s/%s\" does not match "
+			"repaired transaction id %" PRIu64 " from %s.",
+			tid, vg->md->name, pool->name, sb.transaction_id, path);
 	return 0;
 }
 
@@ -221,8 +220,7 @@ TB_EXPORT int tb_lvconvert_repair(struct tb_ctx *ctx, const char *vgname, const 
 			       "Running as a non-root user. Please run this command as root.");
 	if ((r = tb_cmd_begin(ctx, &c, "lvconvert")) < 0)
 		return r;
-	if ((r = tb_vg_read(&c, vgname, true, &vg)) < 0 ||
-	    (r = tb_vg_check_writable(&c, vg)) < 0)
+	if ((r = tb_vg_read(&c, vgname, true, &vg)) < 0 || (r = tb_vg_check_writable(&c, vg)) < 0)
 		goto out;
 	pool = md_vg_find_lv(vg->md, lvname);
 	if (!pool) {
@@ -237,7 +235,8 @@ TB_EXPORT int tb_lvconvert_repair(struct tb_ctx *ctx, const char *vgname, const 
 	if ((r = tb_lv_state_get(ctx, vg->md, pool, &st)) < 0)
 		goto out;
 	if (st.pool_active || st.active) {
-		r = tb_fail(ctx, -EBUSY, "Active pools cannot be repaired.  Use lvchange -an first.");
+		r = tb_fail(ctx, -EBUSY,
+			    "Active pools cannot be repaired.  Use lvchange -an first.");
 		goto out;
 	}
 	if ((r = repair_tool(ctx, &conf, &exe, &opts)) < 0)
@@ -293,8 +292,10 @@ deactivate:
 		    md_lv_extend_linear(vg->md, ns, md_lv_extents(spare), MD_ALLOC_NORMAL, NULL,
 					0) < 0) {
 			md_lv_remove(vg->md, ns);
-			tb_warn(ctx, "WARNING: No free extents for a new pool metadata spare in volume "
-				"group %s.", vgname);
+			tb_warn(ctx,
+				"WARNING: No free extents for a new pool metadata spare in volume "
+				"group %s.",
+				vgname);
 		}
 	}
 	if ((r = md_lv_set_str(&meta->name, backup)) < 0)
@@ -304,11 +305,15 @@ deactivate:
 	if ((r = tb_vg_commit(&c, vg)) < 0)
 		goto out;
 	/* lvm2 2.03.16's words (VM-compared: tests/integration/pooltruth-repair.sh) */
-	tb_warn(ctx, "WARNING: LV %s/%s holds a backup of the unrepaired metadata. Use lvremove "
-		"when no longer required.", vgname, backup);
+	tb_warn(ctx,
+		"WARNING: LV %s/%s holds a backup of the unrepaired metadata. Use lvremove "
+		"when no longer required.",
+		vgname, backup);
 	if (!same_pvs(meta, spare))
-		tb_warn(ctx, "WARNING: New metadata LV %s/%s might use different PVs.  Move it with "
-			"pvmove if required.", vgname, spare->name);
+		tb_warn(ctx,
+			"WARNING: New metadata LV %s/%s might use different PVs.  Move it with "
+			"pvmove if required.",
+			vgname, spare->name);
 out:
 	lvf_cft_free(conf);
 	tb_vg_free(vg);

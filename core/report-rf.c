@@ -220,8 +220,8 @@ static void seg_fields(const struct md_vg *vg, const struct md_lv *lv, const str
 		       const char *const *pv_paths, bool monitored, bool active, struct rf_set *s)
 {
 	const struct md_lv *pool = sg->kind == MD_SEG_THIN_POOL ? lv
-				   : sg->kind == MD_SEG_THIN	 ? sg->thin_pool
-								 : NULL;
+				   : sg->kind == MD_SEG_THIN    ? sg->thin_pool
+								: NULL;
 	struct strbuf pe = { 0 }, le = { 0 }, dev = { 0 };
 	static const char *const disc[] = { "ignore", "nopassdown", "passdown" };
 	bool striped = sg->kind == MD_SEG_STRIPED;
@@ -230,7 +230,10 @@ static void seg_fields(const struct md_vg *vg, const struct md_lv *lv, const str
 
 	rf_str(s, "segtype", striped ? (sg->stripe_count > 1 ? "striped" : "linear") : sg->type);
 	rf_num(s, "stripes", striped ? sg->stripe_count : sg->kind == MD_SEG_THIN_POOL ? 1 : 0);
-	rf_num(s, "data_stripes", striped ? sg->stripe_count : sg->kind == MD_SEG_THIN_POOL ? 1 : 0);
+	rf_num(s, "data_stripes",
+	       striped                        ? sg->stripe_count
+	       : sg->kind == MD_SEG_THIN_POOL ? 1
+					      : 0);
 	rf_num(s, "data_copies", 1);
 	rf_size(s, "stripe_size", striped && sg->stripe_count > 1 ? sg->stripe_size : 0);
 	rf_size(s, "region_size", 0);
@@ -259,8 +262,8 @@ static void seg_fields(const struct md_vg *vg, const struct md_lv *lv, const str
 			if (ar->pv) {
 				size_t k = md_vg_pv_index(vg, ar->pv);
 				name = k < vg->n_pvs && pv_paths[k] ? pv_paths[k]
-				       : ar->pv->device		       ? ar->pv->device
-								       : "[unknown]";
+				       : ar->pv->device             ? ar->pv->device
+								    : "[unknown]";
 			} else if (ar->lv) {
 				name = ar->lv->name;
 			}
@@ -295,21 +298,22 @@ static void info_fields(struct rf_set *s, const char *pfx, const struct md_lv *l
 			const struct dmk_info *ki, bool tpool)
 {
 	/* ids are string literals (tb_rfield.id): the prefixed ones spelled out */
-	static const char *const ids[] = { "lv_kernel_major",	"lv_kernel_minor", "lv_kernel_read_ahead",
-					   "lv_permissions",	"lv_suspended",	   "lv_live_table",
-					   "lv_inactive_table", "lv_device_open" };
-	static const char *const pub[] = { "_pub_lv_kernel_major", "_pub_lv_kernel_minor",
+	static const char *const ids[] = { "lv_kernel_major",      "lv_kernel_minor",
+					   "lv_kernel_read_ahead", "lv_permissions",
+					   "lv_suspended",         "lv_live_table",
+					   "lv_inactive_table",    "lv_device_open" };
+	static const char *const pub[] = { "_pub_lv_kernel_major",      "_pub_lv_kernel_minor",
 					   "_pub_lv_kernel_read_ahead", "_pub_lv_permissions",
-					   "_pub_lv_suspended", "_pub_lv_live_table",
-					   "_pub_lv_inactive_table", "_pub_lv_device_open" };
+					   "_pub_lv_suspended",         "_pub_lv_live_table",
+					   "_pub_lv_inactive_table",    "_pub_lv_device_open" };
 	const char *const *id = *pfx ? pub : ids;
 
 	if (ki) {
 		char sys[96];
 		FILE *f;
 		unsigned long kb;
-		snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/queue/read_ahead_kb", major(ki->dev),
-			 minor(ki->dev));
+		snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/queue/read_ahead_kb",
+			 major(ki->dev), minor(ki->dev));
 		if (tpool) /* lvm2 reads no read-ahead for the -tpool layer: 0 */
 			rf_size(s, id[2], 0);
 		else if ((f = fopen(sys, "re"))) {
@@ -319,9 +323,10 @@ static void info_fields(struct rf_set *s, const char *pfx, const struct md_lv *l
 		}
 		rf_strf(s, id[0], "%u", major(ki->dev));
 		rf_strf(s, id[1], "%u", minor(ki->dev));
-		rf_str(s, id[3], !ki->read_only		       ? "writeable"
-				 : (lv->status & MD_LV_WRITE) ? "read-only-override"
-							      : "read-only");
+		rf_str(s, id[3],
+		       !ki->read_only               ? "writeable"
+		       : (lv->status & MD_LV_WRITE) ? "read-only-override"
+						    : "read-only");
 		rf_bin(s, id[4], ki->suspended);
 		rf_bin(s, id[5], ki->live_table);
 		rf_bin(s, id[6], ki->inactive_table);
@@ -358,11 +363,12 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 	else
 		rf_str(s, "lv_path", "");
 	rf_str(s, "lv_parent", owner ? owner->name : "");
-	rf_str(s, "lv_layout", pool ? "thin,pool" : thin ? "thin,sparse"
-			       : lv->n_segs && lv->segs[0].kind == MD_SEG_STRIPED &&
-					 lv->segs[0].stripe_count > 1
-				       ? "striped"
-				       : "linear");
+	rf_str(s, "lv_layout",
+	       pool   ? "thin,pool"
+	       : thin ? "thin,sparse"
+	       : lv->n_segs && lv->segs[0].kind == MD_SEG_STRIPED && lv->segs[0].stripe_count > 1
+		       ? "striped"
+		       : "linear");
 	if (pool)
 		rf_str(s, "lv_role", "private");
 	else if (tdata)
@@ -383,8 +389,8 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 	rf_bin(s, "lv_fixed_minor", !!(lv->status & MD_LV_FIXED_MINOR));
 	rf_bin(s, "lv_skip_activation", !!(lv->flags & MD_LVF_ACTIVATION_SKIP));
 	rf_bin(s, "lv_autoactivation", !(lv->flags & MD_LVF_NOAUTOACTIVATE));
-	rf_str(s, "lv_when_full", pool ? ((lv->flags & MD_LVF_ERROR_WHEN_FULL) ? "error" : "queue")
-				       : "");
+	rf_str(s, "lv_when_full",
+	       pool ? ((lv->flags & MD_LVF_ERROR_WHEN_FULL) ? "error" : "queue") : "");
 	rf_bin(s, "lv_active_locally", active);
 	rf_bin(s, "lv_active_remotely", 0);
 	rf_bin(s, "lv_active_exclusively", active);
@@ -448,8 +454,10 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 	/* the report's LVSINFO fields: lvm2 reads them with the status when the report shows a
 	 * status field (lv_attr, data_percent...), and then asks a thin pool's -tpool layer; the
 	 * "_pub_" copies are the pool's public device, for reports without status fields */
-	info_fields(s, "", lv, pool ? (st->pool_active ? &st->pool_info : NULL)
-				    : (st->active ? &st->info : NULL), pool);
+	info_fields(s, "", lv,
+		    pool ? (st->pool_active ? &st->pool_info : NULL)
+			 : (st->active ? &st->info : NULL),
+		    pool);
 	if (pool)
 		info_fields(s, "_pub_", lv, st->active ? &st->info : NULL, false);
 	/* lvm2 _snpercent_disp shows a thin volume's or pool's data usage as Snap% too */
@@ -461,9 +469,10 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 		static const char *const disc[] = { "ignore", "nopassdown", "passdown" };
 		rf_pct(s, "snap_percent", st->pool_status.used_data_blocks,
 		       st->pool_status.total_data_blocks);
-		rf_str(s, "kernel_discards", st->pool_status.ignore_discard	? disc[0]
-					     : st->pool_status.discard_passdown ? disc[2]
-										: disc[1]);
+		rf_str(s, "kernel_discards",
+		       st->pool_status.ignore_discard     ? disc[0]
+		       : st->pool_status.discard_passdown ? disc[2]
+							  : disc[1]);
 		rf_bin(s, "lv_check_needed", st->pool_status.needs_check);
 	} else {
 		rf_bin(s, "lv_check_needed", -1);
@@ -491,8 +500,7 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 	return s->failed ? -ENOMEM : 0;
 }
 
-int rf_vg_fields(const struct md_vg *vg, const struct rf_mda *mdas, size_t n_mdas,
-		 struct rf_set *s)
+int rf_vg_fields(const struct md_vg *vg, const struct rf_mda *mdas, size_t n_mdas, struct rf_set *s)
 {
 	uint64_t mfree = UINT64_MAX, msize = UINT64_MAX;
 	size_t n_used = 0;
@@ -615,8 +623,9 @@ int rf_pv_fields(const struct md_vg *vg, const struct md_pv *pv, const struct tb
 					}
 					runs = n;
 				}
-				runs[n_runs++] = (struct pe_run){ sg->areas[a].start,
-								  sg->extent_count / sg->stripe_count, lv };
+				runs[n_runs++] = (struct pe_run){
+					sg->areas[a].start, sg->extent_count / sg->stripe_count, lv
+				};
 			}
 		}
 	}

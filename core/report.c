@@ -24,8 +24,8 @@ static void lv_attr(const struct md_vg *vg, const struct md_lv *lv, const struct
 		    char a[11])
 {
 	const struct md_lv *pool = md_lv_is_thin_pool(lv) ? lv
-				   : md_lv_is_thin(lv)	   ? lv->segs[0].thin_pool
-							   : NULL;
+				   : md_lv_is_thin(lv)    ? lv->segs[0].thin_pool
+							  : NULL;
 	bool active = st->active || (md_lv_is_thin_pool(lv) && st->pool_active);
 	int open = st->active ? st->info.open_count : 0;
 
@@ -85,7 +85,8 @@ static void lv_attr(const struct md_vg *vg, const struct md_lv *lv, const struct
 
 static int cmp_lv(const void *x, const void *y)
 {
-	const struct md_lv *a = *(const struct md_lv *const *)x, *b = *(const struct md_lv *const *)y;
+	const struct md_lv *a = *(const struct md_lv *const *)x,
+			   *b = *(const struct md_lv *const *)y;
 	return strcmp(a->name, b->name);
 }
 
@@ -241,9 +242,10 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all, struct rf
 				row.meta_num = st.pool_status.used_meta_blocks;
 				row.meta_den = st.pool_status.total_meta_blocks;
 			}
-			row.seg_monitor = !st.pool_active			  ? ""
-					  : tb_monitor_watches(c->ctx, md->name, lv->name) ? "monitored"
-										  : "not monitored";
+			row.seg_monitor = !st.pool_active ? ""
+					  : tb_monitor_watches(c->ctx, md->name, lv->name)
+						  ? "monitored"
+						  : "not monitored";
 		} else {
 			row.seg_monitor = "";
 		}
@@ -387,8 +389,8 @@ static int vgs_one(struct tb_cmd *c, struct tb_vg *vg, void *data)
 	row.uuid = uuid;
 	snprintf(row.attr, sizeof(row.attr), "%c%c%c%c%c%c", (md->status & MD_VG_WRITE) ? 'w' : 'r',
 		 (md->status & MD_VG_RESIZEABLE) ? 'z' : '-',
-		 (md->status & MD_VG_EXPORTED) ? 'x' : '-', vg_is_partial(md) ? 'p' : '-',
-		 'n', (md->status & MD_VG_CLUSTERED) ? 'c' : '-');
+		 (md->status & MD_VG_EXPORTED) ? 'x' : '-', vg_is_partial(md) ? 'p' : '-', 'n',
+		 (md->status & MD_VG_CLUSTERED) ? 'c' : '-');
 	row.pv_count = (uint32_t)md->n_pvs;
 	for (size_t k = 0; k < md->n_lvs; k++)
 		row.lv_count += md_lv_is_visible(md->lvs[k]);
@@ -454,7 +456,8 @@ TB_EXPORT int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n
 		/* parsed by the scan already (core/mdcache.h); PVs of one VG share one text */
 		for (size_t k = 0; k < j && !mds[j]; k++)
 			if (mds[k] && s.devs[k]->text_len == d->text_len &&
-			    s.devs[k]->text_crc == d->text_crc && !memcmp(s.devs[k]->text, d->text, d->text_len))
+			    s.devs[k]->text_crc == d->text_crc &&
+			    !memcmp(s.devs[k]->text, d->text, d->text_len))
 				mds[j] = mds[k];
 		if (!mds[j] && !(mds[j] = tb_mdcache_take(ctx, d->text, d->text_len, d->text_crc)) &&
 		    lvf_vg_import_text(d->text, d->text_len, &mds[j], NULL) < 0)
@@ -571,8 +574,9 @@ TB_EXPORT int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n
 			md_id_format(pv->id, uuid);
 			snprintf(w, sizeof(w), "WARNING: Couldn't find device with uuid %s.", uuid);
 			tb_warn_once(ctx, w);
-			snprintf(w, sizeof(w), "WARNING: VG %s is missing PV %s (last written to %s).",
-				 md->name, uuid, pv->device ? pv->device : "[unknown]");
+			snprintf(w, sizeof(w),
+				 "WARNING: VG %s is missing PV %s (last written to %s).", md->name,
+				 uuid, pv->device ? pv->device : "[unknown]");
 			tb_warn_once(ctx, w);
 			row.name = "[unknown]";
 			row.uuid = uuid;

@@ -82,8 +82,7 @@ static int run(struct tb_ctx *ctx, char *const argv[], int max_ok)
 	return 0;
 }
 
-int tb_lv_fs_check(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv,
-		   struct tb_lv_fs *ret)
+int tb_lv_fs_check(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv, struct tb_lv_fs *ret)
 {
 	struct tb_ctx *ctx = c->ctx;
 	_cleanup_free_ char *name = NULL;
@@ -93,39 +92,48 @@ int tb_lv_fs_check(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv,
 
 	memset(ret, 0, sizeof(*ret));
 	if (md_lv_is_thin_pool(lv))
-		return tb_fail(ctx, -EINVAL, "--resizefs applies to logical volumes with a "
-			       "filesystem, not to thin pool %s/%s.", vg->md->name, lv->name);
+		return tb_fail(ctx, -EINVAL,
+			       "--resizefs applies to logical volumes with a "
+			       "filesystem, not to thin pool %s/%s.",
+			       vg->md->name, lv->name);
 	if ((r = tb_lv_state_get(ctx, vg->md, lv, &st)) < 0)
 		return r;
 	if (!st.active)
-		return tb_fail(ctx, -EINVAL, "Logical volume %s/%s must be activated before resizing "
-			       "its filesystem (--resizefs).", vg->md->name, lv->name);
+		return tb_fail(ctx, -EINVAL,
+			       "Logical volume %s/%s must be activated before resizing "
+			       "its filesystem (--resizefs).",
+			       vg->md->name, lv->name);
 	if ((r = tb_lv_dm_name(vg->md, lv, NULL, &name)) < 0)
 		return r;
 	snprintf(ret->path, sizeof(ret->path), "/dev/mapper/%s", name);
 	if (stat(ret->path, &sb) < 0 || !S_ISBLK(sb.st_mode))
 		return tb_fail(ctx, -ENODEV, "Cannot find %s to resize its filesystem.", ret->path);
 	if (fs_type(ret->path, ret->type, sizeof(ret->type)) < 0)
-		return tb_fail(ctx, -EINVAL, "Cannot get FSTYPE of \"%s\": no filesystem to resize "
-			       "on %s/%s (omit --resizefs).", ret->path, vg->md->name, lv->name);
+		return tb_fail(ctx, -EINVAL,
+			       "Cannot get FSTYPE of \"%s\": no filesystem to resize "
+			       "on %s/%s (omit --resizefs).",
+			       ret->path, vg->md->name, lv->name);
 	ret->mounted = mount_point(sb.st_rdev, ret->mnt, sizeof(ret->mnt)) == 0;
 	if (!strncmp(ret->type, "ext", 3) && strlen(ret->type) == 4)
 		return 0;
 	if (streq(ret->type, "xfs")) {
 		if (!ret->mounted)
-			return tb_fail(ctx, -EINVAL, "XFS on %s/%s must be mounted to grow it "
-				       "(xfs_growfs); mount it or omit --resizefs.", vg->md->name,
-				       lv->name);
+			return tb_fail(ctx, -EINVAL,
+				       "XFS on %s/%s must be mounted to grow it "
+				       "(xfs_growfs); mount it or omit --resizefs.",
+				       vg->md->name, lv->name);
 		return 0;
 	}
-	return tb_fail(ctx, -EOPNOTSUPP, "Resizing a %s filesystem is not supported (ext2/3/4 and "
-		       "XFS are); omit --resizefs.", ret->type);
+	return tb_fail(ctx, -EOPNOTSUPP,
+		       "Resizing a %s filesystem is not supported (ext2/3/4 and "
+		       "XFS are); omit --resizefs.",
+		       ret->type);
 }
 
 int tb_lv_fs_resize(struct tb_cmd *c, const struct tb_lv_fs *fs)
 {
 	char path[PATH_MAX], mnt[PATH_MAX], e2fsck[] = "e2fsck", f[] = "-f", pp[] = "-p",
-		resize2fs[] = "resize2fs", growfs[] = "xfs_growfs";
+					    resize2fs[] = "resize2fs", growfs[] = "xfs_growfs";
 	char *fsck[] = { e2fsck, f, pp, path, NULL };
 	char *ext[] = { resize2fs, path, NULL };
 	char *xfs[] = { growfs, mnt, NULL };

@@ -24,8 +24,8 @@ static int pv_row_match(void *userdata, const struct tb_pv_row *row)
 {
 	struct pv_match *m = userdata;
 	struct stat st;
-	bool same = streq(row->name, m->path) ||
-		    (m->rdev && stat(row->name, &st) == 0 && S_ISBLK(st.st_mode) && st.st_rdev == m->rdev);
+	bool same = streq(row->name, m->path) || (m->rdev && stat(row->name, &st) == 0 &&
+						  S_ISBLK(st.st_mode) && st.st_rdev == m->rdev);
 
 	if (same && row->vg && row->vg[0])
 		snprintf(m->vg, m->len, "%s", row->vg);
@@ -65,7 +65,8 @@ TB_EXPORT int tb_device_state(struct tb_ctx *ctx, const char *path, struct tb_de
 		r = tb_probe_signatures(ctx, path, ret->signature, sizeof(ret->signature),
 					&ret->signature_offset);
 		if (r < 0)
-			return tb_fail(ctx, r, "Cannot probe %s for signatures: %s", path, strerror(-r));
+			return tb_fail(ctx, r, "Cannot probe %s for signatures: %s", path,
+				       strerror(-r));
 	}
 	if (ret->pv) {
 		/* the VG whose newest metadata lists the PV, as pvs reports it (a PV without
@@ -107,7 +108,8 @@ TB_EXPORT int tb_monitor_start(struct tb_ctx *ctx)
 		return 0;
 	tb_monitor_autostart(ctx);
 	if (!tb_monitor_running(ctx, NULL))
-		return tb_fail(ctx, -ESRCH, "thinbox monitor did not start; pools are not "
+		return tb_fail(ctx, -ESRCH,
+			       "thinbox monitor did not start; pools are not "
 			       "autoextended. Run 'thinbox monitor --daemon' or check syslog.");
 	return 1;
 }

@@ -25,10 +25,10 @@
 
 struct tb_pool_stage {
 	char vgname[MD_NAME_MAX + 1], lvname[MD_NAME_MAX + 1];
-	struct tb_vg *vg;           /* as it will be once committed (seqno + 1); its PVs open */
-	struct lvf_mda_ref *mdas;   /* borrowing vg's bdevs */
+	struct tb_vg *vg;         /* as it will be once committed (seqno + 1); its PVs open */
+	struct lvf_mda_ref *mdas; /* borrowing vg's bdevs */
 	struct lvf_raw_locn *base, *staged;
-	bool *own_flush;            /* the area's disk is not under the pool's _tmeta */
+	bool *own_flush; /* the area's disk is not under the pool's _tmeta */
 	size_t n;
 	uint32_t data_old, data_new; /* extents */
 	uint32_t meta_extents;
@@ -159,15 +159,16 @@ int tb_pool_stage_prepare(struct tb_ctx *ctx, const char *vgname, const char *lv
 	}
 	for (size_t i = 0; i < s->n; i++)
 		s->own_flush[i] = !under_tmeta(vg, pool, s->mdas[i].bdev);
-	r = lvf_mdas_stage(s->mdas, s->n, strbuf_str(&raw), raw.len + 1, s->base, s->staged,
-			   &err);
+	r = lvf_mdas_stage(s->mdas, s->n, strbuf_str(&raw), raw.len + 1, s->base, s->staged, &err);
 	if (r < 0) {
 		r = tb_fail(ctx, r, "Cannot stage the next extension of %s/%s: %s", vgname, lvname,
 			    err.message);
 		goto out;
 	}
-	tb_dbg(ctx, "%s/%s: staged the next extension (seqno %" PRIu32 ", data %u -> %u "
-	       "extents).", vgname, lvname, vg->md->seqno, s->data_old, s->data_new);
+	tb_dbg(ctx,
+	       "%s/%s: staged the next extension (seqno %" PRIu32 ", data %u -> %u "
+	       "extents).",
+	       vgname, lvname, vg->md->seqno, s->data_old, s->data_new);
 	tb_vg_keep_own_devices(vg);
 	s->vg = TAKE_PTR(vg);
 	*ret = TAKE_PTR(s);
@@ -222,8 +223,8 @@ int tb_pool_stage_apply(struct tb_ctx *ctx, struct tb_pool_stage *s,
 	if ((r = tb_cmd_begin(ctx, &c, "lvextend")) < 0)
 		return r;
 	if ((r = tb_lock_vg(&c.locks, s->vgname, true)) < 0) {
-		r = tb_fail(ctx, r, "%s", c.locks.errmsg[0] ? c.locks.errmsg :
-						"Cannot lock the volume group");
+		r = tb_fail(ctx, r, "%s",
+			    c.locks.errmsg[0] ? c.locks.errmsg : "Cannot lock the volume group");
 		goto out;
 	}
 	/* The headers go out without a flush of their own on the way to the kernel step: the
@@ -263,8 +264,8 @@ int tb_pool_stage_apply(struct tb_ctx *ctx, struct tb_pool_stage *s,
 	for (size_t i = 0; i < s->n; i++)
 		if ((i == 0 || s->mdas[i].bdev != s->mdas[i - 1].bdev) &&
 		    lvf_bdev_flush(s->mdas[i].bdev) < 0)
-			tb_warn(ctx, "WARNING: cannot flush the metadata of VG %s on %s.", s->vgname,
-				s->mdas[i].bdev->name);
+			tb_warn(ctx, "WARNING: cannot flush the metadata of VG %s on %s.",
+				s->vgname, s->mdas[i].bdev->name);
 	tb_vg_backup(&c, s->vg);
 	tb_resize_notices(ctx, s->vg, pool, &res);
 	*ret = res;

@@ -101,7 +101,8 @@ static void note_bad_header(struct tb_pvdev *d, size_t i, uint64_t off, const ch
 static void pvdev_read_metadata(struct tb_ctx *ctx, struct tb_pvdev *d)
 {
 	for (size_t i = 0; i < d->hdr.n_mda; i++) {
-		struct lvf_mda_ref ref = { d->bdev, d->hdr.mda[i].offset, d->hdr.mda[i].size, false };
+		struct lvf_mda_ref ref = { d->bdev, d->hdr.mda[i].offset, d->hdr.mda[i].size,
+					   false };
 		struct lvf_mda_header h;
 		struct lvf_err err = { 0 };
 		struct tb_mdtext t;
@@ -126,7 +127,8 @@ static void pvdev_read_metadata(struct tb_ctx *ctx, struct tb_pvdev *d)
 			tb_dbg(ctx, "%s: metadata area %zu unreadable: line %u: %s", d->path, i,
 			       err.line, err.message);
 			if (strstr(err.message, "checksum"))
-				strbuf_appendf(&d->warn, "WARNING: Checksum error on %s at offset %llu.\n",
+				strbuf_appendf(&d->warn,
+					       "WARNING: Checksum error on %s at offset %llu.\n",
 					       d->path, at);
 			else /* lvm2: "Parse error at byte N (line L): expected a value" */
 				strbuf_appendf(&d->warn,
@@ -138,8 +140,8 @@ static void pvdev_read_metadata(struct tb_ctx *ctx, struct tb_pvdev *d)
 			strbuf_appendf(&d->warn,
 				       "WARNING: metadata on %s at %llu has invalid summary for VG.\n",
 				       d->path, at);
-			strbuf_appendf(&d->warn, "WARNING: bad metadata text on %s in mda%zu\n", d->path,
-				       i + 1);
+			strbuf_appendf(&d->warn, "WARNING: bad metadata text on %s in mda%zu\n",
+				       d->path, i + 1);
 			strbuf_appendf(&d->warn,
 				       "WARNING: scanning %s mda%zu failed to read metadata summary.\n",
 				       d->path, i + 1);
@@ -174,8 +176,10 @@ static void pvdev_read_metadata(struct tb_ctx *ctx, struct tb_pvdev *d)
 		}
 	}
 	if (d->mda_bad && !d->text)
-		strbuf_appendf(&d->warn, "WARNING: scan failed to get metadata summary from %s PVID "
-			       "%s\n", d->path, d->id);
+		strbuf_appendf(&d->warn,
+			       "WARNING: scan failed to get metadata summary from %s PVID "
+			       "%s\n",
+			       d->path, d->id);
 }
 
 /* A label whose area list lvf_label_read rejected (an mda past the device end, a huge size):
@@ -196,7 +200,8 @@ static int label_fix_areas(struct tb_pvdev *d)
 
 		if (off < LVF_LABEL_SCAN_SIZE || off > dev - sizeof(sec) ||
 		    lvf_bdev_read(d->bdev, off, sec, sizeof(sec)) < 0 ||
-		    lvf_mda_header_decode(sec, sizeof(sec), off, 0, &h, NULL) < 0 || h.size > dev - off)
+		    lvf_mda_header_decode(sec, sizeof(sec), off, 0, &h, NULL) < 0 ||
+		    h.size > dev - off)
 			return -EBADMSG;
 		d->hdr.mda[i].size = h.size;
 	}
@@ -243,8 +248,10 @@ int tb_pvdev_open(struct tb_ctx *ctx, const char *path, bool excl, struct tb_pvd
 		} else {
 			d->hdr.n_mda = 0;
 			d->mda_bad = true;
-			strbuf_appendf(&d->warn, "WARNING: scan failed to get metadata summary from %s "
-				       "PVID %s\n", path, d->id);
+			strbuf_appendf(&d->warn,
+				       "WARNING: scan failed to get metadata summary from %s "
+				       "PVID %s\n",
+				       path, d->id);
 		}
 	} else if (r != -ENOENT) {
 		tb_dbg(ctx, "%s: no usable label: %s", path, err.message);
@@ -319,7 +326,8 @@ int tb_scan_devices(struct tb_ctx *ctx, bool writable, struct tb_scan *ret)
 		unsigned maj, mnr;
 		unsigned long long blocks;
 		if (!f)
-			return tb_fail(ctx, -errno, "Cannot read /proc/partitions: %s", strerror(errno));
+			return tb_fail(ctx, -errno, "Cannot read /proc/partitions: %s",
+				       strerror(errno));
 		while (fgets(line, sizeof(line), f)) {
 			if (sscanf(line, " %u %u %llu %127s", &maj, &mnr, &blocks, name) != 4)
 				continue;
@@ -402,8 +410,9 @@ int tb_vg_read(struct tb_cmd *c, const char *name, bool write, struct tb_vg **re
 	if (!tb_lockset_has_vg(&c->locks, name, write)) {
 		r = tb_lock_vg(&c->locks, name, write);
 		if (r < 0) {
-			r = tb_fail(ctx, r, "%s", c->locks.errmsg[0] ? c->locks.errmsg :
-						"Cannot lock the volume group");
+			r = tb_fail(ctx, r, "%s",
+				    c->locks.errmsg[0] ? c->locks.errmsg
+						       : "Cannot lock the volume group");
 			goto fail;
 		}
 	}
@@ -430,8 +439,10 @@ int tb_vg_read(struct tb_cmd *c, const char *name, bool write, struct tb_vg **re
 		if (!d->text || !streq(d->vgname, name) || d->seqno >= best->seqno)
 			continue;
 		/* lvm2 2.03.16 lib/metadata/metadata.c _vg_read wording; the next commit rewrites it */
-		snprintf(w, sizeof(w), "WARNING: ignoring metadata seqno %u on %s for seqno %u on %s "
-			 "for VG %s.", d->seqno, d->path, best->seqno, best->path, name);
+		snprintf(w, sizeof(w),
+			 "WARNING: ignoring metadata seqno %u on %s for seqno %u on %s "
+			 "for VG %s.",
+			 d->seqno, d->path, best->seqno, best->path, name);
 		tb_warn_once(ctx, w);
 		snprintf(w, sizeof(w), "WARNING: Inconsistent metadata found for VG %s.", name);
 		tb_warn_once(ctx, w);
@@ -468,8 +479,9 @@ int tb_vg_read(struct tb_cmd *c, const char *name, bool write, struct tb_vg **re
 			/* lvm2 2.03.16 lib/metadata/metadata.c wording */
 			snprintf(w, sizeof(w), "WARNING: Couldn't find device with uuid %s.", uuid);
 			tb_warn_once(ctx, w);
-			snprintf(w, sizeof(w), "WARNING: VG %s is missing PV %s (last written to %s).",
-				 name, uuid, last ? last : "[unknown]");
+			snprintf(w, sizeof(w),
+				 "WARNING: VG %s is missing PV %s (last written to %s).", name,
+				 uuid, last ? last : "[unknown]");
 			tb_warn_once(ctx, w);
 			vg->md->pvs[i]->status |= MD_PV_MISSING;
 		} else if (!vg->md->pvs[i]->device ||
@@ -511,8 +523,8 @@ int tb_vg_check_writable(struct tb_cmd *c, const struct tb_vg *vg)
 				       "than its PV's %u extents need (%llu). Was the device resized? "
 				       "Restore its size first.",
 				       vg->md->name, d->path,
-				       (unsigned long long)(d->bdev->size_bytes / 512), pv->pe_count,
-				       (unsigned long long)(end / 512));
+				       (unsigned long long)(d->bdev->size_bytes / 512),
+				       pv->pe_count, (unsigned long long)(end / 512));
 	}
 	return tb_vg_check_duplicates(c, vg);
 }
@@ -565,8 +577,7 @@ int tb_vg_prepare_text(struct tb_cmd *c, struct tb_vg *vg, struct strbuf *raw)
 	return r;
 }
 
-int tb_vg_mda_refs(struct tb_cmd *c, const struct tb_vg *vg, struct lvf_mda_ref **ret,
-		   size_t *ret_n)
+int tb_vg_mda_refs(struct tb_cmd *c, const struct tb_vg *vg, struct lvf_mda_ref **ret, size_t *ret_n)
 {
 	struct lvf_mda_ref *mdas = calloc(2 * (vg->n_pvdevs + 1), sizeof(*mdas));
 	size_t n = 0;
@@ -605,13 +616,15 @@ int tb_vg_check_fit(struct tb_cmd *c, const struct tb_vg *vg, const struct lvf_m
 		/* lvm2's wording (format-text.c _vg_write_raw), then what to do */
 		return tb_fail(c->ctx, -ENOSPC,
 			       "VG %s %" PRIu32 " metadata on %s (%" PRIu64 " bytes) exceeds maximum "
-			       "metadata size (%" PRIu64 " bytes). Failed to write VG %s: nothing was "
+			       "metadata size (%" PRIu64
+			       " bytes). Failed to write VG %s: nothing was "
 			       "changed. Remove LVs, or move the VG to PVs made with a larger "
 			       "pvcreate --metadatasize (docs/cli.md, \"Metadata area size\").",
 			       vg->md->name, vg->md->seqno, dev, len_with_nul, max, vg->md->name);
 	if (fit == LVF_MDA_OVER_HALF)
 		tb_warn(c->ctx,
-			"WARNING: VG %s metadata on %s (%" PRIu64 " bytes) is over half of the largest "
+			"WARNING: VG %s metadata on %s (%" PRIu64
+			" bytes) is over half of the largest "
 			"copy its metadata area holds (%" PRIu64 " bytes); the VG cannot double its "
 			"LVs any more. See docs/cli.md, \"Metadata area size\".",
 			vg->md->name, dev, len_with_nul, max);
@@ -637,12 +650,12 @@ int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
 	for (size_t i = 0; i < vg->n_pvdevs; i++) {
 		struct tb_pvdev *d = vg->pvdevs[i];
 		for (size_t m = 0; d && m < d->hdr.n_mda; m++) {
-			struct lvf_mda_ref ref = { d->bdev, d->hdr.mda[m].offset, d->hdr.mda[m].size,
-						   false };
+			struct lvf_mda_ref ref = { d->bdev, d->hdr.mda[m].offset,
+						   d->hdr.mda[m].size, false };
 			if (!d->mda_hdr_bad[m])
 				continue;
-			tb_warn(ctx, "WARNING: Repairing the metadata header on %s at %llu.", d->path,
-				(unsigned long long)ref.start);
+			tb_warn(ctx, "WARNING: Repairing the metadata header on %s at %llu.",
+				d->path, (unsigned long long)ref.start);
 			r = lvf_mda_init(&ref);
 			if (r < 0) {
 				r = tb_fail(ctx, r, "Failed to repair the metadata header on %s: %s",
@@ -667,7 +680,8 @@ int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg)
 		if (!d || ((d->hdr.ext_flags & LVF_PV_EXT_USED) && !d->label_unchecked))
 			continue;
 		if (d->label_unchecked)
-			tb_warn(ctx, "WARNING: Repairing the PV header on %s (its metadata area list).",
+			tb_warn(ctx,
+				"WARNING: Repairing the PV header on %s (its metadata area list).",
 				d->path);
 		d->label_unchecked = false;
 		d->hdr.ext_flags |= LVF_PV_EXT_USED;

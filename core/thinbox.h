@@ -30,8 +30,8 @@ struct tb_ctx;
 
 /* The log sink: @priority is a syslog priority, @file/@line/@fn where the message was made,
  * @format/@args the message (no trailing newline). (Same type as util/log.h's.) Since: 0.1 */
-typedef void (*tb_log_fn)(void *userdata, int priority, const char *file, int line,
-			  const char *fn, const char *format, va_list args);
+typedef void (*tb_log_fn)(void *userdata, int priority, const char *file, int line, const char *fn,
+			  const char *format, va_list args);
 
 /* Create a context with refcount 1. @flags: 0 (else -EINVAL). Its configuration starts from
  * the environment (read with secure_getenv, so not in setuid programs): LVM_SYSTEM_DIR,
@@ -132,12 +132,12 @@ struct tb_tags {
 };
 
 struct tb_pvcreate_opts {
-	int force;                 /* -f = 1, -ff = 2 */
-	bool yes;                  /* -y: answer yes to wiping signatures */
-	const char *uuid;          /* --uuid, NULL: a new random id */
-	uint64_t metadatasize;     /* bytes, 0: lvm2's default */
-	int metadatacopies;        /* --pvmetadatacopies 0|1|2, -1: default (1) */
-	uint64_t dataalignment;    /* bytes, 0: 1 MiB */
+	int force;              /* -f = 1, -ff = 2 */
+	bool yes;               /* -y: answer yes to wiping signatures */
+	const char *uuid;       /* --uuid, NULL: a new random id */
+	uint64_t metadatasize;  /* bytes, 0: lvm2's default */
+	int metadatacopies;     /* --pvmetadatacopies 0|1|2, -1: default (1) */
+	uint64_t dataalignment; /* bytes, 0: 1 MiB */
 };
 /* pvcreate DEVICE...: label the @n @devices as PVs (@o may be NULL: defaults). 0, or
  * -errno (-EBUSY a device in use or a PV of a VG without force 2, -EINVAL a bad option or a
@@ -149,9 +149,9 @@ int tb_pvcreate(struct tb_ctx *ctx, const char *const *devices, size_t n,
 int tb_pvremove(struct tb_ctx *ctx, const char *const *devices, size_t n, int force, bool yes);
 
 struct tb_vgcreate_opts {
-	uint64_t extent_size;      /* sectors, 0: 8192 (4 MiB) */
+	uint64_t extent_size;       /* sectors, 0: 8192 (4 MiB) */
 	struct tb_pvcreate_opts pv; /* for devices that are not PVs yet */
-	struct tb_tags tags;       /* --addtag (Since: 0.1) */
+	struct tb_tags tags;        /* --addtag (Since: 0.1) */
 };
 /* vgcreate VG DEVICE...: a new VG on the @n @devices (made PVs first when they are not;
  * @o may be NULL). 0, -EEXIST (VG exists), -EINVAL (bad name or option), or -errno.
@@ -197,11 +197,11 @@ struct tb_lvcreate_opts {
 	const char *const *pvs;    /* PVs to allocate from (paths), may be NULL */
 	size_t n_pvs;
 	/* Since: 0.1 */
-	struct tb_tags tags;       /* --addtag */
-	char permission;           /* -p: 0 default (rw), 'r', 'w' */
-	char activation_skip;      /* -k/--setactivationskip: 0 default, 'y', 'n' */
+	struct tb_tags tags;         /* --addtag */
+	char permission;             /* -p: 0 default (rw), 'r', 'w' */
+	char activation_skip;        /* -k/--setactivationskip: 0 default, 'y', 'n' */
 	bool ignore_activation_skip; /* -K */
-	char autoactivation;       /* --setautoactivation: 0 default, 'y', 'n' */
+	char autoactivation;         /* --setautoactivation: 0 default, 'y', 'n' */
 	/* with thin_pool and virtual_size: create the pool @pool_name and the thin LV @name in
 	 * it (lvcreate -L SIZE -T VG/POOL -V SIZE -n THIN) */
 	const char *pool_name;
@@ -234,11 +234,11 @@ int tb_lvconvert_repair(struct tb_ctx *ctx, const char *vg, const char *pool);
 
 struct tb_lvresize_opts {
 	const char *vg, *lv;
-	struct tb_size size;       /* new size or +/- delta */
+	struct tb_size size;             /* new size or +/- delta */
 	struct tb_size poolmetadatasize; /* --poolmetadatasize [+]N (sectors) */
-	bool extend_only;          /* lvextend */
-	bool use_policies;         /* --use-policies: grow as the autoextend policy says */
-	bool resizefs;             /* -r: grow the LV's filesystem too (Since: 0.1) */
+	bool extend_only;                /* lvextend */
+	bool use_policies;               /* --use-policies: grow as the autoextend policy says */
+	bool resizefs;                   /* -r: grow the LV's filesystem too (Since: 0.1) */
 };
 /* lvextend / lvresize: grow a linear LV, a thin LV or a pool's data (and, with
  * poolmetadatasize, its metadata); active LVs are reloaded. 0, or -errno (-ENOSPC no free
@@ -252,20 +252,20 @@ int tb_lvremove(struct tb_ctx *ctx, const char *vg, const char *lv, bool force);
 int tb_lvrename(struct tb_ctx *ctx, const char *vg, const char *lv, const char *new_name);
 
 struct tb_lvchange_opts {
-	int activate;              /* -1 unchanged, 0 -an, 1 -ay */
+	int activate;                /* -1 unchanged, 0 -an, 1 -ay */
 	const char *metadataprofile; /* NULL unchanged */
 	bool detachprofile;
-	int errorwhenfull;         /* -1 unchanged */
-	int discards;              /* -1 unchanged */
-	int monitor;               /* -1 unchanged */
+	int errorwhenfull; /* -1 unchanged */
+	int discards;      /* -1 unchanged */
+	int monitor;       /* -1 unchanged */
 	/* Since: 0.1 */
 	struct tb_tags tags;
-	char permission;           /* -p: 0 unchanged, 'r', 'w' */
-	char activation_skip;      /* -k: 0 unchanged, 'y', 'n' */
+	char permission;             /* -p: 0 unchanged, 'r', 'w' */
+	char activation_skip;        /* -k: 0 unchanged, 'y', 'n' */
 	bool ignore_activation_skip; /* -K: activate even with the activation-skip flag */
-	char autoactivation;       /* --setautoactivation: 0 unchanged, 'y', 'n' */
-	bool refresh;              /* --refresh: reload the active tables from the metadata */
-	bool autoactivate_only;    /* -aay: only LVs whose autoactivation is on */
+	char autoactivation;         /* --setautoactivation: 0 unchanged, 'y', 'n' */
+	bool refresh;                /* --refresh: reload the active tables from the metadata */
+	bool autoactivate_only;      /* -aay: only LVs whose autoactivation is on */
 };
 /* lvchange VG/LV: what @o does not leave unchanged. 0 or -errno. Since: 0.1 */
 int tb_lvchange(struct tb_ctx *ctx, const char *vg, const char *lv,
@@ -286,12 +286,12 @@ int tb_vg_select_tag(struct tb_ctx *ctx, const char *tag, char ***ret, size_t *r
 int tb_lv_select_tag(struct tb_ctx *ctx, const char *tag, char ***ret, size_t *ret_n);
 
 struct tb_vgchange_opts {
-	int activate;              /* -1 unchanged, 0 -an, 1 -ay */
-	int monitor;               /* -1 unchanged, 0/1 */
+	int activate; /* -1 unchanged, 0 -an, 1 -ay */
+	int monitor;  /* -1 unchanged, 0/1 */
 	struct tb_tags tags;
 	bool ignore_activation_skip; /* -K */
-	bool autoactivate_only;    /* -aay: LVs and VGs with autoactivation on only */
-	char autoactivation;       /* --setautoactivation: 0 unchanged, 'y', 'n' */
+	bool autoactivate_only;      /* -aay: LVs and VGs with autoactivation on only */
+	char autoactivation;         /* --setautoactivation: 0 unchanged, 'y', 'n' */
 };
 int tb_vgchange_ex(struct tb_ctx *ctx, const char *vg, const struct tb_vgchange_opts *o);
 /* pvchange --addtag/--deltag on PVs of VGs (lvm2 keeps PV tags in the VG metadata). */
@@ -305,8 +305,7 @@ int tb_pvresize(struct tb_ctx *ctx, const char *device, uint64_t set_sectors);
 /* vgscan, pvscan: lvm2's listing lines at LOG_NOTICE (lvscan: cli/cmd-display.c). pvscan with @activate_dev
  * (pvscan --cache -aay DEV): autoactivate the VG on DEV once all its PVs are present. */
 int tb_vgscan(struct tb_ctx *ctx, bool mknodes);
-int tb_pvscan(struct tb_ctx *ctx, bool cache, bool autoactivate, const char *const *devs,
-	      size_t n);
+int tb_pvscan(struct tb_ctx *ctx, bool cache, bool autoactivate, const char *const *devs, size_t n);
 /* vgcfgbackup [-f FILE] VG: lvm2's backup file (FILE may hold %s for the VG name);
  * vgcfgrestore -f FILE VG: write that metadata back (the PVs must be the VG's). */
 int tb_vgcfgbackup(struct tb_ctx *ctx, const char *vg, const char *file);
@@ -343,31 +342,31 @@ struct tb_rseg {
 struct tb_lv_row {
 	const char *vg, *name, *uuid, *pool, *origin, *dm_path, *segtype, *profile;
 	char attr[11];
-	uint64_t size;             /* sectors */
+	uint64_t size; /* sectors */
 	bool visible;
 	bool active;
 	bool has_data_percent, has_meta_percent;
-	uint64_t data_num, data_den;   /* Data%: used / total (pool blocks, or thin sectors) */
-	uint64_t meta_num, meta_den;   /* Meta%: used / total metadata blocks */
+	uint64_t data_num, data_den; /* Data%: used / total (pool blocks, or thin sectors) */
+	uint64_t meta_num, meta_den; /* Meta%: used / total metadata blocks */
 	bool is_pool, is_thin;
-	uint32_t chunk_size;       /* sectors, pools */
+	uint32_t chunk_size; /* sectors, pools */
 	bool has_transaction_id;
 	uint64_t transaction_id;
 	bool has_thin_id;
 	uint32_t thin_id;
-	const char *seg_monitor;   /* "monitored", "not monitored" or "" */
+	const char *seg_monitor; /* "monitored", "not monitored" or "" */
 	uint64_t seg_count;
 	const struct tb_rfield *fields; /* every other lvm2 LV field */
 	size_t n_fields;
-	const struct tb_rseg *segs;     /* one per LV segment (lvm2 SEGS fields) */
+	const struct tb_rseg *segs; /* one per LV segment (lvm2 SEGS fields) */
 	size_t n_segs;
-	size_t md_index;                /* position in the VG metadata's LV list */
+	size_t md_index; /* position in the VG metadata's LV list */
 };
 struct tb_vg_row {
 	const char *name, *uuid;
 	char attr[7];
 	uint32_t pv_count, lv_count, snap_count;
-	uint64_t size, free;       /* sectors */
+	uint64_t size, free; /* sectors */
 	uint64_t extent_size, extent_count, free_count;
 	uint32_t seqno;
 	const struct tb_rfield *fields; /* every other lvm2 VG field */
@@ -380,7 +379,7 @@ struct tb_pv_row {
 	uint64_t pe_count, pe_alloc;
 	const struct tb_rfield *fields; /* every other lvm2 PV field */
 	size_t n_fields;
-	const struct tb_rseg *pvsegs;   /* the PV's extent map (lvm2 PVSEGS), used and free */
+	const struct tb_rseg *pvsegs; /* the PV's extent map (lvm2 PVSEGS), used and free */
 	size_t n_pvsegs;
 };
 /* lvs [-a] [VG|VG/LV...] (@n 0: every VG): @cb once per LV in lvm2's order (@all: hidden
@@ -421,10 +420,10 @@ int tb_config_lookup(struct tb_ctx *ctx, const char *path, char **ret);
 
 /* Flags of the tb_dm_* calls. */
 #define TB_DM_READONLY (1U << 0)    /* create, load */
-#define TB_DM_NOFLUSH (1U << 1)	    /* suspend, status */
+#define TB_DM_NOFLUSH (1U << 1)     /* suspend, status */
 #define TB_DM_SKIP_LOCKFS (1U << 2) /* suspend */
 #define TB_DM_DEFERRED (1U << 3)    /* remove */
-#define TB_DM_RETRY (1U << 4)	    /* remove: retry briefly while transiently open */
+#define TB_DM_RETRY (1U << 4)       /* remove: retry briefly while transiently open */
 #define TB_DM_INACTIVE (1U << 5)    /* table, status: the inactive table */
 
 struct tb_dm_info {
@@ -460,7 +459,8 @@ void tb_ctx_set_trace(struct tb_ctx *ctx, bool on);
 int tb_dm_driver_version(struct tb_ctx *ctx, uint32_t ret[3]);
 /* All devices / all target types. *ret: caller frees (free()). Since: 0.1 */
 int tb_dm_list(struct tb_ctx *ctx, struct tb_dm_dev **ret, size_t *ret_n);
-int tb_dm_target_types(struct tb_ctx *ctx, struct tb_dm_target_type **ret, size_t *ret_n); /* Since: 0.1 */
+int tb_dm_target_types(struct tb_ctx *ctx, struct tb_dm_target_type **ret,
+		       size_t *ret_n); /* Since: 0.1 */
 /* One device; -ENXIO if missing. Since: 0.1 */
 int tb_dm_info(struct tb_ctx *ctx, const char *name, struct tb_dm_info *ret);
 /* The devices a device's live table uses. *ret: caller frees. Since: 0.1 */
@@ -469,8 +469,8 @@ int tb_dm_deps(struct tb_ctx *ctx, const char *name, struct tb_dm_devno **ret, s
  * with tb_dm_targets_free. Since: 0.1 */
 int tb_dm_table(struct tb_ctx *ctx, const char *name, unsigned flags, struct tb_dm_target **ret,
 		size_t *ret_n);
-int tb_dm_status(struct tb_ctx *ctx, const char *name, unsigned flags,
-		 struct tb_dm_target **ret, size_t *ret_n);
+int tb_dm_status(struct tb_ctx *ctx, const char *name, unsigned flags, struct tb_dm_target **ret,
+		 size_t *ret_n);
 /* Free @n targets of tb_dm_table/tb_dm_status (and their params); NULL is fine. Since: 0.1 */
 void tb_dm_targets_free(struct tb_dm_target *t, size_t n);
 /* Create @name (uuid may be NULL); with @table (may be NULL: no table) load and resume it and
@@ -501,9 +501,9 @@ int tb_dm_mknodes(struct tb_ctx *ctx, const char *name);
 
 /* ---- thinbox check (pvck-style health of labels, PV headers and metadata areas) ---- */
 struct tb_check_mda {
-	uint64_t offset, size;     /* bytes */
-	int status;                /* 0 healthy, -ENODATA empty/ignored, else -errno */
-	char reason[256];          /* why not healthy */
+	uint64_t offset, size; /* bytes */
+	int status;            /* 0 healthy, -ENODATA empty/ignored, else -errno */
+	char reason[256];      /* why not healthy */
 	bool has_text;
 	uint32_t seqno;
 	char vgname[128];
@@ -512,12 +512,12 @@ struct tb_check_mda {
 };
 struct tb_check_report {
 	const char *device;
-	int label_status;          /* 0, -ENOENT (no label), -EBADMSG (bad label) */
+	int label_status; /* 0, -ENOENT (no label), -EBADMSG (bad label) */
 	char label_reason[256];
 	uint64_t label_sector;
 	char pv_uuid[40];
-	uint64_t device_size;      /* bytes, from the PV header */
-	uint64_t pe_start;         /* bytes */
+	uint64_t device_size; /* bytes, from the PV header */
+	uint64_t pe_start;    /* bytes */
 	uint32_t ext_version, ext_flags;
 	size_t n_mda;
 	struct tb_check_mda mda[2];
@@ -537,9 +537,9 @@ int tb_check_devices(struct tb_ctx *ctx, const char *const *devices, size_t n,
 struct tb_monitor_opts {
 	const char *const *targets; /* "VG" or "VG/POOL"; n_targets 0: every pool */
 	size_t n_targets;
-	unsigned interval_ms;       /* safety poll; 0: 2000 */
-	unsigned retry_max_ms;      /* backoff cap after a failed extension; 0: 30000 */
-	unsigned rescan_ms;         /* re-read the VGs (profiles, new pools); 0: 10000 */
+	unsigned interval_ms;  /* safety poll; 0: 2000 */
+	unsigned retry_max_ms; /* backoff cap after a failed extension; 0: 30000 */
+	unsigned rescan_ms;    /* re-read the VGs (profiles, new pools); 0: 10000 */
 	/* do not stage the next extension ahead (every extension then reads and commits the
 	 * VG in full when the threshold is crossed; see docs/monitor.md "The fast path") */
 	bool no_stage;
@@ -594,15 +594,15 @@ int tb_pvck_repair(struct tb_ctx *ctx, const char *dev, const char *file);
 int tb_lv_name_check(const char *name, char *msg, size_t len);
 /* ==== thinbox setup (cli/cmd-setup.c): what a device holds before it is touched ============ */
 struct tb_device_state {
-	uint64_t size;              /* bytes */
-	bool busy;                  /* held exclusively elsewhere: mounted, a device-mapper table,
+	uint64_t size;             /* bytes */
+	bool busy;                 /* held exclusively elsewhere: mounted, a device-mapper table,
 				     * md, swap (a second O_EXCL open fails with EBUSY) */
-	char signature[64];         /* the first signature other than LVM2's libblkid finds
+	char signature[64];        /* the first signature other than LVM2's libblkid finds
 				     * ("xfs", "dos", ...), "" when none */
-	uint64_t signature_offset;  /* bytes */
-	bool pv;                    /* carries an LVM2 label */
-	bool pv_in_doubt;           /* labelled as used by a VG whose metadata is not found */
-	char vg[128];               /* the VG the PV belongs to, "" when none */
+	uint64_t signature_offset; /* bytes */
+	bool pv;                   /* carries an LVM2 label */
+	bool pv_in_doubt;          /* labelled as used by a VG whose metadata is not found */
+	char vg[128];              /* the VG the PV belongs to, "" when none */
 };
 /* Read what @path holds; changes nothing. Since: 0.1 */
 int tb_device_state(struct tb_ctx *ctx, const char *path, struct tb_device_state *ret);

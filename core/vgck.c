@@ -24,8 +24,10 @@ static bool vg_problem(const struct tb_vg *vg, char *buf, size_t len)
 			return true;
 		}
 		if (d->label_unchecked) {
-			snprintf(buf, len, "the PV header on %s lists a metadata area past the device "
-				 "end", d->path);
+			snprintf(buf, len,
+				 "the PV header on %s lists a metadata area past the device "
+				 "end",
+				 d->path);
 			return true;
 		}
 		if (d->mda_bad) {
@@ -33,8 +35,8 @@ static bool vg_problem(const struct tb_vg *vg, char *buf, size_t len)
 			return true;
 		}
 		if (d->text && d->seqno < vg->md->seqno) {
-			snprintf(buf, len, "the metadata on %s is old (seqno %u, newest %u)", d->path,
-				 d->seqno, vg->md->seqno);
+			snprintf(buf, len, "the metadata on %s is old (seqno %u, newest %u)",
+				 d->path, d->seqno, vg->md->seqno);
 			return true;
 		}
 	}
@@ -57,8 +59,9 @@ TB_EXPORT int tb_vgck(struct tb_ctx *ctx, const char *name, bool update)
 		goto out;
 	if (!update) {
 		if (vg_problem(vg, why, sizeof(why)))
-			r = tb_fail(ctx, -EBADMSG, "VG %s: %s. Repair with vgck --updatemetadata %s.",
-				    name, why, name);
+			r = tb_fail(ctx, -EBADMSG,
+				    "VG %s: %s. Repair with vgck --updatemetadata %s.", name, why,
+				    name);
 		goto out;
 	}
 	if ((r = tb_vg_check_writable(&c, vg)) < 0)
@@ -107,8 +110,8 @@ TB_EXPORT int tb_vgreduce_missing(struct tb_ctx *ctx, const char *name, bool for
 	if ((r = tb_cmd_begin(ctx, &c, "vgreduce")) < 0)
 		return r;
 	if ((r = tb_lock_global(&c.locks, true)) < 0) {
-		r = tb_fail(ctx, r, "%s", c.locks.errmsg[0] ? c.locks.errmsg
-						  : "Cannot take the global lock");
+		r = tb_fail(ctx, r, "%s",
+			    c.locks.errmsg[0] ? c.locks.errmsg : "Cannot take the global lock");
 		goto out;
 	}
 	tb_hints_invalidate(NULL, c.name, NULL);
@@ -129,7 +132,8 @@ TB_EXPORT int tb_vgreduce_missing(struct tb_ctx *ctx, const char *name, bool for
 			continue;
 		n_partial++;
 		if (!force) {
-			tb_warn(ctx, "WARNING: Partial LV %s needs to be repaired or removed. ", lv->name);
+			tb_warn(ctx, "WARNING: Partial LV %s needs to be repaired or removed. ",
+				lv->name);
 			continue;
 		}
 		if (!md_lv_is_visible(lv) || md_lv_is_thin_pool(lv) || md_lv_is_thin(lv)) {

@@ -31,14 +31,14 @@ struct dmk_ctx {
 
 /* One request: the header fields we set, and the payload after the header. */
 struct dmk_req {
-	unsigned cmd;		/* DM_*_CMD */
-	const char *name;	/* or NULL */
-	const char *uuid;	/* or NULL */
-	uint32_t flags;		/* DM_*_FLAG, masked by the command's allowed set */
-	uint32_t event_nr;	/* event number or udev cookie */
-	uint64_t dev;		/* kernel encoding */
-	uint32_t target_count;	/* DM_TABLE_LOAD */
-	const void *payload;	/* copied after the header */
+	unsigned cmd;          /* DM_*_CMD */
+	const char *name;      /* or NULL */
+	const char *uuid;      /* or NULL */
+	uint32_t flags;        /* DM_*_FLAG, masked by the command's allowed set */
+	uint32_t event_nr;     /* event number or udev cookie */
+	uint64_t dev;          /* kernel encoding */
+	uint32_t target_count; /* DM_TABLE_LOAD */
+	const void *payload;   /* copied after the header */
 	size_t payload_len;
 };
 
@@ -55,8 +55,7 @@ struct dmk_reply {
  * once. Returns 0 or -errno, with the message "<what> '<name>': <reason>" in ctx->errmsg.
  * @what describes the operation for messages ("create device"). @ret may be NULL; when set,
  * the caller frees ret->buf. */
-int dmk_run(struct dmk_ctx *ctx, const struct dmk_req *req, const char *what,
-	    struct dmk_reply *ret);
+int dmk_run(struct dmk_ctx *ctx, const struct dmk_req *req, const char *what, struct dmk_reply *ret);
 /* The bytes of a request exactly as dmk_run sends them (for tests): caller frees. */
 int dmk_build_request(const struct dmk_req *req, size_t bufsize, uint8_t **ret, size_t *ret_len);
 /* The payload of a DM_TABLE_LOAD for @t[0..n). Caller frees. */

@@ -22,7 +22,7 @@
 
 #define DMK_NAME_LEN 128 /* DM_NAME_LEN, including the NUL */
 #define DMK_UUID_LEN 129 /* DM_UUID_LEN, including the NUL */
-#define DMK_TYPE_LEN 16	 /* DM_MAX_TYPE_NAME, including the NUL */
+#define DMK_TYPE_LEN 16  /* DM_MAX_TYPE_NAME, including the NUL */
 
 struct dmk_ctx;
 
@@ -33,12 +33,12 @@ struct dmk_ops {
 };
 
 /* Flags of the operations below (not the kernel's DM_*_FLAG values). */
-#define DMK_READONLY (1U << 0)	  /* dmk_load: read-only table */
-#define DMK_NOFLUSH (1U << 1)	  /* dmk_suspend, dmk_status: do not flush queued I/O */
+#define DMK_READONLY (1U << 0)    /* dmk_load: read-only table */
+#define DMK_NOFLUSH (1U << 1)     /* dmk_suspend, dmk_status: do not flush queued I/O */
 #define DMK_SKIP_LOCKFS (1U << 2) /* dmk_suspend: do not freeze the file system */
-#define DMK_DEFERRED (1U << 3)	  /* dmk_remove: remove on last close */
-#define DMK_RETRY (1U << 4)	  /* dmk_remove: retry a few times on EBUSY (transient opens) */
-#define DMK_INACTIVE (1U << 5)	  /* dmk_table, dmk_status: query the inactive table */
+#define DMK_DEFERRED (1U << 3)    /* dmk_remove: remove on last close */
+#define DMK_RETRY (1U << 4)       /* dmk_remove: retry a few times on EBUSY (transient opens) */
+#define DMK_INACTIVE (1U << 5)    /* dmk_table, dmk_status: query the inactive table */
 
 struct dmk_info {
 	bool exists, suspended, read_only, live_table, inactive_table, deferred_remove;
@@ -145,8 +145,7 @@ int dmk_rename(struct dmk_ctx *ctx, const char *old, const char *new_name);
 int dmk_message(struct dmk_ctx *ctx, const char *name, uint64_t sector, const char *msg,
 		char **ret_reply);
 /* Block until the device's event counter differs from @event_nr. @ret may be NULL. */
-int dmk_wait_event(struct dmk_ctx *ctx, const char *name, uint32_t event_nr,
-		   struct dmk_info *ret);
+int dmk_wait_event(struct dmk_ctx *ctx, const char *name, uint32_t event_nr, struct dmk_info *ret);
 /* Arm event polling (kernel >= 4.37, else -EOPNOTSUPP): after this, the control fd polls
  * readable (POLLIN) when any device raises an event. Re-arm after each wakeup. Since: 0.1 */
 int dmk_arm_poll(struct dmk_ctx *ctx);
@@ -180,8 +179,7 @@ struct dmk_thin_pool_params {
 	dev_t meta, data;
 	uint32_t block_sectors;
 	uint64_t low_water_blocks;
-	bool skip_block_zeroing, ignore_discard, no_discard_passdown, read_only,
-		error_if_no_space;
+	bool skip_block_zeroing, ignore_discard, no_discard_passdown, read_only, error_if_no_space;
 };
 /* Features are written in lvm2's order (skip_block_zeroing ignore_discard
  * no_discard_passdown error_if_no_space read_only); parse accepts any order and rejects

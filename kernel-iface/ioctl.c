@@ -303,8 +303,7 @@ static const char *errno_hint(unsigned cmd, int err)
 	}
 }
 
-static int set_ioctl_error(struct dmk_ctx *ctx, const struct dmk_req *req, const char *what,
-			   int r)
+static int set_ioctl_error(struct dmk_ctx *ctx, const struct dmk_req *req, const char *what, int r)
 {
 	const char *hint = errno_hint(req->cmd, r);
 	const char *obj = req->name && *req->name ? req->name : req->uuid;
@@ -349,8 +348,7 @@ static int check_version(struct dmk_ctx *ctx)
 	return 0;
 }
 
-int dmk_run(struct dmk_ctx *ctx, const struct dmk_req *req, const char *what,
-	    struct dmk_reply *ret)
+int dmk_run(struct dmk_ctx *ctx, const struct dmk_req *req, const char *what, struct dmk_reply *ret)
 {
 	const struct cmd_desc *d = cmd_desc(req->cmd);
 	size_t bufsize = DMK_BUF_INITIAL;
@@ -394,12 +392,12 @@ int dmk_run(struct dmk_ctx *ctx, const struct dmk_req *req, const char *what,
 		if (hdr.flags & DM_BUFFER_FULL_FLAG) {
 			if (!d->retry_on_full)
 				return dmk_fail(ctx, -EOVERFLOW,
-						"Failed to %s: the reply did not fit in %zu bytes", what,
-						len);
+						"Failed to %s: the reply did not fit in %zu bytes",
+						what, len);
 			if (len >= DMK_BUF_MAX)
 				return dmk_fail(ctx, -ENOBUFS,
-						"Failed to %s: the reply is larger than %u bytes", what,
-						DMK_BUF_MAX);
+						"Failed to %s: the reply is larger than %u bytes",
+						what, DMK_BUF_MAX);
 			bufsize = MIN((size_t)DMK_BUF_MAX, len * 2);
 			continue;
 		}
@@ -735,8 +733,8 @@ int dmk_target_version(struct dmk_ctx *ctx, const char *type, uint32_t ret[3])
 		data = reply_data(&rep, &dlen);
 		if (!data || dlen < 16) {
 			dmk_reply_release(&rep);
-			return dmk_fail(ctx, -EBADMSG, "The kernel's reply for target '%s' is short",
-					type);
+			return dmk_fail(ctx, -EBADMSG,
+					"The kernel's reply for target '%s' is short", type);
 		}
 		memcpy(ret, data + 4, 12);
 		dmk_reply_release(&rep);
@@ -753,8 +751,7 @@ int dmk_target_version(struct dmk_ctx *ctx, const char *type, uint32_t ret[3])
 	return dmk_fail(ctx, -ENOENT, "The kernel has no '%s' target", type);
 }
 
-static int info_common(struct dmk_ctx *ctx, const char *name, const char *uuid,
-		       struct dmk_info *ret)
+static int info_common(struct dmk_ctx *ctx, const char *name, const char *uuid, struct dmk_info *ret)
 {
 	struct dmk_req req = { .cmd = DM_DEV_STATUS_CMD, .name = name, .uuid = uuid };
 	struct dmk_reply rep = { 0 };
@@ -845,8 +842,10 @@ int dmk_deps(struct dmk_ctx *ctx, const char *name, dev_t **ret, size_t *ret_n)
 		memcpy(&count, data, 4);
 		if (count > (dlen - 8) / 8) {
 			dmk_reply_release(&rep);
-			return dmk_fail(ctx, -EBADMSG, "The kernel's dependency list of '%s' is "
-						       "malformed", name);
+			return dmk_fail(ctx, -EBADMSG,
+					"The kernel's dependency list of '%s' is "
+					"malformed",
+					name);
 		}
 	}
 	devs = calloc(count ? count : 1, sizeof(*devs));
@@ -935,8 +934,7 @@ int dmk_load(struct dmk_ctx *ctx, const char *name, const struct dmk_target *t, 
 	r = dmk_encode_targets(t, n, &payload, &plen);
 	if (r < 0)
 		return dmk_fail(ctx, r, "Cannot load a table into '%s': %s", name,
-				r == -EINVAL ? "a target type is empty or too long"
-					     : strerror(-r));
+				r == -EINVAL ? "a target type is empty or too long" : strerror(-r));
 	if (ctx->real) {
 		kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (kfd >= 0)
@@ -1099,8 +1097,7 @@ int dmk_message(struct dmk_ctx *ctx, const char *name, uint64_t sector, const ch
 	return 0;
 }
 
-int dmk_wait_event(struct dmk_ctx *ctx, const char *name, uint32_t event_nr,
-		   struct dmk_info *ret)
+int dmk_wait_event(struct dmk_ctx *ctx, const char *name, uint32_t event_nr, struct dmk_info *ret)
 {
 	struct dmk_req req = { .cmd = DM_DEV_WAIT_CMD, .name = name, .event_nr = event_nr };
 	return run_named_info(ctx, &req, name, "wait for an event of", ret);

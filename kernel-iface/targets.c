@@ -108,8 +108,7 @@ static int parse_dev(const char *s, dev_t *ret)
 		return -EBADMSG;
 	memcpy(a, s, (size_t)(colon - s));
 	a[colon - s] = '\0';
-	if (parse_u32(a, &ma) < 0 || parse_u32(colon + 1, &mi) < 0 || ma > 0xfff ||
-	    mi > 0xfffff)
+	if (parse_u32(a, &ma) < 0 || parse_u32(colon + 1, &mi) < 0 || ma > 0xfff || mi > 0xfffff)
 		return -EBADMSG;
 	*ret = makedev(ma, mi);
 	return 0;
@@ -234,8 +233,7 @@ int dmk_linear_params_parse(const char *s, struct dmk_linear_params *ret)
 
 	if (r < 0)
 		return r;
-	if (tk.n != 2 || parse_dev(tk.v[0], &p.dev) < 0 ||
-	    parse_u64(tk.v[1], &p.offset_sectors) < 0)
+	if (tk.n != 2 || parse_dev(tk.v[0], &p.dev) < 0 || parse_u64(tk.v[1], &p.offset_sectors) < 0)
 		r = -EBADMSG;
 	tokens_release(&tk);
 	if (r == 0)
@@ -265,9 +263,8 @@ int dmk_thin_pool_params_format(const struct dmk_thin_pool_params *p, char **ret
 		return -EINVAL;
 	for (size_t i = 0; i < ARRAY_SIZE(feat); i++)
 		n += feat[i].on;
-	strbuf_appendf(&sb, "%u:%u %u:%u %" PRIu32 " %" PRIu64 " %u", major(p->meta),
-		       minor(p->meta), major(p->data), minor(p->data), p->block_sectors,
-		       p->low_water_blocks, n);
+	strbuf_appendf(&sb, "%u:%u %u:%u %" PRIu32 " %" PRIu64 " %u", major(p->meta), minor(p->meta),
+		       major(p->data), minor(p->data), p->block_sectors, p->low_water_blocks, n);
 	for (size_t i = 0; i < ARRAY_SIZE(feat); i++)
 		if (feat[i].on)
 			strbuf_appendf(&sb, " %s", feat[i].name);
@@ -357,8 +354,7 @@ int dmk_thin_pool_status_parse(const char *s, struct dmk_thin_pool_status *ret)
 	    parse_ratio(tk.v[1], &st.used_meta_blocks, &st.total_meta_blocks) < 0 ||
 	    parse_ratio(tk.v[2], &st.used_data_blocks, &st.total_data_blocks) < 0)
 		goto out;
-	if (st.used_meta_blocks > st.total_meta_blocks ||
-	    st.used_data_blocks > st.total_data_blocks)
+	if (st.used_meta_blocks > st.total_meta_blocks || st.used_data_blocks > st.total_data_blocks)
 		goto out;
 	if (!streq(tk.v[3], "-")) {
 		if (parse_u64(tk.v[3], &st.held_root) < 0)
@@ -410,8 +406,7 @@ int dmk_thin_params_format(const struct dmk_thin_params *p, char **ret)
 		return -EINVAL;
 	strbuf_appendf(&sb, "%u:%u %" PRIu32, major(p->pool), minor(p->pool), p->dev_id);
 	if (p->has_external_origin)
-		strbuf_appendf(&sb, " %u:%u", major(p->external_origin),
-			       minor(p->external_origin));
+		strbuf_appendf(&sb, " %u:%u", major(p->external_origin), minor(p->external_origin));
 	return finish(&sb, ret);
 }
 
@@ -472,8 +467,7 @@ out:
 
 /* ---- thin-pool messages ---- */
 
-static int pool_msg(struct dmk_ctx *ctx, const char *pool, const char *fmt, ...)
-	_printf_(3, 4);
+static int pool_msg(struct dmk_ctx *ctx, const char *pool, const char *fmt, ...) _printf_(3, 4);
 static int pool_msg(struct dmk_ctx *ctx, const char *pool, const char *fmt, ...)
 {
 	char msg[128];

@@ -181,7 +181,7 @@ void dmk_trace_request(struct dmk_ctx *ctx, unsigned cmd, const uint8_t *buf, si
 static void trace_reply_data(struct dmk_ctx *ctx, unsigned cmd, const struct dmk_reply *r)
 {
 	size_t dlen = r->hdr.data_size > r->hdr.data_start ? r->hdr.data_size - r->hdr.data_start
-							    : 0;
+							   : 0;
 	const uint8_t *data = r->buf + r->hdr.data_start;
 
 	switch (cmd) {

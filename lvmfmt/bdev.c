@@ -113,7 +113,8 @@ static int direct_io(struct fdev *d, uint64_t off, void *rbuf, const void *wbuf,
 		if (rbuf) {
 			memcpy((uint8_t *)rbuf + (from - off), bounce + (from - pos), to - from);
 		} else {
-			memcpy(bounce + (from - pos), (const uint8_t *)wbuf + (from - off), to - from);
+			memcpy(bounce + (from - pos), (const uint8_t *)wbuf + (from - off),
+			       to - from);
 			r = pwrite_full(d->fd, bounce, clen, pos);
 			if (r < 0)
 				return r;
@@ -207,7 +208,10 @@ static int view_flush(void *h)
 }
 
 static const struct lvf_bdev_ops view_ops = {
-	.read = view_read, .write = view_write, .flush = view_flush, .close = NULL,
+	.read = view_read,
+	.write = view_write,
+	.flush = view_flush,
+	.close = NULL,
 };
 
 int lvf_bdev_view(struct lvf_bdev *under, const char *name, struct lvf_bdev **ret)

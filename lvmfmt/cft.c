@@ -192,9 +192,9 @@ struct parser {
 	bool lean;                     /* lvf_cft_parse_lean: no layout */
 	lvf_cft_item_hook hook;        /* lvf_cft_parse_lean_hook */
 	void *hook_ud;
-	struct lvf_cft_node *open[3];  /* the sections whose bodies are being parsed, depth 0-2 */
-	unsigned pre_n;                /* lines in pre */
-	unsigned blank;                /* empty lines after the last full-line comment */
+	struct lvf_cft_node *open[3]; /* the sections whose bodies are being parsed, depth 0-2 */
+	unsigned pre_n;               /* lines in pre */
+	unsigned blank;               /* empty lines after the last full-line comment */
 };
 
 static bool is_space(char c)
@@ -331,8 +331,8 @@ static int skip_gap(struct parser *P, bool after_token)
 /* Status words and segment types, shared like lean_keys */
 static char *lean_value(const char *s, size_t n)
 {
-	static const char *const words[] = { "READ", "WRITE", "VISIBLE", "striped", "linear",
-					     "thin", "thin-pool", "pv0", "pv1" };
+	static const char *const words[] = { "READ", "WRITE",     "VISIBLE", "striped", "linear",
+					     "thin", "thin-pool", "pv0",     "pv1" };
 	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
 		if (words[i][0] == s[0] && strlen(words[i]) == n && !memcmp(words[i], s, n))
 			return (char *)words[i];
@@ -364,8 +364,8 @@ static int read_quoted(struct parser *P, const char *what, char **ret)
 		char c;
 
 		if (P->p >= P->e)
-			return fail_at(P, sline, scol, -EBADMSG, "unterminated %s (missing closing %c)",
-				       what, q);
+			return fail_at(P, sline, scol, -EBADMSG,
+				       "unterminated %s (missing closing %c)", what, q);
 		c = *P->p++;
 		if (c == q)
 			break;
@@ -399,11 +399,21 @@ static int read_quoted(struct parser *P, const char *what, char **ret)
 /* Read a bare word at the cursor (up to whitespace, '#', '=', '{', '}'). */
 /* The keys of a VG's LV sections, shared by every node of a lean parse (which is read-only)
  * instead of a copy each: most nodes of a large VG's text carry one of these. */
-static const char *const lean_keys[] = { "id",		  "status",	  "flags",
-					 "creation_time", "creation_host", "segment_count",
-					 "start_extent",  "extent_count",  "type",
-					 "stripe_count",  "stripes",	   "segment1",
-					 "thin_pool",	  "transaction_id", "device_id",
+static const char *const lean_keys[] = { "id",
+					 "status",
+					 "flags",
+					 "creation_time",
+					 "creation_host",
+					 "segment_count",
+					 "start_extent",
+					 "extent_count",
+					 "type",
+					 "stripe_count",
+					 "stripes",
+					 "segment1",
+					 "thin_pool",
+					 "transaction_id",
+					 "device_id",
 					 "tags" };
 
 static char *lean_key(const char *s, size_t n)
@@ -422,8 +432,8 @@ static int read_bare(struct parser *P, const char *what, char **ret)
 
 	while (P->p < P->e && !ends_bare(*P->p)) {
 		if (is_ctl(*P->p))
-			return fail(P, -EBADMSG, "unexpected byte 0x%02x in %s", (unsigned char)*P->p,
-				    what);
+			return fail(P, -EBADMSG, "unexpected byte 0x%02x in %s",
+				    (unsigned char)*P->p, what);
 		P->p++;
 	}
 	if ((size_t)(P->p - s) > LVF_CFT_MAX_STRING)
@@ -570,7 +580,8 @@ static int take_trailing(struct parser *P, struct lvf_cft_node *n, unsigned dept
 	n->comment = arena_strndup(P->A, P->trail_b, (size_t)(P->trail_e - P->trail_b));
 	if (!n->comment)
 		return oom(P);
-	n->comment_style = depth == 0 && P->trail_tab ? LVF_CFT_COMMENT_TAB : LVF_CFT_COMMENT_ALIGNED;
+	n->comment_style = depth == 0 && P->trail_tab ? LVF_CFT_COMMENT_TAB
+						      : LVF_CFT_COMMENT_ALIGNED;
 	return 0;
 }
 
@@ -821,16 +832,15 @@ static int parse(const char *text, size_t len, bool lean, lvf_cft_item_hook hook
 		 struct lvf_cft_node **ret_root, struct lvf_err *reterr)
 {
 	_cleanup_cft_ struct lvf_cft_node *root = NULL;
-	struct parser P = { .line = 1, .err = reterr, .lean = lean, .hook = hook,
-			    .hook_ud = hook_ud };
+	struct parser P = { .line = 1, .err = reterr, .lean = lean, .hook = hook, .hook_ud = hook_ud };
 	const char *nul;
 	int r;
 
 	if (!ret_root || (!text && len))
 		return -EINVAL;
 	if (len > LVF_CFT_MAX_TEXT) {
-		lvf_err_set_pos(reterr, 1, 1, "text of %zu bytes is larger than the %u byte limit", len,
-			    LVF_CFT_MAX_TEXT);
+		lvf_err_set_pos(reterr, 1, 1, "text of %zu bytes is larger than the %u byte limit",
+				len, LVF_CFT_MAX_TEXT);
 		return -EBADMSG;
 	}
 	nul = len ? memchr(text, '\0', len) : NULL;
@@ -974,8 +984,7 @@ void lvf_cft_append(struct lvf_cft_node *parent, struct lvf_cft_node *child)
 	child->next = NULL;
 }
 
-static struct lvf_cft_node *add(struct lvf_cft_node *parent, const char *key,
-				enum lvf_cft_type type)
+static struct lvf_cft_node *add(struct lvf_cft_node *parent, const char *key, enum lvf_cft_type type)
 {
 	struct lvf_cft_node *n;
 
@@ -1181,7 +1190,6 @@ static bool key_is_plain(const char *k)
 			return false;
 	return true;
 }
-
 
 /* lvm2 prints floats with "%f"; use more digits only when "%f" would not read back equal. */
 static void put_float(struct strbuf *out, double f)

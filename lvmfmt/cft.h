@@ -42,12 +42,12 @@
 
 /* Limits on parsed input (hostile text is normal text). Builders are not limited except by
  * LVF_CFT_MAX_DEPTH, which lvf_cft_emit() also enforces so that its output always parses. */
-#define LVF_CFT_MAX_DEPTH 64           /* nested sections */
-#define LVF_CFT_MAX_NODES (1u << 22)   /* nodes in one parse, array elements included */
-#define LVF_CFT_MAX_STRING (1u << 20)  /* bytes in one key, string or comment */
-#define LVF_CFT_MAX_NUMBER 1024        /* bytes in one numeric token */
-#define LVF_CFT_MAX_TEXT (1u << 30)    /* bytes of text */
-#define LVF_CFT_MAX_BLANK 65535u       /* blank_before/blank_after saturate here */
+#define LVF_CFT_MAX_DEPTH 64          /* nested sections */
+#define LVF_CFT_MAX_NODES (1u << 22)  /* nodes in one parse, array elements included */
+#define LVF_CFT_MAX_STRING (1u << 20) /* bytes in one key, string or comment */
+#define LVF_CFT_MAX_NUMBER 1024       /* bytes in one numeric token */
+#define LVF_CFT_MAX_TEXT (1u << 30)   /* bytes of text */
+#define LVF_CFT_MAX_BLANK 65535u      /* blank_before/blank_after saturate here */
 
 enum lvf_cft_type { LVF_CFT_SECTION, LVF_CFT_INT, LVF_CFT_FLOAT, LVF_CFT_STR, LVF_CFT_ARRAY };
 
@@ -64,23 +64,23 @@ enum lvf_cft_comment_style {
 
 struct lvf_cft_node {
 	/* (field order packs the node: a parse of large metadata makes hundreds of thousands) */
-	char *key;                   /* NULL for array elements and the root */
-	char *s;                     /* LVF_CFT_STR (unescaped) */
-	struct lvf_cft_node *child;  /* first child of a SECTION or first element of an ARRAY */
-	struct lvf_cft_node *next;   /* next sibling, in file order */
+	char *key;                  /* NULL for array elements and the root */
+	char *s;                    /* LVF_CFT_STR (unescaped) */
+	struct lvf_cft_node *child; /* first child of a SECTION or first element of an ARRAY */
+	struct lvf_cft_node *next;  /* next sibling, in file order */
 	struct lvf_cft_node *parent;
 	union {
-		int64_t i;           /* LVF_CFT_INT */
-		double f;            /* LVF_CFT_FLOAT */
+		int64_t i; /* LVF_CFT_INT */
+		double f;  /* LVF_CFT_FLOAT */
 	};
 	enum lvf_cft_type type;
-	unsigned line;               /* 1-based source line, 0 when built in memory */
-	bool in_arena;               /* internal, see "Memory" below */
+	unsigned line; /* 1-based source line, 0 when built in memory */
+	bool in_arena; /* internal, see "Memory" below */
 	/* A lean parse (lvf_cft_parse_lean) allocates each node only up to here. */
 
 	/* Layout hints. They never change meaning, lvf_cft_equal() ignores them, the parser fills
 	 * them, builders may set them (strings are owned by the node and freed with it). */
-	char *pre_comment;   /* full-line comments printed before the node: lines separated by
+	char *pre_comment;     /* full-line comments printed before the node: lines separated by
 			      * '\n', each empty or "# ..." (a line not starting with '#' gets
 			      * "# " prepended on output); NULL for none */
 	char *comment;         /* trailing comment, "# ..." without newline; for a SECTION it
@@ -88,7 +88,7 @@ struct lvf_cft_node {
 	unsigned blank_before; /* empty lines between pre_comment and the node */
 	unsigned blank_after;  /* empty lines after the node (after its closing '}' or ']') */
 	enum lvf_cft_comment_style comment_style;
-	unsigned per_line;     /* ARRAY: 0 prints `k = [a, b]` on one line; N > 0 prints `k = [`,
+	unsigned per_line; /* ARRAY: 0 prints `k = [a, b]` on one line; N > 0 prints `k = [`,
 				* then N elements per line (lines end with ',' but the last), then
 				* `]` alone, as lvm2 prints segment areas (`stripes = [` / `"pv0", 0` /
 				* `]`). The parser sets it when a newline follows '['. */

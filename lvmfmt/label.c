@@ -84,8 +84,8 @@ static int parse_list(const uint8_t *s, size_t *pos, struct lvf_disk_locn *out, 
 	return 0;
 }
 
-static int check_area(const struct lvf_disk_locn *l, uint64_t devsize, const char *what,
-		      size_t i, struct lvf_err *reterr)
+static int check_area(const struct lvf_disk_locn *l, uint64_t devsize, const char *what, size_t i,
+		      struct lvf_err *reterr)
 {
 	uint64_t end;
 
@@ -176,8 +176,8 @@ static int label_decode(const uint8_t *s, size_t len, uint64_t sector_nr, bool c
 					   i, (unsigned long long)h.mda[i].offset);
 		if (h.mda[i].size < 2 * SECTOR_SIZE)
 			return lvf_err_set(reterr, -EBADMSG,
-					   "PV header: metadata area %zu is too small (%llu bytes)", i,
-					   (unsigned long long)h.mda[i].size);
+					   "PV header: metadata area %zu is too small (%llu bytes)",
+					   i, (unsigned long long)h.mda[i].size);
 	}
 	for (size_t i = 0; i < h.n_ba && check_areas; i++) {
 		r = check_area(&h.ba[i], h.device_size, "bootloader area", i, reterr);
@@ -276,8 +276,7 @@ int lvf_label_read(struct lvf_bdev *b, struct lvf_pv_header *ret, uint64_t *ret_
 	return label_read(b, true, ret, ret_sector, reterr);
 }
 
-int lvf_label_read_unchecked(struct lvf_bdev *b, struct lvf_pv_header *ret,
-			     struct lvf_err *reterr)
+int lvf_label_read_unchecked(struct lvf_bdev *b, struct lvf_pv_header *ret, struct lvf_err *reterr)
 {
 	return label_read(b, false, ret, NULL, reterr);
 }
@@ -344,7 +343,8 @@ int lvf_pv_layout_default(const struct lvf_pv_layout_params *p, struct lvf_pv_la
 
 	/* lvm2 counts in sectors; a device's partial last sector does not exist for it */
 	disk = disk / SECTOR_SIZE * SECTOR_SIZE;
-	align = p->data_alignment ? p->data_alignment : MAX((uint64_t)LVF_DEFAULT_DATA_ALIGNMENT, page);
+	align = p->data_alignment ? p->data_alignment
+				  : MAX((uint64_t)LVF_DEFAULT_DATA_ALIGNMENT, page);
 	align_off = p->data_alignment_offset;
 	if (align % SECTOR_SIZE || align_off % SECTOR_SIZE || p->ba_size % SECTOR_SIZE)
 		return -EINVAL;
@@ -468,9 +468,8 @@ int lvf_pv_layout_default(const struct lvf_pv_layout_params *p, struct lvf_pv_la
 	return 0;
 }
 
-void lvf_pv_header_init(struct lvf_pv_header *h, const char uuid[LVF_ID_LEN],
-			uint64_t device_size, const struct lvf_pv_layout *layout,
-			uint32_t ext_flags)
+void lvf_pv_header_init(struct lvf_pv_header *h, const char uuid[LVF_ID_LEN], uint64_t device_size,
+			const struct lvf_pv_layout *layout, uint32_t ext_flags)
 {
 	memset(h, 0, sizeof(*h));
 	memcpy(h->uuid, uuid, LVF_ID_LEN);

@@ -69,8 +69,7 @@ int lvf_label_read(struct lvf_bdev *b, struct lvf_pv_header *ret, uint64_t *ret_
  * for a label that says "this is a PV" but whose area list lvf_label_read rejects, so that
  * the caller can name the PV and treat it as in use rather than as a blank disk. The areas
  * in *ret are untrusted: never read or write through them. Since: 0.3 */
-int lvf_label_read_unchecked(struct lvf_bdev *b, struct lvf_pv_header *ret,
-			     struct lvf_err *reterr);
+int lvf_label_read_unchecked(struct lvf_bdev *b, struct lvf_pv_header *ret, struct lvf_err *reterr);
 
 /* Write @h as lvm2's pvcreate does: zero sectors 0..3 and write the label in sector 1, in one
  * 2048-byte write, then flush. Since: 0.1 */
@@ -117,6 +116,5 @@ int lvf_pv_layout_default(const struct lvf_pv_layout_params *p, struct lvf_pv_la
 
 /* Fill @h for a new PV: @uuid (32 chars), @device_size, one data area {pe_start, 0}, the
  * layout's mdas and bootloader area, ext version 2, flags @ext_flags. Since: 0.1 */
-void lvf_pv_header_init(struct lvf_pv_header *h, const char uuid[LVF_ID_LEN],
-			uint64_t device_size, const struct lvf_pv_layout *layout,
-			uint32_t ext_flags);
+void lvf_pv_header_init(struct lvf_pv_header *h, const char uuid[LVF_ID_LEN], uint64_t device_size,
+			const struct lvf_pv_layout *layout, uint32_t ext_flags);

@@ -128,13 +128,13 @@ static int check_locn(const struct lvf_raw_locn *l, uint64_t mda_size, const cha
 	end = l->offset + l->size; /* no overflow: both < mda_size <= UINT64_MAX/2 checked */
 	if (end > mda_size && LVF_MDA_HEADER_SIZE + (end - mda_size) > l->offset)
 		return lvf_err_set(reterr, -EBADMSG,
-				   "%s: wrapped text (offset %llu, size %llu) overlaps itself", what,
-				   (unsigned long long)l->offset, (unsigned long long)l->size);
+				   "%s: wrapped text (offset %llu, size %llu) overlaps itself",
+				   what, (unsigned long long)l->offset, (unsigned long long)l->size);
 	return 0;
 }
 
-int lvf_mda_header_decode(const uint8_t *s, size_t len, uint64_t expect_start,
-			  uint64_t expect_size, struct lvf_mda_header *ret, struct lvf_err *reterr)
+int lvf_mda_header_decode(const uint8_t *s, size_t len, uint64_t expect_start, uint64_t expect_size,
+			  struct lvf_mda_header *ret, struct lvf_err *reterr)
 {
 	struct lvf_mda_header h = { 0 };
 	uint32_t crc;
@@ -163,8 +163,7 @@ int lvf_mda_header_decode(const uint8_t *s, size_t len, uint64_t expect_start,
 	if (h.start != expect_start)
 		return lvf_err_set_at(reterr, -EBADMSG, expect_start,
 				      "metadata area header says start %llu but was read at %llu",
-				      (unsigned long long)h.start,
-				      (unsigned long long)expect_start);
+				      (unsigned long long)h.start, (unsigned long long)expect_start);
 	h.size = get_le64(s + OFF_SIZE);
 	if (expect_size && h.size != expect_size)
 		return lvf_err_set_at(reterr, -EBADMSG, expect_start,
@@ -430,7 +429,8 @@ static int write_text(const struct lvf_mda_ref *ref, uint64_t off, const char *t
 		piece_off = off;
 		piece_len = len;
 	}
-	padded = MIN(ROUND_UP(piece_off + piece_len, (uint64_t)LVF_MDA_ALIGN), ref->size) - piece_off;
+	padded = MIN(ROUND_UP(piece_off + piece_len, (uint64_t)LVF_MDA_ALIGN), ref->size) -
+		 piece_off;
 	pad = calloc(1, (size_t)padded);
 	if (!pad)
 		return -ENOMEM;
@@ -480,7 +480,8 @@ static int write_texts(struct lvf_mda_ref *mdas, size_t n, const char *text, siz
 					      "metadata area on %s (at most %llu bytes)",
 					      len_with_nul, (unsigned long long)mdas[i].size,
 					      mdas[i].bdev->name,
-					      (unsigned long long)lvf_mda_max_text_size(mdas[i].size));
+					      (unsigned long long)lvf_mda_max_text_size(
+						      mdas[i].size));
 	}
 	crc = lvm_crc(LVM_INITIAL_CRC, text, len_with_nul);
 
@@ -632,11 +633,12 @@ int lvf_mdas_commit_staged(struct lvf_mda_ref *mdas, size_t n, const struct lvf_
 		    !locn_eq(&hs[i].slot[0], &base[i]))
 			return lvf_err_set_at(reterr, -ESTALE, mdas[i].start,
 					      "the metadata area on %s changed since the text was "
-					      "staged", mdas[i].bdev->name);
+					      "staged",
+					      mdas[i].bdev->name);
 		if (mdas[i].ignored)
 			continue;
-		if (staged[i].size < 2 || lvf_mda_read_text_at(&mdas[i], &staged[i], &text, NULL,
-								NULL) < 0)
+		if (staged[i].size < 2 ||
+		    lvf_mda_read_text_at(&mdas[i], &staged[i], &text, NULL, NULL) < 0)
 			return lvf_err_set_at(reterr, -ESTALE, mdas[i].start + staged[i].offset,
 					      "the staged metadata text on %s was overwritten",
 					      mdas[i].bdev->name);
@@ -679,9 +681,9 @@ int lvf_mdas_clear(struct lvf_mda_ref *mdas, size_t n, struct lvf_err *reterr)
 						     .start = mdas[i].start,
 						     .size = mdas[i].size };
 		}
-		keep = (h.slot[0].flags & LVF_RAW_LOCN_IGNORED) || mdas[i].ignored ?
-			       LVF_RAW_LOCN_IGNORED :
-			       0;
+		keep = (h.slot[0].flags & LVF_RAW_LOCN_IGNORED) || mdas[i].ignored
+			       ? LVF_RAW_LOCN_IGNORED
+			       : 0;
 		h.slot[0] = (struct lvf_raw_locn){ .flags = keep };
 		h.slot[1] = (struct lvf_raw_locn){ 0 };
 		r = write_header_noflush(&mdas[i], &h);

@@ -30,8 +30,8 @@ struct lvf_raw_locn {
 
 struct lvf_mda_header {
 	uint32_t version;
-	uint64_t start; /* absolute byte offset of this header on the device */
-	uint64_t size;  /* whole area in bytes, header included */
+	uint64_t start;              /* absolute byte offset of this header on the device */
+	uint64_t size;               /* whole area in bytes, header included */
 	struct lvf_raw_locn slot[2]; /* [0] committed, [1] precommitted (normally empty) */
 };
 

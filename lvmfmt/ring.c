@@ -147,8 +147,7 @@ int lvf_ring_pick(const struct lvf_ring_copy *c, size_t n, size_t *ret_other)
 	return (int)best;
 }
 
-int lvf_ring_copy_text(const uint8_t *area, size_t len, const struct lvf_ring_copy *c,
-		       char **ret)
+int lvf_ring_copy_text(const uint8_t *area, size_t len, const struct lvf_ring_copy *c, char **ret)
 {
 	char *t = malloc(c->len + 1);
 	size_t first;

@@ -12,9 +12,9 @@
 #include "metadata/md.h"
 
 struct lvf_ring_copy {
-	uint64_t offset;          /* bytes from the mda start (the header is at 0) */
-	size_t len;               /* text bytes, the NUL not included */
-	uint32_t checksum;        /* lvm2's crc over the text and its NUL, as raw_locn holds */
+	uint64_t offset;   /* bytes from the mda start (the header is at 0) */
+	size_t len;        /* text bytes, the NUL not included */
+	uint32_t checksum; /* lvm2's crc over the text and its NUL, as raw_locn holds */
 	uint32_t seqno;
 	char vgname[MD_NAME_MAX + 1];
 	char vgid[MD_ID_LEN + 1]; /* the 32 id characters, dashes dropped */
@@ -32,5 +32,4 @@ int lvf_ring_pick(const struct lvf_ring_copy *c, size_t n, size_t *ret_other);
 
 /* Copy copy @c out of @area into a new NUL-terminated buffer (caller frees), undoing the
  * wrap. -ENOMEM. Since: 0.3 */
-int lvf_ring_copy_text(const uint8_t *area, size_t len, const struct lvf_ring_copy *c,
-		       char **ret);
+int lvf_ring_copy_text(const uint8_t *area, size_t len, const struct lvf_ring_copy *c, char **ret);

@@ -17,8 +17,9 @@ struct word {
 };
 
 static const struct word vg_status_words[] = {
-	{ "RESIZEABLE", MD_VG_RESIZEABLE }, { "READ", MD_VG_READ },   { "WRITE", MD_VG_WRITE },
-	{ "EXPORTED", MD_VG_EXPORTED },     { "PVMOVE", MD_VG_PVMOVE }, { "CLUSTERED", MD_VG_CLUSTERED },
+	{ "RESIZEABLE", MD_VG_RESIZEABLE }, { "READ", MD_VG_READ },
+	{ "WRITE", MD_VG_WRITE },           { "EXPORTED", MD_VG_EXPORTED },
+	{ "PVMOVE", MD_VG_PVMOVE },         { "CLUSTERED", MD_VG_CLUSTERED },
 	{ "SHARED", MD_VG_SHARED },         { "PARTIAL", MD_VG_PARTIAL },
 };
 static const struct word pv_status_words[] = {
@@ -27,9 +28,15 @@ static const struct word pv_status_words[] = {
 	{ "MISSING", MD_PV_MISSING },
 };
 static const struct word lv_status_words[] = {
-	{ "READ", MD_LV_READ },	      { "WRITE", MD_LV_WRITE },		{ "VISIBLE", MD_LV_VISIBLE },
-	{ "FIXED_MINOR", MD_LV_FIXED_MINOR }, { "PVMOVE", MD_LV_PVMOVE },     { "LOCKED", MD_LV_LOCKED },
-	{ "NOTSYNCED", MD_LV_NOTSYNCED },     { "REBUILD", MD_LV_REBUILD },   { "WRITEMOSTLY", MD_LV_WRITEMOSTLY },
+	{ "READ", MD_LV_READ },
+	{ "WRITE", MD_LV_WRITE },
+	{ "VISIBLE", MD_LV_VISIBLE },
+	{ "FIXED_MINOR", MD_LV_FIXED_MINOR },
+	{ "PVMOVE", MD_LV_PVMOVE },
+	{ "LOCKED", MD_LV_LOCKED },
+	{ "NOTSYNCED", MD_LV_NOTSYNCED },
+	{ "REBUILD", MD_LV_REBUILD },
+	{ "WRITEMOSTLY", MD_LV_WRITEMOSTLY },
 };
 static const struct word lv_flag_words[] = {
 	{ "WRITE_LOCKED", MD_LVF_WRITE_LOCKED },     { "ACTIVATION_SKIP", MD_LVF_ACTIVATION_SKIP },
@@ -299,9 +306,9 @@ static int keep_unknown(const struct lvf_cft_node *sec, const char *const *known
 
 static int import_pv(struct importer *im, const struct lvf_cft_node *sec)
 {
-	static const char *const known[] = { "id",	 "device", "status",   "flags",
-					     "tags",	 "dev_size", "pe_start", "pe_count",
-					     "ba_start", "ba_size", "device_id_type", "device_id",
+	static const char *const known[] = { "id",       "device",   "status",         "flags",
+					     "tags",     "dev_size", "pe_start",       "pe_count",
+					     "ba_start", "ba_size",  "device_id_type", "device_id",
 					     NULL };
 	char what[160];
 	const char *s;
@@ -485,8 +492,8 @@ static int import_striped(struct importer *im, const struct lvf_cft_node *sec, c
 					    "%s: stripe names '%s', which is neither a PV nor an LV",
 					    what, e->s);
 			r = fixup_add(im, &a->lv, e->s, e,
-				      "%s: stripe names '%s', which is neither a PV nor an LV", what,
-				      e->s);
+				      "%s: stripe names '%s', which is neither a PV nor an LV",
+				      what, e->s);
 			if (r < 0)
 				return r;
 		}
@@ -562,7 +569,8 @@ static int import_thin_pool(struct importer *im, const struct lvf_cft_node *sec,
 		c = child(m, "create");
 		d = child(m, "delete");
 		if ((c && d) || (!c && !d))
-			return fail(im, m, "%s: message %s must hold exactly one of create or delete",
+			return fail(im, m,
+				    "%s: message %s must hold exactly one of create or delete",
 				    what, m->key);
 		msg = &seg->msgs[seg->n_msgs];
 		if (c) {
@@ -616,17 +624,25 @@ static int cmp_seg(const void *a, const void *b)
 static int import_segments(struct importer *im, const struct lvf_cft_node *sec, struct md_lv *lv)
 {
 	static const char *const known_common[] = { "start_extent", "extent_count", "type", NULL };
-	static const char *const known_striped[] = { "start_extent", "extent_count", "type",
-						     "stripe_count", "stripe_size", "stripes",
-						     "tags", NULL };
-	static const char *const known_pool[] = { "start_extent", "extent_count", "type",
-						  "metadata", "pool", "transaction_id",
-						  "chunk_size", "discards", "zero_new_blocks",
-						  "crop_metadata", NULL };
-	static const char *const known_thin[] = { "start_extent",  "extent_count", "type",
-						  "thin_pool",	   "transaction_id", "device_id",
-						  "origin",	   "merge",	     "external_origin",
+	static const char *const known_striped[] = { "start_extent", "extent_count",
+						     "type",         "stripe_count",
+						     "stripe_size",  "stripes",
+						     "tags",         NULL };
+	static const char *const known_pool[] = { "start_extent",
+						  "extent_count",
+						  "type",
+						  "metadata",
+						  "pool",
+						  "transaction_id",
+						  "chunk_size",
+						  "discards",
+						  "zero_new_blocks",
+						  "crop_metadata",
 						  NULL };
+	static const char *const known_thin[] = {
+		"start_extent", "extent_count", "type",  "thin_pool",       "transaction_id",
+		"device_id",    "origin",       "merge", "external_origin", NULL
+	};
 	int64_t count, v;
 	size_t n = 0;
 	int r;
@@ -716,11 +732,20 @@ static int import_segments(struct importer *im, const struct lvf_cft_node *sec, 
 
 static int import_lv(struct importer *im, const struct lvf_cft_node *sec, struct md_lv *lv)
 {
-	static const char *const known[] = { "id",	       "status",	"flags",
-					     "tags",	       "creation_time", "creation_host",
-					     "lock_args",	       "allocation_policy", "profile",
-					     "read_ahead",       "major",	"minor",
-					     "segment_count", NULL };
+	static const char *const known[] = { "id",
+					     "status",
+					     "flags",
+					     "tags",
+					     "creation_time",
+					     "creation_host",
+					     "lock_args",
+					     "allocation_policy",
+					     "profile",
+					     "read_ahead",
+					     "major",
+					     "minor",
+					     "segment_count",
+					     NULL };
 	char what[160];
 	int64_t v;
 	int r;
@@ -779,11 +804,24 @@ static int import_lv(struct importer *im, const struct lvf_cft_node *sec, struct
 	return keep_unknown(sec, known, true, &lv->extra);
 }
 
-static const char *const known_vg[] = { "id",	     "seqno",	 "format",   "status",
-					"flags",     "tags",	 "system_id", "lock_type",
-					"lock_args", "extent_size", "max_lv", "max_pv",
-					"allocation_policy", "profile", "metadata_copies",
-					"physical_volumes", "logical_volumes", NULL };
+static const char *const known_vg[] = { "id",
+					"seqno",
+					"format",
+					"status",
+					"flags",
+					"tags",
+					"system_id",
+					"lock_type",
+					"lock_args",
+					"extent_size",
+					"max_lv",
+					"max_pv",
+					"allocation_policy",
+					"profile",
+					"metadata_copies",
+					"physical_volumes",
+					"logical_volumes",
+					NULL };
 
 static int root_check(struct importer *im, const struct lvf_cft_node *root)
 {
@@ -904,8 +942,9 @@ static int vg_end(struct importer *im, const struct lvf_cft_node *root,
 		return r;
 	{
 		/* top-level fields other than the ones we regenerate are kept */
-		static const char *const regen[] = { "contents",      "version", "description",
-						     "creation_host", "creation_time", NULL };
+		static const char *const regen[] = { "contents",      "version",
+						     "description",   "creation_host",
+						     "creation_time", NULL };
 		if ((r = keep_unknown(root, regen, true, &im->vg->extra_top)) < 0)
 			return r;
 	}
@@ -996,8 +1035,8 @@ static int stream_hook(void *ud, const struct lvf_cft_node *root, const struct l
 	if (!sec->key || !streq(sec->key, "logical_volumes"))
 		return 0; /* PV sections, or what the plain import handles */
 	if (st->state == ST_IDLE) {
-		bool ok = outer && !first_section(root) && outer->key && md_name_check(outer->key, &why) == 0 &&
-			  !child(outer, "logical_volumes");
+		bool ok = outer && !first_section(root) && outer->key &&
+			  md_name_check(outer->key, &why) == 0 && !child(outer, "logical_volumes");
 		if (!ok || vg_begin(&st->im, outer) < 0) {
 			importer_release(&st->im);
 			st->state = ST_OFF;
@@ -1155,7 +1194,6 @@ static void close_sec(struct printer *p)
 	emit(p, NULL);
 }
 
-
 static void out_str(struct printer *p, const char *key, const char *v, const char *comment)
 {
 	strbuf_reset(&p->line);
@@ -1211,8 +1249,8 @@ static void size_comment(uint64_t sectors, char *buf, size_t len)
 
 static void size_comment_fmt(uint64_t sectors, char *buf, size_t len)
 {
-	static const char *const units[] = { "Kilobytes", "Megabytes", "Gigabytes", "Terabytes",
-					     "Petabytes", "Exabytes" };
+	static const char *const units[] = { "Kilobytes", "Megabytes", "Gigabytes",
+					     "Terabytes", "Petabytes", "Exabytes" };
 	double v = (double)sectors / 2.0;
 	size_t u = 0;
 
@@ -1304,7 +1342,8 @@ static void export_seg(struct printer *p, const struct md_vg *vg, const struct m
 	out_str(p, "type", seg->type, NULL);
 	switch (seg->kind) {
 	case MD_SEG_STRIPED:
-		out_u(p, "stripe_count", seg->stripe_count, seg->stripe_count == 1 ? "linear" : NULL);
+		out_u(p, "stripe_count", seg->stripe_count,
+		      seg->stripe_count == 1 ? "linear" : NULL);
 		if (seg->stripe_count > 1) {
 			size_comment(seg->stripe_size, cmt, sizeof(cmt));
 			outc(p, cmt, "stripe_size = %u", seg->stripe_size);
@@ -1334,7 +1373,7 @@ static void export_seg(struct printer *p, const struct md_vg *vg, const struct m
 		size_comment(seg->chunk_size, cmt, sizeof(cmt));
 		outc(p, cmt, "chunk_size = %u", seg->chunk_size);
 		out_str(p, "discards",
-			seg->discards == MD_DISCARDS_PASSDOWN	  ? "passdown"
+			seg->discards == MD_DISCARDS_PASSDOWN     ? "passdown"
 			: seg->discards == MD_DISCARDS_NOPASSDOWN ? "nopassdown"
 								  : "ignore",
 			NULL);
@@ -1522,7 +1561,8 @@ static void export_vg_section(struct printer *p, const struct md_vg *vg)
 		if (pv->device)
 			out_str(p, "device", pv->device, "Hint only");
 		blank(p);
-		out_list(p, "status", pv_status_words, ARRAY_SIZE(pv_status_words), pv->status, NULL);
+		out_list(p, "status", pv_status_words, ARRAY_SIZE(pv_status_words), pv->status,
+			 NULL);
 		out_strv(p, "flags", pv->flags, true);
 		out_strv(p, "tags", pv->tags, false);
 		size_comment(pv->dev_size, cmt, sizeof(cmt));

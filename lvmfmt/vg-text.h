@@ -21,8 +21,8 @@ int lvf_vg_import(const struct lvf_cft_node *root, struct md_vg **ret, struct lv
 int lvf_vg_import_text(const char *text, size_t len, struct md_vg **ret, struct lvf_err *reterr);
 
 enum lvf_vg_style {
-	LVF_VG_RAW,    /* on-disk: VG section first, no indentation, no comments */
-	LVF_VG_BACKUP, /* /etc/lvm/backup, vgcfgbackup: header first, tabs, comments */
+	LVF_VG_RAW,     /* on-disk: VG section first, no indentation, no comments */
+	LVF_VG_BACKUP,  /* /etc/lvm/backup, vgcfgbackup: header first, tabs, comments */
 	LVF_VG_SECTION, /* only the "<vg> { ... }" section in the backup layout */
 };
 

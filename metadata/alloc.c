@@ -147,8 +147,8 @@ void md_lv_merge_segments(struct md_lv *lv)
 		struct md_seg *a = &lv->segs[i - 1], *b = &lv->segs[i];
 		if (a->kind == MD_SEG_STRIPED && b->kind == MD_SEG_STRIPED && a->stripe_count == 1 &&
 		    b->stripe_count == 1 && a->areas[0].pv && a->areas[0].pv == b->areas[0].pv &&
-		    a->areas[0].start + a->extent_count == b->areas[0].start &&
-		    !a->extra.data && !b->extra.data) {
+		    a->areas[0].start + a->extent_count == b->areas[0].start && !a->extra.data &&
+		    !b->extra.data) {
 			a->extent_count += b->extent_count;
 			free(b->type);
 			free(b->areas);

@@ -20,13 +20,13 @@
 #define MD_ID_LEN 32
 #define MD_NAME_MAX 127
 #define MD_THIN_MAX_DEVICE_ID 0xFFFFFFu
-#define MD_THIN_MIN_CHUNK 128u         /* sectors, 64 KiB */
-#define MD_THIN_MAX_CHUNK 2097152u     /* sectors, 1 GiB */
-#define MD_THIN_MIN_META 4096u         /* sectors, 2 MiB */
-#define MD_THIN_OPTIMAL_META 262144u   /* sectors, 128 MiB */
-#define MD_THIN_MAX_META 33292800u     /* sectors, lvm2's max without cropping */
-#define MD_THIN_CROP_META 33161216u    /* sectors, what the kernel can use */
-#define MD_PMSPARE_MAX 33554432u       /* sectors, 16 GiB cap on the spare */
+#define MD_THIN_MIN_CHUNK 128u       /* sectors, 64 KiB */
+#define MD_THIN_MAX_CHUNK 2097152u   /* sectors, 1 GiB */
+#define MD_THIN_MIN_META 4096u       /* sectors, 2 MiB */
+#define MD_THIN_OPTIMAL_META 262144u /* sectors, 128 MiB */
+#define MD_THIN_MAX_META 33292800u   /* sectors, lvm2's max without cropping */
+#define MD_THIN_CROP_META 33161216u  /* sectors, what the kernel can use */
+#define MD_PMSPARE_MAX 33554432u     /* sectors, 16 GiB cap on the spare */
 
 /* Opaque preserved text (unknown fields of a section) owned by the model, managed by lvmfmt. */
 struct md_extra {
@@ -76,13 +76,13 @@ enum {
 typedef char **md_strv;
 
 struct md_pv {
-	char id[MD_ID_LEN + 1];   /* undashed */
-	char *device;             /* last known path (hint), may be NULL */
-	unsigned status;          /* MD_PV_* */
-	md_strv flags;            /* usually empty */
+	char id[MD_ID_LEN + 1]; /* undashed */
+	char *device;           /* last known path (hint), may be NULL */
+	unsigned status;        /* MD_PV_* */
+	md_strv flags;          /* usually empty */
 	md_strv tags;
-	uint64_t dev_size;        /* sectors */
-	uint64_t pe_start;        /* sectors */
+	uint64_t dev_size; /* sectors */
+	uint64_t pe_start; /* sectors */
 	uint32_t pe_count;
 	bool has_ba;
 	uint64_t ba_start, ba_size;
@@ -98,28 +98,28 @@ struct md_lv;
 struct md_area {
 	struct md_pv *pv;
 	struct md_lv *lv;
-	uint32_t start;           /* first PE of the PV, or first LE of the LV */
+	uint32_t start; /* first PE of the PV, or first LE of the LV */
 };
 
 enum md_msg_kind { MD_MSG_CREATE, MD_MSG_DELETE };
 struct md_msg {
 	enum md_msg_kind kind;
-	struct md_lv *lv;         /* CREATE: the thin LV */
-	uint32_t device_id;       /* DELETE */
+	struct md_lv *lv;   /* CREATE: the thin LV */
+	uint32_t device_id; /* DELETE */
 };
 
 struct md_seg {
-	uint32_t start_extent;    /* logical extent within the LV */
+	uint32_t start_extent; /* logical extent within the LV */
 	uint32_t extent_count;
 	enum md_seg_kind kind;
-	char *type;               /* the type string as read or to write ("striped", ...) */
+	char *type; /* the type string as read or to write ("striped", ...) */
 	/* striped */
 	uint32_t stripe_count, stripe_size;
-	struct md_area *areas;    /* stripe_count entries */
+	struct md_area *areas; /* stripe_count entries */
 	/* thin-pool */
 	struct md_lv *pool_meta, *pool_data;
-	uint64_t transaction_id;  /* also thin */
-	uint32_t chunk_size;      /* sectors */
+	uint64_t transaction_id; /* also thin */
+	uint32_t chunk_size;     /* sectors */
 	enum md_discards discards;
 	bool zero_new_blocks;
 	bool has_crop_metadata;
@@ -129,15 +129,15 @@ struct md_seg {
 	/* thin */
 	struct md_lv *thin_pool, *origin, *merge, *external_origin;
 	uint32_t device_id;
-	struct md_extra extra;    /* unknown fields, or the whole section for UNKNOWN */
+	struct md_extra extra; /* unknown fields, or the whole section for UNKNOWN */
 };
 
 struct md_lv {
 	char *name;
 	char id[MD_ID_LEN + 1];
-	unsigned status;          /* MD_LV_* */
-	unsigned flags;           /* MD_LVF_* */
-	md_strv flags_other;      /* unknown flags words, preserved */
+	unsigned status;     /* MD_LV_* */
+	unsigned flags;      /* MD_LVF_* */
+	md_strv flags_other; /* unknown flags words, preserved */
 	md_strv tags;
 	bool has_creation;
 	int64_t creation_time;
@@ -149,7 +149,7 @@ struct md_lv {
 	bool has_major, has_minor;
 	int64_t major, minor;
 	char *lock_args;
-	struct md_seg *segs;      /* sorted by start_extent */
+	struct md_seg *segs; /* sorted by start_extent */
 	size_t n_segs;
 	struct md_extra extra;
 };
@@ -159,12 +159,12 @@ struct md_vg {
 	char id[MD_ID_LEN + 1];
 	uint32_t seqno;
 	char *format;
-	unsigned status;          /* MD_VG_* */
+	unsigned status; /* MD_VG_* */
 	md_strv flags;
 	md_strv tags;
 	char *system_id;
 	char *lock_type, *lock_args;
-	uint32_t extent_size;     /* sectors */
+	uint32_t extent_size; /* sectors */
 	uint32_t max_lv, max_pv;
 	char *allocation_policy;
 	char *profile;
@@ -172,7 +172,7 @@ struct md_vg {
 	int64_t metadata_copies;
 	struct md_pv **pvs;
 	size_t n_pvs;
-	struct md_lv **lvs;       /* list order: written visible first, then hidden */
+	struct md_lv **lvs; /* list order: written visible first, then hidden */
 	size_t n_lvs;
 	struct md_extra extra;
 	struct md_extra extra_top; /* top-level fields around the VG section */
@@ -255,7 +255,8 @@ struct md_lv *md_lv_pool_of(const struct md_vg *vg, const struct md_lv *lv);
 bool md_lv_is_pool_data(const struct md_vg *vg, const struct md_lv *lv);
 bool md_lv_is_pool_meta(const struct md_vg *vg, const struct md_lv *lv);
 /* Thin LVs of a pool, in VG order; returns the count, fills up to @max. */
-size_t md_pool_thins(const struct md_vg *vg, const struct md_lv *pool, struct md_lv **out, size_t max);
+size_t md_pool_thins(const struct md_vg *vg, const struct md_lv *pool, struct md_lv **out,
+		     size_t max);
 struct md_lv *md_thin_by_device_id(const struct md_vg *vg, const struct md_lv *pool, uint32_t id);
 
 /* New empty LV (no segments) appended to the VG list. @id: 32 chars. */
@@ -303,8 +304,8 @@ int md_pool_convert(struct md_vg *vg, struct md_lv *data, struct md_lv *meta, co
  * queued delete names; -ENOSPC past 2^24-1. */
 int md_pool_next_device_id(const struct md_vg *vg, const struct md_lv *pool, uint32_t *ret);
 /* The same, also skipping @taken[0..n_taken) (ids the pool's kernel metadata holds). */
-int md_pool_free_device_id(const struct md_vg *vg, const struct md_lv *pool,
-			   const uint32_t *taken, size_t n_taken, uint32_t *ret);
+int md_pool_free_device_id(const struct md_vg *vg, const struct md_lv *pool, const uint32_t *taken,
+			   size_t n_taken, uint32_t *ret);
 /* Create thin LV @name of @virt_extents in @pool (or a snapshot of @origin when non-NULL),
  * queueing the create message and bumping the pool's transaction id (once per transaction). */
 int md_thin_create(struct md_vg *vg, struct md_lv *pool, const char *name, const char *id,

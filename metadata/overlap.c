@@ -32,7 +32,8 @@ int md_vg_check_overlaps(const struct md_vg *vg, char *reason, size_t reason_len
 					const struct md_area *ar = &seg->areas[a];
 					if (ar->pv != pv)
 						continue;
-					for (uint64_t e = ar->start; e < (uint64_t)ar->start + len; e++) {
+					for (uint64_t e = ar->start; e < (uint64_t)ar->start + len;
+					     e++) {
 						if (e >= pv->pe_count)
 							break; /* md_vg_validate names that one */
 						if (owner[e]) {

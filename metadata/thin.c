@@ -214,8 +214,8 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int md_pool_free_device_id(const struct md_vg *vg, const struct md_lv *pool,
-			   const uint32_t *taken, size_t n_taken, uint32_t *ret)
+int md_pool_free_device_id(const struct md_vg *vg, const struct md_lv *pool, const uint32_t *taken,
+			   size_t n_taken, uint32_t *ret)
 {
 	_cleanup_free_ uint32_t *ids = NULL;
 	size_t n = 0, cap = n_taken + pool->segs[0].n_msgs;
@@ -290,8 +290,8 @@ int md_thin_create_id(struct md_vg *vg, struct md_lv *pool, const char *name, co
 	struct md_seg *seg;
 	int r;
 
-	if (!md_lv_is_thin_pool(pool) || (origin && (!md_lv_is_thin(origin) ||
-						       origin->segs[0].thin_pool != pool)))
+	if (!md_lv_is_thin_pool(pool) ||
+	    (origin && (!md_lv_is_thin(origin) || origin->segs[0].thin_pool != pool)))
 		return -EINVAL;
 	if (virt_extents == 0 || dev_id > MD_THIN_MAX_DEVICE_ID)
 		return -EINVAL;
@@ -422,8 +422,8 @@ int md_vg_validate(const struct md_vg *vg, char *reason, size_t reason_len)
 			const struct md_seg *seg = &lv->segs[s];
 			if (seg->start_extent != next) {
 				snprintf(reason, reason_len,
-					 "LV %s: segment %zu starts at extent %u, expected %u", lv->name,
-					 s + 1, seg->start_extent, next);
+					 "LV %s: segment %zu starts at extent %u, expected %u",
+					 lv->name, s + 1, seg->start_extent, next);
 				return -EBADMSG;
 			}
 			if ((uint64_t)next + seg->extent_count > UINT32_MAX) {
@@ -467,17 +467,18 @@ int md_vg_validate(const struct md_vg *vg, char *reason, size_t reason_len)
 				}
 				if (seg->device_id > MD_THIN_MAX_DEVICE_ID) {
 					snprintf(reason, reason_len,
-						 "thin LV %s: device_id %u is above 2^24-1", lv->name,
-						 seg->device_id);
+						 "thin LV %s: device_id %u is above 2^24-1",
+						 lv->name, seg->device_id);
 					return -EBADMSG;
 				}
 				for (size_t j = 0; j < i; j++) {
 					const struct md_lv *o = vg->lvs[j];
-					if (md_lv_is_thin(o) && o->segs[0].thin_pool == seg->thin_pool &&
+					if (md_lv_is_thin(o) &&
+					    o->segs[0].thin_pool == seg->thin_pool &&
 					    o->segs[0].device_id == seg->device_id) {
 						snprintf(reason, reason_len,
-							 "thin LVs %s and %s share device_id %u", o->name,
-							 lv->name, seg->device_id);
+							 "thin LVs %s and %s share device_id %u",
+							 o->name, lv->name, seg->device_id);
 						return -EBADMSG;
 					}
 				}

@@ -8,8 +8,7 @@
 #include "metadata/md.h"
 #include "util/macros.h"
 
-static const char id_chars[] =
-	"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!#";
+static const char id_chars[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!#";
 
 size_t md_strv_len(md_strv v)
 {
@@ -140,8 +139,9 @@ int md_name_check(const char *name, const char **ret_reason)
 }
 
 static const char *const reserved_suffixes[] = {
-	"_cdata", "_cmeta", "_corig", "_cpool", "_cvol",  "_wcorig", "_mimage", "_mlog", "_rimage",
-	"_rmeta", "_tdata", "_tmeta", "_vdata", "_imeta", "_iorig",  "_pmspare", "_vorigin",
+	"_cdata",  "_cmeta", "_corig",  "_cpool",   "_cvol",    "_wcorig",
+	"_mimage", "_mlog",  "_rimage", "_rmeta",   "_tdata",   "_tmeta",
+	"_vdata",  "_imeta", "_iorig",  "_pmspare", "_vorigin",
 };
 
 int md_lv_name_check_user(const char *name, const char **ret_reason)
@@ -413,8 +413,8 @@ bool md_vg_is_readonly_for_us(const struct md_vg *vg, const char **ret_reason)
 		reason = "it is a shared VG (lock_type is set); thinbox does not do lvmlockd";
 	else if (vg->system_id && vg->system_id[0])
 		reason = "it has a system_id; thinbox does not manage foreign VGs";
-	else if (vg->status & (MD_VG_EXPORTED | MD_VG_PVMOVE | MD_VG_CLUSTERED | MD_VG_SHARED |
-			       MD_VG_PARTIAL))
+	else if (vg->status &
+		 (MD_VG_EXPORTED | MD_VG_PVMOVE | MD_VG_CLUSTERED | MD_VG_SHARED | MD_VG_PARTIAL))
 		reason = "its status (exported, pvmove, clustered or partial) is one thinbox cannot "
 			 "honour";
 	else if (!(vg->status & MD_VG_WRITE))
@@ -480,7 +480,8 @@ bool md_lv_is_pool_meta(const struct md_vg *vg, const struct md_lv *lv)
 	return p && p->segs[0].pool_meta == lv;
 }
 
-size_t md_pool_thins(const struct md_vg *vg, const struct md_lv *pool, struct md_lv **out, size_t max)
+size_t md_pool_thins(const struct md_vg *vg, const struct md_lv *pool, struct md_lv **out,
+		     size_t max)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < vg->n_lvs; i++)

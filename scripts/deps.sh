@@ -7,7 +7,7 @@ what=${1:-build}
 build_pkgs="build-essential pkg-config libblkid-dev uuid-dev"
 test_pkgs="libcmocka-dev lvm2 thin-provisioning-tools qemu-system-x86 linux-image-amd64
 	busybox-static xfsprogs kmod cpio clang util-linux e2fsprogs openssl xz-utils python3
-	docker.io containerd runc jq strace mandoc"
+	docker.io containerd runc jq strace mandoc clang-format"
 pkgs=$build_pkgs
 [ "$what" = test ] && pkgs="$build_pkgs $test_pkgs"
 

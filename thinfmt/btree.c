@@ -107,12 +107,12 @@ int tf_device_details_decode(const uint8_t *buf, size_t len, struct tf_device_de
 
 struct walk {
 	const struct tf_reader *rd;
-	uint64_t nr_blocks;   /* block numbers must be below this */
-	uint8_t *bufs;        /* TF_MAX_DEPTH blocks: one per level of the descent */
-	uint64_t visited;     /* nodes read so far, at most nr_blocks */
-	int leaf_depth;       /* -1 until the first leaf */
+	uint64_t nr_blocks; /* block numbers must be below this */
+	uint8_t *bufs;      /* TF_MAX_DEPTH blocks: one per level of the descent */
+	uint64_t visited;   /* nodes read so far, at most nr_blocks */
+	int leaf_depth;     /* -1 until the first leaf */
 	bool have_last;
-	uint64_t last;        /* the last key taken: keys rise strictly across the tree */
+	uint64_t last; /* the last key taken: keys rise strictly across the tree */
 	struct tf_device *devs;
 	size_t n, cap;
 	const char **why;
@@ -125,7 +125,8 @@ static int take(struct walk *w, uint64_t key, const uint8_t *value)
 	if (key > TF_MAX_DEVICE_ID)
 		return bad(w->why, "device details: device id above 2^24-1");
 	if (w->have_last && key <= w->last)
-		return bad(w->why, "device details: a key repeats or goes back (loop or shared node)");
+		return bad(w->why,
+			   "device details: a key repeats or goes back (loop or shared node)");
 	w->have_last = true;
 	w->last = key;
 	if (w->n == w->cap) {
@@ -160,8 +161,8 @@ static int walk(struct walk *w, uint64_t block, uint64_t lo, bool has_hi, uint64
 		return r;
 	if ((r = tf_node_decode(buf, TF_BLOCK_SIZE, block, &n, w->why)) < 0)
 		return r;
-	if (n.nr_entries && (tf_node_key(&n, 0) < lo ||
-			     (has_hi && tf_node_key(&n, n.nr_entries - 1) >= hi)))
+	if (n.nr_entries &&
+	    (tf_node_key(&n, 0) < lo || (has_hi && tf_node_key(&n, n.nr_entries - 1) >= hi)))
 		return bad(w->why, "device details: a node's keys lie outside its parent's range");
 	if (n.flags == TF_NODE_LEAF) {
 		if (n.value_size != TF_DEVICE_DETAILS_BYTES)

@@ -125,9 +125,9 @@ struct tf_device {
 
 /* The pool as its metadata says. */
 struct tf_pool {
-	struct tf_superblock sb;  /* the live superblock (block 0) */
-	bool from_snapshot;       /* devices read from the held metadata snapshot */
-	struct tf_device *devs;   /* ascending dev_id; caller frees (free()) */
+	struct tf_superblock sb; /* the live superblock (block 0) */
+	bool from_snapshot;      /* devices read from the held metadata snapshot */
+	struct tf_device *devs;  /* ascending dev_id; caller frees (free()) */
 	size_t n_devs;
 };
 

@@ -6,5 +6,5 @@
 #include <stdarg.h>
 #include <syslog.h>
 
-typedef void (*tb_log_fn)(void *userdata, int priority, const char *file, int line,
-			  const char *fn, const char *format, va_list args);
+typedef void (*tb_log_fn)(void *userdata, int priority, const char *file, int line, const char *fn,
+			  const char *format, va_list args);
