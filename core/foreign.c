@@ -44,14 +44,6 @@ int tb_vg_check_foreign(struct tb_cmd *c, const struct tb_vg *vg)
 	return tb_fail(c->ctx, -EPERM, "%s", why);
 }
 
-static int root_check(struct tb_ctx *ctx)
-{
-	if (geteuid() != 0 && !secure_getenv("THINBOX_ALLOW_NONROOT"))
-		return tb_fail(ctx, -EPERM,
-			       "Running as a non-root user. Please run this command as root.");
-	return 0;
-}
-
 /* What tb_vg_check_writable refuses, with the export flag set aside (vgimport's own case). */
 static int check_writable_exported(struct tb_cmd *c, struct tb_vg *vg)
 {
@@ -70,15 +62,11 @@ static int set_exported(struct tb_ctx *ctx, const char *name, bool export)
 	struct tb_vg *vg = NULL;
 	int r;
 
-	if ((r = root_check(ctx)) < 0 ||
+	if ((r = tb_root_check(ctx)) < 0 ||
 	    (r = tb_cmd_begin(ctx, &c, export ? "vgexport" : "vgimport")) < 0)
 		return r;
-	if ((r = tb_lock_global(&c.locks, true)) < 0) {
-		r = tb_fail(ctx, r, "%s",
-			    c.locks.errmsg[0] ? c.locks.errmsg : "Cannot take the global lock");
+	if ((r = tb_cmd_lock_global(&c)) < 0)
 		goto out;
-	}
-	tb_hints_invalidate(NULL, c.name, NULL);
 	if ((r = tb_vg_read(&c, name, true, &vg)) < 0)
 		goto out;
 	if (export) {

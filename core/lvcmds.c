@@ -42,9 +42,8 @@ static int cmd_start(struct tb_ctx *ctx, struct tb_cmd *c, const char *name, con
 {
 	int r;
 
-	if (geteuid() != 0 && !secure_getenv("THINBOX_ALLOW_NONROOT"))
-		return tb_fail(ctx, -EPERM,
-			       "Running as a non-root user. Please run this command as root.");
+	if ((r = tb_root_check(ctx)) < 0)
+		return r;
 	if ((r = tb_cmd_begin(ctx, c, name)) < 0)
 		return r;
 	if ((r = tb_vg_read(c, vgname, true, vg)) < 0 || (r = tb_vg_check_writable(c, *vg)) < 0) {

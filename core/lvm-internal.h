@@ -98,6 +98,11 @@ struct tb_cmd {
 	bool defer_backup;
 };
 int tb_cmd_begin(struct tb_ctx *ctx, struct tb_cmd *c, const char *name);
+/* -EPERM with lvm2's message unless root (or THINBOX_ALLOW_NONROOT, for tests). */
+int tb_root_check(struct tb_ctx *ctx);
+/* The global lock taken exclusively and lvm2's device hints cleared, as lvm2 does before a
+ * command changes which PVs or VG names exist (core/hints.h); a failure names the lock. */
+int tb_cmd_lock_global(struct tb_cmd *c);
 void tb_cmd_end(struct tb_cmd *c);
 
 /* Read VG @name under V_<name> (exclusive when @write). -ENOENT: no such VG. */

@@ -312,19 +312,6 @@ out:
 	return r;
 }
 
-/* The global lock taken exclusively and lvm2's device hints cleared, as lvm2 does before a
- * command changes which VG names exist (core/hints.h). */
-static int global_lock(struct tb_cmd *c)
-{
-	int r = tb_lock_global(&c->locks, true);
-
-	if (r < 0)
-		return tb_fail(c->ctx, r, "%s",
-			       c->locks.errmsg[0] ? c->locks.errmsg : "Cannot take the global lock");
-	tb_hints_invalidate(NULL, c->name, NULL);
-	return 0;
-}
-
 /* ---------------------------------------------------------------- vgrename */
 
 TB_EXPORT int tb_vgrename(struct tb_ctx *ctx, const char *old_name, const char *new_name)
@@ -348,7 +335,7 @@ TB_EXPORT int tb_vgrename(struct tb_ctx *ctx, const char *old_name, const char *
 	if ((r = tb_cmd_begin(ctx, &c, "vgrename")) < 0)
 		return r;
 	/* lvm2's vgrename changes the VG namespace: the global lock, and lvm2's hints cleared */
-	if ((r = global_lock(&c)) < 0)
+	if ((r = tb_cmd_lock_global(&c)) < 0)
 		goto out;
 	/* both VG locks, in name order as lvm2 takes them */
 	for (int k = 0; k < 2; k++) {
@@ -811,7 +798,7 @@ TB_EXPORT int tb_vgcfgrestore(struct tb_ctx *ctx, const char *vgname, const char
 		return r;
 	if ((r = tb_cmd_begin(ctx, &c, "vgcfgrestore")) < 0)
 		return r;
-	if ((r = global_lock(&c)) < 0)
+	if ((r = tb_cmd_lock_global(&c)) < 0)
 		goto out;
 	if ((r = tb_lock_vg(&c.locks, vgname, true)) < 0) {
 		r = tb_fail(ctx, r, "%s", c.locks.errmsg);

@@ -178,17 +178,12 @@ TB_EXPORT int tb_pvck_repair(struct tb_ctx *ctx, const char *dev, const char *fi
 	bool label_ok;
 	int r;
 
-	if (geteuid() != 0 && !secure_getenv("THINBOX_ALLOW_NONROOT"))
-		return tb_fail(ctx, -EPERM,
-			       "Running as a non-root user. Please run this command as root.");
+	if ((r = tb_root_check(ctx)) < 0)
+		return r;
 	if ((r = tb_cmd_begin(ctx, &c, "pvck")) < 0)
 		return r;
-	if ((r = tb_lock_global(&c.locks, true)) < 0) {
-		r = tb_fail(ctx, r, "%s",
-			    c.locks.errmsg[0] ? c.locks.errmsg : "Cannot take the global lock");
+	if ((r = tb_cmd_lock_global(&c)) < 0)
 		goto out;
-	}
-	tb_hints_invalidate(NULL, c.name, NULL);
 	if ((r = tb_bdev_open(ctx, dev, O_RDWR | O_EXCL, &b)) < 0) {
 		r = tb_fail(ctx, r, "Cannot use %s: %s.", dev, strerror(-r));
 		goto out;

@@ -78,8 +78,8 @@ TB_EXPORT int tb_pvchange_metadatasize(struct tb_ctx *ctx, const char *path, uin
 	int r;
 
 	tb_ctx_clear_error(ctx);
-	if (geteuid() != 0 && !secure_getenv("THINBOX_ALLOW_NONROOT"))
-		return tb_fail(ctx, -EPERM, "pvchange: must be run as root");
+	if ((r = tb_root_check(ctx)) < 0)
+		return r;
 	if (size < MDA_MIN_BYTES)
 		return tb_fail(ctx, -EINVAL,
 			       "Metadata area size %llu bytes is below lvm2's minimum "
@@ -87,11 +87,8 @@ TB_EXPORT int tb_pvchange_metadatasize(struct tb_ctx *ctx, const char *path, uin
 			       (unsigned long long)size, MDA_MIN_BYTES / 1024);
 	if ((r = tb_cmd_begin(ctx, &c, "pvchange")) < 0)
 		return r;
-	if ((r = tb_lock_global(&c.locks, true)) < 0) {
-		r = tb_fail(ctx, r, "%s",
-			    c.locks.errmsg[0] ? c.locks.errmsg : "Cannot take the global lock");
+	if ((r = tb_cmd_lock_global(&c)) < 0)
 		goto out;
-	}
 	if ((r = tb_scan_devices(ctx, false, &s)) < 0)
 		goto out;
 	d = tb_scan_find_path(&s, path);

@@ -233,25 +233,6 @@ static int dup_check(struct tb_ctx *ctx, const char *const *devices, size_t n)
 	return 0;
 }
 
-static int global_write_begin(struct tb_cmd *c)
-{
-	int r = tb_lock_global(&c->locks, true);
-	if (r < 0)
-		return tb_fail(c->ctx, r, "%s",
-			       c->locks.errmsg[0] ? c->locks.errmsg : "Cannot take the global lock");
-	tb_hints_invalidate(NULL, c->name, NULL);
-	return 0;
-}
-
-static int root_check(struct tb_ctx *ctx)
-{
-	if (geteuid() != 0 && !secure_getenv("THINBOX_ALLOW_NONROOT"))
-		return tb_fail(ctx, -EPERM,
-			       "Running as a non-root user. Please run this command as "
-			       "root.");
-	return 0;
-}
-
 TB_EXPORT int tb_pvcreate(struct tb_ctx *ctx, const char *const *devices, size_t n,
 			  const struct tb_pvcreate_opts *o)
 {
@@ -260,11 +241,11 @@ TB_EXPORT int tb_pvcreate(struct tb_ctx *ctx, const char *const *devices, size_t
 	int r;
 
 	tb_ctx_clear_error(ctx);
-	if ((r = root_check(ctx)) < 0 || (r = dup_check(ctx, devices, n)) < 0)
+	if ((r = tb_root_check(ctx)) < 0 || (r = dup_check(ctx, devices, n)) < 0)
 		return r;
 	if ((r = tb_cmd_begin(ctx, &c, "pvcreate")) < 0)
 		return r;
-	if ((r = global_write_begin(&c)) < 0)
+	if ((r = tb_cmd_lock_global(&c)) < 0)
 		goto out;
 	if ((r = tb_scan_devices(ctx, false, &scan)) < 0)
 		goto out;
@@ -292,11 +273,11 @@ TB_EXPORT int tb_pvremove(struct tb_ctx *ctx, const char *const *devices, size_t
 	int r;
 
 	tb_ctx_clear_error(ctx);
-	if ((r = root_check(ctx)) < 0 || (r = dup_check(ctx, devices, n)) < 0)
+	if ((r = tb_root_check(ctx)) < 0 || (r = dup_check(ctx, devices, n)) < 0)
 		return r;
 	if ((r = tb_cmd_begin(ctx, &c, "pvremove")) < 0)
 		return r;
-	if ((r = global_write_begin(&c)) < 0 || (r = tb_scan_devices(ctx, false, &scan)) < 0)
+	if ((r = tb_cmd_lock_global(&c)) < 0 || (r = tb_scan_devices(ctx, false, &scan)) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		struct tb_pvdev *d = tb_scan_find_path(&scan, devices[i]);
@@ -503,7 +484,7 @@ TB_EXPORT int tb_vgcreate(struct tb_ctx *ctx, const char *name, const char *cons
 	int r;
 
 	tb_ctx_clear_error(ctx);
-	if ((r = root_check(ctx)) < 0)
+	if ((r = tb_root_check(ctx)) < 0)
 		return r;
 	if (md_name_check(name, &why) < 0)
 		return tb_fail(ctx, -EINVAL,
@@ -519,7 +500,7 @@ TB_EXPORT int tb_vgcreate(struct tb_ctx *ctx, const char *name, const char *cons
 		return r;
 	if ((r = tb_cmd_begin(ctx, &c, "vgcreate")) < 0)
 		return r;
-	if ((r = global_write_begin(&c)) < 0)
+	if ((r = tb_cmd_lock_global(&c)) < 0)
 		goto out;
 	if ((r = tb_lock_vg(&c.locks, name, true)) < 0) {
 		r = tb_fail(ctx, r, "%s", c.locks.errmsg);
@@ -562,11 +543,11 @@ TB_EXPORT int tb_vgextend(struct tb_ctx *ctx, const char *name, const char *cons
 	int r;
 
 	tb_ctx_clear_error(ctx);
-	if ((r = root_check(ctx)) < 0 || (r = dup_check(ctx, devices, n)) < 0)
+	if ((r = tb_root_check(ctx)) < 0 || (r = dup_check(ctx, devices, n)) < 0)
 		return r;
 	if ((r = tb_cmd_begin(ctx, &c, "vgextend")) < 0)
 		return r;
-	if ((r = global_write_begin(&c)) < 0 || (r = tb_vg_read(&c, name, true, &vg)) < 0 ||
+	if ((r = tb_cmd_lock_global(&c)) < 0 || (r = tb_vg_read(&c, name, true, &vg)) < 0 ||
 	    (r = tb_vg_check_writable(&c, vg)) < 0)
 		goto out;
 	if ((r = vg_add_devices(&c, vg, devices, n, o)) < 0 || (r = tb_vg_commit(&c, vg)) < 0)
@@ -617,11 +598,11 @@ TB_EXPORT int tb_vgreduce(struct tb_ctx *ctx, const char *name, const char *cons
 	int r;
 
 	tb_ctx_clear_error(ctx);
-	if ((r = root_check(ctx)) < 0)
+	if ((r = tb_root_check(ctx)) < 0)
 		return r;
 	if ((r = tb_cmd_begin(ctx, &c, "vgreduce")) < 0)
 		return r;
-	if ((r = global_write_begin(&c)) < 0 || (r = tb_vg_read(&c, name, true, &vg)) < 0 ||
+	if ((r = tb_cmd_lock_global(&c)) < 0 || (r = tb_vg_read(&c, name, true, &vg)) < 0 ||
 	    (r = tb_vg_check_writable(&c, vg)) < 0)
 		goto out;
 	gone = calloc(n ? n : 1, sizeof(*gone));
@@ -710,11 +691,11 @@ TB_EXPORT int tb_vgremove(struct tb_ctx *ctx, const char *name, bool force)
 	int r;
 
 	tb_ctx_clear_error(ctx);
-	if ((r = root_check(ctx)) < 0)
+	if ((r = tb_root_check(ctx)) < 0)
 		return r;
 	if ((r = tb_cmd_begin(ctx, &c, "vgremove")) < 0)
 		return r;
-	if ((r = global_write_begin(&c)) < 0 || (r = tb_vg_read(&c, name, true, &vg)) < 0 ||
+	if ((r = tb_cmd_lock_global(&c)) < 0 || (r = tb_vg_read(&c, name, true, &vg)) < 0 ||
 	    (r = tb_vg_check_writable(&c, vg)) < 0)
 		goto out;
 	for (size_t i = 0; i < vg->md->n_lvs; i++)

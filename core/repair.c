@@ -215,9 +215,8 @@ TB_EXPORT int tb_lvconvert_repair(struct tb_ctx *ctx, const char *vgname, const 
 	int r, status;
 
 	tb_ctx_clear_error(ctx);
-	if (geteuid() != 0 && !secure_getenv("THINBOX_ALLOW_NONROOT"))
-		return tb_fail(ctx, -EPERM,
-			       "Running as a non-root user. Please run this command as root.");
+	if ((r = tb_root_check(ctx)) < 0)
+		return r;
 	if ((r = tb_cmd_begin(ctx, &c, "lvconvert")) < 0)
 		return r;
 	if ((r = tb_vg_read(&c, vgname, true, &vg)) < 0 || (r = tb_vg_check_writable(&c, vg)) < 0)

@@ -361,6 +361,25 @@ struct tb_pvdev *tb_scan_find_path(struct tb_scan *s, const char *path)
 	return NULL;
 }
 
+int tb_root_check(struct tb_ctx *ctx)
+{
+	if (geteuid() != 0 && !secure_getenv("THINBOX_ALLOW_NONROOT"))
+		return tb_fail(ctx, -EPERM,
+			       "Running as a non-root user. Please run this command as root.");
+	return 0;
+}
+
+int tb_cmd_lock_global(struct tb_cmd *c)
+{
+	int r = tb_lock_global(&c->locks, true);
+
+	if (r < 0)
+		return tb_fail(c->ctx, r, "%s",
+			       c->locks.errmsg[0] ? c->locks.errmsg : "Cannot take the global lock");
+	tb_hints_invalidate(NULL, c->name, NULL);
+	return 0;
+}
+
 int tb_cmd_begin(struct tb_ctx *ctx, struct tb_cmd *c, const char *name)
 {
 	int r;

@@ -104,17 +104,12 @@ TB_EXPORT int tb_vgreduce_missing(struct tb_ctx *ctx, const char *name, bool for
 	int r;
 
 	tb_ctx_clear_error(ctx);
-	if (geteuid() != 0 && !secure_getenv("THINBOX_ALLOW_NONROOT"))
-		return tb_fail(ctx, -EPERM,
-			       "Running as a non-root user. Please run this command as root.");
+	if ((r = tb_root_check(ctx)) < 0)
+		return r;
 	if ((r = tb_cmd_begin(ctx, &c, "vgreduce")) < 0)
 		return r;
-	if ((r = tb_lock_global(&c.locks, true)) < 0) {
-		r = tb_fail(ctx, r, "%s",
-			    c.locks.errmsg[0] ? c.locks.errmsg : "Cannot take the global lock");
+	if ((r = tb_cmd_lock_global(&c)) < 0)
 		goto out;
-	}
-	tb_hints_invalidate(NULL, c.name, NULL);
 	if ((r = tb_vg_read(&c, name, true, &vg)) < 0 ||
 	    (r = check_writable_but_missing(&c, vg)) < 0)
 		goto out;
