@@ -46,6 +46,7 @@ enum {
 	X_MINOR,
 	X_UPDATEMDA,
 	X_LIST,
+	X_MDSIZE,
 };
 
 #define X_COMMON                                                                                   \
@@ -444,7 +445,27 @@ static const struct cli_option pvchange_opts[] = {
 	{ X_DELTAG, 0, "deltag", CLI_OPT_STR, CLI_OPTF_REPEATABLE },
 	{ X_AUTOBACKUP, 'A', "autobackup", CLI_OPT_BOOL, 0 },
 	{ X_FORCE, 'f', "force", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
+	/* a thinbox extension (issue 13, core/pvmeta.c): lvm2's pvchange has no --metadatasize */
+	{ X_MDSIZE, 0, "metadatasize", CLI_OPT_SIZE_MB, 0 },
 };
+
+/* pvchange --metadatasize SIZE PV: grow (or add) the PV's metadata area at the device end. */
+static int pvchange_mdsize(struct tb_ctx *ctx, const struct cli_parsed *p)
+{
+	if (cli_opt(p, X_ADDTAG)->count || cli_opt(p, X_DELTAG)->count) {
+		cli_err("pvchange: --metadatasize cannot be combined with --addtag or --deltag.");
+		return CLI_EINVAL;
+	}
+	if (p->n_pos != 1) {
+		cli_err("Please give exactly one physical volume path.");
+		return CLI_EINVAL;
+	}
+	if (tb_pvchange_metadatasize(ctx, p->pos[0], cli_opt(p, X_MDSIZE)->u64 * 512) < 0) {
+		cli_err("%s", tb_ctx_errmsg(ctx));
+		return CLI_FAILED;
+	}
+	return CLI_OK;
+}
 
 static int cmd_pvchange(struct tb_ctx *ctx, int argc, char **argv)
 {
@@ -455,12 +476,15 @@ static int cmd_pvchange(struct tb_ctx *ctx, int argc, char **argv)
 
 	if (r)
 		return r;
+	if (cli_opt_isset(p, X_MDSIZE))
+		return pvchange_mdsize(ctx, p);
 	a = cli_opt(p, X_ADDTAG);
 	d = cli_opt(p, X_DELTAG);
 	if (cli_tags_check(a, "--addtag") < 0 || cli_tags_check(d, "--deltag") < 0)
 		return CLI_EINVAL;
 	if (!a->count && !d->count) {
-		cli_err("pvchange: thinbox changes PV tags only (--addtag, --deltag).");
+		cli_err("pvchange: thinbox changes PV tags (--addtag, --deltag) and, as an "
+			"extension, the metadata area size (--metadatasize SIZE).");
 		return CLI_EINVAL;
 	}
 	if (!p->n_pos) {
@@ -477,7 +501,8 @@ static int cmd_pvchange(struct tb_ctx *ctx, int argc, char **argv)
 	}
 	return CLI_OK;
 }
-CLI_COMMAND(pvchange, "pvchange", cmd_pvchange, "add or delete tags of physical volumes");
+CLI_COMMAND(pvchange, "pvchange", cmd_pvchange,
+	    "PV tags; --metadatasize SIZE PV grows its metadata area (thinbox extension)");
 
 /* ---------------------------------------------------------------- vgcfgbackup, vgcfgrestore */
 
