@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs inside the VM guest (see tests/vm/run.sh): every testcase_* function of every
-# tests/integration/*.sh file (name filter: $2, comma-separated alternatives), each in a fresh shell with a time limit.
+# tests/integration/*.sh file (name filter: $2, comma-separated alternatives, each a substring
+# of the file name or =NAME for exactly that file), each in a fresh shell with a time limit.
 # Writes PASS/FAIL/SKIP lines to /vmout/results.
 build=$1 filter=${2:-}
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -13,7 +14,10 @@ for file in "$dir"/*.sh; do
 	# the filter may list several names, comma-separated: a file runs when it matches one
 	want=0
 	for f in $(echo "$filter" | tr ',' ' '); do
-		case "$name" in *"$f"*) want=1 ;; esac
+		case "$f" in
+		=*) [ "$name" = "${f#=}" ] && want=1 ;; # "=NAME": that file only
+		*) case "$name" in *"$f"*) want=1 ;; esac ;;
+		esac
 	done
 	[ -z "$filter" ] && want=1
 	[ $want = 1 ] || continue

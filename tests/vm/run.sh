@@ -3,6 +3,7 @@
 # machine's / mounted read-only over 9p under a tmpfs overlay. See docs/test-rig.md.
 #
 # usage: tests/vm/run.sh [--disk SIZE]... [--mem MIB] [--timeout SEC] [--out DIR] SCRIPT [ARG]...
+#        tests/vm/run.sh --prepare   (only build the cached initramfs, then exit)
 #   --disk SIZE   add a sparse virtio disk (e.g. 4G, 512M); the first is /dev/vda, then vdb...
 #   --out DIR     a writable host directory the guest sees at /vmout (default: a temp dir)
 # Env: THINBOX_VM_KVER (kernel version, default: newest in /boot with dm-thin-pool),
@@ -11,9 +12,10 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-disks=() mem=2048 tmo=1500 out=
+disks=() mem=2048 tmo=1500 out= prepare=0
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--prepare) prepare=1; shift ;;
 	--disk) disks+=("$2"); shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
 	--timeout) tmo=$2; shift 2 ;;
@@ -23,8 +25,8 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-[ $# -ge 1 ] || { echo "usage: run.sh [--disk SIZE]... SCRIPT [ARG]..." >&2; exit 125; }
-script=$(realpath "$1"); shift
+[ $# -ge 1 ] || [ $prepare = 1 ] || { echo "usage: run.sh [--disk SIZE]... SCRIPT [ARG]..." >&2; exit 125; }
+[ $prepare = 1 ] || { script=$(realpath "$1"); shift; }
 
 kver=${THINBOX_VM_KVER:-}
 if [ -z "$kver" ]; then
@@ -49,6 +51,7 @@ initrd=$cache/initramfs-$kver-$key.cpio.gz
 if [ ! -s "$initrd" ]; then
 	"$here/mkinitramfs.sh" "$kver" "$initrd" || { echo "run.sh: initramfs build failed" >&2; exit 125; }
 fi
+[ $prepare = 1 ] && exit 0
 
 work=$(mktemp -d "$cache/run.XXXXXX")
 cleanup() { [ -n "${qpid:-}" ] && kill "$qpid" 2>/dev/null; rm -rf "$work"; }
