@@ -69,7 +69,7 @@ LIB_OBJS  := $(foreach l,$(LAYERS),$(call obj_of,$(l),$(BUILD)/obj))
 CLI_OBJS  := $(call obj_of,cli,$(BUILD)/obj)
 
 .PHONY: install-lib install-man
-.PHONY: all static check check-unit check-unit-asan check-vm check-crash check-layers fuzz fuzz-smoke fuzz-long demo bench bench-scale \
+.PHONY: all static check check-unit check-unit-asan check-vm check-vm-full check-crash check-layers fuzz fuzz-smoke fuzz-long demo bench bench-scale \
 	install install-links uninstall clean deps deps-test format unit-bins check-abi check-man \
 	check-format examples lib FORCE
 .DEFAULT_GOAL := all
@@ -198,6 +198,10 @@ $(BUILD)/tests/crash/%: tests/crash/%.c
 	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $<
 check-vm: $(BUILD)/.deps-test all $(VM_HELPERS) $(CRASH_TOOLS)
 	$(Q)BUILD=$(BUILD) tests/vm/suite.sh $(T)
+
+# Every testcase, also those of files marked "# vm-sample: N" (make check runs their first N).
+check-vm-full: $(BUILD)/.deps-test all $(VM_HELPERS) $(CRASH_TOOLS)
+	$(Q)BUILD=$(BUILD) THINBOX_VM_FULL=1 tests/vm/suite.sh $(T)
 
 # Every crash point (kills and power cuts) of docs/crash.md in one VM boot; long (see there).
 # CR_STRIDE=K runs every Kth point only; CR_SCEN="thin snap" some scenarios; CR_WHAT=kills.

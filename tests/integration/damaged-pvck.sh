@@ -5,6 +5,7 @@
 # still in the metadata area; refused with nothing written when that is not certain. lvm2
 # judges every result (vgck, lvs, pvck); refused commands leave the disks byte-identical.
 # shellcheck source=tests/integration/damaged-lib.bash
+# vm-sample: 1
 . "$TB_TOP/tests/integration/damaged-lib.bash"
 
 pvk_wipe_headers() { # DEV: zero the label sector (1) and the first mda header (at 4096)

@@ -29,7 +29,10 @@ for file in "$top"/tests/integration/*.sh; do
 	[ -z "$filter" ] && want=1
 	[ $want = 1 ] || continue
 	names+=("$name")
-	counts+=("$(grep -c '^testcase_[A-Za-z0-9_]*[[:space:]]*()' "$file")")
+	c=$(grep -c '^testcase_[A-Za-z0-9_]*[[:space:]]*()' "$file")
+	smp=$(sed -n 's/^# vm-sample: \([0-9][0-9]*\)$/\1/p' "$file" | head -n 1)
+	[ "${THINBOX_VM_FULL:-0}" != 1 ] && [ -n "$smp" ] && [ "$smp" -lt "$c" ] && c=$smp
+	counts+=("$c")
 done
 
 ncpu=$(nproc 2>/dev/null || echo 1)
@@ -55,8 +58,9 @@ for ((i = 0; i < shards; i++)); do
 	mkdir -p "$tmp/out$i"
 	[ -n "${sel[i]}" ] || sel[i]=$filter
 	THINBOX_VM_CACHE=$build/vm "$here/run.sh" --out "$tmp/out$i" --mem "${THINBOX_VM_MEM:-3072}" \
-		--timeout "${THINBOX_VM_TIMEOUT:-2400}" \
-		"$top/tests/integration/guest-suite.sh" "$build" "${sel[i]}" >"$tmp/log$i" 2>&1 &
+		--timeout "${THINBOX_VM_TIMEOUT:-4800}" \
+		"$top/tests/integration/guest-suite.sh" "$build" "${sel[i]}" "${THINBOX_VM_FULL:-0}" \
+		>"$tmp/log$i" 2>&1 &
 	pids+=($!)
 done
 rc=0
