@@ -482,9 +482,14 @@ TB_EXPORT int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n
 				pv = p;
 			}
 		}
-		/* a foreign or shared VG's PV is listed with its VG, silently: lvm2 2.03.16's pvs
-		 * skips only the VG reports (measured in damaged-foreign.sh), and its PV is never
-		 * shown free */
+		/* a foreign or shared VG's PV is left out, silently, as lvm2 2.03.16's pvs does when
+		 * it reads VGs (damaged-foreign.sh; its label-only reports such as -o pv_name list
+		 * it, docs/lvm2-differences.md); never shown free */
+		if (md && md->name && !(md->status & MD_VG_EXPORTED)) {
+			char why[400];
+			if (tb_vg_foreign_reason(md, why, sizeof(why)))
+				continue;
+		}
 		md_id_format(d->id, uuid);
 		row.name = d->path;
 		row.uuid = uuid;
