@@ -6,7 +6,7 @@
 # thinbox rc and first line. The exit codes must be equal; a refused command must leave the
 # disks byte-identical and print lvm2's first line (docs/damaged-disks.md "Names and sizes").
 # shellcheck source=tests/integration/damaged-lib.bash
-# vm-sample: 2
+# vm-sample: 0
 . "$TB_TOP/tests/integration/damaged-lib.bash"
 
 DMN_BAD=""
