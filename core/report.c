@@ -144,6 +144,19 @@ static struct rf_mda *vg_mdas(struct tb_vg *vg, size_t *ret_n)
 	return m;
 }
 
+/* The row's segment views of @segs (one more, zeroed, as the end); *ret: caller frees. */
+static int rsegs_of(const struct rf_set *segs, size_t n, struct tb_rseg **ret)
+{
+	struct tb_rseg *rs = calloc(n + 1, sizeof(*rs));
+
+	if (!rs)
+		return -ENOMEM;
+	for (size_t k = 0; k < n; k++)
+		rs[k] = (struct tb_rseg){ segs[k].f, segs[k].n };
+	*ret = rs;
+	return 0;
+}
+
 static void release_segs(struct rf_set *segs, size_t n)
 {
 	for (size_t i = 0; segs && i < n; i++)
@@ -257,10 +270,8 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all, struct rf
 			bool mon = md_lv_is_thin_pool(lv) && st.pool_active &&
 				   tb_monitor_watches(c->ctx, md->name, lv->name);
 			r = rf_lv_fields(md, lv, &st, paths, mon, &rf, &segs, &n_segs);
-			if (r == 0 && !(rs = calloc(n_segs + 1, sizeof(*rs))))
-				r = -ENOMEM;
-			for (size_t k = 0; r == 0 && k < n_segs; k++)
-				rs[k] = (struct tb_rseg){ segs[k].f, segs[k].n };
+			if (r == 0)
+				r = rsegs_of(segs, n_segs, &rs);
 			row.md_index = sorted[i].index;
 			row.fields = rf.f;
 			row.n_fields = rf.n;
@@ -533,10 +544,8 @@ TB_EXPORT int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n
 								  d->text ? d->text_len + 1 : 0,
 								  d->mda_ignored[k] };
 			r = rf_pv_fields(md, pv, d, mdas, n_mdas, &rf, &segs, &n_segs);
-			if (r == 0 && !(rs = calloc(n_segs + 1, sizeof(*rs))))
-				r = -ENOMEM;
-			for (size_t k = 0; r == 0 && k < n_segs; k++)
-				rs[k] = (struct tb_rseg){ segs[k].f, segs[k].n };
+			if (r == 0)
+				r = rsegs_of(segs, n_segs, &rs);
 			row.fields = rf.f;
 			row.n_fields = rf.n;
 			row.pvsegs = rs;

@@ -161,15 +161,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_export_import, setup, teardown),
 	};
 
-	if (!mkdtemp(dir))
+	if (fake_pvs_env(dir) < 0)
 		return 1;
-	setenv("THINBOX_ALLOW_NONROOT", "1", 1);
-	setenv("THINBOX_DEVICES", DEV_A ":" DEV_B, 1);
-	setenv("THINBOX_LOCK_DIR", dir, 1);
-	setenv("LVM_SYSTEM_DIR", dir, 1);
-	setenv("THINBOX_LVM_RUN_DIR", dir, 1);
-	setenv("THINBOX_RUN_DIR", dir, 1);
-	setenv("THINBOX_NO_MONITOR_START", "1", 1);
-	unsetenv("THINBOX_LOG");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
