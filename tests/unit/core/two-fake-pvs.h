@@ -92,18 +92,18 @@ static __attribute__((unused)) int teardown(void **state)
 }
 
 /* The environment of these tests: non-root allowed, the two fake disks as the device list,
- * locks, lvm2's dirs and run dirs in @dir (made from its mkdtemp template), no monitor start.
- * -1 when @dir cannot be made. */
-static __attribute__((unused)) int fake_pvs_env(char *dir)
+ * locks, lvm2's dirs and run dirs in @tmpl (made from that mkdtemp template), no monitor start.
+ * -1 when @tmpl cannot be made. */
+static __attribute__((unused)) int fake_pvs_env(char *tmpl)
 {
-	if (!mkdtemp(dir))
+	if (!mkdtemp(tmpl))
 		return -1;
 	setenv("THINBOX_ALLOW_NONROOT", "1", 1);
 	setenv("THINBOX_DEVICES", DEV_A ":" DEV_B, 1);
-	setenv("THINBOX_LOCK_DIR", dir, 1);
-	setenv("LVM_SYSTEM_DIR", dir, 1);
-	setenv("THINBOX_LVM_RUN_DIR", dir, 1);
-	setenv("THINBOX_RUN_DIR", dir, 1);
+	setenv("THINBOX_LOCK_DIR", tmpl, 1);
+	setenv("LVM_SYSTEM_DIR", tmpl, 1);
+	setenv("THINBOX_LVM_RUN_DIR", tmpl, 1);
+	setenv("THINBOX_RUN_DIR", tmpl, 1);
 	setenv("THINBOX_NO_MONITOR_START", "1", 1);
 	unsetenv("THINBOX_LOG");
 	return 0;
