@@ -12,7 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/lvm-internal.h"
+#include "core/cmd/cmd.h"
+#include "core/policy/policy.h"
 
 static void test_tag_rule(void **state)
 {
