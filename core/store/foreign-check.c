@@ -37,4 +37,3 @@ int tb_vg_check_foreign(struct tb_cmd *c, const struct tb_vg *vg)
 		return 0;
 	return tb_fail(c->ctx, -EPERM, "%s", why);
 }
-
