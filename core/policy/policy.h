@@ -8,6 +8,8 @@
 #include "core/store/store.h"
 #include "metadata/md.h"
 
+struct dmk_thin_pool_status;
+
 /* The autoextend step (lvextend --use-policies, and the monitor): with @vg read for writing
  * under its lock, grow @pool's data and/or metadata by the policy amount when their usage is
  * at or above the threshold (at least percent %, more to get back under it), commit, then
