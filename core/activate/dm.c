@@ -11,7 +11,7 @@
 #include "core/ctx-internal.h"
 #include "kernel-iface/dmk.h"
 
-/* tb_ctx_dmk() lives in core/ctx.c. */
+/* tb_ctx_dmk() lives in core/store/ctx.c. */
 
 TB_EXPORT void tb_ctx_set_trace(struct tb_ctx *ctx, bool on)
 {

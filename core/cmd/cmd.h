@@ -8,7 +8,7 @@
 #include "core/store/store.h"
 #include "metadata/md.h"
 
-/* The first signature other than LVM2's libblkid finds on @path, not wiped (core/pvvg.c).
+/* The first signature other than LVM2's libblkid finds on @path, not wiped (core/cmd/pvvg.c).
  * Returns how many it found (0: none) and names the first in @ret_type. */
 int tb_probe_signatures(struct tb_ctx *ctx, const char *path, char *ret_type, size_t len,
 			uint64_t *ret_off);

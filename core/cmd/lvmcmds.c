@@ -2,8 +2,8 @@
 /*
  * lvm2 2.03 commands and forms the storage clients run (docs/clients.md): tags and @tag
  * selection, pvchange --addtag, vgrename, pvresize, vgscan, pvscan (--cache -aay),
- * vgcfgbackup and vgcfgrestore (vgck: core/vgck.c; lvscan: cli/cmd-display.c). Each: lock, read, change the model, commit, then
- * the kernel, as core/lvcmds.c.
+ * vgcfgbackup and vgcfgrestore (vgck: core/cmd/vgck.c; lvscan: cli/cmd-display.c). Each: lock, read, change the model, commit, then
+ * the kernel, as core/cmd/lvcmds.c.
  */
 #include <ctype.h>
 #include <errno.h>

@@ -78,7 +78,7 @@ TB_EXPORT int tb_device_state(struct tb_ctx *ctx, const char *path, struct tb_de
 		r = tb_report_pvs(ctx, NULL, 0, pv_row_match, &m);
 		if (r < 0)
 			return r;
-		/* pvs calls a PV whose VG cannot be read "[unknown]" (core/damaged.c) */
+		/* pvs calls a PV whose VG cannot be read "[unknown]" (core/store/damaged.c) */
 		if (!strcmp(ret->vg, "[unknown]")) {
 			ret->vg[0] = '\0';
 			ret->pv_in_doubt = true;

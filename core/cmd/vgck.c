@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vgck [--updatemetadata] (report, then repair, bad or stale metadata copies of one VG from
  * the newest good copy; lvm2 2.03.16 tools/vgck.c) and vgreduce --removemissing. The scan
- * says what is wrong where (core/store.c, core/damaged.c); the repair is an ordinary commit,
+ * says what is wrong where (core/store/store.c, core/store/damaged.c); the repair is an ordinary commit,
  * which rewrites a bad header first (tb_vg_commit). */
 #include <errno.h>
 #include <stdio.h>

@@ -56,7 +56,7 @@ struct mpool {
 	uint64_t next_try; /* ms, monotonic; 0: now */
 	unsigned backoff_ms;
 	struct timespec backup_mtime; /* the VG's backup file when the last try failed */
-	struct tb_pool_stage *stage;  /* the next extension, staged (core/stage.c) */
+	struct tb_pool_stage *stage;  /* the next extension, staged (core/policy/stage.c) */
 	uint64_t stage_checked;       /* ms: when the stage was last seen fresh */
 	uint64_t stage_next;          /* ms: no staging attempt before this */
 	struct timespec stage_mtime;  /* the backup file when staging found nothing to do */
@@ -510,7 +510,7 @@ static void extended(struct mon *m, struct mpool *p, const struct tb_autoextend_
 	}
 }
 
-/* The next extension, prepared while the pool is under its threshold (see core/stage.c). A
+/* The next extension, prepared while the pool is under its threshold (see core/policy/stage.c). A
  * stage that went stale (the VG changed) is dropped and made again; when there is nothing
  * to stage (the VG short, the cap near, policy off) the next try waits for a VG change. */
 static void maybe_stage(struct mon *m, struct mpool *p)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The lvm2 report fields beyond the named ones of struct tb_lv_row / tb_vg_row / tb_pv_row:
- * built per row as a struct tb_rfield list (core/report-rf.c). */
+ * built per row as a struct tb_rfield list (core/report/report-rf.c). */
 #pragma once
 
 #include "core/activate/activate.h"

@@ -337,7 +337,7 @@ static int for_each_vg(struct tb_ctx *ctx, const char *cmd, const char *const *v
 			continue;
 		r = tb_vg_read(&c, names[i], false, &vg);
 		if (r == 0 && report_skips(&c, vg, n > 0, &r))
-			; /* a foreign or shared VG (core/foreign.c) */
+			; /* a foreign or shared VG (core/store/foreign-check.c) */
 		else if (r == 0)
 			r = fn(&c, vg, data);
 		tb_vg_free(vg);
@@ -464,7 +464,7 @@ TB_EXPORT int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n
 		struct tb_pvdev *d = s.devs[j];
 		if (!d->text)
 			continue;
-		/* parsed by the scan already (core/mdcache.h); PVs of one VG share one text */
+		/* parsed by the scan already (core/store/mdcache.h); PVs of one VG share one text */
 		for (size_t k = 0; k < j && !mds[j]; k++)
 			if (mds[k] && s.devs[k]->text_len == d->text_len &&
 			    s.devs[k]->text_crc == d->text_crc &&

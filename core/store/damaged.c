@@ -4,7 +4,7 @@
  * metadata or another PV's), which PVs are "in doubt" (labelled as PVs, VG unreadable: never
  * free, never reused without -ff), duplicate PV ids (a cloned disk: never written), devices
  * smaller than their PV header says. The scan notes what is wrong on each device
- * (core/store.c); here the verdict and the warnings, given once per command in lvm2's words.
+ * (core/store/store.c); here the verdict and the warnings, given once per command in lvm2's words.
  * docs/damaged-disks.md has the cases and what lvm2 2.03.16 does with each.
  */
 #include <errno.h>

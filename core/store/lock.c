@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* flock-based locks compatible with lvm2 2.03 (lib/misc/lvm-flock.c, lib/locking/file_locking.c).
- * The protocol is described in core/lock.h. */
+ * The protocol is described in core/store/lock.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>

@@ -17,7 +17,7 @@ struct entry {
 	uint32_t seqno;
 	char vgname[MD_NAME_MAX + 1];
 	char vgid[MD_ID_LEN + 1];
-	char *pv_ids; /* the PVs the text lists, MD_ID_LEN characters each (core/damaged.c) */
+	char *pv_ids; /* the PVs the text lists, MD_ID_LEN characters each (core/store/damaged.c) */
 	size_t n_pv_ids;
 };
 

@@ -96,7 +96,7 @@ static void note_bad_header(struct tb_pvdev *d, size_t i, uint64_t off, const ch
 }
 
 /* Read the newest metadata text among the PV's mdas (through the ctx's cache: each text is
- * read, checksummed and parsed once per command, core/mdcache.h); note what is wrong with
+ * read, checksummed and parsed once per command, core/store/mdcache.h); note what is wrong with
  * the others. */
 static void pvdev_read_metadata(struct tb_ctx *ctx, struct tb_pvdev *d)
 {

@@ -33,7 +33,7 @@ struct tb_pvdev {
 					  before the next commit of the VG */
 	bool mda_ignored[LVF_MAX_MDA]; /* its slot 0 is IGNORED (metadataignore): commits keep it
 					  so (lvm2 writes no text there either) */
-	/* health, as the scan found it (core/damaged.c): carried to every command and report */
+	/* health, as the scan found it (core/store/damaged.c): carried to every command and report */
 	char *pv_ids; /* the PVs @text lists, MD_ID_LEN characters each */
 	size_t n_pv_ids;
 	bool label_unchecked; /* label valid, its area list not: areas untrusted, unused */
@@ -60,7 +60,7 @@ struct tb_cmd;
 struct tb_vg;
 /* @lv has an extent on a missing PV, itself or through its sub-LVs (lvm2's LV_PARTIAL). */
 bool tb_lv_is_partial(const struct md_lv *lv);
-/* After a scan (core/damaged.c): which VG lists each PV, duplicate PV ids, PVs in doubt; each
+/* After a scan (core/store/damaged.c): which VG lists each PV, duplicate PV ids, PVs in doubt; each
  * device's warnings given once. */
 void tb_scan_assess(struct tb_ctx *ctx, struct tb_scan *s);
 /* The VG a PV belongs to as far as anything on disk says ("<unknown>" when in doubt, NULL
@@ -69,7 +69,7 @@ const char *tb_pvdev_owner(const struct tb_pvdev *d);
 /* Refuse a write to VG @name (read for writing as @vg) when two devices carry one of its PV
  * ids, as lvm2: "Cannot update volume group ... with duplicate PV devices." */
 int tb_vg_check_duplicates(struct tb_cmd *c, const struct tb_vg *vg);
-/* Foreign, shared or exported VG (core/foreign.c): lvm2's refusal line in @buf, or NULL. */
+/* Foreign, shared or exported VG (core/store/foreign-check.c): lvm2's refusal line in @buf, or NULL. */
 const char *tb_vg_foreign_reason(const struct md_vg *md, char *buf, size_t len);
 /* Refuse (-EPERM, lvm2's words) a change to or an activation of such a VG. */
 int tb_vg_check_foreign(struct tb_cmd *c, const struct tb_vg *vg);
@@ -102,7 +102,7 @@ int tb_cmd_begin(struct tb_ctx *ctx, struct tb_cmd *c, const char *name);
 /* -EPERM with lvm2's message unless root (or THINBOX_ALLOW_NONROOT, for tests). */
 int tb_root_check(struct tb_ctx *ctx);
 /* The global lock taken exclusively and lvm2's device hints cleared, as lvm2 does before a
- * command changes which PVs or VG names exist (core/hints.h); a failure names the lock. */
+ * command changes which PVs or VG names exist (core/store/hints.h); a failure names the lock. */
 int tb_cmd_lock_global(struct tb_cmd *c);
 void tb_cmd_end(struct tb_cmd *c);
 
@@ -112,7 +112,7 @@ struct tb_vg *tb_vg_free(struct tb_vg *vg);
 /* Commit @vg->md (seqno + 1) to every mda of every PV, then the backup (unless
  * c->defer_backup). */
 int tb_vg_commit(struct tb_cmd *c, struct tb_vg *vg);
-/* The two halves of tb_vg_commit, for a commit staged ahead (core/stage.c): merge, validate,
+/* The two halves of tb_vg_commit, for a commit staged ahead (core/policy/stage.c): merge, validate,
  * seqno + 1 and export @vg as the text its mdas hold; the mda refs of its present PVs
  * (*ret malloc'd, borrowing the PVs' bdevs; -ENOSPC with a message when there is none). */
 int tb_vg_prepare_text(struct tb_cmd *c, struct tb_vg *vg, struct strbuf *raw);

@@ -1,4 +1,4 @@
-/* Unit tests: core/ctx.c configuration (environment defaults, setters, getters), errmsg
+/* Unit tests: core/store/ctx.c configuration (environment defaults, setters, getters), errmsg
  * cleared at each public call, the monitor start hook, and how broken pools are named. */
 #include <setjmp.h>
 #include <stdarg.h>
