@@ -11,6 +11,7 @@
 #include "cli/lvmcmds.h"
 #include "cli/report.h"
 #include "cli/report-rows.h"
+#include "cli/stripe-args.h"
 #include "util/macros.h"
 
 DEFINE_FREE_FUNC(struct cli_parsed, cli_parsed_free);
@@ -504,6 +505,8 @@ CLI_COMMAND(vgchange, "vgchange", cmd_vgchange, "activate or deactivate a volume
 
 /* ---------------------------------------------------------------- lv commands */
 
+#define O_STRIPES 1950 /* lvcreate -i/-I (kept out of the shared enum) */
+#define O_STRIPESIZE 1951
 static const struct cli_option lvcreate_opts[] = {
 	COMMON_OPTS,
 	{ O_NAME, 'n', "name", CLI_OPT_STR, 0 },
@@ -533,6 +536,8 @@ static const struct cli_option lvcreate_opts[] = {
 	TAG_OPTS,
 	{ O_IGNSKIP, 'K', "ignoreactivationskip", CLI_OPT_FLAG, 0 },
 	{ O_SETAUTO, 0, "setautoactivation", CLI_OPT_BOOL, 0 },
+	{ O_STRIPES, 'i', "stripes", CLI_OPT_INT, 0 },
+	{ O_STRIPESIZE, 'I', "stripesize", CLI_OPT_SIZE_KB, 0 },
 };
 
 static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
@@ -573,6 +578,14 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 	if (type && !streq(type, "thin-pool") && !streq(type, "thin") && !streq(type, "linear") &&
 	    !streq(type, "striped")) {
 		cli_err("Segment type %s is not supported by thinbox.", type);
+		return CLI_EINVAL;
+	}
+	if (cli_stripe_params(cli_opt_isset(p, O_STRIPES), cli_opt(p, O_STRIPES)->u64,
+			      cli_opt_isset(p, O_STRIPESIZE), cli_opt(p, O_STRIPESIZE)->u64,
+			      cli_opt(p, O_STRIPESIZE)->sign, &o.stripes, &o.stripe_size) != CLI_OK)
+		return CLI_EINVAL;
+	if (o.stripes > 1 && type && streq(type, "linear")) {
+		cli_err("Cannot use stripes with linear type.");
 		return CLI_EINVAL;
 	}
 	tags_of(p, &o.tags);
