@@ -584,10 +584,8 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 			      cli_opt_isset(p, O_STRIPESIZE), cli_opt(p, O_STRIPESIZE)->u64,
 			      cli_opt(p, O_STRIPESIZE)->sign, &o.stripes, &o.stripe_size) != CLI_OK)
 		return CLI_EINVAL;
-	if (o.stripes > 1 && type && streq(type, "linear")) {
-		cli_err("Cannot use stripes with linear type.");
-		return CLI_EINVAL;
-	}
+	if (o.stripes > 1 && type && streq(type, "linear"))
+		return cli_stripe_linear_err();
 	tags_of(p, &o.tags);
 	if (perm_of(p, &o.permission) < 0)
 		return CLI_EINVAL;

@@ -24,6 +24,19 @@ static void size_str(uint64_t sectors, char *buf, size_t len)
 	snprintf(buf, len, "%.2f %s", v, u[i]);
 }
 
+/* lvm2 prints its short usage after a command's own command-line error (lvmcmdline.c). */
+static int usage_err(void)
+{
+	cli_err("Run `lvcreate --help' for more information.");
+	return CLI_EINVAL;
+}
+
+int cli_stripe_linear_err(void)
+{
+	cli_err("Cannot use stripes with linear type.");
+	return usage_err();
+}
+
 int cli_stripe_params(bool stripes_set, uint64_t stripes, bool size_set, uint64_t size_sectors,
 		      enum cli_sign size_sign, uint32_t *ret_stripes, uint32_t *ret_size)
 {
@@ -33,12 +46,12 @@ int cli_stripe_params(bool stripes_set, uint64_t stripes, bool size_set, uint64_
 		stripes = 1;
 	if (size_set && size_sectors && size_sign == CLI_SIGN_MINUS) {
 		cli_err("Negative stripesize is invalid.");
-		return CLI_EINVAL;
+		return usage_err();
 	}
 	if (stripes < 1 || stripes > MAX_STRIPES) {
 		cli_err("Number of stripes (%d) must be between %d and %d.",
 			(int)(stripes > 0x7fffffff ? 0x7fffffff : stripes), 1, (int)MAX_STRIPES);
-		return CLI_EINVAL;
+		return usage_err();
 	}
 	if (!size_set)
 		size_sectors = 0;
@@ -55,12 +68,12 @@ int cli_stripe_params(bool stripes_set, uint64_t stripes, bool size_set, uint64_
 		if (size_sectors > (uint64_t)STRIPE_SIZE_LIMIT * 2) {
 			size_str((uint64_t)STRIPE_SIZE_LIMIT, b, sizeof(b));
 			cli_err("Stripe size cannot be larger than %s.", b);
-			return CLI_EINVAL;
+			return usage_err();
 		}
 		if (size_sectors < STRIPE_SIZE_MIN || (size_sectors & (size_sectors - 1))) {
 			size_str(size_sectors, b, sizeof(b));
 			cli_err("Invalid stripe size %s.", b);
-			return CLI_EINVAL;
+			return usage_err();
 		}
 	}
 	fflush(stdout);

@@ -14,3 +14,5 @@
  * CLI_EINVAL with lvm2's message on stderr. */
 int cli_stripe_params(bool stripes_set, uint64_t stripes, bool size_set, uint64_t size_sectors,
 		      enum cli_sign size_sign, uint32_t *ret_stripes, uint32_t *ret_size);
+/* "Cannot use stripes with linear type." and lvm2's usage line: CLI_EINVAL. */
+int cli_stripe_linear_err(void);
