@@ -387,14 +387,14 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 			snprintf(name, sizeof(name), "lvol%u", i++);
 		while (md_vg_find_lv(vg->md, name));
 	}
-	if (o->thin_pool && o->pool_name && o->virtual_size) {
-		r = lvcreate_pool_and_thin(&c, vg, o, name);
-		goto out;
-	}
 	if (o->stripes > 1 && (o->thin_pool || o->pool || o->origin)) {
 		r = tb_fail(ctx, -EOPNOTSUPP,
 			    "Striped thin pools and snapshots are not supported by thinbox; "
 			    "omit -i/--stripes.");
+		goto out;
+	}
+	if (o->thin_pool && o->pool_name && o->virtual_size) {
+		r = lvcreate_pool_and_thin(&c, vg, o, name);
 		goto out;
 	}
 	if (o->pool || o->origin) {
