@@ -23,7 +23,7 @@ for p in "$@"; do
 		fi
 		rm -f "${TMPDIR:-/tmp}/check-man.$$"
 	fi
-	for ref in $(grep -oE 'thinbox(\\-[a-z]+|\.conf)? \([0-9]\)' "$p" | sed 's/\\-/-/; s/ (\(.\))/.\1/' | sort -u); do
+	for ref in $(grep -oE '(lib)?thinbox(\\-[a-z]+|\.conf)? \([0-9]\)' "$p" | sed 's/\\-/-/; s/ (\(.\))/.\1/' | sort -u); do
 		[ -e "man/$ref" ] || { echo "check-man: $p refers to $ref, which does not exist" >&2; bad=1; }
 	done
 done
