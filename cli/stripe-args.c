@@ -41,13 +41,25 @@ int cli_stripe_params(bool stripes_set, uint64_t stripes, bool size_set, uint64_
 		      enum cli_sign size_sign, uint32_t *ret_stripes, uint32_t *ret_size)
 {
 	char b[32];
+	bool zero = false;
 
-	if (!stripes_set)
-		stripes = 1;
-	if (size_set && size_sectors && size_sign == CLI_SIGN_MINUS) {
-		cli_err("Negative stripesize is invalid.");
+	/* tools/lvcreate.c _read_size_params: arg_from_list_is_negative, then _is_zero */
+	if (size_set && size_sign == CLI_SIGN_MINUS) {
+		cli_err("--stripesize may not be negative.");
 		return usage_err();
 	}
+	if (stripes_set && !stripes) {
+		cli_err("--stripes may not be zero.");
+		zero = true;
+	}
+	if (size_set && !size_sectors) {
+		cli_err("--stripesize may not be zero.");
+		zero = true;
+	}
+	if (zero)
+		return usage_err();
+	if (!stripes_set)
+		stripes = 1;
 	if (stripes < 1 || stripes > MAX_STRIPES) {
 		cli_err("Number of stripes (%d) must be between %d and %d.",
 			(int)(stripes > 0x7fffffff ? 0x7fffffff : stripes), 1, (int)MAX_STRIPES);
