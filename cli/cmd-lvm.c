@@ -580,6 +580,10 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 		cli_err("Segment type %s is not supported by thinbox.", type);
 		return CLI_EINVAL;
 	}
+	/* linear has no stripe size: lvm2 prints no default-size note before refusing */
+	if (type && streq(type, "linear") && cli_opt_isset(p, O_STRIPES) &&
+	    cli_opt(p, O_STRIPES)->u64 > 1 && cli_opt(p, O_STRIPES)->u64 <= 128)
+		return cli_stripe_linear_err();
 	if (cli_stripe_params(cli_opt_isset(p, O_STRIPES), cli_opt(p, O_STRIPES)->u64,
 			      cli_opt_isset(p, O_STRIPESIZE), cli_opt(p, O_STRIPESIZE)->u64,
 			      cli_opt(p, O_STRIPESIZE)->sign, &o.stripes, &o.stripe_size) != CLI_OK)
