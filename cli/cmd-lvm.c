@@ -583,13 +583,13 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 	/* linear has no stripe size: lvm2 prints no default-size note before refusing */
 	if (type && streq(type, "linear") && cli_opt_isset(p, O_STRIPES) &&
 	    cli_opt(p, O_STRIPES)->u64 > 1 && cli_opt(p, O_STRIPES)->u64 <= 128)
-		return cli_stripe_linear_err();
+		return cli_stripe_linear_err(cli_opt(p, O_STRIPES)->u64);
 	if (cli_stripe_params(cli_opt_isset(p, O_STRIPES), cli_opt(p, O_STRIPES)->u64,
 			      cli_opt_isset(p, O_STRIPESIZE), cli_opt(p, O_STRIPESIZE)->u64,
 			      cli_opt(p, O_STRIPESIZE)->sign, &o.stripes, &o.stripe_size) != CLI_OK)
 		return CLI_EINVAL;
 	if (o.stripes > 1 && type && streq(type, "linear"))
-		return cli_stripe_linear_err();
+		return cli_stripe_linear_err(o.stripes);
 	tags_of(p, &o.tags);
 	if (perm_of(p, &o.permission) < 0)
 		return CLI_EINVAL;

@@ -31,10 +31,11 @@ static int usage_err(void)
 	return CLI_EINVAL;
 }
 
-int cli_stripe_linear_err(void)
+int cli_stripe_linear_err(uint64_t stripes)
 {
-	cli_err("Cannot use stripes with linear type.");
-	return usage_err();
+	/* lvm2 2.03.16 matches no command definition for --type linear with --stripes */
+	cli_err("Command does not accept option: --stripes %llu.", (unsigned long long)stripes);
+	return CLI_EINVAL;
 }
 
 int cli_stripe_params(bool stripes_set, uint64_t stripes, bool size_set, uint64_t size_sectors,

@@ -14,5 +14,6 @@
  * CLI_EINVAL with lvm2's message on stderr. */
 int cli_stripe_params(bool stripes_set, uint64_t stripes, bool size_set, uint64_t size_sectors,
 		      enum cli_sign size_sign, uint32_t *ret_stripes, uint32_t *ret_size);
-/* "Cannot use stripes with linear type." and lvm2's usage line: CLI_EINVAL. */
-int cli_stripe_linear_err(void);
+/* --type linear with -i N (N > 1): lvm2's "Command does not accept option: --stripes N.",
+ * CLI_EINVAL. */
+int cli_stripe_linear_err(uint64_t stripes);
