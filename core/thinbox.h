@@ -205,6 +205,9 @@ struct tb_lvcreate_opts {
 	/* with thin_pool and virtual_size: create the pool @pool_name and the thin LV @name in
 	 * it (lvcreate -L SIZE -T VG/POOL -V SIZE -n THIN) */
 	const char *pool_name;
+	/* -i/-I: @stripes areas on distinct PVs (0 or 1: linear), @stripe_size sectors (a power
+	 * of 2, >= 8; reduced to the extent size as lvm2). Linear LVs only. Since: 0.1 */
+	uint32_t stripes, stripe_size;
 };
 /* lvcreate: a linear LV, a thin pool (@o->thin_pool), a thin LV (@o->pool with
  * @o->virtual_size) or a thin snapshot (@o->origin). Activates it unless @o->activate is 0

@@ -75,6 +75,23 @@ static int pv_free_ranges(const struct md_vg *vg, const struct md_pv *pv, struct
 	return 0;
 }
 
+int md_pv_free_ranges(const struct md_vg *vg, const struct md_pv *pv, struct md_range **ret,
+		      size_t *ret_n)
+{
+	struct range *fr = NULL;
+	size_t n = 0;
+	int r = pv_free_ranges(vg, pv, &fr, &n);
+
+	if (r < 0)
+		return r;
+	*ret = calloc(n + 1, sizeof(**ret));
+	for (size_t i = 0; *ret && i < n; i++)
+		(*ret)[i] = (struct md_range){ fr[i].start, fr[i].len };
+	free(fr);
+	*ret_n = n;
+	return *ret ? 0 : -ENOMEM;
+}
+
 static bool pv_usable(const struct md_pv *pv, struct md_pv *const *pvs, size_t n_pvs)
 {
 	if (!(pv->status & MD_PV_ALLOCATABLE) || (pv->status & MD_PV_MISSING))

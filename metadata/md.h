@@ -277,6 +277,24 @@ int md_lv_extend_linear(struct md_vg *vg, struct md_lv *lv, uint32_t extents,
 uint64_t md_alloc_available(const struct md_vg *vg, struct md_pv *const *pvs, size_t n_pvs);
 /* Merge adjacent linear segments that continue on the same PV, as lvm2 does. */
 void md_lv_merge_segments(struct md_lv *lv);
+/* A free run of PEs of a PV. */
+struct md_range {
+	uint32_t start, len;
+};
+/* Free ranges of @pv, sorted by start. Caller frees *ret. 0 or -ENOMEM. */
+int md_pv_free_ranges(const struct md_vg *vg, const struct md_pv *pv, struct md_range **ret,
+		      size_t *ret_n);
+/* Allocate @extents (a multiple of @stripes) for @lv as striped segments of @stripes equal
+ * areas on distinct PVs (stripe size @stripe_size sectors), after lvm2's normal policy; an
+ * existing LV's last segment must have @stripes areas (lvextend keeps the geometry). From
+ * @pvs (NULL/0 = any allocatable PV). -ENOSPC with nothing changed when it cannot (then
+ * *@ret_allocated, if not NULL, says how many LV extents it found before it gave up, for
+ * lvm2's "N more required"). */
+int md_lv_extend_striped(struct md_vg *vg, struct md_lv *lv, uint32_t extents, uint32_t stripes,
+			 uint32_t stripe_size, struct md_pv *const *pvs, size_t n_pvs,
+			 uint32_t *ret_allocated);
+/* Merge adjacent striped segments whose every area continues on the same PV. */
+void md_lv_merge_striped(struct md_lv *lv);
 
 /* ---- thin pools ---- */
 /* The autoextend threshold lvm2 acts on: activation/thin_pool_autoextend_threshold, at least

@@ -22,6 +22,7 @@
 #include "core/policy/policy.h"
 #include "core/monitor/monitor-state.h"
 #include "core/activate/pooltruth.h"
+#include "core/cmd/stripe.h"
 
 static int cmd_start(struct tb_ctx *ctx, struct tb_cmd *c, const char *name, const char *vgname,
 		     struct tb_vg **vg)
@@ -364,6 +365,12 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 			snprintf(name, sizeof(name), "lvol%u", i++);
 		while (md_vg_find_lv(vg->md, name));
 	}
+	if (o->stripes > 1 && (o->thin_pool || o->pool || o->origin)) {
+		r = tb_fail(ctx, -EOPNOTSUPP,
+			    "Striped thin pools and snapshots are not supported by thinbox; "
+			    "omit -i/--stripes.");
+		goto out;
+	}
 	if (o->thin_pool && o->pool_name && o->virtual_size) {
 		r = lvcreate_pool_and_thin(&c, vg, o, name);
 		goto out;
@@ -401,10 +408,12 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 		lv->flags |= MD_LVF_ERROR_WHEN_FULL;
 	if ((r = tb_lv_new_attrs(ctx, vg, lv, o)) < 0)
 		goto out;
-	r = md_lv_extend_linear(vg->md, lv, (uint32_t)ext,
-				o->contiguous ? MD_ALLOC_CONTIGUOUS : MD_ALLOC_NORMAL, pvs,
-				o->n_pvs);
-	if (r == -ENOSPC) {
+	r = o->stripes > 1
+		    ? tb_lv_alloc_striped(ctx, vg, lv, ext, o, pvs)
+		    : md_lv_extend_linear(vg->md, lv, (uint32_t)ext,
+					  o->contiguous ? MD_ALLOC_CONTIGUOUS : MD_ALLOC_NORMAL,
+					  pvs, o->n_pvs);
+	if (r == -ENOSPC && o->stripes <= 1) {
 		r = tb_vg_no_space(ctx, vg, ext);
 		goto out;
 	}
@@ -831,6 +840,8 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 			    "New size (%u extents) matches existing size (%u extents).", cur, cur);
 		goto out;
 	}
+	if (tb_lv_striped(lv) && (r = tb_striped_round(ctx, vg, lv, cur, &new_ext)) < 0)
+		goto out;
 	if (o->resizefs && (r = tb_lv_fs_check(&c, vg, lv, &fs)) < 0)
 		goto out;
 	if (md_lv_is_thin(lv)) {
@@ -839,9 +850,10 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 		r = md_lv_is_thin_pool(lv)
 			    ? md_pool_extend_data(vg->md, lv, (uint32_t)(new_ext - cur),
 						  MD_ALLOC_NORMAL)
-			    : md_lv_extend_linear(vg->md, lv, (uint32_t)(new_ext - cur),
-						  MD_ALLOC_NORMAL, NULL, 0);
-		if (r == -ENOSPC) {
+		    : tb_lv_striped(lv) ? tb_striped_extend(ctx, vg, lv, (uint32_t)(new_ext - cur))
+					: md_lv_extend_linear(vg->md, lv, (uint32_t)(new_ext - cur),
+							      MD_ALLOC_NORMAL, NULL, 0);
+		if (r == -ENOSPC && !tb_lv_striped(lv)) {
 			r = tb_fail(ctx, r,
 				    "Insufficient free space: %" PRIu64 " extents needed, but "
 				    "only %" PRIu64 " available",

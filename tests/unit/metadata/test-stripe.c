@@ -1,0 +1,178 @@
+/* Striped allocation (metadata/stripe.c): lvm2's normal policy for -i N, and lvextend. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metadata/md.h"
+
+static const char *id(int n)
+{
+	static char ids[16][MD_ID_LEN + 1];
+	memset(ids[n], 'a' + n, MD_ID_LEN);
+	ids[n][MD_ID_LEN] = '\0';
+	return ids[n];
+}
+
+/* A VG with @n PVs of 100 extents (4 MiB) each. */
+static struct md_vg *pvs_vg(int n)
+{
+	struct md_vg *vg = NULL;
+	char path[16];
+	assert_int_equal(md_vg_new("vg", id(0), 8192, &vg), 0);
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/dev/%c", 'a' + i);
+		assert_int_equal(md_vg_add_pv(vg, id(1 + i), path, 2048 + 100 * 8192, 2048, NULL),
+				 0);
+	}
+	return vg;
+}
+
+static struct md_lv *new_lv(struct md_vg *vg, const char *name, int idn)
+{
+	struct md_lv *lv = NULL;
+	assert_int_equal(
+		md_lv_new(vg, name, id(idn), MD_LV_READ | MD_LV_WRITE | MD_LV_VISIBLE, &lv), 0);
+	return lv;
+}
+
+static void valid(const struct md_vg *vg)
+{
+	char reason[256] = "";
+	if (md_vg_validate(vg, reason, sizeof(reason)) != 0) {
+		print_error("validate: %s\n", reason);
+		fail();
+	}
+}
+
+static void test_new_striped(void **state)
+{
+	struct md_vg *vg = pvs_vg(3);
+	struct md_lv *a = new_lv(vg, "a", 8);
+
+	assert_int_equal(md_lv_extend_striped(vg, a, 30, 3, 128, NULL, 0, NULL), 0);
+	assert_int_equal(a->n_segs, 1);
+	assert_int_equal(a->segs[0].stripe_count, 3);
+	assert_int_equal(a->segs[0].stripe_size, 128);
+	assert_int_equal(a->segs[0].extent_count, 30);
+	/* equal PVs: PV order, each area 10 extents from PE 0 */
+	for (int i = 0; i < 3; i++) {
+		assert_ptr_equal(a->segs[0].areas[i].pv, vg->pvs[i]);
+		assert_int_equal(a->segs[0].areas[i].start, 0);
+		assert_int_equal(md_pv_used_extents(vg, vg->pvs[i]), 10);
+	}
+	/* not a multiple of the stripes, no stripes: refused, nothing changed */
+	assert_int_equal(md_lv_extend_striped(vg, a, 31, 3, 128, NULL, 0, NULL), -EINVAL);
+	assert_int_equal(md_lv_extend_striped(vg, a, 30, 0, 128, NULL, 0, NULL), -EINVAL);
+	/* a different stripe count than the last segment: refused */
+	assert_int_equal(md_lv_extend_striped(vg, a, 20, 2, 128, NULL, 0, NULL), -EINVAL);
+	valid(vg);
+	md_vg_free(vg);
+}
+
+static void test_extend_contiguous(void **state)
+{
+	struct md_vg *vg = pvs_vg(2);
+	struct md_lv *a = new_lv(vg, "a", 8);
+	uint32_t got = 99;
+
+	assert_int_equal(md_lv_extend_striped(vg, a, 20, 2, 128, NULL, 0, NULL), 0);
+	/* continues in place on both PVs: still one segment */
+	assert_int_equal(md_lv_extend_striped(vg, a, 40, 2, 128, NULL, 0, NULL), 0);
+	assert_int_equal(a->n_segs, 1);
+	assert_int_equal(a->segs[0].extent_count, 60);
+	/* 160 more: the 140 free extents do not hold it, nothing changes, all 160 missing
+	 * (each PV has 70 free: the areas continue by 70, then no 2 PVs have room) */
+	assert_int_equal(md_lv_extend_striped(vg, a, 160, 2, 128, NULL, 0, &got), -ENOSPC);
+	assert_int_equal(got, 140);
+	assert_int_equal(a->n_segs, 1);
+	assert_int_equal(md_lv_extents(a), 60);
+	assert_int_equal(md_vg_free_count(vg), 140);
+	valid(vg);
+	md_vg_free(vg);
+}
+
+static void test_extend_after_other_lv(void **state)
+{
+	struct md_vg *vg = pvs_vg(2);
+	struct md_lv *a = new_lv(vg, "a", 8), *b = new_lv(vg, "b", 9);
+
+	assert_int_equal(md_lv_extend_striped(vg, a, 20, 2, 128, NULL, 0, NULL), 0);
+	assert_int_equal(md_lv_extend_linear(vg, b, 5, MD_ALLOC_NORMAL, NULL, 0), 0);
+	/* b sits right after a's first area: a extends on the same PVs in a second segment */
+	assert_int_equal(md_lv_extend_striped(vg, a, 20, 2, 128, NULL, 0, NULL), 0);
+	assert_int_equal(a->n_segs, 2);
+	assert_int_equal(a->segs[1].start_extent, 20);
+	assert_int_equal(a->segs[1].stripe_count, 2);
+	for (int i = 0; i < 2; i++)
+		assert_ptr_equal(a->segs[1].areas[i].pv, a->segs[0].areas[i].pv);
+	valid(vg);
+	md_vg_free(vg);
+}
+
+static void test_too_few_pvs_with_room(void **state)
+{
+	struct md_vg *vg = pvs_vg(3);
+	struct md_lv *full = new_lv(vg, "full", 8), *a = new_lv(vg, "a", 9);
+	struct md_pv *only[2];
+	uint32_t got = 99;
+
+	assert_int_equal(md_lv_extend_linear(vg, full, 100, MD_ALLOC_CONTIGUOUS, NULL, 0), 0);
+	/* one PV is full: 3 stripes cannot be placed at all */
+	assert_int_equal(md_lv_extend_striped(vg, a, 3, 3, 128, NULL, 0, &got), -ENOSPC);
+	assert_int_equal(got, 0);
+	assert_int_equal(a->n_segs, 0);
+	/* two PVs: fine, on the two with room */
+	assert_int_equal(md_lv_extend_striped(vg, a, 4, 2, 128, NULL, 0, NULL), 0);
+	assert_ptr_not_equal(a->segs[0].areas[0].pv, full->segs[0].areas[0].pv);
+	assert_ptr_not_equal(a->segs[0].areas[1].pv, full->segs[0].areas[0].pv);
+	md_lv_remove(vg, a);
+	/* restricted to named PVs: in their order */
+	a = new_lv(vg, "a", 9);
+	only[0] = vg->pvs[2];
+	only[1] = vg->pvs[1];
+	assert_ptr_equal(full->segs[0].areas[0].pv, vg->pvs[0]);
+	assert_int_equal(md_lv_extend_striped(vg, a, 4, 2, 16, only, 2, NULL), 0);
+	assert_ptr_equal(a->segs[0].areas[0].pv, vg->pvs[2]);
+	assert_ptr_equal(a->segs[0].areas[1].pv, vg->pvs[1]);
+	valid(vg);
+	md_vg_free(vg);
+}
+
+static void test_largest_first_split(void **state)
+{
+	struct md_vg *vg = pvs_vg(3);
+	struct md_lv *f = new_lv(vg, "f", 8), *a = new_lv(vg, "a", 9);
+	struct md_pv *p0[1];
+
+	/* PV a has 40 free, b and c 100: 2 stripes of 60 take b and c (largest first) */
+	p0[0] = vg->pvs[0];
+	assert_int_equal(md_lv_extend_linear(vg, f, 60, MD_ALLOC_NORMAL, p0, 1), 0);
+	assert_int_equal(md_lv_extend_striped(vg, a, 120, 2, 128, NULL, 0, NULL), 0);
+	assert_int_equal(a->n_segs, 1);
+	assert_ptr_equal(a->segs[0].areas[0].pv, vg->pvs[1]);
+	assert_ptr_equal(a->segs[0].areas[1].pv, vg->pvs[2]);
+	/* 3 stripes of 40 now: a's 40 and the 40 left on b and c */
+	struct md_lv *c = new_lv(vg, "c", 10);
+	assert_int_equal(md_lv_extend_striped(vg, c, 120, 3, 128, NULL, 0, NULL), 0);
+	assert_int_equal(md_vg_free_count(vg), 0);
+	valid(vg);
+	md_vg_free(vg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_new_striped),
+		cmocka_unit_test(test_extend_contiguous),
+		cmocka_unit_test(test_extend_after_other_lv),
+		cmocka_unit_test(test_too_few_pvs_with_room),
+		cmocka_unit_test(test_largest_first_split),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
