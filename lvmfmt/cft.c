@@ -284,17 +284,24 @@ static unsigned sat_inc(unsigned v)
  * line of the previous token is its trailing comment, later comments are full-line comments
  * for the next node, and lines with nothing on them are blank lines.
  */
-static int skip_gap(struct parser *P, bool after_token)
+static void gap_begin(struct parser *P, bool after_token)
+{
+	P->gap_nl = !after_token;
+	P->trail_b = P->trail_e = NULL;
+	P->trail_tab = false;
+	if (P->pre_n)
+		strbuf_reset(&P->pre);
+	P->pre_n = 0;
+	P->blank = 0;
+}
+
+/* not inlined into skip_gap: its short path stays a leaf without the register saves */
+__attribute__((noinline)) static int skip_gap_any(struct parser *P, bool after_token)
 {
 	bool content = after_token; /* the current line has had a token or comment */
 	const char *ws = P->p;      /* start of the whitespace before a comment */
 
-	P->gap_nl = !after_token;
-	P->trail_b = P->trail_e = NULL;
-	P->trail_tab = false;
-	strbuf_reset(&P->pre);
-	P->pre_n = 0;
-	P->blank = 0;
+	gap_begin(P, after_token);
 
 	while (P->p < P->e) {
 		char c = *P->p;
@@ -344,6 +351,26 @@ static int skip_gap(struct parser *P, bool after_token)
 		}
 	}
 	return 0;
+}
+
+/* skip_gap_any, with the gaps of the on-disk layout (one blank or one newline between two
+ * tokens: most gaps of a large VG's text) taken without its loop. */
+static int skip_gap(struct parser *P, bool after_token)
+{
+	const char *p = P->p;
+
+	if (after_token && P->e - p >= 2 && (p[0] == ' ' || p[0] == '\n') && !is_space(p[1]) &&
+	    p[1] != '#') {
+		gap_begin(P, true);
+		if (p[0] == '\n') {
+			P->gap_nl = true;
+			P->line++;
+			P->lb = p + 1;
+		}
+		P->p = p + 1;
+		return 0;
+	}
+	return skip_gap_any(P, after_token);
 }
 
 /* A word a lean parse shares instead of copying, with its length (no strlen per token). */
@@ -523,6 +550,16 @@ static int read_number(struct parser *P, struct lvf_cft_node *n)
 			       show(shown, sizeof(shown), s, (size_t)(x - s)));
 	}
 	len = (size_t)(t - s);
+	if (!is_float && len <= 18 && (*s != '0' || len == 1) && *s >= '0' && *s <= '9') {
+		/* a plain decimal of up to 18 digits (nearly all): no copy, no overflow */
+		int64_t v = 0;
+		for (const char *d = s; d < t; d++)
+			v = v * 10 + (*d - '0');
+		n->type = LVF_CFT_INT;
+		n->i = v;
+		P->p = t;
+		return 0;
+	}
 	if (len > LVF_CFT_MAX_NUMBER)
 		return fail_at(P, P->line, col, -EBADMSG, "number longer than %u bytes",
 			       LVF_CFT_MAX_NUMBER);

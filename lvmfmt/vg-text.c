@@ -110,9 +110,10 @@ static int fail(struct importer *im, const struct lvf_cft_node *at, const char *
 
 static const struct lvf_cft_node *child(const struct lvf_cft_node *sec, const char *key)
 {
-	/* the first byte first: most keys differ there (thousands of LVs, a dozen keys each) */
+	/* the first byte first: most keys differ there (thousands of LVs, a dozen keys each);
+	 * a lean parse's shared keys are often the very literal asked for (merged by the linker) */
 	for (const struct lvf_cft_node *n = sec->child; n; n = n->next)
-		if (n->key && n->key[0] == key[0] && streq(n->key, key))
+		if (n->key == key || (n->key && n->key[0] == key[0] && streq(n->key, key)))
 			return n;
 	return NULL;
 }
@@ -282,7 +283,8 @@ static int keep_unknown(const struct lvf_cft_node *sec, const char *const *known
 		if (!n->key || (keep_sections && n->type == LVF_CFT_SECTION))
 			continue;
 		for (size_t i = 0; known[i]; i++)
-			if (known[i][0] == n->key[0] && streq(known[i], n->key)) {
+			if (known[i] == n->key ||
+			    (known[i][0] == n->key[0] && streq(known[i], n->key))) {
 				k = true;
 				break;
 			}
