@@ -82,6 +82,7 @@ static uint64_t now_ms(void)
 
 #define mlog(m, prio, ...) tb_log((m)->ctx, prio, __FILE__, __LINE__, __func__, __VA_ARGS__)
 
+/* Is pool @lv of @vg (@lv NULL: some pool of @vg) among the pools this monitor was given? */
 static bool target_wanted(const struct mon *m, const char *vg, const char *lv)
 {
 	if (!m->o.n_targets)
@@ -91,7 +92,7 @@ static bool target_wanted(const struct mon *m, const char *vg, const char *lv)
 		size_t vl = slash ? (size_t)(slash - t) : strlen(t);
 		if (strlen(vg) != vl || strncmp(t, vg, vl))
 			continue;
-		if (!slash || (lv && streq(slash + 1, lv)))
+		if (!slash || !lv || streq(slash + 1, lv))
 			return true;
 	}
 	return false;

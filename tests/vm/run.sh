@@ -86,7 +86,7 @@ log=$work/console.log
 timeout --kill-after=10 "$tmo" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$mem" \
 	-machine q35 -nodefaults -no-user-config -display none -no-reboot \
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 loglevel=3 quiet thinbox.run=$work/cmd.sh thinbox.cwd=$top" \
+	-append "console=ttyS0 no_timer_check panic=-1 loglevel=3 quiet thinbox.run=$work/cmd.sh thinbox.cwd=$top" \
 	-serial "file:$log" \
 	-virtfs "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$out,mount_tag=out,security_model=none,multidevs=remap" \
