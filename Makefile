@@ -34,6 +34,17 @@ DEPS_lvmfmt       := util metadata
 DEPS_thinfmt      := util
 DEPS_core         := util kernel-iface metadata lvmfmt thinfmt
 DEPS_cli          := util core
+# The core DAG (docs/architecture.md "The core DAG"): core/<folder>/ includes its own folder,
+# the folders listed here, core/ctx-internal.h and core/thinbox.h (the root), and the layers
+# of DEPS_core. scripts/check-layers.sh reads these lines and enforces them on #include lines;
+# each folder lists its whole closure, and only folders before it in CORE_DIRS.
+CORE_DIRS               := store activate policy monitor report cmd
+DEPS_core/store         :=
+DEPS_core/activate      := store
+DEPS_core/policy        := store activate
+DEPS_core/monitor       := store activate policy
+DEPS_core/report        := store activate monitor
+DEPS_core/cmd           := store activate policy monitor report
 
 WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow \
 	-Wformat=2 -Wformat-security -Wmissing-prototypes -Wstrict-prototypes \
@@ -58,7 +69,7 @@ CFLAGS   ?=
 LDFLAGS  ?=
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -O1
 
-src_of    = $(sort $(wildcard $(1)/*.c))
+src_of    = $(sort $(wildcard $(1)/*.c $(1)/*/*.c))
 obj_of    = $(patsubst %.c,$(2)/%.o,$(call src_of,$(1)))
 # Objects of a layer plus everything it may use, built in output dir $(2). cli/ includes only
 # core/thinbox.h and util/, but links against the whole library; its tests skip main.o.
@@ -105,11 +116,11 @@ $(LIBSO): $(LIB_OBJS) core/thinbox.sym
 $(BUILD)/$(SONAME) $(BUILD)/libthinbox.so: $(LIBSO)
 	$(Q)ln -sf $(notdir $<) $@
 # The library's default monitor program (tb_ctx_set_monitor_path) is the installed thinbox:
-# core/ctx.o is rebuilt when SBINDIR changes.
+# core/store/ctx.o is rebuilt when SBINDIR changes.
 $(BUILD)/.sbindir: FORCE | $(BUILD)/.deps-build
 	$(Q)echo '$(SBINDIR)' | cmp -s - $@ || echo '$(SBINDIR)' > $@
-$(BUILD)/obj/core/ctx.o $(BUILD)/asan/obj/core/ctx.o $(BUILD)/fuzz/obj/core/ctx.o: $(BUILD)/.sbindir
-$(BUILD)/obj/core/ctx.o $(BUILD)/asan/obj/core/ctx.o $(BUILD)/fuzz/obj/core/ctx.o: \
+$(BUILD)/obj/core/store/ctx.o $(BUILD)/asan/obj/core/store/ctx.o $(BUILD)/fuzz/obj/core/store/ctx.o: $(BUILD)/.sbindir
+$(BUILD)/obj/core/store/ctx.o $(BUILD)/asan/obj/core/store/ctx.o $(BUILD)/fuzz/obj/core/store/ctx.o: \
 	CFLAGS += -DTHINBOX_MONITOR_BIN='"$(SBINDIR)/thinbox"'
 $(BUILD)/thinbox.pc: scripts/thinbox.pc.in Makefile $(BUILD)/.sbindir
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
@@ -282,7 +293,7 @@ uninstall:
 		$(foreach p,$(MAN_PAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(p)))/$(notdir $(p)))
 
 # .clang-format describes the code as it is; check-format lists what format would change.
-FORMAT_SRCS = $(foreach l,$(LAYERS) cli,$(wildcard $(l)/*.[ch])) $(wildcard examples/*.c)
+FORMAT_SRCS = $(foreach l,$(LAYERS) cli,$(wildcard $(l)/*.[ch] $(l)/*/*.[ch])) $(wildcard examples/*.c)
 format:
 	clang-format -i $(FORMAT_SRCS)
 check-format:

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lvm2 commands the storage clients run besides the basic ones (docs/clients.md): vgscan,
- * pvscan, vgck (core/vgck.c), vgrename, pvresize, pvchange --addtag, vgcfgbackup, vgcfgrestore; and
+ * pvscan, vgck (core/cmd/vgck.c), vgrename, pvresize, pvchange --addtag, vgcfgbackup, vgcfgrestore; and
  * the argument forms shared with cmd-lvm.c (VG, @tag, --config). */
 #include <errno.h>
 #include <stdio.h>
@@ -445,7 +445,7 @@ static const struct cli_option pvchange_opts[] = {
 	{ X_DELTAG, 0, "deltag", CLI_OPT_STR, CLI_OPTF_REPEATABLE },
 	{ X_AUTOBACKUP, 'A', "autobackup", CLI_OPT_BOOL, 0 },
 	{ X_FORCE, 'f', "force", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
-	/* a thinbox extension (issue 13, core/pvmeta.c): lvm2's pvchange has no --metadatasize */
+	/* a thinbox extension (issue 13, core/cmd/pvmeta.c): lvm2's pvchange has no --metadatasize */
 	{ X_MDSIZE, 0, "metadatasize", CLI_OPT_SIZE_MB, 0 },
 };
 

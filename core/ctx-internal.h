@@ -33,7 +33,7 @@ struct tb_ctx {
 	/* --config strings (tb_ctx_set_config), newest first; they win over lvm.conf */
 	struct lvf_cft_node *config_layers[8];
 	size_t n_config_layers;
-	struct tb_mdcache *mdcache; /* metadata texts read, parsed once (core/mdcache.c) */
+	struct tb_mdcache *mdcache; /* metadata texts read, parsed once (core/store/mdcache.c) */
 	/* tb_dm_snapshot_begin: the uuids of every dm device, sorted, for a report */
 	char (*dm_uuids)[129];
 	size_t n_dm_uuids;
@@ -78,7 +78,7 @@ void tb_log(struct tb_ctx *ctx, int priority, const char *file, int line, const 
 /* tb_warn(@line), unless this ctx already gave exactly this warning (a command scans the
  * devices more than once; lvm2 repeats itself, we do not). */
 void tb_warn_once(struct tb_ctx *ctx, const char *line);
-/* Drop the --config layers (tb_ctx_unref; core/lvmcmds.c). */
+/* Drop the --config layers (tb_ctx_unref; core/store/devfilter.c). */
 void tb_ctx_config_free(struct tb_ctx *ctx);
 
 /* Record the message for the failure being returned, and return @err (a negative errno). */

@@ -223,6 +223,12 @@ struct dmk_thin_pool_status {
  * unexpected or truncated. Since: 0.1 */
 int dmk_thin_pool_status_parse(const char *s, struct dmk_thin_pool_status *ret);
 const char *dmk_pool_mode_to_string(enum dmk_pool_mode m);
+/* Fail, Error, needs_check or read-only: a pool thinbox never resizes or messages (moved here
+ * from core/ as tb_pool_status_broken, issue 14: a pure function of the status). */
+bool dmk_pool_status_broken(const struct dmk_thin_pool_status *st);
+/* What a broken pool is, for messages: "failed", "in error (...)", "flagged needs_check",
+ * "read-only" ("healthy" when not broken). Static storage. */
+const char *dmk_pool_status_what(const struct dmk_thin_pool_status *st);
 
 struct dmk_thin_status {
 	bool fail, error;

@@ -327,6 +327,24 @@ const char *dmk_pool_mode_to_string(enum dmk_pool_mode m)
 	return "?";
 }
 
+bool dmk_pool_status_broken(const struct dmk_thin_pool_status *st)
+{
+	return st->fail || st->error || st->needs_check || st->mode == DMK_POOL_RO;
+}
+
+const char *dmk_pool_status_what(const struct dmk_thin_pool_status *st)
+{
+	if (st->fail)
+		return "failed";
+	if (st->error)
+		return "in error (the kernel cannot read its metadata)";
+	if (st->needs_check)
+		return "flagged needs_check";
+	if (st->mode == DMK_POOL_RO)
+		return "read-only";
+	return "healthy";
+}
+
 int dmk_thin_pool_status_parse(const char *s, struct dmk_thin_pool_status *ret)
 {
 	struct tokens tk = { 0 };

@@ -3,7 +3,7 @@
  * mda header (which may be the damaged part): every 512-byte boundary of the text area that
  * starts "NAME {", then "id = ...", then "seqno = N" (lvm2 2.03 tools/pvck.c _dump_all_text:
  * copies have started on 512-byte boundaries since 2002), read up to its NUL, wrapping once
- * to the start of the buffer. For pvck --repair (core/pvck.c). */
+ * to the start of the buffer. For pvck --repair (core/cmd/pvck.c). */
 #pragma once
 
 #include <stddef.h>

@@ -3,6 +3,9 @@
 # ../shared/docs/house-style.md):
 #   util/ -> (nothing of ours)   kernel-iface/ -> util/   metadata/ -> util/
 #   lvmfmt/ -> util/, metadata/  thinfmt/ -> util/   core/ -> all five   cli/ -> core/thinbox.h, util/
+# and inside core/ the DAG of folders of docs/architecture.md "The core DAG", as the Makefile
+# declares it (CORE_DIRS, DEPS_core/<folder>): a core/<folder>/ file includes its own folder,
+# the folders below it, the root (core/thinbox.h, core/ctx-internal.h) and the layers above.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bad=0
@@ -17,9 +20,71 @@ allowed() {
 	cli) echo "util cli core/thinbox.h" ;;
 	esac
 }
+# ---- the core DAG, from the Makefile
+core_dirs=$(sed -n 's/^CORE_DIRS[[:space:]]*:=[[:space:]]*//p' Makefile)
+core_deps() { sed -n "s|^DEPS_core/$1[[:space:]]*:=[[:space:]]*||p" Makefile; }
+if [ -z "$core_dirs" ]; then
+	echo "check-layers: the Makefile declares no CORE_DIRS" >&2
+	bad=1
+fi
+# Each folder's dependencies come before it in CORE_DIRS: the declared graph is a DAG.
+seen=""
+for d in $core_dirs; do
+	for dep in $(core_deps "$d"); do
+		case " $seen " in
+		*" $dep "*) ;;
+		*)
+			echo "check-layers: Makefile: DEPS_core/$d names \"$dep\", which is not a folder before $d in CORE_DIRS ($core_dirs)" >&2
+			bad=1
+			;;
+		esac
+	done
+	seen="$seen $d"
+done
+# A file directly in core/ is the root: it includes no core/ folder. Elsewhere the folder's
+# own files, its DEPS_core/<folder> and the root.
+core_include() { # file target
+	local f=$1 target=$2 rest dir tdir
+	rest=${target#core/}
+	[ "$rest" = "${rest#*/}" ] && return 0 # core/thinbox.h, core/ctx-internal.h
+	tdir=${rest%%/*}
+	dir=${f#core/}
+	if [ "$dir" = "${dir#*/}" ]; then
+		echo "check-layers: $f includes \"$target\": the root of core/ (core/*.h) includes no core/ folder" >&2
+		return 1
+	fi
+	dir=${dir%%/*}
+	[ "$tdir" = "$dir" ] && return 0
+	for dep in $(core_deps "$dir"); do
+		[ "$dep" = "$tdir" ] && return 0
+	done
+	echo "check-layers: $f includes \"$target\": core/$dir/ may include only core/ folders $(core_deps "$dir" | sed 's/[^ ][^ ]*/&\//g; s/^ *$/(none)/') and the root (the core DAG: Makefile DEPS_core/$dir, docs/architecture.md)" >&2
+	return 1
+}
+for f in core/*.c core/*/*.[ch]; do
+	[ -e "$f" ] || continue
+	case "$f" in
+	core/*/*)
+		dir=${f#core/}
+		dir=${dir%%/*}
+		case " $core_dirs " in
+		*" $dir "*) ;;
+		*)
+			echo "check-layers: $f: core/$dir/ is not a folder of the core DAG (add it to CORE_DIRS and DEPS_core/$dir in the Makefile)" >&2
+			bad=1
+			;;
+		esac
+		;;
+	*)
+		echo "check-layers: $f: core/ holds only the root headers; put it in a folder of the core DAG ($core_dirs)" >&2
+		bad=1
+		;;
+	esac
+done
+
 for layer in util kernel-iface metadata lvmfmt thinfmt core cli; do
 	ok=$(allowed "$layer")
-	for f in "$layer"/*.[ch]; do
+	for f in "$layer"/*.[ch] "$layer"/*/*.[ch]; do
 		[ -e "$f" ] || continue
 		while IFS= read -r inc; do
 			target=$(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' <<<"$inc")
@@ -33,6 +98,8 @@ for layer in util kernel-iface metadata lvmfmt thinfmt core cli; do
 			if [ $pass = 0 ]; then
 				echo "check-layers: $f includes \"$target\": $layer/ may include only: $ok" >&2
 				bad=1
+			elif [ "$layer" = core ] && [ "$top" = core ]; then
+				core_include "$f" "$target" || bad=1
 			fi
 		done < <(grep -E '^[[:space:]]*#[[:space:]]*include' "$f")
 	done

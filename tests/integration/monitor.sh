@@ -515,7 +515,7 @@ testcase_cap_and_error_when_full() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# The staged extension (core/stage.c): invisible until used, dropped when the VG changes under
+# The staged extension (core/policy/stage.c): invisible until used, dropped when the VG changes under
 # it, and lvm2 reads everything with no warning at every step.
 
 
@@ -563,7 +563,7 @@ testcase_staged_extension_invisible_until_used() {
 	mon_teardown
 }
 
-# What the staged commit relies on (core/stage.c): the VG header goes out with O_DIRECT and no
+# What the staged commit relies on (core/policy/stage.c): the VG header goes out with O_DIRECT and no
 # flush of its own, because the pool cannot grow into new space without a cache flush of the
 # disk under its metadata first. Here with no other I/O: a quiet pool is reloaded bigger
 # (suspend, resume with "growing the data device"), and the disk's flush count must move.

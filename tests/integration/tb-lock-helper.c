@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/backup.h"
-#include "core/hints.h"
-#include "core/lock.h"
+#include "core/store/backup.h"
+#include "core/store/hints.h"
+#include "core/store/lock.h"
 
 static int do_lock(int argc, char **argv)
 {

@@ -3,8 +3,10 @@
 # picks: comma-separated substrings of file names, or =NAME) runs through
 # tests/integration/guest-suite.sh in guest boots. A TCG guest keeps about one host core busy,
 # so the files are split over THINBOX_VM_SHARDS guests run side by side (default: 2 on a host
-# with 2 or more cores, else 1), balanced by testcase count; each guest's output is printed
-# when all have ended. Prints a tally line "vm-tally: P F S" for run-all.sh.
+# with 2 or more cores, else 1), balanced by each file's measured duration (tests/vm/durations,
+# "NAME SAMPLED_S FULL_S" from a recorded run; a file not listed there counts 40 s a testcase);
+# each guest's output is printed when all have ended. Prints a tally line "vm-tally: P F S"
+# for run-all.sh. The balance only decides which guest runs what, never a result.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -32,7 +34,12 @@ for file in "$top"/tests/integration/*.sh; do
 	c=$(grep -c '^testcase_[A-Za-z0-9_]*[[:space:]]*()' "$file")
 	smp=$(sed -n 's/^# vm-sample: \([0-9][0-9]*\)$/\1/p' "$file" | head -n 1)
 	[ "${THINBOX_VM_FULL:-0}" != 1 ] && [ -n "$smp" ] && [ "$smp" -lt "$c" ] && c=$smp
-	counts+=("$c")
+	# the weight: seconds measured (tests/vm/durations), else 40 s a testcase
+	col=2
+	[ "${THINBOX_VM_FULL:-0}" = 1 ] && col=3
+	w=$(awk -v n="$name" -v c=$col '$1 == n { print $c; exit }' "$here/durations" 2>/dev/null)
+	case "$w" in '' | *[!0-9]*) w=$((c * 40)) ;; esac
+	counts+=("$w")
 done
 
 ncpu=$(nproc 2>/dev/null || echo 1)
@@ -41,7 +48,7 @@ shards=${THINBOX_VM_SHARDS:-$([ "$ncpu" -ge 2 ] && echo 2 || echo 1)}
 [ "${#names[@]}" -lt "$shards" ] && shards=${#names[@]}
 [ "$shards" -ge 1 ] || shards=1
 
-# Greedy balance: the file with the most testcases first, each to the lightest shard.
+# Greedy balance: the heaviest file first, each to the lightest shard.
 declare -a load sel
 for ((i = 0; i < shards; i++)); do load[i]=0; sel[i]=; done
 for idx in $(for i in "${!names[@]}"; do echo "${counts[i]} $i"; done | sort -rn | awk '{print $2}'); do

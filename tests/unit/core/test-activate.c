@@ -29,7 +29,8 @@
 #include <uuid/uuid.h>
 
 #include "core/ctx-internal.h"
-#include "core/lvm-internal.h"
+#include "core/cmd/cmd.h"
+#include "core/policy/policy.h"
 #include "core/thinbox.h"
 #include "kernel-iface/dmk.h"
 #include "lvmfmt/bdev.h"

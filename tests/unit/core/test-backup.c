@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/backup.h"
+#include "core/store/backup.h"
 
 static const char BODY1[] = "vg {\n\tid = \"Rgisax-7hyE-UyjO-Q8ge-UFVt-lr7u-BXKQdv\"\n"
 			    "\tseqno = 1\n}\n";

@@ -1,4 +1,4 @@
-/* Unit tests: core/ctx.c configuration (environment defaults, setters, getters), errmsg
+/* Unit tests: core/store/ctx.c configuration (environment defaults, setters, getters), errmsg
  * cleared at each public call, the monitor start hook, and how broken pools are named. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,8 +12,9 @@
 #include <unistd.h>
 
 #include "core/ctx-internal.h"
-#include "core/lvm-internal.h"
-#include "core/monitor-state.h"
+#include "core/cmd/cmd.h"
+#include "core/policy/policy.h"
+#include "core/monitor/monitor-state.h"
 #include "kernel-iface/dmk.h"
 
 static const char *const ENV[] = { "LVM_SYSTEM_DIR",          "THINBOX_RUN_DIR",
@@ -189,8 +190,8 @@ static void test_pool_status_what(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct dmk_thin_pool_status st;
 		assert_int_equal(dmk_thin_pool_status_parse(cases[i].status, &st), 0);
-		assert_int_equal(tb_pool_status_broken(&st), cases[i].broken);
-		assert_string_equal(tb_pool_status_what(&st), cases[i].what);
+		assert_int_equal(dmk_pool_status_broken(&st), cases[i].broken);
+		assert_string_equal(dmk_pool_status_what(&st), cases[i].what);
 	}
 }
 

@@ -1,4 +1,4 @@
-/* Unit tests: foreign, shared and exported VGs (core/foreign.c, core/report.c) on in-memory
+/* Unit tests: foreign, shared and exported VGs (core/store/foreign-check.c, core/cmd/foreign.c, core/report/report.c) on in-memory
  * devices behind the ctx's open hook: every change refused with lvm2's line and the device
  * unchanged; reports skip them (named: an error); vgexport/vgimport round trip. No root,
  * devices or kernel (device-mapper off, locks and backups in a temporary directory). */

@@ -21,8 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/hints.h"
-#include "core/lock.h"
+#include "core/store/hints.h"
+#include "core/store/lock.h"
 
 struct fixture {
 	char dir[64];

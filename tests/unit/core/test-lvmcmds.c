@@ -1,4 +1,4 @@
-/* Unit tests: core/lvmcmds.c's pure parts: lvm2's tag rule (tag_arg + validate_tag), tag
+/* Unit tests: core/cmd/lvmcmds.c's pure parts: lvm2's tag rule (tag_arg + validate_tag), tag
  * changes (--deltag then --addtag, no duplicates), and the devices/filter matcher with
  * --config layers over an lvm.conf in a temp dir. */
 #include <errno.h>
@@ -12,7 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/lvm-internal.h"
+#include "core/cmd/cmd.h"
+#include "core/policy/policy.h"
 
 static void test_tag_rule(void **state)
 {

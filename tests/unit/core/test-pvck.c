@@ -1,4 +1,4 @@
-/* Unit tests: pvck --repair (core/pvck.c) on in-memory devices behind the ctx's open hook:
+/* Unit tests: pvck --repair (core/cmd/pvck.c) on in-memory devices behind the ctx's open hook:
  * a PV made by thinbox, its label sector and mda header wiped, given back from the newest copy
  * in its metadata area or from its backup file, byte for byte the label pvcreate wrote; and
  * every refusal leaves the device unchanged. No root, devices or kernel (device-mapper off,

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Activation: the VG model -> device-mapper tables, the way lvm2 2.03 names and loads them
+ * (see docs/activation.md): dm names "<vg>-<lv>[-layer]" with '-' doubled, uuids
+ * "LVM-<vgid><lvid>[-suffix]", linear tables over PV extents, a new pool as one thin-pool
+ * device, a used pool as "-tpool" plus a read-only linear public device, thin LVs over -tpool.
+ */
+#pragma once
+
+#include "core/store/store.h"
+#include "kernel-iface/dmk.h"
+
+/* What the kernel has for an LV (looked up by uuid). */
+struct tb_lv_state {
+	bool active;          /* the LV's own device exists */
+	struct dmk_info info; /* of the LV's own device */
+	bool pool_active;     /* thin pools: the thin-pool target (-tpool uuid) exists */
+	struct dmk_info pool_info;
+	bool has_pool_status;
+	struct dmk_thin_pool_status pool_status;
+	bool has_thin_status;
+	struct dmk_thin_status thin_status;
+};
+
+/* dm name / uuid of @lv with @layer ("tpool", "tdata" ... or NULL). Caller frees. */
+int tb_lv_dm_name(const struct md_vg *vg, const struct md_lv *lv, const char *layer, char **ret);
+int tb_lv_dm_uuid(const struct md_vg *vg, const struct md_lv *lv, const char *suffix, char **ret);
+
+/* For a read-only report of many LVs: list the kernel's devices once (DM_LIST_DEVICES) so
+ * that tb_lv_state_get asks the kernel only about LVs whose uuid is in the list, instead of
+ * one DM_DEV_STATUS per LV (issue 13). No-op without device-mapper or when the kernel does
+ * not report uuids. End it before anything that changes the kernel's devices. */
+void tb_dm_snapshot_begin(struct tb_ctx *ctx);
+void tb_dm_snapshot_end(struct tb_ctx *ctx);
+int tb_lv_state_get(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *lv,
+		    struct tb_lv_state *ret);
+
+/* Activate @lv and what it needs (pool sub-LVs, the pool for a thin LV). Idempotent. */
+int tb_lv_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv);
+/* Deactivate @lv (and, for a pool, its sub-devices; for a thin LV, the pool when no other
+ * thin LV is active and the pool LV itself is not). -EBUSY if open: nothing changes. */
+int tb_lv_deactivate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv);
+int tb_vg_deactivate_all(struct tb_cmd *c, struct tb_vg *vg);
+/* Apply the pool's queued messages to the kernel (transaction-id protocol), then drop them
+ * and commit. The pool is activated first. */
+int tb_pool_apply_messages(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool);
+/* The same with @flags: TB_APPLY_FRESH = the messages were queued by this command a moment
+ * ago (never take a device id found in the pool as already done: that is another program's);
+ * without it, messages left by an interrupted command are reconciled with the pool's metadata
+ * (see docs/activation.md). *ret_untouched (may be NULL): the failure left the kernel pool as
+ * it was (no message reached it), so the caller may roll the VG back. */
+#define TB_APPLY_FRESH 1u
+int tb_pool_apply_messages_ex(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
+			      unsigned flags, bool *ret_untouched);
+/* Reload an active pool's table (after growing _tdata/_tmeta, or new features). */
+int tb_pool_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool);
+/* Reload an active linear LV's table (after lvextend). */
+int tb_lv_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv);
+/* Zero the first @bytes of an active LV (0: all of it). */
+int tb_lv_zero(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, uint64_t bytes);
+/* Wipe known signatures at the start of an active LV (lvcreate --wipesignatures). */
+int tb_lv_wipe_signatures(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv);
+/* After @lv (a thin pool with its sub-LVs, or any other LV) was renamed in @vg from
+ * @old_vg (NULL: the same VG)/@old_name: rename its active devices (found by uuid) and move /dev/<vg>/ links, as lvm2's
+ * lvrename of an active LV does. Nothing to do when inactive. */
+int tb_lv_rename_devices(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, const char *old_vg,
+			 const char *old_name);

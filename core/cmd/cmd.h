@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* core/cmd/: what the command files share among themselves (the top folder of core/). */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/store/store.h"
+#include "metadata/md.h"
+
+/* The first signature other than LVM2's libblkid finds on @path, not wiped (core/cmd/pvvg.c).
+ * Returns how many it found (0: none) and names the first in @ret_type. */
+int tb_probe_signatures(struct tb_ctx *ctx, const char *path, char *ret_type, size_t len,
+			uint64_t *ret_off);
+
+/* --deltag then --addtag on a tag list (lvm2 change_tag); -EINVAL with lvm2's message for an
+ * invalid tag. */
+struct tb_tags;
+int tb_tags_apply(struct tb_ctx *ctx, md_strv *v, const struct tb_tags *t);
+/* vgchange --setautoactivation: the VG's NOAUTOACTIVATE flag (@yn 'y' or 'n'). */
+int tb_vg_set_autoactivation(struct md_vg *vg, char yn);

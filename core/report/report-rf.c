@@ -1,0 +1,680 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lvm2 2.03.16's report fields (lib/report/report.c *_disp) for the objects thinbox has:
+ * linear/striped LVs, thin pools with their _tdata/_tmeta and the pmspare, thin LVs and thin
+ * snapshots; VGs and PVs. Values as lvm2 prints them for these objects (checked against
+ * lvm2's own lvs/vgs/pvs -o lv_all/vg_all/pv_all/seg_all/pvseg_all in the VM tests). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+#include "core/report/report-rf.h"
+#include "util/macros.h"
+
+void rf_release(struct rf_set *s)
+{
+	for (size_t i = 0; i < s->n_owned; i++)
+		free(s->owned[i]);
+	free(s->owned);
+	free(s->f);
+	*s = (struct rf_set){ 0 };
+}
+
+/* rf_wanted's first look-up, its cache made, and answers not cached yet: out of line, so that
+ * the hit (hundreds of thousands per report) stays a leaf */
+__attribute__((noinline)) static bool want_slow(struct rf_want *w, const char *id)
+{
+	size_t m, i;
+	bool v;
+
+	if (!w->keys) {
+		w->cap = 1024;
+		w->keys = calloc(w->cap, sizeof(*w->keys));
+		w->vals = calloc(w->cap, sizeof(*w->vals));
+		if (!w->keys || !w->vals) {
+			free(w->keys);
+			free(w->vals);
+			w->keys = NULL;
+			w->vals = NULL;
+			return w->fn(w->ud, id);
+		}
+	}
+	m = w->cap - 1;
+	i = (size_t)(((uintptr_t)id * 0x9E3779B97F4A7C15ull) >> 40) & m;
+	for (size_t probes = 0; probes < 8; probes++, i = (i + 1) & m) {
+		if (w->keys[i] == id)
+			return w->vals[i];
+		if (!w->keys[i]) {
+			v = w->fn(w->ud, id);
+			w->keys[i] = id;
+			w->vals[i] = v;
+			return v;
+		}
+	}
+	return w->fn(w->ud, id);
+}
+
+/* Is field @id wanted? Answers are cached by the id's address (ids are string literals). */
+bool rf_wanted(struct rf_set *s, const char *id)
+{
+	struct rf_want *w = s->want;
+	size_t i;
+
+	if (!w || !w->fn)
+		return true;
+	if (w->keys) { /* the hit at the first probe */
+		i = (size_t)(((uintptr_t)id * 0x9E3779B97F4A7C15ull) >> 40) & (w->cap - 1);
+		if (w->keys[i] == id)
+			return w->vals[i];
+	}
+	return want_slow(w, id);
+}
+
+void rf_want_release(struct rf_want *w)
+{
+	free(w->keys);
+	free(w->vals);
+	w->keys = NULL;
+	w->vals = NULL;
+}
+
+static struct tb_rfield *rf_add(struct rf_set *s, const char *id, enum tb_rf_kind kind)
+{
+	static struct tb_rfield sink;
+
+	if (s->want && !rf_wanted(s, id))
+		return &sink;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		struct tb_rfield *n = realloc(s->f, cap * sizeof(*n));
+		if (!n) {
+			s->failed = true;
+			return &sink;
+		}
+		s->f = n;
+		s->cap = cap;
+	}
+	s->f[s->n] = (struct tb_rfield){ .id = id, .kind = kind, .s = "" };
+	return &s->f[s->n++];
+}
+
+static void rf_str(struct rf_set *s, const char *id, const char *v)
+{
+	rf_add(s, id, TB_RF_STR)->s = v ? v : "";
+}
+
+/* A formatted string owned by the set (NULL on ENOMEM, the set marked failed). */
+_printf_(2, 3) static const char *rf_own(struct rf_set *s, const char *fmt, ...)
+{
+	va_list ap;
+	char *v = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&v, fmt, ap) < 0)
+		v = NULL;
+	va_end(ap);
+	if (!v) {
+		s->failed = true;
+		return NULL;
+	}
+	if (s->n_owned == s->cap_owned) {
+		size_t cap = s->cap_owned ? s->cap_owned * 2 : 16;
+		char **n = realloc(s->owned, cap * sizeof(*n));
+		if (!n) {
+			free(v);
+			s->failed = true;
+			return NULL;
+		}
+		s->owned = n;
+		s->cap_owned = cap;
+	}
+	s->owned[s->n_owned++] = v;
+	return v;
+}
+
+#define rf_strf(s, id, ...)                                                                        \
+	do {                                                                                       \
+		const char *v_ = rf_wanted((s), (id)) ? rf_own((s), __VA_ARGS__) : NULL;           \
+		if (v_)                                                                            \
+			rf_str((s), (id), v_);                                                     \
+	} while (0)
+
+static void rf_size(struct rf_set *s, const char *id, uint64_t sectors)
+{
+	rf_add(s, id, TB_RF_SIZE)->u = sectors;
+}
+
+static void rf_num(struct rf_set *s, const char *id, uint64_t v)
+{
+	rf_add(s, id, TB_RF_NUM)->u = v;
+}
+
+static void rf_bin(struct rf_set *s, const char *id, int v)
+{
+	rf_add(s, id, TB_RF_BIN)->i = v;
+}
+
+static void rf_pct(struct rf_set *s, const char *id, uint64_t num, uint64_t den)
+{
+	struct tb_rfield *f = rf_add(s, id, TB_RF_PCT);
+	f->num = num;
+	f->den = den;
+}
+
+/* lvm2 tags: sorted, comma-separated (dm_report_field_string_list). */
+static void rf_tags(struct rf_set *s, const char *id, md_strv tags)
+{
+	size_t n = md_strv_len(tags), len = 1;
+	_cleanup_free_ const char **v = NULL;
+	_cleanup_free_ char *buf = NULL;
+
+	if (!rf_wanted(s, id))
+		return;
+	if (!n)
+		return rf_str(s, id, "");
+	v = calloc(n + 1, sizeof(*v));
+	if (!v) {
+		s->failed = true;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		v[i] = tags[i];
+		len += strlen(tags[i]) + 1;
+	}
+	for (size_t i = 1; i < n; i++)
+		for (size_t k = i; k > 0 && strcmp(v[k - 1], v[k]) > 0; k--) {
+			const char *t = v[k];
+			v[k] = v[k - 1];
+			v[k - 1] = t;
+		}
+	buf = calloc(1, len);
+	if (!buf) {
+		s->failed = true;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strcat(buf, ",");
+		strcat(buf, v[i]);
+	}
+	rf_strf(s, id, "%s", buf);
+}
+
+static void uuid(char out[MD_ID_LEN + 7], const char *id)
+{
+	md_id_format(id, out);
+}
+
+uint64_t rf_mda_free_sectors(const struct rf_mda *m)
+{
+	uint64_t max;
+
+	if (m->size < 1024 + 512)
+		return 0;
+	max = (m->size - 512) / 2 - 512;
+	return m->text_size >= max ? 0 : (max - m->text_size) >> 9;
+}
+
+/* The thin LVs whose origin is @lv (lvm2 lv_descendants for thin snapshots). */
+static void descendants(const struct md_vg *vg, const struct md_lv *lv, struct strbuf *sb)
+{
+	struct md_lv *const *kids = NULL;
+	size_t n = md_vg_index_thin_children(vg, lv, &kids);
+
+	for (size_t i = 0; i < n; i++) {
+		if (sb->len)
+			strbuf_appendc(sb, ',');
+		strbuf_append(sb, kids[i]->name);
+	}
+}
+
+static void seg_fields(const struct md_vg *vg, const struct md_lv *lv, const struct md_seg *sg,
+		       const char *const *pv_paths, bool monitored, bool active, struct rf_set *s)
+{
+	const struct md_lv *pool = sg->kind == MD_SEG_THIN_POOL ? lv
+				   : sg->kind == MD_SEG_THIN    ? sg->thin_pool
+								: NULL;
+	struct strbuf pe = { 0 }, le = { 0 }, dev = { 0 };
+	static const char *const disc[] = { "ignore", "nopassdown", "passdown" };
+	bool striped = sg->kind == MD_SEG_STRIPED;
+	bool ranges = rf_wanted(s, "seg_pe_ranges") || rf_wanted(s, "seg_le_ranges") ||
+		      rf_wanted(s, "devices");
+
+	rf_str(s, "segtype", striped ? (sg->stripe_count > 1 ? "striped" : "linear") : sg->type);
+	rf_num(s, "stripes", striped ? sg->stripe_count : sg->kind == MD_SEG_THIN_POOL ? 1 : 0);
+	rf_num(s, "data_stripes",
+	       striped                        ? sg->stripe_count
+	       : sg->kind == MD_SEG_THIN_POOL ? 1
+					      : 0);
+	rf_num(s, "data_copies", 1);
+	rf_size(s, "stripe_size", striped && sg->stripe_count > 1 ? sg->stripe_size : 0);
+	rf_size(s, "region_size", 0);
+	rf_size(s, "chunk_size", sg->kind == MD_SEG_THIN_POOL ? sg->chunk_size : 0);
+	if (sg->kind == MD_SEG_THIN_POOL && rf_wanted(s, "thin_count"))
+		rf_num(s, "thin_count", md_pool_thins(vg, lv, NULL, 0));
+	if (pool) {
+		rf_str(s, "discards", disc[pool->segs[0].discards]);
+		rf_bin(s, "zero", pool->segs[0].zero_new_blocks);
+		rf_num(s, "transaction_id", sg->transaction_id);
+	} else {
+		rf_bin(s, "zero", -1);
+	}
+	if (sg->kind == MD_SEG_THIN)
+		rf_num(s, "thin_id", sg->device_id);
+	rf_size(s, "seg_start", (uint64_t)sg->start_extent * vg->extent_size);
+	rf_num(s, "seg_start_pe", sg->start_extent);
+	rf_size(s, "seg_size", (uint64_t)sg->extent_count * vg->extent_size);
+	rf_num(s, "seg_size_pe", sg->extent_count);
+	if (!ranges) {
+	} else if (striped) {
+		uint32_t per = sg->stripe_count ? sg->extent_count / sg->stripe_count : 0;
+		for (uint32_t a = 0; a < sg->stripe_count; a++) {
+			const struct md_area *ar = &sg->areas[a];
+			const char *name = "[unknown]";
+			if (ar->pv) {
+				size_t k = md_vg_pv_index(vg, ar->pv);
+				name = k < vg->n_pvs && pv_paths[k] ? pv_paths[k]
+				       : ar->pv->device             ? ar->pv->device
+								    : "[unknown]";
+			} else if (ar->lv) {
+				name = ar->lv->name;
+			}
+			if (a) {
+				strbuf_appendc(&pe, ' ');
+				strbuf_appendc(&le, ' ');
+				strbuf_appendc(&dev, ',');
+			}
+			strbuf_appendf(&pe, "%s:%u-%u", name, ar->start, ar->start + per - 1);
+			strbuf_appendf(&le, "%s:%u-%u", name, ar->start, ar->start + per - 1);
+			strbuf_appendf(&dev, "%s(%u)", name, ar->start);
+		}
+	} else if (sg->kind == MD_SEG_THIN_POOL && sg->pool_data) {
+		strbuf_appendf(&pe, "%s:0-%u", sg->pool_data->name, sg->extent_count - 1);
+		strbuf_appendf(&le, "[%s]:0-%u", sg->pool_data->name, sg->extent_count - 1);
+		strbuf_appendf(&dev, "%s(0)", sg->pool_data->name);
+	}
+	rf_strf(s, "seg_pe_ranges", "%s", pe.len ? pe.buf : "");
+	rf_strf(s, "seg_le_ranges", "%s", le.len ? le.buf : "");
+	rf_strf(s, "devices", "%s", dev.len ? dev.buf : "");
+	if (!strbuf_ok(&pe) || !strbuf_ok(&le) || !strbuf_ok(&dev))
+		s->failed = true;
+	strbuf_release(&pe);
+	strbuf_release(&le);
+	strbuf_release(&dev);
+	if (sg->kind == MD_SEG_THIN_POOL)
+		rf_str(s, "seg_monitor", !active ? "" : monitored ? "monitored" : "not monitored");
+}
+
+/* lvm2's LVSINFO fields from one device's info (NULL: not active), ids prefixed by @pfx. */
+static void info_fields(struct rf_set *s, const char *pfx, const struct md_lv *lv,
+			const struct dmk_info *ki, bool tpool)
+{
+	/* ids are string literals (tb_rfield.id): the prefixed ones spelled out */
+	static const char *const ids[] = { "lv_kernel_major",      "lv_kernel_minor",
+					   "lv_kernel_read_ahead", "lv_permissions",
+					   "lv_suspended",         "lv_live_table",
+					   "lv_inactive_table",    "lv_device_open" };
+	static const char *const pub[] = { "_pub_lv_kernel_major",      "_pub_lv_kernel_minor",
+					   "_pub_lv_kernel_read_ahead", "_pub_lv_permissions",
+					   "_pub_lv_suspended",         "_pub_lv_live_table",
+					   "_pub_lv_inactive_table",    "_pub_lv_device_open" };
+	const char *const *id = *pfx ? pub : ids;
+
+	if (ki) {
+		char sys[96];
+		FILE *f;
+		unsigned long kb;
+		snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/queue/read_ahead_kb",
+			 major(ki->dev), minor(ki->dev));
+		if (tpool) /* lvm2 reads no read-ahead for the -tpool layer: 0 */
+			rf_size(s, id[2], 0);
+		else if ((f = fopen(sys, "re"))) {
+			if (fscanf(f, "%lu", &kb) == 1)
+				rf_size(s, id[2], (uint64_t)kb * 2);
+			fclose(f);
+		}
+		rf_strf(s, id[0], "%u", major(ki->dev));
+		rf_strf(s, id[1], "%u", minor(ki->dev));
+		rf_str(s, id[3],
+		       !ki->read_only               ? "writeable"
+		       : (lv->status & MD_LV_WRITE) ? "read-only-override"
+						    : "read-only");
+		rf_bin(s, id[4], ki->suspended);
+		rf_bin(s, id[5], ki->live_table);
+		rf_bin(s, id[6], ki->inactive_table);
+		rf_bin(s, id[7], ki->open_count > 0);
+	} else {
+		rf_str(s, id[0], "-1");
+		rf_str(s, id[1], "-1");
+		rf_str(s, id[2], "-1");
+		rf_str(s, id[3], "unknown");
+		rf_bin(s, id[4], -1);
+		rf_bin(s, id[5], -1);
+		rf_bin(s, id[6], -1);
+		rf_bin(s, id[7], -1);
+	}
+}
+
+int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb_lv_state *st,
+		 const char *const *pv_paths, bool monitored, struct rf_set *s,
+		 struct rf_set **ret_segs, size_t *ret_n_segs)
+{
+	bool pool = md_lv_is_thin_pool(lv), thin = md_lv_is_thin(lv);
+	bool tdata = md_lv_is_pool_data(vg, lv), tmeta = md_lv_is_pool_meta(vg, lv);
+	bool spare = md_lv_is_pmspare(lv), visible = md_lv_is_visible(lv);
+	bool active = st->active || (pool && st->pool_active);
+	const struct md_lv *origin = thin ? lv->segs[0].origin : NULL;
+	struct md_lv *owner = (tdata || tmeta) ? md_lv_pool_of(vg, lv) : NULL;
+	struct strbuf desc = { 0 };
+	char u[MD_ID_LEN + 7];
+	struct rf_set *segs;
+
+	rf_strf(s, "lv_full_name", "%s/%s", vg->name, lv->name);
+	if (visible && !pool)
+		rf_strf(s, "lv_path", "/dev/%s/%s", vg->name, lv->name);
+	else
+		rf_str(s, "lv_path", "");
+	rf_str(s, "lv_parent", owner ? owner->name : "");
+	rf_str(s, "lv_layout",
+	       pool   ? "thin,pool"
+	       : thin ? "thin,sparse"
+	       : lv->n_segs && lv->segs[0].kind == MD_SEG_STRIPED && lv->segs[0].stripe_count > 1
+		       ? "striped"
+		       : "linear");
+	if (pool)
+		rf_str(s, "lv_role", "private");
+	else if (tdata)
+		rf_str(s, "lv_role", "private,thin,pool,data");
+	else if (tmeta)
+		rf_str(s, "lv_role", "private,thin,pool,metadata");
+	else if (spare)
+		rf_str(s, "lv_role", "private,pool,spare");
+	else {
+		if (rf_wanted(s, "lv_role") || rf_wanted(s, "lv_descendants") ||
+		    rf_wanted(s, "lv_full_descendants"))
+			descendants(vg, lv, &desc);
+		rf_strf(s, "lv_role", "public%s%s", desc.len ? ",origin,thinorigin" : "",
+			origin ? ",snapshot,thinsnapshot" : "");
+	}
+	rf_str(s, "lv_allocation_policy", lv->allocation_policy ? lv->allocation_policy : "inherit");
+	rf_bin(s, "lv_allocation_locked", 0);
+	rf_bin(s, "lv_fixed_minor", !!(lv->status & MD_LV_FIXED_MINOR));
+	rf_bin(s, "lv_skip_activation", !!(lv->flags & MD_LVF_ACTIVATION_SKIP));
+	rf_bin(s, "lv_autoactivation", !(lv->flags & MD_LVF_NOAUTOACTIVATE));
+	rf_str(s, "lv_when_full",
+	       pool ? ((lv->flags & MD_LVF_ERROR_WHEN_FULL) ? "error" : "queue") : "");
+	rf_bin(s, "lv_active_locally", active);
+	rf_bin(s, "lv_active_remotely", 0);
+	rf_bin(s, "lv_active_exclusively", active);
+	if (lv->has_major)
+		rf_strf(s, "lv_major", "%lld", (long long)lv->major);
+	else
+		rf_str(s, "lv_major", "-1");
+	if (lv->has_minor)
+		rf_strf(s, "lv_minor", "%lld", (long long)lv->minor);
+	else
+		rf_str(s, "lv_minor", "-1");
+	if (lv->has_read_ahead && lv->read_ahead >= 0)
+		rf_size(s, "lv_read_ahead", (uint64_t)lv->read_ahead);
+	else
+		rf_str(s, "lv_read_ahead", "auto");
+	if (pool && lv->segs[0].pool_meta)
+		rf_size(s, "lv_metadata_size",
+			(uint64_t)md_lv_extents(lv->segs[0].pool_meta) * vg->extent_size);
+	rf_str(s, "origin", origin ? origin->name : "");
+	if (origin) {
+		uuid(u, origin->id);
+		rf_strf(s, "origin_uuid", "%s", u);
+		rf_str(s, "lv_ancestors", origin->name);
+		rf_str(s, "lv_full_ancestors", origin->name);
+	}
+	if (desc.len) {
+		rf_strf(s, "lv_descendants", "%s", desc.buf);
+		rf_strf(s, "lv_full_descendants", "%s", desc.buf);
+	}
+	rf_num(s, "_le", thin ? lv->segs[0].extent_count : md_lv_extents(lv));
+	rf_str(s, "raidintegrityblocksize", "-1");
+	rf_str(s, "writecache_block_size", "-1");
+	if (pool && lv->segs[0].pool_data) {
+		rf_strf(s, "data_lv", "[%s]", lv->segs[0].pool_data->name);
+		uuid(u, lv->segs[0].pool_data->id);
+		rf_strf(s, "data_lv_uuid", "%s", u);
+	}
+	if (pool && lv->segs[0].pool_meta) {
+		rf_strf(s, "metadata_lv", "[%s]", lv->segs[0].pool_meta->name);
+		uuid(u, lv->segs[0].pool_meta->id);
+		rf_strf(s, "metadata_lv_uuid", "%s", u);
+	}
+	if (thin) {
+		uuid(u, lv->segs[0].thin_pool->id);
+		rf_strf(s, "pool_lv_uuid", "%s", u);
+	}
+	rf_tags(s, "lv_tags", lv->tags);
+	if (lv->has_creation) {
+		rf_add(s, "lv_time", TB_RF_TIME)->i = lv->creation_time;
+		rf_str(s, "lv_host", lv->creation_host);
+	}
+	rf_str(s, "lv_modules", pool ? "thin-pool" : thin ? "thin,thin-pool" : "");
+	rf_bin(s, "lv_historical", 0);
+	/* private to the display commands: lvm2's lv_info() of the LV's own device (for a pool
+	 * the public read-only one): open count, read-only, major:minor */
+	if (st->active) {
+		rf_num(s, "_open", (uint64_t)(st->info.open_count > 0 ? st->info.open_count : 0));
+		rf_num(s, "_ro", st->info.read_only);
+		rf_strf(s, "_kdev", "%u:%u", major(st->info.dev), minor(st->info.dev));
+	}
+	/* the report's LVSINFO fields: lvm2 reads them with the status when the report shows a
+	 * status field (lv_attr, data_percent...), and then asks a thin pool's -tpool layer; the
+	 * "_pub_" copies are the pool's public device, for reports without status fields */
+	info_fields(s, "", lv,
+		    pool ? (st->pool_active ? &st->pool_info : NULL)
+			 : (st->active ? &st->info : NULL),
+		    pool);
+	if (pool)
+		info_fields(s, "_pub_", lv, st->active ? &st->info : NULL, false);
+	/* lvm2 _snpercent_disp shows a thin volume's or pool's data usage as Snap% too */
+	if (thin && st->has_thin_status && lv->segs[0].extent_count)
+		rf_pct(s, "snap_percent", st->thin_status.mapped_sectors,
+		       (uint64_t)lv->segs[0].extent_count * vg->extent_size);
+	if (pool && st->has_pool_status && !st->pool_status.fail &&
+	    st->pool_status.total_data_blocks) {
+		static const char *const disc[] = { "ignore", "nopassdown", "passdown" };
+		rf_pct(s, "snap_percent", st->pool_status.used_data_blocks,
+		       st->pool_status.total_data_blocks);
+		rf_str(s, "kernel_discards",
+		       st->pool_status.ignore_discard     ? disc[0]
+		       : st->pool_status.discard_passdown ? disc[2]
+							  : disc[1]);
+		rf_bin(s, "lv_check_needed", st->pool_status.needs_check);
+	} else {
+		rf_bin(s, "lv_check_needed", -1);
+	}
+	rf_bin(s, "lv_merge_failed", -1);
+	rf_bin(s, "lv_snapshot_invalid", -1);
+	if (!strbuf_ok(&desc))
+		s->failed = true;
+	strbuf_release(&desc);
+
+	*ret_segs = NULL;
+	*ret_n_segs = 0;
+	segs = calloc(lv->n_segs ? lv->n_segs : 1, sizeof(*segs));
+	if (!segs)
+		return -ENOMEM;
+	for (size_t i = 0; i < lv->n_segs; i++) {
+		segs[i].want = s->want;
+		seg_fields(vg, lv, &lv->segs[i], pv_paths, monitored, active, &segs[i]);
+	}
+	*ret_segs = segs;
+	*ret_n_segs = lv->n_segs;
+	for (size_t i = 0; i < lv->n_segs; i++)
+		if (segs[i].failed)
+			return -ENOMEM;
+	return s->failed ? -ENOMEM : 0;
+}
+
+int rf_vg_fields(const struct md_vg *vg, const struct rf_mda *mdas, size_t n_mdas, struct rf_set *s)
+{
+	uint64_t mfree = UINT64_MAX, msize = UINT64_MAX;
+	size_t n_used = 0;
+
+	/* lvm2 _vgmdafree_disp/_vgmdasize_disp: over the areas in use only */
+	for (size_t i = 0; i < n_mdas; i++) {
+		if (mdas[i].ignored)
+			continue;
+		n_used++;
+		mfree = MIN(mfree, rf_mda_free_sectors(&mdas[i]));
+		msize = MIN(msize, mdas[i].size / 512);
+	}
+	rf_str(s, "vg_permissions", (vg->status & MD_VG_WRITE) ? "writeable" : "read-only");
+	rf_bin(s, "vg_extendable", !!(vg->status & MD_VG_RESIZEABLE));
+	rf_bin(s, "vg_exported", !!(vg->status & MD_VG_EXPORTED));
+	rf_bin(s, "vg_autoactivation", 1);
+	rf_bin(s, "vg_partial", !!(vg->status & MD_VG_PARTIAL));
+	rf_str(s, "vg_allocation_policy", vg->allocation_policy ? vg->allocation_policy : "normal");
+	rf_bin(s, "vg_clustered", !!(vg->status & MD_VG_CLUSTERED));
+	rf_bin(s, "vg_shared", !!(vg->lock_type && *vg->lock_type));
+	rf_str(s, "vg_sysid", vg->system_id);
+	rf_str(s, "vg_systemid", vg->system_id);
+	rf_str(s, "vg_lock_type", vg->lock_type);
+	rf_str(s, "vg_lock_args", vg->lock_args);
+	rf_num(s, "max_lv", vg->max_lv);
+	rf_num(s, "max_pv", vg->max_pv);
+	rf_num(s, "vg_missing_pv_count", 0);
+	rf_tags(s, "vg_tags", vg->tags);
+	rf_str(s, "vg_profile", vg->profile);
+	rf_num(s, "vg_mda_count", n_mdas);
+	rf_num(s, "vg_mda_used_count", n_used);
+	if (n_used) {
+		rf_size(s, "vg_mda_free", mfree);
+		rf_size(s, "vg_mda_size", msize);
+	}
+	if (vg->has_metadata_copies && vg->metadata_copies > 0)
+		rf_num(s, "vg_mda_copies", (uint64_t)vg->metadata_copies);
+	else
+		rf_str(s, "vg_mda_copies", "unmanaged");
+	return s->failed ? -ENOMEM : 0;
+}
+
+struct pe_run {
+	uint32_t start, len;
+	const struct md_lv *lv;
+};
+
+static int cmp_run(const void *a, const void *b)
+{
+	const struct pe_run *x = a, *y = b;
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+int rf_pv_fields(const struct md_vg *vg, const struct md_pv *pv, const struct tb_pvdev *d,
+		 const struct rf_mda *mdas, size_t n_mdas, struct rf_set *s,
+		 struct rf_set **ret_pvsegs, size_t *ret_n)
+{
+	uint64_t mfree = UINT64_MAX, msize = UINT64_MAX;
+	struct pe_run *runs = NULL;
+	size_t n_runs = 0, cap = 0, n_out = 0;
+	struct rf_set *out = NULL;
+	char pvu[MD_ID_LEN + 7], lvu[MD_ID_LEN + 7];
+	uint32_t at = 0;
+
+	*ret_pvsegs = NULL;
+	*ret_n = 0;
+	size_t n_used = 0;
+
+	/* lvm2 _pvmdafree_disp: an ignored area has no free space; the size is over all */
+	for (size_t i = 0; i < n_mdas; i++) {
+		n_used += !mdas[i].ignored;
+		mfree = MIN(mfree, mdas[i].ignored ? 0 : rf_mda_free_sectors(&mdas[i]));
+		msize = MIN(msize, mdas[i].size / 512);
+	}
+	if (d->rdev) {
+		rf_strf(s, "pv_major", "%u", major(d->rdev));
+		rf_strf(s, "pv_minor", "%u", minor(d->rdev));
+	}
+	if (n_mdas) {
+		rf_size(s, "pv_mda_free", mfree);
+		rf_size(s, "pv_mda_size", msize);
+	}
+	rf_num(s, "pv_ext_vsn", d->hdr.ext_version);
+	rf_num(s, "pv_mda_count", n_mdas);
+	rf_num(s, "pv_mda_used_count", n_used);
+	rf_size(s, "pv_ba_start", d->hdr.n_ba ? d->hdr.ba[0].offset / 512 : 0);
+	rf_size(s, "pv_ba_size", d->hdr.n_ba ? d->hdr.ba[0].size / 512 : 0);
+	rf_bin(s, "pv_duplicate", 0);
+	if (!pv) {
+		rf_size(s, "pv_used", 0);
+		rf_bin(s, "pv_allocatable", 0);
+		rf_bin(s, "pv_exported", 0);
+		rf_bin(s, "pv_missing", 0);
+		rf_bin(s, "pv_in_use", 0);
+		return s->failed ? -ENOMEM : 0;
+	}
+	rf_size(s, "pv_used", (uint64_t)md_pv_used_extents(vg, pv) * vg->extent_size);
+	rf_bin(s, "pv_allocatable", !!(pv->status & MD_PV_ALLOCATABLE));
+	rf_bin(s, "pv_exported", !!(pv->status & MD_PV_EXPORTED));
+	rf_bin(s, "pv_missing", !!(pv->status & MD_PV_MISSING));
+	rf_bin(s, "pv_in_use", 1);
+	rf_tags(s, "pv_tags", pv->tags);
+
+	/* the PV's extent map: used runs from every striped area on it, free gaps between */
+	for (size_t i = 0; i < vg->n_lvs; i++) {
+		const struct md_lv *lv = vg->lvs[i];
+		for (size_t k = 0; k < lv->n_segs; k++) {
+			const struct md_seg *sg = &lv->segs[k];
+			if (sg->kind != MD_SEG_STRIPED || !sg->stripe_count)
+				continue;
+			for (uint32_t a = 0; a < sg->stripe_count; a++) {
+				if (sg->areas[a].pv != pv)
+					continue;
+				if (n_runs == cap) {
+					struct pe_run *n;
+					cap = cap ? cap * 2 : 16;
+					if (!(n = realloc(runs, cap * sizeof(*n)))) {
+						free(runs);
+						return -ENOMEM;
+					}
+					runs = n;
+				}
+				runs[n_runs++] = (struct pe_run){
+					sg->areas[a].start, sg->extent_count / sg->stripe_count, lv
+				};
+			}
+		}
+	}
+	if (n_runs)
+		qsort(runs, n_runs, sizeof(*runs), cmp_run);
+	out = calloc(2 * n_runs + 1, sizeof(*out));
+	if (!out) {
+		free(runs);
+		return -ENOMEM;
+	}
+	md_id_format(pv->id, pvu);
+	for (size_t i = 0; i <= n_runs; i++) {
+		uint32_t next = i < n_runs ? runs[i].start : pv->pe_count;
+		if (next > at) {
+			struct rf_set *g = &out[n_out++];
+			rf_num(g, "pvseg_start", at);
+			rf_num(g, "pvseg_size", next - at);
+			rf_strf(g, "pv_uuid", "%s", pvu);
+			rf_str(g, "lv_uuid", "");
+		}
+		if (i == n_runs)
+			break;
+		struct rf_set *g = &out[n_out++];
+		rf_num(g, "pvseg_start", runs[i].start);
+		rf_num(g, "pvseg_size", runs[i].len);
+		rf_strf(g, "pv_uuid", "%s", pvu);
+		md_id_format(runs[i].lv->id, lvu);
+		rf_strf(g, "lv_uuid", "%s", lvu);
+		at = runs[i].start + runs[i].len;
+	}
+	free(runs);
+	*ret_pvsegs = out;
+	*ret_n = n_out;
+	for (size_t i = 0; i < n_out; i++)
+		if (out[i].failed)
+			return -ENOMEM;
+	return s->failed ? -ENOMEM : 0;
+}

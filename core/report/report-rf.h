@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The lvm2 report fields beyond the named ones of struct tb_lv_row / tb_vg_row / tb_pv_row:
+ * built per row as a struct tb_rfield list (core/report/report-rf.c). */
+#pragma once
+
+#include "core/activate/activate.h"
+#include "core/store/store.h"
+
+/* Which fields a report reads (tb_report_lvs_want): NULL @fn, or no rf_want, is all. The
+ * answers are cached by the id's address (every id is a string literal). */
+struct rf_want {
+	bool (*fn)(void *ud, const char *id);
+	void *ud;
+	const char **keys;
+	bool *vals;
+	size_t cap;
+};
+void rf_want_release(struct rf_want *w);
+
+struct rf_set {
+	struct tb_rfield *f;
+	size_t n, cap;
+	char **owned;
+	size_t n_owned, cap_owned;
+	bool failed;
+	struct rf_want *want; /* borrowed; NULL: every field */
+};
+void rf_release(struct rf_set *s);
+/* Does the set keep field @id? (The builders skip the work of the fields it does not.) */
+bool rf_wanted(struct rf_set *s, const char *id);
+
+/* What a report knows of one metadata area (for the *_mda_* fields). */
+struct rf_mda {
+	uint64_t size;      /* bytes, from the PV header */
+	uint64_t text_size; /* bytes of the committed text, NUL included; 0 none */
+	bool ignored;       /* metadataignore: not in use (lvm2 counts its free space as 0) */
+};
+
+/* @pv_paths: parallel to @vg->pvs, the device path of each PV (NULL when missing).
+ * Fills @lv and one set per segment into *ret_segs (caller frees each and the array). */
+int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb_lv_state *st,
+		 const char *const *pv_paths, bool monitored, struct rf_set *out,
+		 struct rf_set **ret_segs, size_t *ret_n_segs);
+int rf_vg_fields(const struct md_vg *vg, const struct rf_mda *mdas, size_t n_mdas,
+		 struct rf_set *out);
+/* @pv NULL for an orphan PV. */
+int rf_pv_fields(const struct md_vg *vg, const struct md_pv *pv, const struct tb_pvdev *d,
+		 const struct rf_mda *mdas, size_t n_mdas, struct rf_set *out,
+		 struct rf_set **ret_pvsegs, size_t *ret_n);
+/* lvm2's free space of one mda (_mda_free_sectors_raw), in sectors. */
+uint64_t rf_mda_free_sectors(const struct rf_mda *m);
