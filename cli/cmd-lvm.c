@@ -1092,8 +1092,10 @@ static int lvs_row(void *userdata, const struct tb_lv_row *row)
 	struct cli_report *rep = u->rep;
 	const char *bare = row->name[0] == '[' ? row->name + 1 : row->name;
 	char sortkey[300];
+	size_t n = MIN(strcspn(bare, "]"), sizeof(sortkey) - 1);
 
-	snprintf(sortkey, sizeof(sortkey), "%.*s", (int)strcspn(bare, "]"), bare);
+	memcpy(sortkey, bare, n); /* the name without brackets (a copy, not a printf per row) */
+	sortkey[n] = '\0';
 	if (!lv_wanted(u, row->vg, sortkey))
 		return 0;
 	if (u->unbuffered) /* lvm2 --unbuffered: processing order, pools first (toollib.c) */

@@ -195,22 +195,40 @@ struct parser {
 	struct lvf_cft_node *open[3]; /* the sections whose bodies are being parsed, depth 0-2 */
 	unsigned pre_n;               /* lines in pre */
 	unsigned blank;               /* empty lines after the last full-line comment */
+	size_t tok_len;               /* length of the last bare word read */
+	bool tok_slash;               /* ... and whether it holds a '/' */
+};
+
+/* Byte classes of the tokenizer, one table look-up per byte. */
+enum { CC_SPACE = 1, CC_CTL = 2, CC_ENDS_BARE = 4, CC_SLASH = 8 };
+#define CC_WS (CC_SPACE | CC_CTL | CC_ENDS_BARE) /* whitespace below 0x20 */
+static const unsigned char cclass[256] = {
+	[0 ... 0x08] = CC_CTL,
+	['\t' ... '\r'] = CC_WS,
+	[0x0e ... 0x1f] = CC_CTL,
+	[0x7f] = CC_CTL,
+	[' '] = CC_SPACE | CC_ENDS_BARE,
+	['#'] = CC_ENDS_BARE,
+	['='] = CC_ENDS_BARE,
+	['{'] = CC_ENDS_BARE,
+	['}'] = CC_ENDS_BARE,
+	['/'] = CC_SLASH,
 };
 
 static bool is_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+	return cclass[(unsigned char)c] & CC_SPACE;
 }
 
 static bool is_ctl(char c)
 {
-	return (unsigned char)c < 0x20 || c == 0x7f;
+	return cclass[(unsigned char)c] & CC_CTL;
 }
 
 /* A bare word (key or unquoted value) ends here, as in lvm2. */
 static bool ends_bare(char c)
 {
-	return is_space(c) || c == '#' || c == '=' || c == '{' || c == '}';
+	return cclass[(unsigned char)c] & CC_ENDS_BARE;
 }
 
 /* Copy at most SHOW_MAX bytes of s[0..n) into dst for an error message, '?' for control bytes. */
@@ -266,17 +284,24 @@ static unsigned sat_inc(unsigned v)
  * line of the previous token is its trailing comment, later comments are full-line comments
  * for the next node, and lines with nothing on them are blank lines.
  */
-static int skip_gap(struct parser *P, bool after_token)
+static void gap_begin(struct parser *P, bool after_token)
+{
+	P->gap_nl = !after_token;
+	P->trail_b = P->trail_e = NULL;
+	P->trail_tab = false;
+	if (P->pre_n)
+		strbuf_reset(&P->pre);
+	P->pre_n = 0;
+	P->blank = 0;
+}
+
+/* not inlined into skip_gap: its short path stays a leaf without the register saves */
+__attribute__((noinline)) static int skip_gap_any(struct parser *P, bool after_token)
 {
 	bool content = after_token; /* the current line has had a token or comment */
 	const char *ws = P->p;      /* start of the whitespace before a comment */
 
-	P->gap_nl = !after_token;
-	P->trail_b = P->trail_e = NULL;
-	P->trail_tab = false;
-	strbuf_reset(&P->pre);
-	P->pre_n = 0;
-	P->blank = 0;
+	gap_begin(P, after_token);
 
 	while (P->p < P->e) {
 		char c = *P->p;
@@ -328,15 +353,53 @@ static int skip_gap(struct parser *P, bool after_token)
 	return 0;
 }
 
+/* skip_gap_any, with the gaps of the on-disk layout (one blank or one newline between two
+ * tokens: most gaps of a large VG's text) taken without its loop. */
+static int skip_gap(struct parser *P, bool after_token)
+{
+	const char *p = P->p;
+
+	if (after_token && P->e - p >= 2 && (p[0] == ' ' || p[0] == '\n') && !is_space(p[1]) &&
+	    p[1] != '#') {
+		gap_begin(P, true);
+		if (p[0] == '\n') {
+			P->gap_nl = true;
+			P->line++;
+			P->lb = p + 1;
+		}
+		P->p = p + 1;
+		return 0;
+	}
+	return skip_gap_any(P, after_token);
+}
+
+/* A word a lean parse shares instead of copying, with its length (no strlen per token). */
+struct lean_word {
+	const char *s;
+	size_t n;
+};
+#define LEAN_WORD(w)                                                                               \
+	{                                                                                          \
+		w, sizeof(w) - 1                                                                   \
+	}
+
+static char *lean_find(const struct lean_word *words, size_t n_words, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n_words; i++)
+		if (words[i].n == n && words[i].s[0] == s[0] && !memcmp(words[i].s, s, n))
+			return (char *)words[i].s;
+	return NULL;
+}
+
 /* Status words and segment types, shared like lean_keys */
 static char *lean_value(const char *s, size_t n)
 {
-	static const char *const words[] = { "READ", "WRITE",     "VISIBLE", "striped", "linear",
-					     "thin", "thin-pool", "pv0",     "pv1" };
-	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
-		if (words[i][0] == s[0] && strlen(words[i]) == n && !memcmp(words[i], s, n))
-			return (char *)words[i];
-	return NULL;
+	static const struct lean_word words[] = {
+		LEAN_WORD("READ"),      LEAN_WORD("WRITE"),  LEAN_WORD("VISIBLE"),
+		LEAN_WORD("striped"),   LEAN_WORD("linear"), LEAN_WORD("thin"),
+		LEAN_WORD("thin-pool"), LEAN_WORD("pv0"),    LEAN_WORD("pv1"),
+	};
+	return lean_find(words, ARRAY_SIZE(words), s, n);
 }
 
 /* Read a "..." or '...' token at the cursor into *ret (unescaped for "..."). */
@@ -349,10 +412,11 @@ static int read_quoted(struct parser *P, const char *what, char **ret)
 	P->p++;
 	{
 		/* the common case: no escape, no newline; copied straight into the arena */
-		const char *t = P->p;
-		while (t < P->e && *t != q && *t != '\\' && *t != '\n')
-			t++;
-		if (t < P->e && *t == q && (size_t)(t - P->p) <= LVF_CFT_MAX_STRING) {
+		size_t span = MIN((size_t)(P->e - P->p), (size_t)LVF_CFT_MAX_STRING + 1);
+		const char *t = memchr(P->p, q, span);
+		if (t && (size_t)(t - P->p) <= LVF_CFT_MAX_STRING &&
+		    !memchr(P->p, '\\', (size_t)(t - P->p)) &&
+		    !memchr(P->p, '\n', (size_t)(t - P->p))) {
 			if (!(P->lean && t > P->p && (*ret = lean_value(P->p, (size_t)(t - P->p)))) &&
 			    !(*ret = arena_strndup(P->A, P->p, (size_t)(t - P->p))))
 				return oom(P);
@@ -399,43 +463,51 @@ static int read_quoted(struct parser *P, const char *what, char **ret)
 /* Read a bare word at the cursor (up to whitespace, '#', '=', '{', '}'). */
 /* The keys of a VG's LV sections, shared by every node of a lean parse (which is read-only)
  * instead of a copy each: most nodes of a large VG's text carry one of these. */
-static const char *const lean_keys[] = { "id",
-					 "status",
-					 "flags",
-					 "creation_time",
-					 "creation_host",
-					 "segment_count",
-					 "start_extent",
-					 "extent_count",
-					 "type",
-					 "stripe_count",
-					 "stripes",
-					 "segment1",
-					 "thin_pool",
-					 "transaction_id",
-					 "device_id",
-					 "tags" };
+static const struct lean_word lean_keys[] = {
+	LEAN_WORD("id"),
+	LEAN_WORD("status"),
+	LEAN_WORD("flags"),
+	LEAN_WORD("creation_time"),
+	LEAN_WORD("creation_host"),
+	LEAN_WORD("segment_count"),
+	LEAN_WORD("start_extent"),
+	LEAN_WORD("extent_count"),
+	LEAN_WORD("type"),
+	LEAN_WORD("stripe_count"),
+	LEAN_WORD("stripes"),
+	LEAN_WORD("segment1"),
+	LEAN_WORD("thin_pool"),
+	LEAN_WORD("transaction_id"),
+	LEAN_WORD("device_id"),
+	LEAN_WORD("tags"),
+};
 
 static char *lean_key(const char *s, size_t n)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(lean_keys); i++)
-		if (lean_keys[i][0] == s[0] && strlen(lean_keys[i]) == n &&
-		    !memcmp(lean_keys[i], s, n))
-			return (char *)lean_keys[i];
-	return NULL;
+	return lean_find(lean_keys, ARRAY_SIZE(lean_keys), s, n);
 }
 
 static int read_bare(struct parser *P, const char *what, char **ret)
 {
-	const char *s = P->p;
+	const char *s = P->p, *q = s;
 	char *r;
 
-	while (P->p < P->e && !ends_bare(*P->p)) {
-		if (is_ctl(*P->p))
-			return fail(P, -EBADMSG, "unexpected byte 0x%02x in %s",
-				    (unsigned char)*P->p, what);
-		P->p++;
+	P->tok_slash = false;
+	for (; q < P->e; q++) {
+		unsigned k = cclass[(unsigned char)*q];
+		if (!k)
+			continue;
+		if (k & CC_ENDS_BARE)
+			break;
+		if (k & CC_CTL) {
+			P->p = q; /* where the error is */
+			return fail(P, -EBADMSG, "unexpected byte 0x%02x in %s", (unsigned char)*q,
+				    what);
+		}
+		P->tok_slash = true;
 	}
+	P->p = q;
+	P->tok_len = (size_t)(P->p - s);
 	if ((size_t)(P->p - s) > LVF_CFT_MAX_STRING)
 		return fail_at(P, P->line, col_of(P, s), -EBADMSG, "%s longer than %u bytes", what,
 			       LVF_CFT_MAX_STRING);
@@ -478,6 +550,16 @@ static int read_number(struct parser *P, struct lvf_cft_node *n)
 			       show(shown, sizeof(shown), s, (size_t)(x - s)));
 	}
 	len = (size_t)(t - s);
+	if (!is_float && len <= 18 && (*s != '0' || len == 1) && *s >= '0' && *s <= '9') {
+		/* a plain decimal of up to 18 digits (nearly all): no copy, no overflow */
+		int64_t v = 0;
+		for (const char *d = s; d < t; d++)
+			v = v * 10 + (*d - '0');
+		n->type = LVF_CFT_INT;
+		n->i = v;
+		P->p = t;
+		return 0;
+	}
 	if (len > LVF_CFT_MAX_NUMBER)
 		return fail_at(P, P->line, col, -EBADMSG, "number longer than %u bytes",
 			       LVF_CFT_MAX_NUMBER);
@@ -677,6 +759,7 @@ static int parse_item(struct parser *P, unsigned depth, struct lvf_cft_node **re
 			return oom(P);
 	}
 
+	P->tok_slash = true; /* a quoted key: look for '/' in it */
 	if (c == '"' || c == '\'')
 		r = read_quoted(P, "key", &key);
 	else if (c == '[' || c == ']' || c == ',' || c == '=' || c == '{')
@@ -701,7 +784,8 @@ static int parse_item(struct parser *P, unsigned depth, struct lvf_cft_node **re
 			comp++;
 		if (!*comp)
 			break;
-		slash = strchrnul(comp, '/');
+		/* a bare key without '/' (nearly all) ends where read_bare stopped */
+		slash = P->tok_slash ? strchrnul(comp, '/') : key + P->tok_len;
 		l = (size_t)(slash - comp);
 		if (n) {
 			if (depth >= LVF_CFT_MAX_DEPTH)

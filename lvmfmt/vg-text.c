@@ -110,9 +110,10 @@ static int fail(struct importer *im, const struct lvf_cft_node *at, const char *
 
 static const struct lvf_cft_node *child(const struct lvf_cft_node *sec, const char *key)
 {
-	/* the first byte first: most keys differ there (thousands of LVs, a dozen keys each) */
+	/* the first byte first: most keys differ there (thousands of LVs, a dozen keys each);
+	 * a lean parse's shared keys are often the very literal asked for (merged by the linker) */
 	for (const struct lvf_cft_node *n = sec->child; n; n = n->next)
-		if (n->key && n->key[0] == key[0] && streq(n->key, key))
+		if (n->key == key || (n->key && n->key[0] == key[0] && streq(n->key, key)))
 			return n;
 	return NULL;
 }
@@ -282,7 +283,8 @@ static int keep_unknown(const struct lvf_cft_node *sec, const char *const *known
 		if (!n->key || (keep_sections && n->type == LVF_CFT_SECTION))
 			continue;
 		for (size_t i = 0; known[i]; i++)
-			if (known[i][0] == n->key[0] && streq(known[i], n->key)) {
+			if (known[i] == n->key ||
+			    (known[i][0] == n->key[0] && streq(known[i], n->key))) {
 				k = true;
 				break;
 			}
@@ -1103,6 +1105,17 @@ struct printer {
 	struct strbuf line;
 };
 
+/* @n tabs in one append per 16 (not one call per tab: a backup has 100,000s of them) */
+static void put_tabs(struct strbuf *sb, size_t n)
+{
+	static const char tabs[] = "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
+
+	for (size_t k; n; n -= k) {
+		k = MIN(n, sizeof(tabs) - 1);
+		strbuf_appendn(sb, tabs, k);
+	}
+}
+
 static void emit(struct printer *p, const char *comment)
 {
 	const char *l = strbuf_str(&p->line);
@@ -1118,14 +1131,12 @@ static void emit(struct printer *p, const char *comment)
 		strbuf_appendc(p->raw, '\n');
 	}
 	if (p->file) {
-		for (int i = 0; i < p->indent; i++)
-			strbuf_appendc(p->file, '\t');
+		put_tabs(p->file, p->indent > 0 ? (size_t)p->indent : 0);
 		strbuf_appendn(p->file, l, p->line.len);
 		if (comment) {
 			size_t col = (size_t)p->indent * 8 + p->line.len;
 			size_t tabs = col < 40 ? (40 - col + 7) / 8 : 1;
-			for (size_t i = 0; i < MAX(tabs, (size_t)1); i++)
-				strbuf_appendc(p->file, '\t');
+			put_tabs(p->file, MAX(tabs, (size_t)1));
 			strbuf_append(p->file, "# ");
 			strbuf_append(p->file, comment);
 		}

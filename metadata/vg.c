@@ -528,7 +528,7 @@ int md_lv_new(struct md_vg *vg, const char *name, const char *id, unsigned statu
 		lv_free(lv);
 		return -ENOMEM;
 	}
-	snprintf(lv->id, sizeof(lv->id), "%s", id);
+	memcpy(lv->id, id, strnlen(id, MD_ID_LEN)); /* a bounded copy, no printf per LV */
 	lv->status = status;
 	/* capacity doubles: grown when n_lvs is 0 or a power of two (a realloc per LV copied the
 	 * array each time behind the LVs allocated after it) */

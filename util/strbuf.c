@@ -36,7 +36,7 @@ bool strbuf_reserve(struct strbuf *sb, size_t extra)
 
 void strbuf_appendn(struct strbuf *sb, const char *s, size_t n)
 {
-	if (!grow(sb, n))
+	if (sb->failed || (sb->len + n + 1 > sb->cap && !grow(sb, n)))
 		return;
 	memcpy(sb->buf + sb->len, s, n);
 	sb->len += n;

@@ -139,7 +139,8 @@ int tb_lv_state_get(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_
 	struct dmk_ctx *dmk;
 	int r;
 
-	if (ctx->no_dm) {
+	/* no device-mapper, or a report's device list (tb_dm_snapshot_begin) that is empty */
+	if (ctx->no_dm || (ctx->dm_snap && !ctx->n_dm_uuids)) {
 		*ret = st; /* nothing is active */
 		return 0;
 	}

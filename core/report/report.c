@@ -207,10 +207,24 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all, struct rf
 			continue;
 		if (tb_lv_state_get(c->ctx, md, lv, &st) < 0)
 			memset(&st, 0, sizeof(st));
-		snprintf(name, sizeof(name), md_lv_is_visible(lv) ? "%s" : "[%s]", lv->name);
-		md_id_format(lv->id, uuid);
-		tb_lv_dm_name(md, lv, NULL, &dmname);
-		snprintf(path, sizeof(path), "/dev/mapper/%s", dmname ? dmname : "");
+		{
+			/* "name" or "[name]", "/dev/mapper/DMNAME": copies, not two printfs per LV */
+			size_t nl = strnlen(lv->name, MD_NAME_MAX), at = 0, dl;
+			if (!md_lv_is_visible(lv))
+				name[at++] = '[';
+			memcpy(name + at, lv->name, nl);
+			at += nl;
+			if (!md_lv_is_visible(lv))
+				name[at++] = ']';
+			name[at] = '\0';
+			md_id_format(lv->id, uuid);
+			tb_lv_dm_name(md, lv, NULL, &dmname);
+			dl = dmname ? strnlen(dmname, sizeof(path) - 13) : 0;
+			memcpy(path, "/dev/mapper/", 12);
+			if (dl)
+				memcpy(path + 12, dmname, dl);
+			path[12 + dl] = '\0';
+		}
 		row.vg = md->name;
 		row.name = name;
 		row.uuid = uuid;

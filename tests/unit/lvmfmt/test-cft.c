@@ -249,22 +249,21 @@ static void test_lookup(void **state)
 
 static void test_values(void **state)
 {
-	struct lvf_cft_node *root = parse_str(
-		"a = 04000\n"
-		"b = -1\n"
-		"c = 9223372036854775807\n"
-		"d = -9223372036854775808\n"
-		"e = 0.5\n"
-		"f = \"q\\\"b\\\\s\\d\"\n"
-		"g = 'lit\\eral'\n"
-		"h = bare,word]\n"
-		"i = [ \"x\", 1 2.5\n \"y\" ]\n"
-		"j = +7\n"
-		"k = 00\n"
-		"l = .25\n"
-		"m = \"\"\n"
-		"\"quoted key\" = 1\n"
-		"n = [ ]\n");
+	struct lvf_cft_node *root = parse_str("a = 04000\n"
+					      "b = -1\n"
+					      "c = 9223372036854775807\n"
+					      "d = -9223372036854775808\n"
+					      "e = 0.5\n"
+					      "f = \"q\\\"b\\\\s\\d\"\n"
+					      "g = 'lit\\eral'\n"
+					      "h = bare,word]\n"
+					      "i = [ \"x\", 1 2.5\n \"y\" ]\n"
+					      "j = +7\n"
+					      "k = 00\n"
+					      "l = .25\n"
+					      "m = \"\"\n"
+					      "\"quoted key\" = 1\n"
+					      "n = [ ]\n");
 	int64_t v;
 	const char *s;
 	double f;
@@ -610,6 +609,54 @@ static void test_duplicates(void **state)
 	lvf_cft_free(root);
 }
 
+/* The tokenizer's shortcuts (keys and words shared in a lean parse, a bare key's '/' noted
+ * while it is read, quoted strings without escapes copied at once) give the same tree as the
+ * general paths, for words that only nearly match the shared ones too. */
+static void test_lean_same_tree(void **state)
+{
+	static const char text[] =
+		"vg {\n"
+		"\tid = \"abc\"\n"
+		"\tids = \"abc\"\n"
+		"\ti = 1\n"
+		"\tstatus = [\"READ\", \"WRITE\", \"VISIBLE\", \"VISIBLEX\", \"REA\"]\n"
+		"\ttype = \"thin-pool\"\n"
+		"\tthin = \"thin\"\n"
+		"\tstripes = [\"pv0\", 0, \"pv10\", 3]\n"
+		"\ta/b//c = 2\n"
+		"\t\"q/r\" = 3\n"
+		"\t\"s\" = 4\n"
+		"\tesc = \"a\\\"b\\\\c\\d\"\n"
+		"\tnl = \"x\ny\"\n"
+		"\tsq = 'it'\n"
+		"\tbare = word/with/slash\n"
+		"\tREAD = READ\n"
+		"}\n";
+	struct lvf_cft_node *plain = NULL, *lean = NULL;
+	int64_t v;
+	const char *s;
+
+	assert_int_equal(lvf_cft_parse(text, sizeof(text) - 1, &plain, NULL), 0);
+	assert_int_equal(lvf_cft_parse_lean(text, sizeof(text) - 1, &lean, NULL), 0);
+	assert_true(lvf_cft_equal(plain, lean));
+	assert_int_equal(lvf_cft_get_int(lean, "vg/a/b/c", &v), 0);
+	assert_int_equal(v, 2);
+	assert_int_equal(lvf_cft_get_int(lean, "vg/q/r", &v), 0);
+	assert_int_equal(v, 3);
+	assert_int_equal(lvf_cft_get_int(lean, "vg/s", &v), 0);
+	assert_int_equal(v, 4);
+	assert_int_equal(lvf_cft_get_str(lean, "vg/esc", &s), 0);
+	assert_string_equal(s, "a\"b\\c\\d");
+	assert_int_equal(lvf_cft_get_str(lean, "vg/nl", &s), 0);
+	assert_string_equal(s, "x\ny");
+	assert_int_equal(lvf_cft_get_str(lean, "vg/bare", &s), 0);
+	assert_string_equal(s, "word/with/slash");
+	assert_int_equal(lvf_cft_get_str(lean, "vg/ids", &s), 0);
+	assert_string_equal(s, "abc");
+	lvf_cft_free(plain);
+	lvf_cft_free(lean);
+}
+
 /* ---- errors ---- */
 
 struct bad {
@@ -629,8 +676,7 @@ static void test_errors(void **state)
 		{ "\"key = 1\n", 0, -EBADMSG, 1, 1, "unterminated key" },
 		{ "vg {\n\tseqno = 1\n", 0, -EBADMSG, 1, 4, "missing '}' for section 'vg'" },
 		{ "vg {\n}\n}\n", 0, -EBADMSG, 3, 1, "unexpected '}' outside any section" },
-		{ "x = 1\n\nseqno 12\n", 0, -EBADMSG, 3, 7,
-		  "expected '=' or '{' after key 'seqno'" },
+		{ "x = 1\n\nseqno 12\n", 0, -EBADMSG, 3, 7, "expected '=' or '{' after key 'seqno'" },
 		{ "seqno", 0, -EBADMSG, 1, 1, "after key 'seqno' but the text ended" },
 		{ "a = 08\n", 0, -EBADMSG, 1, 5, "invalid octal number '08'" },
 		{ "a = 0x10\n", 0, -EBADMSG, 1, 5, "invalid number '0x10'" },
@@ -670,8 +716,7 @@ static void test_errors(void **state)
 		if (r != b->rc || e.line != b->line || e.column != b->column ||
 		    !strstr(e.msg, b->msg))
 			fail_msg("case %zu: got %d line %u col %u '%s'; want %d line %u col %u '%s'",
-				 k, r, e.line, e.column, e.msg, b->rc, b->line, b->column,
-				 b->msg);
+				 k, r, e.line, e.column, e.msg, b->rc, b->line, b->column, b->msg);
 		assert_ptr_equal(root, (void *)0x1); /* untouched on failure */
 	}
 }
@@ -838,6 +883,7 @@ int main(void)
 		cmocka_unit_test(test_size_limits),
 		cmocka_unit_test(test_empty_and_nul),
 		cmocka_unit_test(test_config_layers),
+		cmocka_unit_test(test_lean_same_tree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
