@@ -162,18 +162,23 @@ void md_lv_merge_segments(struct md_lv *lv)
 
 	while (i < lv->n_segs) {
 		struct md_seg *a = &lv->segs[i - 1], *b = &lv->segs[i];
-		if (a->kind == MD_SEG_STRIPED && b->kind == MD_SEG_STRIPED && a->stripe_count == 1 &&
-		    b->stripe_count == 1 && a->areas[0].pv && a->areas[0].pv == b->areas[0].pv &&
-		    a->areas[0].start + a->extent_count == b->areas[0].start && !a->extra.data &&
-		    !b->extra.data) {
-			a->extent_count += b->extent_count;
-			free(b->type);
-			free(b->areas);
-			memmove(b, b + 1, (lv->n_segs - i - 1) * sizeof(*b));
-			lv->n_segs--;
+		bool ok = a->kind == MD_SEG_STRIPED && b->kind == MD_SEG_STRIPED &&
+			  a->stripe_count >= 1 && a->stripe_count == b->stripe_count &&
+			  a->stripe_size == b->stripe_size && !a->extra.data && !b->extra.data;
+		/* each area continues on its PV: a linear segment's one area, or every stripe */
+		for (uint32_t k = 0; ok && k < a->stripe_count; k++)
+			ok = a->areas[k].pv && a->areas[k].pv == b->areas[k].pv &&
+			     a->areas[k].start + a->extent_count / a->stripe_count ==
+				     b->areas[k].start;
+		if (!ok) {
+			i++;
 			continue;
 		}
-		i++;
+		a->extent_count += b->extent_count;
+		free(b->type);
+		free(b->areas);
+		memmove(b, b + 1, (lv->n_segs - i - 1) * sizeof(*b));
+		lv->n_segs--;
 	}
 }
 

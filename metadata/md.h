@@ -275,7 +275,8 @@ int md_lv_extend_linear(struct md_vg *vg, struct md_lv *lv, uint32_t extents,
 			enum md_alloc_policy policy, struct md_pv *const *pvs, size_t n_pvs);
 /* Free extents an allocation could use (for -ENOSPC messages). */
 uint64_t md_alloc_available(const struct md_vg *vg, struct md_pv *const *pvs, size_t n_pvs);
-/* Merge adjacent linear segments that continue on the same PV, as lvm2 does. */
+/* Merge adjacent linear or striped segments of the same geometry whose every area continues
+ * on the same PV, as lvm2 does (lv_merge_segments). */
 void md_lv_merge_segments(struct md_lv *lv);
 /* A free run of PEs of a PV. */
 struct md_range {
@@ -293,8 +294,6 @@ int md_pv_free_ranges(const struct md_vg *vg, const struct md_pv *pv, struct md_
 int md_lv_extend_striped(struct md_vg *vg, struct md_lv *lv, uint32_t extents, uint32_t stripes,
 			 uint32_t stripe_size, struct md_pv *const *pvs, size_t n_pvs,
 			 uint32_t *ret_allocated);
-/* Merge adjacent striped segments whose every area continues on the same PV. */
-void md_lv_merge_striped(struct md_lv *lv);
 
 /* ---- thin pools ---- */
 /* The autoextend threshold lvm2 acts on: activation/thin_pool_autoextend_threshold, at least

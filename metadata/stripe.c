@@ -104,31 +104,6 @@ static int add_seg(struct md_lv *lv, struct pick *p, uint32_t stripes, uint32_t 
 	return 0;
 }
 
-void md_lv_merge_striped(struct md_lv *lv)
-{
-	size_t i = 1;
-
-	while (i < lv->n_segs) {
-		struct md_seg *a = &lv->segs[i - 1], *b = &lv->segs[i];
-		bool ok = a->kind == MD_SEG_STRIPED && b->kind == MD_SEG_STRIPED &&
-			  a->stripe_count > 1 && a->stripe_count == b->stripe_count &&
-			  a->stripe_size == b->stripe_size && !a->extra.data && !b->extra.data;
-		for (uint32_t k = 0; ok && k < a->stripe_count; k++)
-			ok = a->areas[k].pv && a->areas[k].pv == b->areas[k].pv &&
-			     a->areas[k].start + a->extent_count / a->stripe_count ==
-				     b->areas[k].start;
-		if (!ok) {
-			i++;
-			continue;
-		}
-		a->extent_count += b->extent_count;
-		free(b->type);
-		free(b->areas);
-		memmove(b, b + 1, (lv->n_segs - i - 1) * sizeof(*b));
-		lv->n_segs--;
-	}
-}
-
 /* Contiguous, then cling: areas on the last segment's PVs, in the same positions. */
 static int extend_in_place(struct md_lv *lv, struct sfree *f, size_t nf, struct pick *p,
 			   uint32_t stripes, uint32_t stripe_size, uint32_t *need)
@@ -219,7 +194,7 @@ int md_lv_extend_striped(struct md_vg *vg, struct md_lv *lv, uint32_t extents, u
 			goto fail;
 		need -= len;
 	}
-	md_lv_merge_striped(lv);
+	md_lv_merge_segments(lv);
 	r = 0;
 	goto out;
 fail:
