@@ -25,7 +25,10 @@ CR_PVNAME=/dev/loop7    # the PV's loop device: fixed, so that the lvm2 filter c
 CR_LOG=${CR_LOG:-/dev/null}       # detailed log (per point: outputs of failing judges)
 CR_REPLAY=${CR_REPLAY:-$TB_BUILD/tests/crash/lw-replay}
 # lvm2 judges: no dmeventd (nothing would stop it), and only our PV scanned (speed)
-LVMQ=(--config "activation { monitoring = 0 } devices { global_filter = [ \"a|^$CR_PVNAME\$|\", \"r|.*|\" ] }")
+# (threshold 100 over the pools' profiles: the monitor and autoextend scenarios fill the pool
+# past its threshold on purpose, and at a point before the extension lvm2 would refuse the
+# judge's new thin LV by policy: "free space in thin pool reached threshold")
+LVMQ=(--config "activation { monitoring = 0 thin_pool_autoextend_threshold = 100 } devices { global_filter = [ \"a|^$CR_PVNAME\$|\", \"r|.*|\" ] }")
 # every scenario, in the order the issue lists the commands
 CR_SCENARIOS="convert poolcreate thin snap rmthin rmpool extdata extmeta lvchange_ay lvchange_an vgchange_ay vgchange_an monitor autoextend"
 
@@ -287,7 +290,10 @@ cr_bad() { CR_FAIL="${CR_FAIL:+$CR_FAIL; }$*"; }
 cr_lvm() {
 	local what=$1 out err rc; shift
 	out=$("$LVM2_BIN" "$@" "${LVMQ[@]}" 2>"$CR_DIR/lvm.err"); rc=$?
-	err=$(cat "$CR_DIR/lvm.err")
+	# lvm2's overprovisioning note is no damage (the judge's thin LV in the monitor scenarios'
+	# 24 MiB pool, before the extension, makes the thin LVs' sum exceed the pool)
+	err=$(grep -v 'WARNING: Sum of all thin volume sizes .* exceeds the size of thin pool' \
+		"$CR_DIR/lvm.err")
 	if [ $rc != 0 ] || [ -n "$err" ]; then
 		cr_bad "$what: lvm $* exited $rc: $(echo "$err" | head -n 3 | tr '\n' ' ')"
 		return 1
