@@ -121,12 +121,17 @@ static int tb_lv_new_attrs(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *l
 	return 0;
 }
 
+/* The PVs named on the command line, as lvm2's create_pv_list takes them for an allocation: a
+ * PV without free extents is left out with lvm2's warning, and none left fails. *ret (caller
+ * frees) and *ret_n: the PVs kept; NULL and 0 when none were named. */
 static int pvs_from_paths(struct tb_ctx *ctx, struct tb_vg *vg, const char *const *paths, size_t n,
-			  struct md_pv ***ret)
+			  struct md_pv ***ret, size_t *ret_n)
 {
 	struct md_pv **pvs;
+	size_t k = 0;
 
 	*ret = NULL;
+	*ret_n = 0;
 	if (!n)
 		return 0;
 	pvs = calloc(n, sizeof(*pvs));
@@ -134,15 +139,26 @@ static int pvs_from_paths(struct tb_ctx *ctx, struct tb_vg *vg, const char *cons
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		struct tb_pvdev *d = tb_scan_find_path(&vg->scan, paths[i]);
-		if (!d || !(pvs[i] = md_vg_find_pv(vg->md, d->id))) {
+		if (!d || !(pvs[k] = md_vg_find_pv(vg->md, d->id))) {
 			free(pvs);
 			return tb_fail(ctx, -ENOENT,
 				       "Physical Volume \"%s\" not found in Volume "
 				       "Group \"%s\".",
 				       paths[i], vg->md->name);
 		}
+		if (pvs[k]->pe_count <= md_pv_used_extents(vg->md, pvs[k])) {
+			tb_warn(ctx, "WARNING: No free extents on physical volume \"%s\".",
+				paths[i]);
+			continue;
+		}
+		k++;
+	}
+	if (!k) {
+		free(pvs);
+		return tb_fail(ctx, -ENOSPC, "No specified PVs have space available.");
 	}
 	*ret = pvs;
+	*ret_n = k;
 	return 0;
 }
 
@@ -333,6 +349,7 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 	struct tb_vg *vg = NULL;
 	struct md_lv *lv = NULL;
 	_cleanup_free_ struct md_pv **pvs = NULL;
+	size_t n_pvs = 0;
 	char name[MD_NAME_MAX + 1], id[MD_ID_LEN + 1];
 	const char *why;
 	uint64_t ext;
@@ -379,10 +396,10 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 		r = lvcreate_thin(&c, vg, o, name);
 		goto out;
 	}
-	if ((r = pvs_from_paths(ctx, vg, o->pvs, o->n_pvs, &pvs)) < 0)
+	if ((r = pvs_from_paths(ctx, vg, o->pvs, o->n_pvs, &pvs, &n_pvs)) < 0)
 		goto out;
 	if (o->thin_pool) {
-		r = lvcreate_pool(&c, vg, o, name, pvs, o->n_pvs);
+		r = lvcreate_pool(&c, vg, o, name, pvs, n_pvs);
 		goto out;
 	}
 	if ((r = size_to_extents(ctx, vg, &o->size, 0, &ext)) < 0)
@@ -409,10 +426,10 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 	if ((r = tb_lv_new_attrs(ctx, vg, lv, o)) < 0)
 		goto out;
 	r = o->stripes > 1
-		    ? tb_lv_alloc_striped(ctx, vg, lv, ext, o, pvs)
+		    ? tb_lv_alloc_striped(ctx, vg, lv, ext, o, pvs, n_pvs)
 		    : md_lv_extend_linear(vg->md, lv, (uint32_t)ext,
 					  o->contiguous ? MD_ALLOC_CONTIGUOUS : MD_ALLOC_NORMAL,
-					  pvs, o->n_pvs);
+					  pvs, n_pvs);
 	if (r == -ENOSPC && o->stripes <= 1) {
 		r = tb_vg_no_space(ctx, vg, ext);
 		goto out;
@@ -588,19 +605,20 @@ static int lvcreate_pool_and_thin(struct tb_cmd *c, struct tb_vg *vg,
 {
 	struct tb_lvcreate_opts po = *o, to = *o;
 	_cleanup_free_ struct md_pv **pvs = NULL;
+	size_t n_pvs = 0;
 	int r;
 
 	if (md_vg_find_lv(vg->md, o->pool_name))
 		return tb_fail(c->ctx, -EEXIST,
 			       "Logical Volume \"%s\" already exists in volume group \"%s\"",
 			       o->pool_name, vg->md->name);
-	if ((r = pvs_from_paths(c->ctx, vg, o->pvs, o->n_pvs, &pvs)) < 0)
+	if ((r = pvs_from_paths(c->ctx, vg, o->pvs, o->n_pvs, &pvs, &n_pvs)) < 0)
 		return r;
 	memset(&po.tags, 0, sizeof(po.tags));
 	po.permission = 0;
 	po.activation_skip = 0;
 	po.autoactivation = 0;
-	if ((r = lvcreate_pool(c, vg, &po, o->pool_name, pvs, o->n_pvs)) < 0)
+	if ((r = lvcreate_pool(c, vg, &po, o->pool_name, pvs, n_pvs)) < 0)
 		return r;
 	to.pool = o->pool_name;
 	to.thin_pool = false;

@@ -27,12 +27,12 @@ static int no_room(struct tb_ctx *ctx, const struct md_lv *lv, uint32_t more)
 }
 
 int tb_lv_alloc_striped(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *lv, uint64_t ext,
-			const struct tb_lvcreate_opts *o, struct md_pv *const *pvs)
+			const struct tb_lvcreate_opts *o, struct md_pv *const *pvs, size_t n_pvs)
 {
 	uint32_t es = vg->md->extent_size, ss = o->stripe_size, n = o->stripes, got = 0;
 	uint32_t sse = ss / es ? ss / es : 1;
 	uint64_t free_ext = md_vg_free_count(vg->md), rest;
-	size_t npv = o->n_pvs ? o->n_pvs : vg->md->n_pvs;
+	size_t npv = n_pvs ? n_pvs : vg->md->n_pvs;
 	char a[32], b[32];
 	int r;
 
@@ -77,7 +77,7 @@ int tb_lv_alloc_striped(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *lv, 
 			       vg->md->name, free_ext, ext);
 	if (ext > UINT32_MAX)
 		return tb_fail(ctx, -ERANGE, "Size is too large for volume group %s", vg->md->name);
-	r = md_lv_extend_striped(vg->md, lv, (uint32_t)ext, n, ss, pvs, o->n_pvs, &got);
+	r = md_lv_extend_striped(vg->md, lv, (uint32_t)ext, n, ss, pvs, n_pvs, &got);
 	if (r == -ENOSPC)
 		return no_room(ctx, lv, (uint32_t)ext - got);
 	return r;

@@ -8,9 +8,9 @@
 bool tb_lv_striped(const struct md_lv *lv);
 /* lvcreate -i N (N > 1): lvm2's stripe-size reduction, rounding of *@ext up to a multiple of
  * N, the PV-count and free-space checks, then the allocation into @lv. 0 or -errno with
- * lvm2's message (-ENOSPC, -EINVAL). */
+ * lvm2's message (-ENOSPC, -EINVAL). @pvs/@n_pvs: the PVs to use (n_pvs 0: any). */
 int tb_lv_alloc_striped(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *lv, uint64_t ext,
-			const struct tb_lvcreate_opts *o, struct md_pv *const *pvs);
+			const struct tb_lvcreate_opts *o, struct md_pv *const *pvs, size_t n_pvs);
 /* lvextend of a striped LV: rounds *@new_ext up to the stripe boundary as lvm2 (with its
  * note). 0 or -errno. */
 int tb_striped_round(struct tb_ctx *ctx, struct tb_vg *vg, const struct md_lv *lv, uint32_t cur,
