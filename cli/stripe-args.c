@@ -4,25 +4,12 @@
 
 #include "cli/cli.h"
 #include "cli/stripe-args.h"
+#include "util/units.h"
 
 #define MAX_STRIPES 128u
 #define STRIPE_SIZE_MIN 8u                         /* sectors: the 4 KiB page, as lvm2 */
 #define STRIPE_SIZE_LIMIT ((0xffffffffu >> 2) + 1) /* lvm2's: printed as sectors, 512 GiB */
 #define DEFAULT_STRIPESIZE 64u                     /* KiB, lvm2's metadata/stripesize */
-
-/* lvm2's display_size with its default units for the few sizes these messages print. */
-static void size_str(uint64_t sectors, char *buf, size_t len)
-{
-	static const char *const u[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-	double v = (double)sectors / 2.0;
-	size_t i = 0;
-
-	while (v >= 1024.0 && i + 1 < sizeof(u) / sizeof(u[0])) {
-		v /= 1024.0;
-		i++;
-	}
-	snprintf(buf, len, "%.2f %s", v, u[i]);
-}
 
 /* lvm2 prints its short usage after a command's own command-line error (lvmcmdline.c). */
 static int usage_err(void)
@@ -75,16 +62,16 @@ int cli_stripe_params(bool stripes_set, uint64_t stripes, bool size_set, uint64_
 	} else {
 		if (!size_sectors) {
 			size_sectors = DEFAULT_STRIPESIZE * 2;
-			size_str(size_sectors, b, sizeof(b));
+			units_display_size(size_sectors, b, sizeof(b));
 			printf("  Using default stripesize %s.\n", b);
 		}
 		if (size_sectors > (uint64_t)STRIPE_SIZE_LIMIT * 2) {
-			size_str((uint64_t)STRIPE_SIZE_LIMIT, b, sizeof(b));
+			units_display_size((uint64_t)STRIPE_SIZE_LIMIT, b, sizeof(b));
 			cli_err("Stripe size cannot be larger than %s.", b);
 			return usage_err();
 		}
 		if (size_sectors < STRIPE_SIZE_MIN || (size_sectors & (size_sectors - 1))) {
-			size_str(size_sectors, b, sizeof(b));
+			units_display_size(size_sectors, b, sizeof(b));
 			cli_err("Invalid stripe size %s.", b);
 			return usage_err();
 		}

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define SECTOR_SIZE 512U
@@ -39,3 +40,7 @@ static inline bool u64_is_pow2(uint64_t v)
 {
 	return v && !(v & (v - 1));
 }
+
+/* lvm2's display_size with its default units, for messages: "40.00 MiB", "<3.86 GiB" (a
+ * value that does not round exactly to two decimals is shown rounded down, with "<"). */
+void units_display_size(uint64_t sectors, char *buf, size_t len);

@@ -23,6 +23,7 @@
 #include "core/monitor/monitor-state.h"
 #include "core/activate/pooltruth.h"
 #include "core/cmd/stripe.h"
+#include "util/units.h"
 
 static int cmd_start(struct tb_ctx *ctx, struct tb_cmd *c, const char *name, const char *vgname,
 		     struct tb_vg **vg)
@@ -492,8 +493,8 @@ static void pool_info_msg(struct tb_ctx *ctx, uint32_t chunk)
 {
 	char cs[32], max[32];
 	/* lvm2 2.03.16 printed 127.00 TiB for 512 KiB chunks: 2^28 - 2^21 blocks */
-	tb_display_size(chunk, cs, sizeof(cs));
-	tb_display_size((uint64_t)chunk * ((1ull << 28) - (1ull << 21)), max, sizeof(max));
+	units_display_size(chunk, cs, sizeof(cs));
+	units_display_size((uint64_t)chunk * ((1ull << 28) - (1ull << 21)), max, sizeof(max));
 	tb_notice(ctx, "Thin pool volume with chunk size %s can address at most %s of data.", cs,
 		  max[0] == '<' ? max + 1 : max);
 }
@@ -828,8 +829,8 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 			if (r < 0 || (r = tb_vg_commit(&c, vg)) < 0 ||
 			    (r = tb_pool_reload(&c, vg, lv)) < 0)
 				goto out;
-			tb_display_size((uint64_t)cur * vg->md->extent_size, a, sizeof(a));
-			tb_display_size(new_ext * vg->md->extent_size, b, sizeof(b));
+			units_display_size((uint64_t)cur * vg->md->extent_size, a, sizeof(a));
+			units_display_size(new_ext * vg->md->extent_size, b, sizeof(b));
 			tb_notice(ctx,
 				  "Size of logical volume %s/%s changed from %s (%u extents) to %s "
 				  "(%" PRIu64 " extents).",
@@ -883,8 +884,8 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 	}
 	if ((r = tb_vg_commit(&c, vg)) < 0 || (r = tb_lv_reload(&c, vg, lv)) < 0)
 		goto out;
-	tb_display_size((uint64_t)cur * vg->md->extent_size, a, sizeof(a));
-	tb_display_size(new_ext * vg->md->extent_size, b, sizeof(b));
+	units_display_size((uint64_t)cur * vg->md->extent_size, a, sizeof(a));
+	units_display_size(new_ext * vg->md->extent_size, b, sizeof(b));
 	tb_notice(ctx,
 		  "Size of logical volume %s/%s changed from %s (%u extents) to %s (%" PRIu64
 		  " extents).",

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "core/cmd/stripe.h"
+#include "util/units.h"
 #include "util/macros.h"
 
 bool tb_lv_striped(const struct md_lv *lv)
@@ -46,8 +47,8 @@ int tb_lv_alloc_striped(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *lv, 
 		ext -= rest;
 	}
 	if (ss > es) {
-		tb_display_size(ss, a, sizeof(a));
-		tb_display_size(es, b, sizeof(b));
+		units_display_size(ss, a, sizeof(a));
+		units_display_size(es, b, sizeof(b));
 		tb_notice(ctx,
 			  "Reducing requested stripe size %s to maximum, physical extent size %s.",
 			  a, b);
@@ -55,8 +56,8 @@ int tb_lv_alloc_striped(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *lv, 
 	}
 	if (ext % n) {
 		uint64_t up = ext + n - ext % n;
-		tb_display_size(ext * es, a, sizeof(a));
-		tb_display_size(up * es, b, sizeof(b));
+		units_display_size(ext * es, a, sizeof(a));
+		units_display_size(up * es, b, sizeof(b));
 		tb_notice(ctx,
 			  "Rounding size %s (%" PRIu64
 			  " extents) up to stripe boundary size %s (%" PRIu64 " extents).",
@@ -91,7 +92,7 @@ int tb_striped_round(struct tb_ctx *ctx, struct tb_vg *vg, const struct md_lv *l
 	uint64_t se = ls->stripe_count, rest;
 	char a[32];
 
-	tb_display_size(ls->stripe_size, a, sizeof(a));
+	units_display_size(ls->stripe_size, a, sizeof(a));
 	tb_notice(ctx, "Using stripesize of last segment %s", a);
 	if (ls->stripe_size > es)
 		se *= ls->stripe_size / es;

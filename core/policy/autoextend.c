@@ -11,6 +11,7 @@
 #include "core/activate/activate.h"
 #include "core/policy/policy.h"
 #include "kernel-iface/dmk.h"
+#include "util/units.h"
 
 /* Extents to add so that @used_sectors of @cur extents is back under @threshold %, at least
  * @percent % of @cur. */
@@ -207,8 +208,8 @@ void tb_resize_notices(struct tb_ctx *ctx, const struct tb_vg *vg, const struct 
 			 n = i ? res->meta_new : res->data_new;
 		if (o == n)
 			continue;
-		tb_display_size((uint64_t)o * es, a, sizeof(a));
-		tb_display_size((uint64_t)n * es, b, sizeof(b));
+		units_display_size((uint64_t)o * es, a, sizeof(a));
+		units_display_size((uint64_t)n * es, b, sizeof(b));
 		tb_notice(ctx,
 			  "Size of logical volume %s/%s changed from %s (%u extents) to %s (%u "
 			  "extents).",

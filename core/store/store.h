@@ -165,7 +165,5 @@ int tb_autoextend_limits(struct tb_ctx *ctx, const struct md_vg *vg, const struc
 /* activation/monitoring (default 1). */
 bool tb_monitoring_enabled(struct tb_ctx *ctx);
 
-/* lvm2's display_size for messages: "40.00 MiB", "<3.86 GiB" (core/store/display.c). */
-void tb_display_size(uint64_t sectors, char *buf, size_t len);
 /* -ENOSPC with lvm2's "Volume group ... has insufficient free space" for @need extents. */
 int tb_vg_no_space(struct tb_ctx *ctx, const struct tb_vg *vg, uint64_t need);
