@@ -518,6 +518,27 @@ static int keeps_plain_name(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *po
 	return 1;
 }
 
+static bool sub_is_live(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv,
+			const char *suffix);
+
+/* Give the pool sub-LV @lv, live before this activation (@was_live), the VG's table when its
+ * live table has another size. */
+static int sub_sync(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, const char *suffix,
+		    bool was_live)
+{
+	int r;
+
+	if (!was_live || sub_is_live(c, vg, lv, suffix))
+		return 0;
+	if ((r = tb_lv_reload(c, vg, lv)) < 0)
+		return r;
+	tb_notice(c->ctx,
+		  "Reloaded %s/%s to the size its VG records, left by an interrupted "
+		  "command.",
+		  vg->md->name, lv->name);
+	return 0;
+}
+
 /* The thin-pool target of @pool (and its sub-devices); *ret = the target's device. */
 static int pool_activate_target(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 				struct dmk_info *ret)
@@ -563,6 +584,12 @@ static int pool_activate_target(struct tb_cmd *c, struct tb_vg *vg, struct md_lv
 	if ((r = linear_activate(c, vg, md_pool_meta(pool), &meta)) < 0)
 		return r;
 	if ((r = linear_activate(c, vg, md_pool_data(pool), &data)) < 0)
+		goto undo;
+	/* children first: a sub-device live at another size than the VG's (an extension killed
+	 * after the commit, before the sub-device's reload: docs/crash.md) gets the VG's table
+	 * before the pool's table, sized from the VG, is loaded over it */
+	if ((r = sub_sync(c, vg, md_pool_meta(pool), "tmeta", had_meta > 0)) < 0 ||
+	    (r = sub_sync(c, vg, md_pool_data(pool), "tdata", had_data > 0)) < 0)
 		goto undo;
 	/* the pool's own superblock (and thin_check where lvm.conf asks) before the kernel
 	 * loads it: lvm2's _thin_pool_callback point */
