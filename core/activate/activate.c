@@ -932,8 +932,8 @@ static bool msg_done(const struct tf_pool *p, const struct md_msg *msg, uint64_t
 	return false;
 }
 
-int tb_pool_apply_messages_ex(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
-			      unsigned flags, bool *ret_untouched)
+int tb_pool_send_messages(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, unsigned flags,
+			  bool *ret_untouched)
 {
 	struct md_seg *seg = &pool->segs[0];
 	struct dmk_thin_pool_status st;
@@ -1048,12 +1048,7 @@ int tb_pool_apply_messages_ex(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *
 	if (ret_untouched)
 		*ret_untouched = false;
 	md_pool_clear_messages(pool);
-	return tb_vg_commit(c, vg);
-}
-
-int tb_pool_apply_messages(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
-{
-	return tb_pool_apply_messages_ex(c, vg, pool, 0, NULL);
+	return 0;
 }
 
 /* Does the live table of the pool sub-LV @lv already cover its size? */

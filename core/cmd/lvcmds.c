@@ -234,6 +234,18 @@ static int pick_device_id(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool
 /* The kernel refused the new thin LV's message before taking anything: put the VG back
  * exactly as it was (no LV, no queued message, the old transaction id) and the pool as it was
  * (inactive again if this command activated it). */
+/* Send the pool's queued messages (activate/) and commit the VG that no longer queues them. */
+static int pool_apply_messages(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
+			       unsigned flags, bool *ret_untouched)
+{
+	bool queued = pool->segs[0].n_msgs > 0;
+	int r = tb_pool_send_messages(c, vg, pool, flags, ret_untouched);
+
+	if (r == 0 && queued)
+		r = tb_vg_commit(c, vg);
+	return r;
+}
+
 static void rollback_thin_create(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 				 struct md_lv *lv, bool pool_was_active)
 {
@@ -318,7 +330,7 @@ static int lvcreate_thin(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 	/* commit with the message queued and the tid bumped, then tell the kernel */
 	if ((r = tb_vg_commit(c, vg)) < 0)
 		return r;
-	r = tb_pool_apply_messages_ex(c, vg, pool, TB_APPLY_FRESH, &untouched);
+	r = pool_apply_messages(c, vg, pool, TB_APPLY_FRESH, &untouched);
 	if (r < 0 && untouched)
 		rollback_thin_create(c, vg, pool, lv, pool_was_active);
 	if (r < 0)
@@ -965,7 +977,8 @@ static int remove_one(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 		if ((r = md_thin_remove(vg->md, lv)) < 0)
 			return tb_fail(ctx, r, "Cannot remove %s/%s: %s", vg->md->name, name,
 				       strerror(-r));
-		if ((r = tb_vg_commit(c, vg)) < 0 || (r = tb_pool_apply_messages(c, vg, pool)) < 0)
+		if ((r = tb_vg_commit(c, vg)) < 0 ||
+		    (r = pool_apply_messages(c, vg, pool, 0, NULL)) < 0)
 			return r;
 		if (!ps.pool_active)
 			tb_lv_deactivate(c, vg, pool);
@@ -1143,7 +1156,7 @@ static int activate_lv(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 						    : NULL;
 	int r;
 
-	if (pool && pool->segs[0].n_msgs && (r = tb_pool_apply_messages(c, vg, pool)) < 0)
+	if (pool && pool->segs[0].n_msgs && (r = pool_apply_messages(c, vg, pool, 0, NULL)) < 0)
 		return r;
 	return tb_lv_activate(c, vg, lv);
 }
