@@ -20,6 +20,8 @@ struct tb_lv_state {
 	struct dmk_thin_pool_status pool_status;
 	bool has_thin_status;
 	struct dmk_thin_status thin_status;
+	bool has_raid_status; /* raid LVs: dm-raid's status of the LV's device */
+	struct dmk_raid_status raid_status;
 };
 
 /* dm name / uuid of @lv with @layer ("tpool", "tdata" ... or NULL). Caller frees. */

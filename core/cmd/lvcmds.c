@@ -22,6 +22,7 @@
 #include "core/policy/policy.h"
 #include "core/monitor/monitor-state.h"
 #include "core/activate/pooltruth.h"
+#include "core/cmd/raid.h"
 #include "core/cmd/stripe.h"
 #include "util/units.h"
 
@@ -102,9 +103,14 @@ static void lv_stamp(struct md_lv *lv)
 	md_lv_set_str(&lv->creation_host, uname(&u) == 0 ? u.nodename : "unknown");
 }
 
+void tb_lv_stamp(struct md_lv *lv)
+{
+	lv_stamp(lv);
+}
+
 /* What lvcreate's -p, -k, --setautoactivation and --addtag set on a new LV. */
-static int tb_lv_new_attrs(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *lv,
-			   const struct tb_lvcreate_opts *o)
+int tb_lv_new_attrs(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *lv,
+		    const struct tb_lvcreate_opts *o)
 {
 	int r = tb_tags_apply(ctx, &lv->tags, &o->tags);
 
@@ -395,6 +401,12 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 			snprintf(name, sizeof(name), "lvol%u", i++);
 		while (md_vg_find_lv(vg->md, name));
 	}
+	if (o->mirrors && (o->thin_pool || o->pool || o->origin || o->stripes > 1)) {
+		r = tb_fail(ctx, -EOPNOTSUPP,
+			    "raid1 thin pools, snapshots and striped mirrors are not supported by "
+			    "thinbox; create a plain raid1 LV (--type raid1 -m N).");
+		goto out;
+	}
 	if (o->stripes > 1 && (o->thin_pool || o->pool || o->origin)) {
 		r = tb_fail(ctx, -EOPNOTSUPP,
 			    "Striped thin pools and snapshots are not supported by thinbox; "
@@ -421,10 +433,6 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 		r = tb_fail(ctx, -EINVAL, "Unable to create new logical volume with no extents.");
 		goto out;
 	}
-	tb_new_id(id);
-	if ((r = md_lv_new(vg->md, name, id, MD_LV_READ | MD_LV_WRITE | MD_LV_VISIBLE, &lv)) < 0)
-		goto out;
-	lv_stamp(lv);
 	if (o->profile && md_name_check(o->profile, &(const char *){ NULL }) < 0) {
 		r = tb_fail(ctx, -EINVAL,
 			    "Profile name \"%s\" is invalid: a profile is a name, not "
@@ -432,6 +440,14 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 			    o->profile);
 		goto out;
 	}
+	if (o->mirrors) {
+		r = tb_lvcreate_raid1(&c, vg, o, name, ext, pvs, n_pvs);
+		goto out;
+	}
+	tb_new_id(id);
+	if ((r = md_lv_new(vg->md, name, id, MD_LV_READ | MD_LV_WRITE | MD_LV_VISIBLE, &lv)) < 0)
+		goto out;
+	lv_stamp(lv);
 	if (o->profile)
 		md_lv_set_str(&lv->profile, o->profile);
 	if (o->errorwhenfull == 1)
@@ -881,10 +897,12 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 		r = md_lv_is_thin_pool(lv)
 			    ? md_pool_extend_data(vg->md, lv, (uint32_t)(new_ext - cur),
 						  MD_ALLOC_NORMAL)
+		    : md_lv_is_raid(lv)
+			    ? tb_raid_extend(&c, vg, lv, (uint32_t)(new_ext - cur), NULL, 0)
 		    : tb_lv_striped(lv) ? tb_striped_extend(ctx, vg, lv, (uint32_t)(new_ext - cur))
 					: md_lv_extend_linear(vg->md, lv, (uint32_t)(new_ext - cur),
 							      MD_ALLOC_NORMAL, NULL, 0);
-		if (r == -ENOSPC && !tb_lv_striped(lv)) {
+		if (r == -ENOSPC && !tb_lv_striped(lv) && !md_lv_is_raid(lv)) {
 			r = tb_fail(ctx, r,
 				    "Insufficient free space: %" PRIu64 " extents needed, but "
 				    "only %" PRIu64 " available",
@@ -989,8 +1007,16 @@ static int remove_one(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 			       "Can't remove logical volume %s used as a thin pool "
 			       "component.",
 			       name);
+	if ((r = tb_raid_refuse_internal(ctx, vg, lv)) < 0)
+		return r;
 	if ((r = tb_lv_deactivate(c, vg, lv)) < 0)
 		return r;
+	if (md_lv_is_raid(lv)) {
+		if ((r = md_raid_remove(vg->md, lv)) < 0)
+			return tb_fail(ctx, r, "Cannot remove %s/%s: %s", vg->md->name, name,
+				       strerror(-r));
+		return tb_vg_commit(c, vg);
+	}
 	if ((r = md_lv_remove(vg->md, lv)) < 0)
 		return tb_fail(ctx, r, "Cannot remove %s/%s: it is in use by another LV.",
 			       vg->md->name, name);
@@ -1039,6 +1065,11 @@ TB_EXPORT int tb_lvremove(struct tb_ctx *ctx, const char *vgname, const char *lv
 		return r;
 	if (!(lv = need_lv(ctx, vg, lvname, &r)))
 		goto out;
+	if (md_lv_raid_of(vg->md, lv, NULL, NULL)) {
+		r = tb_fail(ctx, -EINVAL, "Can't remove logical volume %s/%s used as RAID device.",
+			    vgname, lvname);
+		goto out;
+	}
 	if (!md_lv_is_visible(lv)) {
 		r = tb_fail(ctx, -EINVAL, "Can't remove hidden logical volume %s/%s.", vgname,
 			    lvname);
@@ -1111,11 +1142,33 @@ TB_EXPORT int tb_lvrename(struct tb_ctx *ctx, const char *vgname, const char *lv
 			    new_name, vgname);
 		goto out;
 	}
+	{
+		bool rmeta = false;
+		if (md_lv_raid_of(vg->md, lv, NULL, &rmeta)) {
+			r = tb_fail(ctx, -EINVAL, "Cannot rename a RAID %s directly",
+				    rmeta ? "metadata area" : "image");
+			goto out;
+		}
+	}
 	if (!md_lv_is_visible(lv)) {
 		r = tb_fail(ctx, -EINVAL, "Cannot rename internal LV \"%s\".", lvname);
 		goto out;
 	}
 	(void)st;
+	if (md_lv_is_raid(lv)) {
+		if ((r = md_raid_rename(vg->md, lv, new_name)) < 0) {
+			r = tb_fail(ctx, r, "Cannot rename %s/%s to %s: %s", vgname, lvname,
+				    new_name,
+				    r == -EEXIST ? "a sub-LV name is taken" : strerror(-r));
+			goto out;
+		}
+		if ((r = tb_vg_commit(&c, vg)) < 0 ||
+		    (r = tb_lv_rename_devices(&c, vg, lv, NULL, lvname)) < 0)
+			goto out;
+		tb_notice(ctx, "Renamed \"%s\" to \"%s\" in volume group \"%s\"", lvname, new_name,
+			  vgname);
+		goto out;
+	}
 	/* lvm2 renames a pool's _tdata and _tmeta with it (lv_rename_update) */
 	if (md_lv_is_thin_pool(lv)) {
 		struct md_lv *subs[2] = { md_pool_data(lv), md_pool_meta(lv) };
