@@ -277,6 +277,8 @@ enum md_alloc_policy { MD_ALLOC_NORMAL, MD_ALLOC_CONTIGUOUS, MD_ALLOC_ANYWHERE }
  * @pvs (NULL/0 = any allocatable PV). -ENOSPC with nothing changed when it cannot. */
 int md_lv_extend_linear(struct md_vg *vg, struct md_lv *lv, uint32_t extents,
 			enum md_alloc_policy policy, struct md_pv *const *pvs, size_t n_pvs);
+/* Append one linear segment (@count extents from PE @pe of @pv) to @lv; no merge. */
+int md_lv_add_linear_seg(struct md_lv *lv, struct md_pv *pv, uint32_t pe, uint32_t count);
 /* Free extents an allocation could use (for -ENOSPC messages). */
 uint64_t md_alloc_available(const struct md_vg *vg, struct md_pv *const *pvs, size_t n_pvs);
 /* Merge adjacent linear or striped segments of the same geometry whose every area continues

@@ -71,33 +71,14 @@ struct md_lv *md_lv_raid_of(const struct md_vg *vg, const struct md_lv *lv, uint
 	return r;
 }
 
-/* Append a linear segment (@len extents at @start of @pv) to @lv. */
+/* Append a linear segment (@len extents at @start of @pv) to @lv, merged with its last. */
 static int add_linear(struct md_lv *lv, struct md_pv *pv, uint32_t start, uint32_t len)
 {
-	struct md_seg *segs = realloc(lv->segs, (lv->n_segs + 1) * sizeof(*segs));
-	struct md_seg *s;
+	int r = md_lv_add_linear_seg(lv, pv, start, len);
 
-	if (!segs)
-		return -ENOMEM;
-	lv->segs = segs;
-	s = &segs[lv->n_segs];
-	memset(s, 0, sizeof(*s));
-	s->type = strdup("striped");
-	s->areas = calloc(1, sizeof(*s->areas));
-	if (!s->type || !s->areas) {
-		free(s->type);
-		free(s->areas);
-		return -ENOMEM;
-	}
-	s->start_extent = md_lv_extents(lv);
-	s->extent_count = len;
-	s->kind = MD_SEG_STRIPED;
-	s->stripe_count = 1;
-	s->areas[0].pv = pv;
-	s->areas[0].start = start;
-	lv->n_segs++;
-	md_lv_merge_segments(lv);
-	return 0;
+	if (r == 0)
+		md_lv_merge_segments(lv);
+	return r;
 }
 
 static int sub_new(struct md_vg *vg, const char *name, const char *sfx, uint32_t k, const char *id,

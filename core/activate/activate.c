@@ -675,6 +675,20 @@ static int pool_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
 	return r;
 }
 
+/* The one-target device of visible LV @lv: @half (a half-made device found) completed, else
+ * created; then its /dev/VG/LV link. Frees @t. */
+static int dev_make(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv,
+		    struct dmk_info *half, const char *name, const char *uuid, struct dmk_target *t)
+{
+	int r = half ? dev_adopt(c, half, t, 1, lv_load_flags(lv))
+		     : dev_create(c, name, uuid, t, 1, lv_load_flags(lv), NULL);
+
+	dmk_targets_free(t, 1);
+	if (r == 0)
+		link_add(c, vg->md, lv, name);
+	return r;
+}
+
 /* A thin LV whose table the kernel refused: say so plainly when the pool's metadata has no
  * device with its id (lost to a crash of another tool, or deleted by hand); else keep @r. */
 static int thin_missing(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, int r)
@@ -723,12 +737,8 @@ static int thin_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 		       TAKE_PTR(params), &t);
 	if (r < 0)
 		return r;
-	r = found ? dev_adopt(c, &info, t, 1, lv_load_flags(lv))
-		  : dev_create(c, name, uuid, t, 1, lv_load_flags(lv), NULL);
-	dmk_targets_free(t, 1);
-	if (r == 0)
-		link_add(c, vg->md, lv, name);
-	else
+	r = dev_make(c, vg, lv, found ? &info : NULL, name, uuid, t);
+	if (r < 0)
 		r = thin_missing(c, vg, lv, r);
 	return r;
 }
@@ -794,12 +804,7 @@ static int raid_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 	    (r = tb_lv_dm_uuid(vg->md, lv, NULL, &uuid)) < 0 ||
 	    (r = raid_target(c, vg, lv, meta, img, &t)) < 0)
 		return r;
-	r = found ? dev_adopt(c, &info, t, 1, lv_load_flags(lv))
-		  : dev_create(c, name, uuid, t, 1, lv_load_flags(lv), NULL);
-	dmk_targets_free(t, 1);
-	if (r == 0)
-		link_add(c, vg->md, lv, name);
-	return r;
+	return dev_make(c, vg, lv, found ? &info : NULL, name, uuid, t);
 }
 
 int tb_lv_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
