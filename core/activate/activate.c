@@ -1259,72 +1259,42 @@ int tb_pool_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
 	return r;
 }
 
-/* Reload a live raid LV after its images grew (lvm2's deptree order): the images' and the raid
- * device's new tables loaded, the raid device suspended (it flushes), then the images
- * suspended, the images resumed at their new size and the raid device resumed, which grows it.
- * A table the kernel refuses leaves every device with its old one. */
+/* Reload a live raid LV after its images grew, in lvm2's deptree order: each grown image
+ * reloaded and resumed at its new size first (dm-raid refuses a table longer than its
+ * components: "Component device(s) too small"; a larger image under the old raid table is
+ * harmless), then the raid device's new table loaded, the device suspended and resumed. */
 static int raid_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv,
 		       const struct dmk_info *top)
 {
 	const struct md_seg *rs = &lv->segs[0];
 	struct dmk_info meta[MD_RAID1_MAX_IMAGES], img[MD_RAID1_MAX_IMAGES];
 	struct dmk_target *t = NULL;
-	struct dmk_ctx *dmk;
-	uint32_t k, loaded = 0;
 	int r;
 
-	if ((r = tb_ctx_dmk(c->ctx, &dmk)) < 0)
-		return r;
 	if (rs->stripe_count > MD_RAID1_MAX_IMAGES)
 		return -EINVAL;
-	for (k = 0; k < rs->stripe_count; k++) {
+	for (uint32_t k = 0; k < rs->stripe_count; k++) {
 		if (lv_find(c->ctx, vg->md, rs->areas[k].lv, NULL, &img[k]) <= 0 ||
 		    (rs->meta_areas &&
 		     lv_find(c->ctx, vg->md, rs->meta_areas[k].lv, NULL, &meta[k]) <= 0))
 			return tb_fail(c->ctx, -ENXIO, "Raid LV %s/%s sub-devices are not active",
 				       vg->md->name, lv->name);
 	}
-	for (k = 0; k < rs->stripe_count; k++, loaded++) {
+	for (uint32_t k = 0; k < rs->stripe_count; k++) {
 		size_t n = 0;
+		if (sub_is_live(c, vg, rs->areas[k].lv, NULL))
+			continue;
 		if ((r = linear_targets(c, vg, rs->areas[k].lv, &t, &n)) < 0)
-			goto clear;
-		r = dmk_load(dmk, img[k].name, t, n, 0);
+			return r;
+		r = dev_reload(c, img[k].name, t, n, 0);
 		dmk_targets_free(t, n);
-		if (r < 0) {
-			r = tb_fail(c->ctx, r, "Failed to load a new table into %s: %s",
-				    img[k].name, dmk_errmsg(dmk));
-			goto clear;
-		}
+		if (r < 0)
+			return r;
 	}
 	if ((r = raid_target(c, vg, lv, meta, img, &t)) < 0)
-		goto clear;
-	r = dmk_load(dmk, top->name, t, 1, lv_load_flags(lv));
+		return r;
+	r = dev_reload(c, top->name, t, 1, lv_load_flags(lv));
 	dmk_targets_free(t, 1);
-	if (r < 0) {
-		r = tb_fail(c->ctx, r, "Failed to load a new table into %s: %s", top->name,
-			    dmk_errmsg(dmk));
-		goto clear;
-	}
-	if ((r = dmk_suspend(dmk, top->name, 0)) < 0) {
-		dmk_clear(dmk, top->name);
-		r = tb_fail(c->ctx, r, "Failed to suspend %s: %s", top->name, dmk_errmsg(dmk));
-		goto clear;
-	}
-	for (k = 0; k < rs->stripe_count && r == 0; k++)
-		if ((r = dmk_suspend(dmk, img[k].name, DMK_NOFLUSH)) == 0)
-			r = dmk_resume(dmk, img[k].name, 0, NULL);
-	if (r < 0)
-		tb_fail(c->ctx, r, "Failed to resume %s: %s", img[k - 1].name, dmk_errmsg(dmk));
-	{
-		int rr = dmk_resume(dmk, top->name, 0, NULL);
-		if (rr < 0 && r == 0)
-			r = tb_fail(c->ctx, rr, "Failed to resume %s: %s", top->name,
-				    dmk_errmsg(dmk));
-	}
-	return r;
-clear:
-	for (uint32_t i = 0; i < loaded; i++)
-		dmk_clear(dmk, img[i].name);
 	return r;
 }
 
