@@ -5,7 +5,6 @@
 # (lib/metadata/metadata.c, tools/toollib.c ignore_vg); vgimport/vgexport as lvm2. lvm2 runs
 # every command first on the same disks; every refused command leaves them byte-identical.
 # shellcheck source=tests/integration/damaged-lib.bash
-# vm-sample: 2
 . "$TB_TOP/tests/integration/damaged-lib.bash"
 
 dmf_setup() { # VG: DMF_D holds VG (lvm2, one LV lv1), DMF_E is a free PV
