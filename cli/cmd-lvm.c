@@ -14,6 +14,7 @@
 #include "cli/raid-args.h"
 #include "cli/stripe-args.h"
 #include "util/macros.h"
+#include "util/units.h"
 
 DEFINE_FREE_FUNC(struct cli_parsed, cli_parsed_free);
 
@@ -356,6 +357,7 @@ static int cmd_vgcreate(struct tb_ctx *ctx, int argc, char **argv)
 {
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
 	struct tb_vgcreate_opts o = { 0 };
+	char msg[400];
 	int r = parse(ctx, "vgcreate", pvcreate_opts, ARRAY_SIZE(pvcreate_opts), argc, argv, &p);
 
 	if (r)
@@ -376,6 +378,23 @@ static int cmd_vgcreate(struct tb_ctx *ctx, int argc, char **argv)
 	if (cli_opt_isset(p, O_EXTSIZE) && o.extent_size == 0) {
 		cli_err("Physical extent size may not be zero");
 		return CLI_EINVAL;
+	}
+	/* lvm2 2.03.16 vgcreate_params_set_from_args: MAX_EXTENT_SIZE, UINT32_MAX sectors */
+	if (o.extent_size > UINT32_MAX) {
+		units_display_size(UINT32_MAX, msg, sizeof(msg));
+		cli_err("Physical extent size must be smaller than %s.", msg);
+		return CLI_EINVAL;
+	}
+	if (tb_vg_name_check(p->pos[0], msg, sizeof(msg)) < 0) {
+		cli_err("%s", msg); /* lvm2 2.03.16 vgcreate_params_validate: exit 3 */
+		cli_err("New volume group name \"%s\" is invalid.", p->pos[0]);
+		return CLI_EINVAL;
+	}
+	/* lvm2 2.03.16 vg_set_extent_size, before any size limit of its own (exit 5) */
+	if (o.extent_size && (o.extent_size & (o.extent_size - 1)) && o.extent_size % 256) {
+		cli_err("Physical Extent size must be a multiple of 128.00 KiB when not a power "
+			"of 2.");
+		return CLI_FAILED;
 	}
 	if (tb_vgcreate(ctx, p->pos[0], (const char *const *)p->pos + 1, (size_t)p->n_pos - 1, &o) <
 	    0)
@@ -514,8 +533,9 @@ CLI_COMMAND(vgchange, "vgchange", cmd_vgchange, "activate or deactivate a volume
 static const struct cli_option lvcreate_opts[] = {
 	COMMON_OPTS,
 	{ O_NAME, 'n', "name", CLI_OPT_STR, 0 },
-	{ O_SIZE, 'L', "size", CLI_OPT_SIZE_MB, 0 },
-	{ O_EXTENTS, 'l', "extents", CLI_OPT_EXTENTS, 0 },
+	/* "+4m" is 4m to lvm2 2.03.16 lvcreate, "-4m" "Size may not be negative." (measured) */
+	{ O_SIZE, 'L', "size", CLI_OPT_SIZE_MB, CLI_OPTF_PLUS },
+	{ O_EXTENTS, 'l', "extents", CLI_OPT_EXTENTS, CLI_OPTF_PLUS },
 	{ O_VSIZE, 'V', "virtualsize", CLI_OPT_SIZE_MB, 0 },
 	{ O_THIN, 'T', "thin", CLI_OPT_FLAG, 0 },
 	{ O_THINPOOL, 0, "thinpool", CLI_OPT_STR, 0 },
@@ -581,6 +601,13 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 		to_size(cli_opt(p, O_SIZE), &o.size);
 	else if (cli_opt_isset(p, O_EXTENTS) && to_extents(cli_opt(p, O_EXTENTS), &o.size) < 0)
 		return CLI_EINVAL;
+	/* lvm2 2.03.16 lvcreate: a zero -L/-l is a command-line error (arg_from_list_is_zero),
+	 * and a "+" is no sign at all here */
+	if (has_size && o.size.value == 0) {
+		cli_err("--%s may not be zero.", cli_opt_isset(p, O_SIZE) ? "size" : "extents");
+		return CLI_EINVAL;
+	}
+	o.size.sign = 0;
 	type = cli_opt_str(p, O_TYPE, NULL);
 	if (type && !streq(type, "thin-pool") && !streq(type, "thin") && !streq(type, "linear") &&
 	    !streq(type, "striped") && !streq(type, "raid1")) {
@@ -703,14 +730,15 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 		const char *slash = strrchr(o.name, '/');
 		size_t l = (size_t)(strchr(o.name, '/') - o.name);
 		if (strlen(o.vg) != l || strncmp(o.name, o.vg, l)) {
-			cli_err("Please use a single volume group name (\"%.*s\" or \"%s\").",
+			/* lvm2 2.03.16 lvcreate's own wording here (measured, damaged-names.sh) */
+			cli_err("Inconsistent volume group names given: \"%.*s\" and \"%s\"",
 				(int)l, o.name, o.vg);
 			return CLI_EINVAL;
 		}
 		o.name = slash + 1;
 	}
-	if (o.name && *o.name && tb_lv_name_check(o.name, msg, sizeof(msg)) < 0) {
-		cli_err("%s", msg); /* lvm2 2.03.16: a command-line error */
+	if (o.name && tb_lv_name_check(o.name, msg, sizeof(msg)) < 0) {
+		cli_err("%s", msg); /* lvm2 2.03.16: a command-line error, "" too (exit 3) */
 		return CLI_EINVAL;
 	}
 	if (tb_lvcreate(ctx, &o) < 0)
@@ -831,8 +859,14 @@ static int resize(struct tb_ctx *ctx, int argc, char **argv, const char *cmd, bo
 		cli_err("Please specify either size or extents.");
 		return CLI_EINVAL;
 	}
+	/* lvm2 2.03.16 lvextend: its command definition takes "+N" only, and a zero size is a
+	 * command-line error (arg_from_list_is_zero); both exit 3 (measured) */
 	if (extend && (o.size.sign < 0)) {
-		cli_err("Negative argument not permitted - use lvreduce");
+		cli_err("%s may not be negative.", cli_opt_isset(p, O_SIZE) ? "Size" : "Extents");
+		return CLI_EINVAL;
+	}
+	if (extend && o.size.unit != TB_SIZE_NONE && o.size.value == 0) {
+		cli_err("--%s may not be zero.", cli_opt_isset(p, O_SIZE) ? "size" : "extents");
 		return CLI_EINVAL;
 	}
 	if (tb_lvresize(ctx, &o) < 0)
@@ -893,21 +927,42 @@ static int cmd_lvrename(struct tb_ctx *ctx, int argc, char **argv)
 		new_name = p->pos[2];
 	} else if (p->n_pos == 2 && split_vglv(p->pos[0], vg, sizeof(vg), lv, sizeof(lv)) == 0) {
 		new_name = p->pos[1];
-		/* VG/NEW or /dev/VG/NEW (Incus renames /dev/VG/OLD /dev/VG/NEW) */
-		if (strchr(new_name, '/')) {
-			if (split_vglv(new_name, vg2, sizeof(vg2), lv2, sizeof(lv2)) < 0 ||
-			    !streq(vg, vg2)) {
-				cli_err("Logical volume names must have the same volume group.");
-				return CLI_EINVAL;
-			}
-			new_name = lv2;
-		}
 	} else {
 		cli_err("Old and new logical volume names required");
 		return CLI_EINVAL;
 	}
-	if (*new_name && tb_lv_name_check(new_name, msg, sizeof(msg)) < 0) {
-		cli_err("%s", msg); /* lvm2 2.03.16: a command-line error */
+	/* lvm2 2.03.16 tools/lvrename.c, its checks and words in its order (measured by
+	 * tests/integration/damaged-names.sh); all are command-line errors (exit 3) */
+	if (!*new_name) {
+		cli_err("New logical volume name may not be blank");
+		return CLI_EINVAL;
+	}
+	/* VG/NEW or /dev/VG/NEW (Incus renames /dev/VG/OLD /dev/VG/NEW) */
+	if (strchr(new_name, '/')) {
+		if (split_vglv(new_name, vg2, sizeof(vg2), lv2, sizeof(lv2)) < 0)
+			snprintf(vg2, sizeof(vg2), "%s", new_name);
+		else if (streq(vg, vg2))
+			new_name = lv2;
+		if (new_name != lv2) {
+			cli_err("Logical volume names must have the same volume group (\"%s\" or "
+				"\"%s\")",
+				vg, vg2);
+			return CLI_EINVAL;
+		}
+	}
+	/* the device-mapper name VG-LV must fit 127 characters (lvm2's NAME_LEN - vg - 3) */
+	size_t maxlen = strlen(vg) + 3 < 128 ? 128 - strlen(vg) - 3 : 0;
+	if (strlen(new_name) > maxlen) {
+		cli_err("New logical volume name \"%s\" may not exceed %zu characters.", new_name,
+			maxlen);
+		return CLI_EINVAL;
+	}
+	if (tb_lv_name_check(new_name, msg, sizeof(msg)) < 0) {
+		/* a name that is no name at all: lvrename's own words; reserved names as lvcreate */
+		if (!strncmp(msg, "Logical volume name ", 20))
+			cli_err("New logical volume name \"%s\" is invalid", new_name);
+		else
+			cli_err("%s", msg);
 		return CLI_EINVAL;
 	}
 	if (tb_lvrename(ctx, vg, lv, new_name) < 0)

@@ -600,6 +600,11 @@ int tb_pvck_repair(struct tb_ctx *ctx, const char *dev, const char *file);
  * message in @msg ("Logical volume name "x" is invalid.", "Names starting/including ... are
  * reserved. ..."): lvm2 exits 3 for these. Since: 0.1 */
 int tb_lv_name_check(const char *name, char *msg, size_t len);
+/* 0 when @name may be given to vgcreate as a new VG's name, else -EINVAL/-EEXIST with lvm2
+ * 2.03.16's first line in @msg ("Name cannot start with hyphen.", "/dev/x: already exists
+ * in filesystem", ...); lvm2 then prints "New volume group name "x" is invalid." and exits 3.
+ * Since: 0.1 */
+int tb_vg_name_check(const char *name, char *msg, size_t len);
 /* ==== thinbox setup (cli/cmd-setup.c): what a device holds before it is touched ============ */
 struct tb_device_state {
 	uint64_t size;             /* bytes */

@@ -42,5 +42,5 @@ static inline bool u64_is_pow2(uint64_t v)
 }
 
 /* lvm2's display_size with its default units, for messages: "40.00 MiB", "<3.86 GiB" (a
- * value that does not round exactly to two decimals is shown rounded down, with "<"). */
+ * value is shown to the nearest hundredth, with "<" when that rounded it up). */
 void units_display_size(uint64_t sectors, char *buf, size_t len);

@@ -71,7 +71,9 @@ static int size_to_extents(struct tb_ctx *ctx, const struct tb_vg *vg, const str
 			tb_info(ctx, "Rounding up size to full physical extent");
 		break;
 	case TB_SIZE_EXTENTS:
-		n = v;
+		/* lvm2 2.03.16 reads -l into 32 bits, saturating: "-l 4294967296" asks for
+		 * 4294967295 extents (measured) */
+		n = MIN(v, (uint64_t)UINT32_MAX);
 		break;
 	case TB_SIZE_PCT_VG:
 		n = md_vg_extent_count(vg->md) * v / 100;
@@ -87,6 +89,17 @@ static int size_to_extents(struct tb_ctx *ctx, const struct tb_vg *vg, const str
 		break;
 	default:
 		return tb_fail(ctx, -EINVAL, "Please specify either size or extents");
+	}
+	if (n > UINT32_MAX && s->unit == TB_SIZE_SECTORS) {
+		/* lvm2 2.03.16 lib/metadata/lv_manip.c, its words (measured) */
+		char sz[32], ext[32], lim[32];
+		units_display_size(v, sz, sizeof(sz));
+		units_display_size(es, ext, sizeof(ext));
+		units_display_size((uint64_t)UINT32_MAX * es, lim, sizeof(lim));
+		return tb_fail(ctx, -ERANGE,
+			       "Volume too large (%s) for extent size %s. Upper limit is less than "
+			       "%s.",
+			       sz, ext, lim);
 	}
 	if (n > UINT32_MAX)
 		return tb_fail(ctx, -ERANGE, "Size is too large for volume group %s", vg->md->name);
@@ -429,6 +442,14 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 	}
 	if ((r = size_to_extents(ctx, vg, &o->size, 0, &ext)) < 0)
 		goto out;
+	/* lvm2 2.03.16 lvcreate.c _update_extents_params: N%VG beyond what is free */
+	if (o->size.unit == TB_SIZE_PCT_VG && ext > md_vg_free_count(vg->md)) {
+		char fs[32];
+		ext = md_vg_free_count(vg->md);
+		units_display_size(ext * vg->md->extent_size, fs, sizeof(fs));
+		tb_notice(ctx, "Reducing %" PRIu64 "%%VG to remaining free space %s in VG.",
+			  o->size.value, fs);
+	}
 	if (ext == 0) {
 		r = tb_fail(ctx, -EINVAL, "Unable to create new logical volume with no extents.");
 		goto out;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/thinbox.h"
 #include "metadata/md.h"
@@ -39,5 +40,37 @@ TB_EXPORT int tb_lv_name_check(const char *name, char *msg, size_t len)
 				 strings[i]);
 			return -EINVAL;
 		}
+	return 0;
+}
+
+/* lvm2 2.03.16 lib/metadata/metadata.c validate_new_vg_name: lib/misc/lvm-string.c
+ * validate_name_detailed, display_name_error's words, in its order; then /dev/NAME. */
+TB_EXPORT int tb_vg_name_check(const char *name, char *msg, size_t len)
+{
+	char path[300];
+	struct stat st;
+	size_t n = strlen(name);
+	const char *why = NULL;
+
+	if (!n)
+		why = "Name is zero length.";
+	else if (name[0] == '-')
+		why = "Name cannot start with hyphen.";
+	else if ((n == 1 && name[0] == '.') || (n == 2 && name[0] == '.' && name[1] == '.'))
+		why = "Name starts with . or .. and has no following character(s).";
+	for (size_t i = 0; !why && i < n; i++)
+		if (!md_name_char_is_valid(name[i]))
+			why = "Name contains invalid character, valid set includes: [a-zA-Z0-9.-_+].";
+	if (!why && n > MD_NAME_MAX)
+		why = "Name length exceeds maximum limit of 127.";
+	if (why) {
+		snprintf(msg, len, "%s", why);
+		return -EINVAL;
+	}
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	if (lstat(path, &st) == 0) {
+		snprintf(msg, len, "%s: already exists in filesystem", path);
+		return -EEXIST;
+	}
 	return 0;
 }

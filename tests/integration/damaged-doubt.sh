@@ -1,15 +1,14 @@
 # shellcheck shell=bash
 # Damaged disks (issue 11), PVs in doubt and half-done writes: each case is first run by lvm2
 # 2.03.16 on the same loop device (the oracle: its rc and report), then by thinbox; every
-# refused command leaves every disk byte-identical (sha256 of the device before and after each
-# command). docs/damaged-disks.md lists the cases with what lvm2 and thinbox do.
+# refused command leaves every disk byte-identical (dmg_sums of the devices before and after
+# each command). docs/damaged-disks.md lists the cases with what lvm2 and thinbox do.
 # shellcheck source=tests/integration/damaged-lib.bash
 . "$TB_TOP/tests/integration/damaged-lib.bash"
 
 testcase_damaged_mda_header_checksum() {
 	local d
-	d=$(tb_disk 64M)
-	dmg_vg "$d" tbtd
+	d=$(dmg_vg_disk $DMG_SIZE tbtd) || die "setup"
 	# two bytes of the mda header's checksum (issue 11's first table)
 	printf 'XX' | dd of="$d" bs=1 seek=4096 conv=notrunc status=none
 	dmg_in_doubt_common "$d" "WARNING: wrong checksum [0-9a-f]+ in mda header on $d at 4096"
@@ -17,8 +16,7 @@ testcase_damaged_mda_header_checksum() {
 
 testcase_damaged_text_checksum() {
 	local d off
-	d=$(tb_disk 64M)
-	dmg_vg "$d" tbtd
+	d=$(dmg_vg_disk $DMG_SIZE tbtd) || die "setup"
 	off=$(dmg_text_off "$d")
 	printf 'Q' | dd of="$d" bs=1 seek=$((off + 60)) conv=notrunc status=none
 	dmg_in_doubt_common "$d" "WARNING: Checksum error on $d at offset $off"
@@ -26,8 +24,7 @@ testcase_damaged_text_checksum() {
 
 testcase_damaged_text_unparseable() {
 	local d t
-	d=$(tb_disk 64M)
-	dmg_vg "$d" tbtd
+	d=$(dmg_vg_disk $DMG_SIZE tbtd) || die "setup"
 	# a truncated text with valid checksums: only parsing can tell
 	t=$TB_TMP/text
 	$DMG_EDIT text "$d" | head -c 300 >"$t"
@@ -37,8 +34,7 @@ testcase_damaged_text_unparseable() {
 
 testcase_damaged_used_flag_without_vg() {
 	local d s
-	d=$(tb_disk 64M)
-	dmg_vg "$d" tbtd
+	d=$(dmg_vg_disk $DMG_SIZE tbtd) || die "setup"
 	# the mda header says "no metadata" (both slots empty, checksum valid) while the PV
 	# header keeps PV_EXT_USED: a vgremove cut short between the two writes
 	local mh=$TB_TMP/mh
@@ -47,8 +43,8 @@ testcase_damaged_used_flag_without_vg() {
 		sub c { my ($c, $b) = @_; for (unpack("C*", $b)) { $c ^= $_; for (1..8) { $c = $c & 1 ? ($c >> 1) ^ 0xEDB88320 : $c >> 1 } } $c }
 		substr($h, 0, 4) = pack("V", c(0xf597a6cf, substr($h, 4))); sysseek(F, 0, 0); syswrite(F, $h)' "$mh"
 	dd if="$mh" of="$d" bs=512 seek=8 count=1 conv=notrunc status=none
-	assert_eq "[unknown] u-- 64.00m 0m" "$(dmg_pvrow "$LVM2_BIN" "$d")" "lvm2's pvs row"
-	assert_eq "[unknown] u-- 64.00m 0m" "$(dmg_pvrow "$TB" "$d")" "thinbox's pvs row"
+	assert_eq "[unknown] u-- $DMG_PVSIZE 0m" "$(dmg_pvrow "$LVM2_BIN" "$d")" "lvm2's pvs row"
+	assert_eq "[unknown] u-- $DMG_PVSIZE 0m" "$(dmg_pvrow "$TB" "$d")" "thinbox's pvs row"
 	dmg_both_refuse "$d" pvremove "$d" >/dev/null
 	dmg_both_refuse "$d" pvcreate "$d" >/dev/null
 	dmg_both_refuse "$d" vgcreate tbtn "$d" >/dev/null
@@ -56,8 +52,7 @@ testcase_damaged_used_flag_without_vg() {
 
 testcase_damaged_label_mda_past_device_end() {
 	local d want out
-	d=$(tb_disk 64M)
-	dmg_vg "$d" tbtd
+	d=$(dmg_vg_disk $DMG_SIZE tbtd) || die "setup"
 	# the PV header's mda size says 1 TiB: lvm2 still reads the VG (the mda header's own
 	# size is right), and so must thinbox (it called the disk blank before)
 	$DMG_EDIT label-mda-size "$d" 1099511627776 || die "label edit"

@@ -5,14 +5,11 @@
 # (lib/metadata/metadata.c, tools/toollib.c ignore_vg); vgimport/vgexport as lvm2. lvm2 runs
 # every command first on the same disks; every refused command leaves them byte-identical.
 # shellcheck source=tests/integration/damaged-lib.bash
-# vm-sample: 2
 . "$TB_TOP/tests/integration/damaged-lib.bash"
 
 dmf_setup() { # VG: DMF_D holds VG (lvm2, one LV lv1), DMF_E is a free PV
-	DMF_D=$(tb_disk 64M)
-	DMF_E=$(tb_disk 64M)
-	"$LVM2_BIN" pvcreate -q "$DMF_E" >/dev/null 2>&1 || die "pvcreate $DMF_E"
-	dmg_vg "$DMF_D" "$1"
+	DMF_D=$(dmg_vg_disk $DMG_SIZE "$1") || die "setup of $1"
+	DMF_E=$(dmg_pv_disk $DMG_SIZE) || die "setup of a PV"
 }
 dmf_edit_vg() { # DEV PERL-SUBST: edit the committed text with valid checksums
 	local t=$TB_TMP/text.$$
@@ -84,6 +81,7 @@ testcase_damaged_foreign_exported() {
 	local want
 	dmf_setup tbtx
 	lvm_clean vgexport tbtx >/dev/null
+	dmg_forget
 	want=$("$LVM2_BIN" vgs --noheadings -o vg_name,vg_attr tbtx 2>/dev/null | awk '{$1 = $1; print}')
 	assert_eq 'tbtx wzx-n-' "$want" "lvm2's vg_attr has x"
 	assert_eq "$want" "$("$TB" vgs --noheadings -o vg_name,vg_attr tbtx 2>/dev/null |
@@ -102,6 +100,7 @@ testcase_damaged_foreign_exported() {
 		awk '{$1 = $1; print}')" "imported"
 	"$LVM2_BIN" lvcreate -q -an -Zn -n lv2 -L 4m tbtx >/dev/null 2>&1 || die "lvm2 lvcreate"
 	# thinbox vgimport of a VG that is not exported: refused as lvm2, nothing written
+	dmg_forget
 	dmg_both_refuse_msg "$DMF_D $DMF_E" 'Volume group "tbtx" is not exported' vgimport tbtx \
 		>/dev/null
 	# vgexport by thinbox, vgimport by lvm2
@@ -113,6 +112,7 @@ testcase_damaged_foreign_exported() {
 	assert_eq "lv1 lv2" "$(echo $(lvm_clean lvs --noheadings -o lv_name tbtx))" "LVs"
 	# an active LV: vgexport refused by both
 	"$LVM2_BIN" lvchange -ay tbtx/lv1 >/dev/null 2>&1 || die "lvm2 lvchange -ay"
+	dmg_forget
 	dmg_both_refuse_msg "$DMF_D $DMF_E" 'Volume group "tbtx" has active logical volumes' \
 		vgexport tbtx >/dev/null
 }

@@ -7,7 +7,7 @@
 
 testcase_damaged_not_found_exit_codes() {
 	local d out
-	d=$(tb_disk 64M)
+	d=$(tb_disk $DMG_SIZE)
 	# no VG at all, then one VG: a name that matches nothing is an error (scripts do `if vgs X`)
 	out=$(dmg_both_refuse "$d" vgs nosuch)
 	assert_match 'Volume group "nosuch" not found' "$out" "vgs, no VG at all"
@@ -27,8 +27,7 @@ testcase_damaged_not_found_exit_codes() {
 
 testcase_damaged_profile_name_is_a_name() {
 	local d s out
-	d=$(tb_disk 64M)
-	dmg_vg "$d" tbtd
+	d=$(dmg_vg_disk $DMG_SIZE tbtd) || die "setup"
 	# $LVM_SYSTEM_DIR/profile/../../x.profile is /etc/x.profile: it must never be read
 	printf 'activation {\n thin_pool_autoextend_threshold=50\n}\n' >/etc/x.profile
 	s=$(dmg_sums "$d")
@@ -74,10 +73,9 @@ testcase_damaged_use_policies_grows_pool() {
 # update volume group VG with duplicate PV devices.").
 testcase_damaged_duplicate_pvs() {
 	local d1 d2 f2 out cmd
-	d1=$(tb_disk 64M)
-	dmg_vg "$d1" tbtd
+	d1=$(dmg_vg_disk $DMG_SIZE tbtd) || die "setup"
 	f2=$TB_TMP/clone.img
-	cp --sparse=always "$(losetup -n -O BACK-FILE "$d1" | tr -d ' ')" "$f2" || die "cp"
+	cp --sparse=always "$(dmg_backing "$d1")" "$f2" || die "cp"
 	d2=$(losetup -f --show "$f2") || die "losetup clone"
 	out=$("$TB" pvs 2>&1 </dev/null)
 	assert_match "WARNING: Not using device $d2 for PV" "$out" "pvs warns"
@@ -101,8 +99,7 @@ testcase_damaged_duplicate_pvs() {
 # Metadata with valid checksums that maps one extent to two LVs: never committed on top of.
 testcase_damaged_overlapping_extents() {
 	local d t out cmd
-	d=$(tb_disk 64M)
-	dmg_vg "$d" tbtd
+	d=$(dmg_vg_disk $DMG_SIZE tbtd) || die "setup"
 	"$LVM2_BIN" lvcreate -q -an -Zn -n lv2 -L 8m tbtd >/dev/null 2>&1 || die "lv2"
 	t=$TB_TMP/text
 	$DMG_EDIT text "$d" >"$t" || die "text"
@@ -140,8 +137,8 @@ testcase_damaged_shrunk_device() {
 # One PV of two missing: reported partial as lvm2 does, changes refused, nothing lost.
 testcase_damaged_partial_vg() {
 	local d1 d2 out want s
-	d1=$(tb_disk 64M)
-	d2=$(tb_disk 64M)
+	d1=$(tb_disk $DMG_SIZE)
+	d2=$(tb_disk $DMG_SIZE)
 	"$LVM2_BIN" vgcreate -q tbtp "$d1" "$d2" >/dev/null 2>&1 &&
 		"$LVM2_BIN" lvcreate -q -an -Zn -n on1 -L 8m tbtp "$d1" >/dev/null 2>&1 &&
 		"$LVM2_BIN" lvcreate -q -an -Zn -n on2 -L 8m tbtp "$d2" >/dev/null 2>&1 ||
