@@ -631,9 +631,13 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 			cli_err("Please specify the origin as VG/LV for a snapshot.");
 			return CLI_EINVAL;
 		}
-		if (has_size) {
-			cli_err("Old-style (COW) snapshots are not supported by thinbox; omit the "
-				"size to make a thin snapshot.");
+		/* with -L/-l: an old-style (COW) snapshot (core/cmd/cow.c); lvm2 2.03.16's
+		 * chunk check is a command-line error (measured) */
+		if (has_size && cli_opt_isset(p, O_CHUNK) &&
+		    (o.chunk_size < 8 || o.chunk_size > 1024 ||
+		     (o.chunk_size & (o.chunk_size - 1)))) {
+			cli_err("Chunk size must be a power of 2 in the range 4K to 512K.");
+			cli_err("Run `lvcreate --help' for more information.");
 			return CLI_EINVAL;
 		}
 		o.origin = lv;
@@ -945,6 +949,7 @@ static int cmd_lvchange(struct tb_ctx *ctx, int argc, char **argv)
 	o.refresh = cli_opt_isset(p, O_REFRESH);
 	o.autoactivate_only = cli_opt_isset(p, O_ACTIVATE) &&
 			      cli_opt(p, O_ACTIVATE)->activation == CLI_ACTIVATE_AUTO;
+	o.yes = cli_opt_isset(p, O_YES);
 	if (o.activate < 0 && !o.metadataprofile && !o.detachprofile && o.errorwhenfull < 0 &&
 	    o.discards < 0 && o.monitor < 0 && !o.tags.n_add && !o.tags.n_del && !o.permission &&
 	    !o.activation_skip && !o.autoactivation && !o.refresh) {

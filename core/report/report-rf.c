@@ -251,7 +251,10 @@ static void seg_fields(const struct md_vg *vg, const struct md_lv *lv, const str
 	rf_num(s, "data_copies", 1);
 	rf_size(s, "stripe_size", striped && sg->stripe_count > 1 ? sg->stripe_size : 0);
 	rf_size(s, "region_size", 0);
-	rf_size(s, "chunk_size", sg->kind == MD_SEG_THIN_POOL ? sg->chunk_size : 0);
+	rf_size(s, "chunk_size",
+		sg->kind == MD_SEG_THIN_POOL ? sg->chunk_size
+		: lv->cow_snapshot           ? lv->cow_snapshot->segs[0].chunk_size
+					     : 0);
 	if (sg->kind == MD_SEG_THIN_POOL && rf_wanted(s, "thin_count"))
 		rf_num(s, "thin_count", md_pool_thins(vg, lv, NULL, 0));
 	if (pool) {
@@ -365,7 +368,9 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 	bool tdata = md_lv_is_pool_data(vg, lv), tmeta = md_lv_is_pool_meta(vg, lv);
 	bool spare = md_lv_is_pmspare(lv), visible = md_lv_is_visible(lv);
 	bool active = st->active || (pool && st->pool_active);
-	const struct md_lv *origin = thin ? lv->segs[0].origin : NULL;
+	const struct md_lv *cow_origin = md_cow_origin(lv);
+	size_t n_cows = cow_origin ? 0 : md_origin_cows(vg, lv, NULL, 0);
+	const struct md_lv *origin = thin ? lv->segs[0].origin : cow_origin;
 	struct md_lv *owner = (tdata || tmeta) ? md_lv_pool_of(vg, lv) : NULL;
 	struct strbuf desc = { 0 };
 	char u[MD_ID_LEN + 7];
@@ -395,8 +400,15 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 		if (rf_wanted(s, "lv_role") || rf_wanted(s, "lv_descendants") ||
 		    rf_wanted(s, "lv_full_descendants"))
 			descendants(vg, lv, &desc);
-		rf_strf(s, "lv_role", "public%s%s", desc.len ? ",origin,thinorigin" : "",
-			origin ? ",snapshot,thinsnapshot" : "");
+		if (cow_origin)
+			rf_str(s, "lv_role", "public,snapshot,thicksnapshot");
+		else if (n_cows)
+			rf_str(s, "lv_role",
+			       n_cows > 1 ? "public,origin,thickorigin,multithickorigin"
+					  : "public,origin,thickorigin");
+		else
+			rf_strf(s, "lv_role", "public%s%s", desc.len ? ",origin,thinorigin" : "",
+				origin ? ",snapshot,thinsnapshot" : "");
 	}
 	rf_str(s, "lv_allocation_policy", lv->allocation_policy ? lv->allocation_policy : "inherit");
 	rf_bin(s, "lv_allocation_locked", 0);
@@ -491,8 +503,17 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 	} else {
 		rf_bin(s, "lv_check_needed", -1);
 	}
-	rf_bin(s, "lv_merge_failed", -1);
-	rf_bin(s, "lv_snapshot_invalid", -1);
+	if (cow_origin || n_cows)
+		rf_size(s, "origin_size",
+			(uint64_t)md_lv_extents(cow_origin ? cow_origin : lv) * vg->extent_size);
+	if (cow_origin && st->has_snap_status && !st->snap_invalid && !st->snap_merge_failed &&
+	    st->snap_total) {
+		uint64_t used = st->snap_used == st->snap_meta ? 0 : st->snap_used;
+		rf_pct(s, "snap_percent", used, st->snap_total);
+		rf_pct(s, "data_percent", used, st->snap_total);
+	}
+	rf_bin(s, "lv_merge_failed", cow_origin && st->has_snap_status ? st->snap_merge_failed : -1);
+	rf_bin(s, "lv_snapshot_invalid", cow_origin && st->has_snap_status ? st->snap_invalid : -1);
 	if (!strbuf_ok(&desc))
 		s->failed = true;
 	strbuf_release(&desc);
