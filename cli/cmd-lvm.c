@@ -707,9 +707,11 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 CLI_COMMAND(lvcreate, "lvcreate", cmd_lvcreate, "create a logical volume");
 
 #define O_REPAIR 1900 /* lvconvert --repair (kept out of the shared enum) */
+#define O_MERGE 1901  /* lvconvert --merge: refused */
 static const struct cli_option lvconvert_opts[] = {
 	COMMON_OPTS,
 	{ O_REPAIR, 0, "repair", CLI_OPT_FLAG, 0 },
+	{ O_MERGE, 0, "merge", CLI_OPT_FLAG, 0 },
 	{ O_THINPOOL, 0, "thinpool", CLI_OPT_STR, 0 },
 	{ O_POOLMETA, 0, "poolmetadata", CLI_OPT_STR, 0 },
 	{ O_PMSIZE, 0, "poolmetadatasize", CLI_OPT_SIZE_MB, 0 },
@@ -731,6 +733,11 @@ static int cmd_lvconvert(struct tb_ctx *ctx, int argc, char **argv)
 
 	if (r)
 		return r;
+	if (cli_opt_isset(p, O_MERGE)) {
+		cli_err("Merging snapshots (lvconvert --merge) is not supported by thinbox; the "
+			"origin and its snapshots are left as they are.");
+		return CLI_FAILED;
+	}
 	if (cli_opt_isset(p, O_REPAIR)) {
 		if (p->n_pos != 1 || split_vglv(p->pos[0], vg, sizeof(vg), lv, sizeof(lv)) < 0) {
 			cli_err("lvconvert --repair needs one thin pool: lvconvert --repair VG/POOL.");

@@ -1624,8 +1624,17 @@ static int cow_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 			return -ENOMEM;
 		r = one_target(len, "snapshot-origin", params, &t);
 	} else {
+		struct dmk_target *ct = NULL;
+		size_t cn = 0;
 		if ((r = lv_find(c->ctx, vg->md, lv, "cow", &ci)) <= 0)
 			return r < 0 ? r : -ENXIO;
+		/* the store may have grown (lvextend): its -cow table first */
+		if ((r = linear_targets(c, vg, lv, &ct, &cn)) < 0)
+			return r;
+		r = dev_reload(c, ci.name, ct, cn, 0);
+		dmk_targets_free(ct, cn);
+		if (r < 0)
+			return r;
 		if (asprintf(&params, "%u:%u %u:%u P %u", major(ri.dev), minor(ri.dev),
 			     major(ci.dev), minor(ci.dev), lv->cow_snapshot->segs[0].chunk_size) < 0)
 			return -ENOMEM;

@@ -149,13 +149,13 @@ int tb_cow_remove_snapshots(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *or
 
 	if (!n)
 		return 0;
-	if (!force) {
-		/* lvm2 lib/metadata/lv_manip.c lv_remove_with_dependencies (measured) */
+	/* lvm2 lib/metadata/lv_manip.c lv_remove_with_dependencies (measured): it asks for an
+	 * active origin only */
+	if (!force && lv_active(ctx, vg, origin)) {
 		tb_notice(ctx,
-			  "Do you really want to remove %sorigin logical volume %s/%s with %zu "
+			  "Do you really want to remove active origin logical volume %s/%s with %zu "
 			  "snapshots(s)? [y/n]: [n]",
-			  lv_active(ctx, vg, origin) ? "active " : "", vg->md->name, origin->name,
-			  n);
+			  vg->md->name, origin->name, n);
 		return tb_fail(ctx, -EBUSY, "Logical volume %s/%s not removed.", vg->md->name,
 			       origin->name);
 	}
@@ -182,9 +182,6 @@ int tb_cow_resize_check(struct tb_ctx *ctx, struct tb_vg *vg, const struct md_lv
 			       "by thinbox.",
 			       vg->md->name, lv->name);
 	}
-	if (md_lv_is_cow(lv))
-		return tb_fail(ctx, -EOPNOTSUPP,
-			       "Resizing old-style snapshot %s/%s is not supported by thinbox.",
-			       vg->md->name, lv->name);
+	/* a COW store grows as a linear LV; its -cow device and the snapshot are reloaded */
 	return 0;
 }

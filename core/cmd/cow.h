@@ -20,9 +20,9 @@ int tb_cow_finish(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvcreate_o
 /* lvremove of COW store @cow: its devices go (the origin reloaded plain after the last), then
  * the snapshot and the store, committed. 0 or -errno. */
 int tb_cow_remove(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *cow);
-/* lvremove of an origin: without @force lvm2's prompt answered no (-EBUSY); with it the
- * snapshots first, each with its "successfully removed" line. 0 (none or all removed). */
+/* lvremove of an origin: active and without @force, lvm2's prompt answered no (-EBUSY);
+ * else the snapshots first, each with its "successfully removed" line. 0 when all went. */
 int tb_cow_remove_snapshots(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *origin, bool force);
-/* What lvresize/lvextend/lvreduce cannot do to @lv (an origin or a COW store): -EOPNOTSUPP
- * with lvm2's or thinbox's message, else 0. */
+/* What lvresize/lvextend cannot do to @lv: an origin with snapshots is refused (-EOPNOTSUPP,
+ * lvm2's message when active); a COW store grows like a linear LV. Else 0. */
 int tb_cow_resize_check(struct tb_ctx *ctx, struct tb_vg *vg, const struct md_lv *lv);

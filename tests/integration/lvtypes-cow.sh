@@ -256,3 +256,29 @@ testcase_lvtypes_cow_interop() {
 	lvm_clean vgck "$CW_A" >/dev/null
 	assert_eq "" "$(lvm_clean lvs --noheadings -a "$CW_A")" "nothing left in lvm2's VG"
 }
+
+# Incus' snapshotNeedsCoWGrow reads lv_size,origin_size of a snapshot; a COW store grows with
+# lvextend (lvm2 reloads its -cow device), the snapshot keeps its data
+testcase_lvtypes_cow_extend() {
+	local data=$TB_TMP/cw.data
+	cw_vgs
+	head -c 1048576 /dev/urandom >"$data"
+	cw_both 0 lvcreate -q -n lv -L 40m @VG@
+	for v in "$CW_A" "$CW_B"; do
+		dd if="$data" of="/dev/$v/lv" bs=1M oflag=direct status=none || die "dd to $v/lv"
+	done
+	cw_both 0 lvcreate -s -n snap -L 4m @VG@/lv
+	for v in "$CW_A" "$CW_B"; do
+		dd if=/dev/zero of="/dev/$v/lv" bs=1M count=1 oflag=direct status=none || die "dd $v/lv"
+	done
+	# snapshotNeedsCoWGrow (driver_lvm_utils.go): lvs --noheadings --nosuffix --units b -o
+	# lv_size,origin_size SNAP
+	cw_both 0 lvs --noheadings --nosuffix --units b -o lv_size,origin_size @VG@/snap
+	cw_both 0 lvextend -L +4m @VG@/snap
+	cw_both 0 lvresize -L 16m @VG@/snap
+	cw_same_md "a grown COW store"
+	cw_same_dm "a grown COW store"
+	cw_same_report "a grown COW store" lv_name,lv_attr,lv_size,origin_size,snap_percent
+	cmp -n 1048576 "$data" "/dev/$CW_B/snap" || die "the grown snapshot lost the old data"
+	cw_both 0 lvremove -y @VG@/lv
+}
