@@ -354,9 +354,17 @@ static int lvcreate_cow(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvcr
 	if (!md_vg_find_lv(vg->md, o->origin))
 		return tb_fail(ctx, -ENOENT, "Snapshot origin LV %s not found in Volume group %s.",
 			       o->origin, vg->md->name);
-	if (o->size.unit != TB_SIZE_PCT_ORIGIN &&
-	    (r = size_to_extents(ctx, vg, &o->size, 0, &ext)) < 0)
+	if (o->size.unit == TB_SIZE_SECTORS) {
+		/* lvm2 _lv_create_an_lv's note, with the size (tools/lvcreate.c) */
+		char sz[32];
+		ext = DIV_ROUND_UP(o->size.value, vg->md->extent_size);
+		units_display_size(ext * vg->md->extent_size, sz, sizeof(sz));
+		if (ext * vg->md->extent_size != o->size.value)
+			tb_notice(ctx, "Rounding up size to full physical extent %s", sz);
+	} else if (o->size.unit != TB_SIZE_PCT_ORIGIN &&
+		   (r = size_to_extents(ctx, vg, &o->size, 0, &ext)) < 0) {
 		return r;
+	}
 	if ((r = tb_cow_prepare(ctx, vg, o, ext, &origin, &chunk, &ext)) < 0)
 		return r;
 	tb_new_id(id);

@@ -50,14 +50,14 @@ cw_dm() { # A|B
 	v=$(cw_vg "$1") pv=$(cw_pv "$1")
 	s="s/\\b$((0x$(stat -c %t "$pv"))):$((0x$(stat -c %T "$pv")))\\b/PV/g;"
 	while read -r n d; do
-		d=${d#(}; d=${d%)}
-		s="$s s/\\b$d\\b/$n/g;"
-	done < <(dmsetup ls | grep "^$v-")
+		[ -n "$n" ] && s="$s s/\\b$d\\b/$n/g;"
+	done <<<"$(dmsetup info -c --noheadings --separator ' ' -o name,major,minor |
+		awk -v v="$v-" 'index($1, v) == 1 { print $1, $2 ":" $3 }')"
 	u=$("$LVM2_BIN" vgs --noheadings -o vg_uuid "$v" | tr -d ' -')
 	s="$s s/$u/<VG>/g;"
 	while read -r n id; do
-		s="$s s/<VG>${id//-/}/<VG><$n>/g;"
-	done < <("$LVM2_BIN" lvs -a --noheadings -o lv_name,lv_uuid "$v" | tr -d '[]')
+		[ -n "$n" ] && s="$s s/<VG>${id//-/}/<VG><$n>/g;"
+	done <<<"$("$LVM2_BIN" lvs -a --noheadings -o lv_name,lv_uuid "$v" | tr -d '[]')"
 	for d in $(dmsetup ls | awk '{print $1}' | grep "^$v-" | sort); do
 		printf '%s | %s | %s\n' "$d" "$(dmsetup table "$d" | tr '\n' ';')" \
 			"$(dmsetup info -c --noheadings -o attr,open,uuid "$d")"
