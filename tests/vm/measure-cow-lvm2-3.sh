@@ -1,4 +1,9 @@
 #!/bin/bash
+# Measure the rest of lvm2's COW snapshot behaviour (docs/cow-snapshots.md): activation of an
+# origin and its snapshots with lvchange -y, creation with an inactive origin, lvextend of an
+# inactive origin, the last snapshot's removal, chunk-size refusals. Run in the VM rig:
+#   tests/vm/run.sh --timeout 900 --mem 1024 tests/vm/measure-cow-lvm2-3.sh
+# Prints each command, its output and exit code; a measurement, not a test.
 export DM_DISABLE_UDEV=1 LVM_SUPPRESS_FD_WARNINGS=1
 mkdir -p /run/lock/lvm /tmp/m
 truncate -s 256M /tmp/m/d1; D=$(losetup -f --show /tmp/m/d1)
