@@ -511,6 +511,10 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 		uint64_t used = st->snap_used == st->snap_meta ? 0 : st->snap_used;
 		rf_pct(s, "snap_percent", used, st->snap_total);
 		rf_pct(s, "data_percent", used, st->snap_total);
+	} else if (cow_origin && st->has_snap_status && st->snap_invalid) {
+		/* lvm2 _snpercent_disp: an invalid snapshot is full */
+		rf_pct(s, "snap_percent", 1, 1);
+		rf_pct(s, "data_percent", 1, 1);
 	}
 	rf_bin(s, "lv_merge_failed", cow_origin && st->has_snap_status ? st->snap_merge_failed : -1);
 	rf_bin(s, "lv_snapshot_invalid", cow_origin && st->has_snap_status ? st->snap_invalid : -1);

@@ -282,3 +282,22 @@ testcase_lvtypes_cow_extend() {
 	cmp -n 1048576 "$data" "/dev/$CW_B/snap" || die "the grown snapshot lost the old data"
 	cw_both 0 lvremove -y @VG@/lv
 }
+
+# A COW store that overflows: the kernel invalidates the snapshot; both report it the same
+# (attr S/I), and it is removed as any other
+testcase_lvtypes_cow_overflow() {
+	cw_vgs
+	cw_both 0 lvcreate -q -n lv -L 40m @VG@
+	cw_both 0 lvcreate -s -n snap -L 4m @VG@/lv
+	for v in "$CW_A" "$CW_B"; do
+		dd if=/dev/urandom of="/dev/$v/lv" bs=1M count=8 oflag=direct status=none || die "dd $v/lv"
+	done
+	dmsetup status "$CW_B-snap" | grep -q Invalid || die "thinbox's snapshot was not invalidated: $(dmsetup status "$CW_B-snap")"
+	local a b
+	a=$("$LVM2_BIN" lvs -a -o lv_name,lv_attr,snap_percent,data_percent,lv_snapshot_invalid "$CW_B" 2>&1)
+	b=$("$TB" lvs -a -o lv_name,lv_attr,snap_percent,data_percent,lv_snapshot_invalid "$CW_B" 2>&1)
+	assert_eq "$a" "$b" "thinbox's report of an invalid snapshot (lvm2's first)"
+	cw_both 0 lvremove -y @VG@/snap
+	cw_same_dm "the invalid snapshot removed"
+	cw_same_md "the invalid snapshot removed"
+}
