@@ -11,6 +11,7 @@
 #include "cli/lvmcmds.h"
 #include "cli/report.h"
 #include "cli/report-rows.h"
+#include "cli/raid-args.h"
 #include "cli/stripe-args.h"
 #include "util/macros.h"
 
@@ -507,6 +508,9 @@ CLI_COMMAND(vgchange, "vgchange", cmd_vgchange, "activate or deactivate a volume
 
 #define O_STRIPES 1950 /* lvcreate -i/-I (kept out of the shared enum) */
 #define O_STRIPESIZE 1951
+#define O_MIRRORS 1952 /* lvcreate -m/--mirrors, --nosync, -R/--regionsize */
+#define O_NOSYNC 1953
+#define O_REGIONSIZE 1954
 static const struct cli_option lvcreate_opts[] = {
 	COMMON_OPTS,
 	{ O_NAME, 'n', "name", CLI_OPT_STR, 0 },
@@ -538,6 +542,9 @@ static const struct cli_option lvcreate_opts[] = {
 	{ O_SETAUTO, 0, "setautoactivation", CLI_OPT_BOOL, 0 },
 	{ O_STRIPES, 'i', "stripes", CLI_OPT_INT, 0 },
 	{ O_STRIPESIZE, 'I', "stripesize", CLI_OPT_SIZE_KB, 0 },
+	{ O_MIRRORS, 'm', "mirrors", CLI_OPT_INT, 0 },
+	{ O_NOSYNC, 0, "nosync", CLI_OPT_FLAG, 0 },
+	{ O_REGIONSIZE, 'R', "regionsize", CLI_OPT_SIZE_MB, 0 },
 };
 
 static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
@@ -576,8 +583,18 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 		return CLI_EINVAL;
 	type = cli_opt_str(p, O_TYPE, NULL);
 	if (type && !streq(type, "thin-pool") && !streq(type, "thin") && !streq(type, "linear") &&
-	    !streq(type, "striped")) {
+	    !streq(type, "striped") && !streq(type, "raid1")) {
 		cli_err("Segment type %s is not supported by thinbox.", type);
+		return CLI_EINVAL;
+	}
+	if (cli_raid_params(type, cli_opt_isset(p, O_MIRRORS), cli_opt(p, O_MIRRORS)->u64,
+			    cli_opt_isset(p, O_NOSYNC), cli_opt_isset(p, O_REGIONSIZE),
+			    cli_opt(p, O_REGIONSIZE)->u64, &o.mirrors, &o.region_size,
+			    &o.nosync) != CLI_OK)
+		return CLI_EINVAL;
+	if (o.mirrors && cli_opt_isset(p, O_STRIPES)) {
+		cli_err("Stripes argument cannot be used with segment type, raid1");
+		cli_err("Run `lvcreate --help' for more information.");
 		return CLI_EINVAL;
 	}
 	/* linear has no stripe size: lvm2 prints no default-size note before refusing */

@@ -209,6 +209,11 @@ struct tb_lvcreate_opts {
 	/* -i/-I: @stripes areas on distinct PVs (0 or 1: linear), @stripe_size sectors (a power
 	 * of 2, >= 8; reduced to the extent size as lvm2). Linear LVs only. Since: 0.1 */
 	uint32_t stripes, stripe_size;
+	/* --type raid1 / -m N: a raid1 LV of @mirrors + 1 images, each on its own PV (0: not
+	 * raid); @region_size sectors (-R, a power of 2; 0: lvm2's default 2 MiB); @nosync
+	 * (--nosync): no initial sync. Since: 0.1 */
+	uint32_t mirrors, region_size;
+	bool nosync;
 };
 /* lvcreate: a linear LV, a thin pool (@o->thin_pool), a thin LV (@o->pool with
  * @o->virtual_size) or a thin snapshot (@o->origin). Activates it unless @o->activate is 0

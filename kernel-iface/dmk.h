@@ -238,6 +238,26 @@ struct dmk_thin_status {
 };
 int dmk_thin_status_parse(const char *s, struct dmk_thin_status *ret);
 
+/* dm-raid status (Documentation/admin-guide/device-mapper/dm-raid.rst): raid type, device
+ * count, one health character per device ('A' alive and in sync, 'a' alive, not in sync, 'D'
+ * dead), sync ratio, sync action, mismatch count, then (target 1.9+) data offset and
+ * (1.10+) journal character. */
+#define DMK_RAID_MAX_DEVICES 64
+struct dmk_raid_status {
+	char raid_type[16];
+	uint32_t devices;
+	char health[DMK_RAID_MAX_DEVICES + 1];
+	uint64_t sync_cur, sync_total; /* sectors */
+	char sync_action[16];
+	uint64_t mismatch_count;
+	bool has_data_offset;
+	uint64_t data_offset;
+	char journal; /* 0 when absent */
+};
+int dmk_raid_status_parse(const char *s, struct dmk_raid_status *ret);
+/* Every device in sync ('A' each, sync ratio complete, action idle). */
+bool dmk_raid_status_in_sync(const struct dmk_raid_status *st);
+
 /* Typed thin-pool messages, sent to sector 0 of the pool device @pool. Since: 0.1 */
 int dmk_thin_msg_create_thin(struct dmk_ctx *ctx, const char *pool, uint32_t dev_id);
 int dmk_thin_msg_create_snap(struct dmk_ctx *ctx, const char *pool, uint32_t dev_id,

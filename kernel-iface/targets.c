@@ -483,6 +483,67 @@ out:
 	return r;
 }
 
+/* ---- raid ---- */
+
+static int copy_word(char *dst, size_t len, const char *w)
+{
+	size_t n = strlen(w);
+	if (n == 0 || n >= len)
+		return -EBADMSG;
+	memcpy(dst, w, n + 1);
+	return 0;
+}
+
+int dmk_raid_status_parse(const char *s, struct dmk_raid_status *ret)
+{
+	struct tokens tk = { 0 };
+	struct dmk_raid_status st = { 0 };
+	const char *slash;
+	char num[32];
+	int r = tokenize(s, &tk);
+
+	if (r < 0)
+		return r;
+	r = -EBADMSG;
+	if (tk.n < 6 || tk.n > 8 || copy_word(st.raid_type, sizeof(st.raid_type), tk.v[0]) < 0 ||
+	    parse_u32(tk.v[1], &st.devices) < 0 || st.devices == 0 ||
+	    st.devices > DMK_RAID_MAX_DEVICES || strlen(tk.v[2]) != st.devices ||
+	    strspn(tk.v[2], "ADa") != st.devices)
+		goto out;
+	memcpy(st.health, tk.v[2], st.devices + 1);
+	slash = strchr(tk.v[3], '/');
+	if (!slash || (size_t)(slash - tk.v[3]) >= sizeof(num))
+		goto out;
+	memcpy(num, tk.v[3], (size_t)(slash - tk.v[3]));
+	num[slash - tk.v[3]] = '\0';
+	if (parse_u64(num, &st.sync_cur) < 0 || parse_u64(slash + 1, &st.sync_total) < 0 ||
+	    copy_word(st.sync_action, sizeof(st.sync_action), tk.v[4]) < 0 ||
+	    parse_u64(tk.v[5], &st.mismatch_count) < 0)
+		goto out;
+	if (tk.n > 6) {
+		if (parse_u64(tk.v[6], &st.data_offset) < 0)
+			goto out;
+		st.has_data_offset = true;
+	}
+	if (tk.n > 7) {
+		if (strlen(tk.v[7]) != 1 || !strchr("ADa-", tk.v[7][0]))
+			goto out;
+		st.journal = tk.v[7][0];
+	}
+	r = 0;
+out:
+	tokens_release(&tk);
+	if (r == 0)
+		*ret = st;
+	return r;
+}
+
+bool dmk_raid_status_in_sync(const struct dmk_raid_status *st)
+{
+	return strspn(st->health, "A") == st->devices && st->sync_cur == st->sync_total &&
+	       (streq(st->sync_action, "idle") || streq(st->sync_action, "check"));
+}
+
 /* ---- thin-pool messages ---- */
 
 static int pool_msg(struct dmk_ctx *ctx, const char *pool, const char *fmt, ...) _printf_(3, 4);

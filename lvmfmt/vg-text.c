@@ -507,6 +507,67 @@ static int import_striped(struct importer *im, const struct lvf_cft_node *sec, c
 	return 0;
 }
 
+/* One LV name of a raid segment's "raids" list into *dst (deferred when not yet read). */
+static int raid_ref(struct importer *im, const struct lvf_cft_node *e, const char *what,
+		    struct md_lv **dst)
+{
+	if ((*dst = md_vg_find_lv(im->vg, e->s)))
+		return 0;
+	if (!im->defer)
+		return fail(im, e, "%s: raids names '%s', which is no LV of the VG", what, e->s);
+	return fixup_add(im, dst, e->s, e, "%s: raids names '%s', which is no LV of the VG", what,
+			 e->s);
+}
+
+/* raid1: device_count, region_size, raids = ["META0", "IMAGE0", ...] (or images only). */
+static int import_raid(struct importer *im, const struct lvf_cft_node *sec, const char *what,
+		       struct md_seg *seg)
+{
+	const struct lvf_cft_node *st, *e;
+	size_t n = 0;
+	int64_t v;
+	int r;
+
+	r = get_int(im, sec, what, "device_count", true, 1, MD_RAID1_MAX_IMAGES, &v);
+	if (r < 0)
+		return r;
+	seg->stripe_count = (uint32_t)v;
+	r = get_int(im, sec, what, "region_size", false, 1, UINT32_MAX, &v);
+	if (r == 0)
+		seg->region_size = (uint32_t)v;
+	else if (r != -ENOENT)
+		return r;
+	st = child(sec, "raids");
+	if (!st || st->type != LVF_CFT_ARRAY)
+		return fail(im, st ? st : sec, "%s: 'raids' must be a list", what);
+	for (e = st->child; e; e = e->next) {
+		if (e->type != LVF_CFT_STR)
+			return fail(im, e, "%s: 'raids' must hold LV names", what);
+		n++;
+	}
+	if (n != seg->stripe_count && n != 2 * (size_t)seg->stripe_count)
+		return fail(im, st, "%s: %zu raids listed, device_count is %u", what, n,
+			    seg->stripe_count);
+	seg->areas = calloc(seg->stripe_count, sizeof(*seg->areas));
+	if (!seg->areas)
+		return -ENOMEM;
+	if (n == 2 * (size_t)seg->stripe_count &&
+	    !(seg->meta_areas = calloc(seg->stripe_count, sizeof(*seg->meta_areas))))
+		return -ENOMEM;
+	e = st->child;
+	for (uint32_t k = 0; k < seg->stripe_count; k++) {
+		if (seg->meta_areas) {
+			if ((r = raid_ref(im, e, what, &seg->meta_areas[k].lv)) < 0)
+				return r;
+			e = e->next;
+		}
+		if ((r = raid_ref(im, e, what, &seg->areas[k].lv)) < 0)
+			return r;
+		e = e->next;
+	}
+	return 0;
+}
+
 static int import_thin_pool(struct importer *im, const struct lvf_cft_node *sec, const char *what,
 			    struct md_seg *seg)
 {
@@ -666,6 +727,9 @@ static int import_segments(struct importer *im, const struct lvf_cft_node *sec, 
 	static const char *const known_snap[] = {
 		"start_extent", "extent_count", "type", "chunk_size", "origin", "cow_store", NULL
 	};
+	static const char *const known_raid[] = {
+		"start_extent", "extent_count", "type", "device_count", "region_size", "raids", NULL
+	};
 	int64_t count, v;
 	size_t n = 0;
 	int r;
@@ -721,6 +785,10 @@ static int import_segments(struct importer *im, const struct lvf_cft_node *sec, 
 			seg->kind = MD_SEG_SNAPSHOT;
 			known = known_snap;
 			r = import_snapshot(im, s, what, seg);
+		} else if (streq(type, "raid1")) {
+			seg->kind = MD_SEG_RAID;
+			known = known_raid;
+			r = import_raid(im, s, what, seg);
 		} else {
 			/* unknown type (or unknown +FLAG): keep the whole section verbatim */
 			(void)plus;
@@ -1444,6 +1512,28 @@ static void export_seg(struct printer *p, const struct md_vg *vg, const struct m
 		out_u(p, "chunk_size", seg->chunk_size, NULL);
 		out_str(p, "origin", seg->origin->name, NULL);
 		out_str(p, "cow_store", seg->cow->name, NULL);
+		break;
+	case MD_SEG_RAID:
+		out_u(p, "device_count", seg->stripe_count, NULL);
+		if (seg->region_size)
+			out_u(p, "region_size", seg->region_size, NULL);
+		blank(p);
+		strbuf_append(&p->line, "raids = [");
+		emit(p, NULL);
+		p->indent++;
+		for (uint32_t a = 0; a < seg->stripe_count; a++) {
+			if (seg->meta_areas) {
+				strbuf_append_quoted(&p->line, seg->meta_areas[a].lv->name);
+				strbuf_appendn(&p->line, ", ", 2);
+			}
+			strbuf_append_quoted(&p->line, seg->areas[a].lv->name);
+			if (a + 1 < seg->stripe_count)
+				strbuf_appendc(&p->line, ',');
+			emit(p, NULL);
+		}
+		p->indent--;
+		strbuf_appendc(&p->line, ']');
+		emit(p, NULL);
 		break;
 	case MD_SEG_UNKNOWN:
 		break;

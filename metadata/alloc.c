@@ -129,7 +129,7 @@ static int cmp_cand(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-static int add_linear_seg(struct md_lv *lv, struct md_pv *pv, uint32_t pe, uint32_t count)
+int md_lv_add_linear_seg(struct md_lv *lv, struct md_pv *pv, uint32_t pe, uint32_t count)
 {
 	struct md_seg *segs = realloc(lv->segs, (lv->n_segs + 1) * sizeof(*segs));
 	struct md_seg *s;
@@ -234,7 +234,7 @@ int md_lv_extend_linear(struct md_vg *vg, struct md_lv *lv, uint32_t extents,
 		if (policy == MD_ALLOC_CONTIGUOUS && cands[k].len < need)
 			break;
 		uint32_t take = MIN(need, cands[k].len);
-		r = add_linear_seg(lv, last_pv, cands[k].start, take);
+		r = md_lv_add_linear_seg(lv, last_pv, cands[k].start, take);
 		if (r < 0)
 			goto fail;
 		cands[k].start += take;
@@ -250,7 +250,7 @@ int md_lv_extend_linear(struct md_vg *vg, struct md_lv *lv, uint32_t extents,
 		/* A new LV: the first (lowest PV, lowest PE) area big enough. */
 		for (size_t k = 0; k < nc; k++)
 			if (cands[k].len >= need) {
-				r = add_linear_seg(lv, cands[k].pv, cands[k].start, need);
+				r = md_lv_add_linear_seg(lv, cands[k].pv, cands[k].start, need);
 				if (r < 0)
 					goto fail;
 				need = 0;
@@ -275,7 +275,7 @@ int md_lv_extend_linear(struct md_vg *vg, struct md_lv *lv, uint32_t extents,
 			if (!cands[k].len)
 				continue;
 			take = MIN(need, cands[k].len);
-			r = add_linear_seg(lv, cands[k].pv, cands[k].start, take);
+			r = md_lv_add_linear_seg(lv, cands[k].pv, cands[k].start, take);
 			if (r < 0)
 				goto fail;
 			need -= take;

@@ -89,7 +89,14 @@ struct md_pv {
 	struct md_extra extra;
 };
 
-enum md_seg_kind { MD_SEG_STRIPED, MD_SEG_THIN_POOL, MD_SEG_THIN, MD_SEG_UNKNOWN, MD_SEG_SNAPSHOT };
+enum md_seg_kind {
+	MD_SEG_STRIPED,
+	MD_SEG_THIN_POOL,
+	MD_SEG_THIN,
+	MD_SEG_RAID,
+	MD_SEG_UNKNOWN,
+	MD_SEG_SNAPSHOT
+};
 enum md_discards { MD_DISCARDS_IGNORE, MD_DISCARDS_NOPASSDOWN, MD_DISCARDS_PASSDOWN };
 
 struct md_lv;
@@ -126,6 +133,10 @@ struct md_seg {
 	int64_t crop_metadata;
 	struct md_msg *msgs;
 	size_t n_msgs;
+	/* raid1: areas[i].lv = image i (stripe_count = device_count), meta_areas[i].lv = its
+	 * metadata LV (NULL entries: none) */
+	struct md_area *meta_areas;
+	uint32_t region_size; /* sectors, 0: none written */
 	/* thin */
 	struct md_lv *thin_pool, *origin, *merge, *external_origin;
 	uint32_t device_id;
@@ -278,6 +289,8 @@ enum md_alloc_policy { MD_ALLOC_NORMAL, MD_ALLOC_CONTIGUOUS, MD_ALLOC_ANYWHERE }
  * @pvs (NULL/0 = any allocatable PV). -ENOSPC with nothing changed when it cannot. */
 int md_lv_extend_linear(struct md_vg *vg, struct md_lv *lv, uint32_t extents,
 			enum md_alloc_policy policy, struct md_pv *const *pvs, size_t n_pvs);
+/* Append one linear segment (@count extents from PE @pe of @pv) to @lv; no merge. */
+int md_lv_add_linear_seg(struct md_lv *lv, struct md_pv *pv, uint32_t pe, uint32_t count);
 /* Free extents an allocation could use (for -ENOSPC messages). */
 uint64_t md_alloc_available(const struct md_vg *vg, struct md_pv *const *pvs, size_t n_pvs);
 /* Merge adjacent linear or striped segments of the same geometry whose every area continues
@@ -299,6 +312,35 @@ int md_pv_free_ranges(const struct md_vg *vg, const struct md_pv *pv, struct md_
 int md_lv_extend_striped(struct md_vg *vg, struct md_lv *lv, uint32_t extents, uint32_t stripes,
 			 uint32_t stripe_size, struct md_pv *const *pvs, size_t n_pvs,
 			 uint32_t *ret_allocated);
+
+/* ---- raid1 (metadata/raid.c) ---- */
+#define MD_RAID1_MAX_IMAGES 64 /* lvm2 2.03.16 DEFAULT_RAID1_MAX_IMAGES */
+bool md_lv_is_raid(const struct md_lv *lv);
+/* The raid LV that has @lv as an image (NAME_rimage_K) or metadata (NAME_rmeta_K) sub-LV, or
+ * NULL; *ret_idx = K, *ret_meta = a metadata sub-LV (either may be NULL). */
+struct md_lv *md_lv_raid_of(const struct md_vg *vg, const struct md_lv *lv, uint32_t *ret_idx,
+			    bool *ret_meta);
+/* New raid1 LV @name of @extents with @images images, each a 1-extent NAME_rmeta_K and an
+ * @extents NAME_rimage_K on its own PV (lvm2 allocates each pair together and splits it:
+ * metadata first), from @pvs (NULL/0 = any allocatable PV). @ids: 1 + 2 * @images ids (the
+ * LV, then rmeta_0, rimage_0, rmeta_1, ...). @nosync: NOTSYNCED (lvcreate --nosync).
+ * -ENOSPC with nothing changed when the space is not there (*ret_allocated, if not NULL: how
+ * many image extents were found, for lvm2's "N more required"). */
+struct md_raid_params {
+	uint32_t images, region_size;
+	bool nosync;
+};
+int md_raid1_create(struct md_vg *vg, const char *name, const char (*ids)[MD_ID_LEN + 1],
+		    uint32_t extents, const struct md_raid_params *rp, struct md_pv *const *pvs,
+		    size_t n_pvs, uint32_t *ret_allocated, struct md_lv **ret);
+/* Grow raid LV @lv by @extents: every image by @extents, each on its own PVs (never on a PV
+ * another image of @lv uses). -ENOSPC with nothing changed. */
+int md_raid_extend(struct md_vg *vg, struct md_lv *lv, uint32_t extents, struct md_pv *const *pvs,
+		   size_t n_pvs);
+/* Remove raid LV @lv and its sub-LVs. */
+int md_raid_remove(struct md_vg *vg, struct md_lv *lv);
+/* Rename raid LV @lv and its sub-LVs (NAME_rimage_K, NAME_rmeta_K). */
+int md_raid_rename(struct md_vg *vg, struct md_lv *lv, const char *new_name);
 
 /* ---- thin pools ---- */
 /* The autoextend threshold lvm2 acts on: activation/thin_pool_autoextend_threshold, at least

@@ -459,6 +459,25 @@ int md_vg_validate(const struct md_vg *vg, char *reason, size_t reason_len)
 					return -EBADMSG;
 				}
 			}
+			if (seg->kind == MD_SEG_RAID) {
+				bool bad = lv->n_segs != 1;
+				for (uint32_t k = 0; !bad && k < seg->stripe_count; k++) {
+					const struct md_lv *img = seg->areas[k].lv;
+					const struct md_lv *meta = seg->meta_areas
+									   ? seg->meta_areas[k].lv
+									   : NULL;
+					bad = !img || img == lv || md_lv_is_visible(img) ||
+					      md_lv_extents(img) != seg->extent_count ||
+					      (seg->meta_areas && (!meta || meta == lv));
+				}
+				if (bad) {
+					snprintf(reason, reason_len,
+						 "raid1 LV %s is malformed: every image must be a "
+						 "hidden LV of its size",
+						 lv->name);
+					return -EBADMSG;
+				}
+			}
 			if (seg->kind == MD_SEG_THIN) {
 				if (!seg->thin_pool || !md_lv_is_thin_pool(seg->thin_pool)) {
 					snprintf(reason, reason_len,

@@ -237,6 +237,7 @@ static void seg_clear(struct md_seg *s)
 {
 	free(s->type);
 	free(s->areas);
+	free(s->meta_areas);
 	free(s->msgs);
 	md_extra_clear(&s->extra);
 }
@@ -567,7 +568,8 @@ static bool lv_is_referenced(const struct md_vg *vg, const struct md_lv *lv)
 			    seg->cow == lv)
 				return true;
 			for (uint32_t a = 0; seg->areas && a < seg->stripe_count; a++)
-				if (seg->areas[a].lv == lv)
+				if (seg->areas[a].lv == lv ||
+				    (seg->meta_areas && seg->meta_areas[a].lv == lv))
 					return true;
 			for (size_t m = 0; m < seg->n_msgs; m++)
 				if (seg->msgs[m].lv == lv)

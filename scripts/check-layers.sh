@@ -114,6 +114,11 @@ if grep -nE '\b(md_|lvf_)[a-z_]+' kernel-iface/*.[ch] 2>/dev/null | head -n 5 | 
 	echo "check-layers: kernel-iface/ must not use LVM types (md_/lvf_)" >&2
 	bad=1
 fi
+# activate/ changes the kernel, never the VG on disk: its callers commit (issue 14).
+if grep -nE '\btb_vg_commit\b' core/activate/*.[ch] 2>/dev/null | head -n 5 | grep .; then
+	echo "check-layers: core/activate/ must not commit the VG (its caller commits)" >&2
+	bad=1
+fi
 # Each command name is registered once (cli/main.c takes the first CLI_COMMAND of a name, so a
 # second one would be dead code that its docs and tests believe in).
 dups=$(grep -ho 'CLI_COMMAND([a-z0-9_]*, *"[^"]*"' cli/*.c | sed 's/.*"\([^"]*\)"/\1/' | sort | uniq -d)

@@ -186,6 +186,22 @@ int tb_lv_state_get(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_
 		}
 		if (st.active && md_lv_is_cow(lv))
 			tb_cow_state(ctx, lv, &st);
+		if (md_lv_is_raid(lv) ||
+		    (!md_lv_is_visible(lv) && md_lv_raid_of(vg, lv, NULL, NULL))) {
+			/* a raid LV's status, also for its sub-LVs (their attr shows their health) */
+			const struct md_lv *raid = md_lv_is_raid(lv)
+							   ? lv
+							   : md_lv_raid_of(vg, lv, NULL, NULL);
+			struct dmk_info ri = st.info;
+			struct dmk_target *t = NULL;
+			size_t n = 0;
+			bool on = raid == lv ? st.active : lv_find(ctx, vg, raid, NULL, &ri) > 0;
+			if (on && dmk_status(dmk, ri.name, 0, &t, &n) == 0 && n == 1 &&
+			    streq(t[0].type, "raid") &&
+			    dmk_raid_status_parse(t[0].params, &st.raid_status) == 0)
+				st.has_raid_status = true;
+			dmk_targets_free(t, n);
+		}
 	}
 	*ret = st;
 	return 0;
@@ -520,6 +536,27 @@ static int keeps_plain_name(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *po
 	return 1;
 }
 
+static bool sub_is_live(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv,
+			const char *suffix);
+
+/* Give the pool sub-LV @lv, live before this activation (@was_live), the VG's table when its
+ * live table has another size. */
+static int sub_sync(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, const char *suffix,
+		    bool was_live)
+{
+	int r;
+
+	if (!was_live || sub_is_live(c, vg, lv, suffix))
+		return 0;
+	if ((r = tb_lv_reload(c, vg, lv)) < 0)
+		return r;
+	tb_notice(c->ctx,
+		  "Reloaded %s/%s to the size its VG records, left by an interrupted "
+		  "command.",
+		  vg->md->name, lv->name);
+	return 0;
+}
+
 /* The thin-pool target of @pool (and its sub-devices); *ret = the target's device. */
 static int pool_activate_target(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 				struct dmk_info *ret)
@@ -565,6 +602,12 @@ static int pool_activate_target(struct tb_cmd *c, struct tb_vg *vg, struct md_lv
 	if ((r = linear_activate(c, vg, md_pool_meta(pool), &meta)) < 0)
 		return r;
 	if ((r = linear_activate(c, vg, md_pool_data(pool), &data)) < 0)
+		goto undo;
+	/* children first: a sub-device live at another size than the VG's (an extension killed
+	 * after the commit, before the sub-device's reload: docs/crash.md) gets the VG's table
+	 * before the pool's table, sized from the VG, is loaded over it */
+	if ((r = sub_sync(c, vg, md_pool_meta(pool), "tmeta", had_meta > 0)) < 0 ||
+	    (r = sub_sync(c, vg, md_pool_data(pool), "tdata", had_data > 0)) < 0)
 		goto undo;
 	/* the pool's own superblock (and thin_check where lvm.conf asks) before the kernel
 	 * loads it: lvm2's _thin_pool_callback point */
@@ -634,6 +677,20 @@ static int pool_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
 	return r;
 }
 
+/* The one-target device of visible LV @lv: @half (a half-made device found) completed, else
+ * created; then its /dev/VG/LV link. Frees @t. */
+static int dev_make(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv,
+		    struct dmk_info *half, const char *name, const char *uuid, struct dmk_target *t)
+{
+	int r = half ? dev_adopt(c, half, t, 1, lv_load_flags(lv))
+		     : dev_create(c, name, uuid, t, 1, lv_load_flags(lv), NULL);
+
+	dmk_targets_free(t, 1);
+	if (r == 0)
+		link_add(c, vg->md, lv, name);
+	return r;
+}
+
 /* A thin LV whose table the kernel refused: say so plainly when the pool's metadata has no
  * device with its id (lost to a crash of another tool, or deleted by hand); else keep @r. */
 static int thin_missing(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, int r)
@@ -682,12 +739,8 @@ static int thin_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 		       TAKE_PTR(params), &t);
 	if (r < 0)
 		return r;
-	r = found ? dev_adopt(c, &info, t, 1, lv_load_flags(lv))
-		  : dev_create(c, name, uuid, t, 1, lv_load_flags(lv), NULL);
-	dmk_targets_free(t, 1);
-	if (r == 0)
-		link_add(c, vg->md, lv, name);
-	else
+	r = dev_make(c, vg, lv, found ? &info : NULL, name, uuid, t);
+	if (r < 0)
 		r = thin_missing(c, vg, lv, r);
 	return r;
 }
@@ -695,6 +748,69 @@ static int thin_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 static int origin_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *origin);
 static int origin_deactivate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *origin);
 static int cow_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv);
+/* The raid table of @lv over its sub-devices @meta[k], @img[k] (lvm2's
+ * _raid_emit_segment_line for dm-raid 1.11+: "raid1 <#params> 0 [nosync] [region_size R]
+ * <#devices> <meta> <image>..."; "-" for a missing metadata device). */
+static int raid_target(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv,
+		       const struct dmk_info *meta, const struct dmk_info *img,
+		       struct dmk_target **ret)
+{
+	const struct md_seg *rs = &lv->segs[0];
+	/* lvm2 loads "nosync" only in the command that skips the sync (creation with --nosync,
+	 * lvextend of a NOTSYNCED LV): later activations find the superblocks in sync */
+	bool nosync = c->raid_nosync;
+	struct strbuf sb = { 0 };
+
+	strbuf_appendf(&sb, "%s %u 0", rs->type, 1 + (nosync ? 1 : 0) + (rs->region_size ? 2 : 0));
+	if (nosync)
+		strbuf_append(&sb, " nosync");
+	if (rs->region_size)
+		strbuf_appendf(&sb, " region_size %u", rs->region_size);
+	strbuf_appendf(&sb, " %u", rs->stripe_count);
+	for (uint32_t k = 0; k < rs->stripe_count; k++) {
+		if (rs->meta_areas)
+			strbuf_appendf(&sb, " %u:%u", major(meta[k].dev), minor(meta[k].dev));
+		else
+			strbuf_append(&sb, " -");
+		strbuf_appendf(&sb, " %u:%u", major(img[k].dev), minor(img[k].dev));
+	}
+	if (!strbuf_ok(&sb)) {
+		strbuf_release(&sb);
+		return -ENOMEM;
+	}
+	return one_target((uint64_t)rs->extent_count * vg->md->extent_size, "raid",
+			  strbuf_steal(&sb), ret);
+}
+
+/* A raid LV: its metadata and image sub-devices (each pair in order), then the raid device. */
+static int raid_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
+{
+	_cleanup_free_ char *name = NULL, *uuid = NULL;
+	const struct md_seg *rs = &lv->segs[0];
+	struct dmk_info meta[MD_RAID1_MAX_IMAGES], img[MD_RAID1_MAX_IMAGES], info;
+	struct dmk_target *t = NULL;
+	bool found;
+	int r;
+
+	if (rs->stripe_count > MD_RAID1_MAX_IMAGES)
+		return -EINVAL;
+	r = lv_find(c->ctx, vg->md, lv, NULL, &info);
+	if (r < 0 || (r > 0 && !dev_half_made(&info)))
+		return r < 0 ? r : 0;
+	found = r > 0;
+	for (uint32_t k = 0; k < rs->stripe_count; k++) {
+		if (rs->meta_areas &&
+		    (r = linear_activate(c, vg, rs->meta_areas[k].lv, &meta[k])) < 0)
+			return r;
+		if ((r = linear_activate(c, vg, rs->areas[k].lv, &img[k])) < 0)
+			return r;
+	}
+	if ((r = tb_lv_dm_name(vg->md, lv, NULL, &name)) < 0 ||
+	    (r = tb_lv_dm_uuid(vg->md, lv, NULL, &uuid)) < 0 ||
+	    (r = raid_target(c, vg, lv, meta, img, &t)) < 0)
+		return r;
+	return dev_make(c, vg, lv, found ? &info : NULL, name, uuid, t);
+}
 
 int tb_lv_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 {
@@ -715,6 +831,12 @@ int tb_lv_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 		return pool_activate(c, vg, lv);
 	if (md_lv_is_thin(lv))
 		return thin_activate(c, vg, lv);
+	if (md_lv_is_raid(lv))
+		return raid_activate(c, vg, lv);
+	if (md_lv_raid_of(vg->md, lv, NULL, NULL))
+		return tb_fail(c->ctx, -EINVAL,
+			       "Unable to change internal LV %s/%s directly. Activate its raid LV.",
+			       vg->md->name, lv->name);
 	return linear_activate(c, vg, lv, NULL);
 }
 
@@ -809,6 +931,17 @@ int tb_lv_deactivate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 			return r;
 	}
 	link_remove(c, vg->md, lv);
+	if (md_lv_is_raid(lv)) {
+		const struct md_seg *rs = &lv->segs[0];
+		for (uint32_t k = 0; k < rs->stripe_count; k++) {
+			if ((r = remove_if_active(c, vg, rs->areas[k].lv, NULL)) < 0)
+				return r;
+			if (rs->meta_areas &&
+			    (r = remove_if_active(c, vg, rs->meta_areas[k].lv, NULL)) < 0)
+				return r;
+		}
+		return 0;
+	}
 	if (md_lv_is_thin(lv)) {
 		struct md_lv *pool = lv->segs[0].thin_pool;
 		struct dmk_info pub;
@@ -832,8 +965,9 @@ int tb_vg_deactivate_all(struct tb_cmd *c, struct tb_vg *vg)
 			int kind = md_lv_is_thin(lv) ? 0 : md_lv_is_thin_pool(lv) ? 1 : 2;
 			if (kind != pass)
 				continue;
-			if (kind == 2 && md_lv_pool_of(vg->md, lv))
-				continue; /* released with its pool */
+			if (kind == 2 &&
+			    (md_lv_pool_of(vg->md, lv) || md_lv_raid_of(vg->md, lv, NULL, NULL)))
+				continue; /* released with its pool or raid LV */
 			if ((r = tb_lv_deactivate(c, vg, lv)) < 0)
 				return r;
 		}
@@ -925,8 +1059,8 @@ static bool msg_done(const struct tf_pool *p, const struct md_msg *msg, uint64_t
 	return false;
 }
 
-int tb_pool_apply_messages_ex(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
-			      unsigned flags, bool *ret_untouched)
+int tb_pool_send_messages(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, unsigned flags,
+			  bool *ret_untouched)
 {
 	struct md_seg *seg = &pool->segs[0];
 	struct dmk_thin_pool_status st;
@@ -1041,12 +1175,7 @@ int tb_pool_apply_messages_ex(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *
 	if (ret_untouched)
 		*ret_untouched = false;
 	md_pool_clear_messages(pool);
-	return tb_vg_commit(c, vg);
-}
-
-int tb_pool_apply_messages(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
-{
-	return tb_pool_apply_messages_ex(c, vg, pool, 0, NULL);
+	return 0;
 }
 
 /* Does the live table of the pool sub-LV @lv already cover its size? */
@@ -1149,6 +1278,45 @@ int tb_pool_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
 	return r;
 }
 
+/* Reload a live raid LV after its images grew, in lvm2's deptree order: each grown image
+ * reloaded and resumed at its new size first (dm-raid refuses a table longer than its
+ * components: "Component device(s) too small"; a larger image under the old raid table is
+ * harmless), then the raid device's new table loaded, the device suspended and resumed. */
+static int raid_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv,
+		       const struct dmk_info *top)
+{
+	const struct md_seg *rs = &lv->segs[0];
+	struct dmk_info meta[MD_RAID1_MAX_IMAGES], img[MD_RAID1_MAX_IMAGES];
+	struct dmk_target *t = NULL;
+	int r;
+
+	if (rs->stripe_count > MD_RAID1_MAX_IMAGES)
+		return -EINVAL;
+	for (uint32_t k = 0; k < rs->stripe_count; k++) {
+		if (lv_find(c->ctx, vg->md, rs->areas[k].lv, NULL, &img[k]) <= 0 ||
+		    (rs->meta_areas &&
+		     lv_find(c->ctx, vg->md, rs->meta_areas[k].lv, NULL, &meta[k]) <= 0))
+			return tb_fail(c->ctx, -ENXIO, "Raid LV %s/%s sub-devices are not active",
+				       vg->md->name, lv->name);
+	}
+	for (uint32_t k = 0; k < rs->stripe_count; k++) {
+		size_t n = 0;
+		if (sub_is_live(c, vg, rs->areas[k].lv, NULL))
+			continue;
+		if ((r = linear_targets(c, vg, rs->areas[k].lv, &t, &n)) < 0)
+			return r;
+		r = dev_reload(c, img[k].name, t, n, 0);
+		dmk_targets_free(t, n);
+		if (r < 0)
+			return r;
+	}
+	if ((r = raid_target(c, vg, lv, meta, img, &t)) < 0)
+		return r;
+	r = dev_reload(c, top->name, t, 1, lv_load_flags(lv));
+	dmk_targets_free(t, 1);
+	return r;
+}
+
 int tb_lv_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 {
 	struct dmk_target *t = NULL;
@@ -1163,6 +1331,8 @@ int tb_lv_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 	r = lv_find(c->ctx, vg->md, lv, own_suffix(vg->md, lv), &info);
 	if (r <= 0)
 		return r;
+	if (md_lv_is_raid(lv))
+		return raid_reload(c, vg, lv, &info);
 	if (md_lv_is_thin(lv)) {
 		_cleanup_free_ char *params = NULL;
 		struct dmk_info tp;
@@ -1279,6 +1449,16 @@ int tb_lv_rename_devices(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, c
 			return r;
 		pub_active = lv_find(c->ctx, vg->md, lv, fresh ? "tpool" : "pool", &info) > 0;
 	} else {
+		if (md_lv_is_raid(lv)) {
+			const struct md_seg *rs = &lv->segs[0];
+			for (uint32_t k = 0; k < rs->stripe_count; k++) {
+				if ((r = rename_dev(c, vg->md, rs->areas[k].lv, NULL, NULL)) < 0)
+					return r;
+				if (rs->meta_areas &&
+				    (r = rename_dev(c, vg->md, rs->meta_areas[k].lv, NULL, NULL)) < 0)
+					return r;
+			}
+		}
 		if ((r = rename_dev(c, vg->md, lv, own_suffix(vg->md, lv), NULL)) < 0)
 			return r;
 		pub_active = lv_find(c->ctx, vg->md, lv, own_suffix(vg->md, lv), &info) > 0;

@@ -23,6 +23,8 @@ struct tb_lv_state {
 	/* a COW snapshot (tb_cow_state): its snapshot target's status */
 	bool has_snap_status, snap_invalid, snap_merge_failed;
 	uint64_t snap_used, snap_total, snap_meta; /* sectors */
+	bool has_raid_status; /* raid LVs: dm-raid's status of the LV's device */
+	struct dmk_raid_status raid_status;
 };
 
 /* dm name / uuid of @lv with @layer ("tpool", "tdata" ... or NULL). Caller frees. */
@@ -44,17 +46,16 @@ int tb_lv_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv);
  * thin LV is active and the pool LV itself is not). -EBUSY if open: nothing changes. */
 int tb_lv_deactivate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv);
 int tb_vg_deactivate_all(struct tb_cmd *c, struct tb_vg *vg);
-/* Apply the pool's queued messages to the kernel (transaction-id protocol), then drop them
- * and commit. The pool is activated first. */
-int tb_pool_apply_messages(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool);
-/* The same with @flags: TB_APPLY_FRESH = the messages were queued by this command a moment
- * ago (never take a device id found in the pool as already done: that is another program's);
- * without it, messages left by an interrupted command are reconciled with the pool's metadata
- * (see docs/activation.md). *ret_untouched (may be NULL): the failure left the kernel pool as
- * it was (no message reached it), so the caller may roll the VG back. */
+/* Send the pool's queued messages to the kernel (transaction-id protocol) and drop them from
+ * the model; the caller commits the VG (when the pool had messages). The pool is activated
+ * first. @flags: TB_APPLY_FRESH = the messages were queued by this command a moment ago (never
+ * take a device id found in the pool as already done: that is another program's); without it,
+ * messages left by an interrupted command are reconciled with the pool's metadata (see
+ * docs/activation.md). *ret_untouched (may be NULL): the failure left the kernel pool as it
+ * was (no message reached it), so the caller may roll the VG back. */
 #define TB_APPLY_FRESH 1u
-int tb_pool_apply_messages_ex(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
-			      unsigned flags, bool *ret_untouched);
+int tb_pool_send_messages(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, unsigned flags,
+			  bool *ret_untouched);
 /* Reload an active pool's table (after growing _tdata/_tmeta, or new features). */
 int tb_pool_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool);
 /* Reload an active linear LV's table (after lvextend). */

@@ -19,3 +19,10 @@ struct tb_tags;
 int tb_tags_apply(struct tb_ctx *ctx, md_strv *v, const struct tb_tags *t);
 /* vgchange --setautoactivation: the VG's NOAUTOACTIVATE flag (@yn 'y' or 'n'). */
 int tb_vg_set_autoactivation(struct md_vg *vg, char yn);
+
+/* A new LV's creation time and host (lvcmds.c). */
+void tb_lv_stamp(struct md_lv *lv);
+/* What lvcreate's -p, -k, --setautoactivation and --addtag set on a new LV (lvcmds.c). */
+struct tb_lvcreate_opts;
+int tb_lv_new_attrs(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *lv,
+		    const struct tb_lvcreate_opts *o);

@@ -22,6 +22,7 @@
 #include "core/policy/policy.h"
 #include "core/monitor/monitor-state.h"
 #include "core/activate/pooltruth.h"
+#include "core/cmd/raid.h"
 #include "core/cmd/stripe.h"
 #include "core/cmd/cow.h"
 #include "util/units.h"
@@ -103,9 +104,14 @@ static void lv_stamp(struct md_lv *lv)
 	md_lv_set_str(&lv->creation_host, uname(&u) == 0 ? u.nodename : "unknown");
 }
 
+void tb_lv_stamp(struct md_lv *lv)
+{
+	lv_stamp(lv);
+}
+
 /* What lvcreate's -p, -k, --setautoactivation and --addtag set on a new LV. */
-static int tb_lv_new_attrs(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *lv,
-			   const struct tb_lvcreate_opts *o)
+int tb_lv_new_attrs(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *lv,
+		    const struct tb_lvcreate_opts *o)
 {
 	int r = tb_tags_apply(ctx, &lv->tags, &o->tags);
 
@@ -235,6 +241,18 @@ static int pick_device_id(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool
 /* The kernel refused the new thin LV's message before taking anything: put the VG back
  * exactly as it was (no LV, no queued message, the old transaction id) and the pool as it was
  * (inactive again if this command activated it). */
+/* Send the pool's queued messages (activate/) and commit the VG that no longer queues them. */
+static int pool_apply_messages(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
+			       unsigned flags, bool *ret_untouched)
+{
+	bool queued = pool->segs[0].n_msgs > 0;
+	int r = tb_pool_send_messages(c, vg, pool, flags, ret_untouched);
+
+	if (r == 0 && queued)
+		r = tb_vg_commit(c, vg);
+	return r;
+}
+
 static void rollback_thin_create(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 				 struct md_lv *lv, bool pool_was_active)
 {
@@ -319,7 +337,7 @@ static int lvcreate_thin(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 	/* commit with the message queued and the tid bumped, then tell the kernel */
 	if ((r = tb_vg_commit(c, vg)) < 0)
 		return r;
-	r = tb_pool_apply_messages_ex(c, vg, pool, TB_APPLY_FRESH, &untouched);
+	r = pool_apply_messages(c, vg, pool, TB_APPLY_FRESH, &untouched);
 	if (r < 0 && untouched)
 		rollback_thin_create(c, vg, pool, lv, pool_was_active);
 	if (r < 0)
@@ -427,6 +445,12 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 			snprintf(name, sizeof(name), "lvol%u", i++);
 		while (md_vg_find_lv(vg->md, name));
 	}
+	if (o->mirrors && (o->thin_pool || o->pool || o->origin || o->stripes > 1)) {
+		r = tb_fail(ctx, -EOPNOTSUPP,
+			    "raid1 thin pools, snapshots and striped mirrors are not supported by "
+			    "thinbox; create a plain raid1 LV (--type raid1 -m N).");
+		goto out;
+	}
 	if (o->stripes > 1 && (o->thin_pool || o->pool || o->origin)) {
 		r = tb_fail(ctx, -EOPNOTSUPP,
 			    "Striped thin pools and snapshots are not supported by thinbox; "
@@ -457,10 +481,6 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 		r = tb_fail(ctx, -EINVAL, "Unable to create new logical volume with no extents.");
 		goto out;
 	}
-	tb_new_id(id);
-	if ((r = md_lv_new(vg->md, name, id, MD_LV_READ | MD_LV_WRITE | MD_LV_VISIBLE, &lv)) < 0)
-		goto out;
-	lv_stamp(lv);
 	if (o->profile && md_name_check(o->profile, &(const char *){ NULL }) < 0) {
 		r = tb_fail(ctx, -EINVAL,
 			    "Profile name \"%s\" is invalid: a profile is a name, not "
@@ -468,6 +488,14 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 			    o->profile);
 		goto out;
 	}
+	if (o->mirrors) {
+		r = tb_lvcreate_raid1(&c, vg, o, name, ext, pvs, n_pvs);
+		goto out;
+	}
+	tb_new_id(id);
+	if ((r = md_lv_new(vg->md, name, id, MD_LV_READ | MD_LV_WRITE | MD_LV_VISIBLE, &lv)) < 0)
+		goto out;
+	lv_stamp(lv);
 	if (o->profile)
 		md_lv_set_str(&lv->profile, o->profile);
 	if (o->errorwhenfull == 1)
@@ -918,10 +946,12 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 		r = md_lv_is_thin_pool(lv)
 			    ? md_pool_extend_data(vg->md, lv, (uint32_t)(new_ext - cur),
 						  MD_ALLOC_NORMAL)
+		    : md_lv_is_raid(lv)
+			    ? tb_raid_extend(&c, vg, lv, (uint32_t)(new_ext - cur), NULL, 0)
 		    : tb_lv_striped(lv) ? tb_striped_extend(ctx, vg, lv, (uint32_t)(new_ext - cur))
 					: md_lv_extend_linear(vg->md, lv, (uint32_t)(new_ext - cur),
 							      MD_ALLOC_NORMAL, NULL, 0);
-		if (r == -ENOSPC && !tb_lv_striped(lv)) {
+		if (r == -ENOSPC && !tb_lv_striped(lv) && !md_lv_is_raid(lv)) {
 			r = tb_fail(ctx, r,
 				    "Insufficient free space: %" PRIu64 " extents needed, but "
 				    "only %" PRIu64 " available",
@@ -1016,7 +1046,8 @@ static int remove_one(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 		if ((r = md_thin_remove(vg->md, lv)) < 0)
 			return tb_fail(ctx, r, "Cannot remove %s/%s: %s", vg->md->name, name,
 				       strerror(-r));
-		if ((r = tb_vg_commit(c, vg)) < 0 || (r = tb_pool_apply_messages(c, vg, pool)) < 0)
+		if ((r = tb_vg_commit(c, vg)) < 0 ||
+		    (r = pool_apply_messages(c, vg, pool, 0, NULL)) < 0)
 			return r;
 		if (!ps.pool_active)
 			tb_lv_deactivate(c, vg, pool);
@@ -1027,8 +1058,16 @@ static int remove_one(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 			       "Can't remove logical volume %s used as a thin pool "
 			       "component.",
 			       name);
+	if ((r = tb_raid_refuse_internal(ctx, vg, lv)) < 0)
+		return r;
 	if ((r = tb_lv_deactivate(c, vg, lv)) < 0)
 		return r;
+	if (md_lv_is_raid(lv)) {
+		if ((r = md_raid_remove(vg->md, lv)) < 0)
+			return tb_fail(ctx, r, "Cannot remove %s/%s: %s", vg->md->name, name,
+				       strerror(-r));
+		return tb_vg_commit(c, vg);
+	}
 	if ((r = md_lv_remove(vg->md, lv)) < 0)
 		return tb_fail(ctx, r, "Cannot remove %s/%s: it is in use by another LV.",
 			       vg->md->name, name);
@@ -1077,6 +1116,11 @@ TB_EXPORT int tb_lvremove(struct tb_ctx *ctx, const char *vgname, const char *lv
 		return r;
 	if (!(lv = need_lv(ctx, vg, lvname, &r)))
 		goto out;
+	if (md_lv_raid_of(vg->md, lv, NULL, NULL)) {
+		r = tb_fail(ctx, -EINVAL, "Can't remove logical volume %s/%s used as RAID device.",
+			    vgname, lvname);
+		goto out;
+	}
 	if (!md_lv_is_visible(lv)) {
 		r = tb_fail(ctx, -EINVAL, "Can't remove hidden logical volume %s/%s.", vgname,
 			    lvname);
@@ -1151,6 +1195,14 @@ TB_EXPORT int tb_lvrename(struct tb_ctx *ctx, const char *vgname, const char *lv
 			    new_name, vgname);
 		goto out;
 	}
+	{
+		bool rmeta = false;
+		if (md_lv_raid_of(vg->md, lv, NULL, &rmeta)) {
+			r = tb_fail(ctx, -EINVAL, "Cannot rename a RAID %s directly",
+				    rmeta ? "metadata area" : "image");
+			goto out;
+		}
+	}
 	if (!md_lv_is_visible(lv)) {
 		r = tb_fail(ctx, -EINVAL, "Cannot rename internal LV \"%s\".", lvname);
 		goto out;
@@ -1162,6 +1214,21 @@ TB_EXPORT int tb_lvrename(struct tb_ctx *ctx, const char *vgname, const char *lv
 			    "thinbox; deactivate it first (lvchange -an %s/%s).",
 			    vgname, lvname, vgname,
 			    md_lv_is_cow(lv) ? md_cow_origin(lv)->name : lvname);
+		goto out;
+	}
+	(void)st;
+	if (md_lv_is_raid(lv)) {
+		if ((r = md_raid_rename(vg->md, lv, new_name)) < 0) {
+			r = tb_fail(ctx, r, "Cannot rename %s/%s to %s: %s", vgname, lvname,
+				    new_name,
+				    r == -EEXIST ? "a sub-LV name is taken" : strerror(-r));
+			goto out;
+		}
+		if ((r = tb_vg_commit(&c, vg)) < 0 ||
+		    (r = tb_lv_rename_devices(&c, vg, lv, NULL, lvname)) < 0)
+			goto out;
+		tb_notice(ctx, "Renamed \"%s\" to \"%s\" in volume group \"%s\"", lvname, new_name,
+			  vgname);
 		goto out;
 	}
 	/* lvm2 renames a pool's _tdata and _tmeta with it (lv_rename_update) */
@@ -1204,7 +1271,7 @@ static int activate_lv(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 						    : NULL;
 	int r;
 
-	if (pool && pool->segs[0].n_msgs && (r = tb_pool_apply_messages(c, vg, pool)) < 0)
+	if (pool && pool->segs[0].n_msgs && (r = pool_apply_messages(c, vg, pool, 0, NULL)) < 0)
 		return r;
 	return tb_lv_activate(c, vg, lv);
 }

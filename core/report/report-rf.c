@@ -242,15 +242,20 @@ static void seg_fields(const struct md_vg *vg, const struct md_lv *lv, const str
 	bool ranges = rf_wanted(s, "seg_pe_ranges") || rf_wanted(s, "seg_le_ranges") ||
 		      rf_wanted(s, "devices");
 
+	bool raid = sg->kind == MD_SEG_RAID;
+
 	rf_str(s, "segtype", striped ? (sg->stripe_count > 1 ? "striped" : "linear") : sg->type);
-	rf_num(s, "stripes", striped ? sg->stripe_count : sg->kind == MD_SEG_THIN_POOL ? 1 : 0);
-	rf_num(s, "data_stripes",
-	       striped                        ? sg->stripe_count
+	rf_num(s, "stripes",
+	       striped || raid                ? sg->stripe_count
 	       : sg->kind == MD_SEG_THIN_POOL ? 1
 					      : 0);
-	rf_num(s, "data_copies", 1);
+	rf_num(s, "data_stripes",
+	       striped                                ? sg->stripe_count
+	       : sg->kind == MD_SEG_THIN_POOL || raid ? 1
+						      : 0);
+	rf_num(s, "data_copies", raid ? sg->stripe_count : 1);
 	rf_size(s, "stripe_size", striped && sg->stripe_count > 1 ? sg->stripe_size : 0);
-	rf_size(s, "region_size", 0);
+	rf_size(s, "region_size", raid ? sg->region_size : 0);
 	rf_size(s, "chunk_size",
 		sg->kind == MD_SEG_THIN_POOL ? sg->chunk_size
 		: lv->cow_snapshot           ? lv->cow_snapshot->segs[0].chunk_size
@@ -293,6 +298,34 @@ static void seg_fields(const struct md_vg *vg, const struct md_lv *lv, const str
 			strbuf_appendf(&le, "%s:%u-%u", name, ar->start, ar->start + per - 1);
 			strbuf_appendf(&dev, "%s(%u)", name, ar->start);
 		}
+	} else if (raid) {
+		struct strbuf mle = { 0 }, mdev = { 0 };
+		for (uint32_t a = 0; a < sg->stripe_count; a++) {
+			const char *im = sg->areas[a].lv ? sg->areas[a].lv->name : "";
+			const char *me = sg->meta_areas && sg->meta_areas[a].lv
+						 ? sg->meta_areas[a].lv->name
+						 : NULL;
+			if (a) {
+				strbuf_appendc(&pe, ' ');
+				strbuf_appendc(&le, ',');
+				strbuf_appendc(&dev, ',');
+				strbuf_appendc(&mle, ',');
+				strbuf_appendc(&mdev, ',');
+			}
+			strbuf_appendf(&pe, "%s:0-%u", im, sg->extent_count - 1);
+			strbuf_appendf(&le, "[%s]:0-%u", im, sg->extent_count - 1);
+			strbuf_appendf(&dev, "%s(0)", im);
+			if (me) {
+				strbuf_appendf(&mle, "[%s]:0-0", me);
+				strbuf_appendf(&mdev, "%s(0)", me);
+			}
+		}
+		rf_strf(s, "seg_metadata_le_ranges", "%s", mle.len ? mle.buf : "");
+		rf_strf(s, "metadata_devices", "%s", mdev.len ? mdev.buf : "");
+		if (!strbuf_ok(&mle) || !strbuf_ok(&mdev))
+			s->failed = true;
+		strbuf_release(&mle);
+		strbuf_release(&mdev);
 	} else if (sg->kind == MD_SEG_THIN_POOL && sg->pool_data) {
 		strbuf_appendf(&pe, "%s:0-%u", sg->pool_data->name, sg->extent_count - 1);
 		strbuf_appendf(&le, "[%s]:0-%u", sg->pool_data->name, sg->extent_count - 1);
@@ -371,7 +404,9 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 	const struct md_lv *cow_origin = md_cow_origin(lv);
 	size_t n_cows = cow_origin ? 0 : md_origin_cows(vg, lv, NULL, 0);
 	const struct md_lv *origin = thin ? lv->segs[0].origin : cow_origin;
-	struct md_lv *owner = (tdata || tmeta) ? md_lv_pool_of(vg, lv) : NULL;
+	bool raid = md_lv_is_raid(lv), rmeta = false;
+	struct md_lv *rparent = !visible ? md_lv_raid_of(vg, lv, NULL, &rmeta) : NULL;
+	struct md_lv *owner = (tdata || tmeta) ? md_lv_pool_of(vg, lv) : rparent;
 	struct strbuf desc = { 0 };
 	char u[MD_ID_LEN + 7];
 	struct rf_set *segs;
@@ -384,12 +419,15 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 	rf_str(s, "lv_parent", owner ? owner->name : "");
 	rf_str(s, "lv_layout",
 	       pool   ? "thin,pool"
+	       : raid ? "raid,raid1"
 	       : thin ? "thin,sparse"
 	       : lv->n_segs && lv->segs[0].kind == MD_SEG_STRIPED && lv->segs[0].stripe_count > 1
 		       ? "striped"
 		       : "linear");
 	if (pool)
 		rf_str(s, "lv_role", "private");
+	else if (rparent)
+		rf_str(s, "lv_role", rmeta ? "private,raid,metadata" : "private,raid,image");
 	else if (tdata)
 		rf_str(s, "lv_role", "private,thin,pool,data");
 	else if (tmeta)
@@ -468,7 +506,18 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 		rf_add(s, "lv_time", TB_RF_TIME)->i = lv->creation_time;
 		rf_str(s, "lv_host", lv->creation_host);
 	}
-	rf_str(s, "lv_modules", pool ? "thin-pool" : thin ? "thin,thin-pool" : "");
+	rf_str(s, "lv_modules", pool ? "thin-pool" : thin ? "thin,thin-pool" : raid ? "raid" : "");
+	if (raid && st->has_raid_status) {
+		const struct dmk_raid_status *rs = &st->raid_status;
+		rf_pct(s, "copy_percent", rs->sync_cur, rs->sync_total);
+		rf_pct(s, "sync_percent", rs->sync_cur, rs->sync_total);
+		rf_str(s, "raid_sync_action", rs->sync_action);
+		rf_num(s, "raid_mismatch_count", rs->mismatch_count);
+		rf_str(s, "lv_health_status",
+		       strchr(rs->health, 'D') ? "refresh needed"
+		       : rs->mismatch_count    ? "mismatches exist"
+					       : "");
+	}
 	rf_bin(s, "lv_historical", 0);
 	/* private to the display commands: lvm2's lv_info() of the LV's own device (for a pool
 	 * the public read-only one): open count, read-only, major:minor */

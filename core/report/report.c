@@ -29,9 +29,22 @@ static void lv_attr(const struct md_vg *vg, const struct md_lv *lv, const struct
 	bool active = st->active || (md_lv_is_thin_pool(lv) && st->pool_active);
 	int open = st->active ? st->info.open_count : 0;
 
+	const struct md_lv *raid = md_lv_is_raid(lv) ? lv : NULL, *rsub = NULL;
+	uint32_t rk = 0;
+	bool rmeta = false;
+	const char *health = st->has_raid_status ? st->raid_status.health : NULL;
+
+	if (!raid && !md_lv_is_visible(lv) && (raid = md_lv_raid_of(vg, lv, &rk, &rmeta)))
+		rsub = lv;
 	memset(a, '-', 10);
 	a[10] = '\0';
-	if (md_lv_is_thin_pool(lv))
+	if (rsub && rmeta)
+		a[0] = 'e';
+	else if (rsub)
+		a[0] = health && health[rk] == 'A' ? 'i' : 'I';
+	else if (raid)
+		a[0] = (lv->status & MD_LV_NOTSYNCED) ? 'R' : 'r';
+	else if (md_lv_is_thin_pool(lv))
 		a[0] = 't';
 	else if (md_lv_is_thin(lv))
 		a[0] = 'V';
@@ -65,6 +78,8 @@ static void lv_attr(const struct md_vg *vg, const struct md_lv *lv, const struct
 		a[5] = 'o';
 	if (pool)
 		a[6] = 't';
+	if (raid)
+		a[6] = 'r';
 	if (pool && pool->segs[0].zero_new_blocks)
 		a[7] = 'z';
 	if (st->has_pool_status) {
@@ -77,6 +92,14 @@ static void lv_attr(const struct md_vg *vg, const struct md_lv *lv, const struct
 	}
 	if (md_lv_is_thin(lv) && st->has_thin_status && st->thin_status.fail)
 		a[8] = 'F';
+	if (raid && health) {
+		if (rsub ? health[rk] == 'D' : strchr(health, 'D') != NULL)
+			a[8] = 'r';
+		else if (!rsub && st->raid_status.mismatch_count)
+			a[8] = 'm';
+	}
+	if (rsub && !rmeta && (lv->status & MD_LV_WRITEMOSTLY) && a[8] == '-')
+		a[8] = 'w';
 	if (tb_lv_is_partial(lv))
 		a[8] = 'p';
 	/* old-style snapshots: o origin, s snapshot (S invalid), target s */

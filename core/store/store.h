@@ -97,6 +97,9 @@ struct tb_cmd {
 	/* the monitor: tb_vg_commit leaves the backup file to tb_vg_backup(), called after the
 	 * kernel step so that it is not in the path of a pool waiting for space */
 	bool defer_backup;
+	/* raid LVs this command loads skip their initial sync ("nosync" in the table): lvcreate
+	 * --nosync, and lvextend of a NOTSYNCED raid LV (lvm2's init_mirror_in_sync) */
+	bool raid_nosync;
 };
 int tb_cmd_begin(struct tb_ctx *ctx, struct tb_cmd *c, const char *name);
 /* -EPERM with lvm2's message unless root (or THINBOX_ALLOW_NONROOT, for tests). */

@@ -50,7 +50,7 @@ testcase_crash_kills_monitor_step_sampled() { # one autoextend pass: thinbox mon
 	crash_setup
 	command -v strace >/dev/null || skip "no strace"
 	cr_base
-	cr_kills 7 3 monitor
+	cr_kills 5 3 monitor
 	crash_report $?
 }
 

@@ -5,73 +5,8 @@
 # (segtype, #Str, Stripe, devices with PV areas), vgck, data through the striped table, and
 # activation across the two (lvm2 activates what thinbox made and the reverse, same table).
 
-ST_A=${TB_PREFIX}sta # lvm2's VG
-ST_B=${TB_PREFIX}stb # thinbox's VG
-
-# Two VGs of three PVs each (SIZE each; extent size 4 MiB).
-st_vgs() { # SIZE
-	local i
-	for i in 1 2 3; do
-		eval "ST_A$i=\$(tb_disk $1)" && eval "ST_B$i=\$(tb_disk $1)" || exit 1
-	done
-	lvm_clean pvcreate -q "$ST_A1" "$ST_A2" "$ST_A3" >/dev/null
-	lvm_clean vgcreate -q "$ST_A" "$ST_A1" "$ST_A2" "$ST_A3" >/dev/null
-	"$TB" pvcreate "$ST_B1" "$ST_B2" "$ST_B3" >/dev/null 2>&1 || die "thinbox pvcreate"
-	"$TB" vgcreate "$ST_B" "$ST_B1" "$ST_B2" "$ST_B3" >/dev/null 2>&1 || die "thinbox vgcreate"
-}
-# Replace a VG's name and PV paths by VG / PV1..PV3 so both VGs' outputs compare.
-st_norm() { # VG-letter (A|B)
-	local v p1 p2 p3
-	if [ "$1" = A ]; then v=$ST_A p1=$ST_A1 p2=$ST_A2 p3=$ST_A3; else v=$ST_B p1=$ST_B1 p2=$ST_B2 p3=$ST_B3; fi
-	sed -e "s|$p1\\b|PV1|g" -e "s|$p2\\b|PV2|g" -e "s|$p3\\b|PV3|g" -e "s|$v|VG|g"
-}
-# Run ARGS with @VG@ as lvm2 on $ST_A and as thinbox on $ST_B: same exit code (RC unless any),
-# same stdout and stderr (names normalised; lvm2's -v debug lines and thinbox's are not
-# compared when LOOSE=1).
-st_both() { # RC ARGS...
-	local want=$1 ra rb x
-	shift
-	local -a a=() b=()
-	for x in "$@"; do
-		x=${x//@PV1@/@PV1A@}
-		a+=("$(printf '%s' "$x" | sed -e "s|@VG@|$ST_A|g" -e "s|@PV1A@|$ST_A1|g")")
-		b+=("$(printf '%s' "$x" | sed -e "s|@VG@|$ST_B|g" -e "s|@PV1A@|$ST_B1|g")")
-	done
-	"$LVM2_BIN" "${a[@]}" >"$TB_TMP/st.a.out" 2>"$TB_TMP/st.a.err" </dev/null; ra=$?
-	"$TB" "${b[@]}" >"$TB_TMP/st.b.out" 2>"$TB_TMP/st.b.err" </dev/null; rb=$?
-	[ "$ra" = "$rb" ] || die "exit codes differ for '$*': lvm2 $ra ($(cat "$TB_TMP/st.a.out" "$TB_TMP/st.a.err")), thinbox $rb ($(cat "$TB_TMP/st.b.out" "$TB_TMP/st.b.err"))"
-	[ "$want" = any ] || [ "$ra" = "$want" ] || die "'$*' exited $ra, expected $want: $(cat "$TB_TMP/st.a.err")"
-	[ "${LOOSE:-0}" = 1 ] && return 0
-	for x in out err; do
-		st_norm A <"$TB_TMP/st.a.$x" >"$TB_TMP/st.a.$x.n"
-		st_norm B <"$TB_TMP/st.b.$x" >"$TB_TMP/st.b.$x.n"
-		cmp -s "$TB_TMP/st.a.$x.n" "$TB_TMP/st.b.$x.n" ||
-			die "std$x differs for '$*': lvm2: '$(cat "$TB_TMP/st.a.$x.n")' thinbox: '$(cat "$TB_TMP/st.b.$x.n")'"
-	done
-	return 0
-}
-# The segments as lvm2 reads them (the fields clients parse), of VG A and VG B, compared.
-ST_SEGF=lv_name,lv_attr,lv_size,segtype,stripes,stripe_size,seg_start_pe,seg_size,devices,seg_pe_ranges,lv_tags
-st_same_segs() { # what
-	"$LVM2_BIN" lvs -a --segments --noheadings --separator '|' --units b --nosuffix -o "$ST_SEGF" "$ST_A" 2>&1 |
-		st_norm A >"$TB_TMP/st.segs.a"
-	"$LVM2_BIN" lvs -a --segments --noheadings --separator '|' --units b --nosuffix -o "$ST_SEGF" "$ST_B" 2>&1 |
-		st_norm B >"$TB_TMP/st.segs.b"
-	cmp -s "$TB_TMP/st.segs.a" "$TB_TMP/st.segs.b" ||
-		die "$1: lvm2 reads different segments: lvm2's VG: $(cat "$TB_TMP/st.segs.a") thinbox's VG: $(cat "$TB_TMP/st.segs.b")"
-	lvm_clean vgck "$ST_B" >/dev/null
-}
-# thinbox's own report of its VG equals lvm2's report of it, byte for byte.
-st_same_report() {
-	local a b
-	# segment fields: one row per segment (thinbox has no --segments; lvm2 gives the same rows)
-	a=$(lvm_clean lvs -a -o "$ST_SEGF" "$ST_B")
-	b=$("$TB" lvs -a -o "$ST_SEGF" "$ST_B" 2>&1) || die "thinbox lvs: $b"
-	assert_eq "$a" "$b" "thinbox lvs -o segment fields of a striped LV (lvm2's first)"
-	a=$(lvm_clean lvs --noheadings --separator , -o lv_name,segtype,stripes,stripesize,devices "$ST_B")
-	b=$("$TB" lvs --noheadings --separator , -o lv_name,segtype,stripes,stripesize,devices "$ST_B" 2>&1)
-	assert_eq "$a" "$b" "thinbox lvs -o segtype,stripes,stripesize,devices"
-}
+# shellcheck source=tests/integration/lvtypes-lib.bash
+. "$TB_TOP/tests/integration/lvtypes-lib.bash"
 
 # ---- csi-driver-lvm (metal-stack/csi-driver-lvm pkg/lvm/lvm.go) ----
 testcase_lvtypes_striped_csi_driver_lvm() {

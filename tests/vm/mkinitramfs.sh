@@ -6,7 +6,7 @@ set -euo pipefail
 kver=$1 out=$2
 here=$(cd "$(dirname "$0")" && pwd)
 mods=(virtio_pci virtio_blk 9p 9pnet_virtio overlay dm-mod dm-thin-pool dm-delay dm-flakey
-      dm-zero dm-log-writes loop xfs)
+      dm-zero dm-log-writes dm-raid raid1 loop xfs)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp"/{bin,sbin,proc,sys,dev,host,rw,newroot,mods,out}

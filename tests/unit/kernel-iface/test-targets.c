@@ -222,6 +222,37 @@ static void test_linear_thin_params(void **state)
 	assert_int_equal(dmk_thin_params_parse("254:2", &t2), -EBADMSG);
 }
 
+/* dm-raid status lines as the rig's kernel (dm-raid 1.15) printed them (docs/raid1.md) */
+static void test_raid_status(void **state)
+{
+	struct dmk_raid_status st;
+	(void)state;
+
+	assert_int_equal(dmk_raid_status_parse("raid1 2 AA 81920/81920 idle 0 0 -", &st), 0);
+	assert_string_equal(st.raid_type, "raid1");
+	assert_int_equal(st.devices, 2);
+	assert_string_equal(st.health, "AA");
+	assert_int_equal(st.sync_cur, 81920);
+	assert_int_equal(st.sync_total, 81920);
+	assert_string_equal(st.sync_action, "idle");
+	assert_int_equal(st.mismatch_count, 0);
+	assert_true(st.has_data_offset);
+	assert_int_equal(st.journal, '-');
+	assert_true(dmk_raid_status_in_sync(&st));
+	/* resyncing, one leg dead, an older target without data offset and journal */
+	assert_int_equal(dmk_raid_status_parse("raid1 3 aaA 1024/16384 resync 0", &st), 0);
+	assert_false(st.has_data_offset);
+	assert_false(dmk_raid_status_in_sync(&st));
+	assert_int_equal(dmk_raid_status_parse("raid1 2 DA 16384/16384 idle 0 0 -", &st), 0);
+	assert_false(dmk_raid_status_in_sync(&st));
+	/* garbage: device count and health disagree, bad ratio, bad health letter */
+	assert_int_equal(dmk_raid_status_parse("raid1 2 AAA 1/1 idle 0 0 -", &st), -EBADMSG);
+	assert_int_equal(dmk_raid_status_parse("raid1 2 AA 11 idle 0 0 -", &st), -EBADMSG);
+	assert_int_equal(dmk_raid_status_parse("raid1 2 AX 1/1 idle 0 0 -", &st), -EBADMSG);
+	assert_int_equal(dmk_raid_status_parse("raid1 0  1/1 idle 0", &st), -EBADMSG);
+	assert_int_equal(dmk_raid_status_parse("", &st), -EBADMSG);
+}
+
 static void test_table_parse(void **state)
 {
 	struct dmk_target *t;
@@ -255,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_pool_status_samples), cmocka_unit_test(test_pool_status_garbage),
 		cmocka_unit_test(test_thin_status),	    cmocka_unit_test(test_pool_params),
 		cmocka_unit_test(test_linear_thin_params),  cmocka_unit_test(test_table_parse),
+		cmocka_unit_test(test_raid_status),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

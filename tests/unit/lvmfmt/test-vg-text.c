@@ -46,13 +46,13 @@ static struct md_vg *import(const char *text, size_t len)
 }
 
 /* The VG section of an lvm2 backup file, printed back exactly. */
-static void roundtrip_backup(const char *path)
+static void roundtrip_backup_vg(const char *path, const char *vgsec)
 {
 	size_t len;
 	char *text = slurp(path, &len);
 	struct md_vg *vg = import(text, len);
 	struct strbuf out = { 0 };
-	const char *sec = strstr(text, "\ndocker {\n");
+	const char *sec = strstr(text, vgsec);
 
 	assert_non_null(sec);
 	assert_int_equal(lvf_vg_export(vg, LVF_VG_SECTION, NULL, &out), 0);
@@ -60,6 +60,11 @@ static void roundtrip_backup(const char *path)
 	strbuf_release(&out);
 	md_vg_free(vg);
 	free(text);
+}
+
+static void roundtrip_backup(const char *path)
+{
+	roundtrip_backup_vg(path, "\ndocker {\n");
 }
 
 /* lvf_vg_import_text streams LV sections into the model (references to LVs further on wait
@@ -121,6 +126,7 @@ static void test_backup_roundtrip(void **state)
 	roundtrip_backup("tests/fixtures/lvm2/1-recipe.vg");
 	roundtrip_backup("tests/fixtures/lvm2/2-thin-and-snapshot.vg");
 	roundtrip_backup("tests/fixtures/lvm2/3-extended.vg");
+	roundtrip_backup_vg("tests/fixtures/lvm2/4-raid1.vg", "\nmvg {\n");
 }
 
 /* The on-disk copy lvm2 wrote (raw layout), printed back exactly up to our header. */
@@ -281,6 +287,38 @@ static void test_preserve_unknown(void **state)
 	free(d);
 }
 
+/* lvm2's raid1 VG (4-raid1.vg) reads into raid segments: not read-only for thinbox, each
+ * raid1 LV's metadata/image pairs resolved, and the VG valid. */
+static void test_raid1_import(void **state)
+{
+	char *t = slurp("tests/fixtures/lvm2/4-raid1.vg", NULL);
+	struct md_vg *vg = import(t, strlen(t));
+	struct md_lv *r1 = md_vg_find_lv(vg, "r1"), *img;
+	char reason[256] = "";
+	uint32_t k = 9;
+	bool meta = true;
+
+	assert_false(md_vg_is_readonly_for_us(vg, NULL));
+	assert_int_equal(md_vg_validate(vg, reason, sizeof(reason)), 0);
+	assert_non_null(r1);
+	assert_true(md_lv_is_raid(r1));
+	assert_true(r1->status & MD_LV_NOTSYNCED);
+	assert_int_equal(r1->segs[0].stripe_count, 2);
+	assert_int_equal(r1->segs[0].region_size, 4096);
+	assert_int_equal(r1->segs[0].extent_count, 12);
+	img = r1->segs[0].areas[1].lv;
+	assert_string_equal(img->name, "r1_rimage_1");
+	assert_int_equal(img->n_segs, 2);
+	assert_string_equal(r1->segs[0].meta_areas[0].lv->name, "r1_rmeta_0");
+	assert_ptr_equal(md_lv_raid_of(vg, img, &k, &meta), r1);
+	assert_int_equal(k, 1);
+	assert_false(meta);
+	assert_int_equal(md_vg_find_lv(vg, "r3")->segs[0].region_size, 2048);
+	assert_false(md_vg_find_lv(vg, "r2")->status & MD_LV_NOTSYNCED);
+	md_vg_free(vg);
+	free(t);
+}
+
 /* The recipe done on the model gives the extents lvm2 chose (1-recipe.vg). */
 static void test_recipe_layout(void **state)
 {
@@ -380,7 +418,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backup_roundtrip), cmocka_unit_test(test_raw_roundtrip),
 		cmocka_unit_test(test_model_of_fixture), cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_preserve_unknown), cmocka_unit_test(test_recipe_layout),
+		cmocka_unit_test(test_preserve_unknown),
+		cmocka_unit_test(test_raid1_import), cmocka_unit_test(test_recipe_layout),
 		cmocka_unit_test(test_names), cmocka_unit_test(test_streamed_import),
 	};
 	setenv("TZ", "UTC", 1);
