@@ -102,9 +102,10 @@ static void lv_attr(const struct md_vg *vg, const struct md_lv *lv, const struct
 		a[8] = 'w';
 	if (tb_lv_is_partial(lv))
 		a[8] = 'p';
-	/* old-style snapshots: o origin, s snapshot (S invalid), target s */
+	/* old-style snapshots: o origin, s snapshot, target s; an invalid one is s and I
+	 * (measured: swi-I-s---) */
 	if (md_lv_is_cow(lv) || md_origin_cows(vg, lv, NULL, 0)) {
-		a[0] = md_lv_is_cow(lv) ? (st->snap_invalid ? 'S' : 's') : 'o';
+		a[0] = md_lv_is_cow(lv) ? 's' : 'o';
 		a[6] = 's';
 		if (active && st->snap_invalid)
 			a[4] = 'I';
