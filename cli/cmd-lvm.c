@@ -675,9 +675,13 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 			cli_err("Please specify the origin as VG/LV for a snapshot.");
 			return CLI_EINVAL;
 		}
-		if (has_size) {
-			cli_err("Old-style (COW) snapshots are not supported by thinbox; omit the "
-				"size to make a thin snapshot.");
+		/* with -L/-l: an old-style (COW) snapshot (core/cmd/cow.c); lvm2 2.03.16's
+		 * chunk check is a command-line error (measured) */
+		if (has_size && cli_opt_isset(p, O_CHUNK) &&
+		    (o.chunk_size < 8 || o.chunk_size > 1024 ||
+		     (o.chunk_size & (o.chunk_size - 1)))) {
+			cli_err("Chunk size must be a power of 2 in the range 4K to 512K.");
+			cli_err("Run `lvcreate --help' for more information.");
 			return CLI_EINVAL;
 		}
 		o.origin = lv;
@@ -748,9 +752,11 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 CLI_COMMAND(lvcreate, "lvcreate", cmd_lvcreate, "create a logical volume");
 
 #define O_REPAIR 1900 /* lvconvert --repair (kept out of the shared enum) */
+#define O_MERGE 1901  /* lvconvert --merge: refused */
 static const struct cli_option lvconvert_opts[] = {
 	COMMON_OPTS,
 	{ O_REPAIR, 0, "repair", CLI_OPT_FLAG, 0 },
+	{ O_MERGE, 0, "merge", CLI_OPT_FLAG, 0 },
 	{ O_THINPOOL, 0, "thinpool", CLI_OPT_STR, 0 },
 	{ O_POOLMETA, 0, "poolmetadata", CLI_OPT_STR, 0 },
 	{ O_PMSIZE, 0, "poolmetadatasize", CLI_OPT_SIZE_MB, 0 },
@@ -772,6 +778,11 @@ static int cmd_lvconvert(struct tb_ctx *ctx, int argc, char **argv)
 
 	if (r)
 		return r;
+	if (cli_opt_isset(p, O_MERGE)) {
+		cli_err("Merging snapshots (lvconvert --merge) is not supported by thinbox; the "
+			"origin and its snapshots are left as they are.");
+		return CLI_FAILED;
+	}
 	if (cli_opt_isset(p, O_REPAIR)) {
 		if (p->n_pos != 1 || split_vglv(p->pos[0], vg, sizeof(vg), lv, sizeof(lv)) < 0) {
 			cli_err("lvconvert --repair needs one thin pool: lvconvert --repair VG/POOL.");
@@ -1017,6 +1028,7 @@ static int cmd_lvchange(struct tb_ctx *ctx, int argc, char **argv)
 	o.refresh = cli_opt_isset(p, O_REFRESH);
 	o.autoactivate_only = cli_opt_isset(p, O_ACTIVATE) &&
 			      cli_opt(p, O_ACTIVATE)->activation == CLI_ACTIVATE_AUTO;
+	o.yes = cli_opt_isset(p, O_YES);
 	if (o.activate < 0 && !o.metadataprofile && !o.detachprofile && o.errorwhenfull < 0 &&
 	    o.discards < 0 && o.monitor < 0 && !o.tags.n_add && !o.tags.n_del && !o.permission &&
 	    !o.activation_skip && !o.autoactivation && !o.refresh) {

@@ -75,8 +75,13 @@ static void cli_log(void *userdata, int priority, const char *file, int line, co
 		    const char *format, va_list args)
 {
 	FILE *out = priority == LOG_NOTICE ? stdout : stderr;
+	size_t fl = strlen(format);
 
-	fputs("  ", out);
+	/* lvm2's yes_no_prompt: the question on stderr, not indented (answered "n" here) */
+	if (fl >= 10 && !strcmp(format + fl - 10, "[y/n]: [n]"))
+		out = stderr;
+	else
+		fputs("  ", out);
 	vfprintf(out, format, args);
 	fputc('\n', out);
 	fflush(out);

@@ -184,7 +184,8 @@ struct tb_lvcreate_opts {
 	uint64_t virtual_size;     /* -V, sectors (thin LV) */
 	const char *pool;          /* thin LV: the pool's name (-T VG/POOL, --thinpool) */
 	bool thin_pool;            /* --type thin-pool, or -T with -L */
-	const char *origin;        /* -s VG/THIN: thin snapshot of this LV */
+	const char *origin;        /* -s VG/LV: thin snapshot of this thin LV; with @size an
+				    * old-style (COW) snapshot of this linear LV */
 	uint32_t chunk_size;       /* -c, sectors, 0: automatic */
 	uint64_t poolmetadatasize; /* sectors, 0: automatic */
 	int zero;                  /* -Z: -1 default */
@@ -274,6 +275,7 @@ struct tb_lvchange_opts {
 	char autoactivation;         /* --setautoactivation: 0 unchanged, 'y', 'n' */
 	bool refresh;                /* --refresh: reload the active tables from the metadata */
 	bool autoactivate_only;      /* -aay: only LVs whose autoactivation is on */
+	bool yes; /* -y: answer lvm2's prompts (-a of an old-style snapshot changes its origin) */
 };
 /* lvchange VG/LV: what @o does not leave unchanged. 0 or -errno. Since: 0.1 */
 int tb_lvchange(struct tb_ctx *ctx, const char *vg, const char *lv,

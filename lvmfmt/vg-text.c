@@ -678,6 +678,24 @@ static int import_thin(struct importer *im, const struct lvf_cft_node *sec, cons
 	return lv_ref(im, sec, what, "external_origin", false, &seg->external_origin);
 }
 
+/* lvm2 lib/snapshot/snapshot.c _snap_text_import: chunk_size, origin, cow_store (a merging
+ * snapshot's merging_store is kept as an unknown segment type) */
+static int import_snapshot(struct importer *im, const struct lvf_cft_node *sec, const char *what,
+			   struct md_seg *seg)
+{
+	int64_t v;
+	int r;
+
+	r = get_int(im, sec, what, "chunk_size", true, 1, UINT32_MAX, &v);
+	if (r < 0)
+		return r;
+	seg->chunk_size = (uint32_t)v;
+	r = lv_ref(im, sec, what, "origin", true, &seg->origin);
+	if (r < 0)
+		return r;
+	return lv_ref(im, sec, what, "cow_store", true, &seg->cow);
+}
+
 static int cmp_seg(const void *a, const void *b)
 {
 	const struct md_seg *x = a, *y = b;
@@ -705,6 +723,9 @@ static int import_segments(struct importer *im, const struct lvf_cft_node *sec, 
 	static const char *const known_thin[] = {
 		"start_extent", "extent_count", "type",  "thin_pool",       "transaction_id",
 		"device_id",    "origin",       "merge", "external_origin", NULL
+	};
+	static const char *const known_snap[] = {
+		"start_extent", "extent_count", "type", "chunk_size", "origin", "cow_store", NULL
 	};
 	static const char *const known_raid[] = {
 		"start_extent", "extent_count", "type", "device_count", "region_size", "raids", NULL
@@ -760,6 +781,10 @@ static int import_segments(struct importer *im, const struct lvf_cft_node *sec, 
 			seg->kind = MD_SEG_THIN;
 			known = known_thin;
 			r = import_thin(im, s, what, seg);
+		} else if (streq(type, "snapshot") && child(s, "cow_store")) {
+			seg->kind = MD_SEG_SNAPSHOT;
+			known = known_snap;
+			r = import_snapshot(im, s, what, seg);
 		} else if (streq(type, "raid1")) {
 			seg->kind = MD_SEG_RAID;
 			known = known_raid;
@@ -1008,6 +1033,7 @@ static int vg_end(struct importer *im, const struct lvf_cft_node *root,
 		qsort(im->unsorted[i]->segs, im->unsorted[i]->n_segs, sizeof(struct md_seg),
 		      cmp_seg);
 	md_vg_index_drop(im->vg); /* segments now link LVs: pool look-ups rebuild */
+	md_cow_link(im->vg);
 	if ((r = keep_unknown(sec, known_vg, false, &im->vg->extra)) < 0)
 		return r;
 	{
@@ -1481,6 +1507,11 @@ static void export_seg(struct printer *p, const struct md_vg *vg, const struct m
 			out_str(p, "merge", seg->merge->name, NULL);
 		if (seg->external_origin)
 			out_str(p, "external_origin", seg->external_origin->name, NULL);
+		break;
+	case MD_SEG_SNAPSHOT:
+		out_u(p, "chunk_size", seg->chunk_size, NULL);
+		out_str(p, "origin", seg->origin->name, NULL);
+		out_str(p, "cow_store", seg->cow->name, NULL);
 		break;
 	case MD_SEG_RAID:
 		out_u(p, "device_count", seg->stripe_count, NULL);

@@ -89,7 +89,14 @@ struct md_pv {
 	struct md_extra extra;
 };
 
-enum md_seg_kind { MD_SEG_STRIPED, MD_SEG_THIN_POOL, MD_SEG_THIN, MD_SEG_RAID, MD_SEG_UNKNOWN };
+enum md_seg_kind {
+	MD_SEG_STRIPED,
+	MD_SEG_THIN_POOL,
+	MD_SEG_THIN,
+	MD_SEG_RAID,
+	MD_SEG_UNKNOWN,
+	MD_SEG_SNAPSHOT
+};
 enum md_discards { MD_DISCARDS_IGNORE, MD_DISCARDS_NOPASSDOWN, MD_DISCARDS_PASSDOWN };
 
 struct md_lv;
@@ -133,6 +140,8 @@ struct md_seg {
 	/* thin */
 	struct md_lv *thin_pool, *origin, *merge, *external_origin;
 	uint32_t device_id;
+	/* snapshot (old-style COW, metadata/cow.c): origin above, chunk_size, the COW store */
+	struct md_lv *cow;
 	struct md_extra extra; /* unknown fields, or the whole section for UNKNOWN */
 };
 
@@ -156,6 +165,9 @@ struct md_lv {
 	struct md_seg *segs; /* sorted by start_extent */
 	size_t n_segs;
 	struct md_extra extra;
+	/* a COW store: the snapshotN LV whose "snapshot" segment names it (lvm2 lv->snapshot),
+	 * kept by md_cow_link/md_cow_snapshot_add/md_cow_snapshot_drop; else NULL */
+	struct md_lv *cow_snapshot;
 };
 
 struct md_vg {
@@ -378,3 +390,40 @@ int md_pool_extend_data(struct md_vg *vg, struct md_lv *pool, uint32_t extents,
 			enum md_alloc_policy policy);
 int md_pool_extend_meta(struct md_vg *vg, struct md_lv *pool, uint32_t extents,
 			enum md_alloc_policy policy);
+
+/* ---- old-style (COW) snapshots (cow.c), lvm2 lib/metadata/snapshot_manip.c ----
+ * A snapshot is two LVs: the COW store (a linear LV without VISIBLE, reported under the
+ * snapshot's name) and a hidden "snapshotN" LV with one "snapshot" segment of the origin's
+ * size naming origin and cow_store. */
+#define MD_COW_DEFAULT_CHUNK 8u /* sectors, 4 KiB (lvm2 DEFAULT_CHUNKSIZE) */
+#define MD_COW_MIN_CHUNK 8u
+#define MD_COW_MAX_CHUNK 1024u                  /* sectors, 512 KiB */
+#define MD_COW_MIN_CHUNKS 3u                    /* lvm2 SNAPSHOT_MIN_CHUNKS */
+bool md_lv_is_snapshot(const struct md_lv *lv); /* a snapshotN LV (segment type snapshot) */
+bool md_lv_is_cow(const struct md_lv *lv);      /* a COW store */
+/* The COW stores of the snapshots of @origin, in VG order: the count, up to @max in @out. */
+size_t md_origin_cows(const struct md_vg *vg, const struct md_lv *origin, struct md_lv **out,
+		      size_t max);
+/* The origin of COW store @cow (NULL when @cow is none). */
+struct md_lv *md_cow_origin(const struct md_lv *cow);
+/* lvm2 cow_max_extents: the COW size that holds every chunk of an origin of @origin_extents,
+ * with the header and the exception tables, in extents of @extent_size (kernels with the
+ * fixed-leak snapshot target: no extra chunks). */
+uint32_t md_cow_max_extents(uint32_t origin_extents, uint32_t extent_size, uint32_t chunk);
+/* lvcreate -l N%ORIGIN: lvm2's cow_max_extents - origin + N% of the origin rounded up. */
+uint32_t md_cow_pct_origin(uint32_t pct, uint32_t origin_extents, uint32_t extent_size,
+			   uint32_t chunk);
+/* A valid snapshot chunk size (sectors): a power of 2 from 8 to 1024. */
+bool md_cow_chunk_ok(uint32_t chunk);
+/* Make @cow (a linear LV) the COW store of a new snapshot of @origin: adds the hidden
+ * snapshotN LV (lowest free N, id @snap_id), clears VISIBLE on @cow. */
+int md_cow_snapshot_add(struct md_vg *vg, struct md_lv *origin, struct md_lv *cow,
+			const char *snap_id, uint32_t chunk, struct md_lv **ret);
+/* Undo it: drop @cow's snapshotN LV, @cow visible again (then a plain LV to remove). */
+int md_cow_snapshot_drop(struct md_vg *vg, struct md_lv *cow);
+/* After import: set every COW store's cow_snapshot. */
+void md_cow_link(struct md_vg *vg);
+/* The reason thinbox cannot manage a VG's COW snapshots (one of a thin LV...), or NULL. */
+const char *md_cow_unsupported(const struct md_vg *vg);
+/* Structural checks of the snapshot segments (md_vg_validate): -EBADMSG + reason. */
+int md_cow_validate(const struct md_vg *vg, char *reason, size_t reason_len);

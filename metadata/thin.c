@@ -504,6 +504,8 @@ int md_vg_validate(const struct md_vg *vg, char *reason, size_t reason_len)
 			}
 		}
 	}
+	if ((r = md_cow_validate(vg, reason, reason_len)) < 0)
+		return r;
 	if (md_vg_pmspare(vg)) {
 		size_t n = 0;
 		for (size_t i = 0; i < vg->n_lvs; i++)

@@ -426,6 +426,8 @@ bool md_vg_is_readonly_for_us(const struct md_vg *vg, const char **ret_reason)
 				reason = "it holds a segment type thinbox does not understand";
 				break;
 			}
+	if (!reason)
+		reason = md_cow_unsupported(vg);
 	for (size_t i = 0; !reason && i < vg->n_pvs; i++)
 		if (vg->pvs[i]->status & MD_PV_MISSING)
 			reason = "a PV is missing";
@@ -446,6 +448,11 @@ uint32_t md_lv_extents(const struct md_lv *lv)
 
 bool md_lv_is_visible(const struct md_lv *lv)
 {
+	/* lvm2 lv_is_visible: a snapshotN LV never, a COW store as its origin */
+	if (lv->cow_snapshot)
+		return true;
+	if (lv->n_segs && lv->segs[0].kind == MD_SEG_SNAPSHOT)
+		return false;
 	return lv->status & MD_LV_VISIBLE;
 }
 
@@ -557,7 +564,8 @@ static bool lv_is_referenced(const struct md_vg *vg, const struct md_lv *lv)
 		for (size_t s = 0; s < o->n_segs; s++) {
 			const struct md_seg *seg = &o->segs[s];
 			if (seg->pool_meta == lv || seg->pool_data == lv || seg->thin_pool == lv ||
-			    seg->origin == lv || seg->merge == lv || seg->external_origin == lv)
+			    seg->origin == lv || seg->merge == lv || seg->external_origin == lv ||
+			    seg->cow == lv)
 				return true;
 			for (uint32_t a = 0; seg->areas && a < seg->stripe_count; a++)
 				if (seg->areas[a].lv == lv ||
@@ -581,6 +589,8 @@ int md_lv_remove(struct md_vg *vg, struct md_lv *lv)
 		return -ENOENT;
 	if (lv_is_referenced(vg, lv))
 		return -EBUSY;
+	if (md_lv_is_snapshot(lv) && lv->segs[0].cow)
+		lv->segs[0].cow->cow_snapshot = NULL;
 	lv_free(lv);
 	memmove(&vg->lvs[i], &vg->lvs[i + 1], (vg->n_lvs - i - 1) * sizeof(*vg->lvs));
 	vg->n_lvs--;

@@ -184,6 +184,8 @@ int tb_lv_state_get(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_
 				st.has_thin_status = true;
 			dmk_targets_free(t, n);
 		}
+		if (st.active && md_lv_is_cow(lv))
+			tb_cow_state(ctx, lv, &st);
 		if (md_lv_is_raid(lv) ||
 		    (!md_lv_is_visible(lv) && md_lv_raid_of(vg, lv, NULL, NULL))) {
 			/* a raid LV's status, also for its sub-LVs (their attr shows their health) */
@@ -743,6 +745,9 @@ static int thin_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 	return r;
 }
 
+static int origin_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *origin);
+static int origin_deactivate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *origin);
+static int cow_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv);
 /* The raid table of @lv over its sub-devices @meta[k], @img[k] (lvm2's
  * _raid_emit_segment_line for dm-raid 1.11+: "raid1 <#params> 0 [nosync] [region_size R]
  * <#devices> <meta> <image>..."; "-" for a missing metadata device). */
@@ -809,6 +814,13 @@ static int raid_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 
 int tb_lv_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 {
+	/* old-style snapshots come and go with their origin, as lvm2 loads them */
+	if (md_lv_is_snapshot(lv))
+		return 0;
+	if (md_lv_is_cow(lv))
+		return origin_activate(c, vg, md_cow_origin(lv));
+	if (md_origin_cows(vg->md, lv, NULL, 0))
+		return origin_activate(c, vg, lv);
 	for (size_t s = 0; s < lv->n_segs; s++)
 		if (lv->segs[s].kind == MD_SEG_UNKNOWN)
 			return tb_fail(c->ctx, -EOPNOTSUPP,
@@ -878,6 +890,13 @@ int tb_lv_deactivate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 {
 	struct dmk_info info;
 	int r;
+
+	if (md_lv_is_snapshot(lv))
+		return 0;
+	if (md_lv_is_cow(lv))
+		return origin_deactivate(c, vg, md_cow_origin(lv));
+	if (md_origin_cows(vg->md, lv, NULL, 0))
+		return origin_deactivate(c, vg, lv);
 
 	if (md_lv_is_thin_pool(lv)) {
 		if (!pool_is_new(vg->md, lv)) {
@@ -1307,6 +1326,8 @@ int tb_lv_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 
 	if (md_lv_is_thin_pool(lv))
 		return tb_pool_reload(c, vg, lv);
+	if (md_lv_is_cow(lv) || md_origin_cows(vg->md, lv, NULL, 0))
+		return cow_reload(c, vg, lv);
 	r = lv_find(c->ctx, vg->md, lv, own_suffix(vg->md, lv), &info);
 	if (r <= 0)
 		return r;
@@ -1449,4 +1470,361 @@ int tb_lv_rename_devices(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, c
 		link_add(c, vg->md, lv, pub);
 	}
 	return 0;
+}
+
+/* ---------------------------------------------------------------- COW snapshots
+ * As lvm2 2.03 loads them (docs/cow-snapshots.md): an origin with snapshots is VG-LV
+ * "snapshot-origin VG-LV-real" (uuid the origin's) over VG-LV-real (its linear table, uuid
+ * -real); each snapshot is VG-SNAP "snapshot REAL COW P chunk" (uuid the COW store's, read-only
+ * for -p r) over VG-SNAP-cow (the COW store's linear table, uuid -cow). Children first. */
+
+#define COW_MAX_SNAPS 4096
+
+static int cow_list(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *origin,
+		    struct md_lv ***ret, size_t *ret_n)
+{
+	size_t n = md_origin_cows(vg->md, origin, NULL, 0);
+	struct md_lv **v;
+
+	if (n > COW_MAX_SNAPS)
+		return tb_fail(c->ctx, -E2BIG, "Origin %s/%s has too many snapshots (%zu).",
+			       vg->md->name, origin->name, n);
+	v = calloc(n ? n : 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	md_origin_cows(vg->md, origin, v, n);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+/* A device with @t under @name/@uuid unless one with @uuid is live already. *ret: its info. */
+static int cow_dev_ensure(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv,
+			  const char *layer, const struct dmk_target *t, size_t n, unsigned flags,
+			  struct dmk_info *ret, bool *ret_made)
+{
+	_cleanup_free_ char *name = NULL, *uuid = NULL;
+	struct dmk_info info;
+	int r = lv_find(c->ctx, vg->md, lv, layer, &info);
+
+	if (ret_made)
+		*ret_made = false;
+	if (r < 0)
+		return r;
+	if (r > 0 && !dev_half_made(&info)) {
+		*ret = info;
+		return 0;
+	}
+	if (r > 0) {
+		if ((r = dev_adopt(c, &info, t, n, flags)) < 0)
+			return r;
+		*ret = info;
+		return 0;
+	}
+	if ((r = tb_lv_dm_name(vg->md, lv, layer, &name)) < 0 ||
+	    (r = tb_lv_dm_uuid(vg->md, lv, layer, &uuid)) < 0)
+		return r;
+	if ((r = dev_create(c, name, uuid, t, n, flags, ret)) < 0)
+		return r;
+	if (ret_made)
+		*ret_made = true;
+	return 0;
+}
+
+static int linear_dev_ensure(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv,
+			     const char *layer, unsigned flags, struct dmk_info *ret, bool *made)
+{
+	struct dmk_target *t = NULL;
+	size_t n = 0;
+	int r = linear_targets(c, vg, lv, &t, &n);
+
+	if (r < 0)
+		return r;
+	r = cow_dev_ensure(c, vg, lv, layer, t, n, flags, ret, made);
+	dmk_targets_free(t, n);
+	return r;
+}
+
+static int snap_dev_ensure(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *cow, dev_t real,
+			   bool *made)
+{
+	const struct md_lv *snap = cow->cow_snapshot;
+	struct dmk_info ci, si;
+	struct dmk_target *t = NULL;
+	char *params = NULL;
+	int r = lv_find(c->ctx, vg->md, cow, NULL, &si);
+
+	*made = false;
+	if (r < 0)
+		return r;
+	if (r > 0 && !dev_half_made(&si))
+		return 0;
+	if ((r = linear_dev_ensure(c, vg, cow, "cow", 0, &ci, NULL)) < 0)
+		return r;
+	if (asprintf(&params, "%u:%u %u:%u P %u", major(real), minor(real), major(ci.dev),
+		     minor(ci.dev), snap->segs[0].chunk_size) < 0)
+		return -ENOMEM;
+	r = one_target((uint64_t)snap->segs[0].extent_count * vg->md->extent_size, "snapshot",
+		       params, &t);
+	if (r < 0)
+		return r;
+	r = cow_dev_ensure(c, vg, cow, NULL, t, 1, (cow->status & MD_LV_WRITE) ? 0 : DMK_READONLY,
+			   &si, made);
+	dmk_targets_free(t, 1);
+	if (r == 0) {
+		_cleanup_free_ char *name = NULL;
+		if (tb_lv_dm_name(vg->md, cow, NULL, &name) == 0)
+			link_add(c, vg->md, cow, name);
+	}
+	return r;
+}
+
+/* Activate @origin with every snapshot of it. A live plain origin is suspended while its
+ * snapshots come up and then switched to snapshot-origin, so no write escapes them. */
+static int origin_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *origin)
+{
+	_cleanup_free_ struct md_lv **cows = NULL;
+	_cleanup_free_ char *name = NULL, *uuid = NULL, *params = NULL;
+	struct dmk_info oi, ri;
+	struct dmk_target *t = NULL;
+	struct dmk_ctx *dmk;
+	bool live, suspended = false, real_made = false, made, missing = false;
+	size_t n = 0;
+	int r;
+
+	if ((r = tb_ctx_dmk(c->ctx, &dmk)) < 0 || (r = cow_list(c, vg, origin, &cows, &n)) < 0)
+		return r;
+	if ((r = lv_find(c->ctx, vg->md, origin, NULL, &oi)) < 0)
+		return r;
+	live = r > 0 && !dev_half_made(&oi);
+	if ((r = lv_find(c->ctx, vg->md, origin, "real", &ri)) < 0)
+		return r;
+	missing = r == 0;
+	for (size_t i = 0; i < n && !missing; i++) {
+		struct dmk_info si;
+		if ((r = lv_find(c->ctx, vg->md, cows[i], NULL, &si)) < 0)
+			return r;
+		missing = r == 0 || dev_half_made(&si);
+	}
+	if (live && !missing)
+		return 0;
+	if (live) {
+		if ((r = dmk_suspend(dmk, oi.name, 0)) < 0)
+			return tb_fail(c->ctx, r, "Failed to suspend %s: %s", oi.name,
+				       dmk_errmsg(dmk));
+		suspended = true;
+	}
+	if ((r = linear_dev_ensure(c, vg, origin, "real", 0, &ri, &real_made)) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if ((r = snap_dev_ensure(c, vg, cows[i], ri.dev, &made)) < 0)
+			goto out;
+	if (asprintf(&params, "%u:%u", major(ri.dev), minor(ri.dev)) < 0) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if ((r = one_target((uint64_t)md_lv_extents(origin) * vg->md->extent_size,
+			    "snapshot-origin", TAKE_PTR(params), &t)) < 0)
+		goto out;
+	if (live) {
+		/* a plain origin gets its snapshot-origin table; one that has it already only
+		 * resumes (the kernel then takes the new snapshots' chunk sizes) */
+		if (real_made && (r = dmk_load(dmk, oi.name, t, 1, lv_load_flags(origin))) < 0) {
+			tb_fail(c->ctx, r, "Failed to load a new table into %s: %s", oi.name,
+				dmk_errmsg(dmk));
+			goto out;
+		}
+	} else {
+		if ((r = tb_lv_dm_name(vg->md, origin, NULL, &name)) < 0 ||
+		    (r = tb_lv_dm_uuid(vg->md, origin, NULL, &uuid)) < 0)
+			goto out;
+		if (r == 0 && lv_find(c->ctx, vg->md, origin, NULL, &oi) > 0)
+			r = dev_adopt(c, &oi, t, 1, lv_load_flags(origin));
+		else
+			r = dev_create(c, name, uuid, t, 1, lv_load_flags(origin), NULL);
+		if (r < 0)
+			goto out;
+		link_add(c, vg->md, origin, name);
+	}
+out:
+	if (t)
+		dmk_targets_free(t, 1);
+	if (suspended) {
+		int q = dmk_resume(dmk, oi.name, 0, NULL);
+		if (q < 0 && r == 0)
+			r = tb_fail(c->ctx, q, "Failed to resume %s: %s", oi.name, dmk_errmsg(dmk));
+	}
+	return r;
+}
+
+/* Remove one snapshot's devices (the snapshot, then its -cow). -EBUSY if open. */
+static int snap_dev_remove(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *cow)
+{
+	struct dmk_info si;
+	int r = lv_find(c->ctx, vg->md, cow, NULL, &si);
+
+	if (r < 0)
+		return r;
+	if (r > 0) {
+		if (si.open_count > 0)
+			return tb_fail(c->ctx, -EBUSY, "Logical volume %s/%s in use.", vg->md->name,
+				       cow->name);
+		if ((r = dev_remove(c, si.name)) < 0)
+			return r;
+	}
+	link_remove(c, vg->md, cow);
+	return remove_if_active(c, vg, cow, "cow");
+}
+
+/* Deactivate @origin with all its snapshots: snapshots, origin, then -cow and -real. */
+static int origin_deactivate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *origin)
+{
+	_cleanup_free_ struct md_lv **cows = NULL;
+	struct dmk_info info;
+	size_t n = 0;
+	int r;
+
+	if ((r = cow_list(c, vg, origin, &cows, &n)) < 0)
+		return r;
+	/* nothing goes while anything is open */
+	for (size_t i = 0; i <= n; i++) {
+		const struct md_lv *lv = i < n ? cows[i] : origin;
+		r = lv_find(c->ctx, vg->md, lv, NULL, &info);
+		if (r < 0)
+			return r;
+		if (r > 0 && info.open_count > 0)
+			return tb_fail(c->ctx, -EBUSY, "Logical volume %s/%s in use.", vg->md->name,
+				       lv->name);
+	}
+	for (size_t i = 0; i < n; i++)
+		if ((r = snap_dev_remove(c, vg, cows[i])) < 0)
+			return r;
+	if ((r = lv_find(c->ctx, vg->md, origin, NULL, &info)) < 0)
+		return r;
+	if (r > 0 && (r = dev_remove(c, info.name)) < 0)
+		return r;
+	link_remove(c, vg->md, origin);
+	return remove_if_active(c, vg, origin, "real");
+}
+
+int tb_cow_origin_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *origin)
+{
+	return origin_activate(c, vg, origin);
+}
+
+int tb_cow_origin_deactivate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *origin)
+{
+	return origin_deactivate(c, vg, origin);
+}
+
+int tb_cow_snapshot_release(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *cow,
+			    struct md_lv *origin, size_t n_left)
+{
+	struct dmk_info oi;
+	struct dmk_target *t = NULL;
+	size_t n = 0;
+	int r = snap_dev_remove(c, vg, cow);
+
+	if (r < 0 || n_left)
+		return r;
+	/* the last snapshot gone: the live origin back to its plain table, -real removed */
+	if ((r = lv_find(c->ctx, vg->md, origin, NULL, &oi)) <= 0)
+		return r < 0 ? r : remove_if_active(c, vg, origin, "real");
+	if ((r = linear_targets(c, vg, origin, &t, &n)) < 0)
+		return r;
+	r = dev_reload(c, oi.name, t, n, lv_load_flags(origin));
+	dmk_targets_free(t, n);
+	if (r < 0)
+		return r;
+	return remove_if_active(c, vg, origin, "real");
+}
+
+int tb_cow_zero_header(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *cow)
+{
+	struct dmk_info info;
+	int r, q;
+
+	/* lvm2 activates the new COW store as a plain LV to clear its header, then drops it */
+	if ((r = linear_dev_ensure(c, vg, cow, NULL, 0, &info, NULL)) < 0)
+		return r;
+	r = tb_lv_zero(c, vg, cow, 4096);
+	q = dev_remove(c, info.name);
+	return r < 0 ? r : q;
+}
+
+/* "USED/TOTAL META" (or Invalid, Overflow, Merge failed) of a snapshot target */
+static void snap_status_parse(const char *s, struct tb_lv_state *st)
+{
+	unsigned long long u, t, m;
+
+	if (!strncmp(s, "Invalid", 7) || !strncmp(s, "Overflow", 8)) {
+		st->has_snap_status = true;
+		st->snap_invalid = true;
+	} else if (!strncmp(s, "Merge failed", 12)) {
+		st->has_snap_status = true;
+		st->snap_merge_failed = true;
+	} else if (sscanf(s, "%llu/%llu %llu", &u, &t, &m) == 3) {
+		st->has_snap_status = true;
+		st->snap_used = u;
+		st->snap_total = t;
+		st->snap_meta = m;
+	}
+}
+
+void tb_cow_state(struct tb_ctx *ctx, const struct md_lv *lv, struct tb_lv_state *st)
+{
+	struct dmk_target *t = NULL;
+	struct dmk_ctx *dmk;
+	size_t n = 0;
+
+	if (!st->active || !md_lv_is_cow(lv) || tb_ctx_dmk(ctx, &dmk) < 0)
+		return;
+	if (dmk_status(dmk, st->info.name, 0, &t, &n) == 0 && n == 1 && streq(t[0].type, "snapshot"))
+		snap_status_parse(t[0].params, st);
+	dmk_targets_free(t, n);
+}
+
+/* lvchange -p/--refresh of an active origin or snapshot: its table again, with its
+ * permission (snapshot-origin over -real, or snapshot over -real and -cow). */
+static int cow_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
+{
+	struct md_lv *origin = md_lv_is_cow(lv) ? md_cow_origin(lv) : lv;
+	struct dmk_info info, ri, ci;
+	struct dmk_target *t = NULL;
+	char *params = NULL;
+	uint64_t len = (uint64_t)md_lv_extents(origin) * vg->md->extent_size;
+	int r = lv_find(c->ctx, vg->md, lv, NULL, &info);
+
+	if (r <= 0)
+		return r;
+	if ((r = lv_find(c->ctx, vg->md, origin, "real", &ri)) <= 0)
+		return r < 0 ? r : -ENXIO;
+	if (lv == origin) {
+		if (asprintf(&params, "%u:%u", major(ri.dev), minor(ri.dev)) < 0)
+			return -ENOMEM;
+		r = one_target(len, "snapshot-origin", params, &t);
+	} else {
+		struct dmk_target *ct = NULL;
+		size_t cn = 0;
+		if ((r = lv_find(c->ctx, vg->md, lv, "cow", &ci)) <= 0)
+			return r < 0 ? r : -ENXIO;
+		/* the store may have grown (lvextend): its -cow table first */
+		if ((r = linear_targets(c, vg, lv, &ct, &cn)) < 0)
+			return r;
+		r = dev_reload(c, ci.name, ct, cn, 0);
+		dmk_targets_free(ct, cn);
+		if (r < 0)
+			return r;
+		if (asprintf(&params, "%u:%u %u:%u P %u", major(ri.dev), minor(ri.dev),
+			     major(ci.dev), minor(ci.dev), lv->cow_snapshot->segs[0].chunk_size) < 0)
+			return -ENOMEM;
+		r = one_target(len, "snapshot", params, &t);
+	}
+	if (r < 0)
+		return r;
+	r = dev_reload(c, info.name, t, 1,
+		       lv == origin ? lv_load_flags(lv)
+				    : ((lv->status & MD_LV_WRITE) ? 0 : DMK_READONLY));
+	dmk_targets_free(t, 1);
+	return r;
 }

@@ -20,6 +20,9 @@ struct tb_lv_state {
 	struct dmk_thin_pool_status pool_status;
 	bool has_thin_status;
 	struct dmk_thin_status thin_status;
+	/* a COW snapshot (tb_cow_state): its snapshot target's status */
+	bool has_snap_status, snap_invalid, snap_merge_failed;
+	uint64_t snap_used, snap_total, snap_meta; /* sectors */
 	bool has_raid_status; /* raid LVs: dm-raid's status of the LV's device */
 	struct dmk_raid_status raid_status;
 };
@@ -66,3 +69,16 @@ int tb_lv_wipe_signatures(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv);
  * lvrename of an active LV does. Nothing to do when inactive. */
 int tb_lv_rename_devices(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, const char *old_vg,
 			 const char *old_name);
+
+/* ---- COW snapshots (docs/cow-snapshots.md) ---- */
+/* Activate / deactivate an origin with all its snapshots (lvm2 activates them together). */
+int tb_cow_origin_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *origin);
+int tb_cow_origin_deactivate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *origin);
+/* Remove the devices of snapshot @cow of @origin; with @n_left 0 (it was the last) a live
+ * origin is reloaded as a plain LV and its -real device removed. */
+int tb_cow_snapshot_release(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *cow,
+			    struct md_lv *origin, size_t n_left);
+/* Clear the first 4 KiB of a new COW store (still a plain LV): activates it, writes, drops. */
+int tb_cow_zero_header(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *cow);
+/* Fill @st's snapshot status for an active COW store. */
+void tb_cow_state(struct tb_ctx *ctx, const struct md_lv *lv, struct tb_lv_state *st);

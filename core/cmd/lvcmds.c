@@ -24,6 +24,7 @@
 #include "core/activate/pooltruth.h"
 #include "core/cmd/raid.h"
 #include "core/cmd/stripe.h"
+#include "core/cmd/cow.h"
 #include "util/units.h"
 
 static int cmd_start(struct tb_ctx *ctx, struct tb_cmd *c, const char *name, const char *vgname,
@@ -370,6 +371,49 @@ static int lvcreate_thin(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 	return 0;
 }
 
+/* lvcreate -s VG/LV -L|-l: the COW store as a new linear LV, then core/cmd/cow.c */
+static int lvcreate_cow(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvcreate_opts *o,
+			const char *name, struct md_pv **pvs, size_t n_pvs)
+{
+	struct tb_ctx *ctx = c->ctx;
+	struct md_lv *origin = NULL, *lv = NULL;
+	char id[MD_ID_LEN + 1];
+	uint64_t ext = 0;
+	uint32_t chunk;
+	int r;
+
+	if (!md_vg_find_lv(vg->md, o->origin))
+		return tb_fail(ctx, -ENOENT, "Snapshot origin LV %s not found in Volume group %s.",
+			       o->origin, vg->md->name);
+	if (o->size.unit == TB_SIZE_SECTORS) {
+		/* lvm2 _lv_create_an_lv's note, with the size (tools/lvcreate.c) */
+		char sz[32];
+		ext = DIV_ROUND_UP(o->size.value, vg->md->extent_size);
+		units_display_size(ext * vg->md->extent_size, sz, sizeof(sz));
+		if (ext * vg->md->extent_size != o->size.value)
+			tb_notice(ctx, "Rounding up size to full physical extent %s", sz);
+	} else if (o->size.unit != TB_SIZE_PCT_ORIGIN &&
+		   (r = size_to_extents(ctx, vg, &o->size, 0, &ext)) < 0) {
+		return r;
+	}
+	if ((r = tb_cow_prepare(ctx, vg, o, ext, &origin, &chunk, &ext)) < 0)
+		return r;
+	tb_new_id(id);
+	if ((r = md_lv_new(vg->md, name, id, MD_LV_READ | MD_LV_WRITE | MD_LV_VISIBLE, &lv)) < 0)
+		return r;
+	lv_stamp(lv);
+	if ((r = tb_lv_new_attrs(ctx, vg, lv, o)) < 0)
+		return r;
+	r = md_lv_extend_linear(vg->md, lv, (uint32_t)ext,
+				o->contiguous ? MD_ALLOC_CONTIGUOUS : MD_ALLOC_NORMAL, pvs, n_pvs);
+	if (r == -ENOSPC)
+		return tb_vg_no_space(ctx, vg, ext);
+	if (r < 0 || (r = tb_cow_finish(c, vg, o, origin, lv, chunk)) < 0)
+		return r;
+	tb_notice(ctx, "Logical volume \"%s\" created.", name);
+	return 0;
+}
+
 static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvcreate_opts *o,
 			 const char *name, struct md_pv **pvs, size_t n_pvs);
 static int lvcreate_pool_and_thin(struct tb_cmd *c, struct tb_vg *vg,
@@ -430,12 +474,16 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 		r = lvcreate_pool_and_thin(&c, vg, o, name);
 		goto out;
 	}
-	if (o->pool || o->origin) {
+	if (o->pool || (o->origin && o->size.unit == TB_SIZE_NONE)) {
 		r = lvcreate_thin(&c, vg, o, name);
 		goto out;
 	}
 	if ((r = pvs_from_paths(ctx, vg, o->pvs, o->n_pvs, &pvs, &n_pvs)) < 0)
 		goto out;
+	if (o->origin) { /* -s with a size: an old-style (COW) snapshot */
+		r = lvcreate_cow(&c, vg, o, name, pvs, n_pvs);
+		goto out;
+	}
 	if (o->thin_pool) {
 		r = lvcreate_pool(&c, vg, o, name, pvs, n_pvs);
 		goto out;
@@ -504,7 +552,8 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 	tb_notice(ctx, "Logical volume \"%s\" created.", name);
 out:
 	cmd_finish(&c, vg);
-	if (r == 0 && o->activate != 0 && (o->thin_pool || o->pool || o->origin))
+	if (r == 0 && o->activate != 0 &&
+	    (o->thin_pool || o->pool || (o->origin && o->size.unit == TB_SIZE_NONE)))
 		tb_monitor_autostart(ctx);
 	return r;
 }
@@ -852,7 +901,7 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 	tb_ctx_clear_error(ctx);
 	if ((r = cmd_start(ctx, &c, o->extend_only ? "lvextend" : "lvresize", o->vg, &vg)) < 0)
 		return r;
-	if (!(lv = need_lv(ctx, vg, o->lv, &r)))
+	if (!(lv = need_lv(ctx, vg, o->lv, &r)) || (r = tb_cow_resize_check(ctx, vg, lv)) < 0)
 		goto out;
 	if (md_lv_is_thin_pool(lv) && lv->segs[0].n_msgs == 0 &&
 	    o->poolmetadatasize.unit != TB_SIZE_NONE) {
@@ -1001,6 +1050,8 @@ static int remove_one(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 	}
 	if ((r = lv_open_check(c, vg, lv, &active)) < 0)
 		return r;
+	if (md_lv_is_cow(lv))
+		return tb_cow_remove(c, vg, lv);
 	if (md_lv_is_thin(lv)) {
 		struct md_lv *pool = lv->segs[0].thin_pool;
 		struct tb_lv_state ps;
@@ -1096,7 +1147,8 @@ TB_EXPORT int tb_lvremove(struct tb_ctx *ctx, const char *vgname, const char *lv
 			    lvname);
 		goto out;
 	}
-	if ((r = remove_with_thins(&c, vg, lv, force)) < 0 || (r = remove_one(&c, vg, lv)) < 0)
+	if ((r = remove_with_thins(&c, vg, lv, force)) < 0 ||
+	    (r = tb_cow_remove_snapshots(&c, vg, lv, force)) < 0 || (r = remove_one(&c, vg, lv)) < 0)
 		goto out;
 	tb_notice(ctx, "Logical volume \"%s\" successfully removed.", lvname);
 out:
@@ -1128,6 +1180,7 @@ TB_EXPORT int tb_lvremove_vg(struct tb_ctx *ctx, const char *vgname, bool force)
 				goto out;
 			}
 			if ((r = remove_with_thins(&c, vg, lv, force)) < 0 ||
+			    (r = tb_cow_remove_snapshots(&c, vg, lv, force)) < 0 ||
 			    (r = remove_one(&c, vg, lv)) < 0)
 				goto out;
 			tb_notice(ctx, "Logical volume \"%s\" successfully removed.", name);
@@ -1173,6 +1226,15 @@ TB_EXPORT int tb_lvrename(struct tb_ctx *ctx, const char *vgname, const char *lv
 	}
 	if (!md_lv_is_visible(lv)) {
 		r = tb_fail(ctx, -EINVAL, "Cannot rename internal LV \"%s\".", lvname);
+		goto out;
+	}
+	if ((md_lv_is_cow(lv) || md_origin_cows(vg->md, lv, NULL, 0)) &&
+	    tb_lv_state_get(ctx, vg->md, lv, &st) == 0 && st.active) {
+		r = tb_fail(ctx, -EOPNOTSUPP,
+			    "Renaming active old-style snapshot or origin %s/%s is not supported by "
+			    "thinbox; deactivate it first (lvchange -an %s/%s).",
+			    vgname, lvname, vgname,
+			    md_lv_is_cow(lv) ? md_cow_origin(lv)->name : lvname);
 		goto out;
 	}
 	(void)st;
@@ -1373,15 +1435,29 @@ TB_EXPORT int tb_lvchange(struct tb_ctx *ctx, const char *vgname, const char *lv
 	}
 	if (o->refresh && (r = tb_lv_reload(&c, vg, lv)) < 0)
 		goto out;
+	/* lvm2 (lvchange_activate): -a of a snapshot changes its origin and the other snapshots */
+	if (o->activate >= 0 && md_lv_is_cow(lv)) {
+		struct md_lv *origin = md_cow_origin(lv);
+		if (!o->yes) {
+			tb_notice(ctx,
+				  "Change of snapshot %s/%s will also change its origin %s/%s and "
+				  "%zu other snapshot(s). Proceed? [y/n]: [n]",
+				  vgname, lvname, vgname, origin->name,
+				  md_origin_cows(vg->md, origin, NULL, 0) - 1);
+			r = tb_fail(ctx, -EBUSY, "Logical volume %s/%s not changed.", vgname,
+				    lvname);
+			goto out;
+		}
+	}
 	/* lvm2 (lv_activation_skip): -ay leaves an LV flagged activation-skip alone unless -K;
-	 * -aay also an LV with autoactivation off */
+	 * -aay also an LV with autoactivation off (a snapshot: its own flags, then its origin) */
 	if (o->activate == 1 &&
 	    (((lv->flags & MD_LVF_ACTIVATION_SKIP) && !o->ignore_activation_skip) ||
 	     (o->autoactivate_only && (lv->flags & MD_LVF_NOAUTOACTIVATE))))
 		tb_info(ctx, "ACTIVATION_SKIP flag set for LV %s/%s, skipping activation.", vgname,
 			lvname);
 	else if (o->activate == 1)
-		r = activate_lv(&c, vg, lv);
+		r = activate_lv(&c, vg, md_lv_is_cow(lv) ? md_cow_origin(lv) : lv);
 	else if (o->activate == 0)
 		r = tb_lv_deactivate(&c, vg, lv);
 	if (r == 0) {

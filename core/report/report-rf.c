@@ -256,7 +256,10 @@ static void seg_fields(const struct md_vg *vg, const struct md_lv *lv, const str
 	rf_num(s, "data_copies", raid ? sg->stripe_count : 1);
 	rf_size(s, "stripe_size", striped && sg->stripe_count > 1 ? sg->stripe_size : 0);
 	rf_size(s, "region_size", raid ? sg->region_size : 0);
-	rf_size(s, "chunk_size", sg->kind == MD_SEG_THIN_POOL ? sg->chunk_size : 0);
+	rf_size(s, "chunk_size",
+		sg->kind == MD_SEG_THIN_POOL ? sg->chunk_size
+		: lv->cow_snapshot           ? lv->cow_snapshot->segs[0].chunk_size
+					     : 0);
 	if (sg->kind == MD_SEG_THIN_POOL && rf_wanted(s, "thin_count"))
 		rf_num(s, "thin_count", md_pool_thins(vg, lv, NULL, 0));
 	if (pool) {
@@ -398,7 +401,9 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 	bool tdata = md_lv_is_pool_data(vg, lv), tmeta = md_lv_is_pool_meta(vg, lv);
 	bool spare = md_lv_is_pmspare(lv), visible = md_lv_is_visible(lv);
 	bool active = st->active || (pool && st->pool_active);
-	const struct md_lv *origin = thin ? lv->segs[0].origin : NULL;
+	const struct md_lv *cow_origin = md_cow_origin(lv);
+	size_t n_cows = cow_origin ? 0 : md_origin_cows(vg, lv, NULL, 0);
+	const struct md_lv *origin = thin ? lv->segs[0].origin : cow_origin;
 	bool raid = md_lv_is_raid(lv), rmeta = false;
 	struct md_lv *rparent = !visible ? md_lv_raid_of(vg, lv, NULL, &rmeta) : NULL;
 	struct md_lv *owner = (tdata || tmeta) ? md_lv_pool_of(vg, lv) : rparent;
@@ -433,8 +438,15 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 		if (rf_wanted(s, "lv_role") || rf_wanted(s, "lv_descendants") ||
 		    rf_wanted(s, "lv_full_descendants"))
 			descendants(vg, lv, &desc);
-		rf_strf(s, "lv_role", "public%s%s", desc.len ? ",origin,thinorigin" : "",
-			origin ? ",snapshot,thinsnapshot" : "");
+		if (cow_origin)
+			rf_str(s, "lv_role", "public,snapshot,thicksnapshot");
+		else if (n_cows)
+			rf_str(s, "lv_role",
+			       n_cows > 1 ? "public,origin,thickorigin,multithickorigin"
+					  : "public,origin,thickorigin");
+		else
+			rf_strf(s, "lv_role", "public%s%s", desc.len ? ",origin,thinorigin" : "",
+				origin ? ",snapshot,thinsnapshot" : "");
 	}
 	rf_str(s, "lv_allocation_policy", lv->allocation_policy ? lv->allocation_policy : "inherit");
 	rf_bin(s, "lv_allocation_locked", 0);
@@ -540,8 +552,21 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 	} else {
 		rf_bin(s, "lv_check_needed", -1);
 	}
-	rf_bin(s, "lv_merge_failed", -1);
-	rf_bin(s, "lv_snapshot_invalid", -1);
+	if (cow_origin || n_cows)
+		rf_size(s, "origin_size",
+			(uint64_t)md_lv_extents(cow_origin ? cow_origin : lv) * vg->extent_size);
+	if (cow_origin && st->has_snap_status && !st->snap_invalid && !st->snap_merge_failed &&
+	    st->snap_total) {
+		uint64_t used = st->snap_used == st->snap_meta ? 0 : st->snap_used;
+		rf_pct(s, "snap_percent", used, st->snap_total);
+		rf_pct(s, "data_percent", used, st->snap_total);
+	} else if (cow_origin && st->has_snap_status && st->snap_invalid) {
+		/* lvm2 _snpercent_disp: an invalid snapshot is full */
+		rf_pct(s, "snap_percent", 1, 1);
+		rf_pct(s, "data_percent", 1, 1);
+	}
+	rf_bin(s, "lv_merge_failed", cow_origin && st->has_snap_status ? st->snap_merge_failed : -1);
+	rf_bin(s, "lv_snapshot_invalid", cow_origin && st->has_snap_status ? st->snap_invalid : -1);
 	if (!strbuf_ok(&desc))
 		s->failed = true;
 	strbuf_release(&desc);

@@ -102,6 +102,14 @@ static void lv_attr(const struct md_vg *vg, const struct md_lv *lv, const struct
 		a[8] = 'w';
 	if (tb_lv_is_partial(lv))
 		a[8] = 'p';
+	/* old-style snapshots: o origin, s snapshot, target s; an invalid one is s and I
+	 * (measured: swi-I-s---) */
+	if (md_lv_is_cow(lv) || md_origin_cows(vg, lv, NULL, 0)) {
+		a[0] = md_lv_is_cow(lv) ? 's' : 'o';
+		a[6] = 's';
+		if (active && st->snap_invalid)
+			a[4] = 'I';
+	}
 	if (lv->flags & MD_LVF_ACTIVATION_SKIP)
 		a[9] = 'k';
 }
@@ -226,8 +234,8 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all, struct rf
 		char name[MD_NAME_MAX + 3], uuid[MD_ID_LEN + 7], path[600];
 		_cleanup_free_ char *dmname = NULL;
 
-		if (!md_lv_is_visible(lv) && !all)
-			continue;
+		if ((!md_lv_is_visible(lv) && !all) || md_lv_is_snapshot(lv))
+			continue; /* lvm2 never lists an old-style snapshot's snapshotN LV */
 		if (tb_lv_state_get(c->ctx, md, lv, &st) < 0)
 			memset(&st, 0, sizeof(st));
 		{
@@ -278,6 +286,16 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all, struct rf
 			}
 		} else {
 			row.size = (uint64_t)md_lv_extents(lv) * md->extent_size;
+		}
+		if (md_lv_is_cow(lv)) {
+			row.chunk_size = lv->cow_snapshot->segs[0].chunk_size;
+			if (st.has_snap_status && !st.snap_invalid && !st.snap_merge_failed &&
+			    st.snap_total) {
+				/* lvm2 _snap_target_percent: only metadata used is 0, all is 100 */
+				row.has_data_percent = true;
+				row.data_num = st.snap_used == st.snap_meta ? 0 : st.snap_used;
+				row.data_den = st.snap_total;
+			}
 		}
 		if (md_lv_is_thin_pool(lv)) {
 			row.is_pool = true;
@@ -440,8 +458,10 @@ static int vgs_one(struct tb_cmd *c, struct tb_vg *vg, void *data)
 		 (md->status & MD_VG_EXPORTED) ? 'x' : '-', vg_is_partial(md) ? 'p' : '-', 'n',
 		 (md->status & MD_VG_CLUSTERED) ? 'c' : '-');
 	row.pv_count = (uint32_t)md->n_pvs;
-	for (size_t k = 0; k < md->n_lvs; k++)
+	for (size_t k = 0; k < md->n_lvs; k++) {
 		row.lv_count += md_lv_is_visible(md->lvs[k]);
+		row.snap_count += md_lv_is_cow(md->lvs[k]); /* lvm2 snapshot_count */
+	}
 	row.extent_size = md->extent_size;
 	row.extent_count = md_vg_extent_count(md);
 	row.free_count = md_vg_free_count(md);
