@@ -1421,6 +1421,22 @@ static const char *area_name(const struct md_vg *vg, const struct md_area *a, ch
 	return buf;
 }
 
+/* "KEY = [" on its own line, the entries indented under it; list_close ends it with "]". */
+static void list_open(struct printer *p, const char *key)
+{
+	strbuf_append(&p->line, key);
+	strbuf_append(&p->line, " = [");
+	emit(p, NULL);
+	p->indent++;
+}
+
+static void list_close(struct printer *p)
+{
+	p->indent--;
+	strbuf_appendc(&p->line, ']');
+	emit(p, NULL);
+}
+
 static void export_seg(struct printer *p, const struct md_vg *vg, const struct md_seg *seg,
 		       size_t idx)
 {
@@ -1454,9 +1470,7 @@ static void export_seg(struct printer *p, const struct md_vg *vg, const struct m
 			outc(p, cmt, "stripe_size = %u", seg->stripe_size);
 		}
 		blank(p);
-		strbuf_append(&p->line, "stripes = [");
-		emit(p, NULL);
-		p->indent++;
+		list_open(p, "stripes");
 		for (uint32_t a = 0; a < seg->stripe_count; a++) {
 			char pvn[32];
 			strbuf_append_quoted(&p->line,
@@ -1467,9 +1481,7 @@ static void export_seg(struct printer *p, const struct md_vg *vg, const struct m
 				strbuf_appendc(&p->line, ',');
 			emit(p, NULL);
 		}
-		p->indent--;
-		strbuf_appendc(&p->line, ']');
-		emit(p, NULL);
+		list_close(p);
 		break;
 	case MD_SEG_THIN_POOL:
 		out_str(p, "metadata", seg->pool_meta->name, NULL);
@@ -1518,9 +1530,7 @@ static void export_seg(struct printer *p, const struct md_vg *vg, const struct m
 		if (seg->region_size)
 			out_u(p, "region_size", seg->region_size, NULL);
 		blank(p);
-		strbuf_append(&p->line, "raids = [");
-		emit(p, NULL);
-		p->indent++;
+		list_open(p, "raids");
 		for (uint32_t a = 0; a < seg->stripe_count; a++) {
 			if (seg->meta_areas) {
 				strbuf_append_quoted(&p->line, seg->meta_areas[a].lv->name);
@@ -1531,9 +1541,7 @@ static void export_seg(struct printer *p, const struct md_vg *vg, const struct m
 				strbuf_appendc(&p->line, ',');
 			emit(p, NULL);
 		}
-		p->indent--;
-		strbuf_appendc(&p->line, ']');
-		emit(p, NULL);
+		list_close(p);
 		break;
 	case MD_SEG_UNKNOWN:
 		break;
