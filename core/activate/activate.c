@@ -186,12 +186,12 @@ int tb_lv_state_get(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_
 		}
 		if (st.active && md_lv_is_cow(lv))
 			tb_cow_state(ctx, lv, &st);
-		if (md_lv_is_raid(lv) ||
-		    (!md_lv_is_visible(lv) && md_lv_raid_of(vg, lv, NULL, NULL))) {
-			/* a raid LV's status, also for its sub-LVs (their attr shows their health) */
-			const struct md_lv *raid = md_lv_is_raid(lv)
-							   ? lv
-							   : md_lv_raid_of(vg, lv, NULL, NULL);
+		/* a raid LV's status, also for its sub-LVs (their attr shows their health) */
+		const struct md_lv *raid = md_lv_is_raid(lv) ? lv
+					   : !md_lv_is_visible(lv)
+						   ? md_lv_raid_of(vg, lv, NULL, NULL)
+						   : NULL;
+		if (raid) {
 			struct dmk_info ri = st.info;
 			struct dmk_target *t = NULL;
 			size_t n = 0;

@@ -20,6 +20,9 @@ int tb_tags_apply(struct tb_ctx *ctx, md_strv *v, const struct tb_tags *t);
 /* vgchange --setautoactivation: the VG's NOAUTOACTIVATE flag (@yn 'y' or 'n'). */
 int tb_vg_set_autoactivation(struct md_vg *vg, char yn);
 
+/* Undo an lvcreate whose kernel step failed: the LV (a raid LV with its sub-LVs) dropped and
+ * the VG committed again, the failure's message kept (lvcmds.c). */
+void tb_lv_revert_create(struct tb_cmd *c, struct tb_vg *vg, const char *name);
 /* A new LV's creation time and host (lvcmds.c). */
 void tb_lv_stamp(struct md_lv *lv);
 /* What lvcreate's -p, -k, --setautoactivation and --addtag set on a new LV (lvcmds.c). */

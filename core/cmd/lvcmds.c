@@ -183,8 +183,9 @@ static int pvs_from_paths(struct tb_ctx *ctx, struct tb_vg *vg, const char *cons
 	return 0;
 }
 
-/* Undo a creation whose kernel step failed: drop the LV and commit again. */
-static void revert_create(struct tb_cmd *c, struct tb_vg *vg, const char *name)
+/* Undo a creation whose kernel step failed: drop the LV (a raid LV with its sub-LVs) and
+ * commit again; the error message of the failure is kept. */
+void tb_lv_revert_create(struct tb_cmd *c, struct tb_vg *vg, const char *name)
 {
 	struct md_lv *lv = md_vg_find_lv(vg->md, name);
 	char msg[sizeof(c->ctx->errmsg)];
@@ -192,7 +193,7 @@ static void revert_create(struct tb_cmd *c, struct tb_vg *vg, const char *name)
 	memcpy(msg, c->ctx->errmsg, sizeof(msg));
 	if (lv) {
 		tb_lv_deactivate(c, vg, lv);
-		if (md_lv_remove(vg->md, lv) == 0)
+		if ((md_lv_is_raid(lv) ? md_raid_remove(vg->md, lv) : md_lv_remove(vg->md, lv)) == 0)
 			tb_vg_commit(c, vg);
 	}
 	memcpy(c->ctx->errmsg, msg, sizeof(msg));
@@ -543,7 +544,7 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 			r = (o->wipesignatures == 0) ? tb_lv_zero(&c, vg, lv, 4096)
 						     : tb_lv_wipe_signatures(&c, vg, lv);
 		if (r < 0) {
-			revert_create(&c, vg, name);
+			tb_lv_revert_create(&c, vg, name);
 			goto out;
 		}
 	} else if (o->zero == 1) {
@@ -1079,8 +1080,6 @@ static int remove_one(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 			       "Can't remove logical volume %s used as a thin pool "
 			       "component.",
 			       name);
-	if ((r = tb_raid_refuse_internal(ctx, vg, lv)) < 0)
-		return r;
 	if ((r = tb_lv_deactivate(c, vg, lv)) < 0)
 		return r;
 	if (md_lv_is_raid(lv)) {

@@ -74,20 +74,6 @@ static int wipe_meta(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *m)
 	return 0;
 }
 
-static void revert(struct tb_cmd *c, struct tb_vg *vg, const char *name)
-{
-	struct md_lv *lv = md_vg_find_lv(vg->md, name);
-	char msg[sizeof(c->ctx->errmsg)];
-
-	memcpy(msg, c->ctx->errmsg, sizeof(msg));
-	if (lv) {
-		tb_lv_deactivate(c, vg, lv);
-		if (md_raid_remove(vg->md, lv) == 0)
-			tb_vg_commit(c, vg);
-	}
-	memcpy(c->ctx->errmsg, msg, sizeof(msg));
-}
-
 int tb_lvcreate_raid1(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvcreate_opts *o,
 		      const char *name, uint64_t ext, struct md_pv *const *pvs, size_t n_pvs)
 {
@@ -191,7 +177,7 @@ int tb_lvcreate_raid1(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvcrea
 			r = (o->wipesignatures == 0) ? tb_lv_zero(c, vg, lv, 4096)
 						     : tb_lv_wipe_signatures(c, vg, lv);
 		if (r < 0) {
-			revert(c, vg, name);
+			tb_lv_revert_create(c, vg, name);
 			goto out;
 		}
 	} else if (o->zero != 0) {
@@ -242,12 +228,4 @@ int tb_raid_extend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, uint32_
 		return tb_fail(ctx, r, "Cannot extend %s/%s: %s", vg->md->name, lv->name,
 			       strerror(-r));
 	return 0;
-}
-
-int tb_raid_refuse_internal(struct tb_ctx *ctx, const struct tb_vg *vg, const struct md_lv *lv)
-{
-	if (!md_lv_raid_of(vg->md, lv, NULL, NULL))
-		return 0;
-	return tb_fail(ctx, -EINVAL, "Can't remove logical volume %s/%s used as RAID device.",
-		       vg->md->name, lv->name);
 }

@@ -13,5 +13,3 @@ int tb_lvcreate_raid1(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvcrea
  * @c->raid_nosync for the reload when @lv is NOTSYNCED (it must then be active). */
 int tb_raid_extend(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, uint32_t add,
 		   struct md_pv *const *pvs, size_t n_pvs);
-/* lvremove of a raid sub-LV: lvm2's refusal (-EINVAL); 0 for other LVs. */
-int tb_raid_refuse_internal(struct tb_ctx *ctx, const struct tb_vg *vg, const struct md_lv *lv);
