@@ -12,21 +12,12 @@
 #include <string.h>
 
 #include "metadata/md.h"
+#include "md-fixture.h"
 
-static const char *id(int n)
-{
-	static char ids[16][MD_ID_LEN + 1];
-	memset(ids[n], 'a' + n, MD_ID_LEN);
-	ids[n][MD_ID_LEN] = '\0';
-	return ids[n];
-}
 
 static struct md_vg *one_pv_vg(void)
 {
-	struct md_vg *vg = NULL;
-	assert_int_equal(md_vg_new("vg", id(0), 8192, &vg), 0);
-	assert_int_equal(md_vg_add_pv(vg, id(1), "/dev/a", 2048 + 63 * 8192, 2048, NULL), 0);
-	return vg;
+	return pvs_vg_of(1, 63);
 }
 
 static struct md_lv *new_lv(struct md_vg *vg, const char *name, int idn, uint32_t ext)
@@ -38,14 +29,6 @@ static struct md_lv *new_lv(struct md_vg *vg, const char *name, int idn, uint32_
 	return lv;
 }
 
-static void valid(const struct md_vg *vg)
-{
-	char reason[256] = "";
-	if (md_vg_validate(vg, reason, sizeof(reason)) != 0) {
-		print_error("validate: %s\n", reason);
-		fail();
-	}
-}
 
 /* lvm2 2.03.16, 4 MiB extents, a 40 MiB origin: 100%ORIGIN 44 MiB, 50%ORIGIN 24 MiB, 200%
  * and -L 100m reduced to 44 MiB ("Reducing COW size ... to maximum usable size 44.00 MiB") */

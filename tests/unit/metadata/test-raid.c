@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "metadata/md.h"
+#include "md-fixture.h"
 
 static char ids[8][MD_ID_LEN + 1];
 
@@ -22,35 +23,13 @@ static void mk_ids(int base)
 	}
 }
 
-static const char *id(int n)
-{
-	static char one[16][MD_ID_LEN + 1];
-	memset(one[n], 'a' + n, MD_ID_LEN);
-	one[n][MD_ID_LEN] = '\0';
-	return one[n];
-}
 
 /* A VG with @n PVs of 64 extents (4 MiB) each. */
 static struct md_vg *pvs_vg(int n)
 {
-	struct md_vg *vg = NULL;
-	char path[16];
-	assert_int_equal(md_vg_new("vg", id(0), 8192, &vg), 0);
-	for (int i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "/dev/%c", 'a' + i);
-		assert_int_equal(md_vg_add_pv(vg, id(1 + i), path, 2048 + 64 * 8192, 2048, NULL), 0);
-	}
-	return vg;
+	return pvs_vg_of(n, 64);
 }
 
-static void valid(const struct md_vg *vg)
-{
-	char reason[256] = "";
-	if (md_vg_validate(vg, reason, sizeof(reason)) != 0) {
-		print_error("validate: %s\n", reason);
-		fail();
-	}
-}
 
 static struct md_lv *raid(struct md_vg *vg, const char *name, uint32_t ext, uint32_t images,
 			  int r_want)

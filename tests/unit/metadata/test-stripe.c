@@ -10,27 +10,13 @@
 #include <string.h>
 
 #include "metadata/md.h"
+#include "md-fixture.h"
 
-static const char *id(int n)
-{
-	static char ids[16][MD_ID_LEN + 1];
-	memset(ids[n], 'a' + n, MD_ID_LEN);
-	ids[n][MD_ID_LEN] = '\0';
-	return ids[n];
-}
 
 /* A VG with @n PVs of 100 extents (4 MiB) each. */
 static struct md_vg *pvs_vg(int n)
 {
-	struct md_vg *vg = NULL;
-	char path[16];
-	assert_int_equal(md_vg_new("vg", id(0), 8192, &vg), 0);
-	for (int i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "/dev/%c", 'a' + i);
-		assert_int_equal(md_vg_add_pv(vg, id(1 + i), path, 2048 + 100 * 8192, 2048, NULL),
-				 0);
-	}
-	return vg;
+	return pvs_vg_of(n, 100);
 }
 
 static struct md_lv *new_lv(struct md_vg *vg, const char *name, int idn)
@@ -41,14 +27,6 @@ static struct md_lv *new_lv(struct md_vg *vg, const char *name, int idn)
 	return lv;
 }
 
-static void valid(const struct md_vg *vg)
-{
-	char reason[256] = "";
-	if (md_vg_validate(vg, reason, sizeof(reason)) != 0) {
-		print_error("validate: %s\n", reason);
-		fail();
-	}
-}
 
 static void test_new_striped(void **state)
 {
