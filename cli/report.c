@@ -1462,8 +1462,13 @@ static void json_str(struct strbuf *sb, const char *s)
 
 static void pad(struct strbuf *sb, size_t n)
 {
-	while (n--)
-		strbuf_appendc(sb, ' ');
+	static const char blanks[] = "                                ";
+
+	while (n) { /* a run of blanks per append (450,000 cells at 10,000 LVs) */
+		size_t k = MIN(n, sizeof(blanks) - 1);
+		strbuf_appendn(sb, blanks, k);
+		n -= k;
+	}
 }
 
 /* "%-*.*s" / "%*.*s" with width w. */
