@@ -4,11 +4,11 @@
  * thousands of LVs (issue 13): an open-addressing hash of LV names, a map from a pool's
  * _tdata/_tmeta sub-LV to the pool, and maps from an origin to its thin and its COW snapshots.
  * All are caches of what vg->lvs says: built on first use, the name index kept up to date by
- * md_lv_new, and all dropped (md_vg_index_drop) by every
- * change that renames, removes or re-links LVs, so a look-up after that rebuilds from the
- * list. A hit is always checked against the LV itself; the count of indexed LVs is checked
- * against vg->n_lvs, so a list changed behind the model's back cannot return a stale answer
- * for an added or removed LV either.
+ * md_lv_new, and all dropped (md_vg_index_drop) by every change that renames, removes or
+ * re-links LVs, so a look-up after that rebuilds from the list. A hit is always checked
+ * against the LV itself; the count of indexed LVs is checked against vg->n_lvs, so a list
+ * changed behind the model's back cannot return a stale answer for an added or removed LV
+ * either.
  */
 #include <errno.h>
 #include <stdint.h>
