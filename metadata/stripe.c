@@ -143,6 +143,7 @@ int md_lv_extend_striped(struct md_vg *vg, struct md_lv *lv, uint32_t extents, u
 	struct pick *p = NULL;
 	size_t nf = 0, orig_segs = lv->n_segs;
 	uint32_t need;
+	bool same = false;
 	int r = 0;
 
 	if (!stripes || extents == 0 || extents % stripes)
@@ -151,11 +152,14 @@ int md_lv_extend_striped(struct md_vg *vg, struct md_lv *lv, uint32_t extents, u
 		return -ERANGE;
 	if (lv->n_segs) {
 		const struct md_seg *ls = &lv->segs[lv->n_segs - 1];
-		if (ls->kind != MD_SEG_STRIPED || ls->stripe_count != stripes)
+		if (ls->kind != MD_SEG_STRIPED)
 			return -EINVAL;
-		for (uint32_t i = 0; i < stripes; i++)
+		for (uint32_t i = 0; i < ls->stripe_count; i++)
 			if (!ls->areas[i].pv)
 				return -EINVAL;
+		/* lvextend -i/-I with another geometry: new segments, nothing continues in place */
+		same = ls->stripe_count == stripes &&
+		       (stripes == 1 || ls->stripe_size == stripe_size);
 	}
 	need = extents / stripes;
 	f = calloc(vg->n_pvs ? vg->n_pvs : 1, sizeof(*f));
@@ -174,7 +178,7 @@ int md_lv_extend_striped(struct md_vg *vg, struct md_lv *lv, uint32_t extents, u
 			goto out;
 		nf++;
 	}
-	if (lv->n_segs && (r = extend_in_place(lv, f, nf, p, stripes, stripe_size, &need)) < 0)
+	if (same && (r = extend_in_place(lv, f, nf, p, stripes, stripe_size, &need)) < 0)
 		goto fail;
 	while (need) {
 		size_t np = 0;

@@ -465,10 +465,9 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 			    "thinbox; create a plain raid1 LV (--type raid1 -m N).");
 		goto out;
 	}
-	if (o->stripes > 1 && (o->thin_pool || o->pool || o->origin)) {
+	if (o->stripes > 1 && o->origin) {
 		r = tb_fail(ctx, -EOPNOTSUPP,
-			    "Striped thin pools and snapshots are not supported by thinbox; "
-			    "omit -i/--stripes.");
+			    "Striped snapshots are not supported by thinbox; omit -i/--stripes.");
 		goto out;
 	}
 	if (o->thin_pool && o->pool_name && o->virtual_size) {
@@ -612,10 +611,13 @@ static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 
 	if ((r = size_to_extents(ctx, vg, &o->size, 0, &ext)) < 0)
 		return r;
+	ext = tb_pool_stripe_round_down(ctx, vg, o, ext); /* -i N: core/cmd/stripe.c */
 	if (!ext)
 		return tb_fail(ctx, -EINVAL, "Unable to create new logical volume with no extents.");
 	if ((r = pool_params(ctx, ext * vg->md->extent_size, &a, &chunk, &md_sectors)) < 0)
 		return r;
+	if (o->stripes > 1) /* lvm2 says it before the striped allocation's notes */
+		pool_info_msg(ctx, chunk);
 	meta_ext = DIV_ROUND_UP(MAX(md_sectors, (uint64_t)MD_THIN_MIN_META), vg->md->extent_size);
 	if (meta_ext * vg->md->extent_size > MD_THIN_MAX_META)
 		meta_ext = MD_THIN_MAX_META / vg->md->extent_size;
@@ -626,23 +628,30 @@ static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 			return tb_fail(ctx, -ENOSPC, "Not enough space for thin pool creation.");
 		ext -= 2 * meta_ext;
 	}
-	if (md_alloc_available(vg->md, pvs, n_pvs) < ext + meta_ext)
+	if (o->stripes <= 1 && md_alloc_available(vg->md, pvs, n_pvs) < ext + meta_ext)
 		return tb_vg_no_space(ctx, vg, ext + meta_ext);
 	/* data and metadata as plain LVs, then the conversion lvconvert does */
 	tb_new_id(id);
 	if ((r = md_lv_new(vg->md, name, id, MD_LV_READ | MD_LV_WRITE | MD_LV_VISIBLE, &data)) < 0)
 		return r;
 	lv_stamp(data);
-	if ((r = md_lv_extend_linear(vg->md, data, (uint32_t)ext, MD_ALLOC_NORMAL, pvs, n_pvs)) < 0)
-		return r == -ENOSPC ? tb_vg_no_space(ctx, vg, ext) : r;
 	snprintf(mname, sizeof(mname), "%s_tmetanew", name);
 	tb_new_id(id);
 	if ((r = md_lv_new(vg->md, mname, id, MD_LV_READ | MD_LV_WRITE, &meta)) < 0)
 		return r;
 	lv_stamp(meta);
-	if ((r = md_lv_extend_linear(vg->md, meta, (uint32_t)meta_ext, MD_ALLOC_NORMAL, pvs,
-				     n_pvs)) < 0)
+	if (o->stripes > 1) {
+		/* striped _tdata, linear _tmeta (core/cmd/stripe.c) */
+		if ((r = tb_pool_alloc_striped(ctx, vg, data, meta, ext, (uint32_t)meta_ext, o, pvs,
+					       n_pvs)) < 0)
+			return r;
+	} else if ((r = md_lv_extend_linear(vg->md, data, (uint32_t)ext, MD_ALLOC_NORMAL, pvs,
+					    n_pvs)) < 0) {
+		return r == -ENOSPC ? tb_vg_no_space(ctx, vg, ext) : r;
+	} else if ((r = md_lv_extend_linear(vg->md, meta, (uint32_t)meta_ext, MD_ALLOC_NORMAL, pvs,
+					    n_pvs)) < 0) {
 		return r == -ENOSPC ? tb_vg_no_space(ctx, vg, ext + meta_ext) : r;
+	}
 	pp.chunk_size = chunk;
 	pp.zero = o->zero != 0;
 	pp.discards = o->discards < 0 ? MD_DISCARDS_PASSDOWN : (enum md_discards)o->discards;
@@ -692,7 +701,8 @@ static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 		memcpy(ctx->errmsg, msg, sizeof(msg));
 		return r;
 	}
-	pool_info_msg(ctx, chunk);
+	if (o->stripes <= 1)
+		pool_info_msg(ctx, chunk);
 	if (!o->pool_name) /* pool and thin LV in one command: lvm2 names only the thin LV */
 		tb_notice(ctx, "Logical volume \"%s\" created.", name);
 	return 0;
@@ -894,6 +904,7 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
 	struct md_lv *lv, *target;
+	struct tb_stripe_geom geo = { 1, 0, false };
 	uint64_t new_ext = 0;
 	uint32_t cur;
 	char a[32], b[32];
@@ -958,22 +969,27 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 			    "New size (%u extents) matches existing size (%u extents).", cur, cur);
 		goto out;
 	}
-	if (tb_lv_striped(lv) && (r = tb_striped_round(ctx, vg, lv, cur, &new_ext)) < 0)
+	/* the new segment's stripes (-i/-I or the segments'), rounding: core/cmd/stripe.c */
+	if (!md_lv_is_thin(lv) && !md_lv_is_raid(lv) &&
+	    ((r = tb_striped_resize_geom(ctx, target, o->stripes, o->stripe_size, &geo)) < 0 ||
+	     (r = tb_striped_resize_round(ctx, vg, &geo, o->size.unit >= TB_SIZE_PCT_VG, cur,
+					  &new_ext)) < 0))
 		goto out;
 	if (o->resizefs && (r = tb_lv_fs_check(&c, vg, lv, &fs)) < 0)
 		goto out;
 	if (md_lv_is_thin(lv)) {
 		lv->segs[0].extent_count = (uint32_t)new_ext;
 	} else {
-		r = md_lv_is_thin_pool(lv)
+		r = md_lv_is_raid(lv)
+			    ? tb_raid_extend(&c, vg, lv, (uint32_t)(new_ext - cur), NULL, 0)
+		    : geo.use
+			    ? tb_striped_resize_extend(ctx, vg, lv, &geo, (uint32_t)(new_ext - cur))
+		    : md_lv_is_thin_pool(lv)
 			    ? md_pool_extend_data(vg->md, lv, (uint32_t)(new_ext - cur),
 						  MD_ALLOC_NORMAL)
-		    : md_lv_is_raid(lv)
-			    ? tb_raid_extend(&c, vg, lv, (uint32_t)(new_ext - cur), NULL, 0)
-		    : tb_lv_striped(lv) ? tb_striped_extend(ctx, vg, lv, (uint32_t)(new_ext - cur))
-					: md_lv_extend_linear(vg->md, lv, (uint32_t)(new_ext - cur),
-							      MD_ALLOC_NORMAL, NULL, 0);
-		if (r == -ENOSPC && !tb_lv_striped(lv) && !md_lv_is_raid(lv)) {
+			    : md_lv_extend_linear(vg->md, lv, (uint32_t)(new_ext - cur),
+						  MD_ALLOC_NORMAL, NULL, 0);
+		if (r == -ENOSPC && !geo.use && !md_lv_is_raid(lv)) {
 			r = tb_fail(ctx, r,
 				    "Insufficient free space: %" PRIu64 " extents needed, but "
 				    "only %" PRIu64 " available",
