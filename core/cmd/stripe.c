@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "core/cmd/stripe.h"
 #include "util/units.h"
@@ -105,10 +106,63 @@ static int spare_first(struct tb_vg *vg, uint32_t meta_ext, struct md_pv *const 
 	if ((r = md_lv_new(vg->md, name, id, MD_LV_READ | MD_LV_WRITE, &spare)) < 0)
 		return r;
 	tb_lv_stamp(spare);
-	r = md_lv_extend_linear(vg->md, spare, meta_ext, MD_ALLOC_NORMAL, pvs, n_pvs);
+	/* one area, chosen as lvm2's normal policy chooses (metadata/stripe.c) */
+	r = md_lv_extend_striped(vg->md, spare, meta_ext, 1, 0, pvs, n_pvs, NULL);
 	if (r < 0)
 		md_lv_remove(vg->md, spare);
 	return r == -ENOSPC ? 0 : r;
+}
+
+/* lvm2 allocates a new pool's metadata with its data, as the "log" area of the same
+ * allocation (lib/metadata/lv_manip.c _find_some_parallel_space): on a PV the data does not
+ * use when there is one with room, else after the data on a PV it uses; of the candidate areas
+ * (per PV the smallest free area holding a whole stripe @need, else the largest, sorted by
+ * what they give, largest first, PV order for ties) the last that holds the metadata. */
+static int place_meta(struct md_vg *vg, struct md_lv *meta, uint32_t meta_ext, uint32_t need,
+		      const struct md_seg *ds, struct md_pv *const *pvs, size_t n_pvs)
+{
+	struct md_pv *best_pv = NULL;
+	uint32_t best_start = 0, best_used = 0;
+	int r = 0;
+
+	for (int pass = 0; pass < 2 && !best_pv; pass++) {
+		for (size_t i = 0; i < (n_pvs ? n_pvs : vg->n_pvs); i++) {
+			struct md_pv *pv = n_pvs ? pvs[i] : vg->pvs[i];
+			struct md_range *fr = NULL, *c = NULL, *fit = NULL, *big = NULL;
+			size_t nf = 0;
+			bool in_data = false;
+			uint32_t used;
+
+			if (!(pv->status & MD_PV_ALLOCATABLE) || (pv->status & MD_PV_MISSING))
+				continue;
+			for (uint32_t k = 0; ds && k < ds->stripe_count; k++)
+				in_data |= ds->areas[k].pv == pv;
+			if (in_data != (pass == 1))
+				continue;
+			if ((r = md_pv_free_ranges(vg, pv, &fr, &nf)) < 0)
+				return r;
+			for (size_t k = 0; k < nf; k++) {
+				if (!fr[k].len)
+					continue;
+				if (fr[k].len >= need && (!fit || fr[k].len < fit->len))
+					fit = &fr[k];
+				if (!big || fr[k].len > big->len)
+					big = &fr[k];
+			}
+			c = fit ? fit : big;
+			used = c ? MIN(c->len, need) : 0;
+			/* sorted largest first: the last that holds the metadata is the smallest */
+			if (c && c->len >= meta_ext && (!best_pv || used <= best_used)) {
+				best_pv = pv;
+				best_start = c->start;
+				best_used = used;
+			}
+			free(fr);
+		}
+	}
+	if (!best_pv)
+		return md_lv_extend_linear(vg, meta, meta_ext, MD_ALLOC_NORMAL, pvs, n_pvs);
+	return md_lv_add_linear_seg(meta, best_pv, best_start, meta_ext);
 }
 
 uint64_t tb_pool_stripe_round_down(struct tb_ctx *ctx, const struct tb_vg *vg,
@@ -136,7 +190,6 @@ int tb_pool_alloc_striped(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *da
 	uint32_t es = vg->md->extent_size, ss = o->stripe_size, n = o->stripes, got = 0;
 	size_t npv = n_pvs ? n_pvs : vg->md->n_pvs;
 	bool approx = o->size.unit >= TB_SIZE_PCT_VG;
-	uint64_t avail;
 	char a[32], b[32];
 	int r;
 
@@ -174,32 +227,36 @@ int tb_pool_alloc_striped(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *da
 	if (ext > UINT32_MAX)
 		return tb_fail(ctx, -ERANGE, "Size is too large for volume group %s", vg->md->name);
 	/* a percentage is an upper limit (lvm2's approx_alloc): what the PVs hold, in whole
-	 * stripes, with room left for the metadata */
-	avail = md_alloc_available(vg->md, pvs, n_pvs);
-	if (approx && ext + meta_ext > avail)
-		ext = avail > meta_ext ? (avail - meta_ext) / n * n : 0;
-	r = ext ? md_lv_extend_striped(vg->md, data, (uint32_t)ext, n, ss, pvs, n_pvs, &got)
-		: -ENOSPC;
+	 * stripes; the metadata then goes where lvm2 puts it (place_meta) */
+	r = md_lv_extend_striped(vg->md, data, (uint32_t)ext, n, ss, pvs, n_pvs, &got);
 	if (r == -ENOSPC && approx && got)
 		r = md_lv_extend_striped(vg->md, data, got, n, ss, pvs, n_pvs, NULL);
 	if (r == -ENOSPC && approx && !got)
 		return tb_fail(ctx, r,
 			       "Insufficient suitable allocatable extents found for logical volume "
 			       "%s.",
-			       o->name ? o->name : data->name);
+			       data->name);
 	if (r == -ENOSPC)
 		return tb_fail(ctx, r,
 			       "Insufficient suitable allocatable extents for logical volume %s: %" PRIu64
 			       " more required",
-			       o->name ? o->name : data->name, ext - got + meta_ext);
+			       data->name, ext - got);
 	if (r < 0)
 		return r;
-	r = md_lv_extend_linear(vg->md, meta, meta_ext, MD_ALLOC_NORMAL, pvs, n_pvs);
+	r = place_meta(vg->md, meta, meta_ext, (uint32_t)(ext / n),
+		       data->n_segs ? &data->segs[0] : NULL, pvs, n_pvs);
+	/* lvm2 places both in its first allocation round: without room for the metadata it
+	 * allocates nothing */
+	if (r == -ENOSPC && approx)
+		return tb_fail(ctx, r,
+			       "Insufficient suitable allocatable extents found for logical volume "
+			       "%s.",
+			       data->name);
 	if (r == -ENOSPC)
 		return tb_fail(ctx, r,
-			       "Insufficient suitable allocatable extents for logical volume %s: %" PRIu32
+			       "Insufficient suitable allocatable extents for logical volume %s: %" PRIu64
 			       " more required",
-			       o->name ? o->name : data->name, meta_ext);
+			       data->name, ext);
 	return r;
 }
 
