@@ -611,6 +611,14 @@ static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 
 	if ((r = size_to_extents(ctx, vg, &o->size, 0, &ext)) < 0)
 		return r;
+	/* lvm2 2.03.16 lvcreate.c _update_extents_params: N%VG beyond what is free */
+	if (o->size.unit == TB_SIZE_PCT_VG && ext > md_vg_free_count(vg->md)) {
+		char fs[32];
+		ext = md_vg_free_count(vg->md);
+		units_display_size(ext * vg->md->extent_size, fs, sizeof(fs));
+		tb_notice(ctx, "Reducing %" PRIu64 "%%VG to remaining free space %s in VG.",
+			  o->size.value, fs);
+	}
 	ext = tb_pool_stripe_round_down(ctx, vg, o, ext); /* -i N: core/cmd/stripe.c */
 	if (!ext)
 		return tb_fail(ctx, -EINVAL, "Unable to create new logical volume with no extents.");
