@@ -875,7 +875,7 @@ static int resize(struct tb_ctx *ctx, int argc, char **argv, const char *cmd, bo
 	if (cli_opt_isset(p, O_PMSIZE))
 		to_size(cli_opt(p, O_PMSIZE), &o.poolmetadatasize);
 	/* -i/-I (cli/stripe-args.c): lvm2's lvresize takes them as given */
-	if (cli_resize_stripe_params(cli_opt_isset(p, O_STRIPES), cli_opt(p, O_STRIPES)->u64,
+	if (cli_resize_stripe_params(cmd, cli_opt_isset(p, O_STRIPES), cli_opt(p, O_STRIPES)->u64,
 				     cli_opt(p, O_STRIPES)->sign, cli_opt_isset(p, O_STRIPESIZE),
 				     cli_opt(p, O_STRIPESIZE)->u64, cli_opt(p, O_STRIPESIZE)->sign,
 				     &o.stripes, &o.stripe_size) != CLI_OK)

@@ -82,11 +82,12 @@ int cli_stripe_params(bool stripes_set, uint64_t stripes, bool size_set, uint64_
 	return CLI_OK;
 }
 
-int cli_resize_stripe_params(bool stripes_set, uint64_t stripes, enum cli_sign stripes_sign,
-			     bool size_set, uint64_t size_sectors, enum cli_sign size_sign,
-			     uint32_t *ret_stripes, uint32_t *ret_size)
+int cli_resize_stripe_params(const char *cmd, bool stripes_set, uint64_t stripes,
+			     enum cli_sign stripes_sign, bool size_set, uint64_t size_sectors,
+			     enum cli_sign size_sign, uint32_t *ret_stripes, uint32_t *ret_size)
 {
 	bool zero = false;
+	int r = CLI_EINVAL;
 
 	/* tools/lvresize.c _lvresize_params: arg_from_list_is_zero, then the signs */
 	if (stripes_set && !stripes) {
@@ -98,23 +99,27 @@ int cli_resize_stripe_params(bool stripes_set, uint64_t stripes, enum cli_sign s
 		zero = true;
 	}
 	if (zero)
-		return CLI_EINVAL;
+		goto usage;
 	if (stripes_set && stripes_sign == CLI_SIGN_MINUS) {
 		cli_err("Stripes argument may not be negative.");
-		return CLI_EINVAL;
+		goto usage;
 	}
 	if (size_set && size_sign == CLI_SIGN_MINUS) {
 		cli_err("Stripesize may not be negative.");
-		return CLI_EINVAL;
+		goto usage;
 	}
 	if (stripes > MAX_STRIPES) {
 		cli_err("Number of stripes (%d) must be between %d and %d.",
 			(int)(stripes > 0x7fffffff ? 0x7fffffff : stripes), 1, (int)MAX_STRIPES);
-		return CLI_EINVAL;
+		goto usage;
 	}
 	*ret_stripes = stripes_set ? (uint32_t)stripes : 0;
 	*ret_size = size_set ? (uint32_t)size_sectors : 0;
 	return CLI_OK;
+usage:
+	/* lvm2 prints its short usage after a command-line error (lvmcmdline.c) */
+	cli_err("Run `%s --help' for more information.", cmd);
+	return r;
 }
 
 int cli_stripe_thin_err(const char *stripes, const char *stripe_size)
