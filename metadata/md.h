@@ -313,6 +313,13 @@ int md_pv_free_ranges(const struct md_vg *vg, const struct md_pv *pv, struct md_
 int md_lv_extend_striped(struct md_vg *vg, struct md_lv *lv, uint32_t extents, uint32_t stripes,
 			 uint32_t stripe_size, struct md_pv *const *pvs, size_t n_pvs,
 			 uint32_t *ret_allocated);
+/* The first parallel area only of a new LV's striped allocation of @extents (lvm2 places a
+ * pool's metadata within that first round): one segment, as long as the shortest of the
+ * @stripes areas chosen for the whole request; *@ret_allocated its length. -ENOSPC (nothing
+ * changed) when fewer than @stripes PVs have room; -EINVAL for an LV with segments. */
+int md_lv_extend_striped_first(struct md_vg *vg, struct md_lv *lv, uint32_t extents,
+			       uint32_t stripes, uint32_t stripe_size, struct md_pv *const *pvs,
+			       size_t n_pvs, uint32_t *ret_allocated);
 
 /* ---- raid1 (metadata/raid.c) ---- */
 #define MD_RAID1_MAX_IMAGES 64 /* lvm2 2.03.16 DEFAULT_RAID1_MAX_IMAGES */

@@ -135,9 +135,9 @@ static int extend_in_place(struct md_lv *lv, struct sfree *f, size_t nf, struct 
 	return 0;
 }
 
-int md_lv_extend_striped(struct md_vg *vg, struct md_lv *lv, uint32_t extents, uint32_t stripes,
-			 uint32_t stripe_size, struct md_pv *const *pvs, size_t n_pvs,
-			 uint32_t *ret_allocated)
+static int extend_striped(struct md_vg *vg, struct md_lv *lv, uint32_t extents, uint32_t stripes,
+			  uint32_t stripe_size, struct md_pv *const *pvs, size_t n_pvs,
+			  uint32_t *ret_allocated, bool first_only)
 {
 	struct sfree *f = NULL;
 	struct pick *p = NULL;
@@ -197,6 +197,12 @@ int md_lv_extend_striped(struct md_vg *vg, struct md_lv *lv, uint32_t extents, u
 		if ((r = add_seg(lv, p, stripes, stripe_size, len)) < 0)
 			goto fail;
 		need -= len;
+		if (first_only) {
+			if (ret_allocated)
+				*ret_allocated = len * stripes;
+			r = 0;
+			goto out;
+		}
 	}
 	md_lv_merge_segments(lv);
 	r = 0;
@@ -215,4 +221,22 @@ out:
 	free(f);
 	free(p);
 	return r;
+}
+
+int md_lv_extend_striped(struct md_vg *vg, struct md_lv *lv, uint32_t extents, uint32_t stripes,
+			 uint32_t stripe_size, struct md_pv *const *pvs, size_t n_pvs,
+			 uint32_t *ret_allocated)
+{
+	return extend_striped(vg, lv, extents, stripes, stripe_size, pvs, n_pvs, ret_allocated,
+			      false);
+}
+
+int md_lv_extend_striped_first(struct md_vg *vg, struct md_lv *lv, uint32_t extents,
+			       uint32_t stripes, uint32_t stripe_size, struct md_pv *const *pvs,
+			       size_t n_pvs, uint32_t *ret_allocated)
+{
+	if (lv->n_segs)
+		return -EINVAL;
+	return extend_striped(vg, lv, extents, stripes, stripe_size, pvs, n_pvs, ret_allocated,
+			      true);
 }

@@ -187,7 +187,7 @@ int tb_pool_alloc_striped(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *da
 			  struct md_lv *meta, uint64_t ext, uint32_t meta_ext,
 			  const struct tb_lvcreate_opts *o, struct md_pv *const *pvs, size_t n_pvs)
 {
-	uint32_t es = vg->md->extent_size, ss = o->stripe_size, n = o->stripes, got = 0;
+	uint32_t es = vg->md->extent_size, ss = o->stripe_size, n = o->stripes, got = 0, first = 0;
 	size_t npv = n_pvs ? n_pvs : vg->md->n_pvs;
 	bool approx = o->size.unit >= TB_SIZE_PCT_VG;
 	char a[32], b[32];
@@ -226,27 +226,13 @@ int tb_pool_alloc_striped(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *da
 			       vg->md->name, md_vg_free_count(vg->md), ext);
 	if (ext > UINT32_MAX)
 		return tb_fail(ctx, -ERANGE, "Size is too large for volume group %s", vg->md->name);
-	/* a percentage is an upper limit (lvm2's approx_alloc): what the PVs hold, in whole
-	 * stripes; the metadata then goes where lvm2 puts it (place_meta) */
-	r = md_lv_extend_striped(vg->md, data, (uint32_t)ext, n, ss, pvs, n_pvs, &got);
-	if (r == -ENOSPC && approx && got)
-		r = md_lv_extend_striped(vg->md, data, got, n, ss, pvs, n_pvs, NULL);
-	if (r == -ENOSPC && approx && !got)
-		return tb_fail(ctx, r,
-			       "Insufficient suitable allocatable extents found for logical volume "
-			       "%s.",
-			       data->name);
-	if (r == -ENOSPC)
-		return tb_fail(ctx, r,
-			       "Insufficient suitable allocatable extents for logical volume %s: %" PRIu64
-			       " more required",
-			       data->name, ext - got);
-	if (r < 0)
-		return r;
-	r = place_meta(vg->md, meta, meta_ext, (uint32_t)(ext / n),
-		       data->n_segs ? &data->segs[0] : NULL, pvs, n_pvs);
-	/* lvm2 places both in its first allocation round: without room for the metadata it
-	 * allocates nothing */
+	/* lvm2 allocates data and metadata in one go: the first parallel area of the data (sized
+	 * for the whole request), the metadata beside it (place_meta), then the rest of the
+	 * data; a percentage is an upper limit (approx_alloc: what the PVs hold) */
+	r = md_lv_extend_striped_first(vg->md, data, (uint32_t)ext, n, ss, pvs, n_pvs, &first);
+	if (r == 0)
+		r = place_meta(vg->md, meta, meta_ext, (uint32_t)(ext / n), &data->segs[0], pvs,
+			       n_pvs);
 	if (r == -ENOSPC && approx)
 		return tb_fail(ctx, r,
 			       "Insufficient suitable allocatable extents found for logical volume "
@@ -257,6 +243,16 @@ int tb_pool_alloc_striped(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *da
 			       "Insufficient suitable allocatable extents for logical volume %s: %" PRIu64
 			       " more required",
 			       data->name, ext);
+	if (r < 0 || first == ext)
+		return r;
+	r = md_lv_extend_striped(vg->md, data, (uint32_t)(ext - first), n, ss, pvs, n_pvs, &got);
+	if (r == -ENOSPC && approx)
+		r = got ? md_lv_extend_striped(vg->md, data, got, n, ss, pvs, n_pvs, NULL) : 0;
+	if (r == -ENOSPC)
+		return tb_fail(ctx, r,
+			       "Insufficient suitable allocatable extents for logical volume %s: %" PRIu64
+			       " more required",
+			       data->name, ext - first - got);
 	return r;
 }
 

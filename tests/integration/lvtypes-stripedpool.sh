@@ -84,6 +84,9 @@ testcase_lvtypes_stripedpool_incus() {
 	st_both 0 lvcreate --name custom_vol --yes --wipesignatures y --thin --virtualsize 67108864b \
 		@VG@/IncusThinPool
 	sp_same "createLogicalVolume in the striped pool"
+	# the report users read: lvm2's of thinbox's VG, and thinbox's of it, the same
+	assert_eq "$(lvm_clean lvs -a -o+stripes,stripesize,devices "$ST_B")" \
+		"$("$TB" lvs -a -o+stripes,stripesize,devices "$ST_B" 2>&1)" "lvs -a -o+stripes,stripesize,devices"
 	assert_eq "$(sp_tables A shape)" "$(sp_tables B shape)" "tables with the thin LV"
 	# data through thinbox's thin LV; lvm2 deactivates and activates the VG (its tables of
 	# thinbox's pool equal thinbox's), the data reads back
@@ -145,8 +148,8 @@ testcase_lvtypes_stripedpool_extend() {
 	assert_eq "$(sp_tables A shape)" "$(sp_tables B shape)" "tables after the extensions"
 	cmp -n 33554432 "$data" "/dev/$ST_B/t" || die "data after the extensions differs"
 	# everything left, rounded as lvm2 rounds a percentage
-	st_both any lvextend -i 3 -l +100%FREE @VG@/IncusThinPool
-	sp_same "lvextend -i 3 -l +100%FREE"
+	st_both any lvextend -i 3 -I 64k -l +100%FREE @VG@/IncusThinPool
+	sp_same "lvextend -i 3 -I 64k -l +100%FREE"
 	# lvm2 reactivates thinbox's pool: same tables, same data
 	local tb
 	tb=$(sp_tables B)

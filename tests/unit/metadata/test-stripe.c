@@ -207,6 +207,31 @@ static void test_largest_first_split(void **state)
 	md_vg_free(vg);
 }
 
+/* The first parallel area of a request (lvm2 places a new pool's metadata after it): one
+ * segment as long as the shortest area chosen for the whole request */
+static void test_first_area_only(void **state)
+{
+	struct md_vg *vg = pvs_vg(3);
+	struct md_lv *f = new_lv(vg, "f", 8), *a = new_lv(vg, "a", 9);
+	struct md_pv *p0[1] = { vg->pvs[0] };
+	uint32_t got = 0;
+
+	assert_int_equal(md_lv_extend_linear(vg, f, 60, MD_ALLOC_NORMAL, p0, 1), 0);
+	/* 3 stripes of 50: areas of 40 (PV a), 50, 50: one segment of 3 x 40 */
+	assert_int_equal(md_lv_extend_striped_first(vg, a, 150, 3, 128, NULL, 0, &got), 0);
+	assert_int_equal(got, 120);
+	assert_int_equal(a->n_segs, 1);
+	assert_int_equal(md_lv_extents(a), 120);
+	/* only for a new LV */
+	assert_int_equal(md_lv_extend_striped_first(vg, a, 30, 3, 128, NULL, 0, &got), -EINVAL);
+	/* the rest continues as an extension */
+	assert_int_equal(md_lv_extend_striped(vg, a, 30, 3, 128, NULL, 0, &got), -ENOSPC);
+	assert_int_equal(md_lv_extend_striped(vg, a, 20, 2, 128, NULL, 0, NULL), 0);
+	assert_int_equal(md_lv_extents(a), 140);
+	valid(vg);
+	md_vg_free(vg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_largest_first_split),
 		cmocka_unit_test(test_extend_other_geometry),
 		cmocka_unit_test(test_striped_pool_data),
+		cmocka_unit_test(test_first_area_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
