@@ -906,6 +906,14 @@ static int resize_target(struct tb_ctx *ctx, struct tb_vg *vg, const struct tb_s
 	return 0;
 }
 
+/* lvm2 2.03.16 _lvresize_extents_from_percent: which sizes are an upper limit */
+static bool resize_approx(const struct tb_size *s)
+{
+	return (s->sign == 0 && (s->unit == TB_SIZE_PCT_VG || s->unit == TB_SIZE_PCT_FREE ||
+				 s->unit == TB_SIZE_PCT_PVS)) ||
+	       (s->sign > 0 && s->unit == TB_SIZE_PCT_FREE);
+}
+
 TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 {
 	struct tb_lv_fs fs;
@@ -991,7 +999,8 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 		r = md_lv_is_raid(lv)
 			    ? tb_raid_extend(&c, vg, lv, (uint32_t)(new_ext - cur), NULL, 0)
 		    : geo.use
-			    ? tb_striped_resize_extend(ctx, vg, lv, &geo, (uint32_t)(new_ext - cur))
+			    ? tb_striped_resize_extend(ctx, vg, lv, &geo, (uint32_t)(new_ext - cur),
+						       resize_approx(&o->size))
 		    : md_lv_is_thin_pool(lv)
 			    ? md_pool_extend_data(vg->md, lv, (uint32_t)(new_ext - cur),
 						  MD_ALLOC_NORMAL)
@@ -1006,6 +1015,7 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 		}
 		if (r < 0)
 			goto out;
+		new_ext = md_lv_extents(target); /* a percentage may have got less */
 	}
 	if ((r = tb_vg_commit(&c, vg)) < 0 || (r = tb_lv_reload(&c, vg, lv)) < 0)
 		goto out;

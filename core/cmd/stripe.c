@@ -333,22 +333,36 @@ int tb_striped_resize_round(struct tb_ctx *ctx, struct tb_vg *vg, const struct t
 	return 0;
 }
 
+static int extend_geom(struct tb_vg *vg, struct md_lv *lv, const struct tb_stripe_geom *g,
+		       uint32_t add, uint32_t *got)
+{
+	return md_lv_is_thin_pool(lv) ? md_pool_extend_data_striped(vg->md, lv, add, g->stripes,
+								    g->stripe_size, got)
+				      : md_lv_extend_striped(vg->md, lv, add, g->stripes,
+							     g->stripe_size, NULL, 0, got);
+}
+
 int tb_striped_resize_extend(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *lv,
-			     const struct tb_stripe_geom *g, uint32_t add)
+			     const struct tb_stripe_geom *g, uint32_t add, bool approx)
 {
 	struct md_lv *data = md_lv_is_thin_pool(lv) ? md_pool_data(lv) : lv;
 	uint32_t got = 0;
 	int r;
 
-	if (add > md_vg_free_count(vg->md))
+	if (!approx && add > md_vg_free_count(vg->md))
 		return tb_fail(ctx, -ENOSPC,
 			       "Insufficient free space: %" PRIu32
 			       " extents needed, but only %" PRIu64 " available",
 			       add, md_vg_free_count(vg->md));
-	r = md_lv_is_thin_pool(lv)
-		    ? md_pool_extend_data_striped(vg->md, lv, add, g->stripes, g->stripe_size, &got)
-		    : md_lv_extend_striped(vg->md, lv, add, g->stripes, g->stripe_size, NULL, 0,
-					   &got);
+	r = extend_geom(vg, lv, g, add, &got);
+	/* a percentage of the free space is an upper limit (lvm2's approx_alloc) */
+	if (r == -ENOSPC && approx && got)
+		r = extend_geom(vg, lv, g, got, NULL);
+	else if (r == -ENOSPC && approx)
+		return tb_fail(ctx, r,
+			       "Insufficient suitable allocatable extents found for logical volume "
+			       "%s.",
+			       data->name);
 	if (r == -ENOSPC)
 		return no_room(ctx, data, add - got);
 	return r;

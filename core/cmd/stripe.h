@@ -38,6 +38,8 @@ int tb_striped_resize_geom(struct tb_ctx *ctx, const struct md_lv *lv, uint32_t 
  * a percentage (@percent) that does not fit. 0 or -EINVAL (a stripe size below 4 KiB). */
 int tb_striped_resize_round(struct tb_ctx *ctx, struct tb_vg *vg, const struct tb_stripe_geom *g,
 			    bool percent, uint32_t cur, uint64_t *new_ext);
-/* Extend @lv (a pool: its data) by @add extents (a multiple of @g's stripes) with @g. */
+/* Extend @lv (a pool: its data) by @add extents (a multiple of @g's stripes) with @g;
+ * @approx (a percentage of the free space, lvm2's approx_alloc): at most @add, as much as
+ * the PVs hold. */
 int tb_striped_resize_extend(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *lv,
-			     const struct tb_stripe_geom *g, uint32_t add);
+			     const struct tb_stripe_geom *g, uint32_t add, bool approx);

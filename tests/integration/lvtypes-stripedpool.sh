@@ -74,11 +74,18 @@ testcase_lvtypes_stripedpool_incus() {
 	# createDefaultThinPool with volume.lvm.stripes=3, volume.lvm.stripes.size=64KiB and no
 	# size: lvcreate --yes --wipesignatures y --thinpool VG/POOL --extents 100%FREE
 	# --stripes N --stripesize Nb (roundedSizeBytesString: bytes)
-	st_both 0 lvcreate --yes --wipesignatures y --thinpool @VG@/IncusThinPool --extents 100%FREE \
-		--stripes 3 --stripesize 65536b
+	# (as many stripes as PVs: lvm2's one allocation of data and metadata may find no room for
+	# the metadata beside the data; then both refuse alike and the pool is made with 2)
+	st_both any lvcreate --yes --wipesignatures y --thinpool @VG@/IncusThinPool \
+		--extents 100%FREE --stripes 3 --stripesize 65536b
 	sp_same "createDefaultThinPool, 100%FREE, 3 stripes"
+	if ! "$LVM2_BIN" lvs "$ST_A/IncusThinPool" >/dev/null 2>&1; then
+		st_both 0 lvcreate --yes --wipesignatures y --thinpool @VG@/IncusThinPool \
+			--extents 100%FREE --stripes 2 --stripesize 65536b
+		sp_same "createDefaultThinPool, 100%FREE, 2 stripes"
+	fi
 	st_same_report
-	assert_match "striped 3 128 " "$(sp_tables B)" "thinbox's _tdata table"
+	assert_match " striped [23] 128 " "$(sp_tables B)" "thinbox's _tdata table"
 	assert_eq "$(sp_tables A shape)" "$(sp_tables B shape)" "tables of the new pools (lvm2's first)"
 	# createLogicalVolume (thin): --name N --yes --wipesignatures y --thin --virtualsize Nb VG/POOL
 	st_both 0 lvcreate --name custom_vol --yes --wipesignatures y --thin --virtualsize 67108864b \
