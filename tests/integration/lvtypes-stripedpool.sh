@@ -67,6 +67,12 @@ sp_thin_check() { # A|B POOL
 
 seqno() { lvm_clean vgs --noheadings -o vg_seqno "$ST_B" | tr -d ' '; }
 
+# Both VGs removed, each by its own tool (for a fresh pair from st_vgs).
+sp_drop() {
+	lvm_clean vgremove -ff "$ST_A" >/dev/null
+	"$TB" vgremove -f "$ST_B" >/dev/null 2>&1 || die "thinbox vgremove -f $ST_B"
+}
+
 # ---- Incus (lxc/incus internal/server/storage/drivers/driver_lvm_utils.go) ----
 testcase_lvtypes_stripedpool_incus() {
 	local data ta tb
@@ -190,7 +196,6 @@ testcase_lvtypes_stripedpool_options() {
 	st_both any lvcreate --type thin-pool -i 2 -I 3 -L 40m -n r4 @VG@
 	assert_eq "$before" "$(seqno)" "refused commands"
 	sp_same "after the refusals"
-	st_both 0 vgremove -f @VG@
 }
 
 # -l N%FREE / N%VG with stripes: lvm2's rounding down and its metadata reserve
@@ -199,12 +204,12 @@ testcase_lvtypes_stripedpool_percent() {
 	st_both 0 lvcreate -q -n fill -l 7 @VG@ @PV1@
 	st_both any lvcreate --type thin-pool -i 3 -l 100%FREE -n pf @VG@
 	sp_same "-i 3 -l 100%FREE with one PV partly used"
-	st_both 0 vgremove -f @VG@
+	sp_drop
 	st_vgs 256M 3
 	st_both any lvcreate --type thin-pool -i 2 -l 50%FREE -n ph @VG@
 	st_both any lvcreate --type thin-pool -i 2 -l 37%VG -n pv @VG@
 	sp_same "-i 2 -l 50%FREE, -l 37%VG"
-	st_both 0 vgremove -f @VG@
+	sp_drop
 	st_vgs 256M 2
 	st_both any lvcreate --type thin-pool -i 2 -l 100%FREE -n pp @VG@
 	sp_same "-i 2 -l 100%FREE on 2 PVs"
