@@ -142,6 +142,16 @@ static int place_meta(struct md_vg *vg, struct md_lv *meta, uint32_t meta_ext, u
 			if ((r = md_pv_free_ranges(vg, pv, &fr, &nf)) < 0)
 				return r;
 			for (size_t k = 0; k < nf; k++) {
+				/* lvm2 reserved a whole stripe (@need) of the area the data came
+				 * from, not only what the data took: the rest of it is smaller */
+				for (uint32_t a = 0; ds && a < ds->stripe_count; a++) {
+					uint32_t al = ds->extent_count / ds->stripe_count;
+					if (ds->areas[a].pv == pv &&
+					    ds->areas[a].start + al == fr[k].start)
+						fr[k].len = al + fr[k].len > need
+								    ? al + fr[k].len - need
+								    : 0;
+				}
 				if (!fr[k].len)
 					continue;
 				if (fr[k].len >= need && (!fit || fr[k].len < fit->len))
@@ -161,7 +171,7 @@ static int place_meta(struct md_vg *vg, struct md_lv *meta, uint32_t meta_ext, u
 		}
 	}
 	if (!best_pv)
-		return md_lv_extend_linear(vg, meta, meta_ext, MD_ALLOC_NORMAL, pvs, n_pvs);
+		return -ENOSPC;
 	return md_lv_add_linear_seg(meta, best_pv, best_start, meta_ext);
 }
 
