@@ -97,7 +97,16 @@ static int spare_first(struct tb_vg *vg, uint32_t meta_ext, struct md_pv *const 
 	unsigned n = 0;
 	int r;
 
-	if (md_vg_pmspare(vg->md) || md_alloc_available(vg->md, pvs, n_pvs) < meta_ext)
+	if ((spare = md_vg_pmspare(vg->md))) {
+		/* lvm2 grows a smaller spare first too; no room: as linear pools, later or not */
+		uint32_t have = md_lv_extents(spare);
+		if (have >= meta_ext || !spare->n_segs ||
+		    spare->segs[spare->n_segs - 1].stripe_count != 1)
+			return 0;
+		r = md_lv_extend_striped(vg->md, spare, meta_ext - have, 1, 0, pvs, n_pvs, NULL);
+		return r == -ENOSPC ? 0 : r;
+	}
+	if (md_alloc_available(vg->md, pvs, n_pvs) < meta_ext)
 		return 0;
 	do
 		snprintf(name, sizeof(name), "lvol%u_pmspare", n++);
