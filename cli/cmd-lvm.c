@@ -628,6 +628,13 @@ static int cmd_lvcreate(struct tb_ctx *ctx, int argc, char **argv)
 	if (type && streq(type, "linear") && cli_opt_isset(p, O_STRIPES) &&
 	    cli_opt(p, O_STRIPES)->u64 > 1 && cli_opt(p, O_STRIPES)->u64 <= 128)
 		return cli_stripe_linear_err(cli_opt(p, O_STRIPES)->u64);
+	/* lvm2's thin-volume command definitions take no -i/-I (TopoLVM's ThinPool.CreateVolume
+	 * passes them for a device class with stripes: lvm2 refuses it, exit 3) */
+	if (has_vsize && !has_size && !cli_opt_isset(p, O_SNAPSHOT) &&
+	    cli_stripe_thin_err(cli_opt_isset(p, O_STRIPES) ? cli_opt(p, O_STRIPES)->arg : NULL,
+				cli_opt_isset(p, O_STRIPESIZE) ? cli_opt(p, O_STRIPESIZE)->arg
+							       : NULL) != CLI_OK)
+		return CLI_EINVAL;
 	if (cli_stripe_params(cli_opt_isset(p, O_STRIPES), cli_opt(p, O_STRIPES)->u64,
 			      cli_opt_isset(p, O_STRIPESIZE), cli_opt(p, O_STRIPESIZE)->u64,
 			      cli_opt(p, O_STRIPESIZE)->sign, &o.stripes, &o.stripe_size) != CLI_OK)
@@ -839,6 +846,8 @@ static const struct cli_option lvresize_opts[] = {
 	{ O_RESIZEFS, 'r', "resizefs", CLI_OPT_FLAG, 0 },
 	{ O_FORCE, 'f', "force", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
 	{ O_AUTOBACKUP, 'A', "autobackup", CLI_OPT_BOOL, 0 },
+	{ O_STRIPES, 'i', "stripes", CLI_OPT_INT, 0 },
+	{ O_STRIPESIZE, 'I', "stripesize", CLI_OPT_SIZE_KB, 0 },
 };
 
 static int resize(struct tb_ctx *ctx, int argc, char **argv, const char *cmd, bool extend)
@@ -865,6 +874,12 @@ static int resize(struct tb_ctx *ctx, int argc, char **argv, const char *cmd, bo
 		return CLI_EINVAL;
 	if (cli_opt_isset(p, O_PMSIZE))
 		to_size(cli_opt(p, O_PMSIZE), &o.poolmetadatasize);
+	/* -i/-I (cli/stripe-args.c): lvm2's lvresize takes them as given */
+	if (cli_resize_stripe_params(cmd, cli_opt_isset(p, O_STRIPES), cli_opt(p, O_STRIPES)->u64,
+				     cli_opt(p, O_STRIPES)->sign, cli_opt_isset(p, O_STRIPESIZE),
+				     cli_opt(p, O_STRIPESIZE)->u64, cli_opt(p, O_STRIPESIZE)->sign,
+				     &o.stripes, &o.stripe_size) != CLI_OK)
+		return CLI_EINVAL;
 	if (o.size.unit == TB_SIZE_NONE && o.poolmetadatasize.unit == TB_SIZE_NONE &&
 	    !o.use_policies) {
 		cli_err("Please specify either size or extents.");

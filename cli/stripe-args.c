@@ -81,3 +81,54 @@ int cli_stripe_params(bool stripes_set, uint64_t stripes, bool size_set, uint64_
 	*ret_size = (uint32_t)size_sectors;
 	return CLI_OK;
 }
+
+int cli_resize_stripe_params(const char *cmd, bool stripes_set, uint64_t stripes,
+			     enum cli_sign stripes_sign, bool size_set, uint64_t size_sectors,
+			     enum cli_sign size_sign, uint32_t *ret_stripes, uint32_t *ret_size)
+{
+	bool zero = false;
+	int r = CLI_EINVAL;
+
+	/* tools/lvresize.c _lvresize_params: arg_from_list_is_zero, then the signs */
+	if (stripes_set && !stripes) {
+		cli_err("--stripes may not be zero.");
+		zero = true;
+	}
+	if (size_set && !size_sectors) {
+		cli_err("--stripesize may not be zero.");
+		zero = true;
+	}
+	if (zero)
+		goto usage;
+	if (stripes_set && stripes_sign == CLI_SIGN_MINUS) {
+		cli_err("Stripes argument may not be negative.");
+		goto usage;
+	}
+	if (size_set && size_sign == CLI_SIGN_MINUS) {
+		cli_err("Stripesize may not be negative.");
+		goto usage;
+	}
+	if (stripes > MAX_STRIPES) {
+		cli_err("Number of stripes (%d) must be between %d and %d.",
+			(int)(stripes > 0x7fffffff ? 0x7fffffff : stripes), 1, (int)MAX_STRIPES);
+		goto usage;
+	}
+	*ret_stripes = stripes_set ? (uint32_t)stripes : 0;
+	*ret_size = size_set ? (uint32_t)size_sectors : 0;
+	return CLI_OK;
+usage:
+	/* lvm2 prints its short usage after a command-line error (lvmcmdline.c) */
+	cli_err("Run `%s --help' for more information.", cmd);
+	return r;
+}
+
+int cli_stripe_thin_err(const char *stripes, const char *stripe_size)
+{
+	/* tools/lvmcmdline.c _find_command: every option the matched definition does not take,
+	 * in lvm2's option order, with the value as given */
+	if (stripes)
+		cli_err("Command does not accept option: --stripes %s.", stripes);
+	if (stripe_size)
+		cli_err("Command does not accept option: --stripesize %s.", stripe_size);
+	return stripes || stripe_size ? CLI_EINVAL : CLI_OK;
+}

@@ -248,6 +248,9 @@ struct tb_lvresize_opts {
 	bool extend_only;                /* lvextend */
 	bool use_policies;               /* --use-policies: grow as the autoextend policy says */
 	bool resizefs;                   /* -r: grow the LV's filesystem too (Since: 0.1) */
+	/* -i/-I for the new segment (a pool: of its data); 0: not given, lvm2 then takes the
+	 * LV's segments' stripes and stripe size (sectors). Since: 0.1 */
+	uint32_t stripes, stripe_size;
 };
 /* lvextend / lvresize: grow a linear LV, a thin LV or a pool's data (and, with
  * poolmetadatasize, its metadata); active LVs are reloaded. 0, or -errno (-ENOSPC no free

@@ -309,13 +309,21 @@ int md_pv_free_ranges(const struct md_vg *vg, const struct md_pv *pv, struct md_
 		      size_t *ret_n);
 /* Allocate @extents (a multiple of @stripes) for @lv as striped segments of @stripes equal
  * areas on distinct PVs (stripe size @stripe_size sectors), after lvm2's normal policy; an
- * existing LV's last segment must have @stripes areas (lvextend keeps the geometry). From
+ * existing LV's last segment continues in place when it has the same geometry, else new
+ * segments follow it (lvextend -i/-I; its last segment must be linear or striped). From
  * @pvs (NULL/0 = any allocatable PV). -ENOSPC with nothing changed when it cannot (then
  * *@ret_allocated, if not NULL, says how many LV extents it found before it gave up, for
  * lvm2's "N more required"). */
 int md_lv_extend_striped(struct md_vg *vg, struct md_lv *lv, uint32_t extents, uint32_t stripes,
 			 uint32_t stripe_size, struct md_pv *const *pvs, size_t n_pvs,
 			 uint32_t *ret_allocated);
+/* The first parallel area only of a new LV's striped allocation of @extents (lvm2 places a
+ * pool's metadata within that first round): one segment, as long as the shortest of the
+ * @stripes areas chosen for the whole request; *@ret_allocated its length. -ENOSPC (nothing
+ * changed) when fewer than @stripes PVs have room; -EINVAL for an LV with segments. */
+int md_lv_extend_striped_first(struct md_vg *vg, struct md_lv *lv, uint32_t extents,
+			       uint32_t stripes, uint32_t stripe_size, struct md_pv *const *pvs,
+			       size_t n_pvs, uint32_t *ret_allocated);
 
 /* ---- raid1 (metadata/raid.c) ---- */
 #define MD_RAID1_MAX_IMAGES 64 /* lvm2 2.03.16 DEFAULT_RAID1_MAX_IMAGES */
@@ -389,9 +397,15 @@ int md_thin_remove(struct md_vg *vg, struct md_lv *thin);
 void md_pool_clear_messages(struct md_lv *pool);
 struct md_lv *md_pool_data(const struct md_lv *pool);
 struct md_lv *md_pool_meta(const struct md_lv *pool);
-/* Grow a pool's data sub-LV by @extents, keeping the pool segment's size equal. */
+/* Grow a pool's data sub-LV by @extents, keeping the pool segment's size equal. Striped
+ * data keeps its last segment's geometry, @extents rounded up to a multiple of its stripes
+ * (lvm2's autoextend does the same). */
 int md_pool_extend_data(struct md_vg *vg, struct md_lv *pool, uint32_t extents,
 			enum md_alloc_policy policy);
+/* Grow a pool's data by @extents (a multiple of @stripes) as @stripes areas of @stripe_size
+ * (lvextend -i/-I; 1: linear), see md_lv_extend_striped (*@ret_allocated too). */
+int md_pool_extend_data_striped(struct md_vg *vg, struct md_lv *pool, uint32_t extents,
+				uint32_t stripes, uint32_t stripe_size, uint32_t *ret_allocated);
 int md_pool_extend_meta(struct md_vg *vg, struct md_lv *pool, uint32_t extents,
 			enum md_alloc_policy policy);
 

@@ -135,14 +135,15 @@ static int extend_in_place(struct md_lv *lv, struct sfree *f, size_t nf, struct 
 	return 0;
 }
 
-int md_lv_extend_striped(struct md_vg *vg, struct md_lv *lv, uint32_t extents, uint32_t stripes,
-			 uint32_t stripe_size, struct md_pv *const *pvs, size_t n_pvs,
-			 uint32_t *ret_allocated)
+static int extend_striped(struct md_vg *vg, struct md_lv *lv, uint32_t extents, uint32_t stripes,
+			  uint32_t stripe_size, struct md_pv *const *pvs, size_t n_pvs,
+			  uint32_t *ret_allocated, bool first_only)
 {
 	struct sfree *f = NULL;
 	struct pick *p = NULL;
 	size_t nf = 0, orig_segs = lv->n_segs;
 	uint32_t need;
+	bool same = false;
 	int r = 0;
 
 	if (!stripes || extents == 0 || extents % stripes)
@@ -151,11 +152,14 @@ int md_lv_extend_striped(struct md_vg *vg, struct md_lv *lv, uint32_t extents, u
 		return -ERANGE;
 	if (lv->n_segs) {
 		const struct md_seg *ls = &lv->segs[lv->n_segs - 1];
-		if (ls->kind != MD_SEG_STRIPED || ls->stripe_count != stripes)
+		if (ls->kind != MD_SEG_STRIPED)
 			return -EINVAL;
-		for (uint32_t i = 0; i < stripes; i++)
+		for (uint32_t i = 0; i < ls->stripe_count; i++)
 			if (!ls->areas[i].pv)
 				return -EINVAL;
+		/* lvextend -i/-I with another geometry: new segments, nothing continues in place */
+		same = ls->stripe_count == stripes &&
+		       (stripes == 1 || ls->stripe_size == stripe_size);
 	}
 	need = extents / stripes;
 	f = calloc(vg->n_pvs ? vg->n_pvs : 1, sizeof(*f));
@@ -174,7 +178,7 @@ int md_lv_extend_striped(struct md_vg *vg, struct md_lv *lv, uint32_t extents, u
 			goto out;
 		nf++;
 	}
-	if (lv->n_segs && (r = extend_in_place(lv, f, nf, p, stripes, stripe_size, &need)) < 0)
+	if (same && (r = extend_in_place(lv, f, nf, p, stripes, stripe_size, &need)) < 0)
 		goto fail;
 	while (need) {
 		size_t np = 0;
@@ -193,6 +197,12 @@ int md_lv_extend_striped(struct md_vg *vg, struct md_lv *lv, uint32_t extents, u
 		if ((r = add_seg(lv, p, stripes, stripe_size, len)) < 0)
 			goto fail;
 		need -= len;
+		if (first_only) {
+			if (ret_allocated)
+				*ret_allocated = len * stripes;
+			r = 0;
+			goto out;
+		}
 	}
 	md_lv_merge_segments(lv);
 	r = 0;
@@ -211,4 +221,22 @@ out:
 	free(f);
 	free(p);
 	return r;
+}
+
+int md_lv_extend_striped(struct md_vg *vg, struct md_lv *lv, uint32_t extents, uint32_t stripes,
+			 uint32_t stripe_size, struct md_pv *const *pvs, size_t n_pvs,
+			 uint32_t *ret_allocated)
+{
+	return extend_striped(vg, lv, extents, stripes, stripe_size, pvs, n_pvs, ret_allocated,
+			      false);
+}
+
+int md_lv_extend_striped_first(struct md_vg *vg, struct md_lv *lv, uint32_t extents,
+			       uint32_t stripes, uint32_t stripe_size, struct md_pv *const *pvs,
+			       size_t n_pvs, uint32_t *ret_allocated)
+{
+	if (lv->n_segs)
+		return -EINVAL;
+	return extend_striped(vg, lv, extents, stripes, stripe_size, pvs, n_pvs, ret_allocated,
+			      true);
 }

@@ -374,11 +374,35 @@ int md_pool_extend_data(struct md_vg *vg, struct md_lv *pool, uint32_t extents,
 			enum md_alloc_policy policy)
 {
 	struct md_lv *data = md_pool_data(pool);
+	const struct md_seg *ls;
+	int r;
+
+	if (!data || pool->n_segs != 1 || !data->n_segs)
+		return -EINVAL;
+	ls = &data->segs[data->n_segs - 1];
+	if (ls->kind == MD_SEG_STRIPED && ls->stripe_count > 1) {
+		uint64_t n = ROUND_UP((uint64_t)extents, ls->stripe_count);
+		if (n > UINT32_MAX)
+			return -ERANGE;
+		return md_pool_extend_data_striped(vg, pool, (uint32_t)n, ls->stripe_count,
+						   ls->stripe_size, NULL);
+	}
+	r = md_lv_extend_linear(vg, data, extents, policy, NULL, 0);
+	if (r < 0)
+		return r;
+	pool->segs[0].extent_count = md_lv_extents(data);
+	return 0;
+}
+
+int md_pool_extend_data_striped(struct md_vg *vg, struct md_lv *pool, uint32_t extents,
+				uint32_t stripes, uint32_t stripe_size, uint32_t *ret_allocated)
+{
+	struct md_lv *data = md_pool_data(pool);
 	int r;
 
 	if (!data || pool->n_segs != 1)
 		return -EINVAL;
-	r = md_lv_extend_linear(vg, data, extents, policy, NULL, 0);
+	r = md_lv_extend_striped(vg, data, extents, stripes, stripe_size, NULL, 0, ret_allocated);
 	if (r < 0)
 		return r;
 	pool->segs[0].extent_count = md_lv_extents(data);

@@ -294,10 +294,9 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 			    "thinbox; create a plain raid1 LV (--type raid1 -m N).");
 		goto out;
 	}
-	if (o->stripes > 1 && (o->thin_pool || o->pool || o->origin)) {
+	if (o->stripes > 1 && o->origin) {
 		r = tb_fail(ctx, -EOPNOTSUPP,
-			    "Striped thin pools and snapshots are not supported by thinbox; "
-			    "omit -i/--stripes.");
+			    "Striped snapshots are not supported by thinbox; omit -i/--stripes.");
 		goto out;
 	}
 	if (o->thin_pool && o->pool_name && o->virtual_size) {
@@ -441,10 +440,21 @@ static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 
 	if ((r = tb_size_to_extents(ctx, vg, &o->size, 0, &ext)) < 0)
 		return r;
+	/* lvm2 2.03.16 lvcreate.c _update_extents_params: N%VG beyond what is free */
+	if (o->size.unit == TB_SIZE_PCT_VG && ext > md_vg_free_count(vg->md)) {
+		char fs[32];
+		ext = md_vg_free_count(vg->md);
+		units_display_size(ext * vg->md->extent_size, fs, sizeof(fs));
+		tb_notice(ctx, "Reducing %" PRIu64 "%%VG to remaining free space %s in VG.",
+			  o->size.value, fs);
+	}
+	ext = tb_pool_stripe_round_down(ctx, vg, o, ext); /* -i N: core/cmd/stripe.c */
 	if (!ext)
 		return tb_fail(ctx, -EINVAL, "Unable to create new logical volume with no extents.");
 	if ((r = pool_params(ctx, ext * vg->md->extent_size, &a, &chunk, &md_sectors)) < 0)
 		return r;
+	if (o->stripes > 1) /* lvm2 says it before the striped allocation's notes */
+		pool_info_msg(ctx, chunk);
 	meta_ext = DIV_ROUND_UP(MAX(md_sectors, (uint64_t)MD_THIN_MIN_META), vg->md->extent_size);
 	if (meta_ext * vg->md->extent_size > MD_THIN_MAX_META)
 		meta_ext = MD_THIN_MAX_META / vg->md->extent_size;
@@ -455,23 +465,30 @@ static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 			return tb_fail(ctx, -ENOSPC, "Not enough space for thin pool creation.");
 		ext -= 2 * meta_ext;
 	}
-	if (md_alloc_available(vg->md, pvs, n_pvs) < ext + meta_ext)
+	if (o->stripes <= 1 && md_alloc_available(vg->md, pvs, n_pvs) < ext + meta_ext)
 		return tb_vg_no_space(ctx, vg, ext + meta_ext);
 	/* data and metadata as plain LVs, then the conversion lvconvert does */
 	tb_new_id(id);
 	if ((r = md_lv_new(vg->md, name, id, MD_LV_READ | MD_LV_WRITE | MD_LV_VISIBLE, &data)) < 0)
 		return r;
 	tb_lv_stamp(data);
-	if ((r = md_lv_extend_linear(vg->md, data, (uint32_t)ext, MD_ALLOC_NORMAL, pvs, n_pvs)) < 0)
-		return r == -ENOSPC ? tb_vg_no_space(ctx, vg, ext) : r;
 	snprintf(mname, sizeof(mname), "%s_tmetanew", name);
 	tb_new_id(id);
 	if ((r = md_lv_new(vg->md, mname, id, MD_LV_READ | MD_LV_WRITE, &meta)) < 0)
 		return r;
 	tb_lv_stamp(meta);
-	if ((r = md_lv_extend_linear(vg->md, meta, (uint32_t)meta_ext, MD_ALLOC_NORMAL, pvs,
-				     n_pvs)) < 0)
+	if (o->stripes > 1) {
+		/* striped _tdata, linear _tmeta (core/cmd/stripe.c) */
+		if ((r = tb_pool_alloc_striped(ctx, vg, data, meta, ext, (uint32_t)meta_ext, o, pvs,
+					       n_pvs)) < 0)
+			return r;
+	} else if ((r = md_lv_extend_linear(vg->md, data, (uint32_t)ext, MD_ALLOC_NORMAL, pvs,
+					    n_pvs)) < 0) {
+		return r == -ENOSPC ? tb_vg_no_space(ctx, vg, ext) : r;
+	} else if ((r = md_lv_extend_linear(vg->md, meta, (uint32_t)meta_ext, MD_ALLOC_NORMAL, pvs,
+					    n_pvs)) < 0) {
 		return r == -ENOSPC ? tb_vg_no_space(ctx, vg, ext + meta_ext) : r;
+	}
 	pp.chunk_size = chunk;
 	pp.zero = o->zero != 0;
 	pp.discards = o->discards < 0 ? MD_DISCARDS_PASSDOWN : (enum md_discards)o->discards;
@@ -521,7 +538,8 @@ static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 		memcpy(ctx->errmsg, msg, sizeof(msg));
 		return r;
 	}
-	pool_info_msg(ctx, chunk);
+	if (o->stripes <= 1)
+		pool_info_msg(ctx, chunk);
 	if (!o->pool_name) /* pool and thin LV in one command: lvm2 names only the thin LV */
 		tb_notice(ctx, "Logical volume \"%s\" created.", name);
 	return 0;

@@ -40,12 +40,21 @@ static int resize_target(struct tb_ctx *ctx, struct tb_vg *vg, const struct tb_s
 	return 0;
 }
 
+/* lvm2 2.03.16 _lvresize_extents_from_percent: which sizes are an upper limit */
+static bool resize_approx(const struct tb_size *s)
+{
+	return (s->sign == 0 && (s->unit == TB_SIZE_PCT_VG || s->unit == TB_SIZE_PCT_FREE ||
+				 s->unit == TB_SIZE_PCT_PVS)) ||
+	       (s->sign > 0 && s->unit == TB_SIZE_PCT_FREE);
+}
+
 TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 {
 	struct tb_lv_fs fs;
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
 	struct md_lv *lv, *target;
+	struct tb_stripe_geom geo = { 1, 0, false };
 	uint64_t new_ext = 0;
 	uint32_t cur;
 	char a[32], b[32];
@@ -110,22 +119,28 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 			    "New size (%u extents) matches existing size (%u extents).", cur, cur);
 		goto out;
 	}
-	if (tb_lv_striped(lv) && (r = tb_striped_round(ctx, vg, lv, cur, &new_ext)) < 0)
+	/* the new segment's stripes (-i/-I or the segments'), rounding: core/cmd/stripe.c */
+	if (!md_lv_is_thin(lv) && !md_lv_is_raid(lv) &&
+	    ((r = tb_striped_resize_geom(ctx, target, o->stripes, o->stripe_size, &geo)) < 0 ||
+	     (r = tb_striped_resize_round(ctx, vg, &geo, o->size.unit >= TB_SIZE_PCT_VG, cur,
+					  &new_ext)) < 0))
 		goto out;
 	if (o->resizefs && (r = tb_lv_fs_check(&c, vg, lv, &fs)) < 0)
 		goto out;
 	if (md_lv_is_thin(lv)) {
 		lv->segs[0].extent_count = (uint32_t)new_ext;
 	} else {
-		r = md_lv_is_thin_pool(lv)
+		r = md_lv_is_raid(lv)
+			    ? tb_raid_extend(&c, vg, lv, (uint32_t)(new_ext - cur), NULL, 0)
+		    : geo.use
+			    ? tb_striped_resize_extend(ctx, vg, lv, &geo, (uint32_t)(new_ext - cur),
+						       resize_approx(&o->size))
+		    : md_lv_is_thin_pool(lv)
 			    ? md_pool_extend_data(vg->md, lv, (uint32_t)(new_ext - cur),
 						  MD_ALLOC_NORMAL)
-		    : md_lv_is_raid(lv)
-			    ? tb_raid_extend(&c, vg, lv, (uint32_t)(new_ext - cur), NULL, 0)
-		    : tb_lv_striped(lv) ? tb_striped_extend(ctx, vg, lv, (uint32_t)(new_ext - cur))
-					: md_lv_extend_linear(vg->md, lv, (uint32_t)(new_ext - cur),
-							      MD_ALLOC_NORMAL, NULL, 0);
-		if (r == -ENOSPC && !tb_lv_striped(lv) && !md_lv_is_raid(lv)) {
+			    : md_lv_extend_linear(vg->md, lv, (uint32_t)(new_ext - cur),
+						  MD_ALLOC_NORMAL, NULL, 0);
+		if (r == -ENOSPC && !geo.use && !md_lv_is_raid(lv)) {
 			r = tb_fail(ctx, r,
 				    "Insufficient free space: %" PRIu64 " extents needed, but "
 				    "only %" PRIu64 " available",
@@ -134,6 +149,7 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 		}
 		if (r < 0)
 			goto out;
+		new_ext = md_lv_extents(target); /* a percentage may have got less */
 	}
 	if ((r = tb_vg_commit(&c, vg)) < 0 || (r = tb_lv_reload(&c, vg, lv)) < 0)
 		goto out;

@@ -82,10 +82,5 @@ testcase_lvtypes_striped_options() {
 	# two PVs given: -i 3 is more stripes than PVs
 	st_both 5 lvcreate -i 2 -L 8m -n given @VG@ @PV1@
 	st_same_segs "after the refusals"
-	# thinbox does not stripe a thin pool's data: refused, the VG unchanged
-	local before
-	before=$(lvm_clean vgs --noheadings -o vg_seqno "$ST_B")
-	out=$(assert_fails 5 "$TB" lvcreate -i 2 -L 8m -T "$ST_B/pool") || exit 1
-	assert_match "Striped thin pools and snapshots are not supported by thinbox" "$out" "-i with -T"
-	assert_eq "$before" "$(lvm_clean vgs --noheadings -o vg_seqno "$ST_B")" "a refused striped pool"
+	# striped thin pools: tests/integration/lvtypes-stripedpool.sh
 }
