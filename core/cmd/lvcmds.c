@@ -894,6 +894,7 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
 	struct md_lv *lv, *target;
+	struct tb_size size = o->size;
 	uint64_t new_ext = 0;
 	uint32_t cur;
 	char a[32], b[32];
@@ -902,7 +903,7 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 	tb_ctx_clear_error(ctx);
 	if ((r = cmd_start(ctx, &c, o->extend_only ? "lvextend" : "lvresize", o->vg, &vg)) < 0)
 		return r;
-	if (!(lv = need_lv(ctx, vg, o->lv, &r)) || (r = tb_cow_resize_check(ctx, vg, lv)) < 0)
+	if (!(lv = need_lv(ctx, vg, o->lv, &r)) || (r = tb_cow_resize_check(ctx, vg, lv, &size)) < 0)
 		goto out;
 	if (md_lv_is_thin_pool(lv) && lv->segs[0].n_msgs == 0 &&
 	    o->poolmetadatasize.unit != TB_SIZE_NONE) {
@@ -950,7 +951,9 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 		struct tb_autoextend_result res;
 		r = tb_pool_autoextend(&c, vg, lv, false, &res, NULL);
 		goto out;
-	} else if ((r = resize_target(ctx, vg, &o->size, cur, o->extend_only, &new_ext)) < 0) {
+	} else if ((r = resize_target(ctx, vg, &size, cur, o->extend_only, &new_ext)) < 0 ||
+		   (r = tb_cow_resize_cap(ctx, vg, lv, cur, &new_ext)) != 0) {
+		r = MIN(r, 0);
 		goto out;
 	}
 	if (new_ext == cur) {
@@ -1196,7 +1199,6 @@ TB_EXPORT int tb_lvrename(struct tb_ctx *ctx, const char *vgname, const char *lv
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
 	struct md_lv *lv;
-	struct tb_lv_state st;
 	const char *why;
 	int r;
 
@@ -1227,16 +1229,6 @@ TB_EXPORT int tb_lvrename(struct tb_ctx *ctx, const char *vgname, const char *lv
 		r = tb_fail(ctx, -EINVAL, "Cannot rename internal LV \"%s\".", lvname);
 		goto out;
 	}
-	if ((md_lv_is_cow(lv) || md_origin_cows(vg->md, lv, NULL, 0)) &&
-	    tb_lv_state_get(ctx, vg->md, lv, &st) == 0 && st.active) {
-		r = tb_fail(ctx, -EOPNOTSUPP,
-			    "Renaming active old-style snapshot or origin %s/%s is not supported by "
-			    "thinbox; deactivate it first (lvchange -an %s/%s).",
-			    vgname, lvname, vgname,
-			    md_lv_is_cow(lv) ? md_cow_origin(lv)->name : lvname);
-		goto out;
-	}
-	(void)st;
 	if (md_lv_is_raid(lv)) {
 		if ((r = md_raid_rename(vg->md, lv, new_name)) < 0) {
 			r = tb_fail(ctx, r, "Cannot rename %s/%s to %s: %s", vgname, lvname,
