@@ -14,11 +14,31 @@ int tb_probe_signatures(struct tb_ctx *ctx, const char *path, char *ret_type, si
 			uint64_t *ret_off);
 
 /* --deltag then --addtag on a tag list (lvm2 change_tag); -EINVAL with lvm2's message for an
- * invalid tag. */
+ * invalid tag (tags.c). */
 struct tb_tags;
 int tb_tags_apply(struct tb_ctx *ctx, md_strv *v, const struct tb_tags *t);
 /* vgchange --setautoactivation: the VG's NOAUTOACTIVATE flag (@yn 'y' or 'n'). */
 int tb_vg_set_autoactivation(struct md_vg *vg, char yn);
+
+/* The LV commands' shared steps (lvcmds.c). tb_lvcmd_start: root check, the command's lock
+ * and the VG read for writing; tb_lvcmd_finish ends what it began. */
+int tb_lvcmd_start(struct tb_ctx *ctx, struct tb_cmd *c, const char *name, const char *vgname,
+		   struct tb_vg **vg);
+void tb_lvcmd_finish(struct tb_cmd *c, struct tb_vg *vg);
+/* The LV @name of @vg, or NULL with lvm2's "Failed to find logical volume" in *r. */
+struct md_lv *tb_lv_need(struct tb_ctx *ctx, struct tb_vg *vg, const char *name, int *r);
+/* Extents for a size argument; @origin_extents for %ORIGIN. */
+struct tb_size;
+int tb_size_to_extents(struct tb_ctx *ctx, const struct tb_vg *vg, const struct tb_size *s,
+		       uint32_t origin_extents, uint64_t *ret);
+/* -EIO when @pool's kernel pool is failed or needs a check, -EINVAL when its transaction id
+ * is not the VG's (another program manages thin devices in it); 0 otherwise or when inactive. */
+int tb_pool_kernel_check(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool);
+/* Send @pool's queued messages (activate/) and commit the VG that no longer queues them. */
+int tb_pool_commit_messages(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, unsigned flags,
+			    bool *ret_untouched);
+/* -EBUSY with lvm2's message when @lv is open; *ret_active: whether it is active. */
+int tb_lv_open_check(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, bool *ret_active);
 
 /* Undo an lvcreate whose kernel step failed: the LV (a raid LV with its sub-LVs) dropped and
  * the VG committed again, the failure's message kept (lvcmds.c). */

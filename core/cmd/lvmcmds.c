@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * lvm2 2.03 commands and forms the storage clients run (docs/clients.md): tags and @tag
- * selection, pvchange --addtag, vgrename, pvresize, vgscan, pvscan (--cache -aay),
- * vgcfgbackup and vgcfgrestore (vgck: core/cmd/vgck.c; lvscan: cli/cmd-display.c). Each: lock, read, change the model, commit, then
- * the kernel, as core/cmd/lvcmds.c.
+ * lvm2 2.03 commands and forms the storage clients run (docs/clients.md): @tag selection,
+ * pvchange --addtag, vgrename, pvresize, vgscan, pvscan (--cache -aay), vgcfgbackup and
+ * vgcfgrestore (tags: core/cmd/tags.c; vgck: core/cmd/vgck.c; lvscan: cli/cmd-display.c).
+ * Each: lock, read, change the model, commit, then the kernel, as core/cmd/lvcreate.c.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -23,66 +22,6 @@
 #include "core/cmd/cmd.h"
 #include "lvmfmt/config.h"
 #include "lvmfmt/vg-text.h"
-
-/* ---------------------------------------------------------------- tags */
-
-TB_EXPORT const char *tb_tag_check(const char *arg)
-{
-	const char *t = arg && *arg == '@' ? arg + 1 : arg;
-
-	if (!t || !*t)
-		return NULL;
-	for (const char *p = t; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("._-+/=!:&#", *p))
-			return NULL;
-	return t;
-}
-
-static void strv_del(md_strv v, const char *s)
-{
-	size_t n = md_strv_len(v);
-
-	for (size_t i = 0; i < n; i++)
-		if (streq(v[i], s)) {
-			free(v[i]);
-			memmove(&v[i], &v[i + 1], (n - i) * sizeof(*v));
-			return;
-		}
-}
-
-int tb_tags_apply(struct tb_ctx *ctx, md_strv *v, const struct tb_tags *t)
-{
-	int r;
-
-	if (!t)
-		return 0;
-	/* lvm2 (change_tag): every --deltag, then every --addtag; adding a tag that is there
-	 * already keeps one copy (str_list_add) */
-	for (size_t i = 0; i < t->n_del; i++) {
-		const char *tag = tb_tag_check(t->del[i]);
-		if (!tag)
-			return tb_fail(ctx, -EINVAL, "Invalid argument for --deltag: %s", t->del[i]);
-		strv_del(*v, tag);
-	}
-	for (size_t i = 0; i < t->n_add; i++) {
-		const char *tag = tb_tag_check(t->add[i]);
-		if (!tag)
-			return tb_fail(ctx, -EINVAL, "Invalid argument for --addtag: %s", t->add[i]);
-		if (!md_strv_contains(*v, tag) && (r = md_strv_push(v, tag)) < 0)
-			return r;
-	}
-	return 0;
-}
-
-int tb_vg_set_autoactivation(struct md_vg *vg, char yn)
-{
-	if (yn == 'n')
-		return md_strv_contains(vg->flags, "NOAUTOACTIVATE")
-			       ? 0
-			       : md_strv_push(&vg->flags, "NOAUTOACTIVATE");
-	strv_del(vg->flags, "NOAUTOACTIVATE");
-	return 0;
-}
 
 /* ---------------------------------------------------------------- listing */
 
