@@ -7,7 +7,7 @@
 # equivalent one (one 256 MiB PV each), judged by lvm2: exit codes and messages, the metadata
 # lvm2 writes back, the device-mapper tables (normalised), vgck, the data, and each tool
 # taking over the other's result.
-# vm-sample: 1
+# vm-sample: 2
 # shellcheck source=tests/integration/lvtypes-lib.bash
 . "$TB_TOP/tests/integration/lvtypes-lib.bash"
 
@@ -136,35 +136,6 @@ testcase_lvtypes_cow2_rename() {
 	c2_same_dm "all removed"
 }
 
-# ---- lvremove of an active snapshot: lvm2's prompt; -f and -y remove at once ----
-# OpenEBS (openebs/lvm-localpv pkg/lvm/lvm_util.go DestroySnapshot, buildLVMSnapDestroyArgs):
-# lvremove -y /dev/VG/SNAP; Incus (driver_lvm_volumes.go DeleteVolumeSnapshot,
-# driver_lvm_utils.go removeLogicalVolume): lvremove -f /dev/VG/SNAP.
-testcase_lvtypes_cow2_remove() {
-	local data=$TB_TMP/c2.data
-	c2_origin "$data"
-	st_both 0 lvcreate -s -n s1 -L 8m @VG@/lv
-	st_both 0 lvcreate -s -n s2 -L 8m -pr @VG@/lv
-	st_both 0 lvcreate -s -n s3 -L 8m @VG@/lv
-	st_both 5 lvremove @VG@/s1
-	c2_same_dm "lvremove of an active snapshot, not confirmed"
-	c2_same_md "lvremove of an active snapshot, not confirmed"
-	st_both 0 lvremove -f /dev/@VG@/s1
-	c2_same_dm "lvremove -f of an active snapshot"
-	st_both 0 lvremove -y /dev/@VG@/s2
-	c2_same_dm "lvremove -y of an active snapshot"
-	c2_same_md "lvremove -y of an active snapshot"
-	c2_reads "the origin" "$data" "/dev/$ST_B/lv"
-	c2_reads "the snapshot left" "$data" "/dev/$ST_B/s3"
-	# inactive: no prompt
-	st_both 0 lvchange -an @VG@/lv
-	st_both 0 lvremove @VG@/s3
-	c2_same_md "lvremove of an inactive snapshot"
-	st_both 0 lvchange -ay @VG@/lv
-	c2_same_dm "the origin without snapshots"
-	c2_reads "the origin" "$data" "/dev/$ST_B/lv"
-}
-
 # ---- resizing an origin that has snapshots, and a snapshot with N%ORIGIN ----
 # OpenEBS (lvm_util.go ResizeLVMVolume, buildVolumeResizeArgs): lvextend /dev/VG/LV -L Nb [-r];
 # Incus (driver_lvm_volumes.go SetVolumeQuota, driver_lvm_utils.go resizeLogicalVolume):
@@ -215,4 +186,33 @@ testcase_lvtypes_cow2_resize() {
 	c2_reads "lvm2's snapshot activated by thinbox" "$data" "/dev/$ST_A/s2"
 	st_both 0 lvremove -y @VG@/lv
 	c2_same_md "all removed"
+}
+
+# ---- lvremove of an active snapshot: lvm2's prompt; -f and -y remove at once ----
+# OpenEBS (openebs/lvm-localpv pkg/lvm/lvm_util.go DestroySnapshot, buildLVMSnapDestroyArgs):
+# lvremove -y /dev/VG/SNAP; Incus (driver_lvm_volumes.go DeleteVolumeSnapshot,
+# driver_lvm_utils.go removeLogicalVolume): lvremove -f /dev/VG/SNAP.
+testcase_lvtypes_cow2_remove() {
+	local data=$TB_TMP/c2.data
+	c2_origin "$data"
+	st_both 0 lvcreate -s -n s1 -L 8m @VG@/lv
+	st_both 0 lvcreate -s -n s2 -L 8m -pr @VG@/lv
+	st_both 0 lvcreate -s -n s3 -L 8m @VG@/lv
+	st_both 5 lvremove @VG@/s1
+	c2_same_dm "lvremove of an active snapshot, not confirmed"
+	c2_same_md "lvremove of an active snapshot, not confirmed"
+	st_both 0 lvremove -f /dev/@VG@/s1
+	c2_same_dm "lvremove -f of an active snapshot"
+	st_both 0 lvremove -y /dev/@VG@/s2
+	c2_same_dm "lvremove -y of an active snapshot"
+	c2_same_md "lvremove -y of an active snapshot"
+	c2_reads "the origin" "$data" "/dev/$ST_B/lv"
+	c2_reads "the snapshot left" "$data" "/dev/$ST_B/s3"
+	# inactive: no prompt
+	st_both 0 lvchange -an @VG@/lv
+	st_both 0 lvremove @VG@/s3
+	c2_same_md "lvremove of an inactive snapshot"
+	st_both 0 lvchange -ay @VG@/lv
+	c2_same_dm "the origin without snapshots"
+	c2_reads "the origin" "$data" "/dev/$ST_B/lv"
 }
