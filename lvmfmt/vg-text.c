@@ -273,22 +273,28 @@ static void extra_free(void *p)
 
 /* Move children of @sec whose key is not in @known (NULL-terminated) into @e. Subsections
  * are left alone when @keep_sections (the caller handles them). */
+/* Is @key in @known? A lean parse's shared key is often the very literal of the list: the
+ * addresses first, then the bytes. */
+static bool is_known(const char *key, const char *const *known)
+{
+	for (size_t i = 0; known[i]; i++)
+		if (known[i] == key)
+			return true;
+	for (size_t i = 0; known[i]; i++)
+		if (known[i][0] == key[0] && streq(known[i], key))
+			return true;
+	return false;
+}
+
 static int keep_unknown(const struct lvf_cft_node *sec, const char *const *known,
 			bool keep_sections, struct md_extra *e)
 {
 	struct lvf_cft_node *root = NULL;
 
 	for (struct lvf_cft_node *n = sec->child; n; n = n->next) {
-		bool k = false;
 		if (!n->key || (keep_sections && n->type == LVF_CFT_SECTION))
 			continue;
-		for (size_t i = 0; known[i]; i++)
-			if (known[i] == n->key ||
-			    (known[i][0] == n->key[0] && streq(known[i], n->key))) {
-				k = true;
-				break;
-			}
-		if (k)
+		if (is_known(n->key, known))
 			continue;
 		if (!root && !(root = lvf_cft_new_root()))
 			return -ENOMEM;

@@ -32,9 +32,15 @@ struct md_lv *md_cow_origin(const struct md_lv *cow)
 size_t md_origin_cows(const struct md_vg *vg, const struct md_lv *origin, struct md_lv **out,
 		      size_t max)
 {
-	size_t n = 0;
+	struct md_lv *const *snaps;
+	size_t n = 0, k;
 
-	for (size_t i = 0; i < vg->n_lvs; i++) {
+	if (md_vg_index_cow_snapshots(vg, origin, &snaps, &k) == 0) {
+		for (; out && n < max && n < k; n++)
+			out[n] = snaps[n]->segs[0].cow;
+		return k;
+	}
+	for (size_t i = 0; i < vg->n_lvs; i++) { /* out of memory: the plain scan */
 		const struct md_lv *lv = vg->lvs[i];
 		if (!md_lv_is_snapshot(lv) || lv->segs[0].origin != origin || !lv->segs[0].cow)
 			continue;

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Derived lookup indexes of a VG, so that name and pool look-ups stay O(1) at tens of
- * thousands of LVs (issue 13): an open-addressing hash of LV names, and a map from a pool's
- * _tdata/_tmeta sub-LV to the pool. Both are caches of what vg->lvs says: built on first use,
- * the name index kept up to date by md_lv_new, and both dropped (md_vg_index_drop) by every
- * change that renames, removes or re-links LVs, so a look-up after that rebuilds from the
- * list. A hit is always checked against the LV itself; the count of indexed LVs is checked
- * against vg->n_lvs, so a list changed behind the model's back cannot return a stale answer
- * for an added or removed LV either.
+ * thousands of LVs (issue 13): an open-addressing hash of LV names, a map from a pool's
+ * _tdata/_tmeta sub-LV to the pool, and maps from an origin to its thin and its COW snapshots.
+ * All are caches of what vg->lvs says: built on first use, the name index kept up to date by
+ * md_lv_new, and all dropped (md_vg_index_drop) by every change that renames, removes or
+ * re-links LVs, so a look-up after that rebuilds from the list. A hit is always checked
+ * against the LV itself; the count of indexed LVs is checked against vg->n_lvs, so a list
+ * changed behind the model's back cannot return a stale answer for an added or removed LV
+ * either.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -16,6 +17,17 @@
 
 #include "metadata/md.h"
 #include "util/macros.h"
+
+/* Snapshots by origin: key origin, value a run of kids[] (the snapshot LVs) in VG order. */
+struct kid_map {
+	const struct md_lv **keys;
+	size_t *start, *n;
+	struct md_lv **kids;
+	size_t cap;
+	size_t lvs; /* vg->n_lvs when built */
+	bool valid;
+	bool (*is_kid)(const struct md_lv *lv);
+};
 
 struct md_vg_index {
 	/* names: power-of-two table of LV pointers keyed by name, NULL = empty */
@@ -28,12 +40,8 @@ struct md_vg_index {
 	size_t sub_cap;
 	size_t sub_lvs; /* vg->n_lvs when built */
 	bool sub_valid;
-	/* thin snapshots by origin: key origin, value a run of kids[] in VG order */
-	const struct md_lv **kid_keys;
-	size_t *kid_start, *kid_n;
-	struct md_lv **kids;
-	size_t kid_cap, kid_lvs;
-	bool kid_valid;
+	/* snapshots by origin: thin snapshots, and the hidden snapshotN LVs of COW snapshots */
+	struct kid_map thin, cow;
 };
 
 static uint64_t hash_str(const char *s)
@@ -50,11 +58,31 @@ static uint64_t hash_ptr(const void *p)
 	return h ^ (h >> 31);
 }
 
+static bool is_thin_snapshot(const struct md_lv *lv)
+{
+	return md_lv_is_thin(lv) && lv->segs[0].origin;
+}
+
+static bool is_cow_snapshot(const struct md_lv *lv)
+{
+	return md_lv_is_snapshot(lv) && lv->segs[0].origin && lv->segs[0].cow;
+}
+
 static struct md_vg_index *idx_get(struct md_vg *vg)
 {
-	if (!vg->idx)
-		vg->idx = calloc(1, sizeof(*vg->idx));
+	if (!vg->idx && (vg->idx = calloc(1, sizeof(*vg->idx)))) {
+		vg->idx->thin.is_kid = is_thin_snapshot;
+		vg->idx->cow.is_kid = is_cow_snapshot;
+	}
 	return vg->idx;
+}
+
+static void kid_map_free(struct kid_map *m)
+{
+	free(m->keys);
+	free(m->start);
+	free(m->n);
+	free(m->kids);
 }
 
 void md_vg_index_drop(struct md_vg *vg)
@@ -63,7 +91,8 @@ void md_vg_index_drop(struct md_vg *vg)
 		return;
 	vg->idx->names_valid = false;
 	vg->idx->sub_valid = false;
-	vg->idx->kid_valid = false;
+	vg->idx->thin.valid = false;
+	vg->idx->cow.valid = false;
 }
 
 void md_vg_index_free(struct md_vg *vg)
@@ -73,10 +102,8 @@ void md_vg_index_free(struct md_vg *vg)
 	free(vg->idx->names);
 	free(vg->idx->sub_keys);
 	free(vg->idx->sub_pools);
-	free(vg->idx->kid_keys);
-	free(vg->idx->kid_start);
-	free(vg->idx->kid_n);
-	free(vg->idx->kids);
+	kid_map_free(&vg->idx->thin);
+	kid_map_free(&vg->idx->cow);
 	free(vg->idx);
 	vg->idx = NULL;
 }
@@ -153,7 +180,8 @@ void md_vg_index_added(struct md_vg *vg, struct md_lv *lv)
 	if (!x)
 		return;
 	x->sub_valid = false;
-	x->kid_valid = false;
+	x->thin.valid = false;
+	x->cow.valid = false;
 	if (!x->names_valid || x->names_n + 1 != vg->n_lvs)
 		return (void)(x->names_valid = false);
 	if (2 * (x->names_n + 1) + 2 > x->names_cap) {
@@ -232,56 +260,74 @@ struct md_lv *md_vg_index_pool_of(const struct md_vg *cvg, const struct md_lv *l
 	return NULL;
 }
 
-static bool is_snapshot(const struct md_lv *lv)
+static size_t kid_slot(const struct kid_map *x, const struct md_lv *origin)
 {
-	return md_lv_is_thin(lv) && lv->segs[0].origin;
-}
-
-static size_t kid_slot(const struct md_vg_index *x, const struct md_lv *origin)
-{
-	size_t m = x->kid_cap - 1, i = hash_ptr(origin) & m;
-	while (x->kid_keys[i] && x->kid_keys[i] != origin)
+	size_t m = x->cap - 1, i = hash_ptr(origin) & m;
+	while (x->keys[i] && x->keys[i] != origin)
 		i = (i + 1) & m;
 	return i;
 }
 
-static int kid_build(struct md_vg *vg, struct md_vg_index *x)
+static int kid_build(struct md_vg *vg, struct kid_map *x)
 {
 	size_t n = 0, cap, at = 0;
 
 	for (size_t i = 0; i < vg->n_lvs; i++)
-		n += is_snapshot(vg->lvs[i]);
+		n += x->is_kid(vg->lvs[i]);
 	cap = cap_for(n);
-	free(x->kid_keys);
-	free(x->kid_start);
-	free(x->kid_n);
-	free(x->kids);
-	x->kid_keys = calloc(cap, sizeof(*x->kid_keys));
-	x->kid_start = calloc(cap, sizeof(*x->kid_start));
-	x->kid_n = calloc(cap, sizeof(*x->kid_n));
+	kid_map_free(x);
+	x->keys = calloc(cap, sizeof(*x->keys));
+	x->start = calloc(cap, sizeof(*x->start));
+	x->n = calloc(cap, sizeof(*x->n));
 	x->kids = calloc(n + 1, sizeof(*x->kids));
-	x->kid_valid = false;
-	if (!x->kid_keys || !x->kid_start || !x->kid_n || !x->kids)
+	x->valid = false;
+	if (!x->keys || !x->start || !x->n || !x->kids)
 		return -ENOMEM;
-	x->kid_cap = cap;
+	x->cap = cap;
 	for (size_t i = 0; i < vg->n_lvs; i++)
-		if (is_snapshot(vg->lvs[i])) {
+		if (x->is_kid(vg->lvs[i])) {
 			size_t k = kid_slot(x, vg->lvs[i]->segs[0].origin);
-			x->kid_keys[k] = vg->lvs[i]->segs[0].origin;
-			x->kid_n[k]++;
+			x->keys[k] = vg->lvs[i]->segs[0].origin;
+			x->n[k]++;
 		}
 	for (size_t k = 0; k < cap; k++) {
-		x->kid_start[k] = at;
-		at += x->kid_n[k];
-		x->kid_n[k] = 0;
+		x->start[k] = at;
+		at += x->n[k];
+		x->n[k] = 0;
 	}
 	for (size_t i = 0; i < vg->n_lvs; i++)
-		if (is_snapshot(vg->lvs[i])) {
+		if (x->is_kid(vg->lvs[i])) {
 			size_t k = kid_slot(x, vg->lvs[i]->segs[0].origin);
-			x->kids[x->kid_start[k] + x->kid_n[k]++] = vg->lvs[i];
+			x->kids[x->start[k] + x->n[k]++] = vg->lvs[i];
 		}
-	x->kid_lvs = vg->n_lvs;
-	x->kid_valid = true;
+	x->lvs = vg->n_lvs;
+	x->valid = true;
+	return 0;
+}
+
+/* The snapshots of @origin in @x: *ret (borrowed) and their count *ret_n; 0, or -ENOMEM when
+ * the map cannot be built. */
+static int kid_find(struct md_vg *vg, struct kid_map *x, const struct md_lv *origin,
+		    struct md_lv *const **ret, size_t *ret_n)
+{
+	size_t k, n;
+
+	*ret = NULL;
+	*ret_n = 0;
+	if ((!x->valid || x->lvs != vg->n_lvs) && kid_build(vg, x) < 0)
+		return -ENOMEM;
+	k = kid_slot(x, origin);
+	if (x->keys[k] != origin)
+		return 0;
+	n = x->n[k];
+	for (size_t i = 0; i < n; i++) /* re-check: a snapshot re-linked without a drop */
+		if (!x->is_kid(x->kids[x->start[k] + i]) ||
+		    x->kids[x->start[k] + i]->segs[0].origin != origin) {
+			x->valid = false;
+			return kid_find(vg, x, origin, ret, ret_n);
+		}
+	*ret = x->kids + x->start[k];
+	*ret_n = n;
 	return 0;
 }
 
@@ -290,21 +336,21 @@ size_t md_vg_index_thin_children(const struct md_vg *cvg, const struct md_lv *or
 {
 	struct md_vg *vg = (struct md_vg *)cvg;
 	struct md_vg_index *x = idx_get(vg);
-	size_t k, n;
+	size_t n;
 
 	*ret = NULL;
-	if (!x || ((!x->kid_valid || x->kid_lvs != vg->n_lvs) && kid_build(vg, x) < 0))
+	if (!x || kid_find(vg, &x->thin, origin, ret, &n) < 0)
 		return 0; /* out of memory: the report shows no descendants rather than failing */
-	k = kid_slot(x, origin);
-	if (x->kid_keys[k] != origin)
-		return 0;
-	n = x->kid_n[k];
-	for (size_t i = 0; i < n; i++) /* re-check: a snapshot re-linked without a drop */
-		if (!is_snapshot(x->kids[x->kid_start[k] + i]) ||
-		    x->kids[x->kid_start[k] + i]->segs[0].origin != origin) {
-			x->kid_valid = false;
-			return md_vg_index_thin_children(vg, origin, ret);
-		}
-	*ret = x->kids + x->kid_start[k];
 	return n;
+}
+
+int md_vg_index_cow_snapshots(const struct md_vg *cvg, const struct md_lv *origin,
+			      struct md_lv *const **ret, size_t *n)
+{
+	struct md_vg *vg = (struct md_vg *)cvg;
+	struct md_vg_index *x = idx_get(vg);
+
+	*ret = NULL;
+	*n = 0;
+	return x ? kid_find(vg, &x->cow, origin, ret, n) : -ENOMEM;
 }

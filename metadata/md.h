@@ -210,6 +210,10 @@ struct md_lv *md_vg_index_pool_of(const struct md_vg *vg, const struct md_lv *lv
  * through md_lv_new must drop the index. */
 size_t md_vg_index_thin_children(const struct md_vg *vg, const struct md_lv *origin,
 				 struct md_lv *const **ret);
+/* The hidden snapshotN LVs of @origin's COW snapshots, in VG list order: *ret (borrowed until
+ * the VG changes) and their count *n; 0, or -ENOMEM when the index cannot be built. */
+int md_vg_index_cow_snapshots(const struct md_vg *vg, const struct md_lv *origin,
+			      struct md_lv *const **ret, size_t *n);
 
 /* ---- string vectors ---- */
 size_t md_strv_len(md_strv v);

@@ -12,6 +12,7 @@ struct entry {
 	uint64_t mda_start;
 	struct lvf_raw_locn locn;
 	char *text;
+	struct tb_text *shared; /* owns @text when set */
 	size_t len;
 	struct md_vg *md; /* NULL once taken, or when another entry has the same text */
 	uint32_t seqno;
@@ -26,10 +27,27 @@ struct tb_mdcache {
 	size_t n;
 };
 
+struct tb_text *tb_text_get(struct tb_text *t)
+{
+	t->refs++;
+	return t;
+}
+
+void tb_text_put(struct tb_text *t)
+{
+	if (t && !--t->refs) {
+		free(t->text);
+		free(t);
+	}
+}
+
 static void entry_clear(struct entry *x)
 {
 	free(x->path);
-	free(x->text);
+	if (x->shared)
+		tb_text_put(x->shared);
+	else
+		free(x->text);
 	free(x->pv_ids);
 	md_vg_free(x->md);
 	memset(x, 0, sizeof(*x));
@@ -56,8 +74,8 @@ static bool same_locn(const struct lvf_raw_locn *a, const struct lvf_raw_locn *b
 
 static void describe(const struct entry *x, struct tb_mdtext *ret)
 {
-	*ret = (struct tb_mdtext){ x->text,   x->len,  x->locn.checksum, x->seqno,
-				   x->vgname, x->vgid, x->pv_ids,        x->n_pv_ids };
+	*ret = (struct tb_mdtext){ x->text,   x->shared, x->len,    x->locn.checksum, x->seqno,
+				   x->vgname, x->vgid,   x->pv_ids, x->n_pv_ids };
 }
 
 int tb_mdcache_read(struct tb_ctx *ctx, const char *path, const struct lvf_mda_ref *ref,
@@ -156,6 +174,9 @@ store:
 		}
 		entry_clear(slot);
 	}
+	/* without memory for the share, the entry owns the text and the PVs copy it */
+	if ((nx.shared = malloc(sizeof(*nx.shared))))
+		*nx.shared = (struct tb_text){ 1, nx.text };
 	*slot = nx;
 	describe(slot, ret);
 	return 0;
@@ -168,7 +189,7 @@ struct md_vg *tb_mdcache_take(struct tb_ctx *ctx, const char *text, size_t len, 
 	for (size_t i = 0; c && i < c->n; i++) {
 		struct entry *o = &c->e[i];
 		if (o->md && o->len == len && o->locn.checksum == checksum &&
-		    !memcmp(o->text, text, len))
+		    (o->text == text || !memcmp(o->text, text, len)))
 			return TAKE_PTR(o->md);
 	}
 	return NULL;

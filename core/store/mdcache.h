@@ -14,9 +14,19 @@
 #include "lvmfmt/mda.h"
 #include "metadata/md.h"
 
+/* A text shared by the cache and the scanned PVs that hold it (tb_pvdev.text_ref), so that a
+ * scan does not copy the 2.9 MB of 10,000 LVs into each PV (issue 13). */
+struct tb_text {
+	unsigned refs;
+	char *text;
+};
+struct tb_text *tb_text_get(struct tb_text *t);
+void tb_text_put(struct tb_text *t);
+
 struct tb_mdtext {
-	const char *text; /* NUL-terminated, owned by the cache */
-	size_t len;       /* without the NUL */
+	const char *text;       /* NUL-terminated, owned by the cache */
+	struct tb_text *shared; /* the same text for tb_text_get; NULL: copy it */
+	size_t len;             /* without the NUL */
 	uint32_t checksum;
 	uint32_t seqno;
 	const char *vgname;

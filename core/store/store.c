@@ -61,13 +61,23 @@ void tb_new_id(char ret[MD_ID_LEN + 1])
 	md_id_from_random(rnd, ret);
 }
 
+static void pvdev_text_free(struct tb_pvdev *d)
+{
+	if (d->text_ref)
+		tb_text_put(d->text_ref);
+	else
+		free(d->text);
+	d->text = NULL;
+	d->text_ref = NULL;
+}
+
 struct tb_pvdev *tb_pvdev_free(struct tb_pvdev *d)
 {
 	if (!d)
 		return NULL;
 	lvf_bdev_free(d->bdev);
 	free(d->path);
-	free(d->text);
+	pvdev_text_free(d);
 	free(d->pv_ids);
 	strbuf_release(&d->warn);
 	free(d);
@@ -152,19 +162,22 @@ static void pvdev_read_metadata(struct tb_ctx *ctx, struct tb_pvdev *d)
 			continue;
 		}
 		if (!d->text || t.seqno > d->seqno) {
-			char *text = malloc(t.len + 1);
+			char *text = t.shared ? t.shared->text : malloc(t.len + 1);
 			char *ids = t.n_pv_ids ? malloc(t.n_pv_ids * MD_ID_LEN) : NULL;
 			if (!text || (t.n_pv_ids && !ids)) {
-				free(text);
+				if (!t.shared)
+					free(text);
 				free(ids);
 				d->mda_bad = true;
 				continue;
 			}
-			memcpy(text, t.text, t.len + 1);
+			if (!t.shared)
+				memcpy(text, t.text, t.len + 1);
 			if (ids)
 				memcpy(ids, t.pv_ids, t.n_pv_ids * MD_ID_LEN);
-			free(d->text);
+			pvdev_text_free(d);
 			d->text = text;
+			d->text_ref = t.shared ? tb_text_get(t.shared) : NULL;
 			d->text_len = t.len;
 			d->text_crc = t.checksum;
 			d->seqno = t.seqno;

@@ -23,6 +23,7 @@ struct tb_pvdev {
 	char id[MD_ID_LEN + 1];
 	/* the newest metadata found on its mdas (none for an orphan PV) */
 	char *text;
+	struct tb_text *text_ref; /* owns @text when set (shared with the ctx's mdcache) */
 	size_t text_len;
 	uint32_t text_crc; /* its checksum (finds its parsed VG in the ctx's mdcache) */
 	char vgname[MD_NAME_MAX + 1];

@@ -1,6 +1,7 @@
 /* The VG's look-up indexes (metadata/index.c): every answer of md_vg_find_lv and
  * md_lv_pool_of equals a scan of the LV list, through creation, renames, removals, pool
- * conversion and thin LVs, at a few thousand LVs (so the tables grow several times). */
+ * conversion and thin LVs, at a few thousand LVs (so the tables grow several times); and
+ * md_origin_cows equals a scan through COW snapshots made and dropped. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -126,10 +127,81 @@ static void test_index_matches_scan(void **state)
 	md_vg_free(vg);
 }
 
+/* md_origin_cows as the list scan it replaced: the COW stores of @origin in VG order. */
+static size_t scan_cows(const struct md_vg *vg, const struct md_lv *origin, struct md_lv **out,
+			size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < vg->n_lvs; i++) {
+		const struct md_lv *lv = vg->lvs[i];
+		if (!md_lv_is_snapshot(lv) || lv->segs[0].origin != origin || !lv->segs[0].cow)
+			continue;
+		if (out && n < max)
+			out[n] = lv->segs[0].cow;
+		n++;
+	}
+	return n;
+}
+
+static void check_cows(const struct md_vg *vg)
+{
+	struct md_lv *a[8], *b[8];
+	for (size_t i = 0; i < vg->n_lvs; i++) {
+		size_t n = scan_cows(vg, vg->lvs[i], a, 8);
+		assert_int_equal(md_origin_cows(vg, vg->lvs[i], b, 8), n);
+		assert_int_equal(md_origin_cows(vg, vg->lvs[i], NULL, 0), n);
+		for (size_t k = 0; k < n && k < 8; k++)
+			assert_ptr_equal(a[k], b[k]);
+	}
+}
+
+static void test_cow_index_matches_scan(void **state)
+{
+	struct md_vg *vg = NULL;
+	struct md_lv *lv, *snap;
+	char name[64];
+	const unsigned n = 600;
+	unsigned ids = 1000;
+
+	assert_int_equal(md_vg_new("vg", mkid(1), 8192, &vg), 0);
+	assert_int_equal(md_vg_add_pv(vg, mkid(2), "/dev/a", 2048 + (uint64_t)(n + 200) * 8192, 2048,
+				      NULL), 0);
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "lv%u", i);
+		assert_int_equal(md_lv_new(vg, name, mkid(100 + i), MD_LV_READ | MD_LV_WRITE |
+					   MD_LV_VISIBLE, &lv), 0);
+		assert_int_equal(md_lv_extend_linear(vg, lv, 1, MD_ALLOC_NORMAL, NULL, 0), 0);
+	}
+	check_cows(vg); /* none: asked before any snapshot, then the index must follow */
+	/* lvK (K < 20) the origin of one to three snapshots, their stores lv(100 + ...) */
+	for (unsigned i = 0, c = 100; i < 20; i++)
+		for (unsigned k = 0; k <= i % 3; k++, c++) {
+			struct md_lv *origin = vg->lvs[i], *cow = vg->lvs[c];
+			assert_int_equal(md_cow_snapshot_add(vg, origin, cow, mkid(ids++), 8, &snap), 0);
+			if (c % 7 == 0)
+				check_cows(vg);
+		}
+	check_cows(vg);
+	/* some snapshots dropped, an origin's snapshot store removed with it */
+	for (unsigned c = 100; c < 140; c += 3) {
+		snprintf(name, sizeof(name), "lv%u", c);
+		lv = md_vg_find_lv(vg, name);
+		assert_non_null(lv);
+		if (!md_lv_is_cow(lv))
+			continue;
+		assert_int_equal(md_cow_snapshot_drop(vg, lv), 0);
+		if (c % 2)
+			assert_int_equal(md_lv_remove(vg, lv), 0);
+	}
+	check_cows(vg);
+	md_vg_free(vg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_index_matches_scan),
+		cmocka_unit_test(test_cow_index_matches_scan),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
