@@ -1459,6 +1459,12 @@ int tb_lv_rename_devices(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, c
 					return r;
 			}
 		}
+		/* an origin's -real and a snapshot's -cow are renamed with it, as lvm2 does */
+		if (md_origin_cows(vg->md, lv, NULL, 0) &&
+		    (r = rename_dev(c, vg->md, lv, "real", "real")) < 0)
+			return r;
+		if (md_lv_is_cow(lv) && (r = rename_dev(c, vg->md, lv, "cow", "cow")) < 0)
+			return r;
 		if ((r = rename_dev(c, vg->md, lv, own_suffix(vg->md, lv), NULL)) < 0)
 			return r;
 		pub_active = lv_find(c->ctx, vg->md, lv, own_suffix(vg->md, lv), &info) > 0;
@@ -1818,6 +1824,8 @@ static int cow_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 		if (asprintf(&params, "%u:%u %u:%u P %u", major(ri.dev), minor(ri.dev),
 			     major(ci.dev), minor(ci.dev), lv->cow_snapshot->segs[0].chunk_size) < 0)
 			return -ENOMEM;
+		/* a snapshot keeps the length its origin had when it was made (lvm2) */
+		len = (uint64_t)lv->cow_snapshot->segs[0].extent_count * vg->md->extent_size;
 		r = one_target(len, "snapshot", params, &t);
 	}
 	if (r < 0)

@@ -147,6 +147,14 @@ int tb_cow_remove_snapshots(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *or
 	struct md_lv *cow;
 	int r;
 
+	/* lvm2 lv_manip.c lv_remove_single: an active visible LV is removed only when confirmed */
+	if (md_lv_is_cow(origin) && !force && lv_active(ctx, vg, origin)) {
+		tb_notice(ctx,
+			  "Do you really want to remove active logical volume %s/%s? [y/n]: [n]",
+			  vg->md->name, origin->name);
+		return tb_fail(ctx, -EBUSY, "Logical volume %s/%s not removed.", vg->md->name,
+			       origin->name);
+	}
 	if (!n)
 		return 0;
 	/* lvm2 lib/metadata/lv_manip.c lv_remove_with_dependencies (measured): it asks for an
@@ -170,18 +178,50 @@ int tb_cow_remove_snapshots(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *or
 	return 0;
 }
 
-int tb_cow_resize_check(struct tb_ctx *ctx, struct tb_vg *vg, const struct md_lv *lv)
+int tb_cow_resize_check(struct tb_ctx *ctx, struct tb_vg *vg, const struct md_lv *lv,
+			struct tb_size *size)
 {
-	if (md_origin_cows(vg->md, lv, NULL, 0)) {
-		if (lv_active(ctx, vg, lv))
-			return tb_fail(ctx, -EOPNOTSUPP,
-				       "Snapshot origin volumes can be resized only while inactive: "
-				       "try lvchange -an.");
-		return tb_fail(ctx, -EOPNOTSUPP,
-			       "Resizing the origin %s/%s of old-style snapshots is not supported "
-			       "by thinbox.",
-			       vg->md->name, lv->name);
+	/* lvm2 lv_manip.c _lvresize_extents_from_percent: N% of the origin, rounded up unless
+	 * reducing (percent_of_extents) */
+	if (size->unit == TB_SIZE_PCT_ORIGIN) {
+		uint64_t oe;
+		if (!md_lv_is_cow(lv))
+			return tb_fail(ctx, -EINVAL, "Specified LV does not have an origin LV.");
+		oe = md_lv_extents(md_cow_origin(lv));
+		size->value = (size->value * oe + (size->sign < 0 ? 0 : 99)) / 100;
+		size->unit = TB_SIZE_EXTENTS;
 	}
+	/* _lvresize_check_type: an origin only while inactive; lvm2 then extends it and leaves
+	 * its snapshots' lengths (measured) */
+	if (md_origin_cows(vg->md, lv, NULL, 0) && lv_active(ctx, vg, lv))
+		return tb_fail(ctx, -EOPNOTSUPP,
+			       "Snapshot origin volumes can be resized only while inactive: try "
+			       "lvchange -an.");
 	/* a COW store grows as a linear LV; its -cow device and the snapshot are reloaded */
 	return 0;
+}
+
+int tb_cow_resize_cap(struct tb_ctx *ctx, struct tb_vg *vg, const struct md_lv *lv, uint32_t cur,
+		      uint64_t *new_ext)
+{
+	uint32_t es = vg->md->extent_size, max;
+	char a[32];
+
+	if (!md_lv_is_cow(lv) || *new_ext <= cur)
+		return 0;
+	/* lvm2 _lvresize_adjust_extents: "Don't allow a cow to grow larger than necessary" */
+	max = md_cow_max_extents(md_lv_extents(md_cow_origin(lv)), es,
+				 lv->cow_snapshot->segs[0].chunk_size);
+	if (max >= *new_ext)
+		return 0;
+	units_display_size((uint64_t)max * es, a, sizeof(a));
+	tb_notice(ctx, "Reached maximum COW size %s (%u extents).", a, max);
+	*new_ext = MAX(max, cur);
+	if (*new_ext > cur)
+		return 0;
+	units_display_size((uint64_t)cur * es, a, sizeof(a));
+	tb_notice(ctx, "Size of logical volume %s/%s unchanged from %s (%u extents).", vg->md->name,
+		  lv->name, a, cur);
+	tb_notice(ctx, "Logical volume %s/%s successfully resized.", vg->md->name, lv->name);
+	return 1;
 }

@@ -21,8 +21,17 @@ int tb_cow_finish(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvcreate_o
  * the snapshot and the store, committed. 0 or -errno. */
 int tb_cow_remove(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *cow);
 /* lvremove of an origin: active and without @force, lvm2's prompt answered no (-EBUSY);
- * else the snapshots first, each with its "successfully removed" line. 0 when all went. */
+ * else the snapshots first, each with its "successfully removed" line. 0 when all went. Of an
+ * active COW store without @force: lvm2's prompt for it answered no (-EBUSY). */
 int tb_cow_remove_snapshots(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *origin, bool force);
-/* What lvresize/lvextend cannot do to @lv: an origin with snapshots is refused (-EOPNOTSUPP,
- * lvm2's message when active); a COW store grows like a linear LV. Else 0. */
-int tb_cow_resize_check(struct tb_ctx *ctx, struct tb_vg *vg, const struct md_lv *lv);
+/* What lvresize/lvextend cannot do to @lv: an active origin with snapshots is refused with
+ * lvm2's message (an inactive one is extended; its snapshots keep their length). A COW store
+ * grows like a linear LV. @size: the size asked for, N%ORIGIN of a COW store turned into
+ * extents of its origin (lvm2 rounds up); N%ORIGIN of any other LV is refused. 0 or -errno. */
+int tb_cow_resize_check(struct tb_ctx *ctx, struct tb_vg *vg, const struct md_lv *lv,
+			struct tb_size *size);
+/* A COW store grown past what it can use is cut to lvm2's cow_max_extents ("Reached maximum
+ * COW size"); 1 when that leaves it as it was (lvm2's "unchanged" lines printed: nothing more
+ * to do, success), else 0. */
+int tb_cow_resize_cap(struct tb_ctx *ctx, struct tb_vg *vg, const struct md_lv *lv, uint32_t cur,
+		      uint64_t *new_ext);

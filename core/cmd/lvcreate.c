@@ -419,11 +419,12 @@ static int pool_params(struct tb_ctx *ctx, uint64_t data_sectors, const struct c
 static void pool_info_msg(struct tb_ctx *ctx, uint32_t chunk)
 {
 	char cs[32], max[32];
-	/* lvm2 2.03.16 printed 127.00 TiB for 512 KiB chunks: 2^28 - 2^21 blocks */
+	/* lvm2 2.03.16 (_estimate_max_data_size): 2^28 - 2^21 blocks; "127.00 TiB" for 512 KiB
+	 * chunks, "<15.88 TiB" for 64 KiB (measured), display_size's "<" kept */
 	units_display_size(chunk, cs, sizeof(cs));
 	units_display_size((uint64_t)chunk * ((1ull << 28) - (1ull << 21)), max, sizeof(max));
 	tb_notice(ctx, "Thin pool volume with chunk size %s can address at most %s of data.", cs,
-		  max[0] == '<' ? max + 1 : max);
+		  max);
 }
 
 static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvcreate_opts *o,

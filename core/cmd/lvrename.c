@@ -15,7 +15,6 @@ TB_EXPORT int tb_lvrename(struct tb_ctx *ctx, const char *vgname, const char *lv
 	struct tb_cmd c;
 	struct tb_vg *vg = NULL;
 	struct md_lv *lv;
-	struct tb_lv_state st;
 	const char *why;
 	int r;
 
@@ -46,16 +45,6 @@ TB_EXPORT int tb_lvrename(struct tb_ctx *ctx, const char *vgname, const char *lv
 		r = tb_fail(ctx, -EINVAL, "Cannot rename internal LV \"%s\".", lvname);
 		goto out;
 	}
-	if ((md_lv_is_cow(lv) || md_origin_cows(vg->md, lv, NULL, 0)) &&
-	    tb_lv_state_get(ctx, vg->md, lv, &st) == 0 && st.active) {
-		r = tb_fail(ctx, -EOPNOTSUPP,
-			    "Renaming active old-style snapshot or origin %s/%s is not supported by "
-			    "thinbox; deactivate it first (lvchange -an %s/%s).",
-			    vgname, lvname, vgname,
-			    md_lv_is_cow(lv) ? md_cow_origin(lv)->name : lvname);
-		goto out;
-	}
-	(void)st;
 	if (md_lv_is_raid(lv)) {
 		if ((r = md_raid_rename(vg->md, lv, new_name)) < 0) {
 			r = tb_fail(ctx, r, "Cannot rename %s/%s to %s: %s", vgname, lvname,

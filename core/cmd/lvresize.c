@@ -55,6 +55,7 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 	struct tb_vg *vg = NULL;
 	struct md_lv *lv, *target;
 	struct tb_stripe_geom geo = { 1, 0, false };
+	struct tb_size size = o->size;
 	uint64_t new_ext = 0;
 	uint32_t cur;
 	char a[32], b[32];
@@ -63,7 +64,8 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 	tb_ctx_clear_error(ctx);
 	if ((r = tb_lvcmd_start(ctx, &c, o->extend_only ? "lvextend" : "lvresize", o->vg, &vg)) < 0)
 		return r;
-	if (!(lv = tb_lv_need(ctx, vg, o->lv, &r)) || (r = tb_cow_resize_check(ctx, vg, lv)) < 0)
+	if (!(lv = tb_lv_need(ctx, vg, o->lv, &r)) ||
+	    (r = tb_cow_resize_check(ctx, vg, lv, &size)) < 0)
 		goto out;
 	if (md_lv_is_thin_pool(lv) && lv->segs[0].n_msgs == 0 &&
 	    o->poolmetadatasize.unit != TB_SIZE_NONE) {
@@ -111,7 +113,9 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 		struct tb_autoextend_result res;
 		r = tb_pool_autoextend(&c, vg, lv, false, &res, NULL);
 		goto out;
-	} else if ((r = resize_target(ctx, vg, &o->size, cur, o->extend_only, &new_ext)) < 0) {
+	} else if ((r = resize_target(ctx, vg, &size, cur, o->extend_only, &new_ext)) < 0 ||
+		   (r = tb_cow_resize_cap(ctx, vg, lv, cur, &new_ext)) != 0) {
+		r = MIN(r, 0);
 		goto out;
 	}
 	if (new_ext == cur) {

@@ -552,9 +552,13 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 	} else {
 		rf_bin(s, "lv_check_needed", -1);
 	}
+	/* lvm2 lv_origin_size: a snapshot's own length (the origin's when it was made), an
+	 * origin's size */
 	if (cow_origin || n_cows)
 		rf_size(s, "origin_size",
-			(uint64_t)md_lv_extents(cow_origin ? cow_origin : lv) * vg->extent_size);
+			(uint64_t)(cow_origin ? lv->cow_snapshot->segs[0].extent_count
+					      : md_lv_extents(lv)) *
+				vg->extent_size);
 	if (cow_origin && st->has_snap_status && !st->snap_invalid && !st->snap_merge_failed &&
 	    st->snap_total) {
 		uint64_t used = st->snap_used == st->snap_meta ? 0 : st->snap_used;
