@@ -28,6 +28,32 @@ static int no_room(struct tb_ctx *ctx, const struct md_lv *lv, uint32_t more)
 		       lv->name, more);
 }
 
+/* lvm2's stripe size cap and its rounding up to whole stripes, with its notes, in its order
+ * (lib/metadata/lv_manip.c _lv_create_an_lv). */
+static void stripe_round(struct tb_ctx *ctx, uint32_t es, uint32_t n, uint32_t *ss, uint64_t *ext)
+{
+	char a[32], b[32];
+
+	if (*ss > es) {
+		units_display_size(*ss, a, sizeof(a));
+		units_display_size(es, b, sizeof(b));
+		tb_notice(ctx,
+			  "Reducing requested stripe size %s to maximum, physical extent size %s.",
+			  a, b);
+		*ss = es;
+	}
+	if (*ext % n) {
+		uint64_t up = *ext + n - *ext % n;
+		units_display_size(*ext * es, a, sizeof(a));
+		units_display_size(up * es, b, sizeof(b));
+		tb_notice(ctx,
+			  "Rounding size %s (%" PRIu64
+			  " extents) up to stripe boundary size %s (%" PRIu64 " extents).",
+			  a, *ext, b, up);
+		*ext = up;
+	}
+}
+
 int tb_lv_alloc_striped(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *lv, uint64_t ext,
 			const struct tb_lvcreate_opts *o, struct md_pv *const *pvs, size_t n_pvs)
 {
@@ -35,7 +61,6 @@ int tb_lv_alloc_striped(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *lv, 
 	uint32_t sse = ss / es ? ss / es : 1;
 	uint64_t free_ext = md_vg_free_count(vg->md), rest;
 	size_t npv = n_pvs ? n_pvs : vg->md->n_pvs;
-	char a[32], b[32];
 	int r;
 
 	/* a percentage that does not fit rounded up is rounded down (tools/lvcreate.c) */
@@ -47,24 +72,7 @@ int tb_lv_alloc_striped(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *lv, 
 			  ext, ext - rest);
 		ext -= rest;
 	}
-	if (ss > es) {
-		units_display_size(ss, a, sizeof(a));
-		units_display_size(es, b, sizeof(b));
-		tb_notice(ctx,
-			  "Reducing requested stripe size %s to maximum, physical extent size %s.",
-			  a, b);
-		ss = es;
-	}
-	if (ext % n) {
-		uint64_t up = ext + n - ext % n;
-		units_display_size(ext * es, a, sizeof(a));
-		units_display_size(up * es, b, sizeof(b));
-		tb_notice(ctx,
-			  "Rounding size %s (%" PRIu64
-			  " extents) up to stripe boundary size %s (%" PRIu64 " extents).",
-			  a, ext, b, up);
-		ext = up;
-	}
+	stripe_round(ctx, es, n, &ss, &ext);
 	if (!ext)
 		return tb_fail(ctx, -EINVAL, "Unable to create new logical volume with no extents.");
 	if (n > npv)
@@ -209,28 +217,10 @@ int tb_pool_alloc_striped(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *da
 	uint32_t es = vg->md->extent_size, ss = o->stripe_size, n = o->stripes, got = 0, first = 0;
 	size_t npv = n_pvs ? n_pvs : vg->md->n_pvs;
 	bool approx = o->size.unit >= TB_SIZE_PCT_VG;
-	char a[32], b[32];
 	int r;
 
 	/* lib/metadata/lv_manip.c _lv_create_an_lv, in its order */
-	if (ss > es) {
-		units_display_size(ss, a, sizeof(a));
-		units_display_size(es, b, sizeof(b));
-		tb_notice(ctx,
-			  "Reducing requested stripe size %s to maximum, physical extent size %s.",
-			  a, b);
-		ss = es;
-	}
-	if (ext % n) {
-		uint64_t up = ext + n - ext % n;
-		units_display_size(ext * es, a, sizeof(a));
-		units_display_size(up * es, b, sizeof(b));
-		tb_notice(ctx,
-			  "Rounding size %s (%" PRIu64
-			  " extents) up to stripe boundary size %s (%" PRIu64 " extents).",
-			  a, ext, b, up);
-		ext = up;
-	}
+	stripe_round(ctx, es, n, &ss, &ext);
 	if (n > npv)
 		return tb_fail(ctx, -EINVAL,
 			       "Number of stripes (%" PRIu32 ") must not exceed number of physical "
