@@ -159,10 +159,14 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 		goto out;
 	units_display_size((uint64_t)cur * vg->md->extent_size, a, sizeof(a));
 	units_display_size(new_ext * vg->md->extent_size, b, sizeof(b));
-	tb_notice(ctx,
-		  "Size of logical volume %s/%s changed from %s (%u extents) to %s (%" PRIu64
-		  " extents).",
-		  o->vg, target->name, a, cur, b, new_ext);
+	if (new_ext == cur) /* a percentage that found no room (tb_striped_resize_extend) */
+		tb_notice(ctx, "Size of logical volume %s/%s unchanged from %s (%u extents).",
+			  o->vg, target->name, a, cur);
+	else
+		tb_notice(ctx,
+			  "Size of logical volume %s/%s changed from %s (%u extents) to %s "
+			  "(%" PRIu64 " extents).",
+			  o->vg, target->name, a, cur, b, new_ext);
 	tb_notice(ctx, "Logical volume %s/%s successfully resized.", o->vg, lv->name);
 	if (o->resizefs)
 		r = tb_lv_fs_resize(&c, &fs);

@@ -122,7 +122,8 @@ testcase_lvtypes_stripedpool_incus() {
 	"$TB" lvchange -ay -K "$ST_A/custom_vol" >/dev/null || die "thinbox lvchange -ay of lvm2's thin LV"
 	assert_eq "$ta" "$(sp_tables A)" "thinbox's tables of lvm2's striped pool"
 	# the pool grows by all that is left (Incus' old-lvm2 path: lvextend --alloc anywhere
-	# -l 100%FREE; here there is nothing left, both refuse alike)
+	# -l 100%FREE; here no whole stripe set is left: lvm2 leaves the pool unchanged and
+	# succeeds, thinbox the same)
 	st_both any lvextend -l +100%FREE @VG@/IncusThinPool
 	sp_same "lvextend -l +100%FREE of a full VG"
 	cmp -n 16777216 "$data" "/dev/$ST_B/custom_vol" || die "data after the lvextend differs"
