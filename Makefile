@@ -80,7 +80,7 @@ LIB_OBJS  := $(foreach l,$(LAYERS),$(call obj_of,$(l),$(BUILD)/obj))
 CLI_OBJS  := $(call obj_of,cli,$(BUILD)/obj)
 
 .PHONY: install-lib install-man
-.PHONY: all static check check-unit check-unit-asan check-vm check-vm-full check-crash check-layers fuzz fuzz-smoke fuzz-long demo bench bench-scale \
+.PHONY: all static check check-unit check-unit-asan check-vm check-vm-full check-crash check-layers fuzz fuzz-smoke fuzz-long demo bench bench-scale bench-recipe \
 	install install-links uninstall clean deps deps-test format unit-bins check-abi check-man \
 	check-format examples lib FORCE
 .DEFAULT_GOAL := all
@@ -255,6 +255,10 @@ bench: all
 # lvs/lvcreate at N = 1k, 10k, 50k LVs, lvm2 against thinbox (VM rig): bench/scale, docs/benchmarks.md
 bench-scale: all
 	$(Q)BUILD=$(BUILD) bench/scale
+
+# Docker's direct-lvm recipe, 12 commands, lvm2 against thinbox net of the guest's floor (VM rig)
+bench-recipe: all
+	$(Q)BUILD=$(BUILD) bench/recipe
 
 demo: $(BUILD)/.deps-test all
 	$(Q)BUILD=$(BUILD) scripts/demo.sh
