@@ -21,6 +21,25 @@
 #include "core/monitor/monitor.h"
 #include "util/units.h"
 
+/* A new LV's extents from -L/-l; N%VG beyond what is free is cut to the free space with
+ * lvm2 2.03.16's note (lvcreate.c _update_extents_params). */
+static int new_extents(struct tb_ctx *ctx, struct tb_vg *vg, const struct tb_lvcreate_opts *o,
+		       uint64_t *ext)
+{
+	int r = tb_size_to_extents(ctx, vg, &o->size, 0, ext);
+
+	if (r < 0)
+		return r;
+	if (o->size.unit == TB_SIZE_PCT_VG && *ext > md_vg_free_count(vg->md)) {
+		char fs[32];
+		*ext = md_vg_free_count(vg->md);
+		units_display_size(*ext * vg->md->extent_size, fs, sizeof(fs));
+		tb_notice(ctx, "Reducing %" PRIu64 "%%VG to remaining free space %s in VG.",
+			  o->size.value, fs);
+	}
+	return 0;
+}
+
 /* The PVs named on the command line, as lvm2's create_pv_list takes them for an allocation: a
  * PV without free extents is left out with lvm2's warning, and none left fails. *ret (caller
  * frees) and *ret_n: the PVs kept; NULL and 0 when none were named. */
@@ -317,16 +336,8 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 		r = lvcreate_pool(&c, vg, o, name, pvs, n_pvs);
 		goto out;
 	}
-	if ((r = tb_size_to_extents(ctx, vg, &o->size, 0, &ext)) < 0)
+	if ((r = new_extents(ctx, vg, o, &ext)) < 0)
 		goto out;
-	/* lvm2 2.03.16 lvcreate.c _update_extents_params: N%VG beyond what is free */
-	if (o->size.unit == TB_SIZE_PCT_VG && ext > md_vg_free_count(vg->md)) {
-		char fs[32];
-		ext = md_vg_free_count(vg->md);
-		units_display_size(ext * vg->md->extent_size, fs, sizeof(fs));
-		tb_notice(ctx, "Reducing %" PRIu64 "%%VG to remaining free space %s in VG.",
-			  o->size.value, fs);
-	}
 	if (ext == 0) {
 		r = tb_fail(ctx, -EINVAL, "Unable to create new logical volume with no extents.");
 		goto out;
@@ -439,16 +450,8 @@ static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 	uint32_t chunk;
 	int r;
 
-	if ((r = tb_size_to_extents(ctx, vg, &o->size, 0, &ext)) < 0)
+	if ((r = new_extents(ctx, vg, o, &ext)) < 0)
 		return r;
-	/* lvm2 2.03.16 lvcreate.c _update_extents_params: N%VG beyond what is free */
-	if (o->size.unit == TB_SIZE_PCT_VG && ext > md_vg_free_count(vg->md)) {
-		char fs[32];
-		ext = md_vg_free_count(vg->md);
-		units_display_size(ext * vg->md->extent_size, fs, sizeof(fs));
-		tb_notice(ctx, "Reducing %" PRIu64 "%%VG to remaining free space %s in VG.",
-			  o->size.value, fs);
-	}
 	ext = tb_pool_stripe_round_down(ctx, vg, o, ext); /* -i N: core/cmd/stripe.c */
 	if (!ext)
 		return tb_fail(ctx, -EINVAL, "Unable to create new logical volume with no extents.");
