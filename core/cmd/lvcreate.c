@@ -427,6 +427,19 @@ static int pool_params(struct tb_ctx *ctx, uint64_t data_sectors, const struct c
 	return 0;
 }
 
+/* A new pool's parameters (lvcreate and lvconvert alike): chunk, --zero, --discards (unset:
+ * passdown), a spare metadata LV; fresh ids for the pool and the spare. */
+static void pool_params_set(struct md_pool_params *pp, uint32_t chunk, int zero, int discards,
+			    char *pid, char *sid)
+{
+	pp->chunk_size = chunk;
+	pp->zero = zero != 0;
+	pp->discards = discards < 0 ? MD_DISCARDS_PASSDOWN : (enum md_discards)discards;
+	pp->make_spare = true;
+	tb_new_id(pid);
+	tb_new_id(sid);
+}
+
 static void pool_info_msg(struct tb_ctx *ctx, uint32_t chunk)
 {
 	char cs[32], max[32];
@@ -493,12 +506,7 @@ static int lvcreate_pool(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 					    n_pvs)) < 0) {
 		return r == -ENOSPC ? tb_vg_no_space(ctx, vg, ext + meta_ext) : r;
 	}
-	pp.chunk_size = chunk;
-	pp.zero = o->zero != 0;
-	pp.discards = o->discards < 0 ? MD_DISCARDS_PASSDOWN : (enum md_discards)o->discards;
-	pp.make_spare = true;
-	tb_new_id(pid);
-	tb_new_id(sid);
+	pool_params_set(&pp, chunk, o->zero, o->discards, pid, sid);
 	if ((r = md_pool_convert(vg->md, data, meta, pid, sid, &pp, &pool)) < 0)
 		return tb_fail(ctx, r, "Cannot make thin pool %s: %s", name, strerror(-r));
 	tb_lv_stamp(pool);
@@ -669,12 +677,7 @@ TB_EXPORT int tb_lvconvert_thinpool(struct tb_ctx *ctx, const struct tb_lvconver
 		r = tb_lv_deactivate(&c, vg, data);
 	if (r < 0)
 		goto out;
-	pp.chunk_size = chunk;
-	pp.zero = o->zero != 0;
-	pp.discards = o->discards < 0 ? MD_DISCARDS_PASSDOWN : (enum md_discards)o->discards;
-	pp.make_spare = true;
-	tb_new_id(pid);
-	tb_new_id(sid);
+	pool_params_set(&pp, chunk, o->zero, o->discards, pid, sid);
 	if ((r = md_pool_convert(vg->md, data, meta, pid, sid, &pp, &pool)) < 0) {
 		r = tb_fail(ctx, r, "Cannot convert %s/%s to a thin pool: %s", o->vg, data_name,
 			    strerror(-r));
