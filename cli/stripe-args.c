@@ -25,17 +25,12 @@ int cli_stripe_linear_err(uint64_t stripes)
 	return CLI_EINVAL;
 }
 
-int cli_stripe_params(bool stripes_set, uint64_t stripes, bool size_set, uint64_t size_sectors,
-		      enum cli_sign size_sign, uint32_t *ret_stripes, uint32_t *ret_size)
+/* lvm2's arg_from_list_is_zero for --stripes and --stripesize: each zero one named, both
+ * before the usage line. */
+static bool zero_args(bool stripes_set, uint64_t stripes, bool size_set, uint64_t size_sectors)
 {
-	char b[32];
 	bool zero = false;
 
-	/* tools/lvcreate.c _read_size_params: arg_from_list_is_negative, then _is_zero */
-	if (size_set && size_sign == CLI_SIGN_MINUS) {
-		cli_err("--stripesize may not be negative.");
-		return usage_err();
-	}
 	if (stripes_set && !stripes) {
 		cli_err("--stripes may not be zero.");
 		zero = true;
@@ -44,7 +39,20 @@ int cli_stripe_params(bool stripes_set, uint64_t stripes, bool size_set, uint64_
 		cli_err("--stripesize may not be zero.");
 		zero = true;
 	}
-	if (zero)
+	return zero;
+}
+
+int cli_stripe_params(bool stripes_set, uint64_t stripes, bool size_set, uint64_t size_sectors,
+		      enum cli_sign size_sign, uint32_t *ret_stripes, uint32_t *ret_size)
+{
+	char b[32];
+
+	/* tools/lvcreate.c _read_size_params: arg_from_list_is_negative, then _is_zero */
+	if (size_set && size_sign == CLI_SIGN_MINUS) {
+		cli_err("--stripesize may not be negative.");
+		return usage_err();
+	}
+	if (zero_args(stripes_set, stripes, size_set, size_sectors))
 		return usage_err();
 	if (!stripes_set)
 		stripes = 1;
@@ -86,19 +94,10 @@ int cli_resize_stripe_params(const char *cmd, bool stripes_set, uint64_t stripes
 			     enum cli_sign stripes_sign, bool size_set, uint64_t size_sectors,
 			     enum cli_sign size_sign, uint32_t *ret_stripes, uint32_t *ret_size)
 {
-	bool zero = false;
 	int r = CLI_EINVAL;
 
 	/* tools/lvresize.c _lvresize_params: arg_from_list_is_zero, then the signs */
-	if (stripes_set && !stripes) {
-		cli_err("--stripes may not be zero.");
-		zero = true;
-	}
-	if (size_set && !size_sectors) {
-		cli_err("--stripesize may not be zero.");
-		zero = true;
-	}
-	if (zero)
+	if (zero_args(stripes_set, stripes, size_set, size_sectors))
 		goto usage;
 	if (stripes_set && stripes_sign == CLI_SIGN_MINUS) {
 		cli_err("Stripes argument may not be negative.");
