@@ -8,6 +8,7 @@
 
 #include "lvmfmt/mda.h"
 #include "lvmfmt/ring.h"
+#include "metadata/md.h"
 #include "util/crc.h"
 #include "util/macros.h"
 
@@ -26,7 +27,7 @@ static size_t vgname_start(const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 
-	while (i < n && (isalnum(p[i]) || strchr("._-+", p[i])) && p[i])
+	while (i < n && md_name_char_is_valid((char)p[i]))
 		i++;
 	if (!i || i > MD_NAME_MAX || n != i + 2 || p[i] != ' ' || p[i + 1] != '{')
 		return 0;

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Tags (--addtag, --deltag, @tag arguments) and the VG flag lists: shared by the LV and VG
  * commands (lvcreate.c, lvchange.c, lvmcmds.c, pvvg.c, raid.c). */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +13,8 @@ TB_EXPORT const char *tb_tag_check(const char *arg)
 	if (!t || !*t)
 		return NULL;
 	for (const char *p = t; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("._-+/=!:&#", *p))
+		/* lvm2 validate_tag: its name alphabet and / = ! : & #, in ASCII whatever the locale */
+		if (!md_name_char_is_valid(*p) && !strchr("/=!:&#", *p))
 			return NULL;
 	return t;
 }

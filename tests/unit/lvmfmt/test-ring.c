@@ -115,6 +115,8 @@ static void test_rejects_lookalikes(void **state)
 		"vg0 {\nid = \"" VGID "\"\nseqno = x1\n}\n",
 		"vg0 {\nid = \"" VGID "\"\nseqno = 99999999999\n}\n",
 		"vg0{\nid = \"" VGID "\"\nseqno = 1\n}\n",
+		/* a byte outside lvm2's ASCII name alphabet, whatever the locale says of it */
+		"vg\xe9 {\nid = \"" VGID "\"\nseqno = 1\n}\n",
 	};
 
 	(void)state;
