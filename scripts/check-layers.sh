@@ -1,6 +1,7 @@
 #!/bin/bash
-# Enforce the include rules of docs/architecture.md "Layers" and docs/building.md (from
-# ../shared/docs/house-style.md):
+# Enforce the include rules of docs/architecture.md "Layers" and docs/building.md, as
+# docs/house-style.md "Layers" states them for thinbox (from the shared rules,
+# ../shared/docs/house-style.md; thinfmt/ and the core DAG are thinbox's additions):
 #   util/ -> (nothing of ours)   kernel-iface/ -> util/   metadata/ -> util/
 #   lvmfmt/ -> util/, metadata/  thinfmt/ -> util/   core/ -> all five   cli/ -> core/thinbox.h, util/
 # and inside core/ the DAG of folders of docs/architecture.md "The core DAG", as the Makefile

@@ -14,199 +14,6 @@
 #include "core/activate/pooltruth.h"
 #include "util/strbuf.h"
 
-int tb_lv_dm_name(const struct md_vg *vg, const struct md_lv *lv, const char *layer, char **ret)
-{
-	return md_dm_name(vg->name, lv->name, layer, ret);
-}
-
-int tb_lv_dm_uuid(const struct md_vg *vg, const struct md_lv *lv, const char *suffix, char **ret)
-{
-	if (asprintf(ret, "LVM-%s%s%s%s", vg->id, lv->id, suffix ? "-" : "", suffix ? suffix : "") <
-	    0)
-		return -ENOMEM;
-	return 0;
-}
-
-/* Kernel names of a pool's devices. A pool with transaction id 0 and no thin LV is "new": its
- * thin-pool target is the public device itself (name vg-pool, uuid -tpool). */
-static bool pool_is_new(const struct md_vg *vg, const struct md_lv *pool)
-{
-	struct md_lv *one;
-	return pool->segs[0].transaction_id == 0 && md_pool_thins(vg, pool, &one, 1) == 0;
-}
-
-static int find_uuid(struct dmk_ctx *dmk, const char *uuid, struct dmk_info *ret)
-{
-	struct dmk_info info;
-	int r = dmk_info_uuid(dmk, uuid, &info);
-
-	if (r == -ENXIO || r == -ENOENT || (r == 0 && !info.exists))
-		return 0;
-	if (r < 0)
-		return r;
-	*ret = info;
-	return 1;
-}
-
-static int cmp_uuid(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
-
-void tb_dm_snapshot_begin(struct tb_ctx *ctx)
-{
-	struct dmk_dev *devs = NULL;
-	struct dmk_ctx *dmk;
-	uint32_t v[3];
-	size_t n = 0;
-
-	int r;
-
-	tb_dm_snapshot_end(ctx);
-	/* no device-mapper in this kernel (no control node): nothing is active, and asking again
-	 * for each LV would only fail again */
-	if (!ctx->no_dm && (r = tb_ctx_dmk(ctx, &dmk)) == 0 && (r = dmk_version(dmk, v)) < 0 &&
-	    (r == -ENODEV || r == -ENOENT)) {
-		ctx->dm_uuids = calloc(1, sizeof(*ctx->dm_uuids));
-		ctx->dm_snap = ctx->dm_uuids != NULL;
-		return;
-	}
-	/* DM_LIST_DEVICES reports uuids from ioctl interface 4.46 (kernel 5.15) on */
-	if (ctx->no_dm || tb_ctx_dmk(ctx, &dmk) < 0 || dmk_version(dmk, v) < 0 || v[0] != 4 ||
-	    v[1] < 46 || dmk_list_devices(dmk, &devs, &n) < 0)
-		return;
-	ctx->dm_uuids = calloc(n ? n : 1, sizeof(*ctx->dm_uuids));
-	if (!ctx->dm_uuids)
-		goto out;
-	for (size_t i = 0; i < n; i++)
-		snprintf(ctx->dm_uuids[i], sizeof(ctx->dm_uuids[i]), "%s", devs[i].uuid);
-	qsort(ctx->dm_uuids, n, sizeof(*ctx->dm_uuids), cmp_uuid);
-	ctx->n_dm_uuids = n;
-	ctx->dm_snap = true;
-out:
-	free(devs);
-}
-
-void tb_dm_snapshot_end(struct tb_ctx *ctx)
-{
-	free(ctx->dm_uuids);
-	ctx->dm_uuids = NULL;
-	ctx->n_dm_uuids = 0;
-	ctx->dm_snap = false;
-}
-
-static int lv_find(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *lv,
-		   const char *suffix, struct dmk_info *ret)
-{
-	_cleanup_free_ char *uuid = NULL;
-	struct dmk_ctx *dmk;
-	int r;
-
-	if (ctx->no_dm)
-		return 0; /* nothing is active */
-	if ((r = tb_ctx_dmk(ctx, &dmk)) < 0)
-		return r;
-	if ((r = tb_lv_dm_uuid(vg, lv, suffix, &uuid)) < 0)
-		return r;
-	if (ctx->dm_snap && strlen(uuid) < sizeof(ctx->dm_uuids[0]) &&
-	    !bsearch(uuid, ctx->dm_uuids, ctx->n_dm_uuids, sizeof(*ctx->dm_uuids), cmp_uuid))
-		return 0; /* not in the kernel's list: not active */
-	r = find_uuid(dmk, uuid, ret);
-	if (r < 0)
-		return tb_fail(ctx, r,
-			       "Cannot ask device-mapper about %s/%s: %s. Is the dm-mod module "
-			       "loaded (/dev/mapper/control)?",
-			       vg->name, lv->name, dmk_errmsg(dmk));
-	return r;
-}
-
-/* uuid suffix of an LV's own device */
-static const char *own_suffix(const struct md_vg *vg, const struct md_lv *lv)
-{
-	if (md_lv_is_pool_data(vg, lv))
-		return "tdata";
-	if (md_lv_is_pool_meta(vg, lv))
-		return "tmeta";
-	if (md_lv_is_thin_pool(lv))
-		return pool_is_new(vg, lv) ? "tpool" : "pool";
-	return NULL;
-}
-
-int tb_lv_state_get(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *lv,
-		    struct tb_lv_state *ret)
-{
-	struct tb_lv_state st = { 0 };
-	struct dmk_ctx *dmk;
-	int r;
-
-	/* no device-mapper, or a report's device list (tb_dm_snapshot_begin) that is empty */
-	if (ctx->no_dm || (ctx->dm_snap && !ctx->n_dm_uuids)) {
-		*ret = st; /* nothing is active */
-		return 0;
-	}
-	if ((r = tb_ctx_dmk(ctx, &dmk)) < 0)
-		return r;
-	if (md_lv_is_thin_pool(lv)) {
-		r = lv_find(ctx, vg, lv, "tpool", &st.pool_info);
-		if (r < 0)
-			return r;
-		st.pool_active = r > 0;
-		r = lv_find(ctx, vg, lv, "pool", &st.info);
-		if (r < 0)
-			return r;
-		st.active = r > 0;
-		/* a new pool's public device is the thin-pool itself */
-		if (!st.active && st.pool_active && streq(st.pool_info.name + 0, st.pool_info.name)) {
-			_cleanup_free_ char *pub = NULL;
-			if (tb_lv_dm_name(vg, lv, NULL, &pub) == 0 && streq(pub, st.pool_info.name)) {
-				st.active = true;
-				st.info = st.pool_info;
-			}
-		}
-		if (st.pool_active) {
-			struct dmk_target *t = NULL;
-			size_t n = 0;
-			if (dmk_status(dmk, st.pool_info.name, 0, &t, &n) == 0 && n == 1 &&
-			    dmk_thin_pool_status_parse(t[0].params, &st.pool_status) == 0)
-				st.has_pool_status = true;
-			dmk_targets_free(t, n);
-		}
-	} else {
-		r = lv_find(ctx, vg, lv, own_suffix(vg, lv), &st.info);
-		if (r < 0)
-			return r;
-		st.active = r > 0;
-		if (st.active && md_lv_is_thin(lv)) {
-			struct dmk_target *t = NULL;
-			size_t n = 0;
-			if (dmk_status(dmk, st.info.name, 0, &t, &n) == 0 && n == 1 &&
-			    dmk_thin_status_parse(t[0].params, &st.thin_status) == 0)
-				st.has_thin_status = true;
-			dmk_targets_free(t, n);
-		}
-		if (st.active && md_lv_is_cow(lv))
-			tb_cow_state(ctx, lv, &st);
-		/* a raid LV's status, also for its sub-LVs (their attr shows their health) */
-		const struct md_lv *raid = md_lv_is_raid(lv) ? lv
-					   : !md_lv_is_visible(lv)
-						   ? md_lv_raid_of(vg, lv, NULL, NULL)
-						   : NULL;
-		if (raid) {
-			struct dmk_info ri = st.info;
-			struct dmk_target *t = NULL;
-			size_t n = 0;
-			bool on = raid == lv ? st.active : lv_find(ctx, vg, raid, NULL, &ri) > 0;
-			if (on && dmk_status(dmk, ri.name, 0, &t, &n) == 0 && n == 1 &&
-			    streq(t[0].type, "raid") &&
-			    dmk_raid_status_parse(t[0].params, &st.raid_status) == 0)
-				st.has_raid_status = true;
-			dmk_targets_free(t, n);
-		}
-	}
-	*ret = st;
-	return 0;
-}
-
 /* ---------------------------------------------------------------- tables */
 
 static int linear_targets(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv,
@@ -466,7 +273,7 @@ static int linear_activate(struct tb_cmd *c, struct tb_vg *vg, const struct md_l
 
 	bool found;
 
-	r = lv_find(c->ctx, vg->md, lv, own_suffix(vg->md, lv), &info);
+	r = tb_lv_find(c->ctx, vg->md, lv, tb_lv_own_suffix(vg->md, lv), &info);
 	if (r < 0)
 		return r;
 	found = r > 0;
@@ -476,7 +283,7 @@ static int linear_activate(struct tb_cmd *c, struct tb_vg *vg, const struct md_l
 		return 0;
 	}
 	if ((r = tb_lv_dm_name(vg->md, lv, NULL, &name)) < 0 ||
-	    (r = tb_lv_dm_uuid(vg->md, lv, own_suffix(vg->md, lv), &uuid)) < 0 ||
+	    (r = tb_lv_dm_uuid(vg->md, lv, tb_lv_own_suffix(vg->md, lv), &uuid)) < 0 ||
 	    (r = linear_targets(c, vg, lv, &t, &n)) < 0)
 		return r;
 	if (found) {
@@ -508,7 +315,7 @@ static bool is_plain_name(const struct md_vg *vg, const struct md_lv *pool,
 static bool pool_live_plain(struct tb_cmd *c, const struct md_vg *vg, const struct md_lv *pool)
 {
 	struct dmk_info info;
-	return lv_find(c->ctx, vg, pool, "tpool", &info) > 0 && is_plain_name(vg, pool, &info);
+	return tb_lv_find(c->ctx, vg, pool, "tpool", &info) > 0 && is_plain_name(vg, pool, &info);
 }
 
 /* A pool live under its plain name whose kernel metadata holds device ids that are no thin
@@ -564,10 +371,10 @@ static int pool_activate_target(struct tb_cmd *c, struct tb_vg *vg, struct md_lv
 	_cleanup_free_ char *name = NULL, *uuid = NULL, *mpath = NULL;
 	struct dmk_info meta, data, info, sub;
 	struct dmk_target *t = NULL;
-	bool fresh = pool_is_new(vg->md, pool), found;
+	bool fresh = tb_pool_is_new(vg->md, pool), found;
 	int r, had_meta, had_data;
 
-	r = lv_find(c->ctx, vg->md, pool, "tpool", &info);
+	r = tb_lv_find(c->ctx, vg->md, pool, "tpool", &info);
 	if (r < 0)
 		return r;
 	found = r > 0;
@@ -595,8 +402,8 @@ static int pool_activate_target(struct tb_cmd *c, struct tb_vg *vg, struct md_lv
 			return 0;
 		}
 	}
-	had_meta = lv_find(c->ctx, vg->md, md_pool_meta(pool), "tmeta", &sub);
-	had_data = lv_find(c->ctx, vg->md, md_pool_data(pool), "tdata", &sub);
+	had_meta = tb_lv_find(c->ctx, vg->md, md_pool_meta(pool), "tmeta", &sub);
+	had_data = tb_lv_find(c->ctx, vg->md, md_pool_data(pool), "tdata", &sub);
 	if (had_meta < 0 || had_data < 0)
 		return had_meta < 0 ? had_meta : had_data;
 	if ((r = linear_activate(c, vg, md_pool_meta(pool), &meta)) < 0)
@@ -653,10 +460,10 @@ static int pool_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
 
 	if ((r = pool_activate_target(c, vg, pool, &tp)) < 0)
 		return r;
-	if (pool_is_new(vg->md, pool) || is_plain_name(vg->md, pool, &tp))
+	if (tb_pool_is_new(vg->md, pool) || is_plain_name(vg->md, pool, &tp))
 		return 0;
 	/* a used pool: the public device is a read-only linear layer over -tpool */
-	r = lv_find(c->ctx, vg->md, pool, "pool", &info);
+	r = tb_lv_find(c->ctx, vg->md, pool, "pool", &info);
 	if (r < 0 || (r > 0 && !dev_half_made(&info)))
 		return r < 0 ? r : 0;
 	found = r > 0;
@@ -722,7 +529,7 @@ static int thin_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 
 	bool found;
 
-	r = lv_find(c->ctx, vg->md, lv, NULL, &info);
+	r = tb_lv_find(c->ctx, vg->md, lv, NULL, &info);
 	if (r < 0 || (r > 0 && !dev_half_made(&info)))
 		return r < 0 ? r : 0;
 	found = r > 0;
@@ -794,7 +601,7 @@ static int raid_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 
 	if (rs->stripe_count > MD_RAID1_MAX_IMAGES)
 		return -EINVAL;
-	r = lv_find(c->ctx, vg->md, lv, NULL, &info);
+	r = tb_lv_find(c->ctx, vg->md, lv, NULL, &info);
 	if (r < 0 || (r > 0 && !dev_half_made(&info)))
 		return r < 0 ? r : 0;
 	found = r > 0;
@@ -846,7 +653,7 @@ static int remove_if_active(struct tb_cmd *c, struct tb_vg *vg, const struct md_
 			    const char *suffix)
 {
 	struct dmk_info info;
-	int r = lv_find(c->ctx, vg->md, lv, suffix, &info);
+	int r = tb_lv_find(c->ctx, vg->md, lv, suffix, &info);
 
 	if (r <= 0)
 		return r;
@@ -861,7 +668,7 @@ static bool any_thin_active(struct tb_cmd *c, struct tb_vg *vg, const struct md_
 		struct dmk_info info;
 		if (lv == except || !md_lv_is_thin(lv) || lv->segs[0].thin_pool != pool)
 			continue;
-		if (lv_find(c->ctx, vg->md, lv, NULL, &info) > 0)
+		if (tb_lv_find(c->ctx, vg->md, lv, NULL, &info) > 0)
 			return true;
 	}
 	return false;
@@ -877,7 +684,7 @@ static int pool_release(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 	if (any_thin_active(c, vg, pool, except))
 		return 0;
 	/* the public device of a used pool keeps the target busy */
-	if (!pool_is_new(vg->md, pool) && lv_find(c->ctx, vg->md, pool, "pool", &info) > 0)
+	if (!tb_pool_is_new(vg->md, pool) && tb_lv_find(c->ctx, vg->md, pool, "pool", &info) > 0)
 		return 0;
 	if ((r = remove_if_active(c, vg, pool, "tpool")) < 0 ||
 	    (r = remove_if_active(c, vg, md_pool_data(pool), "tdata")) < 0 ||
@@ -899,8 +706,8 @@ int tb_lv_deactivate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 		return origin_deactivate(c, vg, lv);
 
 	if (md_lv_is_thin_pool(lv)) {
-		if (!pool_is_new(vg->md, lv)) {
-			r = lv_find(c->ctx, vg->md, lv, "pool", &info);
+		if (!tb_pool_is_new(vg->md, lv)) {
+			r = tb_lv_find(c->ctx, vg->md, lv, "pool", &info);
 			if (r < 0)
 				return r;
 			if (r > 0) {
@@ -912,7 +719,7 @@ int tb_lv_deactivate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 					return r;
 			}
 		} else if (any_thin_active(c, vg, lv, NULL) == false) {
-			r = lv_find(c->ctx, vg->md, lv, "tpool", &info);
+			r = tb_lv_find(c->ctx, vg->md, lv, "tpool", &info);
 			if (r > 0 && info.open_count > 0)
 				return tb_fail(c->ctx, -EBUSY, "Logical volume %s/%s in use.",
 					       vg->md->name, lv->name);
@@ -920,7 +727,7 @@ int tb_lv_deactivate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 		link_remove(c, vg->md, lv);
 		return pool_release(c, vg, lv, NULL);
 	}
-	r = lv_find(c->ctx, vg->md, lv, own_suffix(vg->md, lv), &info);
+	r = tb_lv_find(c->ctx, vg->md, lv, tb_lv_own_suffix(vg->md, lv), &info);
 	if (r < 0)
 		return r;
 	if (r > 0) {
@@ -946,7 +753,8 @@ int tb_lv_deactivate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 		struct md_lv *pool = lv->segs[0].thin_pool;
 		struct dmk_info pub;
 		/* keep the pool if its own LV is active */
-		if (pool_is_new(vg->md, pool) || lv_find(c->ctx, vg->md, pool, "pool", &pub) > 0 ||
+		if (tb_pool_is_new(vg->md, pool) ||
+		    tb_lv_find(c->ctx, vg->md, pool, "pool", &pub) > 0 ||
 		    pool_live_plain(c, vg->md, pool))
 			return 0;
 		return pool_release(c, vg, pool, lv);
@@ -1009,7 +817,7 @@ static int send_msg(struct tb_cmd *c, struct tb_vg *vg, struct dmk_ctx *dmk, con
 	if (!o)
 		return dmk_thin_msg_create_thin(dmk, tpool, msg->lv->segs[0].device_id);
 	/* the kernel wants the origin suspended while it is snapshotted */
-	susp = lv_find(c->ctx, vg->md, o, NULL, &oi) > 0;
+	susp = tb_lv_find(c->ctx, vg->md, o, NULL, &oi) > 0;
 	if (susp && (r = dmk_suspend(dmk, oi.name, 0)) < 0)
 		return tb_fail(c->ctx, r, "Failed to suspend origin %s: %s", oi.name,
 			       dmk_errmsg(dmk));
@@ -1188,7 +996,7 @@ static bool sub_is_live(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *
 	uint64_t len = 0;
 	size_t n = 0;
 
-	if (lv_find(c->ctx, vg->md, lv, suffix, &info) <= 0 || tb_ctx_dmk(c->ctx, &dmk) < 0 ||
+	if (tb_lv_find(c->ctx, vg->md, lv, suffix, &info) <= 0 || tb_ctx_dmk(c->ctx, &dmk) < 0 ||
 	    dmk_table(dmk, info.name, 0, &t, &n) < 0)
 		return false;
 	for (size_t i = 0; i < n; i++)
@@ -1247,15 +1055,15 @@ int tb_pool_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
 	bool grow_meta, grow_data;
 	int r;
 
-	r = lv_find(c->ctx, vg->md, pool, "tpool", &tp);
+	r = tb_lv_find(c->ctx, vg->md, pool, "tpool", &tp);
 	if (r <= 0)
 		return r;
 	/* a sub-device whose live table already has its size is left alone (LVs here only
 	 * grow); a grown one must be live before the pool's new table is loaded */
 	grow_meta = !sub_is_live(c, vg, md_pool_meta(pool), "tmeta");
 	grow_data = !sub_is_live(c, vg, md_pool_data(pool), "tdata");
-	if (lv_find(c->ctx, vg->md, md_pool_meta(pool), "tmeta", &meta) <= 0 ||
-	    lv_find(c->ctx, vg->md, md_pool_data(pool), "tdata", &data) <= 0)
+	if (tb_lv_find(c->ctx, vg->md, md_pool_meta(pool), "tmeta", &meta) <= 0 ||
+	    tb_lv_find(c->ctx, vg->md, md_pool_data(pool), "tdata", &data) <= 0)
 		return tb_fail(c->ctx, -ENXIO, "Pool %s/%s sub-devices are not active",
 			       vg->md->name, pool->name);
 	if ((r = pool_target(c, vg, pool, meta.dev, data.dev, &t)) < 0)
@@ -1264,7 +1072,8 @@ int tb_pool_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
 		r = pool_grow(c, vg, pool, &tp, t, grow_meta, grow_data);
 	else
 		r = dev_reload(c, tp.name, t, 1, 0);
-	if (r == 0 && !pool_is_new(vg->md, pool) && lv_find(c->ctx, vg->md, pool, "pool", &pub) > 0) {
+	if (r == 0 && !tb_pool_is_new(vg->md, pool) &&
+	    tb_lv_find(c->ctx, vg->md, pool, "pool", &pub) > 0) {
 		char *params = NULL;
 		struct dmk_target *lt = NULL;
 		if (asprintf(&params, "%u:%u 0", major(tp.dev), minor(tp.dev)) < 0)
@@ -1293,9 +1102,9 @@ static int raid_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv,
 	if (rs->stripe_count > MD_RAID1_MAX_IMAGES)
 		return -EINVAL;
 	for (uint32_t k = 0; k < rs->stripe_count; k++) {
-		if (lv_find(c->ctx, vg->md, rs->areas[k].lv, NULL, &img[k]) <= 0 ||
+		if (tb_lv_find(c->ctx, vg->md, rs->areas[k].lv, NULL, &img[k]) <= 0 ||
 		    (rs->meta_areas &&
-		     lv_find(c->ctx, vg->md, rs->meta_areas[k].lv, NULL, &meta[k]) <= 0))
+		     tb_lv_find(c->ctx, vg->md, rs->meta_areas[k].lv, NULL, &meta[k]) <= 0))
 			return tb_fail(c->ctx, -ENXIO, "Raid LV %s/%s sub-devices are not active",
 				       vg->md->name, lv->name);
 	}
@@ -1328,7 +1137,7 @@ int tb_lv_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 		return tb_pool_reload(c, vg, lv);
 	if (md_lv_is_cow(lv) || md_origin_cows(vg->md, lv, NULL, 0))
 		return cow_reload(c, vg, lv);
-	r = lv_find(c->ctx, vg->md, lv, own_suffix(vg->md, lv), &info);
+	r = tb_lv_find(c->ctx, vg->md, lv, tb_lv_own_suffix(vg->md, lv), &info);
 	if (r <= 0)
 		return r;
 	if (md_lv_is_raid(lv))
@@ -1337,7 +1146,7 @@ int tb_lv_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 		_cleanup_free_ char *params = NULL;
 		struct dmk_info tp;
 		struct dmk_thin_params p = { 0 };
-		if (lv_find(c->ctx, vg->md, lv->segs[0].thin_pool, "tpool", &tp) <= 0)
+		if (tb_lv_find(c->ctx, vg->md, lv->segs[0].thin_pool, "tpool", &tp) <= 0)
 			return -ENXIO;
 		p.pool = tp.dev;
 		p.dev_id = lv->segs[0].device_id;
@@ -1363,7 +1172,7 @@ int tb_lv_zero(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, uint64_t by
 	const size_t chunk = 1u << 20;
 	int fd, r;
 
-	r = lv_find(c->ctx, vg->md, lv, own_suffix(vg->md, lv), &info);
+	r = tb_lv_find(c->ctx, vg->md, lv, tb_lv_own_suffix(vg->md, lv), &info);
 	if (r <= 0)
 		return r < 0 ? r
 			     : tb_fail(c->ctx, -ENXIO, "Internal error: %s/%s is not active",
@@ -1411,7 +1220,7 @@ static int rename_dev(struct tb_cmd *c, const struct md_vg *vg, const struct md_
 	_cleanup_free_ char *want = NULL;
 	struct dmk_info info;
 	struct dmk_ctx *dmk;
-	int r = lv_find(c->ctx, vg, lv, suffix, &info);
+	int r = tb_lv_find(c->ctx, vg, lv, suffix, &info);
 
 	if (r <= 0)
 		return r;
@@ -1441,13 +1250,13 @@ int tb_lv_rename_devices(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, c
 	if ((r = tb_ctx_dmk(c->ctx, &dmk)) < 0)
 		return r;
 	if (md_lv_is_thin_pool(lv)) {
-		bool fresh = pool_is_new(vg->md, lv);
+		bool fresh = tb_pool_is_new(vg->md, lv);
 		if ((r = rename_dev(c, vg->md, md_pool_data(lv), "tdata", NULL)) < 0 ||
 		    (r = rename_dev(c, vg->md, md_pool_meta(lv), "tmeta", NULL)) < 0 ||
 		    (r = rename_dev(c, vg->md, lv, "tpool", fresh ? NULL : "tpool")) < 0 ||
 		    (!fresh && (r = rename_dev(c, vg->md, lv, "pool", NULL)) < 0))
 			return r;
-		pub_active = lv_find(c->ctx, vg->md, lv, fresh ? "tpool" : "pool", &info) > 0;
+		pub_active = tb_lv_find(c->ctx, vg->md, lv, fresh ? "tpool" : "pool", &info) > 0;
 	} else {
 		if (md_lv_is_raid(lv)) {
 			const struct md_seg *rs = &lv->segs[0];
@@ -1465,9 +1274,9 @@ int tb_lv_rename_devices(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, c
 			return r;
 		if (md_lv_is_cow(lv) && (r = rename_dev(c, vg->md, lv, "cow", "cow")) < 0)
 			return r;
-		if ((r = rename_dev(c, vg->md, lv, own_suffix(vg->md, lv), NULL)) < 0)
+		if ((r = rename_dev(c, vg->md, lv, tb_lv_own_suffix(vg->md, lv), NULL)) < 0)
 			return r;
-		pub_active = lv_find(c->ctx, vg->md, lv, own_suffix(vg->md, lv), &info) > 0;
+		pub_active = tb_lv_find(c->ctx, vg->md, lv, tb_lv_own_suffix(vg->md, lv), &info) > 0;
 	}
 	dmk_symlink_remove(dmk, old_vg ? old_vg : vg->md->name, old_name);
 	if (pub_active && md_lv_is_visible(lv)) {
@@ -1511,7 +1320,7 @@ static int cow_dev_ensure(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv
 {
 	_cleanup_free_ char *name = NULL, *uuid = NULL;
 	struct dmk_info info;
-	int r = lv_find(c->ctx, vg->md, lv, layer, &info);
+	int r = tb_lv_find(c->ctx, vg->md, lv, layer, &info);
 
 	if (ret_made)
 		*ret_made = false;
@@ -1558,7 +1367,7 @@ static int snap_dev_ensure(struct tb_cmd *c, struct tb_vg *vg, const struct md_l
 	struct dmk_info ci, si;
 	struct dmk_target *t = NULL;
 	char *params = NULL;
-	int r = lv_find(c->ctx, vg->md, cow, NULL, &si);
+	int r = tb_lv_find(c->ctx, vg->md, cow, NULL, &si);
 
 	*made = false;
 	if (r < 0)
@@ -1600,15 +1409,15 @@ static int origin_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *ori
 
 	if ((r = tb_ctx_dmk(c->ctx, &dmk)) < 0 || (r = cow_list(c, vg, origin, &cows, &n)) < 0)
 		return r;
-	if ((r = lv_find(c->ctx, vg->md, origin, NULL, &oi)) < 0)
+	if ((r = tb_lv_find(c->ctx, vg->md, origin, NULL, &oi)) < 0)
 		return r;
 	live = r > 0 && !dev_half_made(&oi);
-	if ((r = lv_find(c->ctx, vg->md, origin, "real", &ri)) < 0)
+	if ((r = tb_lv_find(c->ctx, vg->md, origin, "real", &ri)) < 0)
 		return r;
 	missing = r == 0;
 	for (size_t i = 0; i < n && !missing; i++) {
 		struct dmk_info si;
-		if ((r = lv_find(c->ctx, vg->md, cows[i], NULL, &si)) < 0)
+		if ((r = tb_lv_find(c->ctx, vg->md, cows[i], NULL, &si)) < 0)
 			return r;
 		missing = r == 0 || dev_half_made(&si);
 	}
@@ -1644,7 +1453,7 @@ static int origin_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *ori
 		if ((r = tb_lv_dm_name(vg->md, origin, NULL, &name)) < 0 ||
 		    (r = tb_lv_dm_uuid(vg->md, origin, NULL, &uuid)) < 0)
 			goto out;
-		if (r == 0 && lv_find(c->ctx, vg->md, origin, NULL, &oi) > 0)
+		if (r == 0 && tb_lv_find(c->ctx, vg->md, origin, NULL, &oi) > 0)
 			r = dev_adopt(c, &oi, t, 1, lv_load_flags(origin));
 		else
 			r = dev_create(c, name, uuid, t, 1, lv_load_flags(origin), NULL);
@@ -1667,7 +1476,7 @@ out:
 static int snap_dev_remove(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *cow)
 {
 	struct dmk_info si;
-	int r = lv_find(c->ctx, vg->md, cow, NULL, &si);
+	int r = tb_lv_find(c->ctx, vg->md, cow, NULL, &si);
 
 	if (r < 0)
 		return r;
@@ -1695,7 +1504,7 @@ static int origin_deactivate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *o
 	/* nothing goes while anything is open */
 	for (size_t i = 0; i <= n; i++) {
 		const struct md_lv *lv = i < n ? cows[i] : origin;
-		r = lv_find(c->ctx, vg->md, lv, NULL, &info);
+		r = tb_lv_find(c->ctx, vg->md, lv, NULL, &info);
 		if (r < 0)
 			return r;
 		if (r > 0 && info.open_count > 0)
@@ -1705,7 +1514,7 @@ static int origin_deactivate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *o
 	for (size_t i = 0; i < n; i++)
 		if ((r = snap_dev_remove(c, vg, cows[i])) < 0)
 			return r;
-	if ((r = lv_find(c->ctx, vg->md, origin, NULL, &info)) < 0)
+	if ((r = tb_lv_find(c->ctx, vg->md, origin, NULL, &info)) < 0)
 		return r;
 	if (r > 0 && (r = dev_remove(c, info.name)) < 0)
 		return r;
@@ -1734,7 +1543,7 @@ int tb_cow_snapshot_release(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *co
 	if (r < 0 || n_left)
 		return r;
 	/* the last snapshot gone: the live origin back to its plain table, -real removed */
-	if ((r = lv_find(c->ctx, vg->md, origin, NULL, &oi)) <= 0)
+	if ((r = tb_lv_find(c->ctx, vg->md, origin, NULL, &oi)) <= 0)
 		return r < 0 ? r : remove_if_active(c, vg, origin, "real");
 	if ((r = linear_targets(c, vg, origin, &t, &n)) < 0)
 		return r;
@@ -1758,38 +1567,6 @@ int tb_cow_zero_header(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *cow)
 	return r < 0 ? r : q;
 }
 
-/* "USED/TOTAL META" (or Invalid, Overflow, Merge failed) of a snapshot target */
-static void snap_status_parse(const char *s, struct tb_lv_state *st)
-{
-	unsigned long long u, t, m;
-
-	if (!strncmp(s, "Invalid", 7) || !strncmp(s, "Overflow", 8)) {
-		st->has_snap_status = true;
-		st->snap_invalid = true;
-	} else if (!strncmp(s, "Merge failed", 12)) {
-		st->has_snap_status = true;
-		st->snap_merge_failed = true;
-	} else if (sscanf(s, "%llu/%llu %llu", &u, &t, &m) == 3) {
-		st->has_snap_status = true;
-		st->snap_used = u;
-		st->snap_total = t;
-		st->snap_meta = m;
-	}
-}
-
-void tb_cow_state(struct tb_ctx *ctx, const struct md_lv *lv, struct tb_lv_state *st)
-{
-	struct dmk_target *t = NULL;
-	struct dmk_ctx *dmk;
-	size_t n = 0;
-
-	if (!st->active || !md_lv_is_cow(lv) || tb_ctx_dmk(ctx, &dmk) < 0)
-		return;
-	if (dmk_status(dmk, st->info.name, 0, &t, &n) == 0 && n == 1 && streq(t[0].type, "snapshot"))
-		snap_status_parse(t[0].params, st);
-	dmk_targets_free(t, n);
-}
-
 /* lvchange -p/--refresh of an active origin or snapshot: its table again, with its
  * permission (snapshot-origin over -real, or snapshot over -real and -cow). */
 static int cow_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
@@ -1799,11 +1576,11 @@ static int cow_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 	struct dmk_target *t = NULL;
 	char *params = NULL;
 	uint64_t len = (uint64_t)md_lv_extents(origin) * vg->md->extent_size;
-	int r = lv_find(c->ctx, vg->md, lv, NULL, &info);
+	int r = tb_lv_find(c->ctx, vg->md, lv, NULL, &info);
 
 	if (r <= 0)
 		return r;
-	if ((r = lv_find(c->ctx, vg->md, origin, "real", &ri)) <= 0)
+	if ((r = tb_lv_find(c->ctx, vg->md, origin, "real", &ri)) <= 0)
 		return r < 0 ? r : -ENXIO;
 	if (lv == origin) {
 		if (asprintf(&params, "%u:%u", major(ri.dev), minor(ri.dev)) < 0)
@@ -1812,7 +1589,7 @@ static int cow_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 	} else {
 		struct dmk_target *ct = NULL;
 		size_t cn = 0;
-		if ((r = lv_find(c->ctx, vg->md, lv, "cow", &ci)) <= 0)
+		if ((r = tb_lv_find(c->ctx, vg->md, lv, "cow", &ci)) <= 0)
 			return r < 0 ? r : -ENXIO;
 		/* the store may have grown (lvextend): its -cow table first */
 		if ((r = linear_targets(c, vg, lv, &ct, &cn)) < 0)

@@ -7,38 +7,9 @@
  */
 #pragma once
 
+#include "core/activate/lvstate.h"
 #include "core/store/store.h"
 #include "kernel-iface/dmk.h"
-
-/* What the kernel has for an LV (looked up by uuid). */
-struct tb_lv_state {
-	bool active;          /* the LV's own device exists */
-	struct dmk_info info; /* of the LV's own device */
-	bool pool_active;     /* thin pools: the thin-pool target (-tpool uuid) exists */
-	struct dmk_info pool_info;
-	bool has_pool_status;
-	struct dmk_thin_pool_status pool_status;
-	bool has_thin_status;
-	struct dmk_thin_status thin_status;
-	/* a COW snapshot (tb_cow_state): its snapshot target's status */
-	bool has_snap_status, snap_invalid, snap_merge_failed;
-	uint64_t snap_used, snap_total, snap_meta; /* sectors */
-	bool has_raid_status; /* raid LVs: dm-raid's status of the LV's device */
-	struct dmk_raid_status raid_status;
-};
-
-/* dm name / uuid of @lv with @layer ("tpool", "tdata" ... or NULL). Caller frees. */
-int tb_lv_dm_name(const struct md_vg *vg, const struct md_lv *lv, const char *layer, char **ret);
-int tb_lv_dm_uuid(const struct md_vg *vg, const struct md_lv *lv, const char *suffix, char **ret);
-
-/* For a read-only report of many LVs: list the kernel's devices once (DM_LIST_DEVICES) so
- * that tb_lv_state_get asks the kernel only about LVs whose uuid is in the list, instead of
- * one DM_DEV_STATUS per LV (issue 13). No-op without device-mapper or when the kernel does
- * not report uuids. End it before anything that changes the kernel's devices. */
-void tb_dm_snapshot_begin(struct tb_ctx *ctx);
-void tb_dm_snapshot_end(struct tb_ctx *ctx);
-int tb_lv_state_get(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *lv,
-		    struct tb_lv_state *ret);
 
 /* Activate @lv and what it needs (pool sub-LVs, the pool for a thin LV). Idempotent. */
 int tb_lv_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv);
@@ -80,5 +51,3 @@ int tb_cow_snapshot_release(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *co
 			    struct md_lv *origin, size_t n_left);
 /* Clear the first 4 KiB of a new COW store (still a plain LV): activates it, writes, drops. */
 int tb_cow_zero_header(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *cow);
-/* Fill @st's snapshot status for an active COW store. */
-void tb_cow_state(struct tb_ctx *ctx, const struct md_lv *lv, struct tb_lv_state *st);

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/activate/activate.h"
+#include "core/activate/lvstate.h"
 #include "core/activate/pooltruth.h"
 #include "lvmfmt/config.h"
 

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/activate/activate.h"
+#include "core/activate/lvstate.h"
 #include "core/activate/resizefs.h"
 #include "core/store/store.h"
 
