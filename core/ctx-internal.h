@@ -4,9 +4,11 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "core/thinbox.h"
+#include "lvmfmt/err.h"
 #include "util/macros.h"
 
 struct dmk_ctx;
@@ -34,6 +36,17 @@ struct tb_ctx {
 	struct lvf_cft_node *config_layers[8];
 	size_t n_config_layers;
 	struct tb_mdcache *mdcache; /* metadata texts read, parsed once (core/store/mdcache.c) */
+	/* lvm.conf parsed once, again only when the file changes (tb_lvm_conf); trees of older
+	 * versions stay until tb_ctx_unref, since callers borrow strings from them */
+	struct tb_lvm_conf_cache {
+		bool loaded;
+		int r;                     /* 0, or what the load returned */
+		struct lvf_err err;        /* the parser's reason when r < 0 */
+		struct stat st;            /* of the file parsed; st_ino 0: no file */
+		struct lvf_cft_node *root; /* NULL: no file or r < 0 */
+		struct lvf_cft_node **old;
+		size_t n_old;
+	} lvm_conf;
 	/* tb_dm_snapshot_begin: the uuids of every dm device, sorted, for a report */
 	char (*dm_uuids)[129];
 	size_t n_dm_uuids;
@@ -80,6 +93,8 @@ void tb_log(struct tb_ctx *ctx, int priority, const char *file, int line, const 
 void tb_warn_once(struct tb_ctx *ctx, const char *line);
 /* Drop the --config layers (tb_ctx_unref; core/store/devfilter.c). */
 void tb_ctx_config_free(struct tb_ctx *ctx);
+/* Drop the cached lvm.conf trees (tb_ctx_unref; core/store/config.c). */
+void tb_lvm_conf_free(struct tb_ctx *ctx);
 
 /* Record the message for the failure being returned, and return @err (a negative errno). */
 int tb_fail(struct tb_ctx *ctx, int err, const char *fmt, ...) _printf_(3, 4);

@@ -194,6 +194,7 @@ struct parser {
 	void *hook_ud;
 	struct lvf_cft_node *open[3]; /* the sections whose bodies are being parsed, depth 0-2 */
 	unsigned pre_n;               /* lines in pre */
+	size_t pre_len;               /* a lean parse: the bytes pre would hold (same limit) */
 	unsigned blank;               /* empty lines after the last full-line comment */
 	size_t tok_len;               /* length of the last bare word read */
 	bool tok_slash;               /* ... and whether it holds a '/' */
@@ -292,6 +293,7 @@ static void gap_begin(struct parser *P, bool after_token)
 	if (P->pre_n)
 		strbuf_reset(&P->pre);
 	P->pre_n = 0;
+	P->pre_len = 0;
 	P->blank = 0;
 }
 
@@ -317,10 +319,9 @@ __attribute__((noinline)) static int skip_gap_any(struct parser *P, bool after_t
 		} else if (is_space(c)) {
 			P->p++;
 		} else if (c == '#') {
-			const char *cb = P->p, *ce;
+			const char *cb = P->p, *ce, *nl = memchr(P->p, '\n', (size_t)(P->e - P->p));
 
-			while (P->p < P->e && *P->p != '\n')
-				P->p++;
+			P->p = nl ? nl : P->e;
 			ce = P->p;
 			while (ce > cb && is_space(ce[-1]))
 				ce--;
@@ -331,6 +332,17 @@ __attribute__((noinline)) static int skip_gap_any(struct parser *P, bool after_t
 				P->trail_b = cb;
 				P->trail_e = ce;
 				P->trail_tab = cb - ws == 1 && *ws == '\t';
+			} else if (P->lean) {
+				/* nothing is kept, but the limit is the full parse's */
+				for (unsigned k = 0; k < P->blank + 1; k++)
+					if (P->pre_n++)
+						P->pre_len++;
+				P->pre_len += (size_t)(ce - cb);
+				P->blank = 0;
+				if (P->pre_len > LVF_CFT_MAX_STRING)
+					return fail_at(P, P->line, col_of(P, cb), -EBADMSG,
+						       "comment block longer than %u bytes",
+						       LVF_CFT_MAX_STRING);
 			} else {
 				for (unsigned k = 0; k < P->blank + 1; k++) {
 					if (P->pre_n++)

@@ -15,7 +15,7 @@
 #include "lvmfmt/config.h"
 #include "lvmfmt/err.h"
 
-int lvf_config_load_file(const char *path, struct lvf_cft_node **ret, struct lvf_err *reterr)
+static int load_file(const char *path, bool lean, struct lvf_cft_node **ret, struct lvf_err *reterr)
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
@@ -60,8 +60,18 @@ int lvf_config_load_file(const char *path, struct lvf_cft_node **ret, struct lvf
 			break;
 		len += (size_t)n;
 	}
-	r = lvf_cft_parse(buf, len, ret, reterr);
+	r = lean ? lvf_cft_parse_lean(buf, len, ret, reterr) : lvf_cft_parse(buf, len, ret, reterr);
 	return r;
+}
+
+int lvf_config_load_file(const char *path, struct lvf_cft_node **ret, struct lvf_err *reterr)
+{
+	return load_file(path, false, ret, reterr);
+}
+
+int lvf_config_load_file_lean(const char *path, struct lvf_cft_node **ret, struct lvf_err *reterr)
+{
+	return load_file(path, true, ret, reterr);
 }
 
 /* Last node at @path below @sec, searching every same-named section at each level. */

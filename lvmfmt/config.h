@@ -25,6 +25,9 @@
  * *reterr (may be NULL) filled. Since: 0.1
  */
 int lvf_config_load_file(const char *path, struct lvf_cft_node **ret, struct lvf_err *reterr);
+/* lvf_config_load_file with lvf_cft_parse_lean: for reading settings only (no comments or
+ * layout kept; lvf_config_find/get_* work, lvf_cft_emit does not). Since: 0.2 */
+int lvf_config_load_file_lean(const char *path, struct lvf_cft_node **ret, struct lvf_err *reterr);
 
 /* Find @path ("section/key") in @layers[0..n-1] (NULL entries skipped), lvm.conf rules.
  * Borrowed node or NULL. */

@@ -194,26 +194,21 @@ int tb_pool_foreign_ids(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, 
 static int run_thin_check(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 			  const char *meta_path)
 {
-	struct lvf_cft_node *conf = NULL;
-	const struct lvf_cft_node *layer, *opts;
+	const struct lvf_cft_node *layer = NULL, *opts;
 	const char *exe = NULL;
 	const char *argv[34];
 	size_t argc = 0;
-	char path[600];
 	int r, status;
 	pid_t pid;
 
-	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir(c->ctx));
-	r = lvf_config_load_file(path, &conf, NULL);
-	if (r == -ENOENT)
-		return 0;
+	r = tb_lvm_conf(c->ctx, &layer, NULL);
 	if (r < 0)
-		return tb_fail(c->ctx, r, "%s cannot be parsed. Fix the file.", path);
-	layer = conf;
-	if (lvf_config_get_str(&layer, 1, "global/thin_check_executable", "", &exe) < 0 || !exe[0]) {
-		lvf_cft_free(conf);
+		return tb_fail(c->ctx, r, "%s/lvm.conf cannot be parsed. Fix the file.",
+			       tb_sysconf_dir(c->ctx));
+	if (!layer)
+		return 0;
+	if (lvf_config_get_str(&layer, 1, "global/thin_check_executable", "", &exe) < 0 || !exe[0])
 		return 0; /* not asked for: our own superblock check only */
-	}
 	argv[argc++] = exe;
 	opts = lvf_config_find(&layer, 1, "global/thin_check_options");
 	if (opts && opts->type == LVF_CFT_ARRAY) {
@@ -232,7 +227,6 @@ static int run_thin_check(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool
 	pid = fork();
 	if (pid < 0) {
 		r = -errno;
-		lvf_cft_free(conf);
 		return tb_fail(c->ctx, r, "Cannot run %s: %m", exe);
 	}
 	if (pid == 0) {
@@ -249,7 +243,6 @@ static int run_thin_check(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool
 		r = tb_fail(c->ctx, -EIO,
 			    "Check of pool %s/%s failed (status:%d). Manual repair required!",
 			    vg->md->name, pool->name, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	lvf_cft_free(conf);
 	return r;
 }
 

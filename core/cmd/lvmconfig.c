@@ -37,9 +37,8 @@ static void value_text(const struct lvf_cft_node *n, struct strbuf *sb)
 
 TB_EXPORT int tb_config_lookup(struct tb_ctx *ctx, const char *path, char **ret)
 {
-	struct lvf_cft_node *root = NULL;
+	const struct lvf_cft_node *root = NULL, *n;
 	struct lvf_err err = { 0 };
-	const struct lvf_cft_node *n;
 	struct strbuf sb = { 0 };
 	char file[600];
 	int r;
@@ -47,13 +46,13 @@ TB_EXPORT int tb_config_lookup(struct tb_ctx *ctx, const char *path, char **ret)
 	tb_ctx_clear_error(ctx);
 	*ret = NULL;
 	snprintf(file, sizeof(file), "%s/lvm.conf", tb_sysconf_dir(ctx));
-	r = lvf_config_load_file(file, &root, &err);
-	if (r == -ENOENT)
-		return -ENOENT;
+	r = tb_lvm_conf(ctx, &root, &err);
 	if (r < 0)
 		return tb_fail(ctx, r, "%s: line %u: %s. Fix the file.", file, err.line,
 			       err.message);
-	n = lvf_config_find((const struct lvf_cft_node *const *)&root, 1, path);
+	if (!root)
+		return -ENOENT;
+	n = lvf_config_find(&root, 1, path);
 	if (!n || n->type == LVF_CFT_SECTION) {
 		r = -ENOENT;
 		goto out;
@@ -67,6 +66,5 @@ TB_EXPORT int tb_config_lookup(struct tb_ctx *ctx, const char *path, char **ret)
 	r = 0;
 out:
 	strbuf_release(&sb);
-	lvf_cft_free(root);
 	return r;
 }

@@ -19,21 +19,18 @@
 #include "core/thinbox.h"
 #include "lvmfmt/config.h"
 
-/* global/thin_repair_executable (default /usr/sbin/thin_repair) and its options; *ret_conf
- * owns the strings. */
-static int repair_tool(struct tb_ctx *ctx, struct lvf_cft_node **ret_conf, const char **ret_exe,
+/* global/thin_repair_executable (default /usr/sbin/thin_repair) and its options; the strings
+ * are borrowed from @ctx's lvm.conf (tb_lvm_conf). */
+static int repair_tool(struct tb_ctx *ctx, const char **ret_exe,
 		       const struct lvf_cft_node **ret_opts)
 {
-	const struct lvf_cft_node *layer;
-	char path[600];
+	const struct lvf_cft_node *layer = NULL;
 	int r;
 
-	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir(ctx));
-	*ret_conf = NULL;
-	r = lvf_config_load_file(path, ret_conf, NULL);
-	if (r < 0 && r != -ENOENT)
-		return tb_fail(ctx, r, "%s cannot be parsed. Fix the file.", path);
-	layer = *ret_conf;
+	r = tb_lvm_conf(ctx, &layer, NULL);
+	if (r < 0)
+		return tb_fail(ctx, r, "%s/lvm.conf cannot be parsed. Fix the file.",
+			       tb_sysconf_dir(ctx));
 	if (lvf_config_get_str(&layer, 1, "global/thin_repair_executable", "/usr/sbin/thin_repair",
 			       ret_exe) < 0)
 		*ret_exe = "/usr/sbin/thin_repair";
@@ -205,7 +202,6 @@ static int check_output(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool, 
 TB_EXPORT int tb_lvconvert_repair(struct tb_ctx *ctx, const char *vgname, const char *lvname)
 {
 	_cleanup_free_ char *in = NULL, *out = NULL, *backup = NULL;
-	struct lvf_cft_node *conf = NULL;
 	const struct lvf_cft_node *opts = NULL;
 	struct md_lv *pool, *meta, *spare = NULL;
 	struct tb_lv_state st;
@@ -238,7 +234,7 @@ TB_EXPORT int tb_lvconvert_repair(struct tb_ctx *ctx, const char *vgname, const 
 			    "Active pools cannot be repaired.  Use lvchange -an first.");
 		goto out;
 	}
-	if ((r = repair_tool(ctx, &conf, &exe, &opts)) < 0)
+	if ((r = repair_tool(ctx, &exe, &opts)) < 0)
 		goto out;
 	meta = md_pool_meta(pool);
 	if ((r = spare_ready(&c, vg, pool, &spare)) < 0)
@@ -314,7 +310,6 @@ deactivate:
 			"pvmove if required.",
 			vgname, spare->name);
 out:
-	lvf_cft_free(conf);
 	tb_vg_free(vg);
 	tb_cmd_end(&c);
 	return r;

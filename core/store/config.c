@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The lvm2 settings thinbox honours: lvm.conf and metadata profiles (same syntax). */
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,77 @@
 #include "core/store/backup.h"
 #include "core/store/store.h"
 #include "lvmfmt/config.h"
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+int tb_lvm_conf(struct tb_ctx *ctx, const struct lvf_cft_node **ret, struct lvf_err *reterr)
+{
+	struct tb_lvm_conf_cache *cc = &ctx->lvm_conf;
+	struct lvf_cft_node *root = NULL, **old;
+	struct stat st = { 0 };
+	char path[600];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir(ctx));
+	/* stat first: a change after it is seen by the next call */
+	if (stat(path, &st) < 0)
+		memset(&st, 0, sizeof(st));
+	if (cc->loaded && (st.st_ino ? same_file(&st, &cc->st) : !cc->st.st_ino))
+		goto done;
+	if (cc->root) {
+		old = realloc(cc->old, (cc->n_old + 1) * sizeof(*old));
+		if (!old)
+			return -ENOMEM;
+		cc->old = old;
+		cc->old[cc->n_old++] = cc->root;
+		cc->root = NULL;
+	}
+	memset(&cc->err, 0, sizeof(cc->err));
+	r = st.st_ino ? lvf_config_load_file_lean(path, &root, &cc->err) : -ENOENT;
+	if (r == -ENOENT) {
+		r = 0;
+		root = NULL;
+		memset(&st, 0, sizeof(st));
+	}
+	cc->r = r;
+	cc->root = r < 0 ? NULL : root;
+	cc->st = st;
+	cc->loaded = true;
+done:
+	if (cc->r < 0 && reterr)
+		*reterr = cc->err;
+	*ret = cc->root;
+	return cc->r;
+}
+
+void tb_lvm_conf_free(struct tb_ctx *ctx)
+{
+	struct tb_lvm_conf_cache *cc = &ctx->lvm_conf;
+
+	for (size_t i = 0; i < cc->n_old; i++)
+		lvf_cft_free(cc->old[i]);
+	free(cc->old);
+	lvf_cft_free(cc->root);
+	memset(cc, 0, sizeof(*cc));
+}
+
+/* the sysconf dir's lvm.conf (cached), with the message every setting gives when it does
+ * not parse */
+static int conf(struct tb_ctx *ctx, const struct lvf_cft_node **ret)
+{
+	struct lvf_err err = { 0 };
+	int r = tb_lvm_conf(ctx, ret, &err);
+
+	if (r < 0)
+		return tb_fail(ctx, r, "%s/lvm.conf: line %u: %s. Fix the file.",
+			       tb_sysconf_dir(ctx), err.line, err.message);
+	return 0;
+}
 
 static int load(struct tb_ctx *ctx, const char *path, struct lvf_cft_node **ret)
 {
@@ -40,7 +112,8 @@ int tb_autoextend_policy(struct tb_ctx *ctx, const struct md_vg *vg, const struc
 int tb_autoextend_limits(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *pool,
 			 struct tb_autoextend_limits *ret)
 {
-	struct lvf_cft_node *layers[3] = { NULL, NULL, NULL };
+	struct lvf_cft_node *profile_root = NULL;
+	const struct lvf_cft_node *layers[3] = { NULL, NULL, NULL };
 	const char *profile = pool->profile ? pool->profile : vg->profile;
 	char path[600];
 	int64_t t = 100, p = 20, max_mb = 0, ewf = 0;
@@ -58,22 +131,21 @@ int tb_autoextend_limits(struct tb_ctx *ctx, const struct md_vg *vg, const struc
 			goto out;
 		}
 		snprintf(path, sizeof(path), "%s/profile/%s.profile", tb_sysconf_dir(ctx), profile);
-		if ((r = load(ctx, path, &layers[0])) < 0)
+		if ((r = load(ctx, path, &profile_root)) < 0)
 			goto out;
+		layers[0] = profile_root;
 	}
-	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir(ctx));
-	if ((r = load(ctx, path, &layers[1])) < 0)
+	if ((r = conf(ctx, &layers[1])) < 0)
 		goto out;
-	if ((r = lvf_config_get_int((const struct lvf_cft_node *const *)layers, 2,
-				    "activation/thin_pool_autoextend_threshold", 100, &t)) < 0 ||
-	    (r = lvf_config_get_int((const struct lvf_cft_node *const *)layers, 2,
-				    "activation/thin_pool_autoextend_percent", 20, &p)) < 0 ||
+	if ((r = lvf_config_get_int(layers, 2, "activation/thin_pool_autoextend_threshold", 100,
+				    &t)) < 0 ||
+	    (r = lvf_config_get_int(layers, 2, "activation/thin_pool_autoextend_percent", 20, &p)) <
+		    0 ||
 	    /* thinbox's own keys (lvm2 ignores them): see docs/monitor.md */
-	    (r = lvf_config_get_int((const struct lvf_cft_node *const *)layers, 2,
-				    "activation/thin_pool_autoextend_max_size", 0, &max_mb)) < 0 ||
-	    (r = lvf_config_get_int((const struct lvf_cft_node *const *)layers, 2,
-				    "activation/thin_pool_autoextend_error_when_full", 0, &ewf)) <
-		    0) {
+	    (r = lvf_config_get_int(layers, 2, "activation/thin_pool_autoextend_max_size", 0,
+				    &max_mb)) < 0 ||
+	    (r = lvf_config_get_int(layers, 2, "activation/thin_pool_autoextend_error_when_full", 0,
+				    &ewf)) < 0) {
 		r = tb_fail(ctx, r, "Bad autoextend setting in the profile or lvm.conf");
 		goto out;
 	}
@@ -83,34 +155,26 @@ int tb_autoextend_limits(struct tb_ctx *ctx, const struct md_vg *vg, const struc
 	ret->error_when_full = ewf != 0;
 	r = 0;
 out:
-	lvf_cft_free(layers[0]);
-	lvf_cft_free(layers[1]);
+	lvf_cft_free(profile_root);
 	return r;
 }
 
 bool tb_monitoring_enabled(struct tb_ctx *ctx)
 {
-	struct lvf_cft_node *conf = NULL;
-	char path[600];
+	const struct lvf_cft_node *c = NULL;
 	int64_t v = 1;
 
-	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir(ctx));
-	if (load(ctx, path, &conf) == 0 && conf)
-		lvf_config_get_int((const struct lvf_cft_node *const *)&conf, 1,
-				   "activation/monitoring", 1, &v);
-	lvf_cft_free(conf);
+	if (conf(ctx, &c) == 0 && c)
+		lvf_config_get_int(&c, 1, "activation/monitoring", 1, &v);
 	return v != 0;
 }
 
 void tb_backup_settings(struct tb_ctx *ctx, struct tb_backup_settings *ret)
 {
-	struct lvf_cft_node *conf = NULL;
-	const struct lvf_cft_node *const *l = (const struct lvf_cft_node *const *)&conf;
-	char path[600];
+	const struct lvf_cft_node *c = NULL, *const *l = &c;
 	int64_t min = TB_ARCHIVE_RETAIN_MIN, days = TB_ARCHIVE_RETAIN_DAYS, backup = 1, archive = 1;
 
-	snprintf(path, sizeof(path), "%s/lvm.conf", tb_sysconf_dir(ctx));
-	if (load(ctx, path, &conf) == 0 && conf) {
+	if (conf(ctx, &c) == 0 && c) {
 		/* a bad value keeps lvm2's default (lvm2 warns and does the same) */
 		if (lvf_config_get_int(l, 1, "backup/retain_min", TB_ARCHIVE_RETAIN_MIN, &min) < 0 ||
 		    min < 0 || min > UINT32_MAX)
@@ -124,7 +188,6 @@ void tb_backup_settings(struct tb_ctx *ctx, struct tb_backup_settings *ret)
 		if (lvf_config_get_int(l, 1, "backup/archive", 1, &archive) < 0)
 			archive = 1;
 	}
-	lvf_cft_free(conf);
 	ret->retain_min = (unsigned)min;
 	ret->retain_days = (unsigned)days;
 	ret->backup = backup != 0;

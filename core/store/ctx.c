@@ -213,6 +213,7 @@ TB_EXPORT struct tb_ctx *tb_ctx_unref(struct tb_ctx *ctx)
 	free(ctx->warned);
 	tb_ctx_config_free(ctx);
 	tb_mdcache_free(ctx);
+	tb_lvm_conf_free(ctx);
 	free(ctx->dm_uuids);
 	free(ctx->sysconf_dir);
 	free(ctx->run_dir);

@@ -83,21 +83,20 @@ static int filter_list(const struct lvf_cft_node *arr, const char *path)
 
 bool tb_device_accepted(struct tb_ctx *ctx, const char *path)
 {
-	struct lvf_cft_node *conf = NULL, *layers[ARRAY_SIZE(ctx->config_layers) + 1];
-	struct lvf_err err = { 0 };
-	char cpath[600], real[PATH_MAX];
+	const struct lvf_cft_node *conf = NULL, *layers[ARRAY_SIZE(ctx->config_layers) + 1];
+	char real[PATH_MAX];
 	size_t n = 0;
 	bool ok = true;
 
 	for (size_t i = 0; i < ctx->n_config_layers; i++)
 		layers[n++] = ctx->config_layers[i];
-	snprintf(cpath, sizeof(cpath), "%s/lvm.conf", tb_sysconf_dir(ctx));
-	if (lvf_config_load_file(cpath, &conf, &err) == 0 && conf)
+	/* an lvm.conf that does not parse filters nothing here: the commands that read it say so */
+	if (tb_lvm_conf(ctx, &conf, NULL) == 0 && conf)
 		layers[n++] = conf;
 	for (int k = 0; k < 2 && ok; k++) {
-		const struct lvf_cft_node *f =
-			lvf_config_find((const struct lvf_cft_node *const *)layers, n,
-					k == 0 ? "devices/global_filter" : "devices/filter");
+		const struct lvf_cft_node *f = lvf_config_find(layers, n,
+							       k == 0 ? "devices/global_filter"
+								      : "devices/filter");
 		int m = filter_list(f, path);
 		/* lvm2 matches every name of a device; the resolved path is one of them */
 		if (m < 0 && realpath(path, real) && !streq(real, path))
@@ -105,6 +104,5 @@ bool tb_device_accepted(struct tb_ctx *ctx, const char *path)
 		if (m == 0)
 			ok = false;
 	}
-	lvf_cft_free(conf);
 	return ok;
 }

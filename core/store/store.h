@@ -140,9 +140,14 @@ bool tb_device_accepted(struct tb_ctx *ctx, const char *path);
 
 /* Fresh random id (lvm2 alphabet). */
 void tb_new_id(char ret[MD_ID_LEN + 1]);
-/* The lvm2 configuration directory ($LVM_SYSTEM_DIR or /etc/lvm). */
 /* The ctx's sysconf dir (NULL: the environment's default, $LVM_SYSTEM_DIR or /etc/lvm). */
 const char *tb_sysconf_dir(const struct tb_ctx *ctx);
+/* The sysconf dir's lvm.conf, parsed on first use and again only when the file changes (its
+ * device, inode, size, mtime or ctime): every setting of a command reads one parse. *ret is
+ * borrowed and stays valid until tb_ctx_unref (older versions are kept, not freed); NULL when
+ * there is no lvm.conf. Returns 0, or the load's -errno with the parser's reason in @reterr
+ * (may be NULL); sets no error message: each caller says what it needed the file for. */
+int tb_lvm_conf(struct tb_ctx *ctx, const struct lvf_cft_node **ret, struct lvf_err *reterr);
 /* activation/thin_pool_autoextend_threshold and _percent for an LV (profile, then lvm.conf,
  * then lvm2's defaults 100 and 20). */
 int tb_autoextend_policy(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *pool,

@@ -14,6 +14,8 @@
 
 #include "core/cmd/cmd.h"
 #include "core/policy/policy.h"
+#include "core/store/store.h"
+#include "lvmfmt/config.h"
 
 static void test_tag_rule(void **state)
 {
@@ -96,12 +98,77 @@ static void test_device_filter(void **state)
 	unsetenv("LVM_SYSTEM_DIR");
 }
 
+static void put_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* tb_lvm_conf: one parse per change of the file; trees handed out before a change stay valid
+ * (ASan sees a use after free otherwise); no file, a file that does not parse, a fixed file. */
+static void test_lvm_conf_cache(void **state)
+{
+	char dir[] = "/tmp/tb-lvmconf-XXXXXX", conf[128], *v = NULL;
+	const struct lvf_cft_node *first = NULL, *again = NULL, *now = NULL;
+	struct lvf_err err = { 0 };
+	struct tb_ctx *ctx = NULL;
+	int64_t i = -1;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	setenv("LVM_SYSTEM_DIR", dir, 1);
+	assert_int_equal(tb_ctx_new(0, &ctx), 0);
+	assert_int_equal(tb_lvm_conf(ctx, &first, NULL), 0);
+	assert_null(first);
+	assert_int_equal(tb_config_lookup(ctx, "activation/monitoring", &v), -ENOENT);
+	snprintf(conf, sizeof(conf), "%s/lvm.conf", dir);
+	put_file(conf, "# comment\nactivation {\n\tmonitoring = 0\n}\n");
+	assert_int_equal(tb_lvm_conf(ctx, &first, NULL), 0);
+	assert_non_null(first);
+	assert_int_equal(tb_lvm_conf(ctx, &again, NULL), 0);
+	assert_ptr_equal(first, again); /* unchanged file: the same parse */
+	assert_int_equal(tb_config_lookup(ctx, "activation/monitoring", &v), 0);
+	assert_string_equal(v, "0");
+	free(v);
+	/* another size: parsed again; the first tree is still there */
+	put_file(conf, "activation {\n\tmonitoring = 1\n\tthin_pool_autoextend_threshold = 70\n}\n");
+	assert_int_equal(tb_lvm_conf(ctx, &now, NULL), 0);
+	assert_ptr_not_equal(now, first);
+	assert_int_equal(lvf_config_get_int(&first, 1, "activation/monitoring", 9, &i), 0);
+	assert_int_equal(i, 0);
+	assert_int_equal(lvf_config_get_int(&now, 1, "activation/monitoring", 9, &i), 0);
+	assert_int_equal(i, 1);
+	/* a file that does not parse: the load's error and the line, every time */
+	put_file(conf, "activation {\n\tmonitoring = \n");
+	assert_int_equal(tb_lvm_conf(ctx, &now, &err), -EBADMSG);
+	assert_int_equal(err.line, 3);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(tb_lvm_conf(ctx, &now, &err), -EBADMSG);
+	assert_int_equal(err.line, 3);
+	assert_true(tb_monitoring_enabled(ctx)); /* lvm2 default stays: 1 */
+	put_file(conf, "activation { monitoring = 0 }\n");
+	assert_int_equal(tb_lvm_conf(ctx, &now, NULL), 0);
+	assert_false(tb_monitoring_enabled(ctx));
+	/* gone again: no file */
+	unlink(conf);
+	assert_int_equal(tb_lvm_conf(ctx, &now, NULL), 0);
+	assert_null(now);
+	assert_true(tb_monitoring_enabled(ctx));
+	tb_ctx_unref(ctx);
+	rmdir(dir);
+	unsetenv("LVM_SYSTEM_DIR");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tag_rule),
 		cmocka_unit_test(test_tags_apply),
 		cmocka_unit_test(test_device_filter),
+		cmocka_unit_test(test_lvm_conf_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -808,6 +808,60 @@ static void test_empty_and_nul(void **state)
 	lvf_cft_free(root);
 }
 
+/* lvm.conf as it ships (comment blocks, trailing comments, blank lines): a lean load reads the
+ * same settings as a full one; a comment block over the limit is refused by both alike. */
+static void test_lean_config_comments(void **state)
+{
+	static const char text[] = "# This is an example configuration file\n"
+				   "#\n\n"
+				   "config {\n"
+				   "\t# Configuration option config/checks.\n"
+				   "\t#   If enabled, any LVM configuration mismatch is reported.\n"
+				   "\tchecks = 1 # trailing\n"
+				   "\n"
+				   "\t\t# indented comment\n"
+				   "\tprofile_dir = \"/etc/lvm/profile\"\n"
+				   "}\n"
+				   "# last words\n";
+	char path[] = "/tmp/tb-cft-XXXXXX";
+	struct lvf_cft_node *plain = NULL, *lean = NULL;
+	struct lvf_err e1 = { 0 }, e2 = { 0 };
+	size_t big = LVF_CFT_MAX_STRING + 4096, o = 0;
+	char *blk = malloc(big + 64);
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)(sizeof(text) - 1));
+	close(fd);
+	assert_int_equal(lvf_config_load_file(path, &plain, NULL), 0);
+	assert_int_equal(lvf_config_load_file_lean(path, &lean, NULL), 0);
+	assert_true(lvf_cft_equal(plain, lean));
+	unlink(path);
+	lvf_cft_free(plain);
+	lvf_cft_free(lean);
+	/* many short comment lines adding up to more than one comment may hold */
+	assert_non_null(blk);
+	while (o < big) {
+		memcpy(blk + o, "# 0123456789abcdef0123456789abcdef\n", 35);
+		o += 35;
+	}
+	memcpy(blk + o, "a = 1\n", 7);
+	plain = lean = NULL;
+	assert_int_equal(lvf_cft_parse(blk, o + 6, &plain, &e1), -EBADMSG);
+	assert_int_equal(lvf_cft_parse_lean(blk, o + 6, &lean, &e2), -EBADMSG);
+	assert_int_equal(e1.line, e2.line);
+	assert_string_equal(e1.message, e2.message);
+	/* under the limit both read it */
+	assert_int_equal(lvf_cft_parse(blk + o - 3500, 3506, &plain, NULL), 0);
+	assert_int_equal(lvf_cft_parse_lean(blk + o - 3500, 3506, &lean, NULL), 0);
+	assert_true(lvf_cft_equal(plain, lean));
+	lvf_cft_free(plain);
+	lvf_cft_free(lean);
+	free(blk);
+}
+
 /* ---- lvm.conf layers ---- */
 
 static void test_config_layers(void **state)
@@ -884,6 +938,7 @@ int main(void)
 		cmocka_unit_test(test_empty_and_nul),
 		cmocka_unit_test(test_config_layers),
 		cmocka_unit_test(test_lean_same_tree),
+		cmocka_unit_test(test_lean_config_comments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
