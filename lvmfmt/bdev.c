@@ -24,6 +24,7 @@
 struct fdev {
 	int fd;
 	bool direct;
+	bool blk;       /* a block device: BLKZEROOUT */
 	unsigned block; /* logical block size for O_DIRECT, 1 otherwise */
 	uint64_t size;
 };
@@ -151,6 +152,32 @@ static int fdev_flush(void *h)
 	return 0;
 }
 
+/* BLKZEROOUT (as lvm2's wipe_lv), in 64 MiB steps: the kernel writes the zeros (or has the
+ * device do it: loop over a file punches or zero-fills it) without a user buffer. It is
+ * synchronous; the caller's flush makes it durable. */
+static int fdev_zero(void *h, uint64_t off, uint64_t len)
+{
+	const uint64_t step = 64ULL << 20;
+	struct fdev *d = h;
+
+	if (!d->blk || off % 512 || len % 512)
+		return -EOPNOTSUPP;
+	for (uint64_t done = 0; done < len;) {
+		uint64_t range[2] = { off + done, MIN(step, len - done) };
+
+		if (ioctl(d->fd, BLKZEROOUT, range) < 0) {
+			if (errno == EINTR)
+				continue;
+			/* no support anywhere below: zeros from memory, from the start */
+			if (done == 0 && (errno == EINVAL || errno == EOPNOTSUPP || errno == ENOTTY))
+				return -EOPNOTSUPP;
+			return -errno;
+		}
+		done += range[1];
+	}
+	return 0;
+}
+
 static void fdev_close(void *h)
 {
 	struct fdev *d = h;
@@ -167,6 +194,7 @@ static const struct lvf_bdev_ops fdev_ops = {
 	.write = fdev_write,
 	.flush = fdev_flush,
 	.close = fdev_close,
+	.zero = fdev_zero,
 };
 
 int lvf_bdev_new(const struct lvf_bdev_ops *ops, void *h, uint64_t size_bytes, const char *name,
@@ -207,11 +235,17 @@ static int view_flush(void *h)
 	return lvf_bdev_flush(h);
 }
 
+static int view_zero(void *h, uint64_t off, uint64_t len)
+{
+	return lvf_bdev_zero(h, off, len);
+}
+
 static const struct lvf_bdev_ops view_ops = {
 	.read = view_read,
 	.write = view_write,
 	.flush = view_flush,
 	.close = NULL,
+	.zero = view_zero,
 };
 
 int lvf_bdev_view(struct lvf_bdev *under, const char *name, struct lvf_bdev **ret)
@@ -249,6 +283,7 @@ int lvf_bdev_open(const char *path, int flags, struct lvf_bdev **ret)
 		uint64_t size;
 		int lbs = 0, fl;
 
+		d->blk = true;
 		if (ioctl(fd, BLKGETSIZE64, &size) < 0)
 			return -errno;
 		if (ioctl(fd, BLKSSZGET, &lbs) < 0 || lbs < 512 || !u64_is_pow2((uint64_t)lbs))
@@ -344,6 +379,8 @@ int lvf_bdev_zero(struct lvf_bdev *b, uint64_t off, uint64_t len)
 		return r;
 	if (len == 0)
 		return 0;
+	if (b->ops->zero && (r = b->ops->zero(b->h, off, len)) != -EOPNOTSUPP)
+		return r;
 	z = calloc(1, chunk);
 	if (!z)
 		return -ENOMEM;

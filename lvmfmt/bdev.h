@@ -18,6 +18,9 @@ struct lvf_bdev_ops {
 	int (*flush)(void *h);
 	/* Release @h (called by lvf_bdev_free); may be NULL. */
 	void (*close)(void *h);
+	/* Zero @len bytes at @off without passing the zeros through memory (BLKZEROOUT); may be
+	 * NULL. -EOPNOTSUPP: not here, lvf_bdev_zero writes zeros instead. Since: 0.2 */
+	int (*zero)(void *h, uint64_t off, uint64_t len);
 };
 
 struct lvf_bdev {

@@ -1166,11 +1166,10 @@ int tb_lv_reload(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 int tb_lv_zero(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, uint64_t bytes)
 {
 	_cleanup_free_ char *path = NULL;
-	_cleanup_free_ void *buf = NULL;
+	struct lvf_bdev *dev = NULL;
 	struct dmk_info info;
-	uint64_t size = (uint64_t)md_lv_extents(lv) * vg->md->extent_size * 512, done = 0;
-	const size_t chunk = 1u << 20;
-	int fd, r;
+	uint64_t size = (uint64_t)md_lv_extents(lv) * vg->md->extent_size * 512;
+	int r;
 
 	r = tb_lv_find(c->ctx, vg->md, lv, tb_lv_own_suffix(vg->md, lv), &info);
 	if (r <= 0)
@@ -1181,27 +1180,22 @@ int tb_lv_zero(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, uint64_t by
 		return -ENOMEM;
 	if (bytes == 0 || bytes > size)
 		bytes = size;
-	buf = calloc(1, chunk);
-	if (!buf)
-		return -ENOMEM;
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return tb_fail(c->ctx, -errno, "Cannot open %s to zero it: %m", path);
-	while (done < bytes) {
-		size_t n = (size_t)MIN((uint64_t)chunk, bytes - done);
-		ssize_t w = pwrite(fd, buf, n, (off_t)done);
-		if (w <= 0) {
-			r = w < 0 ? -errno : -EIO;
-			close(fd);
-			return tb_fail(c->ctx, r, "Failed to zero %s: %s", path, strerror(-r));
-		}
-		done += (uint64_t)w;
-	}
-	r = fdatasync(fd) < 0 ? -errno : 0;
-	close(fd);
+	r = lvf_bdev_open(path, O_RDWR, &dev);
 	if (r < 0)
-		return tb_fail(c->ctx, r, "Failed to flush %s: %s", path, strerror(-r));
-	return 0;
+		return tb_fail(c->ctx, r, "Cannot open %s to zero it: %s", path, strerror(-r));
+	/* BLKZEROOUT where the device takes it (lvm2's wipe_lv does the same), zeros from
+	 * memory where it does not; then one flush */
+	r = lvf_bdev_zero(dev, 0, MIN(bytes, dev->size_bytes));
+	if (r < 0) {
+		r = tb_fail(c->ctx, r, "Failed to zero %s: %s", path, strerror(-r));
+		goto out;
+	}
+	r = lvf_bdev_flush(dev);
+	if (r < 0)
+		r = tb_fail(c->ctx, r, "Failed to flush %s: %s", path, strerror(-r));
+out:
+	lvf_bdev_free(dev);
+	return r;
 }
 
 int tb_lv_wipe_signatures(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)

@@ -225,6 +225,15 @@ cr_effects() {
 				if (match(line, /name="[^"]*"/)) what = what " " substr(line, RSTART, RLENGTH)
 				if (what ~ /SUSPEND/) what = what (line ~ /flags=[^}]*DM_SUSPEND_FLAG/ ? " suspend" : " resume")
 				if (match(line, /message="[^"]*"/)) what = what " " substr(line, RSTART, RLENGTH)
+			} else if (match(line, /^ioctl\([0-9]+<[^<>]*<block [0-9:]+>>, BLKZEROOUT/)) {
+				# a block write too: the zeroing of a new pool metadata LV (as lvm2 wipe_lv)
+				fd = substr(line, RSTART, RLENGTH); sub(/^ioctl\(/, "", fd)
+				sub(/<block.*/, "", fd); sub(/^[0-9]+</, "", fd)
+				what = "BLKZEROOUT " fd
+				if (match(line, /BLKZEROOUT, \[[0-9]+, [0-9]+\]/)) {
+					a = substr(line, RSTART + 13, RLENGTH - 14)
+					split(a, v, ", "); what = what " len=" v[2] " off=" v[1]
+				}
 			}
 		} else if (match(line, /^[a-z0-9_]+\([0-9]+<[^<>]*<block [0-9:]+>>/)) {
 			fd = substr(line, RSTART, RLENGTH); sub(/^[a-z0-9_]+\(/, "", fd)

@@ -181,6 +181,94 @@ static void test_file(void **state)
 	assert_int_equal(lvf_bdev_open("/tmp", O_WRONLY, &b), -EINVAL);
 }
 
+/* ops->zero: used when it says yes, the zeros written from memory when it says -EOPNOTSUPP,
+ * its error when it fails; through a view too. */
+struct zdev {
+	uint8_t data[8192];
+	int zero_rc; /* what zero returns */
+	unsigned zeros, writes;
+};
+
+static int z_read(void *h, uint64_t off, void *buf, size_t len)
+{
+	memcpy(buf, ((struct zdev *)h)->data + off, len);
+	return 0;
+}
+
+static int z_write(void *h, uint64_t off, const void *buf, size_t len)
+{
+	struct zdev *z = h;
+
+	z->writes++;
+	memcpy(z->data + off, buf, len);
+	return 0;
+}
+
+static int z_flush(void *h)
+{
+	(void)h;
+	return 0;
+}
+
+static int z_zero(void *h, uint64_t off, uint64_t len)
+{
+	struct zdev *z = h;
+
+	z->zeros++;
+	if (z->zero_rc == 0)
+		memset(z->data + off, 0, len);
+	return z->zero_rc;
+}
+
+static void test_zero_op(void **state)
+{
+	static const struct lvf_bdev_ops ops = {
+		.read = z_read, .write = z_write, .flush = z_flush, .zero = z_zero
+	};
+	struct zdev *z = calloc(1, sizeof(*z));
+	struct lvf_bdev *b = NULL, *v = NULL;
+	uint8_t buf[8192], ones[8192];
+
+	(void)state;
+	memset(ones, 0xff, sizeof(ones));
+	memset(z->data, 0xff, sizeof(z->data));
+	assert_int_equal(lvf_bdev_new(&ops, z, sizeof(z->data), "z", &b), 0);
+	/* the device zeroes: no write */
+	assert_int_equal(lvf_bdev_zero(b, 512, 1024), 0);
+	assert_int_equal(z->zeros, 1);
+	assert_int_equal(z->writes, 0);
+	/* it cannot: zeros from memory */
+	z->zero_rc = -EOPNOTSUPP;
+	assert_int_equal(lvf_bdev_zero(b, 4096, 512), 0);
+	assert_int_equal(z->zeros, 2);
+	assert_true(z->writes > 0);
+	assert_int_equal(lvf_bdev_read(b, 0, buf, sizeof(buf)), 0);
+	assert_memory_equal(buf, ones, 512);
+	for (size_t i = 512; i < 1536; i++)
+		assert_int_equal(buf[i], 0);
+	assert_memory_equal(buf + 1536, ones, 4096 - 1536);
+	for (size_t i = 4096; i < 4608; i++)
+		assert_int_equal(buf[i], 0);
+	assert_memory_equal(buf + 4608, ones, sizeof(buf) - 4608);
+	/* it fails: the error, nothing written from memory */
+	z->zero_rc = -EIO;
+	z->writes = 0;
+	assert_int_equal(lvf_bdev_zero(b, 0, 512), -EIO);
+	assert_int_equal(z->writes, 0);
+	/* out of range: refused before the device is asked */
+	z->zero_rc = 0;
+	z->zeros = 0;
+	assert_int_equal(lvf_bdev_zero(b, 8000, 512), -ERANGE);
+	assert_int_equal(z->zeros, 0);
+	/* a view forwards to the device's zero */
+	assert_int_equal(lvf_bdev_view(b, "v", &v), 0);
+	assert_int_equal(lvf_bdev_zero(v, 0, 512), 0);
+	assert_int_equal(z->zeros, 1);
+	lvf_bdev_free(v);
+	lvf_bdev_free(b);
+	free(z);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_mem_faults),
 		cmocka_unit_test(test_mem_shared_counter),
 		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_zero_op),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
