@@ -128,10 +128,23 @@ $(BUILD)/thinbox.pc: scripts/thinbox.pc.in Makefile $(BUILD)/.sbindir
 		-e 's|@VERSION@|$(VERSION)|g' scripts/thinbox.pc.in > $@
 # The CLI links the static archive (docs/building.md "libthinbox"): one self-contained binary
 # that the VM rig, make static and make install use alike; check-abi proves that it calls
-# nothing but the exported API, so it would link against the .so unchanged.
-$(BUILD)/thinbox: $(CLI_OBJS) $(BUILD)/libthinbox.a
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libthinbox.a $(PKG_LIBS)
+# nothing but the exported API, so it would link against the .so unchanged. By default it is
+# linked fully static (libc.a, libblkid.a, libuuid.a): no dynamic loader at each start
+# (docs/benchmarks.md "Where the fixed cost went"). STATIC=0 links libc, libblkid and libuuid
+# dynamically, as a distribution may prefer.
+STATIC ?= 1
+ifeq ($(STATIC),0)
+CLI_LDFLAGS :=
+CLI_LIBS = $(PKG_LIBS)
+else
+CLI_LDFLAGS := -static
+CLI_LIBS = $(PKG_SLIBS)
+endif
+$(BUILD)/thinbox: $(CLI_OBJS) $(BUILD)/libthinbox.a $(BUILD)/.static
+	@$(if $(Q),echo "  LD      $@$(if $(CLI_LDFLAGS), (static))")
+	$(Q)$(CC) $(CLI_LDFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libthinbox.a $(CLI_LIBS)
+$(BUILD)/.static: FORCE | $(BUILD)/.deps-build
+	$(Q)echo '$(STATIC)' | cmp -s - $@ || echo '$(STATIC)' > $@
 static: $(BUILD)/thinbox-static
 $(BUILD)/thinbox-static: $(CLI_OBJS) $(BUILD)/libthinbox.a
 	@$(if $(Q),echo "  LD      $@ (static)")
