@@ -406,18 +406,42 @@ static bool allowed(const struct cli_report_type *t, size_t f)
 
 /* lvm2 _get_field/_is_same_field: the first field, in lvm2's order, whose id matches exactly
  * (canonically) or once the report's prefix is put before @name. */
+/* A hash of the canonical form canon_eq compares (case and '_' ignored): equal forms, equal
+ * hashes, so a different hash skips the comparison. */
+static uint32_t canon_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != '_')
+			h = (h ^ (uint32_t)tolower((unsigned char)s[i])) * 16777619u;
+	return h;
+}
+
 static int field_lookup(const struct cli_report_type *t, const char *name, size_t len)
 {
+	/* the canonical hashes of the ids, computed once: a report looks up each of its
+	 * columns, sort keys and -S fields, each against every field */
+	static uint32_t *ids;
 	size_t plen = strlen(t->prefix);
+	uint32_t hn, hp;
 	char buf[128];
 
 	if (plen + len >= sizeof(buf))
 		return -1;
 	memcpy(buf, t->prefix, plen);
 	memcpy(buf + plen, name, len);
+	if (!ids && (ids = malloc(NF * sizeof(*ids))))
+		for (size_t f = 0; f < NF; f++)
+			ids[f] = canon_hash(cli_report_fields[f].id,
+					    strlen(cli_report_fields[f].id));
+	hn = canon_hash(name, len);
+	hp = canon_hash(buf, plen + len);
 	for (size_t f = 0; f < NF; f++) {
 		const char *id = t->fields[f].id;
 		if (!allowed(t, f))
+			continue;
+		if (ids && t->fields == cli_report_fields && ids[f] != hn && ids[f] != hp)
 			continue;
 		if (canon_eq(id, strlen(id), name, len) || canon_eq(id, strlen(id), buf, plen + len))
 			return (int)f;
