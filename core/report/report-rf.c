@@ -80,18 +80,18 @@ void rf_want_release(struct rf_want *w)
 	w->vals = NULL;
 }
 
+/* The field to fill: a new one in @s, or @s->sink when @id is not wanted or the array cannot
+ * grow (the set's own, so that sets filled by different threads share nothing). */
 static struct tb_rfield *rf_add(struct rf_set *s, const char *id, enum tb_rf_kind kind)
 {
-	static struct tb_rfield sink;
-
 	if (s->want && !rf_wanted(s, id))
-		return &sink;
+		return &s->sink;
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;
 		struct tb_rfield *n = realloc(s->f, cap * sizeof(*n));
 		if (!n) {
 			s->failed = true;
-			return &sink;
+			return &s->sink;
 		}
 		s->f = n;
 		s->cap = cap;

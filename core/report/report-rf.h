@@ -23,7 +23,8 @@ struct rf_set {
 	char **owned;
 	size_t n_owned, cap_owned;
 	bool failed;
-	struct rf_want *want; /* borrowed; NULL: every field */
+	struct rf_want *want;  /* borrowed; NULL: every field */
+	struct tb_rfield sink; /* written in place of a field not kept; never read */
 };
 void rf_release(struct rf_set *s);
 /* Does the set keep field @id? (The builders skip the work of the fields it does not.) */
