@@ -54,6 +54,8 @@ struct tb_ctx {
 const char *tb_ctx_sysconf(const struct tb_ctx *ctx);
 const char *tb_ctx_run(const struct tb_ctx *ctx);
 const char *tb_ctx_lockdir(const struct tb_ctx *ctx);
+/* The ctx's sysconf dir (NULL: the environment's default, $LVM_SYSTEM_DIR or /etc/lvm). */
+const char *tb_sysconf_dir(const struct tb_ctx *ctx);
 
 /* Every public entry point that takes a ctx starts with this: tb_ctx_errmsg() then describes
  * a failure of this call, never one of an earlier call. */
@@ -78,7 +80,7 @@ void tb_log(struct tb_ctx *ctx, int priority, const char *file, int line, const 
 /* tb_warn(@line), unless this ctx already gave exactly this warning (a command scans the
  * devices more than once; lvm2 repeats itself, we do not). */
 void tb_warn_once(struct tb_ctx *ctx, const char *line);
-/* Drop the --config layers (tb_ctx_unref; core/store/devfilter.c). */
+/* Drop the --config layers (tb_ctx_unref). */
 void tb_ctx_config_free(struct tb_ctx *ctx);
 
 /* Record the message for the failure being returned, and return @err (a negative errno). */

@@ -140,9 +140,6 @@ bool tb_device_accepted(struct tb_ctx *ctx, const char *path);
 
 /* Fresh random id (lvm2 alphabet). */
 void tb_new_id(char ret[MD_ID_LEN + 1]);
-/* The lvm2 configuration directory ($LVM_SYSTEM_DIR or /etc/lvm). */
-/* The ctx's sysconf dir (NULL: the environment's default, $LVM_SYSTEM_DIR or /etc/lvm). */
-const char *tb_sysconf_dir(const struct tb_ctx *ctx);
 /* activation/thin_pool_autoextend_threshold and _percent for an LV (profile, then lvm.conf,
  * then lvm2's defaults 100 and 20). */
 int tb_autoextend_policy(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *pool,
