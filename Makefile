@@ -184,6 +184,7 @@ check-layers:
 # the installed header compiles alone; the CLI uses nothing else.
 check-abi: $(LIBSO) $(CLI_OBJS)
 	$(Q)NM=nm CC="$(CC)" scripts/check-abi.sh $(LIBSO) core/thinbox.sym core/thinbox.h $(CLI_OBJS)
+	$(Q)NM=nm scripts/check-core-files.sh $(filter $(BUILD)/obj/core/%,$(LIB_OBJS))
 
 # Man pages: mandoc -Tlint when installed (scripts/deps.sh test), else groff's warnings.
 MAN_PAGES := $(sort $(wildcard man/*.[0-9]))

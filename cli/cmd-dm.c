@@ -560,8 +560,8 @@ static bool do_ls(struct tb_ctx *ctx, const struct dm_opts *o)
 			continue;
 		}
 		if (dn != DN_DEVNO &&
-		    (dn == DN_BLK ? dm_blkdev_name(d[i].major, d[i].minor, nm, sizeof(nm))
-				  : dm_mapped_name(d[i].major, d[i].minor, nm, sizeof(nm))))
+		    (dn == DN_BLK ? cli_dm_blkdev_name(d[i].major, d[i].minor, nm, sizeof(nm))
+				  : cli_dm_mapped_name(d[i].major, d[i].minor, nm, sizeof(nm))))
 			printf("%s\t(%s)\n", d[i].name, nm);
 		else
 			printf("%s\t(%u:%u)\n", d[i].name, d[i].major, d[i].minor);
@@ -627,7 +627,7 @@ static void print_info(const struct tb_dm_info *i)
 
 struct info_run {
 	const struct dm_opts *o;
-	struct dm_report *rep;
+	struct cli_dm_report *rep;
 	struct tb_dm_dev *all; /* for the tree fields */
 	size_t nall;
 	struct tb_dm_devno **all_deps;
@@ -657,10 +657,10 @@ static bool get_info(struct tb_ctx *ctx, const struct dm_opts *o, const char *ar
 static bool report_one(struct tb_ctx *ctx, struct info_run *run, const struct tb_dm_info *i)
 {
 	_cleanup_free_ struct tb_dm_devno *deps = NULL;
-	struct dm_report_dev rd = { 0 };
+	struct cli_dm_report_dev rd = { 0 };
 	size_t nd = 0;
 
-	if (dm_report_needs_deps(run->rep) && tb_dm_deps(ctx, i->name, &deps, &nd) < 0) {
+	if (cli_dm_report_needs_deps(run->rep) && tb_dm_deps(ctx, i->name, &deps, &nd) < 0) {
 		msg("Cannot get deps for %u:%u.", i->major, i->minor);
 		return false;
 	}
@@ -673,7 +673,7 @@ static bool report_one(struct tb_ctx *ctx, struct info_run *run, const struct tb
 	rd.nall = run->nall;
 	rd.all_deps = (const struct tb_dm_devno *const *)run->all_deps;
 	rd.all_ndeps = run->all_ndeps;
-	return dm_report_add(run->rep, &rd) == 0;
+	return cli_dm_report_add(run->rep, &rd) == 0;
 }
 
 static bool info_dev(struct tb_ctx *ctx, struct info_run *run, const char *arg)
@@ -691,12 +691,12 @@ static bool info_dev(struct tb_ctx *ctx, struct info_run *run, const char *arg)
 
 static bool do_info(struct tb_ctx *ctx, const struct dm_opts *o)
 {
-	struct dm_report_opts ro = { .fields = o->fields,
-				     .sort = o->sort,
-				     .separator = o->separator,
-				     .noheadings = o->noheadings,
-				     .nameprefixes = o->nameprefixes,
-				     .unquoted = o->unquoted };
+	struct cli_dm_report_opts ro = { .fields = o->fields,
+					 .sort = o->sort,
+					 .separator = o->separator,
+					 .noheadings = o->noheadings,
+					 .nameprefixes = o->nameprefixes,
+					 .unquoted = o->unquoted };
 	struct info_run run = { .o = o };
 	_cleanup_free_ struct tb_dm_dev *d = NULL;
 	size_t n = 0;
@@ -704,13 +704,13 @@ static bool do_info(struct tb_ctx *ctx, const struct dm_opts *o)
 	int r;
 
 	if (o->columns) {
-		r = dm_report_new(&ro, &run.rep);
+		r = cli_dm_report_new(&ro, &run.rep);
 		if (r == 1)
 			return true;
 		if (r < 0)
 			return false;
 	}
-	if (run.rep && dm_report_needs_tree(run.rep)) {
+	if (run.rep && cli_dm_report_needs_tree(run.rep)) {
 		if (tb_dm_list(ctx, &run.all, &run.nall) < 0) {
 			say(o, "%s", tb_ctx_errmsg(ctx));
 			ok = false;
@@ -746,7 +746,7 @@ out:
 	if (!ok && o->compat)
 		msg("Command failed.");
 	fflush(stderr);
-	dm_report_output_free(run.rep, stdout);
+	cli_dm_report_output_free(run.rep, stdout);
 	for (size_t k = 0; run.all_deps && k < run.nall; k++)
 		free(run.all_deps[k]);
 	free(run.all_deps);
@@ -757,32 +757,32 @@ out:
 
 static bool do_splitname(struct tb_ctx *ctx, const struct dm_opts *o)
 {
-	struct dm_report_opts ro = { .fields = o->fields,
-				     .sort = o->sort,
-				     .separator = o->separator,
-				     .noheadings = o->noheadings,
-				     .nameprefixes = o->nameprefixes,
-				     .unquoted = o->unquoted,
-				     .splitname = true };
-	struct dm_report *rep = NULL;
-	struct dm_report_dev rd = { 0 };
+	struct cli_dm_report_opts ro = { .fields = o->fields,
+					 .sort = o->sort,
+					 .separator = o->separator,
+					 .noheadings = o->noheadings,
+					 .nameprefixes = o->nameprefixes,
+					 .unquoted = o->unquoted,
+					 .splitname = true };
+	struct cli_dm_report *rep = NULL;
+	struct cli_dm_report_dev rd = { 0 };
 	bool ok;
 	int r;
 
-	r = dm_report_new(&ro, &rep);
+	r = cli_dm_report_new(&ro, &rep);
 	if (r == 1)
 		return true;
 	if (r < 0)
 		return false;
-	if (rep && dm_report_needs_deps(rep)) {
-		dm_report_output_free(rep, stdout);
+	if (rep && cli_dm_report_needs_deps(rep)) {
+		cli_dm_report_output_free(rep, stdout);
 		say(o, "splitname reports only name fields.");
 		return false;
 	}
 	rd.name = o->args[0];
 	rd.uuid = o->nargs == 2 ? o->args[1] : "LVM";
-	ok = dm_report_add(rep, &rd) == 0;
-	dm_report_output_free(rep, stdout);
+	ok = cli_dm_report_add(rep, &rd) == 0;
+	cli_dm_report_output_free(rep, stdout);
 	return ok;
 }
 
@@ -857,8 +857,8 @@ static bool deps_dev(struct tb_ctx *ctx, const struct dm_opts *o, const char *ar
 		char nm[PATH_MAX];
 
 		if (dn != DN_DEVNO &&
-		    (dn == DN_BLK ? dm_blkdev_name(dv[i].major, dv[i].minor, nm, sizeof(nm))
-				  : dm_mapped_name(dv[i].major, dv[i].minor, nm, sizeof(nm))))
+		    (dn == DN_BLK ? cli_dm_blkdev_name(dv[i].major, dv[i].minor, nm, sizeof(nm))
+				  : cli_dm_mapped_name(dv[i].major, dv[i].minor, nm, sizeof(nm))))
 			printf(" (%s)", nm);
 		else
 			printf(" (%u, %u)", dv[i].major, dv[i].minor);

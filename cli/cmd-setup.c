@@ -568,15 +568,15 @@ static int do_engine(struct setup *s)
 		/* without udev running libdevmapper has no udev sync, and Docker's devicemapper
 		 * driver refuses to start unless told (it makes the nodes itself then) */
 		bool udev = access("/run/udev/control", F_OK) == 0;
-		r = engcfg_docker_merge(old, len, opts, udev ? 3 : 4, s->force > 0, &text, &changed,
-					&err);
+		r = cli_engine_docker_merge(old, len, opts, udev ? 3 : 4, s->force > 0, &text,
+					    &changed, &err);
 		if (r == 0 && !udev && changed)
 			printf("# udev is not running: dm.override_udev_sync_check=true added (Docker "
 			       "refuses devicemapper without udev sync otherwise)\n");
 	} else {
-		r = engcfg_containerd_merge(old, len, POOL_DM,
-					    "/var/lib/containerd/io.containerd.snapshotter.v1.devmapper",
-					    "10GB", s->force > 0, &text, &changed, &err);
+		r = cli_engine_containerd_merge(old, len, POOL_DM,
+						"/var/lib/containerd/io.containerd.snapshotter.v1.devmapper",
+						"10GB", s->force > 0, &text, &changed, &err);
 	}
 	if (r < 0) {
 		cli_err("%s: %s", s->config, err ? err : strerror(-r));

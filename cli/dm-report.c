@@ -130,7 +130,7 @@ struct row {
 	long long n[MAX_COLS]; /* numeric value for sorting */
 };
 
-struct dm_report {
+struct cli_dm_report {
 	const struct field *col[MAX_COLS];
 	int width[MAX_COLS];
 	size_t ncol, nvis; /* columns; the first nvis are printed, the rest only sort */
@@ -142,7 +142,7 @@ struct dm_report {
 	size_t nrows, cap;
 };
 
-bool dm_blkdev_name(unsigned major, unsigned minor, char *buf, size_t len)
+bool cli_dm_blkdev_name(unsigned major, unsigned minor, char *buf, size_t len)
 {
 	char path[64], target[PATH_MAX];
 	ssize_t n;
@@ -158,7 +158,7 @@ bool dm_blkdev_name(unsigned major, unsigned minor, char *buf, size_t len)
 	return true;
 }
 
-bool dm_mapped_name(unsigned major, unsigned minor, char *buf, size_t len)
+bool cli_dm_mapped_name(unsigned major, unsigned minor, char *buf, size_t len)
 {
 	char path[64];
 	FILE *f;
@@ -173,7 +173,7 @@ bool dm_mapped_name(unsigned major, unsigned minor, char *buf, size_t len)
 		}
 		fclose(f);
 	}
-	return ok || dm_blkdev_name(major, minor, buf, len);
+	return ok || cli_dm_blkdev_name(major, minor, buf, len);
 }
 
 /* libdm's _unquote: a component ends at a single '-'; "--" stands for '-'. */
@@ -195,8 +195,8 @@ static char *unquote(char *c)
 	return r;
 }
 
-void dm_split_lvm_name(const char *name, char *buf, size_t len, const char **vg, const char **lv,
-		       const char **layer)
+void cli_dm_split_lvm_name(const char *name, char *buf, size_t len, const char **vg,
+			   const char **lv, const char **layer)
 {
 	char *l, *y;
 
@@ -237,7 +237,7 @@ static const struct field *field_find(const char *id, size_t len)
 	return NULL;
 }
 
-static int add_col(struct dm_report *r, const struct field *f)
+static int add_col(struct cli_dm_report *r, const struct field *f)
 {
 	if (r->ncol >= MAX_COLS)
 		return -E2BIG;
@@ -247,7 +247,7 @@ static int add_col(struct dm_report *r, const struct field *f)
 	return 0;
 }
 
-static int parse_list(struct dm_report *r, const char *list)
+static int parse_list(struct cli_dm_report *r, const char *list)
 {
 	const char *p = list;
 
@@ -284,7 +284,7 @@ static int parse_list(struct dm_report *r, const char *list)
 	return 0;
 }
 
-static int parse_sort(struct dm_report *r, const char *keys)
+static int parse_sort(struct cli_dm_report *r, const char *keys)
 {
 	const char *p = keys;
 
@@ -321,12 +321,12 @@ static int parse_sort(struct dm_report *r, const char *keys)
 	return 0;
 }
 
-int dm_report_new(const struct dm_report_opts *o, struct dm_report **ret)
+int cli_dm_report_new(const struct cli_dm_report_opts *o, struct cli_dm_report **ret)
 {
 	const char *def = o->splitname ? "vg_name,lv_name,lv_layer"
 				       : "name,major,minor,attr,open,segments,events,uuid";
 	_cleanup_free_ char *list = NULL;
-	struct dm_report *r;
+	struct cli_dm_report *r;
 	size_t visible;
 	int k;
 
@@ -381,7 +381,7 @@ int dm_report_new(const struct dm_report_opts *o, struct dm_report **ret)
 	return 0;
 }
 
-bool dm_report_needs_deps(const struct dm_report *r)
+bool cli_dm_report_needs_deps(const struct cli_dm_report *r)
 {
 	for (size_t i = 0; i < r->ncol; i++)
 		if (r->col[i]->group == G_DEPS)
@@ -389,7 +389,7 @@ bool dm_report_needs_deps(const struct dm_report *r)
 	return false;
 }
 
-bool dm_report_needs_tree(const struct dm_report *r)
+bool cli_dm_report_needs_tree(const struct cli_dm_report *r)
 {
 	for (size_t i = 0; i < r->ncol; i++)
 		if (r->col[i]->kind == F_REF_COUNT || r->col[i]->kind == F_NAMES_USING ||
@@ -424,7 +424,7 @@ static void subsystem_of(const char *uuid, char *buf, size_t len)
 	snprintf(buf, len, "%.*s", (int)l, l ? uuid : "");
 }
 
-static char *value(const struct field *f, const struct dm_report_dev *d, long long *num)
+static char *value(const struct field *f, const struct cli_dm_report_dev *d, long long *num)
 {
 	const struct tb_dm_info *i = d->info;
 	struct strbuf sb = { 0 };
@@ -440,7 +440,7 @@ static char *value(const struct field *f, const struct dm_report_dev *d, long lo
 		else
 			snprintf(subsys, sizeof(subsys), "%s", d->uuid ? d->uuid : "LVM");
 		if (streq(subsys, "LVM"))
-			dm_split_lvm_name(d->name, split, sizeof(split), &vg, &lv, &layer);
+			cli_dm_split_lvm_name(d->name, split, sizeof(split), &vg, &lv, &layer);
 		break;
 	default:
 		break;
@@ -460,7 +460,7 @@ static char *value(const struct field *f, const struct dm_report_dev *d, long lo
 		n = read_ahead(i);
 		break;
 	case F_BLKDEVNAME:
-		if (!dm_blkdev_name(i->major, i->minor, buf, sizeof(buf))) {
+		if (!cli_dm_blkdev_name(i->major, i->minor, buf, sizeof(buf))) {
 			fprintf(stderr, "Could not resolve block device name for %u:%u.\n",
 				i->major, i->minor);
 			return NULL;
@@ -521,7 +521,7 @@ static char *value(const struct field *f, const struct dm_report_dev *d, long lo
 				strbuf_append(&sb, first ? "" : ",");
 				strbuf_append(&sb, nm);
 			} else if (f->kind == F_BLKDEVS_USED) {
-				if (!dm_blkdev_name(x->major, x->minor, buf, sizeof(buf))) {
+				if (!cli_dm_blkdev_name(x->major, x->minor, buf, sizeof(buf))) {
 					fprintf(stderr,
 						"Could not resolve block device name for %u:%u.\n",
 						x->major, x->minor);
@@ -577,7 +577,7 @@ static char *value(const struct field *f, const struct dm_report_dev *d, long lo
 	return sb.buf ? strbuf_steal(&sb) : strdup("");
 }
 
-int dm_report_add(struct dm_report *r, const struct dm_report_dev *d)
+int cli_dm_report_add(struct cli_dm_report *r, const struct cli_dm_report_dev *d)
 {
 	struct row row = { 0 };
 
@@ -607,7 +607,7 @@ int dm_report_add(struct dm_report *r, const struct dm_report_dev *d)
 static int row_cmp(const void *pa, const void *pb, void *arg)
 {
 	const struct row *a = pa, *b = pb;
-	const struct dm_report *sort_r = arg;
+	const struct cli_dm_report *sort_r = arg;
 
 	for (size_t k = 0; k < sort_r->nkey; k++) {
 		int key = sort_r->key[k];
@@ -632,7 +632,7 @@ static void upper(const char *s, char *buf, size_t len)
 	buf[i] = '\0';
 }
 
-void dm_report_output_free(struct dm_report *r, FILE *out)
+void cli_dm_report_output_free(struct cli_dm_report *r, FILE *out)
 {
 	size_t ncol;
 

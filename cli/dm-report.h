@@ -9,9 +9,9 @@
 
 #include "core/thinbox.h"
 
-struct dm_report;
+struct cli_dm_report;
 
-struct dm_report_opts {
+struct cli_dm_report_opts {
 	const char *fields;    /* -o: NULL for the command's default, "+f,g" appends */
 	const char *sort;      /* -O: NULL for none */
 	const char *separator; /* --separator: NULL for the default */
@@ -19,7 +19,7 @@ struct dm_report_opts {
 };
 
 /* One device's facts, as the report needs them (borrowed strings). */
-struct dm_report_dev {
+struct cli_dm_report_dev {
 	const struct tb_dm_info *info;  /* NULL for splitname */
 	const char *name, *uuid;        /* splitname: the argument, and the subsystem */
 	const struct tb_dm_devno *deps; /* devices this one uses */
@@ -32,18 +32,18 @@ struct dm_report_dev {
 
 /* Parse the field list; on an unknown field print libdm's message and return -EINVAL.
  * "help" prints the field list to stderr and returns 1 (nothing else to do). */
-int dm_report_new(const struct dm_report_opts *o, struct dm_report **ret);
+int cli_dm_report_new(const struct cli_dm_report_opts *o, struct cli_dm_report **ret);
 /* Whether a field needs the deps (or every device's deps) filled in. */
-bool dm_report_needs_deps(const struct dm_report *r);
-bool dm_report_needs_tree(const struct dm_report *r);
-int dm_report_add(struct dm_report *r, const struct dm_report_dev *d);
+bool cli_dm_report_needs_deps(const struct cli_dm_report *r);
+bool cli_dm_report_needs_tree(const struct cli_dm_report *r);
+int cli_dm_report_add(struct cli_dm_report *r, const struct cli_dm_report_dev *d);
 /* Sort, print (headings only when there is a row), free. */
-void dm_report_output_free(struct dm_report *r, FILE *out);
+void cli_dm_report_output_free(struct cli_dm_report *r, FILE *out);
 
 /* Kernel name of a block device ("dm-0", "loop1") from sysfs; false if unknown. */
-bool dm_blkdev_name(unsigned major, unsigned minor, char *buf, size_t len);
+bool cli_dm_blkdev_name(unsigned major, unsigned minor, char *buf, size_t len);
 /* Name of a mapped device (sysfs dm/name), else the kernel name; false if unknown. */
-bool dm_mapped_name(unsigned major, unsigned minor, char *buf, size_t len);
+bool cli_dm_mapped_name(unsigned major, unsigned minor, char *buf, size_t len);
 /* lvm2's split of a device-mapper name "vg-lv-layer" ("--" is a "-"). Writes into buf. */
-void dm_split_lvm_name(const char *name, char *buf, size_t len, const char **vg, const char **lv,
-		       const char **layer);
+void cli_dm_split_lvm_name(const char *name, char *buf, size_t len, const char **vg,
+			   const char **lv, const char **layer);

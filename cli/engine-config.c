@@ -409,8 +409,8 @@ static void json_quote(struct strbuf *sb, const char *s)
 	strbuf_appendc(sb, '"');
 }
 
-int engcfg_docker_merge(const char *old, size_t len, const char *const *opts, size_t n_opts,
-			bool force, char **ret_text, bool *ret_changed, char **ret_err)
+int cli_engine_docker_merge(const char *old, size_t len, const char *const *opts, size_t n_opts,
+			    bool force, char **ret_text, bool *ret_changed, char **ret_err)
 {
 	struct members ms = { 0 };
 	struct member *drv = NULL, *sopts = NULL;
@@ -653,9 +653,9 @@ static void toml_quote(struct strbuf *sb, const char *s)
 	strbuf_appendc(sb, '"');
 }
 
-int engcfg_containerd_merge(const char *old, size_t len, const char *pool_name,
-			    const char *root_path, const char *base_image_size, bool force,
-			    char **ret_text, bool *ret_changed, char **ret_err)
+int cli_engine_containerd_merge(const char *old, size_t len, const char *pool_name,
+				const char *root_path, const char *base_image_size, bool force,
+				char **ret_text, bool *ret_changed, char **ret_err)
 {
 	const char *keys[3] = { "pool_name", "root_path", "base_image_size" };
 	const char *vals[3] = { pool_name, root_path, base_image_size };

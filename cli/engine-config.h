@@ -14,14 +14,14 @@
  * of our keys with another value, is a conflict: -EEXIST and a message, unless @force (then
  * ours replace them). A file that is not one JSON object: -EINVAL and a message (the byte
  * offset of the problem). *ret_text and *ret_err: caller frees. */
-int engcfg_docker_merge(const char *old, size_t len, const char *const *opts, size_t n_opts,
-			bool force, char **ret_text, bool *ret_changed, char **ret_err);
+int cli_engine_docker_merge(const char *old, size_t len, const char *const *opts, size_t n_opts,
+			    bool force, char **ret_text, bool *ret_changed, char **ret_err);
 
 /* containerd: make @old (NULL or empty: no file; then a version 2 file) hold the devmapper
  * snapshotter's table ([plugins."io.containerd.snapshotter.v1.devmapper"], or
  * [plugins.devmapper] in a version 1 file) with pool_name, root_path and base_image_size.
  * Keys missing from an existing table are added to it, the table is appended when there is
- * none; everything else stays byte for byte. Conflicts and results as engcfg_docker_merge. */
-int engcfg_containerd_merge(const char *old, size_t len, const char *pool_name,
-			    const char *root_path, const char *base_image_size, bool force,
-			    char **ret_text, bool *ret_changed, char **ret_err);
+ * none; everything else stays byte for byte. Conflicts and results as cli_engine_docker_merge. */
+int cli_engine_containerd_merge(const char *old, size_t len, const char *pool_name,
+				const char *root_path, const char *base_image_size, bool force,
+				char **ret_text, bool *ret_changed, char **ret_err);

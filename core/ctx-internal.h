@@ -67,6 +67,8 @@ struct tb_ctx {
 const char *tb_ctx_sysconf(const struct tb_ctx *ctx);
 const char *tb_ctx_run(const struct tb_ctx *ctx);
 const char *tb_ctx_lockdir(const struct tb_ctx *ctx);
+/* The ctx's sysconf dir (NULL: the environment's default, $LVM_SYSTEM_DIR or /etc/lvm). */
+const char *tb_sysconf_dir(const struct tb_ctx *ctx);
 
 /* Every public entry point that takes a ctx starts with this: tb_ctx_errmsg() then describes
  * a failure of this call, never one of an earlier call. */
@@ -91,9 +93,9 @@ void tb_log(struct tb_ctx *ctx, int priority, const char *file, int line, const 
 /* tb_warn(@line), unless this ctx already gave exactly this warning (a command scans the
  * devices more than once; lvm2 repeats itself, we do not). */
 void tb_warn_once(struct tb_ctx *ctx, const char *line);
-/* Drop the --config layers (tb_ctx_unref; core/store/devfilter.c). */
+/* Drop the --config layers (tb_ctx_unref). */
 void tb_ctx_config_free(struct tb_ctx *ctx);
-/* Drop the cached lvm.conf trees (tb_ctx_unref; core/store/config.c). */
+/* Drop the cached lvm.conf trees (tb_ctx_unref; core/store/ctx.c). */
 void tb_lvm_conf_free(struct tb_ctx *ctx);
 
 /* Record the message for the failure being returned, and return @err (a negative errno). */

@@ -82,9 +82,12 @@ int tb_ctx_set_dev_dir(struct tb_ctx *ctx, const char *dir);
  * /proc/partitions, the default unless $THINBOX_DEVICES, a ":"-separated list, is set).
  * 0 or -ENOMEM. Since: 0.1 */
 int tb_ctx_set_devices(struct tb_ctx *ctx, const char *const *devices, size_t n);
-/* The current values (borrowed, valid until the setter is called again). Since: 0.1 */
+/* The configuration directory in use (borrowed, valid until tb_ctx_set_sysconf_dir is called
+ * again). Since: 0.1 */
 const char *tb_ctx_get_sysconf_dir(const struct tb_ctx *ctx);
+/* The run directory in use (borrowed, valid until tb_ctx_set_run_dir). Since: 0.1 */
 const char *tb_ctx_get_run_dir(const struct tb_ctx *ctx);
+/* The lock directory in use (borrowed, valid until tb_ctx_set_lock_dir). Since: 0.1 */
 const char *tb_ctx_get_lock_dir(const struct tb_ctx *ctx);
 /* How activation starts the autoextend monitor (tb_monitor_start, and lvcreate, lvchange,
  * vgchange -ay of thin pools). By default the library forks and executes
@@ -94,10 +97,11 @@ const char *tb_ctx_get_lock_dir(const struct tb_ctx *ctx);
  * monitor variable). tb_ctx_set_monitor_path sets PATH (copied; NULL: the default).
  * Since: 0.1 */
 int tb_ctx_set_monitor_path(struct tb_ctx *ctx, const char *path);
-/* With @fn set, the library calls it instead of spawning anything (a program that runs its
- * own tb_monitor_run thread, or starts a service): it returns 0 when a monitor now runs or
- * -errno. NULL restores the spawn. Since: 0.1 */
+/* A monitor start hook: returns 0 when a monitor now runs, or -errno. Since: 0.1 */
 typedef int (*tb_monitor_start_fn)(void *userdata, struct tb_ctx *ctx);
+/* With @fn set, the library calls fn(@userdata, ctx) instead of spawning anything (a program
+ * that runs its own tb_monitor_run thread, or starts a service); @userdata is the caller's and
+ * must stay valid while @ctx may start a monitor. NULL restores the spawn. Since: 0.1 */
 void tb_ctx_set_monitor_start_fn(struct tb_ctx *ctx, tb_monitor_start_fn fn, void *userdata);
 
 /* ==== LVM: physical volumes, volume groups, logical volumes ===================================
@@ -285,17 +289,24 @@ int tb_lvchange(struct tb_ctx *ctx, const char *vg, const char *lv,
 		const struct tb_lvchange_opts *o);
 
 /* ---- lvm2 2.03 commands and forms used by TopoLVM, OpenEBS, Incus, Proxmox, csi-driver-lvm and
- * container-storage-setup (docs/clients.md). Since: 0.1 ---- */
+ * container-storage-setup (docs/clients.md) ---- */
 
 /* lvm2's tag rule (tag_arg + validate_tag): a leading '@' is dropped, then the tag must be
- * non-empty and made of A-Za-z0-9 and . _ - + / = ! : & #. Returns the tag without '@'
- * (borrowed from @arg) or NULL when it is invalid. */
+ * non-empty and made of A-Za-z0-9 and . _ - + / = ! : & # (ASCII, whatever the locale).
+ * Returns the tag without '@' (borrowed from @arg) or NULL when it is invalid; no ctx, no
+ * I/O. Since: 0.1 */
 const char *tb_tag_check(const char *arg);
-/* Every VG name found on the devices, sorted; caller frees each and the array. */
+/* Every VG name found on the devices (a scan, no locks), sorted and without duplicates.
+ * *ret is an array of *ret_n strings; the caller frees each and the array (free()). 0, or
+ * -errno from the scan (*ret untouched). Since: 0.1 */
 int tb_vg_names(struct tb_ctx *ctx, char ***ret, size_t *ret_n);
-/* @tag selection as lvm2's process_each_*: VGs carrying @tag (names), and "VG/LV" of every
- * visible LV that carries it or whose VG does. Caller frees each and the array. */
+/* vgs @tag as lvm2's process_each_vg: the names of the VGs carrying @tag (with or without
+ * its '@'), each VG read under its shared lock. *ret: *ret_n strings, caller frees each and
+ * the array. 0; -EINVAL for a tag tb_tag_check refuses; else -errno (*ret untouched).
+ * Since: 0.1 */
 int tb_vg_select_tag(struct tb_ctx *ctx, const char *tag, char ***ret, size_t *ret_n);
+/* lvs @tag as lvm2's process_each_lv: "VG/LV" of every visible LV that carries @tag or
+ * whose VG does. Ownership and return values as tb_vg_select_tag. Since: 0.1 */
 int tb_lv_select_tag(struct tb_ctx *ctx, const char *tag, char ***ret, size_t *ret_n);
 
 struct tb_vgchange_opts {
@@ -306,26 +317,64 @@ struct tb_vgchange_opts {
 	bool autoactivate_only;      /* -aay: LVs and VGs with autoactivation on only */
 	char autoactivation;         /* --setautoactivation: 0 unchanged, 'y', 'n' */
 };
+/* vgchange with every option of @o (tb_vgchange is the -a/--monitor subset): the tags and
+ * --setautoactivation are applied and committed first, then the VG's visible LVs are
+ * activated (skipping activation-skip LVs unless -K, and with -aay the VG and LVs whose
+ * autoactivation is off) or deactivated, and monitoring of its thin pools set; activation of
+ * a pool may start the monitor (tb_monitor_start). @o is only read. 0 or -errno (-ENOENT no
+ * such VG, -EINVAL a bad tag); a failure after the commit leaves the committed change.
+ * Since: 0.1 */
 int tb_vgchange_ex(struct tb_ctx *ctx, const char *vg, const struct tb_vgchange_opts *o);
-/* pvchange --addtag/--deltag on PVs of VGs (lvm2 keeps PV tags in the VG metadata). */
+/* pvchange --addtag/--deltag DEV...: apply @tags to each of the @n @devices in turn, each
+ * VG committed on its own (lvm2 keeps PV tags in the VG metadata, so a PV in no VG is
+ * -EINVAL). 0, -ENOENT for a device that is not a PV, or -errno; the PVs before a failing one
+ * stay changed. Since: 0.1 */
 int tb_pvchange_tags(struct tb_ctx *ctx, const char *const *devices, size_t n,
 		     const struct tb_tags *tags);
-/* lvremove VG: every LV of the VG (thin LVs, then pools, then the rest). @force: -f/-y. */
+/* lvremove VG: remove every visible LV of @vg (thin pools with their thin LVs first, then the
+ * rest, each with its snapshots), each deactivated first and committed on its own. @force:
+ * -f/-y, lvm2's answer to its "will remove N dependent volume(s)" prompt (without it a pool
+ * that has thin LVs is -EBUSY). 0; -EBUSY for an LV in use; else -errno. The LVs removed
+ * before a failure stay removed. Since: 0.1 */
 int tb_lvremove_vg(struct tb_ctx *ctx, const char *vg, bool force);
+/* vgrename OLD NEW: rename the VG in its metadata (under the global lock and both VG locks,
+ * in name order), then its active LVs' device-mapper names and /dev/NEW links, and drop the
+ * old backup file. 0; -EINVAL (the same name, or an invalid new name), -EEXIST (a VG or
+ * /dev/NEW of that name exists), -ENOENT (no VG @old_name), or -errno; refused calls change
+ * nothing. Since: 0.1 */
 int tb_vgrename(struct tb_ctx *ctx, const char *old_name, const char *new_name);
-/* Grow (or shrink to the last used extent) a PV to its device's size. */
+/* pvresize [--setphysicalvolumesize] DEV: grow (or shrink to the last used extent) the PV on
+ * @device to @set_sectors, or with 0 to its device's size; a PV in no VG only has its header
+ * rewritten. 0; -ENOENT not a PV, -EINVAL a size above the device's or below one extent,
+ * -EBUSY extents beyond the new end are allocated (nothing written); else -errno.
+ * Since: 0.1 */
 int tb_pvresize(struct tb_ctx *ctx, const char *device, uint64_t set_sectors);
-/* vgscan, pvscan: lvm2's listing lines at LOG_NOTICE (lvscan: cli/cmd-display.c). pvscan with @activate_dev
- * (pvscan --cache -aay DEV): autoactivate the VG on DEV once all its PVs are present. */
+/* vgscan [--mknodes]: lvm2's "Found volume group" line per VG at LOG_NOTICE (through the
+ * ctx's log function); with @mknodes also the /dev/mapper nodes and /dev/VG/LV links of the
+ * active LVs. 0 or -errno. Since: 0.1 */
 int tb_vgscan(struct tb_ctx *ctx, bool mknodes);
+/* pvscan: without @cache lvm2's listing lines ("PV ... VG ... [size / free free]", "Total:
+ * ...") at LOG_NOTICE (lvscan is cli/cmd-display.c's). With @cache (pvscan --cache; thinbox
+ * keeps no online cache): the "online" lines of the @n @devs (all devices when @n is 0), and
+ * with @autoactivate (-aay) each VG on them autoactivated as tb_vgchange_ex with
+ * autoactivate_only. @devs is only read. 0 or -errno. Since: 0.1 */
 int tb_pvscan(struct tb_ctx *ctx, bool cache, bool autoactivate, const char *const *devs, size_t n);
-/* vgcfgbackup [-f FILE] VG: lvm2's backup file (FILE may hold %s for the VG name);
- * vgcfgrestore -f FILE VG: write that metadata back (the PVs must be the VG's). */
+/* vgcfgbackup [-f FILE] VG: write lvm2's backup file of @vg, read under its shared lock: with
+ * @file NULL the ordinary backup (tb_ctx_get_sysconf_dir()/backup/VG), else @file (a "%s" in
+ * it stands for the VG name), replaced atomically. 0 or -errno (-ENOENT no such VG).
+ * Since: 0.1 */
 int tb_vgcfgbackup(struct tb_ctx *ctx, const char *vg, const char *file);
+/* vgcfgrestore [-f FILE] VG: commit the metadata of @file (NULL: the ordinary backup,
+ * tb_ctx_get_sysconf_dir()/backup/VG) to the VG's PVs, with a seqno past every copy on them.
+ * Refused with nothing written: a file that cannot be read (-errno of the open; -EFBIG over
+ * 64 MiB), does not parse or is not a valid VG (-EBADMSG), holds another VG than @vg
+ * (-EINVAL); thin pools without @force (-EINVAL; lvm2's --force); a PV of the file missing
+ * (-ENODEV) or in another VG (-EBUSY); an active LV (-EBUSY). 0 or -errno. Since: 0.1 */
 int tb_vgcfgrestore(struct tb_ctx *ctx, const char *vg, const char *file, bool force);
 /* --config STRING: the settings thinbox honours (devices/filter, devices/global_filter,
- * activation/..., global/...) are merged over lvm.conf for this ctx. -EINVAL with a message
- * when the string does not parse. */
+ * activation/..., global/...) are merged over lvm.conf for this ctx, a later string over an
+ * earlier one; @config is parsed and not kept (NULL: no-op). 0; -EBADMSG with the line and
+ * reason when the string does not parse; -E2BIG after too many strings. Since: 0.1 */
 int tb_ctx_set_config(struct tb_ctx *ctx, const char *config);
 
 /* ---- reports (lvs, vgs, pvs): one callback per row ---- */
@@ -470,18 +519,21 @@ struct tb_dm_target_type {
 void tb_ctx_set_trace(struct tb_ctx *ctx, bool on);
 /* The kernel's ioctl interface version. Since: 0.1 */
 int tb_dm_driver_version(struct tb_ctx *ctx, uint32_t ret[3]);
-/* All devices / all target types. *ret: caller frees (free()). Since: 0.1 */
+/* All devices. *ret: *ret_n entries, caller frees (free()). 0 or -errno. Since: 0.1 */
 int tb_dm_list(struct tb_ctx *ctx, struct tb_dm_dev **ret, size_t *ret_n);
-int tb_dm_target_types(struct tb_ctx *ctx, struct tb_dm_target_type **ret,
-		       size_t *ret_n); /* Since: 0.1 */
+/* All target types the kernel has loaded. *ret: *ret_n entries, caller frees (free()). 0 or
+ * -errno. Since: 0.1 */
+int tb_dm_target_types(struct tb_ctx *ctx, struct tb_dm_target_type **ret, size_t *ret_n);
 /* One device; -ENXIO if missing. Since: 0.1 */
 int tb_dm_info(struct tb_ctx *ctx, const char *name, struct tb_dm_info *ret);
 /* The devices a device's live table uses. *ret: caller frees. Since: 0.1 */
 int tb_dm_deps(struct tb_ctx *ctx, const char *name, struct tb_dm_devno **ret, size_t *ret_n);
-/* Table / status lines. flags: TB_DM_INACTIVE; status also TB_DM_NOFLUSH. *ret: caller frees
- * with tb_dm_targets_free. Since: 0.1 */
+/* Table lines (dmsetup table). flags: TB_DM_INACTIVE. *ret: *ret_n targets, caller frees with
+ * tb_dm_targets_free. 0 or -errno (-ENXIO no such device). Since: 0.1 */
 int tb_dm_table(struct tb_ctx *ctx, const char *name, unsigned flags, struct tb_dm_target **ret,
 		size_t *ret_n);
+/* Status lines (dmsetup status). flags: TB_DM_INACTIVE, TB_DM_NOFLUSH. Ownership and return
+ * values as tb_dm_table. Since: 0.1 */
 int tb_dm_status(struct tb_ctx *ctx, const char *name, unsigned flags, struct tb_dm_target **ret,
 		 size_t *ret_n);
 /* Free @n targets of tb_dm_table/tb_dm_status (and their params); NULL is fine. Since: 0.1 */
@@ -589,10 +641,12 @@ int tb_vgck(struct tb_ctx *ctx, const char *vg, bool update);
  * with extents on them (partial LVs) block it (-EBUSY, nothing written) unless @force, which
  * removes them first (plain inactive LVs only; thin pools: -EOPNOTSUPP). Since: 0.1 */
 int tb_vgreduce_missing(struct tb_ctx *ctx, const char *vg, bool force);
-/* vgexport VG / vgimport VG (core/foreign.c): set or clear the VG's and its PVs' EXPORTED
- * status (vgexport also drops the system ID, as lvm2). vgexport refuses a VG with active LVs
- * (-EBUSY); vgimport one that is not exported (-EINVAL). Since: 0.1 */
+/* vgexport VG (core/foreign.c): set the VG's and its PVs' EXPORTED status and drop the
+ * system ID, as lvm2. 0; -EBUSY (nothing written) for a VG with active LVs; else -errno.
+ * Since: 0.1 */
 int tb_vgexport(struct tb_ctx *ctx, const char *vg);
+/* vgimport VG: clear the EXPORTED status tb_vgexport set. 0; -EINVAL (nothing written) for a
+ * VG that is not exported; else -errno. Since: 0.1 */
 int tb_vgimport(struct tb_ctx *ctx, const char *vg);
 /* pvck --repair [-f FILE] DEV (core/pvck.c): write DEV's label, PV header and first mda
  * header back from FILE (a vgcfgbackup file or raw metadata) or, when @file is NULL, from the

@@ -1203,6 +1203,16 @@ struct printer {
 	struct strbuf *file; /* backup-file layout */
 	int indent;
 	struct strbuf line;
+	/* size_comment's last answer: LVs of one VG mostly share their segment sizes */
+	bool size_valid;
+	uint64_t size_sectors;
+	char size_buf[64];
+	/* time_comment's last local hour (ok false: none yet, or not usable) */
+	struct hour_memo {
+		bool ok;
+		int64_t hour; /* t - t % 3600 */
+		struct tm tm; /* localtime of hour */
+	} hour;
 };
 
 /* @n tabs in one append per 16 (not one call per tab: a backup has 100,000s of them) */
@@ -1342,19 +1352,17 @@ static void out_list(struct printer *p, const char *key, const struct word *word
 
 static void size_comment_fmt(uint64_t sectors, char *buf, size_t len);
 /* lvm2's size comment: "4 Megabytes", "3.79297 Gigabytes". */
-static void size_comment(uint64_t sectors, char *buf, size_t len)
+static void size_comment(struct printer *p, uint64_t sectors, char *buf, size_t len)
 {
-	/* the last answer kept: LVs of one VG mostly share their segment sizes */
-	static __thread uint64_t last = UINT64_MAX;
-	static __thread char last_buf[64];
-	if (sectors == last && len >= sizeof(last_buf)) {
-		memcpy(buf, last_buf, sizeof(last_buf));
+	if (p->size_valid && sectors == p->size_sectors && len >= sizeof(p->size_buf)) {
+		memcpy(buf, p->size_buf, sizeof(p->size_buf));
 		return;
 	}
 	size_comment_fmt(sectors, buf, len);
-	if (len >= sizeof(last_buf)) {
-		memcpy(last_buf, buf, sizeof(last_buf));
-		last = sectors;
+	if (len >= sizeof(p->size_buf)) {
+		memcpy(p->size_buf, buf, sizeof(p->size_buf));
+		p->size_sectors = sectors;
+		p->size_valid = true;
 	}
 }
 
@@ -1458,7 +1466,7 @@ static void export_seg(struct printer *p, const struct md_vg *vg, const struct m
 	open_sec(p, name);
 	out_u(p, "start_extent", seg->start_extent, NULL);
 	if (p->file)
-		size_comment((uint64_t)seg->extent_count * vg->extent_size, cmt, sizeof(cmt));
+		size_comment(p, (uint64_t)seg->extent_count * vg->extent_size, cmt, sizeof(cmt));
 	out_u(p, "extent_count", seg->extent_count, p->file ? cmt : NULL);
 	blank(p);
 	if (seg->kind == MD_SEG_UNKNOWN) {
@@ -1472,7 +1480,7 @@ static void export_seg(struct printer *p, const struct md_vg *vg, const struct m
 		out_u(p, "stripe_count", seg->stripe_count,
 		      seg->stripe_count == 1 ? "linear" : NULL);
 		if (seg->stripe_count > 1) {
-			size_comment(seg->stripe_size, cmt, sizeof(cmt));
+			size_comment(p, seg->stripe_size, cmt, sizeof(cmt));
 			outc(p, cmt, "stripe_size = %u", seg->stripe_size);
 		}
 		blank(p);
@@ -1493,7 +1501,7 @@ static void export_seg(struct printer *p, const struct md_vg *vg, const struct m
 		out_str(p, "metadata", seg->pool_meta->name, NULL);
 		out_str(p, "pool", seg->pool_data->name, NULL);
 		outf(p, "transaction_id = %" PRIu64, seg->transaction_id);
-		size_comment(seg->chunk_size, cmt, sizeof(cmt));
+		size_comment(p, seg->chunk_size, cmt, sizeof(cmt));
 		outc(p, cmt, "chunk_size = %u", seg->chunk_size);
 		out_str(p, "discards",
 			seg->discards == MD_DISCARDS_PASSDOWN     ? "passdown"
@@ -1562,26 +1570,21 @@ static void export_seg(struct printer *p, const struct md_vg *vg, const struct m
  * that hour (an offset change inside the hour is re-checked at its end by localtime_r). */
 static void time_comment(struct printer *p, int64_t t, char *buf, size_t len)
 {
-	static __thread struct {
-		bool ok;
-		int64_t hour; /* t - t % 3600 */
-		struct tm tm; /* localtime of hour */
-	} c;
+	struct hour_memo *c = &p->hour;
 	struct tm tm;
 	long off;
 	int64_t h = t - ((t % 3600) + 3600) % 3600;
 
-	(void)p;
-	if (!c.ok || c.hour != h) {
+	if (!c->ok || c->hour != h) {
 		time_t tt = (time_t)h, te = (time_t)(h + 3599);
 		struct tm end;
-		c.ok = localtime_r(&tt, &c.tm) && localtime_r(&te, &end) &&
-		       end.tm_gmtoff == c.tm.tm_gmtoff && c.tm.tm_gmtoff % 60 == 0;
-		c.hour = h;
+		c->ok = localtime_r(&tt, &c->tm) && localtime_r(&te, &end) &&
+			end.tm_gmtoff == c->tm.tm_gmtoff && c->tm.tm_gmtoff % 60 == 0;
+		c->hour = h;
 	}
-	if (c.ok) {
+	if (c->ok) {
 		int64_t d = t - h; /* 0..3599 */
-		tm = c.tm;
+		tm = c->tm;
 		int64_t s = tm.tm_min * 60 + tm.tm_sec + d;
 		if (s >= 3600) { /* crosses a local hour: let libc do it */
 			time_t tt = (time_t)t;
@@ -1682,7 +1685,7 @@ static void export_vg_section(struct printer *p, const struct md_vg *vg)
 		out_str(p, "lock_type", vg->lock_type, NULL);
 	if (vg->lock_args)
 		out_str(p, "lock_args", vg->lock_args, NULL);
-	size_comment(vg->extent_size, cmt, sizeof(cmt));
+	size_comment(p, vg->extent_size, cmt, sizeof(cmt));
 	outc(p, cmt, "extent_size = %u", vg->extent_size);
 	outf(p, "max_lv = %u", vg->max_lv);
 	outf(p, "max_pv = %u", vg->max_pv);
@@ -1711,10 +1714,10 @@ static void export_vg_section(struct printer *p, const struct md_vg *vg)
 			 NULL);
 		out_strv(p, "flags", pv->flags, true);
 		out_strv(p, "tags", pv->tags, false);
-		size_comment(pv->dev_size, cmt, sizeof(cmt));
+		size_comment(p, pv->dev_size, cmt, sizeof(cmt));
 		outc(p, cmt, "dev_size = %" PRIu64, pv->dev_size);
 		outf(p, "pe_start = %" PRIu64, pv->pe_start);
-		size_comment((uint64_t)pv->pe_count * vg->extent_size, cmt, sizeof(cmt));
+		size_comment(p, (uint64_t)pv->pe_count * vg->extent_size, cmt, sizeof(cmt));
 		outc(p, cmt, "pe_count = %u", pv->pe_count);
 		if (pv->has_ba) {
 			outf(p, "ba_start = %" PRIu64, pv->ba_start);

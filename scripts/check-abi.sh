@@ -4,7 +4,9 @@
 #      every one at a THINBOX_ version;
 #   2. core/thinbox.sym's globals == the functions core/thinbox.h declares;
 #   3. core/thinbox.h compiles alone, outside the tree (no -I), as C11 and with -Wall -Werror;
-#   4. the CLI's objects call no tb_ function that is not exported (it could link the .so).
+#   4. the CLI's objects call no tb_ function that is not exported (it could link the .so);
+#   5. every function the header declares directly follows a comment of its own that says
+#      "Since:" (docs/house-style.md "Comments").
 # usage: check-abi.sh LIB.so VERSION-SCRIPT HEADER [CLI-OBJECTS...]
 set -uo pipefail
 so=$1 sym=$2 hdr=$3; shift 3
@@ -31,6 +33,20 @@ grep -oE '^[a-z][a-z0-9_ *]*[ *](tb_[a-z0-9_]+)\(' "$hdr" | grep -oE 'tb_[a-z0-9
 if ! diff -u "$tmp/script" "$tmp/hdr" > "$tmp/d2"; then
 	echo "check-abi: $sym and the functions of $hdr differ (- script only, + header only):" >&2
 	cat "$tmp/d2" >&2; bad=1
+fi
+# a declaration's comment: the /* ... */ block ending on the line right above it
+perl -ne 'push @l, $_; END {
+	for my $i (0 .. $#l) {
+		next unless $l[$i] =~ /^[a-z][a-z0-9_ *]*[ *](tb_[a-z0-9_]+)\(/;
+		my ($fn, $j, $c) = ($1, $i - 1, "");
+		if ($j >= 0 && $l[$j] =~ m{\*/\s*$}) {
+			while ($j >= 0) { $c = $l[$j] . $c; last if $l[$j] =~ m{^\s*/\*}; $j--; }
+		}
+		print "$fn (line ", $i + 1, ")\n" unless $c =~ /Since:/;
+	} }' "$hdr" > "$tmp/since"
+if [ -s "$tmp/since" ]; then
+	echo "check-abi: functions of $hdr without a comment of their own saying Since: right above:" >&2
+	cat "$tmp/since" >&2; bad=1
 fi
 mkdir -p "$tmp/inc" && cp "$hdr" "$tmp/inc/thinbox.h"
 printf '#include <thinbox.h>\nint main(void) { return tb_version() == 0; }\n' > "$tmp/t.c"

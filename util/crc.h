@@ -8,6 +8,8 @@
 #define LVM_INITIAL_CRC 0xf597a6cfU
 
 extern const uint32_t lvm_crc_table[256];
+/* [k][n]: lvm_crc_table[n] continued over k + 1 zero bytes (lvm_crc's slicing-by-8). */
+extern const uint32_t lvm_crc_slice[7][256];
 
 /* Continue @crc over @len bytes of @buf (start with LVM_INITIAL_CRC). */
 uint32_t lvm_crc(uint32_t crc, const void *buf, size_t len);

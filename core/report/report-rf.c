@@ -13,18 +13,18 @@
 #include "core/report/report-rf.h"
 #include "util/macros.h"
 
-void rf_release(struct rf_set *s)
+void tb_rf_release(struct tb_rf_set *s)
 {
 	for (size_t i = 0; i < s->n_owned; i++)
 		free(s->owned[i]);
 	free(s->owned);
 	free(s->f);
-	*s = (struct rf_set){ 0 };
+	*s = (struct tb_rf_set){ 0 };
 }
 
-/* rf_wanted's first look-up, its cache made, and answers not cached yet: out of line, so that
+/* tb_rf_wanted's first look-up, its cache made, and answers not cached yet: out of line, so that
  * the hit (hundreds of thousands per report) stays a leaf */
-__attribute__((noinline)) static bool want_slow(struct rf_want *w, const char *id)
+__attribute__((noinline)) static bool want_slow(struct tb_rf_want *w, const char *id)
 {
 	size_t m, i;
 	bool v;
@@ -57,9 +57,9 @@ __attribute__((noinline)) static bool want_slow(struct rf_want *w, const char *i
 }
 
 /* Is field @id wanted? Answers are cached by the id's address (ids are string literals). */
-bool rf_wanted(struct rf_set *s, const char *id)
+bool tb_rf_wanted(struct tb_rf_set *s, const char *id)
 {
-	struct rf_want *w = s->want;
+	struct tb_rf_want *w = s->want;
 	size_t i;
 
 	if (!w || !w->fn)
@@ -72,7 +72,7 @@ bool rf_wanted(struct rf_set *s, const char *id)
 	return want_slow(w, id);
 }
 
-void rf_want_release(struct rf_want *w)
+void tb_rf_want_release(struct tb_rf_want *w)
 {
 	free(w->keys);
 	free(w->vals);
@@ -80,18 +80,18 @@ void rf_want_release(struct rf_want *w)
 	w->vals = NULL;
 }
 
-static struct tb_rfield *rf_add(struct rf_set *s, const char *id, enum tb_rf_kind kind)
+/* The field to fill: a new one in @s, or @s->sink when @id is not wanted or the array cannot
+ * grow (the set's own, so that sets filled by different threads share nothing). */
+static struct tb_rfield *rf_add(struct tb_rf_set *s, const char *id, enum tb_rf_kind kind)
 {
-	static struct tb_rfield sink;
-
-	if (s->want && !rf_wanted(s, id))
-		return &sink;
+	if (s->want && !tb_rf_wanted(s, id))
+		return &s->sink;
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;
 		struct tb_rfield *n = realloc(s->f, cap * sizeof(*n));
 		if (!n) {
 			s->failed = true;
-			return &sink;
+			return &s->sink;
 		}
 		s->f = n;
 		s->cap = cap;
@@ -100,13 +100,13 @@ static struct tb_rfield *rf_add(struct rf_set *s, const char *id, enum tb_rf_kin
 	return &s->f[s->n++];
 }
 
-static void rf_str(struct rf_set *s, const char *id, const char *v)
+static void rf_str(struct tb_rf_set *s, const char *id, const char *v)
 {
 	rf_add(s, id, TB_RF_STR)->s = v ? v : "";
 }
 
 /* A formatted string owned by the set (NULL on ENOMEM, the set marked failed). */
-_printf_(2, 3) static const char *rf_own(struct rf_set *s, const char *fmt, ...)
+_printf_(2, 3) static const char *rf_own(struct tb_rf_set *s, const char *fmt, ...)
 {
 	va_list ap;
 	char *v = NULL;
@@ -136,27 +136,27 @@ _printf_(2, 3) static const char *rf_own(struct rf_set *s, const char *fmt, ...)
 
 #define rf_strf(s, id, ...)                                                                        \
 	do {                                                                                       \
-		const char *v_ = rf_wanted((s), (id)) ? rf_own((s), __VA_ARGS__) : NULL;           \
+		const char *v_ = tb_rf_wanted((s), (id)) ? rf_own((s), __VA_ARGS__) : NULL;        \
 		if (v_)                                                                            \
 			rf_str((s), (id), v_);                                                     \
 	} while (0)
 
-static void rf_size(struct rf_set *s, const char *id, uint64_t sectors)
+static void rf_size(struct tb_rf_set *s, const char *id, uint64_t sectors)
 {
 	rf_add(s, id, TB_RF_SIZE)->u = sectors;
 }
 
-static void rf_num(struct rf_set *s, const char *id, uint64_t v)
+static void rf_num(struct tb_rf_set *s, const char *id, uint64_t v)
 {
 	rf_add(s, id, TB_RF_NUM)->u = v;
 }
 
-static void rf_bin(struct rf_set *s, const char *id, int v)
+static void rf_bin(struct tb_rf_set *s, const char *id, int v)
 {
 	rf_add(s, id, TB_RF_BIN)->i = v;
 }
 
-static void rf_pct(struct rf_set *s, const char *id, uint64_t num, uint64_t den)
+static void rf_pct(struct tb_rf_set *s, const char *id, uint64_t num, uint64_t den)
 {
 	struct tb_rfield *f = rf_add(s, id, TB_RF_PCT);
 	f->num = num;
@@ -164,13 +164,13 @@ static void rf_pct(struct rf_set *s, const char *id, uint64_t num, uint64_t den)
 }
 
 /* lvm2 tags: sorted, comma-separated (dm_report_field_string_list). */
-static void rf_tags(struct rf_set *s, const char *id, md_strv tags)
+static void rf_tags(struct tb_rf_set *s, const char *id, md_strv tags)
 {
 	size_t n = md_strv_len(tags), len = 1;
 	_cleanup_free_ const char **v = NULL;
 	_cleanup_free_ char *buf = NULL;
 
-	if (!rf_wanted(s, id))
+	if (!tb_rf_wanted(s, id))
 		return;
 	if (!n)
 		return rf_str(s, id, "");
@@ -207,7 +207,7 @@ static void uuid(char out[MD_ID_LEN + 7], const char *id)
 	md_id_format(id, out);
 }
 
-uint64_t rf_mda_free_sectors(const struct rf_mda *m)
+uint64_t tb_rf_mda_free_sectors(const struct tb_rf_mda *m)
 {
 	uint64_t max;
 
@@ -231,7 +231,7 @@ static void descendants(const struct md_vg *vg, const struct md_lv *lv, struct s
 }
 
 static void seg_fields(const struct md_vg *vg, const struct md_lv *lv, const struct md_seg *sg,
-		       const char *const *pv_paths, bool monitored, bool active, struct rf_set *s)
+		       const char *const *pv_paths, bool monitored, bool active, struct tb_rf_set *s)
 {
 	const struct md_lv *pool = sg->kind == MD_SEG_THIN_POOL ? lv
 				   : sg->kind == MD_SEG_THIN    ? sg->thin_pool
@@ -239,8 +239,8 @@ static void seg_fields(const struct md_vg *vg, const struct md_lv *lv, const str
 	struct strbuf pe = { 0 }, le = { 0 }, dev = { 0 };
 	static const char *const disc[] = { "ignore", "nopassdown", "passdown" };
 	bool striped = sg->kind == MD_SEG_STRIPED;
-	bool ranges = rf_wanted(s, "seg_pe_ranges") || rf_wanted(s, "seg_le_ranges") ||
-		      rf_wanted(s, "devices");
+	bool ranges = tb_rf_wanted(s, "seg_pe_ranges") || tb_rf_wanted(s, "seg_le_ranges") ||
+		      tb_rf_wanted(s, "devices");
 
 	bool raid = sg->kind == MD_SEG_RAID;
 
@@ -260,7 +260,7 @@ static void seg_fields(const struct md_vg *vg, const struct md_lv *lv, const str
 		sg->kind == MD_SEG_THIN_POOL ? sg->chunk_size
 		: lv->cow_snapshot           ? lv->cow_snapshot->segs[0].chunk_size
 					     : 0);
-	if (sg->kind == MD_SEG_THIN_POOL && rf_wanted(s, "thin_count"))
+	if (sg->kind == MD_SEG_THIN_POOL && tb_rf_wanted(s, "thin_count"))
 		rf_num(s, "thin_count", md_pool_thins(vg, lv, NULL, 0));
 	if (pool) {
 		rf_str(s, "discards", disc[pool->segs[0].discards]);
@@ -344,7 +344,7 @@ static void seg_fields(const struct md_vg *vg, const struct md_lv *lv, const str
 }
 
 /* lvm2's LVSINFO fields from one device's info (NULL: not active), ids prefixed by @pfx. */
-static void info_fields(struct rf_set *s, const char *pfx, const struct md_lv *lv,
+static void info_fields(struct tb_rf_set *s, const char *pfx, const struct md_lv *lv,
 			const struct dmk_info *ki, bool tpool)
 {
 	/* ids are string literals (tb_rfield.id): the prefixed ones spelled out */
@@ -393,9 +393,9 @@ static void info_fields(struct rf_set *s, const char *pfx, const struct md_lv *l
 	}
 }
 
-int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb_lv_state *st,
-		 const char *const *pv_paths, bool monitored, struct rf_set *s,
-		 struct rf_set **ret_segs, size_t *ret_n_segs)
+int tb_rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb_lv_state *st,
+		    const char *const *pv_paths, bool monitored, struct tb_rf_set *s,
+		    struct tb_rf_set **ret_segs, size_t *ret_n_segs)
 {
 	bool pool = md_lv_is_thin_pool(lv), thin = md_lv_is_thin(lv);
 	bool tdata = md_lv_is_pool_data(vg, lv), tmeta = md_lv_is_pool_meta(vg, lv);
@@ -409,7 +409,7 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 	struct md_lv *owner = (tdata || tmeta) ? md_lv_pool_of(vg, lv) : rparent;
 	struct strbuf desc = { 0 };
 	char u[MD_ID_LEN + 7];
-	struct rf_set *segs;
+	struct tb_rf_set *segs;
 
 	rf_strf(s, "lv_full_name", "%s/%s", vg->name, lv->name);
 	if (visible && !pool)
@@ -435,8 +435,8 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 	else if (spare)
 		rf_str(s, "lv_role", "private,pool,spare");
 	else {
-		if (rf_wanted(s, "lv_role") || rf_wanted(s, "lv_descendants") ||
-		    rf_wanted(s, "lv_full_descendants"))
+		if (tb_rf_wanted(s, "lv_role") || tb_rf_wanted(s, "lv_descendants") ||
+		    tb_rf_wanted(s, "lv_full_descendants"))
 			descendants(vg, lv, &desc);
 		if (cow_origin)
 			rf_str(s, "lv_role", "public,snapshot,thicksnapshot");
@@ -592,7 +592,8 @@ int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb
 	return s->failed ? -ENOMEM : 0;
 }
 
-int rf_vg_fields(const struct md_vg *vg, const struct rf_mda *mdas, size_t n_mdas, struct rf_set *s)
+int tb_rf_vg_fields(const struct md_vg *vg, const struct tb_rf_mda *mdas, size_t n_mdas,
+		    struct tb_rf_set *s)
 {
 	uint64_t mfree = UINT64_MAX, msize = UINT64_MAX;
 	size_t n_used = 0;
@@ -602,7 +603,7 @@ int rf_vg_fields(const struct md_vg *vg, const struct rf_mda *mdas, size_t n_mda
 		if (mdas[i].ignored)
 			continue;
 		n_used++;
-		mfree = MIN(mfree, rf_mda_free_sectors(&mdas[i]));
+		mfree = MIN(mfree, tb_rf_mda_free_sectors(&mdas[i]));
 		msize = MIN(msize, mdas[i].size / 512);
 	}
 	rf_str(s, "vg_permissions", (vg->status & MD_VG_WRITE) ? "writeable" : "read-only");
@@ -646,14 +647,14 @@ static int cmp_run(const void *a, const void *b)
 	return (x->start > y->start) - (x->start < y->start);
 }
 
-int rf_pv_fields(const struct md_vg *vg, const struct md_pv *pv, const struct tb_pvdev *d,
-		 const struct rf_mda *mdas, size_t n_mdas, struct rf_set *s,
-		 struct rf_set **ret_pvsegs, size_t *ret_n)
+int tb_rf_pv_fields(const struct md_vg *vg, const struct md_pv *pv, const struct tb_pvdev *d,
+		    const struct tb_rf_mda *mdas, size_t n_mdas, struct tb_rf_set *s,
+		    struct tb_rf_set **ret_pvsegs, size_t *ret_n)
 {
 	uint64_t mfree = UINT64_MAX, msize = UINT64_MAX;
 	struct pe_run *runs = NULL;
 	size_t n_runs = 0, cap = 0, n_out = 0;
-	struct rf_set *out = NULL;
+	struct tb_rf_set *out = NULL;
 	char pvu[MD_ID_LEN + 7], lvu[MD_ID_LEN + 7];
 	uint32_t at = 0;
 
@@ -664,7 +665,7 @@ int rf_pv_fields(const struct md_vg *vg, const struct md_pv *pv, const struct tb
 	/* lvm2 _pvmdafree_disp: an ignored area has no free space; the size is over all */
 	for (size_t i = 0; i < n_mdas; i++) {
 		n_used += !mdas[i].ignored;
-		mfree = MIN(mfree, mdas[i].ignored ? 0 : rf_mda_free_sectors(&mdas[i]));
+		mfree = MIN(mfree, mdas[i].ignored ? 0 : tb_rf_mda_free_sectors(&mdas[i]));
 		msize = MIN(msize, mdas[i].size / 512);
 	}
 	if (d->rdev) {
@@ -732,7 +733,7 @@ int rf_pv_fields(const struct md_vg *vg, const struct md_pv *pv, const struct tb
 	for (size_t i = 0; i <= n_runs; i++) {
 		uint32_t next = i < n_runs ? runs[i].start : pv->pe_count;
 		if (next > at) {
-			struct rf_set *g = &out[n_out++];
+			struct tb_rf_set *g = &out[n_out++];
 			rf_num(g, "pvseg_start", at);
 			rf_num(g, "pvseg_size", next - at);
 			rf_strf(g, "pv_uuid", "%s", pvu);
@@ -740,7 +741,7 @@ int rf_pv_fields(const struct md_vg *vg, const struct md_pv *pv, const struct tb
 		}
 		if (i == n_runs)
 			break;
-		struct rf_set *g = &out[n_out++];
+		struct tb_rf_set *g = &out[n_out++];
 		rf_num(g, "pvseg_start", runs[i].start);
 		rf_num(g, "pvseg_size", runs[i].len);
 		rf_strf(g, "pv_uuid", "%s", pvu);

@@ -6,31 +6,32 @@
 #include "core/activate/activate.h"
 #include "core/store/store.h"
 
-/* Which fields a report reads (tb_report_lvs_want): NULL @fn, or no rf_want, is all. The
+/* Which fields a report reads (tb_report_lvs_want): NULL @fn, or no tb_rf_want, is all. The
  * answers are cached by the id's address (every id is a string literal). */
-struct rf_want {
+struct tb_rf_want {
 	bool (*fn)(void *ud, const char *id);
 	void *ud;
 	const char **keys;
 	bool *vals;
 	size_t cap;
 };
-void rf_want_release(struct rf_want *w);
+void tb_rf_want_release(struct tb_rf_want *w);
 
-struct rf_set {
+struct tb_rf_set {
 	struct tb_rfield *f;
 	size_t n, cap;
 	char **owned;
 	size_t n_owned, cap_owned;
 	bool failed;
-	struct rf_want *want; /* borrowed; NULL: every field */
+	struct tb_rf_want *want; /* borrowed; NULL: every field */
+	struct tb_rfield sink;   /* written in place of a field not kept; never read */
 };
-void rf_release(struct rf_set *s);
+void tb_rf_release(struct tb_rf_set *s);
 /* Does the set keep field @id? (The builders skip the work of the fields it does not.) */
-bool rf_wanted(struct rf_set *s, const char *id);
+bool tb_rf_wanted(struct tb_rf_set *s, const char *id);
 
 /* What a report knows of one metadata area (for the *_mda_* fields). */
-struct rf_mda {
+struct tb_rf_mda {
 	uint64_t size;      /* bytes, from the PV header */
 	uint64_t text_size; /* bytes of the committed text, NUL included; 0 none */
 	bool ignored;       /* metadataignore: not in use (lvm2 counts its free space as 0) */
@@ -38,14 +39,14 @@ struct rf_mda {
 
 /* @pv_paths: parallel to @vg->pvs, the device path of each PV (NULL when missing).
  * Fills @lv and one set per segment into *ret_segs (caller frees each and the array). */
-int rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb_lv_state *st,
-		 const char *const *pv_paths, bool monitored, struct rf_set *out,
-		 struct rf_set **ret_segs, size_t *ret_n_segs);
-int rf_vg_fields(const struct md_vg *vg, const struct rf_mda *mdas, size_t n_mdas,
-		 struct rf_set *out);
+int tb_rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb_lv_state *st,
+		    const char *const *pv_paths, bool monitored, struct tb_rf_set *out,
+		    struct tb_rf_set **ret_segs, size_t *ret_n_segs);
+int tb_rf_vg_fields(const struct md_vg *vg, const struct tb_rf_mda *mdas, size_t n_mdas,
+		    struct tb_rf_set *out);
 /* @pv NULL for an orphan PV. */
-int rf_pv_fields(const struct md_vg *vg, const struct md_pv *pv, const struct tb_pvdev *d,
-		 const struct rf_mda *mdas, size_t n_mdas, struct rf_set *out,
-		 struct rf_set **ret_pvsegs, size_t *ret_n);
+int tb_rf_pv_fields(const struct md_vg *vg, const struct md_pv *pv, const struct tb_pvdev *d,
+		    const struct tb_rf_mda *mdas, size_t n_mdas, struct tb_rf_set *out,
+		    struct tb_rf_set **ret_pvsegs, size_t *ret_n);
 /* lvm2's free space of one mda (_mda_free_sectors_raw), in sectors. */
-uint64_t rf_mda_free_sectors(const struct rf_mda *m);
+uint64_t tb_rf_mda_free_sectors(const struct tb_rf_mda *m);

@@ -160,23 +160,24 @@ static int vg_names(struct tb_scan *s, const char ***ret, size_t *ret_n)
 }
 
 /* The mdas of the PVs of @vg that are present, with the committed text's size. */
-static struct rf_mda *vg_mdas(struct tb_vg *vg, size_t *ret_n)
+static struct tb_rf_mda *vg_mdas(struct tb_vg *vg, size_t *ret_n)
 {
-	struct rf_mda *m = calloc(vg->n_pvdevs * LVF_MAX_MDA + 1, sizeof(*m));
+	struct tb_rf_mda *m = calloc(vg->n_pvdevs * LVF_MAX_MDA + 1, sizeof(*m));
 	size_t n = 0;
 
 	for (size_t i = 0; m && i < vg->n_pvdevs; i++) {
 		struct tb_pvdev *d = vg->pvdevs[i];
 		for (size_t k = 0; d && k < d->hdr.n_mda; k++)
-			m[n++] = (struct rf_mda){ d->hdr.mda[k].size, d->text ? d->text_len + 1 : 0,
-						  d->mda_ignored[k] };
+			m[n++] = (struct tb_rf_mda){ d->hdr.mda[k].size,
+						     d->text ? d->text_len + 1 : 0,
+						     d->mda_ignored[k] };
 	}
 	*ret_n = n;
 	return m;
 }
 
 /* The row's segment views of @segs (one more, zeroed, as the end); *ret: caller frees. */
-static int rsegs_of(const struct rf_set *segs, size_t n, struct tb_rseg **ret)
+static int rsegs_of(const struct tb_rf_set *segs, size_t n, struct tb_rseg **ret)
 {
 	struct tb_rseg *rs = calloc(n + 1, sizeof(*rs));
 
@@ -188,10 +189,10 @@ static int rsegs_of(const struct rf_set *segs, size_t n, struct tb_rseg **ret)
 	return 0;
 }
 
-static void release_segs(struct rf_set *segs, size_t n)
+static void release_segs(struct tb_rf_set *segs, size_t n)
 {
 	for (size_t i = 0; segs && i < n; i++)
-		rf_release(&segs[i]);
+		tb_rf_release(&segs[i]);
 	free(segs);
 }
 
@@ -207,7 +208,7 @@ static int cmp_lv_at(const void *a, const void *b)
 	return cmp_lv(&px, &py);
 }
 
-static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all, struct rf_want *want,
+static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all, struct tb_rf_want *want,
 			 int (*cb)(void *, const struct tb_lv_row *), void *userdata)
 {
 	struct md_vg *md = vg->md;
@@ -318,13 +319,13 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all, struct rf
 			row.seg_monitor = "";
 		}
 		{
-			struct rf_set rf = { .want = want }, *segs = NULL;
+			struct tb_rf_set rf = { .want = want }, *segs = NULL;
 			struct tb_rseg *rs = NULL;
 			size_t n_segs = 0;
 			/* the monitor's state file matters only for an active pool's seg_monitor */
 			bool mon = md_lv_is_thin_pool(lv) && st.pool_active &&
 				   tb_monitor_watches(c->ctx, md->name, lv->name);
-			r = rf_lv_fields(md, lv, &st, paths, mon, &rf, &segs, &n_segs);
+			r = tb_rf_lv_fields(md, lv, &st, paths, mon, &rf, &segs, &n_segs);
 			if (r == 0)
 				r = rsegs_of(segs, n_segs, &rs);
 			row.md_index = sorted[i].index;
@@ -336,7 +337,7 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all, struct rf
 				r = cb(userdata, &row);
 			free(rs);
 			release_segs(segs, n_segs);
-			rf_release(&rf);
+			tb_rf_release(&rf);
 		}
 	}
 	tb_dm_snapshot_end(c->ctx);
@@ -409,7 +410,7 @@ struct lvs_args {
 	bool all;
 	int (*cb)(void *, const struct tb_lv_row *);
 	void *userdata;
-	struct rf_want *want;
+	struct tb_rf_want *want;
 };
 
 static int lvs_one(struct tb_cmd *c, struct tb_vg *vg, void *data)
@@ -430,11 +431,11 @@ TB_EXPORT int tb_report_lvs_want(struct tb_ctx *ctx, const char *const *vgs, siz
 				 int (*cb)(void *userdata, const struct tb_lv_row *row),
 				 void *userdata)
 {
-	struct rf_want w = { .fn = want, .ud = want_ud };
+	struct tb_rf_want w = { .fn = want, .ud = want_ud };
 	struct lvs_args a = { all, cb, userdata, want ? &w : NULL };
 	int r = for_each_vg(ctx, "lvs", vgs, n, lvs_one, &a);
 
-	rf_want_release(&w);
+	tb_rf_want_release(&w);
 	return r;
 }
 
@@ -470,14 +471,14 @@ static int vgs_one(struct tb_cmd *c, struct tb_vg *vg, void *data)
 	row.seqno = md->seqno;
 	{
 		size_t n_mdas = 0;
-		struct rf_mda *mdas = vg_mdas(vg, &n_mdas);
-		struct rf_set rf = { 0 };
-		int r = mdas ? rf_vg_fields(md, mdas, n_mdas, &rf) : -ENOMEM;
+		struct tb_rf_mda *mdas = vg_mdas(vg, &n_mdas);
+		struct tb_rf_set rf = { 0 };
+		int r = mdas ? tb_rf_vg_fields(md, mdas, n_mdas, &rf) : -ENOMEM;
 		row.fields = rf.f;
 		row.n_fields = rf.n;
 		if (r == 0)
 			r = a->cb(a->userdata, &row);
-		rf_release(&rf);
+		tb_rf_release(&rf);
 		free(mdas);
 		return r;
 	}
@@ -592,15 +593,15 @@ TB_EXPORT int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n
 			snprintf(row.attr, sizeof(row.attr), "---");
 		}
 		{
-			struct rf_mda mdas[LVF_MAX_MDA];
-			struct rf_set rf = { 0 }, *segs = NULL;
+			struct tb_rf_mda mdas[LVF_MAX_MDA];
+			struct tb_rf_set rf = { 0 }, *segs = NULL;
 			struct tb_rseg *rs = NULL;
 			size_t n_segs = 0, n_mdas = 0;
 			for (size_t k = 0; k < d->hdr.n_mda && k < LVF_MAX_MDA; k++)
-				mdas[n_mdas++] = (struct rf_mda){ d->hdr.mda[k].size,
-								  d->text ? d->text_len + 1 : 0,
-								  d->mda_ignored[k] };
-			r = rf_pv_fields(md, pv, d, mdas, n_mdas, &rf, &segs, &n_segs);
+				mdas[n_mdas++] = (struct tb_rf_mda){ d->hdr.mda[k].size,
+								     d->text ? d->text_len + 1 : 0,
+								     d->mda_ignored[k] };
+			r = tb_rf_pv_fields(md, pv, d, mdas, n_mdas, &rf, &segs, &n_segs);
 			if (r == 0)
 				r = rsegs_of(segs, n_segs, &rs);
 			row.fields = rf.f;
@@ -611,7 +612,7 @@ TB_EXPORT int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n
 				r = cb(userdata, &row);
 			free(rs);
 			release_segs(segs, n_segs);
-			rf_release(&rf);
+			tb_rf_release(&rf);
 		}
 	}
 	/* PVs a VG lists that no device carries: lvm2 shows them as "[unknown]", attr m */

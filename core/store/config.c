@@ -57,17 +57,6 @@ done:
 	return cc->r;
 }
 
-void tb_lvm_conf_free(struct tb_ctx *ctx)
-{
-	struct tb_lvm_conf_cache *cc = &ctx->lvm_conf;
-
-	for (size_t i = 0; i < cc->n_old; i++)
-		lvf_cft_free(cc->old[i]);
-	free(cc->old);
-	lvf_cft_free(cc->root);
-	memset(cc, 0, sizeof(*cc));
-}
-
 /* the sysconf dir's lvm.conf (cached), with the message every setting gives when it does
  * not parse */
 static int conf(struct tb_ctx *ctx, const struct lvf_cft_node **ret)

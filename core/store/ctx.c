@@ -8,6 +8,7 @@
 #include "core/ctx-internal.h"
 #include "core/store/mdcache.h"
 #include "kernel-iface/dmk.h"
+#include "lvmfmt/cft.h"
 
 _printf_(6, 0) static void log_stderr(void *userdata, int priority, const char *file, int line,
 				      const char *fn, const char *format, va_list args)
@@ -172,6 +173,33 @@ const char *tb_ctx_run(const struct tb_ctx *ctx)
 const char *tb_ctx_lockdir(const struct tb_ctx *ctx)
 {
 	return ctx->lock_dir;
+}
+
+void tb_lvm_conf_free(struct tb_ctx *ctx)
+{
+	struct tb_lvm_conf_cache *cc = &ctx->lvm_conf;
+
+	for (size_t i = 0; i < cc->n_old; i++)
+		lvf_cft_free(cc->old[i]);
+	free(cc->old);
+	lvf_cft_free(cc->root);
+	memset(cc, 0, sizeof(*cc));
+}
+
+const char *tb_sysconf_dir(const struct tb_ctx *ctx)
+{
+	const char *d;
+	if (ctx)
+		return tb_ctx_sysconf(ctx);
+	d = secure_getenv("LVM_SYSTEM_DIR");
+	return d && *d ? d : "/etc/lvm";
+}
+
+void tb_ctx_config_free(struct tb_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_config_layers; i++)
+		lvf_cft_free(ctx->config_layers[i]);
+	ctx->n_config_layers = 0;
 }
 
 TB_EXPORT int tb_ctx_new(unsigned flags, struct tb_ctx **ret)

@@ -12,13 +12,6 @@
 #include "lvmfmt/cft.h"
 #include "lvmfmt/config.h"
 
-void tb_ctx_config_free(struct tb_ctx *ctx)
-{
-	for (size_t i = 0; i < ctx->n_config_layers; i++)
-		lvf_cft_free(ctx->config_layers[i]);
-	ctx->n_config_layers = 0;
-}
-
 TB_EXPORT int tb_ctx_set_config(struct tb_ctx *ctx, const char *config)
 {
 	struct lvf_cft_node *root = NULL;

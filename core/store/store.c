@@ -27,15 +27,6 @@
 #include "util/endian.h"
 #include "util/strbuf.h"
 
-const char *tb_sysconf_dir(const struct tb_ctx *ctx)
-{
-	const char *d;
-	if (ctx)
-		return tb_ctx_sysconf(ctx);
-	d = secure_getenv("LVM_SYSTEM_DIR");
-	return d && *d ? d : "/etc/lvm";
-}
-
 void tb_ctx_set_bdev_open(struct tb_ctx *ctx, tb_bdev_open_fn fn, void *userdata)
 {
 	ctx->bdev_open = fn;

@@ -140,8 +140,6 @@ bool tb_device_accepted(struct tb_ctx *ctx, const char *path);
 
 /* Fresh random id (lvm2 alphabet). */
 void tb_new_id(char ret[MD_ID_LEN + 1]);
-/* The ctx's sysconf dir (NULL: the environment's default, $LVM_SYSTEM_DIR or /etc/lvm). */
-const char *tb_sysconf_dir(const struct tb_ctx *ctx);
 /* The sysconf dir's lvm.conf, parsed on first use and again only when the file changes (its
  * device, inode, size, mtime or ctime): every setting of a command reads one parse. *ret is
  * borrowed and stays valid until tb_ctx_unref (older versions are kept, not freed); NULL when

@@ -26,28 +26,28 @@ static struct tb_dm_info mk_info(const char *name, uint32_t minor, bool live, bo
 	return i;
 }
 
-static char *run(const struct dm_report_opts *o, const struct tb_dm_info *infos, size_t n)
+static char *run(const struct cli_dm_report_opts *o, const struct tb_dm_info *infos, size_t n)
 {
-	struct dm_report *r = NULL;
+	struct cli_dm_report *r = NULL;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *m;
 
-	assert_int_equal(dm_report_new(o, &r), 0);
+	assert_int_equal(cli_dm_report_new(o, &r), 0);
 	for (size_t i = 0; i < n; i++) {
-		struct dm_report_dev d = { .info = &infos[i], .name = infos[i].name,
+		struct cli_dm_report_dev d = { .info = &infos[i], .name = infos[i].name,
 					   .uuid = infos[i].uuid };
-		assert_int_equal(dm_report_add(r, &d), 0);
+		assert_int_equal(cli_dm_report_add(r, &d), 0);
 	}
 	m = open_memstream(&buf, &len);
-	dm_report_output_free(r, m);
+	cli_dm_report_output_free(r, m);
 	fclose(m);
 	return buf;
 }
 
 static void test_default_columns(void **state)
 {
-	struct dm_report_opts o = { 0 };
+	struct cli_dm_report_opts o = { 0 };
 	struct tb_dm_info i = mk_info("xnotab", 3, false, false);
 	char *out = run(&o, &i, 1);
 
@@ -60,7 +60,7 @@ static void test_default_columns(void **state)
 static void test_containerd_line(void **state)
 {
 	/* containerd's Info(): --noheadings, --separator " " (blkdevname needs sysfs: left out) */
-	struct dm_report_opts o = { .fields = "name,attr,major,minor,open,segments,events",
+	struct cli_dm_report_opts o = { .fields = "name,attr,major,minor,open,segments,events",
 				    .separator = " ", .noheadings = true };
 	struct tb_dm_info i = mk_info("xp", 0, true, false);
 	char *out = run(&o, &i, 1);
@@ -71,9 +71,9 @@ static void test_containerd_line(void **state)
 
 static void test_noheadings_colon_and_prefixes(void **state)
 {
-	struct dm_report_opts a = { .fields = "name,attr", .noheadings = true };
-	struct dm_report_opts b = { .fields = "name,attr", .nameprefixes = true };
-	struct dm_report_opts c = { .fields = "attr,tables_loaded" };
+	struct cli_dm_report_opts a = { .fields = "name,attr", .noheadings = true };
+	struct cli_dm_report_opts b = { .fields = "name,attr", .nameprefixes = true };
+	struct cli_dm_report_opts c = { .fields = "attr,tables_loaded" };
 	struct tb_dm_info i = mk_info("xp", 0, true, false);
 	char *out;
 
@@ -91,8 +91,8 @@ static void test_noheadings_colon_and_prefixes(void **state)
 
 static void test_sort_and_width(void **state)
 {
-	struct dm_report_opts o = { .sort = "name" };
-	struct dm_report_opts n = { .fields = "name" };
+	struct cli_dm_report_opts o = { .sort = "name" };
+	struct cli_dm_report_opts n = { .fields = "name" };
 	struct tb_dm_info i[3] = { mk_info("xp", 0, true, false), mk_info("xro", 2, true, true),
 				   mk_info("xlin", 1, true, false) };
 	char *out = run(&o, i, 3);
@@ -110,7 +110,7 @@ static void test_sort_and_width(void **state)
 
 static void test_no_rows_no_headings(void **state)
 {
-	struct dm_report_opts o = { 0 };
+	struct cli_dm_report_opts o = { 0 };
 	char *out = run(&o, NULL, 0);
 
 	assert_string_equal(out, "");
@@ -119,17 +119,17 @@ static void test_no_rows_no_headings(void **state)
 
 static void test_unknown_field(void **state)
 {
-	struct dm_report_opts o = { .fields = "name,nosuchfield" };
-	struct dm_report *r = NULL;
+	struct cli_dm_report_opts o = { .fields = "name,nosuchfield" };
+	struct cli_dm_report *r = NULL;
 
-	assert_int_equal(dm_report_new(&o, &r), -EINVAL);
+	assert_int_equal(cli_dm_report_new(&o, &r), -EINVAL);
 	assert_null(r);
 }
 
 static void test_splitname(void **state)
 {
-	struct dm_report_opts o = { .splitname = true };
-	struct dm_report_opts c = { .splitname = true, .fields = "vg_name,lv_name",
+	struct cli_dm_report_opts o = { .splitname = true };
+	struct cli_dm_report_opts c = { .splitname = true, .fields = "vg_name,lv_name",
 				    .noheadings = true, .separator = ":" };
 	const char *names[] = { "vg-lv", "vg-lv-tpool", "a--b-c_tdata" };
 	const char *want[] = { "VG   LV   LVLayer\nvg   lv          \n",
@@ -137,16 +137,16 @@ static void test_splitname(void **state)
 			       "VG   LV      LVLayer\na-b  c_tdata        \n" };
 
 	for (size_t k = 0; k < 3; k++) {
-		struct dm_report *r = NULL;
-		struct dm_report_dev d = { .name = names[k], .uuid = "LVM" };
+		struct cli_dm_report *r = NULL;
+		struct cli_dm_report_dev d = { .name = names[k], .uuid = "LVM" };
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *m;
 
-		assert_int_equal(dm_report_new(k == 0 ? &c : &o, &r), 0);
-		assert_int_equal(dm_report_add(r, &d), 0);
+		assert_int_equal(cli_dm_report_new(k == 0 ? &c : &o, &r), 0);
+		assert_int_equal(cli_dm_report_add(r, &d), 0);
 		m = open_memstream(&buf, &len);
-		dm_report_output_free(r, m);
+		cli_dm_report_output_free(r, m);
 		fclose(m);
 		assert_string_equal(buf, k == 0 ? "vg:lv\n" : want[k]);
 		free(buf);

@@ -19,7 +19,7 @@ static char *docker(const char *old, bool force, int want_r, bool want_changed)
 {
 	char *text = NULL, *err = NULL;
 	bool changed = !want_changed;
-	int r = engcfg_docker_merge(old, old ? strlen(old) : 0, opts, 2, force, &text, &changed,
+	int r = cli_engine_docker_merge(old, old ? strlen(old) : 0, opts, 2, force, &text, &changed,
 				    &err);
 	if (r != want_r)
 		fail_msg("docker merge of '%s': r=%d (%s), want %d", old ? old : "(null)", r,
@@ -115,7 +115,7 @@ static char *ctrd(const char *old, bool force, int want_r, bool want_changed)
 {
 	char *text = NULL, *err = NULL;
 	bool changed = !want_changed;
-	int r = engcfg_containerd_merge(old, old ? strlen(old) : 0, "docker-thinpool", "/var/lib/dm",
+	int r = cli_engine_containerd_merge(old, old ? strlen(old) : 0, "docker-thinpool", "/var/lib/dm",
 					"10GB", force, &text, &changed, &err);
 	if (r != want_r)
 		fail_msg("containerd merge of '%s': r=%d (%s), want %d", old ? old : "(null)", r,

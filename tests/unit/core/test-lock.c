@@ -1,11 +1,13 @@
 /* Unit tests: core/lock (lvm2-compatible flock locks) and core/hints (lvm2 hints invalidation).
  * Other lock holders are child processes (flock locks belong to open file descriptions, so a
  * second holder in another process is what lvm2 would be). Children are driven through pipes;
- * where the parent must wait for a child to block inside flock(), it polls /proc/<pid>/fd and
- * the lock files, bounded to a few seconds. */
+ * where the parent must wait for a child to block inside flock(), it polls /proc/locks until
+ * the kernel lists the child's blocked request (bounded to ten seconds), so no assertion
+ * depends on a sleep having been long enough. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -178,33 +180,45 @@ static void msleep(int ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Wait until @pid has @file of @dir open (it is then in or right before flock()). */
-static void wait_child_has_open(pid_t pid, const char *dir, const char *name)
+/* Is @pid waiting for a flock()? /proc/locks lists each blocked request after its blocker as
+ * "N: -> FLOCK  ADVISORY  WRITE PID MAJ:MIN:INODE 0 EOF" (fs/locks.c lock_get_status). */
+static bool blocked_in_flock(pid_t pid)
 {
-	char want[512], fddir[64], link[512];
-	snprintf(want, sizeof(want), "%s/%s", dir, name);
-	snprintf(fddir, sizeof(fddir), "/proc/%d/fd", (int)pid);
-	for (int tries = 0; tries < 5000; tries++) {
-		DIR *d = opendir(fddir);
-		struct dirent *de;
-		while (d && (de = readdir(d))) {
-			char p[600];
-			snprintf(p, sizeof(p), "%s/%s", fddir, de->d_name);
-			ssize_t n = readlink(p, link, sizeof(link) - 1);
-			if (n > 0) {
-				link[n] = '\0';
-				if (strcmp(link, want) == 0) {
-					closedir(d);
-					msleep(20); /* let it enter flock() */
-					return;
-				}
-			}
-		}
-		if (d)
-			closedir(d);
+	FILE *fp = fopen("/proc/locks", "re");
+	char line[256];
+	bool found = false;
+
+	if (!fp)
+		fail_msg("cannot read /proc/locks: %s", strerror(errno));
+	while (!found && fgets(line, sizeof(line), fp)) {
+		char kind[16];
+		int p = 0;
+		const char *arrow = strstr(line, ": -> ");
+		if (arrow && sscanf(arrow + 5, "%15s %*s %*s %d", kind, &p) == 2)
+			found = strcmp(kind, "FLOCK") == 0 && p == (int)pid;
+	}
+	fclose(fp);
+	return found;
+}
+
+/* Wait until @pid is blocked inside flock() (a bounded poll of /proc/locks: the kernel says
+ * so, no guess that some time was enough). Nothing the test asserts afterwards depends on
+ * timing: the child stays blocked until the parent releases what it waits for. */
+static void wait_child_blocked(pid_t pid)
+{
+	for (int tries = 0; tries < 10000; tries++) {
+		if (blocked_in_flock(pid))
+			return;
 		msleep(1);
 	}
-	fail_msg("child %d never opened %s", (int)pid, want);
+	fail_msg("child %d never blocked in flock() (/proc/locks)", (int)pid);
+}
+
+/* Has the child written a step byte not read yet? (It has not while it is blocked.) */
+static bool child_has_step(struct child *c)
+{
+	struct pollfd pfd = { .fd = c->ready, .events = POLLIN };
+	return poll(&pfd, 1, 0) == 1;
 }
 
 /* ---- tests ---- */
@@ -390,7 +404,8 @@ static void test_blocking_wait(void **state)
 	assert_int_equal(tb_lockset_init(&ls, f->dir, TB_LOCK_NOWAIT), 0);
 	assert_int_equal(tb_lock_vg(&ls, "docker", true), 0);
 	struct child c = spawn(CHILD_TB_VG, f->dir, "docker", true);
-	wait_child_has_open(c.pid, f->dir, "V_docker");
+	wait_child_blocked(c.pid);
+	assert_false(child_has_step(&c)); /* blocked: it has not got the lock */
 	tb_lockset_release(&ls);
 	assert_int_equal(child_wait_step(&c), 'r');
 	assert_int_equal(probe(f->dir, "V_docker", LOCK_SH), -EWOULDBLOCK);
@@ -422,7 +437,7 @@ static void test_aux_protocol(void **state)
 	struct child r = spawn(CHILD_TB_VG, f->dir, "docker", false);
 	assert_int_equal(child_wait_step(&r), 'r');
 	struct child w = spawn(CHILD_TB_VG, f->dir, "docker", true);
-	wait_child_has_open(w.pid, f->dir, "V_docker");
+	wait_child_blocked(w.pid); /* on V_docker, holding V_docker:aux */
 	assert_int_equal(probe(f->dir, "V_docker:aux", LOCK_EX), -EWOULDBLOCK);
 	assert_int_equal(tb_lockset_init(&ls, f->dir, TB_LOCK_NOWAIT), 0);
 	assert_int_equal(tb_lock_vg(&ls, "docker", false), -EAGAIN);
@@ -448,7 +463,8 @@ static void test_unlinked_recheck(void **state)
 	struct child h = spawn(CHILD_RAW, f->dir, "V_docker", true);
 	assert_int_equal(child_wait_step(&h), 'r');
 	struct child w = spawn(CHILD_TB_VG, f->dir, "docker", true);
-	wait_child_has_open(w.pid, f->dir, "V_docker");
+	wait_child_blocked(w.pid); /* in flock() on the V_docker that H holds */
+	assert_false(child_has_step(&w));
 	child_go(&h, 'u');
 	child_reap(&h);
 	assert_int_equal(child_wait_step(&w), 'r');
@@ -525,8 +541,7 @@ static void test_hints(void **state)
 	assert_true(p >= 0);
 	if (p == 0)
 		_exit(tb_hints_invalidate(f->dir, "vgcreate", NULL) == 0 ? 0 : 1);
-	for (int i = 0; i < 5000 && !exists(f->dir, "nohints"); i++)
-		msleep(1);
+	wait_child_blocked(p); /* in flock(hints), after touching nohints */
 	assert_true(exists(f->dir, "nohints"));
 	child_go(&r, 'k');
 	child_reap(&r);

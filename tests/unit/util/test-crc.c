@@ -22,6 +22,21 @@ static void test_table(void **state)
 	assert_int_equal(lvm_crc_table[255], 0x2d02ef8dU);
 }
 
+/* lvm_crc_slice[k][n] is byte n followed by k + 1 zero bytes: 8 * (k + 2) shift/xor rounds. */
+static void test_slice_tables(void **state)
+{
+	for (uint32_t n = 0; n < 256; n++) {
+		uint32_t c = n;
+		for (int k = 0; k < 8; k++)
+			c = (c & 1) ? (c >> 1) ^ 0xedb88320U : c >> 1;
+		for (int t = 0; t < 7; t++) {
+			for (int k = 0; k < 8; k++)
+				c = (c & 1) ? (c >> 1) ^ 0xedb88320U : c >> 1;
+			assert_int_equal(lvm_crc_slice[t][n], c);
+		}
+	}
+}
+
 static void test_vectors(void **state)
 {
 	uint8_t zero[512] = { 0 };
@@ -94,6 +109,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_slice_tables),
 		cmocka_unit_test(test_vectors),
 		cmocka_unit_test(test_endian),
 		cmocka_unit_test(test_strbuf),
