@@ -110,3 +110,32 @@ testcase_lvmcmds_lockd_vgcreate() {
 	lc_lvm2_reads
 	return 0
 }
+
+# A shared VG (lock_type sanlock written into the committed text, as damaged-foreign.sh does):
+# without lvmlockd both refuse to activate it; vgchange --locktype none --lockopt force -y,
+# lvm2's recovery (tools/vgchange.c vgchange_locktype_cmd), makes it a local VG again.
+lk_share() { # DEV
+	local t=$TB_TMP/lk.text ed="perl $TB_TOP/tests/integration/damaged-edit.pl"
+	$ed text "$1" >"$t" || die "text of $1"
+	perl -0pi -e 's/^(status = .*\n)/$1lock_type = "sanlock"\nlock_args = "1.0.0:lvmlock"\n/m;
+		s/(\nlv1 \{\n(?:.*\n)*?status = .*\n)/$1lock_args = "1.0.0:70254592"\n/' "$t"
+	$ed settext "$1" "$t" || die "settext of $1"
+}
+testcase_lvmcmds_lockd_shared() {
+	lc_vgs 64M
+	lc_both 0 lvcreate -an -Zn -n lv1 -L 8m @VG@
+	lk_share "$LC_PVA"
+	lk_share "$LC_PVB"
+	assert_eq 'lock_type = "sanlock" lock_args = "1.0.0:lvmlock" lock_args = "1.0.0:70254592"' \
+		"$(lk_meta "$LC_B" | paste -sd' ')" "the VG is shared"
+	# lvm2 prints its refusal twice, thinbox once (docs/lvm2-differences.md): rc only
+	lc_both 5 vgchange -ay @VG@
+	lc_same 0 vgchange --lockstart @VG@
+	lc_same 0 vgchange --locktype none @VG@
+	lc_same 0 vgchange --locktype none --lockopt force -y @VG@
+	assert_eq 'lock_type = "none"' "$(lk_meta "$LC_A")" "lvm2's lock lines"
+	assert_eq 'lock_type = "none"' "$(lk_meta "$LC_B")" "thinbox's lock lines"
+	lc_step 0 vgchange -ay @VG@
+	lc_lvm2_reads
+	return 0
+}
