@@ -81,6 +81,12 @@ enum {
 	O_SETAUTO,
 	O_REFRESH,
 	O_NOLOCKING,
+	/* lvmlockd's options: lvm2 2.03.16 without lvmlockd (use_lvmlockd = 0) */
+	O_LOCKOPT,
+	O_LOCKSTART,
+	O_LOCKSTOP,
+	O_LOCKTYPE,
+	O_SHARED,
 	O_UNBUFFERED = 1900,
 	O_NAMEPREFIXES,
 	O_ROWS,
@@ -101,6 +107,7 @@ enum {
 		{ O_NOUDEV, 0, "noudevsync", CLI_OPT_FLAG, 0 },                                    \
 		{ O_CONFIG, 0, "config", CLI_OPT_STR, CLI_OPTF_REPEATABLE },                       \
 		{ O_NOLOCKING, 0, "nolocking", CLI_OPT_FLAG, 0 },                                  \
+		{ O_LOCKOPT, 0, "lockopt", CLI_OPT_STR, 0 },                                       \
 	{                                                                                          \
 		O_TRACE, 0, "trace", CLI_OPT_FLAG, 0                                               \
 	}
@@ -264,19 +271,72 @@ static int bool_opt(const struct cli_parsed *p, int id)
 
 /* ---------------------------------------------------------------- pv/vg */
 
-static const struct cli_option pvcreate_opts[] = {
-	COMMON_OPTS,
-	{ O_FORCE, 'f', "force", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },
-	{ O_UUID, 'u', "uuid", CLI_OPT_STR, 0 },
-	{ O_MDSIZE, 0, "metadatasize", CLI_OPT_SIZE_MB, 0 },
-	{ O_MDCOPIES, 0, "pvmetadatacopies", CLI_OPT_INT, 0 },
-	{ O_MDCOPIES, 0, "metadatacopies", CLI_OPT_INT, 0 },
-	{ O_DALIGN, 0, "dataalignment", CLI_OPT_SIZE_KB, 0 },
-	{ O_ZEROPV, 'Z', "zero", CLI_OPT_BOOL, 0 },
-	{ O_LABELSECTOR, 0, "labelsector", CLI_OPT_INT, 0 },
-	{ O_EXTSIZE, 's', "physicalextentsize", CLI_OPT_SIZE_MB, 0 },
-	TAG_OPTS, /* vgcreate only */
+#define PV_OPTS                                                                                    \
+	COMMON_OPTS, { O_FORCE, 'f', "force", CLI_OPT_FLAG, CLI_OPTF_REPEATABLE },                 \
+		{ O_UUID, 'u', "uuid", CLI_OPT_STR, 0 },                                           \
+		{ O_MDSIZE, 0, "metadatasize", CLI_OPT_SIZE_MB, 0 },                               \
+		{ O_MDCOPIES, 0, "pvmetadatacopies", CLI_OPT_INT, 0 },                             \
+		{ O_MDCOPIES, 0, "metadatacopies", CLI_OPT_INT, 0 },                               \
+		{ O_DALIGN, 0, "dataalignment", CLI_OPT_SIZE_KB, 0 },                              \
+		{ O_ZEROPV, 'Z', "zero", CLI_OPT_BOOL, 0 },                                        \
+		{ O_LABELSECTOR, 0, "labelsector", CLI_OPT_INT, 0 },                               \
+		{ O_EXTSIZE, 's', "physicalextentsize", CLI_OPT_SIZE_MB, 0 },                      \
+		TAG_OPTS /* vgcreate only */
+
+static const struct cli_option pvcreate_opts[] = { PV_OPTS };
+static const struct cli_option vgcreate_opts[] = {
+	PV_OPTS,
+	{ O_SHARED, 0, "shared", CLI_OPT_FLAG, 0 },
+	{ O_LOCKTYPE, 0, "locktype", CLI_OPT_STR, 0 },
 };
+
+/* lvm2 2.03.16 locktype_arg (get_lock_type_from_string): the values --locktype parses. */
+static int locktype_of(const struct cli_parsed *p, const char **ret)
+{
+	static const char *const types[] = { "none", "clvm", "dlm", "sanlock", "idm" };
+	const char *v = cli_opt_str(p, O_LOCKTYPE, NULL);
+
+	*ret = v;
+	if (!v)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
+		if (streq(v, types[i]))
+			return 0;
+	cli_err("Invalid argument for --locktype: %s", v);
+	cli_err("Error during parsing of command line.");
+	return -EINVAL;
+}
+
+static bool locktype_is_lockd(const char *t)
+{
+	return t && (streq(t, "sanlock") || streq(t, "dlm") || streq(t, "idm"));
+}
+
+/* vgcreate --shared / --locktype as lvm2 2.03.16 vgcreate_params_set_from_args decides them
+ * with use_lvmlockd = 0 (thinbox has no lvmlockd): only a local VG ("none") can be made. */
+static int vgcreate_locktype_check(const struct cli_parsed *p)
+{
+	bool shared = cli_opt_isset(p, O_SHARED);
+	const char *t = cli_opt_str(p, O_LOCKTYPE, NULL);
+
+	if (t && shared && !locktype_is_lockd(t)) {
+		cli_err("The --shared option requires lock type sanlock, dlm or idm.");
+		return -EINVAL;
+	}
+	if (!t && shared) {
+		cli_err("Using a shared lock type requires lvmlockd (lvm.conf use_lvmlockd.)");
+		return -EINVAL;
+	}
+	if (t && streq(t, "clvm")) {
+		cli_err("lock_type %s is invalid", t);
+		return -EINVAL;
+	}
+	if (locktype_is_lockd(t)) {
+		cli_err("Using a shared lock type requires lvmlockd.");
+		return -EINVAL;
+	}
+	return 0;
+}
 
 static int pv_opts_from(struct cli_parsed *p, struct tb_pvcreate_opts *o)
 {
@@ -358,10 +418,13 @@ static int cmd_vgcreate(struct tb_ctx *ctx, int argc, char **argv)
 	_cleanup_(cli_parsed_freep) struct cli_parsed *p = NULL;
 	struct tb_vgcreate_opts o = { 0 };
 	char msg[400];
-	int r = parse(ctx, "vgcreate", pvcreate_opts, ARRAY_SIZE(pvcreate_opts), argc, argv, &p);
+	const char *locktype;
+	int r = parse(ctx, "vgcreate", vgcreate_opts, ARRAY_SIZE(vgcreate_opts), argc, argv, &p);
 
 	if (r)
 		return r;
+	if (locktype_of(p, &locktype) < 0) /* lvm2 checks values as it parses them */
+		return CLI_EINVAL;
 	if (p->n_pos < 1) {
 		cli_err("Please provide volume group name and physical volumes");
 		return CLI_EINVAL;
@@ -383,6 +446,10 @@ static int cmd_vgcreate(struct tb_ctx *ctx, int argc, char **argv)
 	if (o.extent_size > UINT32_MAX) {
 		units_display_size(UINT32_MAX, msg, sizeof(msg));
 		cli_err("Physical extent size must be smaller than %s.", msg);
+		return CLI_EINVAL;
+	}
+	if (vgcreate_locktype_check(p) < 0) {
+		cli_err("Run `vgcreate --help' for more information."); /* lvm2 _short_usage */
 		return CLI_EINVAL;
 	}
 	if (tb_vg_name_check(p->pos[0], msg, sizeof(msg)) < 0) {
@@ -488,6 +555,9 @@ static const struct cli_option vgchange_opts[] = {
 	TAG_OPTS,
 	{ O_IGNSKIP, 'K', "ignoreactivationskip", CLI_OPT_FLAG, 0 },
 	{ O_SETAUTO, 0, "setautoactivation", CLI_OPT_BOOL, 0 },
+	{ O_LOCKSTART, 0, "lockstart", CLI_OPT_FLAG, 0 },
+	{ O_LOCKSTOP, 0, "lockstop", CLI_OPT_FLAG, 0 },
+	{ O_LOCKTYPE, 0, "locktype", CLI_OPT_STR, 0 },
 };
 
 static int activation_of(const struct cli_parsed *p)
@@ -496,6 +566,70 @@ static int activation_of(const struct cli_parsed *p)
 	if (!v || !v->count)
 		return -1;
 	return (v->activation == CLI_ACTIVATE_N || v->activation == CLI_ACTIVATE_LOCAL_N) ? 0 : 1;
+}
+
+/* vgchange --lockstart, --lockstop and --locktype as lvm2 2.03.16 (tools/vgchange.c
+ * vgchange_lock_start_stop_cmd, vgchange_locktype_cmd) answers them with use_lvmlockd = 0:
+ * thinbox has no lvmlockd. lvm2's command functions return 0 there, so lvm2 exits 0 after
+ * its refusal (measured, tests/integration/lvmcmds-lockd.sh); nothing is read or written.
+ * The one change it makes without lvmlockd is the recovery --locktype none --lockopt force.
+ * Returns an exit code, or -1 when none of these options was given. @other: a change option
+ * of another vgchange command line (-a, --addtag...) was given too. */
+static int vgchange_lockd(struct tb_ctx *ctx, const struct cli_parsed *p, bool other)
+{
+	bool start = cli_opt_isset(p, O_LOCKSTART), stop = cli_opt_isset(p, O_LOCKSTOP);
+	const char *t, *lockopt = cli_opt_str(p, O_LOCKOPT, NULL);
+
+	if (locktype_of(p, &t) < 0)
+		return CLI_EINVAL;
+	if (!start && !stop && !t)
+		return -1;
+	/* lvm2 matches the command line with the most options in common, then names the
+	 * first option that command line does not take */
+	if (other && (start || stop)) {
+		cli_err("Command does not accept option: --%s.", start ? "lockstart" : "lockstop");
+		return CLI_EINVAL;
+	}
+	if (other || (t && (start || stop))) {
+		cli_err("Command does not accept option: --locktype %s.", t);
+		return CLI_EINVAL;
+	}
+	if (start && stop) {
+		cli_err("Command does not accept option: --lockstop.");
+		return CLI_EINVAL;
+	}
+	if (start || stop) {
+		cli_err("Using lock start and lock stop requires lvmlockd.");
+		return CLI_OK;
+	}
+	if (p->n_pos != 1) {
+		printf("  vgchange --locktype sanlock|dlm|none VG\n"
+		       "  Change the lock type for a shared VG.\n\n");
+		cli_err("No command with matching syntax recognised.  Run 'vgchange --help' for more "
+			"information.");
+		cli_err("Nearest similar command has syntax:");
+		return CLI_EINVAL;
+	}
+	if (!lockopt || !streq(lockopt, "force")) {
+		cli_err("Using lock type requires lvmlockd.");
+		return CLI_OK;
+	}
+	if (!streq(t, "none")) {
+		cli_err("Lock type can only be forced to \"none\" for recovery.");
+		return CLI_OK;
+	}
+	if (!cli_opt_isset(p, O_YES)) {
+		/* lvm2's prompt, answered no (thinbox never reads an answer; -y says yes) */
+		fprintf(stderr, "Forcibly change VG lock type to none? [y/n]: [n]\n");
+		cli_err("VG lock type not changed.");
+		return CLI_OK;
+	}
+	if (tb_vg_locktype_none(ctx, !strncmp(p->pos[0], "/dev/", 5) ? p->pos[0] + 5 : p->pos[0]) <
+	    0) {
+		cli_err("%s", tb_ctx_errmsg(ctx));
+		return CLI_FAILED;
+	}
+	return CLI_OK;
 }
 
 static int cmd_vgchange(struct tb_ctx *ctx, int argc, char **argv)
@@ -513,6 +647,10 @@ static int cmd_vgchange(struct tb_ctx *ctx, int argc, char **argv)
 	o.ignore_activation_skip = cli_opt_isset(p, O_IGNSKIP);
 	o.autoactivation = yn_of(p, O_SETAUTO);
 	tags_of(p, &o.tags);
+	if ((r = vgchange_lockd(ctx, p,
+				o.activate >= 0 || o.monitor >= 0 || o.tags.n_add || o.tags.n_del ||
+					o.autoactivation)) != -1)
+		return r;
 	if (o.activate < 0 && o.monitor < 0 && !o.tags.n_add && !o.tags.n_del && !o.autoactivation) {
 		cli_err("No command with matching syntax recognised.  Run 'vgchange --help' for more "
 			"information.");

@@ -26,6 +26,7 @@ enum {
 	X_NOUDEV,
 	X_CONFIG,
 	X_NOLOCKING,
+	X_LOCKOPT,
 	X_TRACE,
 	X_MKNODES,
 	X_IGNLOCKFAIL,
@@ -59,6 +60,7 @@ enum {
 		{ X_NOUDEV, 0, "noudevsync", CLI_OPT_FLAG, 0 },                                    \
 		{ X_CONFIG, 0, "config", CLI_OPT_STR, CLI_OPTF_REPEATABLE },                       \
 		{ X_NOLOCKING, 0, "nolocking", CLI_OPT_FLAG, 0 },                                  \
+		{ X_LOCKOPT, 0, "lockopt", CLI_OPT_STR, 0 },                                       \
 		{ X_IGNLOCKFAIL, 0, "ignorelockingfailure", CLI_OPT_FLAG, 0 },                     \
 	{                                                                                          \
 		X_TRACE, 0, "trace", CLI_OPT_FLAG, 0                                               \

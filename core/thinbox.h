@@ -648,6 +648,11 @@ int tb_vgexport(struct tb_ctx *ctx, const char *vg);
 /* vgimport VG: clear the EXPORTED status tb_vgexport set. 0; -EINVAL (nothing written) for a
  * VG that is not exported; else -errno. Since: 0.1 */
 int tb_vgimport(struct tb_ctx *ctx, const char *vg);
+/* vgchange --locktype none --lockopt force -y VG (core/foreign.c): lvm2's recovery of a
+ * shared VG without lvmlockd: lock_type "none", no lock_args, no CLUSTERED status (a commit
+ * with seqno + 1; a local VG gets lock_type "none" too, as lvm2 writes it). Refused with
+ * nothing written for a VG thinbox cannot change for another reason. Since: 0.1 */
+int tb_vg_locktype_none(struct tb_ctx *ctx, const char *vg);
 /* pvck --repair [-f FILE] DEV (core/pvck.c): write DEV's label, PV header and first mda
  * header back from FILE (a vgcfgbackup file or raw metadata) or, when @file is NULL, from the
  * newest copy left in DEV's metadata area. Refused with nothing written when that is not

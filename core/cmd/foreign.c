@@ -90,3 +90,52 @@ TB_EXPORT int tb_vgimport(struct tb_ctx *ctx, const char *name)
 {
 	return set_exported(ctx, name, false);
 }
+
+/* vgchange --locktype none --lockopt force -y VG: lvm2 2.03.16's recovery path
+ * (tools/vgchange.c vgchange_locktype_cmd, _vgchange_locktype's "special recovery case"),
+ * the one lock-type change lvm2 makes without lvmlockd: the VG's lock_type becomes "none"
+ * (written as such), its and its LVs' lock_args go and the CLUSTERED status with them. It is
+ * how a shared VG is taken back as a local one, so a shared or clustered VG is accepted
+ * here; everything else thinbox refuses to change (system ID, exported...) is still
+ * refused. */
+TB_EXPORT int tb_vg_locktype_none(struct tb_ctx *ctx, const char *name)
+{
+	struct tb_cmd c;
+	struct tb_vg *vg = NULL;
+	char *lock_type = NULL;
+	unsigned status;
+	int r;
+
+	tb_ctx_clear_error(ctx);
+	if ((r = tb_root_check(ctx)) < 0 || (r = tb_cmd_begin(ctx, &c, "vgchange")) < 0)
+		return r;
+	if ((r = tb_vg_read(&c, name, true, &vg)) < 0)
+		goto out;
+	/* what tb_vg_check_writable refuses, the lock type and CLUSTERED set aside */
+	lock_type = TAKE_PTR(vg->md->lock_type);
+	status = vg->md->status;
+	vg->md->status &= ~MD_VG_CLUSTERED;
+	r = tb_vg_check_writable(&c, vg);
+	vg->md->status = status;
+	free(lock_type);
+	if (r < 0)
+		goto out;
+	if (!(vg->md->lock_type = strdup("none"))) {
+		r = tb_fail(ctx, -ENOMEM, "Out of memory");
+		goto out;
+	}
+	vg->md->status &= ~MD_VG_CLUSTERED;
+	free(vg->md->lock_args);
+	vg->md->lock_args = NULL;
+	for (size_t i = 0; i < vg->md->n_lvs; i++) {
+		free(vg->md->lvs[i]->lock_args);
+		vg->md->lvs[i]->lock_args = NULL;
+	}
+	if ((r = tb_vg_commit(&c, vg)) < 0)
+		goto out;
+	tb_notice(ctx, "Volume group \"%s\" successfully changed", name);
+out:
+	tb_vg_free(vg);
+	tb_cmd_end(&c);
+	return r;
+}

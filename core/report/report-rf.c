@@ -80,6 +80,12 @@ void tb_rf_want_release(struct tb_rf_want *w)
 	w->vals = NULL;
 }
 
+/* lvm2 2.03.16 is_lockd_type: the lock types lvmlockd manages. */
+static bool lock_type_is_lockd(const char *t)
+{
+	return t && (streq(t, "sanlock") || streq(t, "dlm") || streq(t, "idm"));
+}
+
 /* The field to fill: a new one in @s, or @s->sink when @id is not wanted or the array cannot
  * grow (the set's own, so that sets filled by different threads share nothing). */
 static struct tb_rfield *rf_add(struct tb_rf_set *s, const char *id, enum tb_rf_kind kind)
@@ -613,10 +619,13 @@ int tb_rf_vg_fields(const struct md_vg *vg, const struct tb_rf_mda *mdas, size_t
 	rf_bin(s, "vg_partial", !!(vg->status & MD_VG_PARTIAL));
 	rf_str(s, "vg_allocation_policy", vg->allocation_policy ? vg->allocation_policy : "normal");
 	rf_bin(s, "vg_clustered", !!(vg->status & MD_VG_CLUSTERED));
-	rf_bin(s, "vg_shared", !!(vg->lock_type && *vg->lock_type));
+	/* lvm2 2.03.16 _vgshared_disp (vg_is_shared: sanlock, dlm, idm) and _vglocktype_disp
+	 * ("none", which vgchange --locktype none --lockopt force writes, shows as "") */
+	rf_bin(s, "vg_shared", lock_type_is_lockd(vg->lock_type));
 	rf_str(s, "vg_sysid", vg->system_id);
 	rf_str(s, "vg_systemid", vg->system_id);
-	rf_str(s, "vg_lock_type", vg->lock_type);
+	rf_str(s, "vg_lock_type",
+	       vg->lock_type && !streq(vg->lock_type, "none") ? vg->lock_type : "");
 	rf_str(s, "vg_lock_args", vg->lock_args);
 	rf_num(s, "max_lv", vg->max_lv);
 	rf_num(s, "max_pv", vg->max_pv);

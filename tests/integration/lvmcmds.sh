@@ -27,6 +27,23 @@ lc_both() {
 	return 0
 }
 
+# The last lc_both printed the same: stdout and stderr, VG and PV names made "VG" and "PV".
+lc_same_out() { # what
+	local w
+	for w in out err; do
+		sed -e "s|$LC_A|VG|g" -e "s|${LC_PVA:-@@}|PV|g" "$TB_TMP/lc.a.$w" >"$TB_TMP/lc.a.$w.n"
+		sed -e "s|$LC_B|VG|g" -e "s|${LC_PVB:-@@}|PV|g" "$TB_TMP/lc.b.$w" >"$TB_TMP/lc.b.$w.n"
+		cmp -s "$TB_TMP/lc.a.$w.n" "$TB_TMP/lc.b.$w.n" ||
+			die "${1:-output}: std$w differs: lvm2 '$(cat "$TB_TMP/lc.a.$w.n")', thinbox '$(cat "$TB_TMP/lc.b.$w.n")'"
+	done
+	return 0
+}
+# lc_both, then the same output (lc_same_out).
+lc_same() { # RC ARGS...
+	lc_both "$@"
+	lc_same_out "'${*:2}'"
+}
+
 # What lvm2 reads of both VGs, in one lvs call (lvm2 is slow under TCG): every LV (hidden too)
 # with attr, size, tags, pool, origin and its VG's tags; a VG without LVs by vgs; PV tags when
 # $LC_PVTAGS is set; each active LV's dm read-only flag. One file per VG, its name made "VG".
