@@ -31,6 +31,7 @@ static const struct {
 	{ "backup/archive", "1" },
 	{ "backup/archive_dir", NULL },
 	{ "global/locking_type", "1" },
+	{ "global/use_lvmlockd", "0" }, /* thinbox has no lvmlockd: lvm2 without it */
 	{ "global/thin_check_executable", "\"/usr/sbin/thin_check\"" },
 	{ "global/thin_dump_executable", "\"/usr/sbin/thin_dump\"" },
 	{ "global/thin_repair_executable", "\"/usr/sbin/thin_repair\"" },

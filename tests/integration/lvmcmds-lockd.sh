@@ -36,6 +36,7 @@ testcase_lvmcmds_lockd_incus() {
 	lc_same 0 vgchange --lock-start nosuchvg
 	lc_same 3 vgchange --lockstart --lockstop @VG@
 	lc_same 3 vgchange --lockstart -ay @VG@
+	lc_same 0 lvmconfig --type default global/use_lvmlockd
 	lc_same_state "vgchange --lockstart"
 	# driver_lvm_utils.go acquireExclusive: exclusive for the operation, shared again after
 	lc_step 0 lvchange --activate ey --ignoreactivationskip /dev/@VG@/containers_c1
