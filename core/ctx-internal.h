@@ -97,6 +97,9 @@ void tb_warn_once(struct tb_ctx *ctx, const char *line);
 void tb_ctx_config_free(struct tb_ctx *ctx);
 /* Drop the cached lvm.conf trees (tb_ctx_unref; core/store/ctx.c). */
 void tb_lvm_conf_free(struct tb_ctx *ctx);
+/* Drop the trees of older versions of lvm.conf only, at a point where nothing borrows from
+ * them (the monitor between two passes). */
+void tb_lvm_conf_drop_old(struct tb_ctx *ctx);
 
 /* Record the message for the failure being returned, and return @err (a negative errno). */
 int tb_fail(struct tb_ctx *ctx, int err, const char *fmt, ...) _printf_(3, 4);

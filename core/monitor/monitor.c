@@ -806,6 +806,9 @@ TB_EXPORT int tb_monitor_run(struct tb_ctx *ctx, const struct tb_monitor_opts *o
 		uint64_t now;
 		int timeout;
 
+		/* nothing borrows from an older lvm.conf between two passes: drop the versions an
+		 * edit of the file left, so a daemon's memory does not grow with each edit */
+		tb_lvm_conf_drop_old(ctx);
 		/* arm first: an event after this point wakes the poll below */
 		if (armed_ok && (r = dmk_arm_poll(m.dmk)) < 0) {
 			armed_ok = false;

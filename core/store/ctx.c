@@ -175,15 +175,22 @@ const char *tb_ctx_lockdir(const struct tb_ctx *ctx)
 	return ctx->lock_dir;
 }
 
-void tb_lvm_conf_free(struct tb_ctx *ctx)
+void tb_lvm_conf_drop_old(struct tb_ctx *ctx)
 {
 	struct tb_lvm_conf_cache *cc = &ctx->lvm_conf;
 
 	for (size_t i = 0; i < cc->n_old; i++)
 		lvf_cft_free(cc->old[i]);
 	free(cc->old);
-	lvf_cft_free(cc->root);
-	memset(cc, 0, sizeof(*cc));
+	cc->old = NULL;
+	cc->n_old = 0;
+}
+
+void tb_lvm_conf_free(struct tb_ctx *ctx)
+{
+	tb_lvm_conf_drop_old(ctx);
+	lvf_cft_free(ctx->lvm_conf.root);
+	memset(&ctx->lvm_conf, 0, sizeof(ctx->lvm_conf));
 }
 
 const char *tb_sysconf_dir(const struct tb_ctx *ctx)

@@ -141,6 +141,14 @@ static void test_lvm_conf_cache(void **state)
 	assert_int_equal(i, 0);
 	assert_int_equal(lvf_config_get_int(&now, 1, "activation/monitoring", 9, &i), 0);
 	assert_int_equal(i, 1);
+	/* the monitor's safe point: older versions go, the current one stays */
+	tb_lvm_conf_drop_old(ctx);
+	assert_int_equal(tb_lvm_conf(ctx, &again, NULL), 0);
+	assert_ptr_equal(again, now);
+	assert_int_equal(lvf_config_get_int(&now, 1, "activation/thin_pool_autoextend_threshold", 9,
+					    &i),
+			 0);
+	assert_int_equal(i, 70);
 	/* a file that does not parse: the load's error and the line, every time */
 	put_file(conf, "activation {\n\tmonitoring = \n");
 	assert_int_equal(tb_lvm_conf(ctx, &now, &err), -EBADMSG);
