@@ -168,10 +168,10 @@ static int fdev_zero(void *h, uint64_t off, uint64_t len)
 		if (ioctl(d->fd, BLKZEROOUT, range) < 0) {
 			if (errno == EINTR)
 				continue;
-			/* no support anywhere below: zeros from memory, from the start */
-			if (done == 0 && (errno == EINVAL || errno == EOPNOTSUPP || errno == ENOTTY))
-				return -EOPNOTSUPP;
-			return -errno;
+			/* not supported, or refused for a reason writes may not have (EBUSY from
+			 * the page cache): zeros from memory over the whole range; a real I/O
+			 * error fails those writes too, and is returned from them */
+			return -EOPNOTSUPP;
 		}
 		done += range[1];
 	}
