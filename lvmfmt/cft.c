@@ -194,7 +194,7 @@ struct parser {
 	void *hook_ud;
 	struct lvf_cft_node *open[3]; /* the sections whose bodies are being parsed, depth 0-2 */
 	unsigned pre_n;               /* lines in pre */
-	size_t pre_len;               /* a lean parse: the bytes pre would hold (same limit) */
+	size_t pre_len;               /* bytes of pre (a lean parse only counts them) */
 	unsigned blank;               /* empty lines after the last full-line comment */
 	size_t tok_len;               /* length of the last bare word read */
 	bool tok_slash;               /* ... and whether it holds a '/' */
@@ -332,27 +332,22 @@ __attribute__((noinline)) static int skip_gap_any(struct parser *P, bool after_t
 				P->trail_b = cb;
 				P->trail_e = ce;
 				P->trail_tab = cb - ws == 1 && *ws == '\t';
-			} else if (P->lean) {
-				/* nothing is kept, but the limit is the full parse's */
-				for (unsigned k = 0; k < P->blank + 1; k++)
-					if (P->pre_n++)
-						P->pre_len++;
-				P->pre_len += (size_t)(ce - cb);
-				P->blank = 0;
-				if (P->pre_len > LVF_CFT_MAX_STRING)
-					return fail_at(P, P->line, col_of(P, cb), -EBADMSG,
-						       "comment block longer than %u bytes",
-						       LVF_CFT_MAX_STRING);
 			} else {
+				/* a lean parse keeps nothing, but counts: the limit is the same */
 				for (unsigned k = 0; k < P->blank + 1; k++) {
-					if (P->pre_n++)
-						strbuf_appendc(&P->pre, '\n');
+					if (P->pre_n++) {
+						P->pre_len++;
+						if (!P->lean)
+							strbuf_appendc(&P->pre, '\n');
+					}
 				}
-				strbuf_appendn(&P->pre, cb, (size_t)(ce - cb));
+				P->pre_len += (size_t)(ce - cb);
+				if (!P->lean)
+					strbuf_appendn(&P->pre, cb, (size_t)(ce - cb));
 				P->blank = 0;
-				if (!strbuf_ok(&P->pre))
+				if (!P->lean && !strbuf_ok(&P->pre))
 					return oom(P);
-				if (P->pre.len > LVF_CFT_MAX_STRING)
+				if (P->pre_len > LVF_CFT_MAX_STRING)
 					return fail_at(P, P->line, col_of(P, cb), -EBADMSG,
 						       "comment block longer than %u bytes",
 						       LVF_CFT_MAX_STRING);
@@ -767,6 +762,7 @@ static int parse_item(struct parser *P, unsigned depth, struct lvf_cft_node **re
 	if (P->pre_n && !P->lean) {
 		pre = arena_strndup(P->A, P->pre.buf ? P->pre.buf : "", P->pre.len);
 		strbuf_reset(&P->pre);
+		P->pre_len = 0;
 		if (!pre)
 			return oom(P);
 	}
