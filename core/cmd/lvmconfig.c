@@ -38,18 +38,13 @@ static void value_text(const struct lvf_cft_node *n, struct strbuf *sb)
 TB_EXPORT int tb_config_lookup(struct tb_ctx *ctx, const char *path, char **ret)
 {
 	const struct lvf_cft_node *root = NULL, *n;
-	struct lvf_err err = { 0 };
 	struct strbuf sb = { 0 };
-	char file[600];
 	int r;
 
 	tb_ctx_clear_error(ctx);
 	*ret = NULL;
-	snprintf(file, sizeof(file), "%s/lvm.conf", tb_sysconf_dir(ctx));
-	r = tb_lvm_conf(ctx, &root, &err);
-	if (r < 0)
-		return tb_fail(ctx, r, "%s: line %u: %s. Fix the file.", file, err.line,
-			       err.message);
+	if ((r = tb_lvm_conf_read(ctx, &root)) < 0)
+		return r;
 	if (!root)
 		return -ENOENT;
 	n = lvf_config_find(&root, 1, path);

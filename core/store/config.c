@@ -57,9 +57,7 @@ done:
 	return cc->r;
 }
 
-/* the sysconf dir's lvm.conf (cached), with the message every setting gives when it does
- * not parse */
-static int conf(struct tb_ctx *ctx, const struct lvf_cft_node **ret)
+int tb_lvm_conf_read(struct tb_ctx *ctx, const struct lvf_cft_node **ret)
 {
 	struct lvf_err err = { 0 };
 	int r = tb_lvm_conf(ctx, ret, &err);
@@ -124,7 +122,7 @@ int tb_autoextend_limits(struct tb_ctx *ctx, const struct md_vg *vg, const struc
 			goto out;
 		layers[0] = profile_root;
 	}
-	if ((r = conf(ctx, &layers[1])) < 0)
+	if ((r = tb_lvm_conf_read(ctx, &layers[1])) < 0)
 		goto out;
 	if ((r = lvf_config_get_int(layers, 2, "activation/thin_pool_autoextend_threshold", 100,
 				    &t)) < 0 ||
@@ -153,7 +151,7 @@ bool tb_monitoring_enabled(struct tb_ctx *ctx)
 	const struct lvf_cft_node *c = NULL;
 	int64_t v = 1;
 
-	if (conf(ctx, &c) == 0 && c)
+	if (tb_lvm_conf_read(ctx, &c) == 0 && c)
 		lvf_config_get_int(&c, 1, "activation/monitoring", 1, &v);
 	return v != 0;
 }
@@ -163,7 +161,7 @@ void tb_backup_settings(struct tb_ctx *ctx, struct tb_backup_settings *ret)
 	const struct lvf_cft_node *c = NULL, *const *l = &c;
 	int64_t min = TB_ARCHIVE_RETAIN_MIN, days = TB_ARCHIVE_RETAIN_DAYS, backup = 1, archive = 1;
 
-	if (conf(ctx, &c) == 0 && c) {
+	if (tb_lvm_conf_read(ctx, &c) == 0 && c) {
 		/* a bad value keeps lvm2's default (lvm2 warns and does the same) */
 		if (lvf_config_get_int(l, 1, "backup/retain_min", TB_ARCHIVE_RETAIN_MIN, &min) < 0 ||
 		    min < 0 || min > UINT32_MAX)

@@ -146,6 +146,9 @@ void tb_new_id(char ret[MD_ID_LEN + 1]);
  * there is no lvm.conf. Returns 0, or the load's -errno with the parser's reason in @reterr
  * (may be NULL); sets no error message: each caller says what it needed the file for. */
 int tb_lvm_conf(struct tb_ctx *ctx, const struct lvf_cft_node **ret, struct lvf_err *reterr);
+/* tb_lvm_conf with the message a setting's reader gives when the file does not parse
+ * ("DIR/lvm.conf: line N: REASON. Fix the file."). */
+int tb_lvm_conf_read(struct tb_ctx *ctx, const struct lvf_cft_node **ret);
 /* activation/thin_pool_autoextend_threshold and _percent for an LV (profile, then lvm.conf,
  * then lvm2's defaults 100 and 20). */
 int tb_autoextend_policy(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *pool,
