@@ -1,6 +1,7 @@
 #!/bin/bash
-# Measure what lvm2 does when a thin LV of an inactive pool is activated and deactivated
-# (docs/lvm2-differences.md "Activating a thin LV of an inactive pool"), and `vgs --shared`:
+# Measure what lvm2 (or thinbox, given as THINBOX) does when a thin LV of an inactive pool is
+# activated and deactivated (docs/lvm2-differences.md "A thin LV active while its pool LV is
+# not"), and `vgs --shared`:
 #   tests/vm/run.sh --timeout 900 --mem 1024 tests/vm/measure-thinact-lvm2.sh [THINBOX]
 # Prints each command, its output and exit code; a measurement, not a test.
 export DM_DISABLE_UDEV=1 LVM_SUPPRESS_FD_WARNINGS=1
