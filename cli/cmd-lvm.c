@@ -94,6 +94,7 @@ enum {
 	O_SELECT,
 	O_READONLY,
 	O_UNQUOTED,
+	O_FOREIGN,
 };
 
 /* options every lvm2 command accepts */
@@ -137,6 +138,11 @@ static int parse(struct tb_ctx *ctx, const char *cmd, const struct cli_option *t
 	}
 	if (r == CLI_OK && cli_opt_isset(*ret, O_TRACE))
 		setenv("THINBOX_TRACE", "1", 1);
+	/* lvm2's -qq (silent; one -q only drops -v): no log_print_unless_silent lines on
+	 * stdout ("Logical volume ... created."); warnings on stderr stay */
+	if (r == CLI_OK && cli_opt_isset(*ret, O_QUIET) && cli_opt(*ret, O_QUIET)->count > 1 &&
+	    tb_ctx_get_log_priority(ctx) == LOG_NOTICE)
+		tb_ctx_set_log_priority(ctx, LOG_WARNING);
 	if (r == CLI_OK && cli_opt_isset(*ret, O_DRIVERLOADED) && !cli_opt(*ret, O_DRIVERLOADED)->b)
 		tb_ctx_set_no_dm(ctx, true);
 	if (r == CLI_OK && (r = cli_lvm_config(ctx, cli_opt(*ret, O_CONFIG)->args,
@@ -1219,6 +1225,9 @@ static const struct cli_option report_opts[] = {
 	{ O_SELECT, 'S', "select", CLI_OPT_STR, 0 },
 	{ O_READONLY, 0, "readonly", CLI_OPT_FLAG, 0 },
 	{ O_UNQUOTED, 0, "unquoted", CLI_OPT_FLAG, 0 },
+	/* lvm2's: list shared (lockd) and foreign (system ID) VGs too */
+	{ O_SHARED, 0, "shared", CLI_OPT_FLAG, 0 },
+	{ O_FOREIGN, 0, "foreign", CLI_OPT_FLAG, 0 },
 };
 
 /* report/time_format from --config strings ("report/time_format=\"%s\"" or
@@ -1274,6 +1283,9 @@ static int report_begin(struct tb_ctx *ctx, const char *cmd, const struct cli_re
 	ro.rows = cli_opt_isset(p, O_ROWS);
 	ro.binary = cli_opt_isset(p, O_BINARY);
 	ro.select = cli_opt_str(p, O_SELECT, NULL);
+	tb_ctx_set_report_include(ctx,
+				  (cli_opt_isset(p, O_SHARED) ? TB_REPORT_SHARED : 0) |
+					  (cli_opt_isset(p, O_FOREIGN) ? TB_REPORT_FOREIGN : 0));
 	{
 		static char tf[256];
 		ro.time_format = config_time_format(p, tf, sizeof(tf));

@@ -216,6 +216,8 @@ enum {
 	F_TRACE,
 	F_ROWS,
 	F_SORT,
+	F_SHARED,
+	F_FOREIGN,
 };
 
 static const struct cli_option full_opts[] = {
@@ -238,6 +240,8 @@ static const struct cli_option full_opts[] = {
 	{ F_TRACE, 0, "trace", CLI_OPT_FLAG, 0 },
 	{ F_ROWS, 0, "rows", CLI_OPT_FLAG, 0 },
 	{ F_SORT, 'O', "sort", CLI_OPT_STR, 0 },
+	{ F_SHARED, 0, "shared", CLI_OPT_FLAG, 0 },
+	{ F_FOREIGN, 0, "foreign", CLI_OPT_FLAG, 0 },
 };
 
 enum { SUB_VG, SUB_PV, SUB_LV, SUB_PVSEG, SUB_SEG, N_SUB };
@@ -393,6 +397,9 @@ static int cmd_fullreport(struct tb_ctx *ctx, int argc, char **argv)
 	}
 	if (cli_opt_isset(p, F_TRACE))
 		setenv("THINBOX_TRACE", "1", 1);
+	tb_ctx_set_report_include(ctx,
+				  (cli_opt_isset(p, F_SHARED) ? TB_REPORT_SHARED : 0) |
+					  (cli_opt_isset(p, F_FOREIGN) ? TB_REPORT_FOREIGN : 0));
 	ro.noheadings = cli_opt_isset(p, F_NOHEAD);
 	ro.nosuffix = cli_opt_isset(p, F_NOSUFFIX);
 	ro.separator = cli_opt_str(p, F_SEP, NULL);

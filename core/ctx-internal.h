@@ -29,7 +29,8 @@ struct tb_ctx {
 	tb_bdev_open_fn bdev_open; /* NULL: lvf_bdev_open on real paths */
 	void *bdev_open_data;
 	dev_t (*bdev_rdev)(void *userdata, const char *path); /* tests: the fake's devno */
-	bool no_dm;   /* no device-mapper at all (tb_ctx_set_no_dm) */
+	bool no_dm;              /* no device-mapper at all (tb_ctx_set_no_dm) */
+	unsigned report_include; /* TB_REPORT_SHARED, TB_REPORT_FOREIGN (tb_ctx_set_report_include) */
 	char *warned; /* warnings already given ("\n"-separated): each device warning once */
 	size_t warned_len;
 	/* --config strings (tb_ctx_set_config), newest first; they win over lvm.conf */

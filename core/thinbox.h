@@ -59,6 +59,13 @@ int tb_ctx_get_log_priority(const struct tb_ctx *ctx);
  * activation fails with a message. Metadata-only commands (lvcreate -an, lvextend, lvremove
  * of inactive LVs) then run on hosts without dm-mod. Since: 0.1 */
 void tb_ctx_set_no_dm(struct tb_ctx *ctx, bool no_dm);
+#define TB_REPORT_SHARED (1U << 0)  /* lvm2's --shared: VGs with lock_type sanlock, dlm, idm */
+#define TB_REPORT_FOREIGN (1U << 1) /* lvm2's --foreign: VGs with a system ID */
+/* Reports (tb_report_lvs, _vgs, _pvs) skip the VGs thinbox may not change, as lvm2 without
+ * lvmlockd and without a local system ID does; TB_REPORT_SHARED and TB_REPORT_FOREIGN list
+ * those too, as lvm2's report options --shared and --foreign. 0 (the default) skips both.
+ * Since: 0.2 */
+void tb_ctx_set_report_include(struct tb_ctx *ctx, unsigned flags);
 /* The message of the last failed call on @ctx, "unknown error" when that call left none.
  * Borrowed, valid until the next call on @ctx. Since: 0.1 */
 const char *tb_ctx_errmsg(const struct tb_ctx *ctx);

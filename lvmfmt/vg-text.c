@@ -38,6 +38,19 @@ static const struct word lv_status_words[] = {
 	{ "REBUILD", MD_LV_REBUILD },
 	{ "WRITEMOSTLY", MD_LV_WRITEMOSTLY },
 };
+/* lvm2 writes a VG with a system ID or an lvmlockd lock type, and its LVs, with WRITE_LOCKED
+ * in "flags" in place of WRITE in "status", so that versions before the flag cannot write it
+ * (2.03.16 format_text/export.c, vg_flag_write_locked); reading turns it back into WRITE
+ * (import_vsn1.c). */
+static const struct word vg_flag_words[] = {
+	{ "WRITE_LOCKED", 1 },
+};
+static bool vg_write_locked(const struct md_vg *vg)
+{
+	return (vg->system_id && vg->system_id[0]) ||
+	       (vg->lock_type && vg->lock_type[0] && !streq(vg->lock_type, "none"));
+}
+
 static const struct word lv_flag_words[] = {
 	{ "WRITE_LOCKED", MD_LVF_WRITE_LOCKED },     { "ACTIVATION_SKIP", MD_LVF_ACTIVATION_SKIP },
 	{ "NOAUTOACTIVATE", MD_LVF_NOAUTOACTIVATE }, { "ERROR_WHEN_FULL", MD_LVF_ERROR_WHEN_FULL },
@@ -860,6 +873,10 @@ static int import_lv(struct importer *im, const struct lvf_cft_node *sec, struct
 		       &lv->flags, &lv->flags_other);
 	if (r < 0)
 		return r;
+	if (lv->flags & MD_LVF_WRITE_LOCKED) {
+		lv->flags &= ~MD_LVF_WRITE_LOCKED;
+		lv->status |= MD_LV_WRITE;
+	}
 	r = read_strv(im, sec, what, "tags", &lv->tags);
 	if (r < 0)
 		return r;
@@ -974,6 +991,18 @@ static int vg_begin(struct importer *im, const struct lvf_cft_node *sec)
 	    (r = dup_opt_str(im, sec, "VG", "allocation_policy", &im->vg->allocation_policy)) < 0 ||
 	    (r = dup_opt_str(im, sec, "VG", "profile", &im->vg->profile)) < 0)
 		return r;
+	if (im->vg->flags) {
+		size_t j = 0;
+		for (size_t i = 0; im->vg->flags[i]; i++) {
+			if (streq(im->vg->flags[i], "WRITE_LOCKED")) {
+				free(im->vg->flags[i]);
+				im->vg->status |= MD_VG_WRITE;
+			} else {
+				im->vg->flags[j++] = im->vg->flags[i];
+			}
+		}
+		im->vg->flags[j] = NULL;
+	}
 	if ((r = get_int(im, sec, "VG", "max_lv", true, 0, UINT32_MAX, &v)) < 0)
 		return r;
 	im->vg->max_lv = (uint32_t)v;
@@ -1632,8 +1661,17 @@ static void export_lv(struct printer *p, const struct md_vg *vg, const struct md
 	blank(p);
 	open_sec(p, lv->name);
 	out_id(p, lv->id);
-	out_list(p, "status", lv_status_words, ARRAY_SIZE(lv_status_words), lv->status, NULL);
-	out_list(p, "flags", lv_flag_words, ARRAY_SIZE(lv_flag_words), lv->flags, lv->flags_other);
+	if ((lv->status & MD_LV_WRITE) && vg_write_locked(vg)) {
+		out_list(p, "status", lv_status_words, ARRAY_SIZE(lv_status_words),
+			 lv->status & ~MD_LV_WRITE, NULL);
+		out_list(p, "flags", lv_flag_words, ARRAY_SIZE(lv_flag_words),
+			 lv->flags | MD_LVF_WRITE_LOCKED, lv->flags_other);
+	} else {
+		out_list(p, "status", lv_status_words, ARRAY_SIZE(lv_status_words), lv->status,
+			 NULL);
+		out_list(p, "flags", lv_flag_words, ARRAY_SIZE(lv_flag_words), lv->flags,
+			 lv->flags_other);
+	}
 	out_strv(p, "tags", lv->tags, false);
 	if (lv->has_creation) {
 		char cmt[64] = "";
@@ -1676,8 +1714,13 @@ static void export_vg_section(struct printer *p, const struct md_vg *vg)
 	outf(p, "seqno = %u", vg->seqno);
 	if (vg->format)
 		out_str(p, "format", vg->format, "informational");
-	out_list(p, "status", vg_status_words, ARRAY_SIZE(vg_status_words), vg->status, NULL);
-	out_strv(p, "flags", vg->flags, true);
+	{
+		bool locked = (vg->status & MD_VG_WRITE) && vg_write_locked(vg);
+		out_list(p, "status", vg_status_words, ARRAY_SIZE(vg_status_words),
+			 locked ? vg->status & ~MD_VG_WRITE : vg->status, NULL);
+		out_list(p, "flags", vg_flag_words, ARRAY_SIZE(vg_flag_words), locked ? 1 : 0,
+			 vg->flags);
+	}
 	out_strv(p, "tags", vg->tags, false);
 	if (vg->system_id)
 		out_str(p, "system_id", vg->system_id, NULL);

@@ -201,10 +201,10 @@ static int run_thin_check(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool
 	int r, status;
 	pid_t pid;
 
-	r = tb_lvm_conf(c->ctx, &layer, NULL);
+	/* its message names the file, the line and the reason */
+	r = tb_lvm_conf_read(c->ctx, &layer);
 	if (r < 0)
-		return tb_fail(c->ctx, r, "%s/lvm.conf cannot be parsed. Fix the file.",
-			       tb_sysconf_dir(c->ctx));
+		return r;
 	if (!layer)
 		return 0;
 	if (lvf_config_get_str(&layer, 1, "global/thin_check_executable", "", &exe) < 0 || !exe[0])

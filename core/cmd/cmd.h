@@ -45,6 +45,10 @@ int tb_lv_open_check(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, bool 
 void tb_lv_revert_create(struct tb_cmd *c, struct tb_vg *vg, const char *name);
 /* A new LV's creation time and host (lvcmds.c). */
 void tb_lv_stamp(struct md_lv *lv);
+/* lvm2's over-provisioning warnings for a new or extended @lv, before the commit: when the
+ * thin LVs' virtual sizes exceed their pools (@lv's pool first, then all pools of the VG) and
+ * nothing is set to grow the pools in time (lvcmds.c). */
+void tb_thin_overprovision_warn(struct tb_ctx *ctx, struct tb_vg *vg, const struct md_lv *lv);
 /* What lvcreate's -p, -k, --setautoactivation and --addtag set on a new LV (lvcmds.c). */
 struct tb_lvcreate_opts;
 int tb_lv_new_attrs(struct tb_ctx *ctx, struct tb_vg *vg, struct md_lv *lv,

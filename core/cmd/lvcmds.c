@@ -190,3 +190,88 @@ int tb_lv_open_check(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, bool 
 	*ret_active = st.active;
 	return 0;
 }
+
+/* The virtual sizes of @pool's thin LVs, in sectors. */
+static uint64_t thin_sum(const struct md_vg *vg, const struct md_lv *pool)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < vg->n_lvs; i++) {
+		const struct md_lv *t = vg->lvs[i];
+		if (md_lv_is_thin(t) && t->segs[0].thin_pool == pool)
+			sum += (uint64_t)t->segs[0].extent_count * vg->extent_size;
+	}
+	return sum;
+}
+
+void tb_thin_overprovision_warn(struct tb_ctx *ctx, struct tb_vg *vg, const struct md_lv *lv)
+{
+	const struct md_vg *md = vg->md;
+	const struct md_lv *pool = md_lv_is_thin(lv)        ? lv->segs[0].thin_pool
+				   : md_lv_is_thin_pool(lv) ? lv
+							    : NULL;
+	uint64_t thins = 0, pools = 0, sz, none = UINT64_MAX;
+	int64_t max_threshold = 0, min_percent = 100;
+	unsigned more_pools = 0;
+	const char *txt = "";
+	char a[32], b[32];
+
+	/* lvm2 thin_pool_check_overprovisioning (lib/metadata/thin_manip.c): @lv's pool first */
+	if (pool) {
+		pools = (uint64_t)md_lv_extents(pool) * md->extent_size;
+		thins = thin_sum(md, pool);
+		if (thins <= pools)
+			return;
+	}
+	for (size_t i = 0; i < md->n_lvs; i++) {
+		const struct md_lv *p = md->lvs[i];
+		int64_t t = 100, pc = 20;
+		if (!md_lv_is_thin_pool(p))
+			continue;
+		/* a profile or lvm.conf that cannot be read: lvm2's defaults; the command's
+		 * own steps report the file */
+		if (tb_autoextend_policy(ctx, md, p, &t, &pc) < 0) {
+			tb_ctx_clear_error(ctx);
+			t = 100;
+			pc = 20;
+		}
+		max_threshold = MAX(max_threshold, t);
+		min_percent = MIN(min_percent, pc);
+		if (p == pool)
+			continue;
+		more_pools++;
+		pools += (uint64_t)md_lv_extents(p) * md->extent_size;
+		thins += thin_sum(md, p);
+	}
+	if (thins <= pools)
+		return;
+	if ((sz = md_vg_extent_count(md) * md->extent_size) < thins)
+		txt = " and the size of whole volume group";
+	else if ((sz = md_vg_free_count(md) * md->extent_size) < thins)
+		txt = sz ? " and the amount of free space in volume group" : "";
+	else if (max_threshold > 99 || !min_percent)
+		sz = pools;
+	else
+		sz = none;
+	if (sz == none)
+		return;
+	units_display_size(thins, a, sizeof(a));
+	if (sz)
+		units_display_size(sz, b, sizeof(b));
+	else
+		snprintf(b, sizeof(b), "no free space in volume group");
+	tb_warn(ctx,
+		"WARNING: Sum of all thin volume sizes (%s) exceeds the size of thin pool%s%s%s%s%s (%s).",
+		a, more_pools ? "s" : " ", more_pools ? "" : md->name, more_pools ? "" : "/",
+		more_pools ? "" : pool->name, txt, b);
+	/* the rest on stdout, as lvm2's log_print_unless_silent */
+	if (max_threshold > 99 || !min_percent)
+		tb_notice(ctx, "WARNING: You have not turned on protection against thin pools "
+			       "running out of space.");
+	if (max_threshold > 99)
+		tb_notice(ctx, "WARNING: Set activation/thin_pool_autoextend_threshold below 100 to "
+			       "trigger automatic extension of thin pools before they get full.");
+	if (!min_percent)
+		tb_notice(ctx, "WARNING: Set activation/thin_pool_autoextend_percent above 0 to "
+			       "specify by how much to extend thin pools reaching the threshold.");
+}

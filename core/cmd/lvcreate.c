@@ -196,6 +196,7 @@ static int lvcreate_thin(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvc
 	tb_lv_stamp(lv);
 	if ((r = tb_lv_new_attrs(ctx, vg, lv, o)) < 0)
 		return r; /* nothing committed: the VG on disk is unchanged */
+	tb_thin_overprovision_warn(ctx, vg, lv);
 	/* commit with the message queued and the tid bumped, then tell the kernel */
 	if ((r = tb_vg_commit(c, vg)) < 0)
 		return r;
@@ -257,7 +258,10 @@ static int lvcreate_cow(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvcr
 				o->contiguous ? MD_ALLOC_CONTIGUOUS : MD_ALLOC_NORMAL, pvs, n_pvs);
 	if (r == -ENOSPC)
 		return tb_vg_no_space(ctx, vg, ext);
-	if (r < 0 || (r = tb_cow_finish(c, vg, o, origin, lv, chunk)) < 0)
+	if (r < 0)
+		return r;
+	tb_thin_overprovision_warn(ctx, vg, lv);
+	if ((r = tb_cow_finish(c, vg, o, origin, lv, chunk)) < 0)
 		return r;
 	tb_notice(ctx, "Logical volume \"%s\" created.", name);
 	return 0;
@@ -374,6 +378,7 @@ TB_EXPORT int tb_lvcreate(struct tb_ctx *ctx, const struct tb_lvcreate_opts *o)
 	}
 	if (r < 0)
 		goto out;
+	tb_thin_overprovision_warn(ctx, vg, lv);
 	if ((r = tb_vg_commit(&c, vg)) < 0)
 		goto out;
 	if (o->activate != 0 &&

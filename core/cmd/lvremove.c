@@ -80,7 +80,9 @@ static int remove_one(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 		if ((r = tb_vg_commit(c, vg)) < 0 ||
 		    (r = tb_pool_commit_messages(c, vg, pool, 0, NULL)) < 0)
 			return r;
-		if (!ps.pool_active)
+		/* the pool's devices go with the last active thin LV unless the pool LV itself
+		 * is active (lvm2 does the same; the message step may have loaded them) */
+		if (!ps.active)
 			tb_lv_deactivate(c, vg, pool);
 		return 0;
 	}

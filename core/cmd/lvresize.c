@@ -167,6 +167,9 @@ TB_EXPORT int tb_lvresize(struct tb_ctx *ctx, const struct tb_lvresize_opts *o)
 			  "Size of logical volume %s/%s changed from %s (%u extents) to %s "
 			  "(%" PRIu64 " extents).",
 			  o->vg, target->name, a, cur, b, new_ext);
+	/* lvm2 lv_resize: after an extension of a thin pool or thin LV */
+	if (new_ext > cur && (md_lv_is_thin(lv) || md_lv_is_thin_pool(lv)))
+		tb_thin_overprovision_warn(ctx, vg, lv);
 	tb_notice(ctx, "Logical volume %s/%s successfully resized.", o->vg, lv->name);
 	if (o->resizefs)
 		r = tb_lv_fs_resize(&c, &fs);

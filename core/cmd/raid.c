@@ -166,6 +166,7 @@ int tb_lvcreate_raid1(struct tb_cmd *c, struct tb_vg *vg, const struct tb_lvcrea
 	for (uint32_t k = 0; k < images; k++)
 		if ((r = wipe_meta(c, vg, lv->segs[0].meta_areas[k].lv)) < 0)
 			goto drop;
+	tb_thin_overprovision_warn(ctx, vg, lv);
 	if ((r = tb_vg_commit(c, vg)) < 0)
 		goto out;
 	if (o->activate != 0 &&

@@ -27,10 +27,10 @@ static int repair_tool(struct tb_ctx *ctx, const char **ret_exe,
 	const struct lvf_cft_node *layer = NULL;
 	int r;
 
-	r = tb_lvm_conf(ctx, &layer, NULL);
+	/* its message names the file, the line and the reason */
+	r = tb_lvm_conf_read(ctx, &layer);
 	if (r < 0)
-		return tb_fail(ctx, r, "%s/lvm.conf cannot be parsed. Fix the file.",
-			       tb_sysconf_dir(ctx));
+		return r;
 	if (lvf_config_get_str(&layer, 1, "global/thin_repair_executable", "/usr/sbin/thin_repair",
 			       ret_exe) < 0)
 		*ret_exe = "/usr/sbin/thin_repair";

@@ -406,7 +406,11 @@ int tb_rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct
 	bool pool = md_lv_is_thin_pool(lv), thin = md_lv_is_thin(lv);
 	bool tdata = md_lv_is_pool_data(vg, lv), tmeta = md_lv_is_pool_meta(vg, lv);
 	bool spare = md_lv_is_pmspare(lv), visible = md_lv_is_visible(lv);
-	bool active = st->active || (pool && st->pool_active);
+	/* a pool is active when its public device is; only its -tpool layer loaded (for
+	 * active thin LVs) is not (measured against lvm2: twi---tz--, lv_active empty) */
+	bool active = st->active;
+	/* lvm2 lvseg_monitor_dup asks the -tpool layer */
+	bool seg_active = st->active || (pool && st->pool_active);
 	const struct md_lv *cow_origin = md_cow_origin(lv);
 	size_t n_cows = cow_origin ? 0 : md_origin_cows(vg, lv, NULL, 0);
 	const struct md_lv *origin = thin ? lv->segs[0].origin : cow_origin;
@@ -588,7 +592,7 @@ int tb_rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct
 		return -ENOMEM;
 	for (size_t i = 0; i < lv->n_segs; i++) {
 		segs[i].want = s->want;
-		seg_fields(vg, lv, &lv->segs[i], pv_paths, monitored, active, &segs[i]);
+		seg_fields(vg, lv, &lv->segs[i], pv_paths, monitored, seg_active, &segs[i]);
 	}
 	*ret_segs = segs;
 	*ret_n_segs = lv->n_segs;

@@ -19,6 +19,13 @@ static bool vg_is_partial(const struct md_vg *vg)
 	return (vg->status & MD_VG_PARTIAL) != 0;
 }
 
+/* lvm2 2.03.16 vg_is_shared: a lock type lvmlockd manages (vg_attr's 's'). */
+static bool vg_is_shared(const struct md_vg *vg)
+{
+	const char *t = vg->lock_type;
+	return t && (streq(t, "sanlock") || streq(t, "dlm") || streq(t, "idm"));
+}
+
 /* lvm2's 10-character lv_attr (lvs(8)). */
 static void lv_attr(const struct md_vg *vg, const struct md_lv *lv, const struct tb_lv_state *st,
 		    char a[11])
@@ -26,7 +33,9 @@ static void lv_attr(const struct md_vg *vg, const struct md_lv *lv, const struct
 	const struct md_lv *pool = md_lv_is_thin_pool(lv) ? lv
 				   : md_lv_is_thin(lv)    ? lv->segs[0].thin_pool
 							  : NULL;
-	bool active = st->active || (md_lv_is_thin_pool(lv) && st->pool_active);
+	/* a pool with only its -tpool layer loaded (for active thin LVs) is not active: lvm2
+	 * shows twi---tz-- */
+	bool active = st->active;
 	int open = st->active ? st->info.open_count : 0;
 
 	const struct md_lv *raid = md_lv_is_raid(lv) ? lv : NULL, *rsub = NULL;
@@ -72,7 +81,7 @@ static void lv_attr(const struct md_vg *vg, const struct md_lv *lv, const struct
 			a[4] = 's';
 	}
 	/* a used pool's -tpool is held open by its public device and thin LVs */
-	if (md_lv_is_thin_pool(lv) && st->pool_active && st->pool_info.open_count > 0)
+	if (active && md_lv_is_thin_pool(lv) && st->pool_active && st->pool_info.open_count > 0)
 		open = st->pool_info.open_count;
 	if (open > 0)
 		a[5] = 'o';
@@ -271,7 +280,7 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all, struct tb
 					 : "";
 		lv_attr(md, lv, &st, row.attr);
 		row.visible = md_lv_is_visible(lv);
-		row.active = st.active || st.pool_active;
+		row.active = st.active;
 		row.seg_count = lv->n_segs;
 		if (md_lv_is_thin(lv)) {
 			row.size = (uint64_t)lv->segs[0].extent_count * md->extent_size;
@@ -346,6 +355,19 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all, struct tb
 	return r;
 }
 
+/* The reason a report leaves @md out (tb_vg_foreign_reason), NULL when it shows it: lvm2's
+ * --shared and --foreign (tb_ctx_set_report_include) show shared and foreign VGs. */
+static const char *report_hides(struct tb_ctx *ctx, const struct md_vg *md, char *why, size_t len)
+{
+	struct md_vg shown = *md; /* a shallow copy, read only */
+
+	if (ctx->report_include & TB_REPORT_SHARED)
+		shown.lock_type = NULL;
+	if (ctx->report_include & TB_REPORT_FOREIGN)
+		shown.system_id = NULL;
+	return tb_vg_foreign_reason(&shown, why, len);
+}
+
 /* lvm2 2.03.16 tools/toollib.c ignore_vg: a foreign VG (system ID) or a shared one
  * (lock_type, no lvmlockd) is skipped by reports (lvm2's --foreign and --shared show them),
  * and so is an exported VG by lvs; named, it is an error (*r, lvm2's words). */
@@ -356,7 +378,7 @@ static bool report_skips(struct tb_cmd *c, const struct tb_vg *vg, bool named, i
 	/* vgs and pvs show an exported VG, lvs does not: "Volume group VG is exported" */
 	if ((vg->md->status & MD_VG_EXPORTED) && !streq(c->name, "lvs"))
 		return false;
-	if (!tb_vg_foreign_reason(vg->md, why, sizeof(why)))
+	if (!report_hides(c->ctx, vg->md, why, sizeof(why)))
 		return false;
 	if (named)
 		*r = tb_fail(c->ctx, -EPERM, "%s", why);
@@ -457,7 +479,9 @@ static int vgs_one(struct tb_cmd *c, struct tb_vg *vg, void *data)
 	snprintf(row.attr, sizeof(row.attr), "%c%c%c%c%c%c", (md->status & MD_VG_WRITE) ? 'w' : 'r',
 		 (md->status & MD_VG_RESIZEABLE) ? 'z' : '-',
 		 (md->status & MD_VG_EXPORTED) ? 'x' : '-', vg_is_partial(md) ? 'p' : '-', 'n',
-		 (md->status & MD_VG_CLUSTERED) ? 'c' : '-');
+		 (md->status & MD_VG_CLUSTERED) ? 'c'
+		 : vg_is_shared(md)             ? 's'
+						: '-');
 	row.pv_count = (uint32_t)md->n_pvs;
 	for (size_t k = 0; k < md->n_lvs; k++) {
 		row.lv_count += md_lv_is_visible(md->lvs[k]);
@@ -556,7 +580,7 @@ TB_EXPORT int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n
 		 * it, docs/lvm2-differences.md); never shown free */
 		if (md && md->name && !(md->status & MD_VG_EXPORTED)) {
 			char why[400];
-			if (tb_vg_foreign_reason(md, why, sizeof(why)))
+			if (report_hides(ctx, md, why, sizeof(why)))
 				continue;
 		}
 		md_id_format(d->id, uuid);

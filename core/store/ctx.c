@@ -350,3 +350,9 @@ TB_EXPORT void tb_ctx_set_no_dm(struct tb_ctx *ctx, bool no_dm)
 	tb_ctx_clear_error(ctx);
 	ctx->no_dm = no_dm;
 }
+
+TB_EXPORT void tb_ctx_set_report_include(struct tb_ctx *ctx, unsigned flags)
+{
+	tb_ctx_clear_error(ctx);
+	ctx->report_include = flags & (TB_REPORT_SHARED | TB_REPORT_FOREIGN);
+}

@@ -17,6 +17,15 @@ dmf_edit_vg() { # DEV PERL-SUBST: edit the committed text with valid checksums
 	perl -0pi -e "$2" "$t"
 	$DMG_EDIT settext "$1" "$t" || die "settext"
 }
+# lvm2's report options --shared and --foreign list the VG: the same stdout, exit 0.
+dmf_same_report() { # ARGS...
+	local a b ra rb
+	a=$("$LVM2_BIN" "$@" 2>"$TB_TMP/dmf.a.err" </dev/null); ra=$?
+	b=$("$TB" "$@" 2>"$TB_TMP/dmf.b.err" </dev/null); rb=$?
+	assert_eq "0 0" "$ra $rb" "exit codes of '$*' (lvm2: $(cat "$TB_TMP/dmf.a.err"), thinbox: $(cat "$TB_TMP/dmf.b.err"))"
+	[ -n "$a" ] || die "lvm2 printed nothing for '$*'"
+	assert_eq "$a" "$b" "'$*'"
+}
 # Every command that would change VG, or activate an LV of it, refused by both with MSG.
 dmf_refuses_all() { # VG MSG
 	local vg=$1 msg=$2 disks="$DMF_D $DMF_E"
@@ -58,6 +67,11 @@ testcase_damaged_foreign_system_id() {
 			die "$b pvs failed: $out"
 		[ -z "$(echo "$out" | grep -w "$DMF_D")" ] || die "$b pvs lists $DMF_D: $out"
 	done
+	# --foreign lists it (tools/toollib.c ignore_vg: arg_is_set(cmd, foreign_ARG))
+	dmf_same_report vgs --foreign --noheadings -o vg_name,vg_systemid,lv_count tbtf
+	dmf_same_report vgs --foreign -o vg_name,vg_attr,vg_size
+	dmf_same_report lvs --foreign -o lv_name,lv_attr,lv_size tbtf
+	dmf_same_report pvs --foreign --noheadings -o pv_name,vg_name "$DMF_D"
 	# its PV is never free: pvremove/pvcreate refused
 	dmg_both_refuse "$DMF_D $DMF_E" pvremove "$DMF_D" >/dev/null
 	dmg_both_refuse "$DMF_D $DMF_E" pvcreate "$DMF_D" >/dev/null
@@ -70,6 +84,14 @@ dmf_shared() { # LOCK_TYPE
 	dmf_edit_vg "$DMF_D" "s/^(status = .*\\n)/\$1lock_type = \"$lt\"\\n/m"
 	assert_match "lock_type = \"$lt\"" "$($DMG_EDIT text "$DMF_D")" "the VG is shared"
 	dmf_refuses_all tbts "Cannot access VG tbts with lock type $lt that requires lvmlockd"
+	# --shared lists it (tools/toollib.c ignore_vg: arg_is_set(cmd, shared_ARG))
+	dmf_same_report vgs --shared --noheadings -o vg_name,vg_lock_type,vg_shared,lv_count tbts
+	dmf_same_report vgs --shared -o vg_name,vg_attr,vg_size
+	dmf_same_report lvs --shared -o lv_name,lv_attr,lv_size tbts
+	dmf_same_report pvs --shared --noheadings -o pv_name,vg_name "$DMF_D"
+	# and a shared VG is still not a foreign one
+	dmg_both_refuse_msg "$DMF_D $DMF_E" "Cannot access VG tbts with lock type $lt" \
+		vgs --foreign tbts >/dev/null
 	dmg_both_refuse "$DMF_D $DMF_E" pvremove "$DMF_D" >/dev/null
 	dmg_both_refuse "$DMF_D $DMF_E" pvcreate "$DMF_D" >/dev/null
 	dmg_both_refuse "$DMF_D $DMF_E" vgcreate tbtn "$DMF_D" >/dev/null

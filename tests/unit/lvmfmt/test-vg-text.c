@@ -287,6 +287,72 @@ static void test_preserve_unknown(void **state)
 	free(d);
 }
 
+/* Every occurrence of @from replaced (test helper; caller frees). */
+static char *replace_all(const char *text, const char *from, const char *to)
+{
+	char *cur = strdup(text), *next;
+
+	assert_non_null(cur);
+	while (strstr(cur, from)) {
+		next = replace(cur, from, to);
+		free(cur);
+		cur = next;
+	}
+	return cur;
+}
+
+/* A VG with a system ID (or an lvmlockd lock type) as lvm2 writes it: WRITE_LOCKED in the VG's
+ * and each LV's flags in place of WRITE (2.03.16 format_text/export.c). It reads as writable,
+ * prints back exactly, and prints WRITE again once the VG has neither. */
+static void test_write_locked(void **state)
+{
+	char *t = slurp("tests/fixtures/lvm2/1-recipe.vg", NULL);
+	char *a = replace(t, "\tstatus = [\"RESIZEABLE\", \"READ\", \"WRITE\"]\n\tflags = []\n",
+			  "\tstatus = [\"RESIZEABLE\", \"READ\"]\n\tflags = [\"WRITE_LOCKED\"]\n"
+			  "\tsystem_id = \"otherhost\"\n");
+	char *b = replace_all(a, "status = [\"READ\", \"WRITE\", \"VISIBLE\"]\n\t\t\tflags = []",
+			      "status = [\"READ\", \"VISIBLE\"]\n\t\t\tflags = [\"WRITE_LOCKED\"]");
+	char *c = replace_all(b, "status = [\"READ\", \"WRITE\"]\n\t\t\tflags = []",
+			      "status = [\"READ\"]\n\t\t\tflags = [\"WRITE_LOCKED\"]");
+	struct md_vg *vg = import(c, strlen(c));
+	struct strbuf out = { 0 };
+	const char *sec = strstr(c, "\ndocker {\n");
+
+	assert_true(vg->status & MD_VG_WRITE);
+	assert_int_equal(md_strv_len(vg->flags), 0);
+	assert_true(vg->n_lvs > 0);
+	for (size_t i = 0; i < vg->n_lvs; i++) {
+		assert_true(vg->lvs[i]->status & MD_LV_WRITE);
+		assert_false(vg->lvs[i]->flags & MD_LVF_WRITE_LOCKED);
+	}
+	assert_int_equal(lvf_vg_export(vg, LVF_VG_SECTION, NULL, &out), 0);
+	assert_string_equal(strbuf_str(&out), sec + 1);
+	strbuf_release(&out);
+	/* local again (vgchange --locktype none, or no system ID): WRITE, as before */
+	free(vg->system_id);
+	vg->system_id = NULL;
+	assert_int_equal(lvf_vg_export(vg, LVF_VG_SECTION, NULL, &out), 0);
+	assert_null(strstr(strbuf_str(&out), "WRITE_LOCKED"));
+	assert_non_null(strstr(strbuf_str(&out), "\tstatus = [\"RESIZEABLE\", \"READ\", \"WRITE\"]\n\tflags = []\n"));
+	assert_non_null(strstr(strbuf_str(&out), "status = [\"READ\", \"WRITE\", \"VISIBLE\"]\n\t\t\tflags = []"));
+	strbuf_release(&out);
+	/* an lvmlockd lock type locks writes the same way; lock_type "none" does not */
+	vg->lock_type = strdup("sanlock");
+	assert_int_equal(lvf_vg_export(vg, LVF_VG_SECTION, NULL, &out), 0);
+	assert_non_null(strstr(strbuf_str(&out), "\tflags = [\"WRITE_LOCKED\"]\n"));
+	strbuf_release(&out);
+	free(vg->lock_type);
+	vg->lock_type = strdup("none");
+	assert_int_equal(lvf_vg_export(vg, LVF_VG_SECTION, NULL, &out), 0);
+	assert_null(strstr(strbuf_str(&out), "WRITE_LOCKED"));
+	strbuf_release(&out);
+	md_vg_free(vg);
+	free(t);
+	free(a);
+	free(b);
+	free(c);
+}
+
 /* lvm2's raid1 VG (4-raid1.vg) reads into raid segments: not read-only for thinbox, each
  * raid1 LV's metadata/image pairs resolved, and the VG valid. */
 static void test_raid1_import(void **state)
@@ -418,7 +484,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backup_roundtrip), cmocka_unit_test(test_raw_roundtrip),
 		cmocka_unit_test(test_model_of_fixture), cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_preserve_unknown),
+		cmocka_unit_test(test_preserve_unknown), cmocka_unit_test(test_write_locked),
 		cmocka_unit_test(test_raid1_import), cmocka_unit_test(test_recipe_layout),
 		cmocka_unit_test(test_names), cmocka_unit_test(test_streamed_import),
 	};
