@@ -81,6 +81,10 @@ testcase_damaged_foreign_system_id() {
 dmf_shared() { # LOCK_TYPE
 	local lt=$1 out
 	dmf_setup tbts
+	# as lvm2 writes a shared VG (format_text/export.c, vg_flag_write_locked): WRITE_LOCKED
+	# in the VG's and the LVs' flags in place of WRITE
+	dmf_edit_vg "$DMF_D" 's/^status = \["RESIZEABLE", "READ", "WRITE"\]\nflags = \[\]/status = ["RESIZEABLE", "READ"]\nflags = ["WRITE_LOCKED"]/m; s/^status = \["READ", "WRITE", "VISIBLE"\]\nflags = \[\]/status = ["READ", "VISIBLE"]\nflags = ["WRITE_LOCKED"]/mg'
+	assert_match 'flags = \["WRITE_LOCKED"\]' "$($DMG_EDIT text "$DMF_D")" "WRITE_LOCKED"
 	dmf_edit_vg "$DMF_D" "s/^(status = .*\\n)/\$1lock_type = \"$lt\"\\n/m"
 	assert_match "lock_type = \"$lt\"" "$($DMG_EDIT text "$DMF_D")" "the VG is shared"
 	dmf_refuses_all tbts "Cannot access VG tbts with lock type $lt that requires lvmlockd"
@@ -95,6 +99,17 @@ dmf_shared() { # LOCK_TYPE
 	dmg_both_refuse "$DMF_D $DMF_E" pvremove "$DMF_D" >/dev/null
 	dmg_both_refuse "$DMF_D $DMF_E" pvcreate "$DMF_D" >/dev/null
 	dmg_both_refuse "$DMF_D $DMF_E" vgcreate tbtn "$DMF_D" >/dev/null
+	# taken back as a local VG by thinbox (lvm2's recovery path without lvmlockd): writable
+	# for lvm2 again, WRITE_LOCKED gone
+	assert_ok "$TB" vgchange --locktype none --lockopt force -y tbts >/dev/null
+	lvm_clean vgck tbts >/dev/null
+	assert_match '^tbts wz--n-$' "$(lvm_clean vgs --noheadings -o vg_name,vg_attr tbts |
+		awk '{$1 = $1; print}')" "local again"
+	assert_match '^lv1 -wi-------$' "$(lvm_clean lvs --noheadings -o lv_name,lv_attr tbts |
+		awk '{$1 = $1; print}')" "its LV writable"
+	[ -z "$($DMG_EDIT text "$DMF_D" | grep WRITE_LOCKED)" ] || die "WRITE_LOCKED still written"
+	"$LVM2_BIN" lvcreate -q -an -Zn -n lv2 -L 4m tbts >/dev/null 2>&1 || die "lvm2 lvcreate"
+	dmg_forget
 }
 testcase_damaged_foreign_shared_sanlock() { dmf_shared sanlock; }
 testcase_damaged_foreign_shared_dlm() { dmf_shared dlm; }
