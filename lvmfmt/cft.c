@@ -866,6 +866,183 @@ static int parse_item(struct parser *P, unsigned depth, struct lvf_cft_node **re
 	return 0;
 }
 
+/* ---- the streamed items' fast path ----
+ * A streamed parse (a hook: the VG's LV and PV sections at depth 2) takes each such item in
+ * the plain layout lvm2 and thinbox write (keys of [A-Za-z0-9_.+-], "strings" without escapes
+ * or newlines, plain decimals, one-level arrays of those, subsections; blanks, tabs and
+ * newlines between tokens) in one tight pass, making the very nodes (keys, values, lines)
+ * parse_item would make. Anything else (a comment, another byte, a long or odd token, the
+ * node limit, the end of the text) declines: the cursor, line, node count and arena go back
+ * and parse_item reads the item, with its errors exactly as before. */
+static const unsigned char fast_key_byte[256] = {
+	['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1, ['_'] = 1,
+	['.'] = 1,         ['+'] = 1,         ['-'] = 1,
+};
+#define FAST_MAX_DEPTH 8
+
+/* Blanks, tabs and newlines; false on a comment, another space byte or the end of the text
+ * (an item always goes on: the plain parse reports it). */
+static bool fast_gap(struct parser *P)
+{
+	const char *p = P->p;
+
+	for (; p < P->e; p++) {
+		char c = *p;
+
+		if (c == ' ' || c == '\t')
+			continue;
+		if (c == '\n') {
+			P->line++;
+			P->lb = p + 1;
+			continue;
+		}
+		if (c == '#' || is_space(c))
+			return false;
+		break;
+	}
+	P->p = p;
+	return p < P->e;
+}
+
+static bool fast_key(struct parser *P, char **key)
+{
+	const char *s = P->p, *q = s;
+
+	while (q < P->e && fast_key_byte[(unsigned char)*q])
+		q++;
+	if (q == s || q == P->e || (size_t)(q - s) > LVF_CFT_MAX_STRING)
+		return false;
+	if (*q != ' ' && *q != '\t' && *q != '\n' && *q != '=' && *q != '{')
+		return false;
+	if (!(*key = lean_key(s, (size_t)(q - s))) &&
+	    !(*key = arena_strndup(P->A, s, (size_t)(q - s))))
+		return false;
+	P->p = q;
+	return true;
+}
+
+/* A "string" (as read_quoted's shortcut takes it) or a plain decimal (as read_number's). */
+static bool fast_scalar(struct parser *P, struct lvf_cft_node *n)
+{
+	const char *s = P->p, *t;
+	int64_t v = 0;
+
+	if (*s == '"') {
+		for (t = ++s; t < P->e && *t != '"'; t++)
+			if (*t == '\\' || *t == '\n')
+				return false;
+		if (t == P->e || (size_t)(t - s) > LVF_CFT_MAX_STRING)
+			return false;
+		n->type = LVF_CFT_STR;
+		if (!(t > s && (n->s = lean_value(s, (size_t)(t - s)))) &&
+		    !(n->s = arena_strndup(P->A, s, (size_t)(t - s))))
+			return false;
+		P->p = t + 1;
+		return true;
+	}
+	for (t = s; t < P->e && *t >= '0' && *t <= '9'; t++)
+		;
+	if (t == s || t == P->e || t - s > 18 || (*s == '0' && t - s > 1))
+		return false;
+	if (*t != ' ' && *t != '\t' && *t != '\n' && *t != ',' && *t != ']' && *t != '}')
+		return false;
+	for (const char *d = s; d < t; d++)
+		v = v * 10 + (*d - '0');
+	n->type = LVF_CFT_INT;
+	n->i = v;
+	P->p = t;
+	return true;
+}
+
+/* After '=' and its gap: a scalar or an array, and the gap after it (parse_value). */
+static bool fast_value(struct parser *P, struct lvf_cft_node *n)
+{
+	struct lvf_cft_node *tail = NULL, *el;
+
+	if (*P->p != '[')
+		return fast_scalar(P, n) && fast_gap(P);
+	n->type = LVF_CFT_ARRAY;
+	P->p++;
+	if (!fast_gap(P))
+		return false;
+	while (*P->p != ']') {
+		if (++P->nodes > LVF_CFT_MAX_NODES || !(el = arena_node(P->A, LVF_CFT_STR, true)))
+			return false;
+		el->parent = n;
+		el->line = P->line;
+		if (tail)
+			tail->next = el;
+		else
+			n->child = el;
+		tail = el;
+		if (!fast_scalar(P, el) || !fast_gap(P))
+			return false;
+		if (*P->p == ',') {
+			P->p++;
+			if (!fast_gap(P))
+				return false;
+		}
+	}
+	P->p++;
+	return fast_gap(P);
+}
+
+/* key '=' value | key '{' body '}', and the gap after it unless @top (parse_item). */
+static bool fast_item(struct parser *P, unsigned depth, bool top, struct lvf_cft_node **ret)
+{
+	const unsigned line = P->line;
+	struct lvf_cft_node *n, *tail = NULL, *k;
+	char *key;
+
+	if (!fast_key(P, &key) || !fast_gap(P))
+		return false;
+	if (++P->nodes > LVF_CFT_MAX_NODES || !(n = arena_node(P->A, LVF_CFT_SECTION, true)))
+		return false;
+	n->line = line;
+	n->key = key;
+	*ret = n;
+	if (*P->p == '=') {
+		P->p++;
+		return !top && fast_gap(P) && fast_value(P, n);
+	}
+	if (*P->p != '{' || depth >= FAST_MAX_DEPTH)
+		return false;
+	P->p++;
+	if (!fast_gap(P))
+		return false;
+	while (*P->p != '}') {
+		if (!fast_item(P, depth + 1, false, &k))
+			return false;
+		k->parent = n;
+		if (tail)
+			tail->next = k;
+		else
+			n->child = k;
+		tail = k;
+	}
+	P->p++;
+	return top || fast_gap(P);
+}
+
+/* parse_item for a streamed item at depth 2: 1 when it declines (nothing changed). */
+static int parse_item_fast(struct parser *P, struct lvf_cft_node **ret)
+{
+	const char *p = P->p, *lb = P->lb;
+	const unsigned line = P->line;
+	const size_t nodes = P->nodes;
+	const struct arena_mark mark = arena_mark(P->A);
+
+	if (fast_item(P, 2, true, ret))
+		return skip_gap(P, true); /* after the '}', as parse_body's */
+	P->p = p;
+	P->lb = lb;
+	P->line = line;
+	P->nodes = nodes;
+	arena_rewind(P->A, mark);
+	*ret = NULL;
+	return 1;
+}
+
 /* Items up to the closing '}' (consumed) of a section, or to the end of the text at depth 0. */
 static int parse_body(struct parser *P, struct lvf_cft_node *sec, unsigned depth,
 		      unsigned open_line, unsigned open_col)
@@ -899,7 +1076,9 @@ static int parse_body(struct parser *P, struct lvf_cft_node *sec, unsigned depth
 		}
 		n = NULL;
 		mark = arena_mark(P->A);
-		r = parse_item(P, depth, &n);
+		r = P->hook && P->lean && depth == 2 ? parse_item_fast(P, &n) : 1;
+		if (r > 0)
+			r = parse_item(P, depth, &n);
 		if (r < 0)
 			return r;
 		if (P->hook && depth == 2 && n->type == LVF_CFT_SECTION) {
