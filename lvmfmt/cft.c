@@ -380,33 +380,28 @@ static int skip_gap(struct parser *P, bool after_token)
 	return skip_gap_any(P, after_token);
 }
 
-/* A word a lean parse shares instead of copying, with its length (no strlen per token). */
-struct lean_word {
-	const char *s;
-	size_t n;
-};
-#define LEAN_WORD(w)                                                                               \
-	{                                                                                          \
-		w, sizeof(w) - 1                                                                   \
-	}
+/* A word a lean parse shares instead of copying: @w when s[0..n) is @w (n is its length). */
+#define LEAN_IS(w) (memcmp(s, w, sizeof(w) - 1) ? NULL : (char *)(w))
 
-static char *lean_find(const struct lean_word *words, size_t n_words, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n_words; i++)
-		if (words[i].n == n && words[i].s[0] == s[0] && !memcmp(words[i].s, s, n))
-			return (char *)words[i].s;
-	return NULL;
-}
-
-/* Status words and segment types, shared like lean_keys */
+/* Status words and segment types, shared like lean_key's: by length, then the bytes (the
+ * compares of a constant length are a few loads, no scan of a list). */
 static char *lean_value(const char *s, size_t n)
 {
-	static const struct lean_word words[] = {
-		LEAN_WORD("READ"),      LEAN_WORD("WRITE"),  LEAN_WORD("VISIBLE"),
-		LEAN_WORD("striped"),   LEAN_WORD("linear"), LEAN_WORD("thin"),
-		LEAN_WORD("thin-pool"), LEAN_WORD("pv0"),    LEAN_WORD("pv1"),
-	};
-	return lean_find(words, ARRAY_SIZE(words), s, n);
+	switch (n) {
+	case 3:
+		return LEAN_IS("pv0") ?: LEAN_IS("pv1");
+	case 4:
+		return LEAN_IS("READ") ?: LEAN_IS("thin");
+	case 5:
+		return LEAN_IS("WRITE");
+	case 6:
+		return LEAN_IS("linear");
+	case 7:
+		return LEAN_IS("VISIBLE") ?: LEAN_IS("striped");
+	case 9:
+		return LEAN_IS("thin-pool");
+	}
+	return NULL;
 }
 
 /* Read a "..." or '...' token at the cursor into *ret (unescaped for "..."). */
@@ -470,28 +465,31 @@ static int read_quoted(struct parser *P, const char *what, char **ret)
 /* Read a bare word at the cursor (up to whitespace, '#', '=', '{', '}'). */
 /* The keys of a VG's LV sections, shared by every node of a lean parse (which is read-only)
  * instead of a copy each: most nodes of a large VG's text carry one of these. */
-static const struct lean_word lean_keys[] = {
-	LEAN_WORD("id"),
-	LEAN_WORD("status"),
-	LEAN_WORD("flags"),
-	LEAN_WORD("creation_time"),
-	LEAN_WORD("creation_host"),
-	LEAN_WORD("segment_count"),
-	LEAN_WORD("start_extent"),
-	LEAN_WORD("extent_count"),
-	LEAN_WORD("type"),
-	LEAN_WORD("stripe_count"),
-	LEAN_WORD("stripes"),
-	LEAN_WORD("segment1"),
-	LEAN_WORD("thin_pool"),
-	LEAN_WORD("transaction_id"),
-	LEAN_WORD("device_id"),
-	LEAN_WORD("tags"),
-};
-
 static char *lean_key(const char *s, size_t n)
 {
-	return lean_find(lean_keys, ARRAY_SIZE(lean_keys), s, n);
+	switch (n) {
+	case 2:
+		return LEAN_IS("id");
+	case 4:
+		return LEAN_IS("type") ?: LEAN_IS("tags");
+	case 5:
+		return LEAN_IS("flags");
+	case 6:
+		return LEAN_IS("status");
+	case 7:
+		return LEAN_IS("stripes");
+	case 8:
+		return LEAN_IS("segment1");
+	case 9:
+		return LEAN_IS("thin_pool") ?: LEAN_IS("device_id");
+	case 12:
+		return LEAN_IS("start_extent") ?: LEAN_IS("extent_count") ?: LEAN_IS("stripe_count");
+	case 13:
+		return LEAN_IS("creation_time") ?: LEAN_IS("creation_host") ?: LEAN_IS("segment_count");
+	case 14:
+		return LEAN_IS("transaction_id");
+	}
+	return NULL;
 }
 
 static int read_bare(struct parser *P, const char *what, char **ret)
@@ -878,11 +876,13 @@ static const unsigned char fast_key_byte[256] = {
 	['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1, ['_'] = 1,
 	['.'] = 1,         ['+'] = 1,         ['-'] = 1,
 };
+/* where a "string" the fast path takes ends, or one it leaves to read_quoted */
+static const unsigned char fast_str_stop[256] = { ['"'] = 1, ['\\'] = 1, ['\n'] = 1 };
 #define FAST_MAX_DEPTH 8
 
 /* Blanks, tabs and newlines; false on a comment, another space byte or the end of the text
  * (an item always goes on: the plain parse reports it). */
-static bool fast_gap(struct parser *P)
+__attribute__((noinline)) static bool fast_gap_any(struct parser *P)
 {
 	const char *p = P->p;
 
@@ -902,6 +902,25 @@ static bool fast_gap(struct parser *P)
 	}
 	P->p = p;
 	return p < P->e;
+}
+
+/* fast_gap_any, with a gap of one blank or one newline before a token (most) taken inline */
+static inline bool fast_gap(struct parser *P)
+{
+	const char *p = P->p;
+
+	if (P->e - p >= 2 && !is_space(p[1]) && p[1] != '#') {
+		if (p[0] == ' ') {
+			P->p = p + 1;
+			return true;
+		}
+		if (p[0] == '\n') {
+			P->line++;
+			P->lb = P->p = p + 1;
+			return true;
+		}
+	}
+	return fast_gap_any(P);
 }
 
 static bool fast_key(struct parser *P, char **key)
@@ -928,10 +947,9 @@ static bool fast_scalar(struct parser *P, struct lvf_cft_node *n)
 	int64_t v = 0;
 
 	if (*s == '"') {
-		for (t = ++s; t < P->e && *t != '"'; t++)
-			if (*t == '\\' || *t == '\n')
-				return false;
-		if (t == P->e || (size_t)(t - s) > LVF_CFT_MAX_STRING)
+		for (t = ++s; t < P->e && !fast_str_stop[(unsigned char)*t]; t++)
+			;
+		if (t == P->e || *t != '"' || (size_t)(t - s) > LVF_CFT_MAX_STRING)
 			return false;
 		n->type = LVF_CFT_STR;
 		if (!(t > s && (n->s = lean_value(s, (size_t)(t - s)))) &&
