@@ -923,10 +923,57 @@ static inline bool fast_gap(struct parser *P)
 	return fast_gap_any(P);
 }
 
+/* Is the key at @s lean_key's word @w (whole: no key byte after it)? */
+#define FAST_IS(w)                                                                                 \
+	(e - s > (ptrdiff_t)sizeof(w) - 1 && !memcmp(s, w, sizeof(w) - 1) &&                       \
+	 !fast_key_byte[(unsigned char)s[sizeof(w) - 1]] &&                                        \
+	 (q = s + sizeof(w) - 1, *key = (char *)(w)))
+
+/* The keys of lvm2's LV sections tried first, by their first byte: where one matches, the
+ * byte loop of fast_key would have stopped at its end. */
+static const char *fast_known_key(const char *s, const char *e, char **key)
+{
+	const char *q = NULL;
+
+	switch (*s) {
+	case 'i':
+		(void)(FAST_IS("id"));
+		break;
+	case 's':
+		(void)(FAST_IS("status") || FAST_IS("segment_count") || FAST_IS("segment1") ||
+		       FAST_IS("start_extent") || FAST_IS("stripe_count") || FAST_IS("stripes"));
+		break;
+	case 'f':
+		(void)(FAST_IS("flags"));
+		break;
+	case 'c':
+		(void)(FAST_IS("creation_time") || FAST_IS("creation_host"));
+		break;
+	case 'e':
+		(void)(FAST_IS("extent_count"));
+		break;
+	case 't':
+		(void)(FAST_IS("type") || FAST_IS("tags") || FAST_IS("thin_pool") ||
+		       FAST_IS("transaction_id"));
+		break;
+	case 'd':
+		(void)(FAST_IS("device_id"));
+		break;
+	}
+	return q;
+}
+
 static bool fast_key(struct parser *P, char **key)
 {
-	const char *s = P->p, *q = s;
+	const char *s = P->p, *q = fast_known_key(s, P->e, key);
 
+	if (q) {
+		if (*q != ' ' && *q != '\t' && *q != '\n' && *q != '=' && *q != '{')
+			return false;
+		P->p = q;
+		return true;
+	}
+	q = s;
 	while (q < P->e && fast_key_byte[(unsigned char)*q])
 		q++;
 	if (q == s || q == P->e || (size_t)(q - s) > LVF_CFT_MAX_STRING)

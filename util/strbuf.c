@@ -43,11 +43,6 @@ void strbuf_appendn_slow(struct strbuf *sb, const char *s, size_t n)
 	sb->buf[sb->len] = '\0';
 }
 
-void strbuf_append(struct strbuf *sb, const char *s)
-{
-	strbuf_appendn(sb, s, strlen(s));
-}
-
 void strbuf_appendc_slow(struct strbuf *sb, char c)
 {
 	if (sb->failed || (sb->len + 2 > sb->cap && !grow(sb, 1)))

@@ -17,7 +17,6 @@ struct strbuf {
 	bool failed;
 };
 
-void strbuf_append(struct strbuf *sb, const char *s);
 /* the growing (or failed) case of strbuf_appendn and strbuf_appendc */
 void strbuf_appendn_slow(struct strbuf *sb, const char *s, size_t n);
 void strbuf_appendc_slow(struct strbuf *sb, char c);
@@ -31,6 +30,11 @@ static inline void strbuf_appendn(struct strbuf *sb, const char *s, size_t n)
 	memcpy(sb->buf + sb->len, s, n);
 	sb->len += n;
 	sb->buf[sb->len] = '\0';
+}
+/* inline: the length of a literal is known at compile time */
+static inline void strbuf_append(struct strbuf *sb, const char *s)
+{
+	strbuf_appendn(sb, s, strlen(s));
 }
 void strbuf_appendf(struct strbuf *sb, const char *fmt, ...) _printf_(2, 3);
 void strbuf_vappendf(struct strbuf *sb, const char *fmt, va_list ap) _printf_(2, 0);

@@ -727,6 +727,10 @@ static void test_streamed_fast_same(void **state)
 		"lv1\n{\ns\n{\nt\n{\nu = 1\n}\n}\n}\n",
 		"lv1 { a = 1 a = 2 a { } }",
 		"lv-1.x+y_Z {\n\tid = \"a\"\n}\n",
+		/* keys that only nearly are the shared ones */
+		"lv1 { ids = 1 id2 = 2 statusX = 3 segment10 { } stripes_x = 4 type.x = 5 tags+ = 6 "
+		"flags- = 7 id=1 id{ } creation_timex = 8 stripe_coun = 9 d = 10 device_id1 = 11 "
+		"thin_pool = \"READX\" transaction_id = \"\" i = \"pv01\" s = [\"linea\"] }",
 		"lv1 { deep { d2 { d3 { d4 { d5 { d6 { d7 { d8 { d9 { x = 1 } } } } } } } } } }",
 		/* what it leaves to the plain parse */
 		"lv1 {\n\t# a comment\n\ta = 1\n}",
