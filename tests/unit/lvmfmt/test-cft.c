@@ -800,6 +800,56 @@ static void test_streamed_fast_same(void **state)
 	strbuf_release(&t);
 }
 
+/* fast_same on random mutations of lvm2's layout of a VG with two LVs: bytes of the
+ * grammar replaced, inserted or deleted (a fixed seed: the same texts every run). */
+static void test_streamed_fast_mutations(void **state)
+{
+	static const char base[] =
+		"vg {\nid = \"x\"\nseqno = 1\nphysical_volumes {\n\npv0 {\nid = \"y\"\n"
+		"status = [\"ALLOCATABLE\"]\npe_count = 10\n}\n}\n\nlogical_volumes {\n\n"
+		"lv1 {\nid = \"R0k300-0000-0000-0000-0000-0000-000000\"\nstatus = [\"READ\", "
+		"\"WRITE\", \"VISIBLE\"]\nflags = []\ncreation_time = 1796124333\n"
+		"creation_host = \"bench\"\nsegment_count = 1\n\nsegment1 {\nstart_extent = 0\n"
+		"extent_count = 1\n\ntype = \"striped\"\nstripe_count = 1\n\nstripes = [\n"
+		"\"pv0\", 99\n]\n}\n}\n\nlv2 {\n\tid = \"a\"\n\ttags = [\"t1\", \"t2\"]\n"
+		"\tsegment1 {\n\t\ttype = \"thin\"\n\t\tdevice_id = 7\n\t}\n}\n}\n}\n";
+	static const char bytes[] = "#\"\\\n \t{}[],=01a/\r'-.+_9x\v";
+	char text[sizeof(base) + 16];
+	uint64_t seed = 0x9E3779B97F4A7C15ull;
+
+	for (unsigned iter = 0; iter < 20000; iter++) {
+		size_t len = sizeof(base) - 1;
+		unsigned edits = 1 + iter % 3;
+
+		memcpy(text, base, len);
+		for (unsigned k = 0; k < edits; k++) {
+			size_t at;
+			char c;
+
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			at = (size_t)(seed >> 33) % len;
+			c = bytes[(seed >> 20) % (sizeof(bytes) - 1)];
+			switch ((seed >> 10) % 3) {
+			case 0:
+				text[at] = c;
+				break;
+			case 1:
+				if (len + 1 < sizeof(text)) {
+					memmove(text + at + 1, text + at, len - at);
+					text[at] = c;
+					len++;
+				}
+				break;
+			default:
+				memmove(text + at, text + at + 1, len - at - 1);
+				len--;
+				break;
+			}
+		}
+		fast_same(text, len);
+	}
+}
+
 /* ---- errors ---- */
 
 struct bad {
@@ -1082,6 +1132,7 @@ int main(void)
 		cmocka_unit_test(test_config_layers),
 		cmocka_unit_test(test_lean_same_tree),
 		cmocka_unit_test(test_streamed_fast_same),
+		cmocka_unit_test(test_streamed_fast_mutations),
 		cmocka_unit_test(test_lean_config_comments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
