@@ -380,33 +380,28 @@ static int skip_gap(struct parser *P, bool after_token)
 	return skip_gap_any(P, after_token);
 }
 
-/* A word a lean parse shares instead of copying, with its length (no strlen per token). */
-struct lean_word {
-	const char *s;
-	size_t n;
-};
-#define LEAN_WORD(w)                                                                               \
-	{                                                                                          \
-		w, sizeof(w) - 1                                                                   \
-	}
+/* A word a lean parse shares instead of copying: @w when s[0..n) is @w (n is its length). */
+#define LEAN_IS(w) (memcmp(s, w, sizeof(w) - 1) ? NULL : (char *)(w))
 
-static char *lean_find(const struct lean_word *words, size_t n_words, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n_words; i++)
-		if (words[i].n == n && words[i].s[0] == s[0] && !memcmp(words[i].s, s, n))
-			return (char *)words[i].s;
-	return NULL;
-}
-
-/* Status words and segment types, shared like lean_keys */
+/* Status words and segment types, shared like lean_key's: by length, then the bytes (the
+ * compares of a constant length are a few loads, no scan of a list). */
 static char *lean_value(const char *s, size_t n)
 {
-	static const struct lean_word words[] = {
-		LEAN_WORD("READ"),      LEAN_WORD("WRITE"),  LEAN_WORD("VISIBLE"),
-		LEAN_WORD("striped"),   LEAN_WORD("linear"), LEAN_WORD("thin"),
-		LEAN_WORD("thin-pool"), LEAN_WORD("pv0"),    LEAN_WORD("pv1"),
-	};
-	return lean_find(words, ARRAY_SIZE(words), s, n);
+	switch (n) {
+	case 3:
+		return LEAN_IS("pv0") ?: LEAN_IS("pv1");
+	case 4:
+		return LEAN_IS("READ") ?: LEAN_IS("thin");
+	case 5:
+		return LEAN_IS("WRITE");
+	case 6:
+		return LEAN_IS("linear");
+	case 7:
+		return LEAN_IS("VISIBLE") ?: LEAN_IS("striped");
+	case 9:
+		return LEAN_IS("thin-pool");
+	}
+	return NULL;
 }
 
 /* Read a "..." or '...' token at the cursor into *ret (unescaped for "..."). */
@@ -470,28 +465,31 @@ static int read_quoted(struct parser *P, const char *what, char **ret)
 /* Read a bare word at the cursor (up to whitespace, '#', '=', '{', '}'). */
 /* The keys of a VG's LV sections, shared by every node of a lean parse (which is read-only)
  * instead of a copy each: most nodes of a large VG's text carry one of these. */
-static const struct lean_word lean_keys[] = {
-	LEAN_WORD("id"),
-	LEAN_WORD("status"),
-	LEAN_WORD("flags"),
-	LEAN_WORD("creation_time"),
-	LEAN_WORD("creation_host"),
-	LEAN_WORD("segment_count"),
-	LEAN_WORD("start_extent"),
-	LEAN_WORD("extent_count"),
-	LEAN_WORD("type"),
-	LEAN_WORD("stripe_count"),
-	LEAN_WORD("stripes"),
-	LEAN_WORD("segment1"),
-	LEAN_WORD("thin_pool"),
-	LEAN_WORD("transaction_id"),
-	LEAN_WORD("device_id"),
-	LEAN_WORD("tags"),
-};
-
 static char *lean_key(const char *s, size_t n)
 {
-	return lean_find(lean_keys, ARRAY_SIZE(lean_keys), s, n);
+	switch (n) {
+	case 2:
+		return LEAN_IS("id");
+	case 4:
+		return LEAN_IS("type") ?: LEAN_IS("tags");
+	case 5:
+		return LEAN_IS("flags");
+	case 6:
+		return LEAN_IS("status");
+	case 7:
+		return LEAN_IS("stripes");
+	case 8:
+		return LEAN_IS("segment1");
+	case 9:
+		return LEAN_IS("thin_pool") ?: LEAN_IS("device_id");
+	case 12:
+		return LEAN_IS("start_extent") ?: LEAN_IS("extent_count") ?: LEAN_IS("stripe_count");
+	case 13:
+		return LEAN_IS("creation_time") ?: LEAN_IS("creation_host") ?: LEAN_IS("segment_count");
+	case 14:
+		return LEAN_IS("transaction_id");
+	}
+	return NULL;
 }
 
 static int read_bare(struct parser *P, const char *what, char **ret)
@@ -866,6 +864,250 @@ static int parse_item(struct parser *P, unsigned depth, struct lvf_cft_node **re
 	return 0;
 }
 
+/* ---- the streamed items' fast path ----
+ * A streamed parse (a hook: the VG's LV and PV sections at depth 2) takes each such item in
+ * the plain layout lvm2 and thinbox write (keys of [A-Za-z0-9_.+-], "strings" without escapes
+ * or newlines, plain decimals, one-level arrays of those, subsections; blanks, tabs and
+ * newlines between tokens) in one tight pass, making the very nodes (keys, values, lines)
+ * parse_item would make. Anything else (a comment, another byte, a long or odd token, the
+ * node limit, the end of the text) declines: the cursor, line, node count and arena go back
+ * and parse_item reads the item, with its errors exactly as before. */
+static const unsigned char fast_key_byte[256] = {
+	['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1, ['_'] = 1,
+	['.'] = 1,         ['+'] = 1,         ['-'] = 1,
+};
+/* where a "string" the fast path takes ends, or one it leaves to read_quoted */
+static const unsigned char fast_str_stop[256] = { ['"'] = 1, ['\\'] = 1, ['\n'] = 1 };
+#define FAST_MAX_DEPTH 8
+
+/* Blanks, tabs and newlines; false on a comment, another space byte or the end of the text
+ * (an item always goes on: the plain parse reports it). */
+__attribute__((noinline)) static bool fast_gap_any(struct parser *P)
+{
+	const char *p = P->p;
+
+	for (; p < P->e; p++) {
+		char c = *p;
+
+		if (c == ' ' || c == '\t')
+			continue;
+		if (c == '\n') {
+			P->line++;
+			P->lb = p + 1;
+			continue;
+		}
+		if (c == '#' || is_space(c))
+			return false;
+		break;
+	}
+	P->p = p;
+	return p < P->e;
+}
+
+/* fast_gap_any, with a gap of one blank or one newline before a token (most) taken inline */
+static inline bool fast_gap(struct parser *P)
+{
+	const char *p = P->p;
+
+	if (P->e - p >= 2 && !is_space(p[1]) && p[1] != '#') {
+		if (p[0] == ' ') {
+			P->p = p + 1;
+			return true;
+		}
+		if (p[0] == '\n') {
+			P->line++;
+			P->lb = P->p = p + 1;
+			return true;
+		}
+	}
+	return fast_gap_any(P);
+}
+
+/* Is the key at @s lean_key's word @w (whole: no key byte after it)? */
+#define FAST_IS(w)                                                                                 \
+	(e - s > (ptrdiff_t)sizeof(w) - 1 && !memcmp(s, w, sizeof(w) - 1) &&                       \
+	 !fast_key_byte[(unsigned char)s[sizeof(w) - 1]] &&                                        \
+	 (q = s + sizeof(w) - 1, *key = (char *)(w)))
+
+/* The keys of lvm2's LV sections tried first, by their first byte: where one matches, the
+ * byte loop of fast_key would have stopped at its end. */
+static const char *fast_known_key(const char *s, const char *e, char **key)
+{
+	const char *q = NULL;
+
+	switch (*s) {
+	case 'i':
+		(void)(FAST_IS("id"));
+		break;
+	case 's':
+		(void)(FAST_IS("status") || FAST_IS("segment_count") || FAST_IS("segment1") ||
+		       FAST_IS("start_extent") || FAST_IS("stripe_count") || FAST_IS("stripes"));
+		break;
+	case 'f':
+		(void)(FAST_IS("flags"));
+		break;
+	case 'c':
+		(void)(FAST_IS("creation_time") || FAST_IS("creation_host"));
+		break;
+	case 'e':
+		(void)(FAST_IS("extent_count"));
+		break;
+	case 't':
+		(void)(FAST_IS("type") || FAST_IS("tags") || FAST_IS("thin_pool") ||
+		       FAST_IS("transaction_id"));
+		break;
+	case 'd':
+		(void)(FAST_IS("device_id"));
+		break;
+	}
+	return q;
+}
+
+static bool fast_key(struct parser *P, char **key)
+{
+	const char *s = P->p, *q = fast_known_key(s, P->e, key);
+
+	if (q) {
+		if (*q != ' ' && *q != '\t' && *q != '\n' && *q != '=' && *q != '{')
+			return false;
+		P->p = q;
+		return true;
+	}
+	q = s;
+	while (q < P->e && fast_key_byte[(unsigned char)*q])
+		q++;
+	if (q == s || q == P->e || (size_t)(q - s) > LVF_CFT_MAX_STRING)
+		return false;
+	if (*q != ' ' && *q != '\t' && *q != '\n' && *q != '=' && *q != '{')
+		return false;
+	if (!(*key = lean_key(s, (size_t)(q - s))) &&
+	    !(*key = arena_strndup(P->A, s, (size_t)(q - s))))
+		return false;
+	P->p = q;
+	return true;
+}
+
+/* A "string" (as read_quoted's shortcut takes it) or a plain decimal (as read_number's). */
+static bool fast_scalar(struct parser *P, struct lvf_cft_node *n)
+{
+	const char *s = P->p, *t;
+	int64_t v = 0;
+
+	if (*s == '"') {
+		for (t = ++s; t < P->e && !fast_str_stop[(unsigned char)*t]; t++)
+			;
+		if (t == P->e || *t != '"' || (size_t)(t - s) > LVF_CFT_MAX_STRING)
+			return false;
+		n->type = LVF_CFT_STR;
+		if (!(t > s && (n->s = lean_value(s, (size_t)(t - s)))) &&
+		    !(n->s = arena_strndup(P->A, s, (size_t)(t - s))))
+			return false;
+		P->p = t + 1;
+		return true;
+	}
+	for (t = s; t < P->e && *t >= '0' && *t <= '9'; t++)
+		;
+	if (t == s || t == P->e || t - s > 18 || (*s == '0' && t - s > 1))
+		return false;
+	if (*t != ' ' && *t != '\t' && *t != '\n' && *t != ',' && *t != ']' && *t != '}')
+		return false;
+	for (const char *d = s; d < t; d++)
+		v = v * 10 + (*d - '0');
+	n->type = LVF_CFT_INT;
+	n->i = v;
+	P->p = t;
+	return true;
+}
+
+/* After '=' and its gap: a scalar or an array, and the gap after it (parse_value). */
+static bool fast_value(struct parser *P, struct lvf_cft_node *n)
+{
+	struct lvf_cft_node *tail = NULL, *el;
+
+	if (*P->p != '[')
+		return fast_scalar(P, n) && fast_gap(P);
+	n->type = LVF_CFT_ARRAY;
+	P->p++;
+	if (!fast_gap(P))
+		return false;
+	while (*P->p != ']') {
+		if (++P->nodes > LVF_CFT_MAX_NODES || !(el = arena_node(P->A, LVF_CFT_STR, true)))
+			return false;
+		el->parent = n;
+		el->line = P->line;
+		if (tail)
+			tail->next = el;
+		else
+			n->child = el;
+		tail = el;
+		if (!fast_scalar(P, el) || !fast_gap(P))
+			return false;
+		if (*P->p == ',') {
+			P->p++;
+			if (!fast_gap(P))
+				return false;
+		}
+	}
+	P->p++;
+	return fast_gap(P);
+}
+
+/* key '=' value | key '{' body '}', and the gap after it unless @top (parse_item). */
+static bool fast_item(struct parser *P, unsigned depth, bool top, struct lvf_cft_node **ret)
+{
+	const unsigned line = P->line;
+	struct lvf_cft_node *n, *tail = NULL, *k;
+	char *key;
+
+	if (!fast_key(P, &key) || !fast_gap(P))
+		return false;
+	if (++P->nodes > LVF_CFT_MAX_NODES || !(n = arena_node(P->A, LVF_CFT_SECTION, true)))
+		return false;
+	n->line = line;
+	n->key = key;
+	*ret = n;
+	if (*P->p == '=') {
+		P->p++;
+		return !top && fast_gap(P) && fast_value(P, n);
+	}
+	if (*P->p != '{' || depth >= FAST_MAX_DEPTH)
+		return false;
+	P->p++;
+	if (!fast_gap(P))
+		return false;
+	while (*P->p != '}') {
+		if (!fast_item(P, depth + 1, false, &k))
+			return false;
+		k->parent = n;
+		if (tail)
+			tail->next = k;
+		else
+			n->child = k;
+		tail = k;
+	}
+	P->p++;
+	return top || fast_gap(P);
+}
+
+/* parse_item for a streamed item at depth 2: 1 when it declines (nothing changed). */
+static int parse_item_fast(struct parser *P, struct lvf_cft_node **ret)
+{
+	const char *p = P->p, *lb = P->lb;
+	const unsigned line = P->line;
+	const size_t nodes = P->nodes;
+	const struct arena_mark mark = arena_mark(P->A);
+
+	if (fast_item(P, 2, true, ret))
+		return skip_gap(P, true); /* after the '}', as parse_body's */
+	P->p = p;
+	P->lb = lb;
+	P->line = line;
+	P->nodes = nodes;
+	arena_rewind(P->A, mark);
+	*ret = NULL;
+	return 1;
+}
+
 /* Items up to the closing '}' (consumed) of a section, or to the end of the text at depth 0. */
 static int parse_body(struct parser *P, struct lvf_cft_node *sec, unsigned depth,
 		      unsigned open_line, unsigned open_col)
@@ -899,7 +1141,9 @@ static int parse_body(struct parser *P, struct lvf_cft_node *sec, unsigned depth
 		}
 		n = NULL;
 		mark = arena_mark(P->A);
-		r = parse_item(P, depth, &n);
+		r = P->hook && P->lean && depth == 2 ? parse_item_fast(P, &n) : 1;
+		if (r > 0)
+			r = parse_item(P, depth, &n);
 		if (r < 0)
 			return r;
 		if (P->hook && depth == 2 && n->type == LVF_CFT_SECTION) {

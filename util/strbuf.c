@@ -34,7 +34,7 @@ bool strbuf_reserve(struct strbuf *sb, size_t extra)
 	return grow(sb, extra);
 }
 
-void strbuf_appendn(struct strbuf *sb, const char *s, size_t n)
+void strbuf_appendn_slow(struct strbuf *sb, const char *s, size_t n)
 {
 	if (sb->failed || (sb->len + n + 1 > sb->cap && !grow(sb, n)))
 		return;
@@ -43,12 +43,7 @@ void strbuf_appendn(struct strbuf *sb, const char *s, size_t n)
 	sb->buf[sb->len] = '\0';
 }
 
-void strbuf_append(struct strbuf *sb, const char *s)
-{
-	strbuf_appendn(sb, s, strlen(s));
-}
-
-void strbuf_appendc(struct strbuf *sb, char c)
+void strbuf_appendc_slow(struct strbuf *sb, char c)
 {
 	if (sb->failed || (sb->len + 2 > sb->cap && !grow(sb, 1)))
 		return;

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "util/macros.h"
 
@@ -16,11 +17,36 @@ struct strbuf {
 	bool failed;
 };
 
-void strbuf_append(struct strbuf *sb, const char *s);
-void strbuf_appendn(struct strbuf *sb, const char *s, size_t n);
+/* the growing (or failed) case of strbuf_appendn and strbuf_appendc */
+void strbuf_appendn_slow(struct strbuf *sb, const char *s, size_t n);
+void strbuf_appendc_slow(struct strbuf *sb, char c);
+/* inline when there is room: a large VG's text is millions of short appends */
+static inline void strbuf_appendn(struct strbuf *sb, const char *s, size_t n)
+{
+	if (sb->failed || sb->len + n + 1 > sb->cap) {
+		strbuf_appendn_slow(sb, s, n);
+		return;
+	}
+	memcpy(sb->buf + sb->len, s, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+/* inline: the length of a literal is known at compile time */
+static inline void strbuf_append(struct strbuf *sb, const char *s)
+{
+	strbuf_appendn(sb, s, strlen(s));
+}
 void strbuf_appendf(struct strbuf *sb, const char *fmt, ...) _printf_(2, 3);
 void strbuf_vappendf(struct strbuf *sb, const char *fmt, va_list ap) _printf_(2, 0);
-void strbuf_appendc(struct strbuf *sb, char c);
+static inline void strbuf_appendc(struct strbuf *sb, char c)
+{
+	if (sb->failed || sb->len + 2 > sb->cap) {
+		strbuf_appendc_slow(sb, c);
+		return;
+	}
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
+}
 /* Append @s double-quoted with '"' and '\\' backslash-escaped: lvm2's config and metadata
  * text string syntax (the one escaper of lvmfmt/ and core/). */
 void strbuf_append_quoted(struct strbuf *sb, const char *s);

@@ -56,8 +56,9 @@ __attribute__((noinline)) static bool want_slow(struct tb_rf_want *w, const char
 	return w->fn(w->ud, id);
 }
 
-/* Is field @id wanted? Answers are cached by the id's address (ids are string literals). */
-bool tb_rf_wanted(struct tb_rf_set *s, const char *id)
+/* Is field @id wanted? Answers are cached by the id's address (ids are string literals).
+ * Inline in this file's builders: hundreds of thousands of look-ups per report. */
+static inline bool wanted(struct tb_rf_set *s, const char *id)
 {
 	struct tb_rf_want *w = s->want;
 	size_t i;
@@ -70,6 +71,11 @@ bool tb_rf_wanted(struct tb_rf_set *s, const char *id)
 			return w->vals[i];
 	}
 	return want_slow(w, id);
+}
+
+bool tb_rf_wanted(struct tb_rf_set *s, const char *id)
+{
+	return wanted(s, id);
 }
 
 void tb_rf_want_release(struct tb_rf_want *w)
@@ -90,7 +96,7 @@ static bool lock_type_is_lockd(const char *t)
  * grow (the set's own, so that sets filled by different threads share nothing). */
 static struct tb_rfield *rf_add(struct tb_rf_set *s, const char *id, enum tb_rf_kind kind)
 {
-	if (s->want && !tb_rf_wanted(s, id))
+	if (s->want && !wanted(s, id))
 		return &s->sink;
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;
@@ -142,7 +148,7 @@ _printf_(2, 3) static const char *rf_own(struct tb_rf_set *s, const char *fmt, .
 
 #define rf_strf(s, id, ...)                                                                        \
 	do {                                                                                       \
-		const char *v_ = tb_rf_wanted((s), (id)) ? rf_own((s), __VA_ARGS__) : NULL;        \
+		const char *v_ = wanted((s), (id)) ? rf_own((s), __VA_ARGS__) : NULL;              \
 		if (v_)                                                                            \
 			rf_str((s), (id), v_);                                                     \
 	} while (0)
@@ -176,7 +182,7 @@ static void rf_tags(struct tb_rf_set *s, const char *id, md_strv tags)
 	_cleanup_free_ const char **v = NULL;
 	_cleanup_free_ char *buf = NULL;
 
-	if (!tb_rf_wanted(s, id))
+	if (!wanted(s, id))
 		return;
 	if (!n)
 		return rf_str(s, id, "");
@@ -245,8 +251,8 @@ static void seg_fields(const struct md_vg *vg, const struct md_lv *lv, const str
 	struct strbuf pe = { 0 }, le = { 0 }, dev = { 0 };
 	static const char *const disc[] = { "ignore", "nopassdown", "passdown" };
 	bool striped = sg->kind == MD_SEG_STRIPED;
-	bool ranges = tb_rf_wanted(s, "seg_pe_ranges") || tb_rf_wanted(s, "seg_le_ranges") ||
-		      tb_rf_wanted(s, "devices");
+	bool ranges = wanted(s, "seg_pe_ranges") || wanted(s, "seg_le_ranges") ||
+		      wanted(s, "devices");
 
 	bool raid = sg->kind == MD_SEG_RAID;
 
@@ -266,7 +272,7 @@ static void seg_fields(const struct md_vg *vg, const struct md_lv *lv, const str
 		sg->kind == MD_SEG_THIN_POOL ? sg->chunk_size
 		: lv->cow_snapshot           ? lv->cow_snapshot->segs[0].chunk_size
 					     : 0);
-	if (sg->kind == MD_SEG_THIN_POOL && tb_rf_wanted(s, "thin_count"))
+	if (sg->kind == MD_SEG_THIN_POOL && wanted(s, "thin_count"))
 		rf_num(s, "thin_count", md_pool_thins(vg, lv, NULL, 0));
 	if (pool) {
 		rf_str(s, "discards", disc[pool->segs[0].discards]);
@@ -445,8 +451,8 @@ int tb_rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct
 	else if (spare)
 		rf_str(s, "lv_role", "private,pool,spare");
 	else {
-		if (tb_rf_wanted(s, "lv_role") || tb_rf_wanted(s, "lv_descendants") ||
-		    tb_rf_wanted(s, "lv_full_descendants"))
+		if (wanted(s, "lv_role") || wanted(s, "lv_descendants") ||
+		    wanted(s, "lv_full_descendants"))
 			descendants(vg, lv, &desc);
 		if (cow_origin)
 			rf_str(s, "lv_role", "public,snapshot,thicksnapshot");

@@ -657,6 +657,199 @@ static void test_lean_same_tree(void **state)
 	lvf_cft_free(lean);
 }
 
+/* The streamed parse's fast path for the depth-2 items (a VG's LV and PV sections): the same
+ * tree, node lines included, and the same error (code, line, column, message) as the plain
+ * parse, for the layouts it takes and for everything it must leave to the plain parse. */
+static void same_nodes(const struct lvf_cft_node *a, const struct lvf_cft_node *b)
+{
+	for (; a || b; a = a->next, b = b->next) {
+		assert_non_null(a);
+		assert_non_null(b);
+		assert_int_equal(a->line, b->line);
+		assert_int_equal(a->type, b->type);
+		assert_true(!a->key == !b->key);
+		if (a->key)
+			assert_string_equal(a->key, b->key);
+		if (a->type == LVF_CFT_STR)
+			assert_string_equal(a->s, b->s);
+		if (a->type == LVF_CFT_INT)
+			assert_true(a->i == b->i);
+		if (a->type == LVF_CFT_FLOAT)
+			assert_memory_equal(&a->f, &b->f, sizeof(a->f));
+		for (const struct lvf_cft_node *k = a->child; k; k = k->next)
+			assert_ptr_equal(k->parent, a);
+		same_nodes(a->child, b->child);
+	}
+}
+
+static int keep_item(void *ud, const struct lvf_cft_node *root, const struct lvf_cft_node *outer,
+		     const struct lvf_cft_node *sec, const struct lvf_cft_node *item)
+{
+	(*(unsigned *)ud)++;
+	return 0;
+}
+
+static void fast_same(const char *text, size_t len)
+{
+	struct lvf_cft_node *plain = NULL, *fast = NULL;
+	struct lvf_err ep = { 0 }, ef = { 0 };
+	unsigned items = 0;
+	int rp = lvf_cft_parse(text, len, &plain, &ep);
+	int rf = lvf_cft_parse_lean_hook(text, len, keep_item, &items, &fast, &ef);
+
+	if (rp != rf)
+		fail_msg("plain %d (%s), streamed %d (%s) for:\n%s", rp, ep.msg, rf, ef.msg, text);
+	if (rp < 0) {
+		assert_string_equal(ep.msg, ef.msg);
+		assert_int_equal(ep.line, ef.line);
+		assert_int_equal(ep.column, ef.column);
+		return;
+	}
+	assert_true(lvf_cft_equal(plain, fast));
+	same_nodes(plain->child, fast->child);
+	lvf_cft_free(plain);
+	lvf_cft_free(fast);
+}
+
+static void test_streamed_fast_same(void **state)
+{
+	static const char *const items[] = {
+		/* the layouts the fast path takes: lvm2's on-disk text and its backup files */
+		"lv1 {\nid = \"R0k300-0000-0000-0000-0000-0000-000000\"\nstatus = [\"READ\", "
+		"\"WRITE\", \"VISIBLE\"]\nflags = []\ncreation_time = 1796124333\ncreation_host = "
+		"\"bench\"\nsegment_count = 1\n\nsegment1 {\nstart_extent = 0\nextent_count = 1\n\n"
+		"type = \"striped\"\nstripe_count = 1\n\nstripes = [\n\"pv0\", 99\n]\n}\n}\n",
+		"\t\tlv1 {\n\t\t\tid = \"x\"\n\t\t\tstatus = [\"READ\"]\n\n\t\t\tsegment1 {\n"
+		"\t\t\t\tstart_extent = 0\n\t\t\t\tstripes = [\n\t\t\t\t\t\"pv0\", 0\n\t\t\t\t]\n"
+		"\t\t\t}\n\t\t}\n",
+		"lv1{a=1 b=\"\" c=[] d=[1,2,] e=[1 2] f = [ \"x\" , 0 ]}",
+		"lv1 {\n\ta = 0\n\tb = 123456789012345678\n\tc = \"pv1\"\n\td = \"thin-pool\"\n}",
+		"lv1\n{\ns\n{\nt\n{\nu = 1\n}\n}\n}\n",
+		"lv1 { a = 1 a = 2 a { } }",
+		"lv-1.x+y_Z {\n\tid = \"a\"\n}\n",
+		/* keys that only nearly are the shared ones */
+		"lv1 { ids = 1 id2 = 2 statusX = 3 segment10 { } stripes_x = 4 type.x = 5 tags+ = 6 "
+		"flags- = 7 id=1 id{ } creation_timex = 8 stripe_coun = 9 d = 10 device_id1 = 11 "
+		"thin_pool = \"READX\" transaction_id = \"\" i = \"pv01\" s = [\"linea\"] }",
+		"lv1 { deep { d2 { d3 { d4 { d5 { d6 { d7 { d8 { d9 { x = 1 } } } } } } } } } }",
+		/* what it leaves to the plain parse */
+		"lv1 {\n\t# a comment\n\ta = 1\n}",
+		"lv1 {\n\ta = 1 # trailing\n}",
+		"# before\nlv1 { a = 1 }",
+		"lv1 { a = \"es\\\"c\" }",
+		"lv1 { a = \"back\\\\slash\" }",
+		"lv1 { a = \"new\nline\" }",
+		"lv1 { a = 'single' }",
+		"lv1 { a = bare }",
+		"lv1 { a = 010 }",
+		"lv1 { a = 08 }",
+		"lv1 { a = -1 }",
+		"lv1 { a = +1 }",
+		"lv1 { a = 1.5 }",
+		"lv1 { a = 1234567890123456789 }",
+		"lv1 { a = 99999999999999999999 }",
+		"lv1 { a = 12ab }",
+		"lv1 { a = [[1]] }",
+		"lv1 { a = [1}",
+		"lv1 { a = [\"x\" }",
+		"lv1 { a = }",
+		"lv1 { a = , }",
+		"lv1 { a/b = 1 }",
+		"lv1/x { a = 1 }",
+		"\"lv1\" { a = 1 }",
+		"lv1 { \"a\" = 1 }",
+		"lv1 { a\x01 = 1 }",
+		"lv1 { a = 1\r\n}",
+		"lv1 { a = 1\v}",
+		"lv1 { a = \"x\x01y\" }",
+		"lv1 = 1",
+		"lv1 { a = 1 } extra = 2",
+		"lv1 { a { b = 1 }",
+		"lv1 { a = 1",
+		"lv1 { a = \"unterminated",
+		"lv1 {",
+		"lv1",
+		"lv1 { = 1 }",
+		"lv1 { a 1 }",
+		"lv1 { a = 1 } }",
+		"lv1 { a = [1, 2\n",
+		"lv1 { a = 1 }\n\t\t# a comment after\n\t\t#\n",
+	};
+	struct strbuf t = { 0 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(items); i++) {
+		size_t at;
+
+		strbuf_reset(&t);
+		strbuf_append(&t, "vg {\nid = \"x\"\nphysical_volumes {\npv0 {\nid = \"y\"\n"
+				  "pe_count = 10\n}\n}\nlogical_volumes {\n\n");
+		at = t.len;
+		strbuf_append(&t, items[i]);
+		strbuf_append(&t, "\n}\n}\n");
+		assert_true(strbuf_ok(&t));
+		fast_same(t.buf, t.len);
+		/* the item alone at depth 0 (never streamed) */
+		fast_same(items[i], strlen(items[i]));
+		/* the text ending at every byte (inside the item too), and a NUL in the item */
+		for (size_t cut = 0; cut < t.len; cut++)
+			fast_same(t.buf, cut);
+		at += strlen(items[i]) / 2;
+		t.buf[at] = '\0';
+		fast_same(t.buf, t.len);
+	}
+	strbuf_release(&t);
+}
+
+/* fast_same on random mutations of lvm2's layout of a VG with two LVs: bytes of the
+ * grammar replaced, inserted or deleted (a fixed seed: the same texts every run). */
+static void test_streamed_fast_mutations(void **state)
+{
+	static const char base[] =
+		"vg {\nid = \"x\"\nseqno = 1\nphysical_volumes {\n\npv0 {\nid = \"y\"\n"
+		"status = [\"ALLOCATABLE\"]\npe_count = 10\n}\n}\n\nlogical_volumes {\n\n"
+		"lv1 {\nid = \"R0k300-0000-0000-0000-0000-0000-000000\"\nstatus = [\"READ\", "
+		"\"WRITE\", \"VISIBLE\"]\nflags = []\ncreation_time = 1796124333\n"
+		"creation_host = \"bench\"\nsegment_count = 1\n\nsegment1 {\nstart_extent = 0\n"
+		"extent_count = 1\n\ntype = \"striped\"\nstripe_count = 1\n\nstripes = [\n"
+		"\"pv0\", 99\n]\n}\n}\n\nlv2 {\n\tid = \"a\"\n\ttags = [\"t1\", \"t2\"]\n"
+		"\tsegment1 {\n\t\ttype = \"thin\"\n\t\tdevice_id = 7\n\t}\n}\n}\n}\n";
+	static const char bytes[] = "#\"\\\n \t{}[],=01a/\r'-.+_9x\v";
+	char text[sizeof(base) + 16];
+	uint64_t seed = 0x9E3779B97F4A7C15ull;
+
+	for (unsigned iter = 0; iter < 20000; iter++) {
+		size_t len = sizeof(base) - 1;
+		unsigned edits = 1 + iter % 3;
+
+		memcpy(text, base, len);
+		for (unsigned k = 0; k < edits; k++) {
+			size_t at;
+			char c;
+
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			at = (size_t)(seed >> 33) % len;
+			c = bytes[(seed >> 20) % (sizeof(bytes) - 1)];
+			switch ((seed >> 10) % 3) {
+			case 0:
+				text[at] = c;
+				break;
+			case 1:
+				if (len + 1 < sizeof(text)) {
+					memmove(text + at + 1, text + at, len - at);
+					text[at] = c;
+					len++;
+				}
+				break;
+			default:
+				memmove(text + at, text + at + 1, len - at - 1);
+				len--;
+				break;
+			}
+		}
+		fast_same(text, len);
+	}
+}
+
 /* ---- errors ---- */
 
 struct bad {
@@ -938,6 +1131,8 @@ int main(void)
 		cmocka_unit_test(test_empty_and_nul),
 		cmocka_unit_test(test_config_layers),
 		cmocka_unit_test(test_lean_same_tree),
+		cmocka_unit_test(test_streamed_fast_same),
+		cmocka_unit_test(test_streamed_fast_mutations),
 		cmocka_unit_test(test_lean_config_comments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

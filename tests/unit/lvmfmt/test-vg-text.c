@@ -105,6 +105,117 @@ static void streamed_same(const char *text, size_t len)
 	md_vg_free(b);
 }
 
+/* The streamed import (fast item parse, LVs straight into the model) against the plain parse
+ * and import: the same model, or the same error (code, message, line). */
+static void streamed_same_or_error(const char *text, size_t len)
+{
+	struct lvf_cft_node *root = NULL;
+	struct md_vg *a = NULL, *b = NULL;
+	struct lvf_err ea = { 0 }, eb = { 0 };
+	struct strbuf sa = { 0 }, sb = { 0 };
+	int ra = lvf_vg_import_text(text, len, &a, &ea);
+	int rb = lvf_cft_parse_lean(text, len, &root, &eb);
+
+	if (rb == 0)
+		rb = lvf_vg_import(root, &b, &eb);
+	if (ra != rb)
+		fail_msg("streamed %d (%s), plain %d (%s) for:\n%s", ra, ea.msg, rb, eb.msg, text);
+	if (ra < 0) {
+		assert_string_equal(ea.msg, eb.msg);
+		assert_int_equal(ea.line, eb.line);
+		assert_int_equal(ea.column, eb.column);
+	} else {
+		assert_int_equal(lvf_vg_export(a, LVF_VG_SECTION, NULL, &sa), 0);
+		assert_int_equal(lvf_vg_export(b, LVF_VG_SECTION, NULL, &sb), 0);
+		assert_string_equal(strbuf_str(&sa), strbuf_str(&sb));
+	}
+	strbuf_release(&sa);
+	strbuf_release(&sb);
+	lvf_cft_free(root);
+	md_vg_free(a);
+	md_vg_free(b);
+}
+
+/* lvm2's on-disk layout of a VG with one LV, then @item (an LV section or a variation). */
+static void streamed_item(const char *item)
+{
+	struct strbuf t = { 0 };
+
+	strbuf_append(&t, "vg {\nid = \"Rgisax-7hyE-UyjO-Q8ge-UFVt-lr7u-BXKQdv\"\nseqno = 6\n"
+			  "format = \"lvm2\"\nstatus = [\"RESIZEABLE\", \"READ\", \"WRITE\"]\n"
+			  "flags = []\nextent_size = 8192\nmax_lv = 0\nmax_pv = 0\n\n"
+			  "physical_volumes {\n\npv0 {\nid = \"OpJKR0-sPIG-C2QR-WWj3-lK3l-kVej-Impb1c\"\n"
+			  "device = \"/dev/vda\"\n\nstatus = [\"ALLOCATABLE\"]\nflags = []\n"
+			  "dev_size = 8388608\npe_start = 2048\npe_count = 1023\n}\n}\n\n"
+			  "logical_volumes {\n\nlv0 {\nid = \"S1JObI-QPVw-sAmT-Eb2g-rjYr-6AyO-OVthJe\"\n"
+			  "status = [\"READ\", \"WRITE\", \"VISIBLE\"]\nflags = []\n"
+			  "creation_time = 1795563070\ncreation_host = \"h\"\nsegment_count = 1\n\n"
+			  "segment1 {\nstart_extent = 0\nextent_count = 1\n\ntype = \"striped\"\n"
+			  "stripe_count = 1\n\nstripes = [\n\"pv0\", 0\n]\n}\n}\n\n");
+	strbuf_append(&t, item);
+	strbuf_append(&t, "\n}\n}\n");
+	assert_true(strbuf_ok(&t));
+	streamed_same_or_error(t.buf, t.len);
+	strbuf_release(&t);
+}
+
+#define LV1_HEAD "lv1 {\nid = \"T2JObI-QPVw-sAmT-Eb2g-rjYr-6AyO-OVthJe\"\n"
+#define LV1_SEG                                                                                    \
+	"segment_count = 1\n\nsegment1 {\nstart_extent = 0\nextent_count = 2\n\n"            \
+	"type = \"striped\"\nstripe_count = 1\n\nstripes = [\n\"pv0\", 1\n]\n}\n}\n"
+#define LV1_STATUS "status = [\"READ\", \"WRITE\", \"VISIBLE\"]\nflags = []\n"
+
+static void test_streamed_adversarial(void **state)
+{
+	static const char *const items[] = {
+		"",
+		LV1_HEAD LV1_STATUS "creation_time = 1\ncreation_host = \"h\"\n" LV1_SEG,
+		LV1_HEAD LV1_STATUS LV1_SEG,
+		/* comments, escapes, other tokens: the plain parse reads the item */
+		LV1_HEAD "# comment\n" LV1_STATUS LV1_SEG,
+		LV1_HEAD LV1_STATUS "creation_time = 1 # trailing\ncreation_host = \"h\"\n" LV1_SEG,
+		LV1_HEAD LV1_STATUS "creation_time = 1\ncreation_host = \"h\\\"q\"\n" LV1_SEG,
+		LV1_HEAD LV1_STATUS "creation_time = 1\ncreation_host = 'h'\n" LV1_SEG,
+		LV1_HEAD LV1_STATUS "creation_time = 1\ncreation_host = h\n" LV1_SEG,
+		LV1_HEAD LV1_STATUS "creation_time = 010\ncreation_host = \"h\"\n" LV1_SEG,
+		LV1_HEAD LV1_STATUS "creation_time = -5\ncreation_host = \"h\"\n" LV1_SEG,
+		LV1_HEAD LV1_STATUS "creation_time = 1.5\ncreation_host = \"h\"\n" LV1_SEG,
+		LV1_HEAD LV1_STATUS "creation_time = 99999999999999999999\ncreation_host = \"h\"\n"
+			LV1_SEG,
+		LV1_HEAD LV1_STATUS "read_ahead = 1234567890123456789\n" LV1_SEG,
+		/* what the import rejects or keeps, and keys twice */
+		LV1_HEAD LV1_STATUS "foo = 1\nbar = [\"x\", 2]\nbaz { q = 1 }\n" LV1_SEG,
+		LV1_HEAD LV1_HEAD LV1_STATUS LV1_SEG "}",
+		LV1_HEAD "id = \"bad\"\n" LV1_STATUS LV1_SEG,
+		"lv1 {\nid = \"bad\"\n" LV1_STATUS LV1_SEG,
+		LV1_HEAD "status = [\"READ\", \"NOPE\"]\n" LV1_SEG,
+		LV1_HEAD "status = 1\n" LV1_SEG,
+		LV1_HEAD LV1_STATUS "segment_count = 2\n" LV1_SEG,
+		LV1_HEAD LV1_STATUS "creation_time = 1\n" LV1_SEG,
+		LV1_HEAD LV1_STATUS "creation_host = 1\ncreation_time = 1\n" LV1_SEG,
+		LV1_HEAD LV1_STATUS "segment_count = 1\n\nsegment1 {\nstart_extent = 0\n"
+				    "extent_count = 2\n\ntype = \"striped\"\nstripe_count = 1\n\n"
+				    "stripes = [\n\"pv9\", 1\n]\n}\n}\n",
+		LV1_HEAD LV1_STATUS "segment_count = 1\n\nsegment1 {\nstart_extent = 0\n"
+				    "extent_count = 2\n\ntype = \"striped\"\nstripe_count = 1\n\n"
+				    "stripes = [\n\"pv0\", 0\n]\n}\n}\n",
+		LV1_HEAD LV1_STATUS "segment_count = 1\n\nsegment1 {\nstart_extent = 0\n"
+				    "extent_count = 2\n\ntype = \"weird\"\n}\n}\n",
+		"lv0 {\nid = \"T2JObI-QPVw-sAmT-Eb2g-rjYr-6AyO-OVthJe\"\n" LV1_STATUS LV1_SEG,
+		"-bad {\nid = \"T2JObI-QPVw-sAmT-Eb2g-rjYr-6AyO-OVthJe\"\n" LV1_STATUS LV1_SEG,
+		"lv1 = 1\n",
+		"lv1 {\n}\n",
+		LV1_HEAD LV1_STATUS LV1_SEG LV1_HEAD LV1_STATUS LV1_SEG,
+		/* thin LVs naming a pool further on */
+		"thin1 {\nid = \"U3JObI-QPVw-sAmT-Eb2g-rjYr-6AyO-OVthJe\"\n" LV1_STATUS
+		"segment_count = 1\n\nsegment1 {\nstart_extent = 0\nextent_count = 2\n\n"
+		"type = \"thin\"\nthin_pool = \"nopool\"\ntransaction_id = 0\ndevice_id = 1\n}\n}\n",
+	};
+
+	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++)
+		streamed_item(items[i]);
+}
+
 static void test_streamed_import(void **state)
 {
 	static const char *const files[] = {
@@ -487,6 +598,7 @@ int main(void)
 		cmocka_unit_test(test_preserve_unknown), cmocka_unit_test(test_write_locked),
 		cmocka_unit_test(test_raid1_import), cmocka_unit_test(test_recipe_layout),
 		cmocka_unit_test(test_names), cmocka_unit_test(test_streamed_import),
+		cmocka_unit_test(test_streamed_adversarial),
 	};
 	setenv("TZ", "UTC", 1);
 	tzset();
