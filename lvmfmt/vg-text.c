@@ -1425,9 +1425,15 @@ static void out_extra(struct printer *p, const struct md_extra *e)
 		return;
 	}
 	for (s = strbuf_str(&sb); *s; s = nl + 1) {
-		nl = strchr(s, '\n');
-		if (!nl)
-			nl = s + strlen(s);
+		/* the line ends at a newline outside a quoted string: one inside a value is part
+		 * of it and gets no indentation (found by fuzz-vgtext) */
+		bool quoted = false;
+		for (nl = s; *nl && (quoted || *nl != '\n'); nl++) {
+			if (quoted && *nl == '\\' && nl[1])
+				nl++;
+			else if (*nl == '"')
+				quoted = !quoted;
+		}
 		strbuf_reset(&p->line);
 		strbuf_appendn(&p->line, s, (size_t)(nl - s));
 		emit(p, NULL);
