@@ -462,7 +462,6 @@ static int read_quoted(struct parser *P, const char *what, char **ret)
 	return 0;
 }
 
-/* Read a bare word at the cursor (up to whitespace, '#', '=', '{', '}'). */
 /* The keys of a VG's LV sections, shared by every node of a lean parse (which is read-only)
  * instead of a copy each: most nodes of a large VG's text carry one of these. */
 static char *lean_key(const char *s, size_t n)
@@ -492,6 +491,7 @@ static char *lean_key(const char *s, size_t n)
 	return NULL;
 }
 
+/* Read a bare word at the cursor (up to whitespace, '#', '=', '{', '}'). */
 static int read_bare(struct parser *P, const char *what, char **ret)
 {
 	const char *s = P->p, *q = s;
