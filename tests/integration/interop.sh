@@ -233,8 +233,9 @@ step() {
 		THINBOX_LOG=debug "$TB" "$@" >/dev/null 2>"$err"; rc=$?
 		[ $rc = 0 ] || die "thinbox $* exited $rc: $(cat "$err")"
 		# debug/info lines expected: the commits, devices that are no PV, timings, the
-		# monitor a new pool starts, extent rounding, the pool's own metadata read before a thin id is chosen
-		! grep -v -E '^  (Committed VG |/dev/[^:]*: no usable label: |Started thinbox monitor\.$|Rounding up size|[^ /]+/[^ :]+: commit [0-9]+ us|[^ ]+ reloaded: load [0-9]+, suspend [0-9]+, resume [0-9]+ us$|[^ ]+ grown: suspend [0-9]+, sub-devices and load [0-9]+ us$|pool [^ /]+/[^ ]+ metadata: transaction [0-9]+, [0-9]+ devices( \(metadata snapshot\))?$)' "$err" | grep -q . ||
+		# monitor a new pool starts, extent rounding, the pool's own metadata read before a thin id is chosen;
+		# and lvm2's own advice (over-provisioning), which thinbox gives as lvm2 does
+		! grep -v -E "$LVM_ADVICE" "$err" | grep -v -E '^  (Committed VG |/dev/[^:]*: no usable label: |Started thinbox monitor\.$|Rounding up size|[^ /]+/[^ :]+: commit [0-9]+ us|[^ ]+ reloaded: load [0-9]+, suspend [0-9]+, resume [0-9]+ us$|[^ ]+ grown: suspend [0-9]+, sub-devices and load [0-9]+ us$|pool [^ /]+/[^ ]+ metadata: transaction [0-9]+, [0-9]+ devices( \(metadata snapshot\))?$)' | grep -q . ||
 			die "thinbox $* wrote to stderr: $(cat "$err")"
 		after=$(seqno "$vg") || exit 1
 		n=0
