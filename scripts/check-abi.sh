@@ -61,5 +61,5 @@ if [ $# -gt 0 ]; then
 		cat "$tmp/d3" >&2; bad=1
 	fi
 fi
-[ $bad = 0 ] && echo "check-abi: ok ($(wc -l < "$tmp/script") symbols, THINBOX_0.1)"
+[ $bad = 0 ] && echo "check-abi: ok ($(wc -l < "$tmp/script") symbols, $(sed 's/.*@@\?//' "$tmp/so-versioned" | sort -u | paste -sd ' '))"
 exit $bad
