@@ -1667,16 +1667,12 @@ static void export_lv(struct printer *p, const struct md_vg *vg, const struct md
 	blank(p);
 	open_sec(p, lv->name);
 	out_id(p, lv->id);
-	if ((lv->status & MD_LV_WRITE) && vg_write_locked(vg)) {
+	{
+		bool locked = (lv->status & MD_LV_WRITE) && vg_write_locked(vg);
 		out_list(p, "status", lv_status_words, ARRAY_SIZE(lv_status_words),
-			 lv->status & ~MD_LV_WRITE, NULL);
+			 locked ? lv->status & ~MD_LV_WRITE : lv->status, NULL);
 		out_list(p, "flags", lv_flag_words, ARRAY_SIZE(lv_flag_words),
-			 lv->flags | MD_LVF_WRITE_LOCKED, lv->flags_other);
-	} else {
-		out_list(p, "status", lv_status_words, ARRAY_SIZE(lv_status_words), lv->status,
-			 NULL);
-		out_list(p, "flags", lv_flag_words, ARRAY_SIZE(lv_flag_words), lv->flags,
-			 lv->flags_other);
+			 locked ? lv->flags | MD_LVF_WRITE_LOCKED : lv->flags, lv->flags_other);
 	}
 	out_strv(p, "tags", lv->tags, false);
 	if (lv->has_creation) {

@@ -191,14 +191,14 @@ int tb_lv_open_check(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, bool 
 	return 0;
 }
 
-/* The virtual sizes of @pool's thin LVs, in sectors. */
+/* The virtual sizes of the thin LVs of @pool (NULL: of every pool), in sectors. */
 static uint64_t thin_sum(const struct md_vg *vg, const struct md_lv *pool)
 {
 	uint64_t sum = 0;
 
 	for (size_t i = 0; i < vg->n_lvs; i++) {
 		const struct md_lv *t = vg->lvs[i];
-		if (md_lv_is_thin(t) && t->segs[0].thin_pool == pool)
+		if (md_lv_is_thin(t) && (!pool || t->segs[0].thin_pool == pool))
 			sum += (uint64_t)t->segs[0].extent_count * vg->extent_size;
 	}
 	return sum;
@@ -241,8 +241,9 @@ void tb_thin_overprovision_warn(struct tb_ctx *ctx, struct tb_vg *vg, const stru
 			continue;
 		more_pools++;
 		pools += (uint64_t)md_lv_extents(p) * md->extent_size;
-		thins += thin_sum(md, p);
 	}
+	/* every thin LV is in one of the VG's pools: the sum over all pools in one pass */
+	thins = thin_sum(md, NULL);
 	if (thins <= pools)
 		return;
 	if ((sz = md_vg_extent_count(md) * md->extent_size) < thins)

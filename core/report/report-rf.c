@@ -86,8 +86,7 @@ void tb_rf_want_release(struct tb_rf_want *w)
 	w->vals = NULL;
 }
 
-/* lvm2 2.03.16 is_lockd_type: the lock types lvmlockd manages. */
-static bool lock_type_is_lockd(const char *t)
+bool tb_rf_lock_type_is_lockd(const char *t)
 {
 	return t && (streq(t, "sanlock") || streq(t, "dlm") || streq(t, "idm"));
 }
@@ -631,7 +630,7 @@ int tb_rf_vg_fields(const struct md_vg *vg, const struct tb_rf_mda *mdas, size_t
 	rf_bin(s, "vg_clustered", !!(vg->status & MD_VG_CLUSTERED));
 	/* lvm2 2.03.16 _vgshared_disp (vg_is_shared: sanlock, dlm, idm) and _vglocktype_disp
 	 * ("none", which vgchange --locktype none --lockopt force writes, shows as "") */
-	rf_bin(s, "vg_shared", lock_type_is_lockd(vg->lock_type));
+	rf_bin(s, "vg_shared", tb_rf_lock_type_is_lockd(vg->lock_type));
 	rf_str(s, "vg_sysid", vg->system_id);
 	rf_str(s, "vg_systemid", vg->system_id);
 	rf_str(s, "vg_lock_type",

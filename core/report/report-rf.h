@@ -29,6 +29,9 @@ struct tb_rf_set {
 void tb_rf_release(struct tb_rf_set *s);
 /* Does the set keep field @id? (The builders skip the work of the fields it does not.) */
 bool tb_rf_wanted(struct tb_rf_set *s, const char *id);
+/* lvm2 2.03.16 is_lockd_type: a lock type lvmlockd manages (sanlock, dlm, idm): a shared VG
+ * (vg_shared, vg_attr's 's'). */
+bool tb_rf_lock_type_is_lockd(const char *t);
 
 /* What a report knows of one metadata area (for the *_mda_* fields). */
 struct tb_rf_mda {

@@ -19,13 +19,6 @@ static bool vg_is_partial(const struct md_vg *vg)
 	return (vg->status & MD_VG_PARTIAL) != 0;
 }
 
-/* lvm2 2.03.16 vg_is_shared: a lock type lvmlockd manages (vg_attr's 's'). */
-static bool vg_is_shared(const struct md_vg *vg)
-{
-	const char *t = vg->lock_type;
-	return t && (streq(t, "sanlock") || streq(t, "dlm") || streq(t, "idm"));
-}
-
 /* lvm2's 10-character lv_attr (lvs(8)). */
 static void lv_attr(const struct md_vg *vg, const struct md_lv *lv, const struct tb_lv_state *st,
 		    char a[11])
@@ -479,9 +472,9 @@ static int vgs_one(struct tb_cmd *c, struct tb_vg *vg, void *data)
 	snprintf(row.attr, sizeof(row.attr), "%c%c%c%c%c%c", (md->status & MD_VG_WRITE) ? 'w' : 'r',
 		 (md->status & MD_VG_RESIZEABLE) ? 'z' : '-',
 		 (md->status & MD_VG_EXPORTED) ? 'x' : '-', vg_is_partial(md) ? 'p' : '-', 'n',
-		 (md->status & MD_VG_CLUSTERED) ? 'c'
-		 : vg_is_shared(md)             ? 's'
-						: '-');
+		 (md->status & MD_VG_CLUSTERED)            ? 'c'
+		 : tb_rf_lock_type_is_lockd(md->lock_type) ? 's'
+							   : '-');
 	row.pv_count = (uint32_t)md->n_pvs;
 	for (size_t k = 0; k < md->n_lvs; k++) {
 		row.lv_count += md_lv_is_visible(md->lvs[k]);
