@@ -30,7 +30,7 @@ CR_REPLAY=${CR_REPLAY:-$TB_BUILD/tests/crash/lw-replay}
 # judge's new thin LV by policy: "free space in thin pool reached threshold")
 LVMQ=(--config "activation { monitoring = 0 thin_pool_autoextend_threshold = 100 } devices { global_filter = [ \"a|^$CR_PVNAME\$|\", \"r|.*|\" ] }")
 # every scenario, in the order the issue lists the commands
-CR_SCENARIOS="convert poolcreate thin snap rmthin rmpool extdata extmeta lvchange_ay lvchange_an vgchange_ay vgchange_an monitor autoextend"
+CR_SCENARIOS="convert poolcreate thin snap rmthin rmpool extdata extmeta lvchange_ay lvchange_an vgchange_ay vgchange_an monitor autoextend daemon"
 
 cr_log() { printf '%s %s\n' "$(date +%s.%N | cut -c7-14)" "$*" >> "$CR_LOG"; }
 
@@ -165,9 +165,86 @@ cr_sc_monitor() {   # one autoextend step of the monitor: a single pass (monitor
 cr_sc_autoextend() { # the same step as a command: lvextend --use-policies (tb_pool_autoextend)
 	cr_autoextend_prep; echo "vgchange -ay $CR_VG"; echo "lvextend --use-policies $CR_VG/p0"
 }
+# The monitor as a daemon, its loop and its fast path (docs/monitor.md "staged ahead"): p0 just
+# under its threshold (t0's 64 and f1's 127 blocks of 64 KiB: 191 of 384, 49.7 %), so the
+# daemon's first pass stages the next extension (the VG text written after the committed copy,
+# flushed); cr_drive_daemon then writes the blocks that take p0 over 50 %, the kernel's
+# low-water event wakes the loop, the stage is applied (one header write per metadata area,
+# the pool reloaded at 36 MiB, the areas flushed) and the next extension staged; then SIGTERM.
+# Long timers: the loop wakes only on device-mapper events, so every run makes the same calls.
+cr_sc_daemon() {
+	echo "lvchange --metadataprofile tbtcauto $CR_VG/p0 ; lvcreate -V 16M -T $CR_VG/p0 -n f1 ; FILLB f1 127"
+	echo "vgchange -ay $CR_VG"
+	echo "monitor -v --interval 3600 --rescan 3600 --retrymax 3600 $CR_VG/p0"
+}
+
+# cr_drive_daemon PID: drives the daemon started in the background as PID (strace's, under a
+# kill; its output in $CR_DIR/drive.out). Returns 0 when it drove the run to its end or the
+# command died on its way (a kill), 1 when the daemon did not get on (then it is killed).
+# A writer left blocked by a pool the kill left suspended is $CR_BG_PID, for cr_judge.
+CR_BG_PID=
+cr_drive_daemon() {
+	local bg=$1 st used total need mpid
+	cr_drive_wait "$bg" 1 || return $?
+	# cross the threshold: the blocks that make used > total / 2 (the low water mark of 50 %)
+	st=$(dmsetup status "$CR_VG-p0-tpool") || { cr_log "drive: no status of $CR_VG-p0-tpool"; return 1; }
+	used=$(echo "$st" | awk '{split($6, d, "/"); print d[1]}')
+	total=$(echo "$st" | awk '{split($6, d, "/"); print d[2]}')
+	need=$((total / 2 + 1 - used))
+	if [ "$used" != 191 ] || [ "$need" -lt 1 ]; then
+		cr_log "drive: p0 at $used of $total data blocks, not the scenario's 191 of 384"
+		kill -KILL "$bg" 2>/dev/null
+		return 1
+	fi
+	dd if=/dev/urandom of="/dev/mapper/$CR_VG-f1" bs=64K seek=127 count="$need" \
+		oflag=direct 2>/dev/null &
+	CR_BG_PID=$!
+	cr_drive_wait "$bg" 2 || return $?
+	wait "$CR_BG_PID"; CR_BG_PID=
+	mpid=$(sed -n 's/.*thinbox monitor .* started (pid \([0-9]*\).*/\1/p' "$CR_DIR/drive.out" | head -n 1)
+	if [ -z "$mpid" ]; then
+		cr_log "drive: no monitor pid"
+		kill -KILL "$bg"
+		return 1
+	fi
+	kill -TERM "$mpid"
+}
+
+# cr_drive_wait PID N: until the daemon's output has N "staged the next extension" lines (0) or
+# PID ended (2: killed on the way); 1 after two minutes (PID killed).
+cr_drive_wait() {
+	local i
+	for i in $(seq 1 600); do
+		[ "$(grep -c 'staged the next extension' "$CR_DIR/drive.out")" -ge "$2" ] && return 0
+		kill -0 "$1" 2>/dev/null || return 2
+		sleep 0.2
+	done
+	cr_log "drive: no stage $2 after 120 s"
+	kill -KILL "$1" 2>/dev/null
+	return 1
+}
+
+# cr_exec NAME CMD...: run CMD (the scenario's command, maybe under strace) to its end, output
+# to the log; a scenario with a driver (cr_drive_NAME) runs it in the background while the
+# driver acts on it. Returns CMD's status, 124 when the driver failed.
+cr_exec() {
+	local name=$1 pid rc drc; shift
+	if ! declare -F "cr_drive_$name" >/dev/null; then
+		"$@" >> "$CR_LOG" 2>&1
+		return
+	fi
+	: > "$CR_DIR/drive.out"
+	"$@" > "$CR_DIR/drive.out" 2>&1 &
+	pid=$!
+	"cr_drive_$name" "$pid"; drc=$?
+	wait "$pid"; rc=$?
+	cat "$CR_DIR/drive.out" >> "$CR_LOG"
+	[ "$drc" = 1 ] && return 124
+	return $rc
+}
 
 # Run one ;-separated list of thinbox commands (JUNK LV: fill the LV with the stale pattern;
-# FILL LV MIB: write MIB MiB of random data at its start).
+# FILL LV MIB, FILLB LV N: write MIB MiB or N blocks of 64 KiB of random data at its start).
 cr_run_list() {
 	local list=$1 cmd
 	[ "$list" = - ] && return 0
@@ -180,10 +257,10 @@ cr_run_list() {
 			cr_tb lvchange -ay "$CR_VG/$2"
 			dd if="$CR_DIR/junk" of="/dev/mapper/$CR_VG-$2" bs=1M count=4 oflag=direct 2>/dev/null ||
 				die "junk $2"
-		elif [ "$1" = FILL ]; then
+		elif [ "$1" = FILL ] || [ "$1" = FILLB ]; then
 			cr_tb lvchange -ay "$CR_VG/$2"
-			dd if=/dev/urandom of="/dev/mapper/$CR_VG-$2" bs=1M count="$3" oflag=direct 2>/dev/null ||
-				die "fill $2"
+			dd if=/dev/urandom of="/dev/mapper/$CR_VG-$2" bs="$([ "$1" = FILL ] && echo 1M || echo 64K)" \
+				count="$3" oflag=direct 2>/dev/null || die "fill $2"
 		else
 			cr_tb "$@"
 		fi
@@ -255,7 +332,7 @@ cr_enumerate() {
 	cr_restore "$CR_DIR/$1.img"
 	cr_run_list "$CR_START"
 	# shellcheck disable=SC2086
-	strace -f -yy -v -s 64 -o "$tr" -e trace=$CR_TRACE_SET "$TB" $CR_CMD >> "$CR_LOG" 2>&1 ||
+	cr_exec "$1" strace -f -yy -v -s 64 -o "$tr" -e trace=$CR_TRACE_SET "$TB" $CR_CMD ||
 		die "scenario $1: '$CR_CMD' fails when nothing interrupts it (see $CR_LOG)"
 	cr_effects "$tr" > "$CR_DIR/$1.effects"
 	local main
@@ -274,13 +351,14 @@ cr_kill() {
 	e=$(sed -n "${k}p" "$CR_DIR/$name.effects")
 	if [ -z "$e" ]; then
 		# shellcheck disable=SC2086
-		"$TB" $CR_CMD >> "$CR_LOG" 2>&1
+		cr_exec "$name" "$TB" $CR_CMD
 		return $?
 	fi
 	IFS='|' read -r _ _ sys ord what <<< "$e"
 	# shellcheck disable=SC2086
-	( strace -yy -v -s 64 -o "$tr" -e trace="$sys" --inject="$sys:signal=KILL:when=$ord" \
-		"$TB" $CR_CMD >> "$CR_LOG" 2>&1; : ) 2>/dev/null
+	{ cr_exec "$name" strace -yy -v -s 64 -o "$tr" -e trace="$sys" \
+		--inject="$sys:signal=KILL:when=$ord" "$TB" $CR_CMD; } 2>/dev/null
+	[ $? = 124 ] && { cr_log "the driver could not take the command to effect $k"; return 1; }
 	# the process must have died in that very call: the last traced call, killed
 	grep -q '+++ killed by SIGKILL +++' "$tr" || { cr_log "not killed"; return 1; }
 	local last
@@ -324,6 +402,17 @@ cr_judge() {
 	# 2. the next thinbox command completes or reconciles by itself
 	out=$("$TB" vgchange -ay "$CR_VG" 2>&1) || cr_bad "thinbox-next: vgchange -ay exited $?: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
 	cr_log "next: $out"
+	# a writer the stop left blocked on a suspended pool (cr_drive_daemon) goes on now
+	if [ -n "$CR_BG_PID" ]; then
+		local w
+		for w in $(seq 1 150); do kill -0 "$CR_BG_PID" 2>/dev/null || break; sleep 0.2; done
+		if kill -0 "$CR_BG_PID" 2>/dev/null; then
+			cr_bad "thinbox-next: a writer of $CR_VG/f1 still blocked 30 s after vgchange -ay"
+		else
+			wait "$CR_BG_PID"
+		fi
+		CR_BG_PID=
+	fi
 	# 3. data written before the command (never read through a suspended device: it would hang)
 	if [ -n "$(cr_suspended)" ]; then
 		cr_bad "thinbox-next: devices still suspended after vgchange -ay: $(cr_suspended)"
@@ -442,7 +531,7 @@ cr_record() {
 		cr_run_list "$CR_START"
 		dmsetup message tbtlw 0 mark start || die "mark"
 		# shellcheck disable=SC2086
-		"$TB" $CR_CMD >> "$CR_LOG" 2>&1 || die "power-cut $name: '$CR_CMD' failed on the log-writes device"
+		cr_exec "$name" "$TB" $CR_CMD || die "power-cut $name: '$CR_CMD' failed on the log-writes device"
 		# the kernel state goes away as at a power cut; only the log matters
 		for d in $(dmsetup ls | awk '{print $1}' | grep -E "^$CR_VG-" | sort -r); do
 			dmsetup remove "$d" >/dev/null 2>&1
