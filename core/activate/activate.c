@@ -364,6 +364,54 @@ static int sub_sync(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, const 
 	return 0;
 }
 
+/* The total length of the live table of device @name; 0 when it has none or cannot be read. */
+static uint64_t live_len(struct tb_cmd *c, const char *name)
+{
+	struct dmk_target *t = NULL;
+	struct dmk_ctx *dmk;
+	uint64_t len = 0;
+	size_t n = 0;
+
+	if (tb_ctx_dmk(c->ctx, &dmk) < 0 || dmk_table(dmk, name, 0, &t, &n) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		len += t[i].len;
+	dmk_targets_free(t, n);
+	return len;
+}
+
+/* A pool live and complete (@tp) whose devices are smaller than its VG records: an extension
+ * (lvextend, the monitor) stopped after its commit and before or inside its reload, with
+ * every device resumed (docs/crash.md). The pool is grown as the extension would have, as
+ * lvm2's activation reloads a live table that differs from its metadata. */
+static int pool_live_sync(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
+			  const struct dmk_info *tp)
+{
+	uint64_t want = (uint64_t)md_lv_extents(md_pool_data(pool)) * vg->md->extent_size;
+	uint64_t have = live_len(c, tp->name);
+	struct dmk_info pub;
+	int r;
+
+	if (!have)
+		return 0;
+	if (have == want && sub_is_live(c, vg, md_pool_meta(pool), "tmeta") &&
+	    sub_is_live(c, vg, md_pool_data(pool), "tdata")) {
+		/* the read-only public layer of a used pool, reloaded last by an extension */
+		if (tb_pool_is_new(vg->md, pool) || is_plain_name(vg->md, pool, tp) ||
+		    tb_lv_find(c->ctx, vg->md, pool, "pool", &pub) <= 0 || dev_half_made(&pub) ||
+		    live_len(c, pub.name) == want)
+			return 0;
+	} else if (have > want) {
+		return 0; /* a pool never shrinks: not left by our extension, left alone */
+	}
+	if ((r = tb_pool_reload(c, vg, pool)) < 0)
+		return r;
+	tb_notice(c->ctx,
+		  "Reloaded %s/%s to the size its VG records, left by an interrupted command.",
+		  vg->md->name, pool->name);
+	return 0;
+}
+
 /* The thin-pool target of @pool (and its sub-devices); *ret = the target's device. */
 static int pool_activate_target(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 				struct dmk_info *ret)
@@ -399,7 +447,7 @@ static int pool_activate_target(struct tb_cmd *c, struct tb_vg *vg, struct md_lv
 		}
 		if (!dev_half_made(&info)) {
 			*ret = info;
-			return 0;
+			return pool_live_sync(c, vg, pool, &info);
 		}
 	}
 	had_meta = tb_lv_find(c->ctx, vg->md, md_pool_meta(pool), "tmeta", &sub);

@@ -394,7 +394,7 @@ cr_suspended() { dmsetup info -c --noheadings -o name,attr 2>/dev/null | awk -v 
 
 # cr_judge: every judge on the current disk and kernel state; CR_FAIL empty when all pass.
 cr_judge() {
-	local out pools p rows sum metas=
+	local out pools p rows sum tables bad
 	CR_FAIL=
 	# 1. lvm2 reads the VG as the stop left it
 	cr_lvm lvm2-reads vgck "$CR_VG" >/dev/null
@@ -402,6 +402,8 @@ cr_judge() {
 	# 2. the next thinbox command completes or reconciles by itself
 	out=$("$TB" vgchange -ay "$CR_VG" 2>&1) || cr_bad "thinbox-next: vgchange -ay exited $?: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
 	cr_log "next: $out"
+	# the live tables, for judge 4's check of their sizes against the VG
+	tables=$(dmsetup table 2>/dev/null | grep "^$CR_VG-")
 	# a writer the stop left blocked on a suspended pool (cr_drive_daemon) goes on now
 	if [ -n "$CR_BG_PID" ]; then
 		local w
@@ -430,7 +432,18 @@ cr_judge() {
 	# _tmeta is read through a read-only linear device over the extents lvm2 reports for it
 	# (lvm2's own component activation refuses hidden LVs on some paths, and costs a command)
 	rows=$(cr_lvm lvm2-reads lvs -a --segments --noheadings --separator '|' \
-		-o lv_name,segtype,pool_lv,thin_id,transaction_id,seg_start_pe,seg_pe_ranges "$CR_VG" | tr -d ' []')
+		--units s --nosuffix \
+		-o lv_name,segtype,pool_lv,thin_id,transaction_id,seg_start_pe,seg_pe_ranges,lv_size "$CR_VG" |
+		tr -d ' []')
+	# every device thinbox's vgchange -ay left live had the size its LV has in the VG (an
+	# extension stopped between its commit and its reload is grown by the next activation)
+	bad=$(printf '%s\n' "$tables" | awk -F'|' -v vg="$CR_VG-" '
+		FNR == NR { if ($1 != "") size[$1] = $8; next }
+		{ name = $1; sub(/:$/, "", name); len[name] += $3 }
+		END { for (d in len) { lv = substr(d, length(vg) + 1); sub(/-tpool$/, "", lv)
+			if ((lv in size) && size[lv] != len[d]) printf "%s live at %d sectors, the VG says %d; ", d, len[d], size[lv] } }' \
+		<(printf '%s\n' "$rows") FS=' ' -)
+	[ -z "$bad" ] || cr_bad "thinbox-next: $bad"
 	pools=$(printf '%s\n' "$rows" | awk -F'|' '$2 == "thin-pool" {print $1}')
 	for p in $pools; do
 		local meta=/dev/mapper/tbtcjudge ids vgids tid vgtid table
