@@ -54,6 +54,27 @@ testcase_crash_kills_monitor_step_sampled() { # one autoextend pass: thinbox mon
 	crash_report $?
 }
 
+# the monitor as a daemon: its loop stages the next extension and applies it when the pool
+# crosses its threshold (points 3, 8 and 13 of 16: the staged commit's header write, the pool's
+# new table, the flush after the reload)
+testcase_crash_kills_monitor_daemon_sampled() {
+	crash_setup
+	command -v strace >/dev/null || skip "no strace"
+	cr_base
+	cr_kills 5 2 daemon
+	crash_report $?
+}
+
+testcase_crash_powercuts_monitor_daemon_sampled() {
+	crash_setup
+	dmsetup targets | grep -q '^log-writes' || modprobe dm-log-writes 2>/dev/null
+	dmsetup targets | grep -q '^log-writes' || skip "no dm-log-writes target"
+	[ -x "$CR_REPLAY" ] || skip "no $CR_REPLAY (make builds it)"
+	cr_base
+	cr_powercuts 7 3 daemon
+	crash_report $?
+}
+
 testcase_crash_powercuts_pool_creation_sampled() {
 	crash_setup
 	dmsetup targets | grep -q '^log-writes' || modprobe dm-log-writes 2>/dev/null
