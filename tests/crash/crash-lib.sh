@@ -437,12 +437,15 @@ cr_judge() {
 		tr -d ' []')
 	# every device thinbox's vgchange -ay left live had the size its LV has in the VG (an
 	# extension stopped between its commit and its reload is grown by the next activation)
+	# (no process substitution: the guest has no /dev/fd)
+	printf '%s\n' "$rows" > "$CR_DIR/rows"
 	bad=$(printf '%s\n' "$tables" | awk -F'|' -v vg="$CR_VG-" '
 		FNR == NR { if ($1 != "") size[$1] = $8; next }
 		{ name = $1; sub(/:$/, "", name); len[name] += $3 }
 		END { for (d in len) { lv = substr(d, length(vg) + 1); sub(/-tpool$/, "", lv)
 			if ((lv in size) && size[lv] != len[d]) printf "%s live at %d sectors, the VG says %d; ", d, len[d], size[lv] } }' \
-		<(printf '%s\n' "$rows") FS=' ' -)
+		"$CR_DIR/rows" FS=' ' -) || bad="cannot compare the live tables with the VG (awk failed); "
+	cr_log "judge: live sizes: ${bad:-as the VG records} ($(printf '%s\n' "$tables" | awk '{printf "%s %s; ", $1, $3}'))"
 	[ -z "$bad" ] || cr_bad "thinbox-next: $bad"
 	pools=$(printf '%s\n' "$rows" | awk -F'|' '$2 == "thin-pool" {print $1}')
 	for p in $pools; do
