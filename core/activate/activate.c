@@ -381,29 +381,24 @@ static uint64_t live_len(struct tb_cmd *c, const char *name)
 }
 
 /* A pool live and complete (@tp) whose devices are smaller than its VG records: an extension
- * (lvextend, the monitor) stopped after its commit and before or inside its reload, with
- * every device resumed (docs/crash.md). The pool is grown as the extension would have, as
+ * (lvextend, the monitor) stopped after its commit and before its reload, with every device
+ * resumed (docs/activation.md "A live pool smaller than its VG"). The pool is grown as the extension would have, as
  * lvm2's activation reloads a live table that differs from its metadata. */
 static int pool_live_sync(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool,
 			  const struct dmk_info *tp)
 {
 	uint64_t want = (uint64_t)md_lv_extents(md_pool_data(pool)) * vg->md->extent_size;
 	uint64_t have = live_len(c, tp->name);
-	struct dmk_info pub;
 	int r;
 
 	if (!have)
 		return 0;
+	/* (the read-only public layer of a used pool: pool_activate) */
 	if (have == want && sub_is_live(c, vg, md_pool_meta(pool), "tmeta") &&
-	    sub_is_live(c, vg, md_pool_data(pool), "tdata")) {
-		/* the read-only public layer of a used pool, reloaded last by an extension */
-		if (tb_pool_is_new(vg->md, pool) || is_plain_name(vg->md, pool, tp) ||
-		    tb_lv_find(c->ctx, vg->md, pool, "pool", &pub) <= 0 || dev_half_made(&pub) ||
-		    live_len(c, pub.name) == want)
-			return 0;
-	} else if (have > want) {
+	    sub_is_live(c, vg, md_pool_data(pool), "tdata"))
+		return 0;
+	if (have > want)
 		return 0; /* a pool never shrinks: not left by our extension, left alone */
-	}
 	if ((r = tb_pool_reload(c, vg, pool)) < 0)
 		return r;
 	tb_notice(c->ctx,
@@ -501,9 +496,10 @@ undo:
 static int pool_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
 {
 	_cleanup_free_ char *name = NULL, *uuid = NULL, *params = NULL;
+	uint64_t want = (uint64_t)md_lv_extents(md_pool_data(pool)) * vg->md->extent_size;
 	struct dmk_info tp, info;
 	struct dmk_target *t = NULL;
-	bool found;
+	bool found, live;
 	int r;
 
 	if ((r = pool_activate_target(c, vg, pool, &tp)) < 0)
@@ -512,22 +508,34 @@ static int pool_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
 		return 0;
 	/* a used pool: the public device is a read-only linear layer over -tpool */
 	r = tb_lv_find(c->ctx, vg->md, pool, "pool", &info);
-	if (r < 0 || (r > 0 && !dev_half_made(&info)))
-		return r < 0 ? r : 0;
+	if (r < 0)
+		return r;
 	found = r > 0;
+	live = found && !dev_half_made(&info);
+	/* live at its VG's size; else it is the one an extension reloads last (stopped before
+	 * that: docs/activation.md "A live pool smaller than its VG") */
+	if (live && live_len(c, info.name) == want)
+		return 0;
 	if ((r = tb_lv_dm_name(vg->md, pool, NULL, &name)) < 0 ||
 	    (r = tb_lv_dm_uuid(vg->md, pool, "pool", &uuid)) < 0)
 		return r;
 	if (asprintf(&params, "%u:%u 0", major(tp.dev), minor(tp.dev)) < 0)
 		return -ENOMEM;
-	r = one_target((uint64_t)md_lv_extents(md_pool_data(pool)) * vg->md->extent_size, "linear",
-		       TAKE_PTR(params), &t);
-	if (r < 0)
+	if ((r = one_target(want, "linear", TAKE_PTR(params), &t)) < 0)
 		return r;
-	r = found ? dev_adopt(c, &info, t, 1, DMK_READONLY)
-		  : dev_create(c, name, uuid, t, 1, DMK_READONLY, NULL);
+	if (live)
+		r = dev_reload(c, info.name, t, 1, DMK_READONLY);
+	else if (found)
+		r = dev_adopt(c, &info, t, 1, DMK_READONLY);
+	else
+		r = dev_create(c, name, uuid, t, 1, DMK_READONLY, NULL);
 	dmk_targets_free(t, 1);
-	if (r == 0)
+	if (r == 0 && live)
+		tb_notice(c->ctx,
+			  "Reloaded %s/%s to the size its VG records, left by an interrupted "
+			  "command.",
+			  vg->md->name, pool->name);
+	else if (r == 0)
 		link_add(c, vg->md, pool, name);
 	return r;
 }
