@@ -262,7 +262,43 @@ static unsigned lv_load_flags(const struct md_lv *lv)
 }
 
 /* A linear LV (ordinary, _tdata, _tmeta, pmspare) under its own name. */
-static int linear_activate(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *lv,
+/* The total length of the live table of device @name; 0 when it has none or cannot be read. */
+static uint64_t live_len(struct tb_cmd *c, const char *name)
+{
+	struct dmk_target *t = NULL;
+	struct dmk_ctx *dmk;
+	uint64_t len = 0;
+	size_t n = 0;
+
+	if (tb_ctx_dmk(c->ctx, &dmk) < 0 || dmk_table(dmk, name, 0, &t, &n) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		len += t[i].len;
+	dmk_targets_free(t, n);
+	return len;
+}
+
+/* A live linear or thin LV @lv (@info) whose table has another length than its VG records: a
+ * resize (lvextend, lvreduce) stopped between its commit and its reload. It gets the VG's
+ * table, as lvm2's activation reloads a live table that differs from its metadata (a larger
+ * live LV would map extents the VG has freed). */
+static int live_size_sync(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv,
+			  const struct dmk_info *info)
+{
+	uint64_t have = live_len(c, info->name);
+	int r;
+
+	if (!have || have == (uint64_t)md_lv_extents(lv) * vg->md->extent_size)
+		return 0;
+	if ((r = tb_lv_reload(c, vg, lv)) < 0)
+		return r;
+	tb_notice(c->ctx,
+		  "Reloaded %s/%s to the size its VG records, left by an interrupted command.",
+		  vg->md->name, lv->name);
+	return 0;
+}
+
+static int linear_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv,
 			   struct dmk_info *ret)
 {
 	_cleanup_free_ char *name = NULL, *uuid = NULL;
@@ -280,6 +316,9 @@ static int linear_activate(struct tb_cmd *c, struct tb_vg *vg, const struct md_l
 	if (found && !dev_half_made(&info)) {
 		if (ret)
 			*ret = info;
+		/* a plain LV of its own (not a pool's or raid's part, not an origin's layer) */
+		if (md_lv_is_visible(lv) && !tb_lv_own_suffix(vg->md, lv))
+			return live_size_sync(c, vg, lv, &info);
 		return 0;
 	}
 	if ((r = tb_lv_dm_name(vg->md, lv, NULL, &name)) < 0 ||
@@ -362,22 +401,6 @@ static int sub_sync(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, const 
 		  "command.",
 		  vg->md->name, lv->name);
 	return 0;
-}
-
-/* The total length of the live table of device @name; 0 when it has none or cannot be read. */
-static uint64_t live_len(struct tb_cmd *c, const char *name)
-{
-	struct dmk_target *t = NULL;
-	struct dmk_ctx *dmk;
-	uint64_t len = 0;
-	size_t n = 0;
-
-	if (tb_ctx_dmk(c->ctx, &dmk) < 0 || dmk_table(dmk, name, 0, &t, &n) < 0)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		len += t[i].len;
-	dmk_targets_free(t, n);
-	return len;
 }
 
 /* A pool live and complete (@tp) whose devices are smaller than its VG records: an extension
@@ -586,8 +609,10 @@ static int thin_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv)
 	bool found;
 
 	r = tb_lv_find(c->ctx, vg->md, lv, NULL, &info);
-	if (r < 0 || (r > 0 && !dev_half_made(&info)))
-		return r < 0 ? r : 0;
+	if (r < 0)
+		return r;
+	if (r > 0 && !dev_half_made(&info))
+		return live_size_sync(c, vg, lv, &info);
 	found = r > 0;
 	if ((r = pool_activate_target(c, vg, pool, &tp)) < 0)
 		return r;

@@ -30,7 +30,7 @@ CR_REPLAY=${CR_REPLAY:-$TB_BUILD/tests/crash/lw-replay}
 # judge's new thin LV by policy: "free space in thin pool reached threshold")
 LVMQ=(--config "activation { monitoring = 0 thin_pool_autoextend_threshold = 100 } devices { global_filter = [ \"a|^$CR_PVNAME\$|\", \"r|.*|\" ] }")
 # every scenario, in the order the issue lists the commands
-CR_SCENARIOS="convert poolcreate thin snap rmthin rmpool extdata extmeta lvchange_ay lvchange_an vgchange_ay vgchange_an monitor autoextend daemon"
+CR_SCENARIOS="convert poolcreate thin snap rmthin rmpool extdata extmeta lvchange_ay lvchange_an vgchange_ay vgchange_an monitor autoextend daemon extthin extlinear"
 
 cr_log() { printf '%s %s\n' "$(date +%s.%N | cut -c7-14)" "$*" >> "$CR_LOG"; }
 
@@ -154,6 +154,14 @@ cr_sc_vgchange_ay() {
 }
 cr_sc_vgchange_an() {
 	echo "-"; echo "vgchange -ay $CR_VG"; echo "vgchange -an $CR_VG"
+}
+# resizes of a thin and of a plain LV, live (Proxmox, Incus grow thin volumes; TopoLVM and
+# OpenEBS LVM LocalPV grow plain ones: lvextend -L)
+cr_sc_extthin() {
+	echo "-"; echo "vgchange -ay $CR_VG"; echo "lvextend -L +4M $CR_VG/t0"
+}
+cr_sc_extlinear() {
+	echo "lvcreate -L 8M -n l0 $CR_VG"; echo "vgchange -ay $CR_VG"; echo "lvextend -L +4M $CR_VG/l0"
 }
 # p0 over its profile's threshold (50 %): 4 MiB of t0 and 10 MiB of f1 in 24 MiB
 cr_autoextend_prep() {
