@@ -55,13 +55,14 @@ testcase_crash_kills_monitor_step_sampled() { # one autoextend pass: thinbox mon
 }
 
 # the monitor as a daemon: its loop stages the next extension and applies it when the pool
-# crosses its threshold (points 3, 8 and 13 of 16: the staged commit's header write, the pool's
-# new table, the flush after the reload)
+# crosses its threshold (points 4, 9 and 14 of 16: before the pool's suspend, with the VG
+# committed at the new size; before the pool's resume, the public layer still at the old size;
+# before the next stage's write)
 testcase_crash_kills_monitor_daemon_sampled() {
 	crash_setup
 	command -v strace >/dev/null || skip "no strace"
 	cr_base
-	cr_kills 5 2 daemon
+	cr_kills 5 3 daemon
 	crash_report $?
 }
 
