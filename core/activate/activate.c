@@ -261,7 +261,14 @@ static unsigned lv_load_flags(const struct md_lv *lv)
 	return md_lv_is_visible(lv) && !(lv->status & MD_LV_WRITE) ? DMK_READONLY : 0;
 }
 
-/* A linear LV (ordinary, _tdata, _tmeta, pmspare) under its own name. */
+/* What activation says when it gave a live device the size its VG records. */
+static void reloaded_notice(struct tb_cmd *c, const struct tb_vg *vg, const struct md_lv *lv)
+{
+	tb_notice(c->ctx,
+		  "Reloaded %s/%s to the size its VG records, left by an interrupted command.",
+		  vg->md->name, lv->name);
+}
+
 /* The total length of the live table of device @name; 0 when it has none or cannot be read. */
 static uint64_t live_len(struct tb_cmd *c, const char *name)
 {
@@ -292,12 +299,11 @@ static int live_size_sync(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv,
 		return 0;
 	if ((r = tb_lv_reload(c, vg, lv)) < 0)
 		return r;
-	tb_notice(c->ctx,
-		  "Reloaded %s/%s to the size its VG records, left by an interrupted command.",
-		  vg->md->name, lv->name);
+	reloaded_notice(c, vg, lv);
 	return 0;
 }
 
+/* A linear LV (ordinary, _tdata, _tmeta, pmspare) under its own name. */
 static int linear_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv,
 			   struct dmk_info *ret)
 {
@@ -396,10 +402,7 @@ static int sub_sync(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *lv, const 
 		return 0;
 	if ((r = tb_lv_reload(c, vg, lv)) < 0)
 		return r;
-	tb_notice(c->ctx,
-		  "Reloaded %s/%s to the size its VG records, left by an interrupted "
-		  "command.",
-		  vg->md->name, lv->name);
+	reloaded_notice(c, vg, lv);
 	return 0;
 }
 
@@ -424,9 +427,7 @@ static int pool_live_sync(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool
 		return 0; /* a pool never shrinks: not left by our extension, left alone */
 	if ((r = tb_pool_reload(c, vg, pool)) < 0)
 		return r;
-	tb_notice(c->ctx,
-		  "Reloaded %s/%s to the size its VG records, left by an interrupted command.",
-		  vg->md->name, pool->name);
+	reloaded_notice(c, vg, pool);
 	return 0;
 }
 
@@ -554,10 +555,7 @@ static int pool_activate(struct tb_cmd *c, struct tb_vg *vg, struct md_lv *pool)
 		r = dev_create(c, name, uuid, t, 1, DMK_READONLY, NULL);
 	dmk_targets_free(t, 1);
 	if (r == 0 && live)
-		tb_notice(c->ctx,
-			  "Reloaded %s/%s to the size its VG records, left by an interrupted "
-			  "command.",
-			  vg->md->name, pool->name);
+		reloaded_notice(c, vg, pool);
 	else if (r == 0)
 		link_add(c, vg->md, pool, name);
 	return r;
