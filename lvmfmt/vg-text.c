@@ -1227,6 +1227,12 @@ static inline bool d_gap(struct dtext *d)
 		d->p = p + 1;
 		return true;
 	}
+	/* an empty line: lvm2 puts one before a segment, its type and its stripes */
+	if (d->e - p >= 3 && p[0] == '\n' && p[1] == '\n' && !d_gap_byte[(unsigned char)p[2]]) {
+		d->line += 2;
+		d->lb = d->p = p + 2;
+		return true;
+	}
 	return d_gap_any(d);
 }
 
@@ -1455,8 +1461,6 @@ static bool d_lv(struct importer *im, struct dtext *d, struct dlv *lv)
 		return false;
 	memcpy(lv->name, k.s, k.n);
 	lv->name[k.n] = '\0';
-	if (md_vg_find_lv(im->vg, lv->name))
-		return false;
 	if (!D_FIELD(d, "id") || !d_str(d, &k) || k.n >= sizeof(idbuf))
 		return false;
 	memcpy(idbuf, k.s, k.n);
@@ -1574,6 +1578,8 @@ static int lv_direct(struct importer *im, const char *end, struct lvf_cft_cursor
 	if (!d_lv(im, &d, &dl))
 		return 0;
 	r = d_lv_add(im, &dl);
+	if (r == -EEXIST) /* a second LV of the name: md_lv_new changed nothing */
+		return 0;
 	if (r < 0)
 		return r;
 	cur->p = d.p;
