@@ -191,6 +191,7 @@ struct parser {
 	struct lvf_cft_arena *A;       /* where nodes and strings go */
 	bool lean;                     /* lvf_cft_parse_lean: no layout */
 	lvf_cft_item_hook hook;        /* lvf_cft_parse_lean_hook */
+	lvf_cft_text_hook text_hook;   /* lvf_cft_parse_lean_hooks */
 	void *hook_ud;
 	struct lvf_cft_node *open[3]; /* the sections whose bodies are being parsed, depth 0-2 */
 	unsigned pre_n;               /* lines in pre */
@@ -1139,6 +1140,24 @@ static int parse_body(struct parser *P, struct lvf_cft_node *sec, unsigned depth
 			P->p++;
 			return skip_gap(P, true);
 		}
+		if (P->text_hook && depth == 2) {
+			struct lvf_cft_cursor c = { P->p, P->lb, P->line,
+						    LVF_CFT_MAX_NODES -
+							    MIN(P->nodes, LVF_CFT_MAX_NODES) };
+			r = P->text_hook(P->hook_ud, sec, P->e, &c);
+			if (r < 0)
+				return r;
+			if (r > 0) { /* taken: on as after parse_item_fast's item */
+				P->nodes = LVF_CFT_MAX_NODES - c.nodes_left;
+				P->p = c.p;
+				P->lb = c.lb;
+				P->line = c.line;
+				r = skip_gap(P, true);
+				if (r < 0)
+					return r;
+				continue;
+			}
+		}
 		n = NULL;
 		mark = arena_mark(P->A);
 		r = P->hook && P->lean && depth == 2 ? parse_item_fast(P, &n) : 1;
@@ -1164,11 +1183,17 @@ static int parse_body(struct parser *P, struct lvf_cft_node *sec, unsigned depth
 	}
 }
 
-static int parse(const char *text, size_t len, bool lean, lvf_cft_item_hook hook, void *hook_ud,
-		 struct lvf_cft_node **ret_root, struct lvf_err *reterr)
+static int parse(const char *text, size_t len, bool lean, lvf_cft_item_hook hook,
+		 lvf_cft_text_hook text_hook, void *hook_ud, struct lvf_cft_node **ret_root,
+		 struct lvf_err *reterr)
 {
 	_cleanup_cft_ struct lvf_cft_node *root = NULL;
-	struct parser P = { .line = 1, .err = reterr, .lean = lean, .hook = hook, .hook_ud = hook_ud };
+	struct parser P = { .line = 1,
+			    .err = reterr,
+			    .lean = lean,
+			    .hook = hook,
+			    .text_hook = hook ? text_hook : NULL,
+			    .hook_ud = hook_ud };
 	const char *nul;
 	int r;
 
@@ -1204,19 +1229,26 @@ static int parse(const char *text, size_t len, bool lean, lvf_cft_item_hook hook
 int lvf_cft_parse(const char *text, size_t len, struct lvf_cft_node **ret_root,
 		  struct lvf_err *reterr)
 {
-	return parse(text, len, false, NULL, NULL, ret_root, reterr);
+	return parse(text, len, false, NULL, NULL, NULL, ret_root, reterr);
 }
 
 int lvf_cft_parse_lean(const char *text, size_t len, struct lvf_cft_node **ret_root,
 		       struct lvf_err *reterr)
 {
-	return parse(text, len, true, NULL, NULL, ret_root, reterr);
+	return parse(text, len, true, NULL, NULL, NULL, ret_root, reterr);
 }
 
 int lvf_cft_parse_lean_hook(const char *text, size_t len, lvf_cft_item_hook hook, void *ud,
 			    struct lvf_cft_node **ret_root, struct lvf_err *reterr)
 {
-	return parse(text, len, true, hook, ud, ret_root, reterr);
+	return parse(text, len, true, hook, NULL, ud, ret_root, reterr);
+}
+
+int lvf_cft_parse_lean_hooks(const char *text, size_t len, lvf_cft_item_hook hook,
+			     lvf_cft_text_hook text_hook, void *ud, struct lvf_cft_node **ret_root,
+			     struct lvf_err *reterr)
+{
+	return parse(text, len, true, hook, text_hook, ud, ret_root, reterr);
 }
 
 /* ---- lookup ---- */

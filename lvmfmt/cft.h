@@ -131,6 +131,27 @@ typedef int (*lvf_cft_item_hook)(void *ud, const struct lvf_cft_node *root,
 int lvf_cft_parse_lean_hook(const char *text, size_t len, lvf_cft_item_hook hook, void *ud,
 			    struct lvf_cft_node **ret_root, struct lvf_err *reterr);
 
+/* Where a streamed parse stands when it offers an item's text to an lvf_cft_text_hook: @p the
+ * item's first byte, @lb the start of its line, @line that line (1-based), @nodes_left how
+ * many nodes the parse may still make (LVF_CFT_MAX_NODES less those made). */
+struct lvf_cft_cursor {
+	const char *p, *lb;
+	unsigned line;
+	size_t nodes_left;
+};
+/* Offered each item two levels down (in @sec, as lvf_cft_item_hook's) as text before the
+ * parser reads it: @hook(@ud, sec, end, cur) with @end the end of the text. Returning 1 takes
+ * the item: *cur is past its closing '}' (line and lb counted, nodes_left less every node the
+ * parse would have made for it; it never makes more than there were), and the parser goes on
+ * from there as after a parsed item. 0 declines (*cur untouched): the item is parsed and given
+ * to the item hook. < 0 ends the parse with that error. */
+typedef int (*lvf_cft_text_hook)(void *ud, const struct lvf_cft_node *sec, const char *end,
+				 struct lvf_cft_cursor *cur);
+/* lvf_cft_parse_lean_hook with a text hook too (@text_hook may be NULL). Since: 0.2 */
+int lvf_cft_parse_lean_hooks(const char *text, size_t len, lvf_cft_item_hook hook,
+			     lvf_cft_text_hook text_hook, void *ud, struct lvf_cft_node **ret_root,
+			     struct lvf_err *reterr);
+
 /* Free @n, its subtree and its layout strings; does not unlink it from a parent or siblings.
  * Nodes of a parsed tree are released with its root (see in_arena). NULL-safe; returns NULL.
  * Since: 0.1 */

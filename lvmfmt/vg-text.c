@@ -80,6 +80,7 @@ struct importer {
 	size_t n_fx, cap_fx;
 	struct md_lv **unsorted;
 	size_t n_unsorted, cap_unsorted;
+	size_t n_direct; /* LVs read by lv_direct */
 };
 
 /* "a b c" into @buf (the "what" of error messages) without printf: made for every LV */
@@ -1144,6 +1145,451 @@ out:
 	return r;
 }
 
+/* ---------------------------------------------------------------- direct LV import
+ * A streamed import (lvf_vg_import_text) reads an LV section of the plain layout straight from
+ * the text into the model, without tree nodes: a linear LV as lvm2 and thinbox write it (id,
+ * status, optional flags and tags, creation_time with creation_host, segment_count, then
+ * segments of type "striped" or "linear" with stripe_count 1 on a PV, in order). Its tokens
+ * are the parser's fast path's (cft.c fast_item: keys of [A-Za-z0-9_.+-], "strings" without
+ * escapes or newlines, plain decimals, arrays of those; blanks, tabs and newlines between),
+ * and it takes only what that path would take, so the item it reads is the tree import_lv
+ * would get. Anything else, a key out of that order, a value the import would reject or
+ * question (a bad id or name, a duplicate LV, an unknown status word, FIXED_MINOR, an LV
+ * named as stripe, segments out of order) and it declines before it changes anything: the
+ * parser reads the item and import_lv imports it, with its errors. The unit tests and the
+ * fuzz target compare both ways. */
+static const unsigned char direct_key_byte[256] = {
+	['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1, ['_'] = 1,
+	['.'] = 1,         ['+'] = 1,         ['-'] = 1,
+};
+#define DIRECT_MAX_SEGS 8
+#define DIRECT_MAX_WORDS 16
+
+struct dtext {
+	const char *p, *e, *lb;
+	unsigned line;
+	size_t nodes_left;
+};
+
+struct dspan {
+	const char *s;
+	size_t n;
+};
+
+struct dseg {
+	int64_t start, count, pe;
+	struct dspan type;
+	struct md_pv *pv;
+};
+
+#define SPAN_IS(sp, w) ((sp).n == sizeof(w) - 1 && !memcmp((sp).s, w, sizeof(w) - 1))
+
+/* The bytes a gap takes or declines on (d_gap): after a token and one blank, any other byte
+ * ends the gap there. */
+static const unsigned char d_gap_byte[256] = {
+	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, ['#'] = 1,
+};
+
+/* cft.c fast_gap_any: blanks, tabs and newlines; false on a comment, another space byte or
+ * the end of the text */
+__attribute__((noinline)) static bool d_gap_any(struct dtext *d)
+{
+	const char *p = d->p;
+
+	for (; p < d->e; p++) {
+		char c = *p;
+
+		if (c == ' ' || c == '\t')
+			continue;
+		if (c == '\n') {
+			d->line++;
+			d->lb = p + 1;
+			continue;
+		}
+		if (c == '#' || (c >= '\t' && c <= '\r'))
+			return false;
+		break;
+	}
+	d->p = p;
+	return p < d->e;
+}
+
+/* d_gap_any, with one blank or one newline before a token (most gaps) taken inline */
+static inline bool d_gap(struct dtext *d)
+{
+	const char *p = d->p;
+
+	if (d->e - p >= 2 && (p[0] == ' ' || p[0] == '\n') && !d_gap_byte[(unsigned char)p[1]]) {
+		if (p[0] == '\n') {
+			d->line++;
+			d->lb = p + 1;
+		}
+		d->p = p + 1;
+		return true;
+	}
+	/* an empty line: lvm2 puts one before a segment, its type and its stripes */
+	if (d->e - p >= 3 && p[0] == '\n' && p[1] == '\n' && !d_gap_byte[(unsigned char)p[2]]) {
+		d->line += 2;
+		d->lb = d->p = p + 2;
+		return true;
+	}
+	return d_gap_any(d);
+}
+
+static bool d_node(struct dtext *d)
+{
+	if (!d->nodes_left)
+		return false;
+	d->nodes_left--;
+	return true;
+}
+
+/* cft.c fast_item's head: a key, its gap, '=' or '{' and the gap after it; the item's node
+ * counted. *ret_sec: a section. */
+static bool d_head(struct dtext *d, struct dspan *key, bool *ret_sec)
+{
+	const char *s = d->p, *q = s;
+
+	while (q < d->e && direct_key_byte[(unsigned char)*q])
+		q++;
+	if (q == s || q == d->e || (size_t)(q - s) > LVF_CFT_MAX_STRING)
+		return false;
+	if (*q != ' ' && *q != '\t' && *q != '\n' && *q != '=' && *q != '{')
+		return false;
+	key->s = s;
+	key->n = (size_t)(q - s);
+	d->p = q;
+	if (!d_gap(d) || !d_node(d))
+		return false;
+	if (*d->p != '=' && *d->p != '{')
+		return false;
+	*ret_sec = *d->p == '{';
+	d->p++;
+	return d_gap(d);
+}
+
+/* "key =" for the key @w (its length @n): the text holds @w and no key byte after it, which is
+ * the key fast_key would lex; then its gap, '=' and the gap after it. " = " before a token (as
+ * lvm2 writes) is taken inline. */
+static inline bool d_field(struct dtext *d, const char *w, size_t n)
+{
+	const char *p = d->p;
+
+	if ((size_t)(d->e - p) <= n + 3 || memcmp(p, w, n))
+		return false;
+	p += n;
+	if (p[0] == ' ' && p[1] == '=' && p[2] == ' ' && !d_gap_byte[(unsigned char)p[3]]) {
+		d->p = p + 3;
+		return d_node(d);
+	}
+	if (direct_key_byte[(unsigned char)*p] ||
+	    (*p != ' ' && *p != '\t' && *p != '\n' && *p != '=' && *p != '{'))
+		return false;
+	d->p = p;
+	if (!d_gap(d) || !d_node(d) || *d->p != '=')
+		return false;
+	d->p++;
+	return d_gap(d);
+}
+#define D_FIELD(d, w) d_field(d, w, sizeof(w) - 1)
+
+/* Is the next key @w? (a look without moving) */
+static bool d_next_is(const struct dtext *d, const char *w, size_t n)
+{
+	return (size_t)(d->e - d->p) > n && !memcmp(d->p, w, n) &&
+	       !direct_key_byte[(unsigned char)d->p[n]];
+}
+#define D_NEXT_IS(d, w) d_next_is(d, w, sizeof(w) - 1)
+
+/* where cft.c fast_scalar's "string" ends, or one it declines */
+static const unsigned char d_str_stop[256] = { ['"'] = 1, ['\\'] = 1, ['\n'] = 1 };
+
+/* cft.c fast_scalar's "string" (no gap after it) */
+static bool d_str_tok(struct dtext *d, struct dspan *ret)
+{
+	const char *s = d->p + 1, *t = s;
+
+	if (*d->p != '"')
+		return false;
+	while (t < d->e && !d_str_stop[(unsigned char)*t])
+		t++;
+	if (t == d->e || *t != '"' || (size_t)(t - s) > LVF_CFT_MAX_STRING)
+		return false;
+	ret->s = s;
+	ret->n = (size_t)(t - s);
+	d->p = t + 1;
+	return true;
+}
+
+/* a "string" value and the gap after it */
+static bool d_str(struct dtext *d, struct dspan *ret)
+{
+	return d_str_tok(d, ret) && d_gap(d);
+}
+
+/* cft.c fast_scalar's plain decimal and the gap after it */
+static bool d_int(struct dtext *d, int64_t *ret)
+{
+	const char *s = d->p, *t = s;
+	uint64_t v = 0;
+
+	while (t < d->e && (unsigned)(*t - '0') < 10 && t - s <= 18)
+		v = v * 10 + (unsigned)(*t++ - '0');
+	if (t == s || t == d->e || t - s > 18 || (*s == '0' && t - s > 1))
+		return false;
+	if (*t != ' ' && *t != '\t' && *t != '\n' && *t != ',' && *t != ']' && *t != '}')
+		return false;
+	*ret = (int64_t)v;
+	d->p = t;
+	return d_gap(d);
+}
+
+/* cft.c fast_value's array, of strings only (at most @max), and the gap after it */
+static bool d_strs(struct dtext *d, struct dspan *out, size_t max, size_t *ret_n)
+{
+	size_t n = 0;
+
+	if (*d->p != '[')
+		return false;
+	d->p++;
+	if (!d_gap(d))
+		return false;
+	while (*d->p != ']') {
+		if (n == max || !d_node(d) || !d_str(d, &out[n++]))
+			return false;
+		if (*d->p == ',') {
+			d->p++;
+			if (!d_gap(d))
+				return false;
+		}
+	}
+	d->p++;
+	*ret_n = n;
+	return d_gap(d);
+}
+
+/* The bit of @w in @words, or 0 */
+static unsigned d_word_bit(const struct word *words, size_t n, struct dspan w)
+{
+	for (size_t i = 0; i < n; i++)
+		if (w.n && words[i].name[0] == w.s[0] && !strncmp(words[i].name, w.s, w.n) &&
+		    !words[i].name[w.n])
+			return words[i].bit;
+	return 0;
+}
+
+static int strv_push_n(md_strv *v, struct dspan w)
+{
+	_cleanup_free_ char *s = strndup(w.s, w.n);
+
+	return s ? md_strv_push(v, s) : -ENOMEM;
+}
+
+/* One segment section: "segmentN {" ... "}" and the gap after it */
+static bool d_seg(struct importer *im, struct dtext *d, struct dseg *g)
+{
+	struct dspan k, pv[1];
+	int64_t stripes;
+	bool sec;
+
+	if (!d_head(d, &k, &sec) || !sec || k.n < 8 || memcmp(k.s, "segment", 7))
+		return false;
+	for (size_t i = 7; i < k.n; i++)
+		if (k.s[i] < '0' || k.s[i] > '9')
+			return false;
+	if (!D_FIELD(d, "start_extent") || !d_int(d, &g->start) || g->start > UINT32_MAX ||
+	    !D_FIELD(d, "extent_count") || !d_int(d, &g->count) || g->count < 1 ||
+	    g->count > UINT32_MAX || !D_FIELD(d, "type") || !d_str(d, &g->type) ||
+	    !(SPAN_IS(g->type, "striped") || SPAN_IS(g->type, "linear")) ||
+	    !D_FIELD(d, "stripe_count") || !d_int(d, &stripes) || stripes != 1 ||
+	    !D_FIELD(d, "stripes") || *d->p != '[')
+		return false;
+	/* ["pvN", extent]: two elements, a comma between or not (as fast_value) */
+	d->p++;
+	if (!d_gap(d) || !d_node(d) || !d_str(d, &pv[0]))
+		return false;
+	if (*d->p == ',') {
+		d->p++;
+		if (!d_gap(d))
+			return false;
+	}
+	if (!d_node(d) || !d_int(d, &g->pe) || g->pe > UINT32_MAX)
+		return false;
+	if (*d->p == ',') {
+		d->p++;
+		if (!d_gap(d))
+			return false;
+	}
+	if (*d->p != ']')
+		return false;
+	d->p++;
+	if (!d_gap(d) || *d->p != '}')
+		return false;
+	d->p++;
+	g->pv = NULL;
+	for (size_t i = 0; i < im->vg->n_pvs; i++) /* the last of equal keys, as import_striped */
+		if (strlen(im->pv_keys[i]) == pv[0].n && !memcmp(im->pv_keys[i], pv[0].s, pv[0].n))
+			g->pv = im->vg->pvs[i];
+	return g->pv && d_gap(d);
+}
+
+/* What an LV section of the plain layout holds, read and checked before the model changes. */
+struct dlv {
+	char name[MD_NAME_MAX + 1];
+	char id[MD_ID_LEN + 1];
+	unsigned status, flags;
+	struct dspan other[DIRECT_MAX_WORDS], tags[DIRECT_MAX_WORDS];
+	size_t n_other, n_tags;
+	bool has_creation;
+	int64_t creation_time;
+	struct dspan host;
+	struct dseg segs[DIRECT_MAX_SEGS];
+	size_t n_segs;
+};
+
+static bool d_lv(struct importer *im, struct dtext *d, struct dlv *lv)
+{
+	struct dspan k, w[DIRECT_MAX_WORDS];
+	char idbuf[64];
+	int64_t count;
+	size_t n;
+	bool sec;
+	const char *why;
+
+	if (!d_head(d, &k, &sec) || !sec || k.n > MD_NAME_MAX ||
+	    md_name_check_len(k.s, k.n, &why) < 0)
+		return false;
+	memcpy(lv->name, k.s, k.n);
+	lv->name[k.n] = '\0';
+	if (!D_FIELD(d, "id") || !d_str(d, &k) || k.n >= sizeof(idbuf))
+		return false;
+	memcpy(idbuf, k.s, k.n);
+	idbuf[k.n] = '\0';
+	if (md_id_parse(idbuf, lv->id) < 0)
+		return false;
+	if (!D_FIELD(d, "status") || !d_strs(d, w, ARRAY_SIZE(w), &n))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned bit = d_word_bit(lv_status_words, ARRAY_SIZE(lv_status_words), w[i]);
+		if (!bit || bit == MD_LV_FIXED_MINOR) /* unknown: an error; FIXED_MINOR: minor */
+			return false;
+		lv->status |= bit;
+	}
+	if (D_NEXT_IS(d, "flags")) {
+		if (!D_FIELD(d, "flags") || !d_strs(d, w, ARRAY_SIZE(w), &n))
+			return false;
+		for (size_t i = 0; i < n; i++) {
+			unsigned bit = d_word_bit(lv_flag_words, ARRAY_SIZE(lv_flag_words), w[i]);
+			if (bit)
+				lv->flags |= bit;
+			else
+				lv->other[lv->n_other++] = w[i];
+		}
+		if (lv->flags & MD_LVF_WRITE_LOCKED) {
+			lv->flags &= ~MD_LVF_WRITE_LOCKED;
+			lv->status |= MD_LV_WRITE;
+		}
+	}
+	if (D_NEXT_IS(d, "tags") &&
+	    (!D_FIELD(d, "tags") || !d_strs(d, lv->tags, ARRAY_SIZE(lv->tags), &lv->n_tags)))
+		return false;
+	if (D_NEXT_IS(d, "creation_time")) {
+		if (!D_FIELD(d, "creation_time") || !d_int(d, &lv->creation_time) ||
+		    !D_FIELD(d, "creation_host") || !d_str(d, &lv->host))
+			return false;
+		lv->has_creation = true;
+	}
+	if (!D_FIELD(d, "segment_count") || !d_int(d, &count) || count < 1 ||
+	    count > DIRECT_MAX_SEGS)
+		return false;
+	for (; lv->n_segs < (size_t)count; lv->n_segs++) {
+		struct dseg *g = &lv->segs[lv->n_segs];
+		if (!d_seg(im, d, g) || (lv->n_segs && g[-1].start > g->start))
+			return false; /* out of order: import_segments sorts after the fixups */
+	}
+	if (*d->p != '}')
+		return false;
+	d->p++;
+	return true;
+}
+
+/* The model side of a read section: the LV as import_lv makes it from the same item. */
+static int d_lv_add(struct importer *im, const struct dlv *dl)
+{
+	struct md_lv *lv;
+	int r;
+
+	r = md_lv_new(im->vg, dl->name, dl->id, 0, &lv);
+	if (r < 0)
+		goto out;
+	lv->status = dl->status;
+	lv->flags = dl->flags;
+	for (size_t i = 0; i < dl->n_other; i++)
+		if ((r = strv_push_n(&lv->flags_other, dl->other[i])) < 0)
+			goto out;
+	for (size_t i = 0; i < dl->n_tags; i++)
+		if ((r = strv_push_n(&lv->tags, dl->tags[i])) < 0)
+			goto out;
+	if (dl->has_creation) {
+		lv->creation_time = dl->creation_time;
+		if (!(lv->creation_host = strndup(dl->host.s, dl->host.n))) {
+			r = -ENOMEM;
+			goto out;
+		}
+		lv->has_creation = true;
+	}
+	lv->segs = calloc(dl->n_segs, sizeof(*lv->segs));
+	if (!lv->segs) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < dl->n_segs; i++) {
+		const struct dseg *g = &dl->segs[i];
+		struct md_seg *seg = &lv->segs[lv->n_segs++];
+
+		seg->start_extent = (uint32_t)g->start;
+		seg->extent_count = (uint32_t)g->count;
+		seg->kind = MD_SEG_STRIPED;
+		seg->stripe_count = 1;
+		if (!(seg->type = strndup(g->type.s, g->type.n)) ||
+		    !(seg->areas = calloc(1, sizeof(*seg->areas)))) {
+			r = -ENOMEM;
+			goto out;
+		}
+		seg->areas[0].pv = g->pv;
+		seg->areas[0].start = (uint32_t)g->pe;
+	}
+	r = 0;
+out:
+	return r;
+}
+
+/* lvf_cft_text_hook's work for one LV section at @cur: 1 taken (the LV in the model, *cur past
+ * its '}'), 0 declined (nothing changed), -ENOMEM with the model half made. */
+static int lv_direct(struct importer *im, const char *end, struct lvf_cft_cursor *cur)
+{
+	struct dtext d = { cur->p, end, cur->lb, cur->line, cur->nodes_left };
+	struct dlv dl;
+	int r;
+
+	dl.status = dl.flags = 0;
+	dl.n_other = dl.n_tags = dl.n_segs = 0;
+	dl.has_creation = false;
+	if (!d_lv(im, &d, &dl))
+		return 0;
+	r = d_lv_add(im, &dl);
+	if (r == -EEXIST) /* a second LV of the name: md_lv_new changed nothing */
+		return 0;
+	if (r < 0)
+		return r;
+	cur->p = d.p;
+	cur->lb = d.lb;
+	cur->line = d.line;
+	cur->nodes_left = d.nodes_left;
+	im->n_direct++;
+	return 1;
+}
+
 /* The streamed import: the parser hands over each LV section of the VG as it completes it, and
  * the LV goes into the model at once, so the text never exists as a whole tree (at 10,000s of
  * LVs the tree was 4 times the text's size and its memory the largest cost of a read). Any
@@ -1186,18 +1632,43 @@ static int stream_hook(void *ud, const struct lvf_cft_node *root, const struct l
 	return 1;
 }
 
-int lvf_vg_import_text(const char *text, size_t len, struct md_vg **ret, struct lvf_err *reterr)
+/* lvf_cft_text_hook: an LV section of the VG being streamed straight into the model */
+static int direct_hook(void *ud, const struct lvf_cft_node *sec, const char *end,
+		       struct lvf_cft_cursor *cur)
+{
+	struct streamer *st = ud;
+	int r;
+
+	if (st->state != ST_ON || sec != st->lvs_sec)
+		return 0;
+	r = lv_direct(&st->im, end, cur);
+	if (r < 0) {
+		st->state = ST_FAILED;
+		return -ECANCELED;
+	}
+	return r;
+}
+
+int lvf_vg_import_text_opts(const char *text, size_t len, unsigned flags, size_t *ret_direct,
+			    struct md_vg **ret, struct lvf_err *reterr)
 {
 	struct lvf_cft_node *root = NULL;
 	struct streamer st = { .im = { .defer = true } };
-	int r = lvf_cft_parse_lean_hook(text, len, stream_hook, &st, &root, NULL);
+	int r;
 
+	if (flags & LVF_VG_IMPORT_TREE)
+		goto plain;
+	r = lvf_cft_parse_lean_hooks(text, len, stream_hook,
+				     flags & LVF_VG_IMPORT_NO_DIRECT ? NULL : direct_hook, &st,
+				     &root, NULL);
 	if (r == 0 && st.state == ST_ON) {
 		const struct lvf_cft_node *vg = first_section(root);
 		bool same = vg == st.vg_sec && child(vg, "logical_volumes") == st.lvs_sec;
 		for (const struct lvf_cft_node *n = st.lvs_sec->child; same && n; n = n->next)
 			same = n->type != LVF_CFT_SECTION;
 		if (same && root_check(&st.im, root) == 0 && vg_end(&st.im, root, vg) == 0) {
+			if (ret_direct)
+				*ret_direct = st.im.n_direct;
 			*ret = TAKE_PTR(st.im.vg);
 			importer_release(&st.im);
 			lvf_cft_free(root);
@@ -1207,19 +1678,28 @@ int lvf_vg_import_text(const char *text, size_t len, struct md_vg **ret, struct 
 		/* no LV streamed: the tree is whole */
 		importer_release(&st.im);
 		r = lvf_vg_import(root, ret, reterr);
+		if (r == 0 && ret_direct)
+			*ret_direct = 0;
 		lvf_cft_free(root);
 		return r;
 	}
 	importer_release(&st.im);
 	lvf_cft_free(root);
 	root = NULL;
+plain:
 	/* the plain way, for its exact answer (the import reads no layout: a lean tree) */
 	r = lvf_cft_parse_lean(text, len, &root, reterr);
-	if (r < 0)
-		return r;
-	r = lvf_vg_import(root, ret, reterr);
+	if (r == 0)
+		r = lvf_vg_import(root, ret, reterr);
+	if (r == 0 && ret_direct)
+		*ret_direct = 0;
 	lvf_cft_free(root);
 	return r;
+}
+
+int lvf_vg_import_text(const char *text, size_t len, struct md_vg **ret, struct lvf_err *reterr)
+{
+	return lvf_vg_import_text_opts(text, len, 0, NULL, ret, reterr);
 }
 
 /* ---------------------------------------------------------------- export */
