@@ -1,6 +1,6 @@
 #!/bin/bash
 # Host side of make check-crash: tests/crash/guest.sh in THINBOX_CRASH_GUESTS VM guests side by
-# side (default: 2 on a host with 2 or more CPUs, else 1). With G guests, guest g (0-based) runs
+# side (default: one per two host CPUs, as each guest runs two vCPUs; at least 1). With G guests, guest g (0-based) runs
 # the points whose global index i has i % (STRIDE * G) == OFFSET + STRIDE * g: together every
 # point the knobs select, each once. Every guest enumerates each scenario's effects on its own;
 # the guests must agree on each scenario's number of points (else the run fails: a command
@@ -13,7 +13,7 @@ top=$(cd "$here/../.." && pwd)
 build=${BUILD:-build}
 case "$build" in /*) ;; *) build=$top/$build ;; esac
 ncpu=$(nproc 2>/dev/null || echo 1)
-guests=${THINBOX_CRASH_GUESTS:-$([ "$ncpu" -ge 2 ] && echo 2 || echo 1)}
+guests=${THINBOX_CRASH_GUESTS:-$((ncpu / 2))}
 [ "$guests" -ge 1 ] 2>/dev/null || guests=1
 stride=${CR_STRIDE:-1} off=${CR_OFFSET:-0}
 cut_stride=${CR_CUT_STRIDE:-$stride}
