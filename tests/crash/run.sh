@@ -4,7 +4,8 @@
 # the points whose global index i has i % (STRIDE * G) == OFFSET + STRIDE * g: together every
 # point the knobs select, each once. Every guest enumerates each scenario's effects on its own;
 # the guests must agree on each scenario's number of points (else the run fails: a command
-# whose effects differ between runs). Prints every failure and, for each kind, the total
+# whose effects differ between runs; a power-cut recording can differ too, when the command runs
+# long enough to see the pool's periodic metadata commit, so one guest is the sure way). Prints every failure and, for each kind, the total
 # "kills: N crash points, P passed, F failed" (the same for power cuts). The guests' detailed
 # logs are kept in $BUILD/crash.log (guest 1) and $BUILD/crash.N.log.
 set -uo pipefail
@@ -40,7 +41,8 @@ for ((g = 0; g < guests; g++)); do
 		cp "${outs[0]}/crash.log" "$build/crash.log" 2>/dev/null
 		exit $rc
 	fi
-	THINBOX_VM_CACHE=$build/vm THINBOX_VM_QUIET=1 "$here/../vm/run.sh" --out "${outs[g]}" \
+	# (not THINBOX_VM_QUIET: that drops the guest's output, and with it the tallies)
+	THINBOX_VM_CACHE=$build/vm "$here/../vm/run.sh" --out "${outs[g]}" \
 		--mem "${THINBOX_VM_MEM:-2048}" --timeout "${THINBOX_CRASH_TIMEOUT:-14400}" \
 		"$here/guest.sh" "${args[@]}" > "${outs[g]}/stdout" 2>&1 &
 	pids[g]=$!
