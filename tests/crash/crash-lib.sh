@@ -30,7 +30,7 @@ CR_REPLAY=${CR_REPLAY:-$TB_BUILD/tests/crash/lw-replay}
 # judge's new thin LV by policy: "free space in thin pool reached threshold")
 LVMQ=(--config "activation { monitoring = 0 thin_pool_autoextend_threshold = 100 } devices { global_filter = [ \"a|^$CR_PVNAME\$|\", \"r|.*|\" ] }")
 # every scenario, in the order the issue lists the commands
-CR_SCENARIOS="convert poolcreate thin snap rmthin rmpool extdata extmeta lvchange_ay lvchange_an vgchange_ay vgchange_an monitor autoextend daemon extthin extlinear"
+CR_SCENARIOS="convert poolcreate thin snap rmthin rmpool extdata extmeta lvchange_ay lvchange_an vgchange_ay vgchange_an monitor autoextend daemon daemonlwm extthin extlinear"
 
 # t0's checksum covers its size in the base VG (8 MiB: the 4 MiB of data and what follows), so
 # that a scenario that grows t0 (extthin) is judged on the same bytes
@@ -190,6 +190,16 @@ cr_sc_daemon() {
 	echo "monitor -v --interval 3600 --rescan 3600 --retrymax 3600 $CR_VG/p0"
 }
 
+# The same, with the pool's low water mark at 0 (as a tool that ignores the profile loads it):
+# the daemon's first pass reloads the pool with its threshold's mark first (docs/monitor.md
+# "The low water mark"), then goes on as above.
+cr_sc_daemonlwm() {
+	echo "lvchange --metadataprofile tbtcauto $CR_VG/p0 ; lvcreate -V 16M -T $CR_VG/p0 -n f1 ; FILLB f1 127"
+	echo "vgchange -ay $CR_VG ; LWM0 p0"
+	echo "monitor -v --interval 3600 --rescan 3600 --retrymax 3600 $CR_VG/p0"
+}
+cr_drive_daemonlwm() { cr_drive_daemon "$@"; }
+
 # cr_drive_daemon PID: drives the daemon started in the background as PID (strace's, under a
 # kill; its output in $CR_DIR/drive.out). Returns 0 when it drove the run to its end or the
 # command died on its way (a kill), 1 when the daemon did not get on (then it is killed).
@@ -256,7 +266,8 @@ cr_exec() {
 }
 
 # Run one ;-separated list of thinbox commands (JUNK LV: fill the LV with the stale pattern;
-# FILL LV MIB, FILLB LV N: write MIB MiB or N blocks of 64 KiB of random data at its start).
+# FILL LV MIB, FILLB LV N: write MIB MiB or N blocks of 64 KiB of random data at its start;
+# LWM0 POOL: load the used pool's table again with low water mark 0).
 cr_run_list() {
 	local list=$1 cmd
 	[ "$list" = - ] && return 0
@@ -269,6 +280,12 @@ cr_run_list() {
 			cr_tb lvchange -ay "$CR_VG/$2"
 			dd if="$CR_DIR/junk" of="/dev/mapper/$CR_VG-$2" bs=1M count=4 oflag=direct 2>/dev/null ||
 				die "junk $2"
+		elif [ "$1" = LWM0 ]; then
+			# the used pool's thin-pool table with low_water_mark 0 (its 7th field)
+			local tp="$CR_VG-$2-tpool" tbl
+			tbl=$(dmsetup table "$tp" | awk '{$7 = 0; print}') || die "table of $tp"
+			{ echo "$tbl" | dmsetup load "$tp" && dmsetup suspend "$tp" &&
+				dmsetup resume "$tp"; } >> "$CR_LOG" 2>&1 || die "low water mark 0 on $tp"
 		elif [ "$1" = FILL ] || [ "$1" = FILLB ]; then
 			cr_tb lvchange -ay "$CR_VG/$2"
 			dd if=/dev/urandom of="/dev/mapper/$CR_VG-$2" bs="$([ "$1" = FILL ] && echo 1M || echo 64K)" \
