@@ -1070,18 +1070,10 @@ static bool sub_is_live(struct tb_cmd *c, struct tb_vg *vg, const struct md_lv *
 			const char *suffix)
 {
 	struct dmk_info info;
-	struct dmk_target *t = NULL;
-	struct dmk_ctx *dmk;
-	uint64_t len = 0;
-	size_t n = 0;
 
-	if (tb_lv_find(c->ctx, vg->md, lv, suffix, &info) <= 0 || tb_ctx_dmk(c->ctx, &dmk) < 0 ||
-	    dmk_table(dmk, info.name, 0, &t, &n) < 0)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		len += t[i].len;
-	dmk_targets_free(t, n);
-	return len == (uint64_t)md_lv_extents(lv) * vg->md->extent_size;
+	/* (live_len is 0 when the table cannot be read: never an LV's size) */
+	return tb_lv_find(c->ctx, vg->md, lv, suffix, &info) > 0 &&
+	       live_len(c, info.name) == (uint64_t)md_lv_extents(lv) * vg->md->extent_size;
 }
 
 /* Grow the live pool @tp into its new table @t after its grown sub-devices: the pool is
