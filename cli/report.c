@@ -328,11 +328,23 @@ enum cell_kind { CELL_UNSET = 0, CELL_STR, CELL_U64, CELL_PERCENT, CELL_BIN, CEL
 
 struct cell {
 	enum cell_kind kind;
-	char *str;      /* CELL_STR: display string (owned) */
-	char *sort_key; /* CELL_STR: sort string if it differs (owned) */
-	uint64_t u64;   /* CELL_U64: sectors or number */
-	int32_t percent;
-	int64_t i64; /* CELL_BIN: 1, 0, -1; CELL_TIME: seconds */
+	union {
+		struct {
+			char *str;      /* CELL_STR: display string (in the report's arena) */
+			char *sort_key; /* CELL_STR: sort string if it differs (arena) */
+		};
+		uint64_t u64;    /* CELL_U64: sectors or number */
+		int32_t percent; /* CELL_PERCENT */
+		int64_t i64;     /* CELL_BIN: 1, 0, -1; CELL_TIME: seconds */
+	};
+}; /* 24 bytes: a report of 10,000s of rows holds rows * slots of them (issue 13) */
+
+/* The report's strings: cells' and rendered texts, copied into chunks freed with the report
+ * (one allocation per 64 KiB instead of one per cell) */
+struct str_chunk {
+	struct str_chunk *next;
+	size_t used, cap;
+	char data[];
 };
 
 struct sel_node;
@@ -360,8 +372,9 @@ struct cli_report {
 	const char **ptr_ids; /* id pointers seen by set calls -> field index (a cache) */
 	int *ptr_fields;
 	size_t ptr_cap;
-	struct sel_node *sel; /* -S */
-	unsigned sel_types;   /* CLI_FT_* of the fields -S names */
+	struct sel_node *sel;   /* -S */
+	unsigned sel_types;     /* CLI_FT_* of the fields -S names */
+	struct str_chunk *strs; /* the arena of the report's strings, newest chunk first */
 };
 
 _printf_(2, 3) static int set_err(char **ret_err, const char *fmt, ...)
@@ -660,11 +673,43 @@ fail:
 /* The value of every empty string cell (most of an lvs row): shared, never freed. */
 static char empty_str[1];
 
+/* A copy of @s (@n bytes) in @rep's arena; NULL on ENOMEM. */
+static char *rep_strndup(struct cli_report *rep, const char *s, size_t n)
+{
+	struct str_chunk *k = rep->strs;
+	char *d;
+
+	if (!n)
+		return empty_str;
+	if (!k || k->cap - k->used < n + 1) {
+		size_t cap = MAX((size_t)65536 - sizeof(*k), n + 1);
+		if (!(k = malloc(sizeof(*k) + cap)))
+			return NULL;
+		k->used = 0;
+		k->cap = cap;
+		if (rep->strs && rep->strs->cap - rep->strs->used > cap - (n + 1)) {
+			/* a long string: its own chunk, behind the one still being filled */
+			k->next = rep->strs->next;
+			rep->strs->next = k;
+		} else {
+			k->next = rep->strs;
+			rep->strs = k;
+		}
+	}
+	d = k->data + k->used;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	k->used += n + 1;
+	return d;
+}
+
+static char *rep_strdup(struct cli_report *rep, const char *s)
+{
+	return rep_strndup(rep, s, strlen(s));
+}
+
 static void cell_clear(struct cell *c)
 {
-	if (c->str != empty_str)
-		free(c->str);
-	free(c->sort_key);
 	*c = (struct cell){ 0 };
 }
 
@@ -672,8 +717,11 @@ struct cli_report *cli_report_free(struct cli_report *rep)
 {
 	if (!rep)
 		return NULL;
-	for (size_t i = 0; i < rep->n_rows * rep->n_slots; i++)
-		cell_clear(&rep->cells[i]);
+	while (rep->strs) {
+		struct str_chunk *k = rep->strs;
+		rep->strs = k->next;
+		free(k);
+	}
 	free(rep->cells);
 	free(rep->slot);
 	free(rep->ptr_ids);
@@ -808,12 +856,9 @@ int cli_report_set_name(struct cli_report *rep, size_t row, const char *id, cons
 
 	if (r)
 		return r < 0 ? r : 0;
-	s = display && *display ? strdup(display) : empty_str;
-	if (sort_key && !streq(sort_key, s ? s : "") && !(k = strdup(sort_key))) {
-		if (s != empty_str)
-			free(s);
+	s = display && *display ? rep_strdup(rep, display) : empty_str;
+	if (sort_key && !streq(sort_key, s ? s : "") && !(k = rep_strdup(rep, sort_key)))
 		return -ENOMEM;
-	}
 	if (!s)
 		return -ENOMEM;
 	cell_clear(c);
@@ -925,16 +970,15 @@ const char *cli_report_get_str(const struct cli_report *rep, size_t row, const c
 	return c->kind == CELL_STR ? c->str : NULL;
 }
 
-static int cell_copy(struct cell *d, const struct cell *s)
+static int cell_copy(struct cli_report *dst, struct cell *d, const struct cell *s)
 {
-	cell_clear(d);
 	*d = *s;
-	d->str = d->sort_key = NULL;
-	if (s->str == empty_str)
-		d->str = empty_str;
-	else if (s->str && !(d->str = strdup(s->str)))
+	if (s->kind != CELL_STR)
+		return 0;
+	d->sort_key = NULL;
+	if (!(d->str = rep_strdup(dst, s->str)))
 		return -ENOMEM;
-	if (s->sort_key && !(d->sort_key = strdup(s->sort_key)))
+	if (s->sort_key && !(d->sort_key = rep_strdup(dst, s->sort_key)))
 		return -ENOMEM;
 	return 0;
 }
@@ -952,61 +996,70 @@ int cli_report_copy_row(struct cli_report *dst, size_t drow, const struct cli_re
 		sc = &src->cells[srow * src->n_slots + (size_t)src->slot[f]];
 		if (sc->kind == CELL_UNSET || !(cli_report_fields[f].types & types))
 			continue;
-		if ((r = cell_copy(&dst->cells[drow * dst->n_slots + (size_t)dst->slot[f]], sc)) < 0)
+		if ((r = cell_copy(dst, &dst->cells[drow * dst->n_slots + (size_t)dst->slot[f]],
+				   sc)) < 0)
 			return r;
 	}
 	return 0;
 }
 
 /* lvm2 _lvtime_disp: strftime of report/time_format (default "%Y-%m-%d %T %z"), local time. */
-static char *time_render(const struct cli_report *rep, int64_t t)
+static const char *time_format(const struct cli_report *rep, int64_t t, char *buf, size_t len)
 {
-	char buf[256];
 	time_t tt = (time_t)t;
 	struct tm tm;
 
 	if (!localtime_r(&tt, &tm))
-		return strdup("");
+		return "";
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 	/* the format is the user's report/time_format, as lvm2 passes it to strftime */
-	if (!strftime(buf, sizeof(buf),
-		      rep->opts.time_format ? rep->opts.time_format : "%Y-%m-%d %T %z", &tm))
+	if (!strftime(buf, len, rep->opts.time_format ? rep->opts.time_format : "%Y-%m-%d %T %z",
+		      &tm))
 		buf[0] = '\0';
 #pragma GCC diagnostic pop
-	return strdup(buf);
+	return buf;
 }
+
+/* The display string of a cell: the cell's own, a constant, or written into @buf. */
+static const char *cell_format(const struct cli_report *rep, const struct cli_report_field *fld,
+			       const struct cell *c, char *buf, size_t len)
+{
+	switch (c->kind) {
+	case CELL_UNSET:
+		return "";
+	case CELL_STR:
+		return c->str;
+	case CELL_BIN:
+		if (rep->opts.binary)
+			return c->i64 > 0 ? "1" : c->i64 == 0 ? "0" : "-1";
+		return c->i64 > 0    ? (fld->bin_word ? fld->bin_word : "1")
+		       : c->i64 == 0 ? ""
+				     : "unknown";
+	case CELL_TIME:
+		return time_format(rep, c->i64, buf, len);
+	case CELL_PERCENT:
+		snprintf(buf, len, "%.2f", (double)percent_round2(c->percent));
+		return buf;
+	case CELL_U64:
+		if (fld->kind == CLI_FIELD_SIZE)
+			cli_format_size(c->u64, rep->units, !rep->opts.nosuffix, buf, len);
+		else
+			snprintf(buf, len, "%" PRIu64, c->u64);
+		return buf;
+	}
+	return "";
+}
+
+#define CELL_BUF 256
 
 /* The display string of a cell (owned by the caller) or NULL on ENOMEM. */
 static char *cell_render(const struct cli_report *rep, const struct cli_report_field *fld,
 			 const struct cell *c)
 {
-	char buf[64];
+	char buf[CELL_BUF];
 
-	switch (c->kind) {
-	case CELL_UNSET:
-		return strdup("");
-	case CELL_STR:
-		return strdup(c->str);
-	case CELL_BIN:
-		if (rep->opts.binary)
-			return strdup(c->i64 > 0 ? "1" : c->i64 == 0 ? "0" : "-1");
-		return strdup(c->i64 > 0    ? (fld->bin_word ? fld->bin_word : "1")
-			      : c->i64 == 0 ? ""
-					    : "unknown");
-	case CELL_TIME:
-		return time_render(rep, c->i64);
-	case CELL_PERCENT:
-		snprintf(buf, sizeof(buf), "%.2f", (double)percent_round2(c->percent));
-		return strdup(buf);
-	case CELL_U64:
-		if (fld->kind == CLI_FIELD_SIZE)
-			cli_format_size(c->u64, rep->units, !rep->opts.nosuffix, buf, sizeof(buf));
-		else
-			snprintf(buf, sizeof(buf), "%" PRIu64, c->u64);
-		return strdup(buf);
-	}
-	return strdup("");
+	return strdup(cell_format(rep, fld, c, buf, sizeof(buf)));
 }
 
 /* ---- -S/--select: lvm2's selection (libdm-report.c _parse_selection) ----
@@ -1484,31 +1537,6 @@ static void json_str(struct strbuf *sb, const char *s)
 	strbuf_appendc(sb, '"');
 }
 
-static void pad(struct strbuf *sb, size_t n)
-{
-	static const char blanks[] = "                                ";
-
-	while (n) { /* a run of blanks per append (450,000 cells at 10,000 LVs) */
-		size_t k = MIN(n, sizeof(blanks) - 1);
-		strbuf_appendn(sb, blanks, k);
-		n -= k;
-	}
-}
-
-/* "%-*.*s" / "%*.*s" with width w. */
-static void aligned_field(struct strbuf *sb, const char *s, size_t w, bool right)
-{
-	size_t l = strlen(s);
-
-	if (l > w)
-		l = w;
-	if (right)
-		pad(sb, w - l);
-	strbuf_appendn(sb, s, l);
-	if (!right)
-		pad(sb, w - l);
-}
-
 /* Upper-case copy of a field id for --nameprefixes (LVM2_LV_NAME). */
 static void prefixed(struct strbuf *sb, const char *id, const char *v)
 {
@@ -1541,6 +1569,64 @@ static void print_rows(const struct cli_report *rep, char **text, const size_t *
 	}
 }
 
+/* "%-*.*s" / "%*.*s" of @v (@l bytes) in @w bytes at *o. */
+static char *put_aligned(char *o, const char *v, size_t l, size_t w, bool right)
+{
+	if (l > w)
+		l = w;
+	if (right) {
+		memset(o, ' ', w - l);
+		o += w - l;
+	}
+	memcpy(o, v, l);
+	o += l;
+	if (!right) {
+		memset(o, ' ', w - l);
+		o += w - l;
+	}
+	return o;
+}
+
+/* The aligned table: every line is the same length, so the text is sized once and written
+ * without a check per cell (10,000s of rows). lvm2 right-aligns only NUMBER (BIN too) and
+ * SIZE fields; heading cells are left-aligned. */
+static void print_aligned(const struct cli_report *rep, char **text, const size_t *order, size_t n,
+			  const size_t *width, const char *sep, struct strbuf *sb)
+{
+	const struct cli_report_type *t = rep->type;
+	size_t seplen = strlen(sep), line = 3, lines = n + !rep->opts.noheadings, total;
+	char *o;
+
+	for (size_t c = 0; c < rep->n_cols; c++)
+		line += width[c] + (c ? seplen : 0);
+	if (__builtin_mul_overflow(line, lines, &total) || !strbuf_reserve(sb, total + 1)) {
+		sb->failed = true;
+		return;
+	}
+	o = sb->buf + sb->len;
+	for (size_t i = 0; i < lines; i++) {
+		bool head = !rep->opts.noheadings && i == 0;
+		size_t r = head ? 0 : order[i - !rep->opts.noheadings];
+		*o++ = ' ';
+		*o++ = ' ';
+		for (size_t c = 0; c < rep->n_cols; c++) {
+			const struct cli_report_field *f = &t->fields[rep->cols[c]];
+			const char *v = head ? f->heading : text[r * rep->n_cols + c];
+			if (c) {
+				memcpy(o, sep, seplen);
+				o += seplen;
+			}
+			o = put_aligned(o, v, strlen(v), width[c],
+					!head && (f->kind == CLI_FIELD_NUM ||
+						  f->kind == CLI_FIELD_SIZE ||
+						  f->kind == CLI_FIELD_BIN));
+		}
+		*o++ = '\n';
+	}
+	sb->len += total;
+	sb->buf[sb->len] = '\0';
+}
+
 static void print_basic(const struct cli_report *rep, char **text, const size_t *order, size_t n,
 			struct strbuf *sb)
 {
@@ -1567,6 +1653,11 @@ static void print_basic(const struct cli_report *rep, char **text, const size_t 
 		for (size_t i = 0; i < n; i++)
 			width[c] = MAX(width[c], strlen(text[order[i] * rep->n_cols + c]));
 	}
+	if (aligned) {
+		print_aligned(rep, text, order, n, width, sep, sb);
+		free(width);
+		return;
+	}
 
 	if (!rep->opts.noheadings) {
 		strbuf_append(sb, "  ");
@@ -1574,10 +1665,7 @@ static void print_basic(const struct cli_report *rep, char **text, const size_t 
 			const char *h = t->fields[rep->cols[c]].heading;
 			if (c)
 				strbuf_append(sb, sep);
-			if (aligned)
-				aligned_field(sb, h, width[c], false);
-			else
-				strbuf_append(sb, h);
+			strbuf_append(sb, h);
 		}
 		strbuf_appendc(sb, '\n');
 	}
@@ -1586,16 +1674,10 @@ static void print_basic(const struct cli_report *rep, char **text, const size_t 
 		strbuf_append(sb, "  ");
 		for (size_t c = 0; c < rep->n_cols; c++) {
 			const char *v = text[r * rep->n_cols + c];
-			enum cli_field_kind k = t->fields[rep->cols[c]].kind;
 			if (c)
 				strbuf_append(sb, sep);
-			/* lvm2 right-aligns only NUMBER (BIN too) and SIZE fields */
 			if (np)
 				prefixed(sb, t->fields[rep->cols[c]].id, v);
-			else if (aligned)
-				aligned_field(sb, v, width[c],
-					      k == CLI_FIELD_NUM || k == CLI_FIELD_SIZE ||
-						      k == CLI_FIELD_BIN);
 			else
 				strbuf_append(sb, v);
 		}
@@ -1672,8 +1754,15 @@ static int prepare(struct cli_report *rep, char ***ret_text, size_t **ret_order,
 				s = cl->str[0] ? cl->str : no_text;
 			else if (cl->kind == CELL_UNSET)
 				s = no_text;
-			else if (!(s = cell_render(rep, &cli_report_fields[f], cl)))
-				return -ENOMEM;
+			else {
+				char buf[CELL_BUF];
+				const char *t = cell_format(rep, &cli_report_fields[f], cl, buf,
+							    sizeof(buf));
+				if (!*t)
+					s = no_text;
+				else if (!(s = rep_strdup(rep, t)))
+					return -ENOMEM;
+			}
 			text[i * rep->n_cols + c] = s;
 		}
 		if (!rep->sel || sel_eval(rep, rep->sel, i, NULL))
@@ -1689,25 +1778,6 @@ static int prepare(struct cli_report *rep, char ***ret_text, size_t **ret_order,
 	}
 	*ret_n = n;
 	return 0;
-}
-
-static void text_free(const struct cli_report *rep, char **text, size_t n)
-{
-	/* only rendered cells are owned: borrowed ones point into the cells or at no_text */
-	for (size_t i = 0; text && i < n; i++) {
-		const struct cell *cl;
-		size_t row = i / (rep->n_cols ? rep->n_cols : 1), f = rep->cols[i % rep->n_cols];
-		if (!text[i] || text[i] == no_text) {
-			text[i] = NULL;
-			continue;
-		}
-		cl = &rep->cells[row * rep->n_slots + (size_t)rep->slot[f]];
-		if (cl->kind == CELL_STR && text[i] == cl->str)
-			text[i] = NULL;
-	}
-	for (size_t i = 0; text && i < n; i++)
-		free(text[i]);
-	free(text);
 }
 
 int cli_report_print_json_section(struct cli_report *rep, FILE *out)
@@ -1726,7 +1796,7 @@ int cli_report_print_json_section(struct cli_report *rep, FILE *out)
 		else if (sb.len && fwrite(sb.buf, 1, sb.len, out) != sb.len)
 			r = -EIO;
 	}
-	text_free(rep, text, rep->n_rows * rep->n_cols);
+	free(text);
 	free(order);
 	strbuf_release(&sb);
 	return r;
@@ -1754,7 +1824,7 @@ int cli_report_print(struct cli_report *rep, FILE *out)
 	if (r == 0 && fflush(out) != 0)
 		r = -EIO;
 out:
-	text_free(rep, text, rep->n_rows * rep->n_cols);
+	free(text);
 	free(order);
 	strbuf_release(&sb);
 	return r;

@@ -22,6 +22,23 @@ void tb_rf_release(struct tb_rf_set *s)
 	*s = (struct tb_rf_set){ 0 };
 }
 
+void tb_rf_clear(struct tb_rf_set *s)
+{
+	for (size_t i = 0; i < s->n_owned; i++)
+		free(s->owned[i]);
+	s->n_owned = 0;
+	s->n = 0;
+	s->failed = false;
+}
+
+void tb_rf_segs_release(struct tb_rf_segs *segs)
+{
+	for (size_t i = 0; i < segs->cap; i++)
+		tb_rf_release(&segs->v[i]);
+	free(segs->v);
+	*segs = (struct tb_rf_segs){ 0 };
+}
+
 /* tb_rf_wanted's first look-up, its cache made, and answers not cached yet: out of line, so that
  * the hit (hundreds of thousands per report) stays a leaf */
 __attribute__((noinline)) static bool want_slow(struct tb_rf_want *w, const char *id)
@@ -91,22 +108,32 @@ bool tb_rf_lock_type_is_lockd(const char *t)
 	return t && (streq(t, "sanlock") || streq(t, "dlm") || streq(t, "idm"));
 }
 
+/* rf_add's growth of the array, out of line (once per set, the set is reused per row) */
+__attribute__((noinline)) static struct tb_rfield *rf_grow(struct tb_rf_set *s)
+{
+	size_t cap = s->cap ? s->cap * 2 : 64;
+	struct tb_rfield *n = realloc(s->f, cap * sizeof(*n));
+
+	if (!n) {
+		s->failed = true;
+		return NULL;
+	}
+	s->f = n;
+	s->cap = cap;
+	return n;
+}
+
 /* The field to fill: a new one in @s, or @s->sink when @id is not wanted or the array cannot
- * grow (the set's own, so that sets filled by different threads share nothing). */
-static struct tb_rfield *rf_add(struct tb_rf_set *s, const char *id, enum tb_rf_kind kind)
+ * grow (the set's own, so that sets filled by different threads share nothing). Inline: a
+ * report of 10,000s of rows makes dozens of these per row, most of them not wanted. */
+static inline __attribute__((always_inline)) struct tb_rfield *rf_add(struct tb_rf_set *s,
+								      const char *id,
+								      enum tb_rf_kind kind)
 {
 	if (s->want && !wanted(s, id))
 		return &s->sink;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		struct tb_rfield *n = realloc(s->f, cap * sizeof(*n));
-		if (!n) {
-			s->failed = true;
-			return &s->sink;
-		}
-		s->f = n;
-		s->cap = cap;
-	}
+	if (s->n == s->cap && !rf_grow(s))
+		return &s->sink;
 	s->f[s->n] = (struct tb_rfield){ .id = id, .kind = kind, .s = "" };
 	return &s->f[s->n++];
 }
@@ -406,7 +433,7 @@ static void info_fields(struct tb_rf_set *s, const char *pfx, const struct md_lv
 
 int tb_rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb_lv_state *st,
 		    const char *const *pv_paths, bool monitored, struct tb_rf_set *s,
-		    struct tb_rf_set **ret_segs, size_t *ret_n_segs)
+		    struct tb_rf_segs *segs)
 {
 	bool pool = md_lv_is_thin_pool(lv), thin = md_lv_is_thin(lv);
 	bool tdata = md_lv_is_pool_data(vg, lv), tmeta = md_lv_is_pool_meta(vg, lv);
@@ -424,8 +451,8 @@ int tb_rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct
 	struct md_lv *owner = (tdata || tmeta) ? md_lv_pool_of(vg, lv) : rparent;
 	struct strbuf desc = { 0 };
 	char u[MD_ID_LEN + 7];
-	struct tb_rf_set *segs;
 
+	tb_rf_clear(s);
 	rf_strf(s, "lv_full_name", "%s/%s", vg->name, lv->name);
 	if (visible && !pool)
 		rf_strf(s, "lv_path", "/dev/%s/%s", vg->name, lv->name);
@@ -590,19 +617,23 @@ int tb_rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct
 		s->failed = true;
 	strbuf_release(&desc);
 
-	*ret_segs = NULL;
-	*ret_n_segs = 0;
-	segs = calloc(lv->n_segs ? lv->n_segs : 1, sizeof(*segs));
-	if (!segs)
-		return -ENOMEM;
-	for (size_t i = 0; i < lv->n_segs; i++) {
-		segs[i].want = s->want;
-		seg_fields(vg, lv, &lv->segs[i], pv_paths, monitored, seg_active, &segs[i]);
+	segs->n = 0;
+	if (lv->n_segs > segs->cap) {
+		struct tb_rf_set *v = realloc(segs->v, lv->n_segs * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		memset(v + segs->cap, 0, (lv->n_segs - segs->cap) * sizeof(*v));
+		segs->v = v;
+		segs->cap = lv->n_segs;
 	}
-	*ret_segs = segs;
-	*ret_n_segs = lv->n_segs;
+	for (size_t i = 0; i < lv->n_segs; i++) {
+		tb_rf_clear(&segs->v[i]);
+		segs->v[i].want = s->want;
+		seg_fields(vg, lv, &lv->segs[i], pv_paths, monitored, seg_active, &segs->v[i]);
+	}
+	segs->n = lv->n_segs;
 	for (size_t i = 0; i < lv->n_segs; i++)
-		if (segs[i].failed)
+		if (segs->v[i].failed)
 			return -ENOMEM;
 	return s->failed ? -ENOMEM : 0;
 }

@@ -27,6 +27,14 @@ struct tb_rf_set {
 	struct tb_rfield sink;   /* written in place of a field not kept; never read */
 };
 void tb_rf_release(struct tb_rf_set *s);
+/* Empty @s for the next row, keeping its arrays (one set serves every row of a report). */
+void tb_rf_clear(struct tb_rf_set *s);
+/* The segment sets of one LV, kept from row to row (tb_rf_lv_fields reuses them). */
+struct tb_rf_segs {
+	struct tb_rf_set *v;
+	size_t n, cap;
+};
+void tb_rf_segs_release(struct tb_rf_segs *segs);
 /* Does the set keep field @id? (The builders skip the work of the fields it does not.) */
 bool tb_rf_wanted(struct tb_rf_set *s, const char *id);
 /* lvm2 2.03.16 is_lockd_type: a lock type lvmlockd manages (sanlock, dlm, idm): a shared VG
@@ -41,10 +49,11 @@ struct tb_rf_mda {
 };
 
 /* @pv_paths: parallel to @vg->pvs, the device path of each PV (NULL when missing).
- * Fills @lv and one set per segment into *ret_segs (caller frees each and the array). */
+ * Fills @out (cleared first) and one set per segment into @segs (segs->n of them, each
+ * cleared first and given @out's want); the caller releases both when done with its rows. */
 int tb_rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb_lv_state *st,
 		    const char *const *pv_paths, bool monitored, struct tb_rf_set *out,
-		    struct tb_rf_set **ret_segs, size_t *ret_n_segs);
+		    struct tb_rf_segs *segs);
 int tb_rf_vg_fields(const struct md_vg *vg, const struct tb_rf_mda *mdas, size_t n_mdas,
 		    struct tb_rf_set *out);
 /* @pv NULL for an orphan PV. */

@@ -179,23 +179,26 @@ static struct tb_rf_mda *vg_mdas(struct tb_vg *vg, size_t *ret_n)
 }
 
 /* The row's segment views of @segs (one more, zeroed, as the end); *ret: caller frees. */
-static int rsegs_of(const struct tb_rf_set *segs, size_t n, struct tb_rseg **ret)
-{
-	struct tb_rseg *rs = calloc(n + 1, sizeof(*rs));
-
-	if (!rs)
-		return -ENOMEM;
-	for (size_t k = 0; k < n; k++)
-		rs[k] = (struct tb_rseg){ segs[k].f, segs[k].n };
-	*ret = rs;
-	return 0;
-}
-
 static void release_segs(struct tb_rf_set *segs, size_t n)
 {
 	for (size_t i = 0; segs && i < n; i++)
 		tb_rf_release(&segs[i]);
 	free(segs);
+}
+
+/* The row's view of the segment sets, in @buf (grown as needed, kept from row to row). */
+static int rsegs_of(const struct tb_rf_segs *segs, struct tb_rseg **buf, size_t *cap)
+{
+	if (segs->n + 1 > *cap) {
+		struct tb_rseg *rs = realloc(*buf, (segs->n + 1) * sizeof(*rs));
+		if (!rs)
+			return -ENOMEM;
+		*buf = rs;
+		*cap = segs->n + 1;
+	}
+	for (size_t k = 0; k < segs->n; k++)
+		(*buf)[k] = (struct tb_rseg){ segs->v[k].f, segs->v[k].n };
+	return 0;
 }
 
 struct lv_at {
@@ -216,6 +219,10 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all, struct tb
 	struct md_vg *md = vg->md;
 	struct lv_at *sorted = calloc(md->n_lvs + 1, sizeof(*sorted));
 	const char **paths = calloc(md->n_pvs + 1, sizeof(*paths));
+	struct tb_rf_set rf = { .want = want }; /* one set and one segment list for every row */
+	struct tb_rf_segs segs = { 0 };
+	struct tb_rseg *rs = NULL;
+	size_t rs_cap = 0;
 	int r = 0;
 
 	if (!sorted || !paths) {
@@ -251,8 +258,12 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all, struct tb
 			if (!md_lv_is_visible(lv))
 				name[at++] = ']';
 			name[at] = '\0';
-			md_id_format(lv->id, uuid);
-			tb_lv_dm_name(md, lv, NULL, &dmname);
+			/* a report that shows neither pays for neither (the rows of lvs -o) */
+			uuid[0] = '\0';
+			if (tb_rf_wanted(&rf, "lv_uuid"))
+				md_id_format(lv->id, uuid);
+			if (tb_rf_wanted(&rf, "lv_dm_path"))
+				tb_lv_dm_name(md, lv, NULL, &dmname);
 			dl = dmname ? strnlen(dmname, sizeof(path) - 13) : 0;
 			memcpy(path, "/dev/mapper/", 12);
 			if (dl)
@@ -321,28 +332,25 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all, struct tb
 			row.seg_monitor = "";
 		}
 		{
-			struct tb_rf_set rf = { .want = want }, *segs = NULL;
-			struct tb_rseg *rs = NULL;
-			size_t n_segs = 0;
 			/* the monitor's state file matters only for an active pool's seg_monitor */
 			bool mon = md_lv_is_thin_pool(lv) && st.pool_active &&
 				   tb_monitor_watches(c->ctx, md->name, lv->name);
-			r = tb_rf_lv_fields(md, lv, &st, paths, mon, &rf, &segs, &n_segs);
+			r = tb_rf_lv_fields(md, lv, &st, paths, mon, &rf, &segs);
 			if (r == 0)
-				r = rsegs_of(segs, n_segs, &rs);
+				r = rsegs_of(&segs, &rs, &rs_cap);
 			row.md_index = sorted[i].index;
 			row.fields = rf.f;
 			row.n_fields = rf.n;
 			row.segs = rs;
-			row.n_segs = n_segs;
+			row.n_segs = segs.n;
 			if (r == 0)
 				r = cb(userdata, &row);
-			free(rs);
-			release_segs(segs, n_segs);
-			tb_rf_release(&rf);
 		}
 	}
 	tb_dm_snapshot_end(c->ctx);
+	tb_rf_release(&rf);
+	tb_rf_segs_release(&segs);
+	free(rs);
 	free(sorted);
 	free(paths);
 	return r;
@@ -613,14 +621,15 @@ TB_EXPORT int tb_report_pvs(struct tb_ctx *ctx, const char *const *pvs, size_t n
 			struct tb_rf_mda mdas[LVF_MAX_MDA];
 			struct tb_rf_set rf = { 0 }, *segs = NULL;
 			struct tb_rseg *rs = NULL;
-			size_t n_segs = 0, n_mdas = 0;
+			size_t n_segs = 0, n_mdas = 0, rs_cap = 0;
 			for (size_t k = 0; k < d->hdr.n_mda && k < LVF_MAX_MDA; k++)
 				mdas[n_mdas++] = (struct tb_rf_mda){ d->hdr.mda[k].size,
 								     d->text ? d->text_len + 1 : 0,
 								     d->mda_ignored[k] };
 			r = tb_rf_pv_fields(md, pv, d, mdas, n_mdas, &rf, &segs, &n_segs);
 			if (r == 0)
-				r = rsegs_of(segs, n_segs, &rs);
+				r = rsegs_of(&(struct tb_rf_segs){ segs, n_segs, n_segs }, &rs,
+					     &rs_cap);
 			row.fields = rf.f;
 			row.n_fields = rf.n;
 			row.pvsegs = rs;

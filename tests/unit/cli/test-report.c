@@ -963,6 +963,64 @@ static void test_time_and_copy(void **state)
 	cli_report_free(vg);
 }
 
+/* The report keeps its strings in chunks of its own: many rows, strings longer than a chunk,
+ * a cell set twice, names with sort keys and copied rows must each print their own value, in
+ * the aligned layout (sized once) and with a separator. */
+static void test_string_arena(void **state)
+{
+	static const char *const cols[] = { "lv_name,lv_tags,lv_size" };
+	struct cli_report_opts o = { .columns = cols, .n_columns = 1, .noheadings = true,
+				     .separator = "|" };
+	struct cli_report *rep = new_report(&cli_report_lvs, &o), *cp;
+	enum { ROWS = 3000, BIG = 100000 };
+	char *big = malloc(BIG + 1), name[32], *got, *want, *at;
+	size_t i, want_len = (size_t)ROWS * 64 + 3 * BIG;
+	(void)state;
+
+	assert_non_null(big);
+	memset(big, 'x', BIG);
+	big[BIG] = '\0';
+	want = calloc(1, want_len);
+	assert_non_null(want);
+	at = want;
+	for (size_t k = 0; k < ROWS; k++) {
+		assert_int_equal(cli_report_add_row(rep, &i), 0);
+		snprintf(name, sizeof(name), "lv%05zu", k);
+		/* shown bracketed, sorted by the bare name */
+		assert_int_equal(cli_report_set_name(rep, i, "lv_name", "[tmp]", name), 0);
+		assert_int_equal(cli_report_set_name(rep, i, "lv_name", name, NULL), 0);
+		if (k == 7 || k == 2500) {
+			big[0] = (char)('a' + k % 26);
+			assert_int_equal(cli_report_set_str(rep, i, "lv_tags", big), 0);
+		} else {
+			assert_int_equal(cli_report_set_str(rep, i, "lv_tags", k % 3 ? "t1,t2" : ""),
+					 0);
+		}
+		assert_int_equal(cli_report_set_size(rep, i, "lv_size", 8192), 0);
+		big[0] = (char)('a' + k % 26);
+		at += sprintf(at, "  %s|%s|4.00m\n", name,
+			      k == 7 || k == 2500 ? big : k % 3 ? "t1,t2" : "");
+	}
+	got = render(rep);
+	assert_text(got, want);
+	free(got);
+
+	/* a row copied into another report carries its strings over */
+	cp = new_report(&cli_report_lvs, &o);
+	assert_int_equal(cli_report_add_row(cp, &i), 0);
+	assert_int_equal(cli_report_copy_row(cp, i, rep, 7, CLI_FT_LV), 0);
+	cli_report_free(rep);
+	big[0] = 'h';
+	at = want;
+	at += sprintf(at, "  lv00007|%s|4.00m\n", big);
+	got = render(cp);
+	assert_text(got, want);
+	free(got);
+	cli_report_free(cp);
+	free(want);
+	free(big);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -980,6 +1038,7 @@ int main(void)
 		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_output_modes),
 		cmocka_unit_test(test_time_and_copy),
+		cmocka_unit_test(test_string_arena),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
