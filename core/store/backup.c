@@ -6,9 +6,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -161,9 +163,9 @@ static int fsync_dir(const char *dir)
 
 /* lvm2 create_temp_name(): <dir>/.lvm_<host>_<pid>_<n>, O_EXCL. Writes and fsyncs @header and
  * then @body there (with a final newline when the body has none). */
-static int write_temp(const char *dir, const char *header, const char *body, char **ret_path)
+static int write_temp(const char *dir, const char *header, const char *body, size_t blen,
+		      char **ret_path)
 {
-	size_t blen = strlen(body);
 	char host[256];
 	if (gethostname(host, sizeof(host)) < 0)
 		snprintf(host, sizeof(host), "nohostname");
@@ -306,17 +308,31 @@ static void remove_expired(const char *dir, struct archive_entry *e, size_t n, u
 	}
 }
 
+static int archive_write_n(const char *dir_archive, const char *vg_name, const char *vg_text_body,
+			   size_t blen, const char *command_line, unsigned retain_min,
+			   unsigned retain_days, char **ret_path);
+
 int tb_archive_write(const char *dir_archive, const char *vg_name, const char *vg_text_body,
 		     const char *command_line, unsigned retain_min, unsigned retain_days,
 		     char **ret_path)
+{
+	if (!vg_text_body)
+		return -EINVAL;
+	return archive_write_n(dir_archive, vg_name, vg_text_body, strlen(vg_text_body),
+			       command_line, retain_min, retain_days, ret_path);
+}
+
+/* tb_archive_write of @blen bytes at @vg_text_body (not NUL-terminated: a mapped file). */
+static int archive_write_n(const char *dir_archive, const char *vg_name, const char *vg_text_body,
+			   size_t blen, const char *command_line, unsigned retain_min,
+			   unsigned retain_days, char **ret_path)
 {
 	_cleanup_free_ char *text = NULL, *tmp = NULL, *final = NULL;
 	struct archive_entry *e = NULL;
 	size_t n = 0;
 	int r;
 
-	if (!dir_archive || !vg_name || !vg_name_is_valid(vg_name) || !vg_text_body ||
-	    !*vg_text_body)
+	if (!dir_archive || !vg_name || !vg_name_is_valid(vg_name) || !vg_text_body || !blen)
 		return -EINVAL;
 	r = build_header(command_line, true, &text);
 	if (r < 0)
@@ -324,7 +340,7 @@ int tb_archive_write(const char *dir_archive, const char *vg_name, const char *v
 	r = ensure_dir(dir_archive);
 	if (r < 0)
 		return r;
-	r = write_temp(dir_archive, text, vg_text_body, &tmp);
+	r = write_temp(dir_archive, text, vg_text_body, blen, &tmp);
 	if (r < 0)
 		return r;
 	r = scan_archive(dir_archive, vg_name, &e, &n);
@@ -367,49 +383,46 @@ out:
 	return r;
 }
 
-/* The whole file in one read (the backup of a VG of 10,000s of LVs is megabytes: fread's 4 KiB
- * steps were a thousand syscalls per commit). */
-static int read_file(const char *path, char **ret)
+/* The old backup file mapped read-only (MAP_POPULATE: the page cache's pages, no copy and no
+ * fault per page for a text of megabytes); *ret NULL and 0 when there is none. */
+static int map_file(const char *path, const char **ret, size_t *ret_len)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	_cleanup_free_ char *buf = NULL;
 	struct stat st;
-	size_t cap, len = 0;
+	void *m;
 
-	if (fd < 0 || fstat(fd, &st) < 0)
+	*ret = NULL;
+	*ret_len = 0;
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (fstat(fd, &st) < 0)
 		return -errno;
-	cap = (size_t)(st.st_size > 0 ? st.st_size : 0) + 4096;
-	if (!(buf = malloc(cap + 1)))
-		return -ENOMEM;
-	for (;;) {
-		ssize_t k = read(fd, buf + len, cap - len);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -EIO;
-		if (k == 0)
-			break;
-		len += (size_t)k;
-		if (len == cap) { /* grew while we read */
-			char *n = realloc(buf, 2 * cap + 1);
-			if (!n)
-				return -ENOMEM;
-			buf = n;
-			cap *= 2;
-		}
-	}
-	buf[len] = '\0';
-	*ret = TAKE_PTR(buf);
+	if (st.st_size <= 0)
+		return 0;
+	if ((uint64_t)st.st_size > SIZE_MAX)
+		return -EFBIG;
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	if (m == MAP_FAILED)
+		return -errno;
+	*ret = m;
+	*ret_len = (size_t)st.st_size;
 	return 0;
 }
 
-/* The "<vg> {" ... section of an lvm2 file-form text: from the line that opens it to the end. */
-static const char *find_vg_section(const char *text, const char *vg)
+/* The "<vg> {" ... section of an lvm2 file-form text of @len bytes: from the line that opens
+ * it to the end (NULL when no line opens it). */
+static const char *find_vg_section(const char *text, size_t len, const char *vg)
 {
 	size_t vl = strlen(vg);
-	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (strncmp(p, vg, vl) == 0 && strncmp(p + vl, " {", 2) == 0)
+	const char *end = text + len;
+
+	for (const char *p = text; p && p < end;) {
+		const char *nl;
+		if ((size_t)(end - p) >= vl + 2 && !memcmp(p, vg, vl) && !memcmp(p + vl, " {", 2))
 			return p;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		p = nl ? nl + 1 : NULL;
+	}
 	return NULL;
 }
 
@@ -424,8 +437,8 @@ int tb_backup_write_retain(const char *dir_backup, const char *dir_archive, cons
 			   const char *vg_text_body, const char *command_line, unsigned retain_min,
 			   unsigned retain_days)
 {
-	_cleanup_free_ char *text = NULL, *tmp = NULL, *path = NULL, *old = NULL;
-	int r;
+	_cleanup_free_ char *text = NULL, *tmp = NULL, *path = NULL;
+	int r = 0;
 
 	if (!dir_backup || !vg_name || !vg_name_is_valid(vg_name) || !vg_text_body || !*vg_text_body)
 		return -EINVAL;
@@ -435,16 +448,20 @@ int tb_backup_write_retain(const char *dir_backup, const char *dir_archive, cons
 	}
 
 	if (dir_archive) {
-		r = read_file(path, &old);
-		if (r < 0 && r != -ENOENT)
+		const char *old = NULL, *sect;
+		size_t old_len = 0;
+		r = map_file(path, &old, &old_len);
+		if (r < 0)
 			return r;
-		const char *sect = old ? find_vg_section(old, vg_name) : NULL;
-		if (sect) {
-			r = tb_archive_write(dir_archive, vg_name, sect, command_line, retain_min,
-					     retain_days, NULL);
-			if (r < 0)
-				return r;
-		}
+		sect = old ? find_vg_section(old, old_len, vg_name) : NULL;
+		if (sect)
+			r = archive_write_n(dir_archive, vg_name, sect,
+					    old_len - (size_t)(sect - old), command_line,
+					    retain_min, retain_days, NULL);
+		if (old)
+			munmap((void *)old, old_len);
+		if (r < 0)
+			return r;
 	}
 
 	r = build_header(command_line, false, &text);
@@ -453,7 +470,7 @@ int tb_backup_write_retain(const char *dir_backup, const char *dir_archive, cons
 	r = ensure_dir(dir_backup);
 	if (r < 0)
 		return r;
-	r = write_temp(dir_backup, text, vg_text_body, &tmp);
+	r = write_temp(dir_backup, text, vg_text_body, strlen(vg_text_body), &tmp);
 	if (r < 0)
 		return r;
 	if (rename(tmp, path) < 0) {

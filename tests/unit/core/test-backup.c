@@ -26,6 +26,7 @@ struct fixture {
 	char dir[64];
 	char backup[128];
 	char archive[128];
+	char archive2[128];
 };
 
 static void rm_rf(const char *dir)
@@ -55,6 +56,7 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->backup, sizeof(f->backup), "%s/backup", f->dir);
 	snprintf(f->archive, sizeof(f->archive), "%s/archive", f->dir);
+	snprintf(f->archive2, sizeof(f->archive2), "%s/archive2", f->dir);
 	*state = f;
 	return 0;
 }
@@ -65,6 +67,14 @@ static int teardown(void **state)
 	rm_rf(f->dir);
 	free(f);
 	return 0;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fputs(text, fp) >= 0 || !*text, 1);
+	assert_int_equal(fclose(fp), 0);
 }
 
 static char *slurp(const char *path)
@@ -204,6 +214,29 @@ static void test_backup_write(void **state)
 	assert_int_equal(tb_backup_remove(f->backup, "vg"), 0);
 	assert_int_equal(tb_backup_remove(f->backup, "vg"), 0);
 	assert_string_equal(listing(f->backup), "vg2");
+
+	/* an old backup read as it is on disk (mapped): empty, it archives nothing; one that
+	 * names the VG only as the prefix of another, nothing; one whose text lacks its final
+	 * newline, the section with a newline added */
+	assert_int_equal(mkdir(f->archive2, 0700), 0);
+	snprintf(path, sizeof(path), "%s/vg", f->backup);
+	write_file(path, "");
+	assert_int_equal(tb_backup_write(f->backup, f->archive2, "vg", BODY1, "c1"), 0);
+	assert_string_equal(listing(f->archive2), "");
+	write_file(path, "# x\nvg2 {\n}\nvgx {\n}\n");
+	assert_int_equal(tb_backup_write(f->backup, f->archive2, "vg", BODY1, "c2"), 0);
+	assert_string_equal(listing(f->archive2), "");
+	write_file(path, "# x\nvgx {\n}\nvg {\nseqno = 9\n}");
+	assert_int_equal(tb_backup_write(f->backup, f->archive2, "vg", BODY1, "c3"), 0);
+	names = listing(f->archive2);
+	snprintf(path, sizeof(path), "%s/%s", f->archive2, names);
+	t = slurp(path);
+	assert_non_null(t);
+	assert_non_null(strstr(t, "Created *before* executing 'c3'"));
+	assert_string_equal(t + strlen(t) - strlen("\nvg {\nseqno = 9\n}\n"),
+			    "\nvg {\nseqno = 9\n}\n");
+	free(t);
+	assert_int_equal(tb_backup_remove(f->backup, "vg"), 0);
 
 	assert_int_equal(tb_backup_write(f->backup, NULL, "a/b", BODY1, "x"), -EINVAL);
 	assert_int_equal(tb_backup_write(f->backup, NULL, "..", BODY1, "x"), -EINVAL);
