@@ -3,7 +3,6 @@
  * `thinbox <cmd>`. */
 #include <errno.h>
 #include <libgen.h>
-#include <malloc.h>
 #include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -95,11 +94,6 @@ int main(int argc, char **argv)
 	const char *self = argc > 0 ? basename(argv[0]) : "thinbox";
 	const char *cmd_name;
 	int r;
-
-	/* Buffers of a large VG's text (megabytes) straight from and back to the kernel: a fixed
-	 * threshold stops glibc from raising it after the first such free and then growing
-	 * later texts in the heap by copying (issue 13: half of lvcreate's page faults). */
-	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 
 	if (!streq(self, "thinbox") && !streq(self, "thinbox-static") && !streq(self, "lvm")) {
 		cmd_name = self;
