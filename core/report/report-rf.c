@@ -75,7 +75,7 @@ __attribute__((noinline)) static bool want_slow(struct tb_rf_want *w, const char
 
 /* Is field @id wanted? Answers are cached by the id's address (ids are string literals).
  * Inline in this file's builders: hundreds of thousands of look-ups per report. */
-static inline bool wanted(struct tb_rf_set *s, const char *id)
+static inline __attribute__((always_inline)) bool wanted(struct tb_rf_set *s, const char *id)
 {
 	struct tb_rf_want *w = s->want;
 	size_t i;
@@ -138,7 +138,8 @@ static inline __attribute__((always_inline)) struct tb_rfield *rf_add(struct tb_
 	return &s->f[s->n++];
 }
 
-static void rf_str(struct tb_rf_set *s, const char *id, const char *v)
+static inline __attribute__((always_inline)) void rf_str(struct tb_rf_set *s, const char *id,
+							 const char *v)
 {
 	rf_add(s, id, TB_RF_STR)->s = v ? v : "";
 }
@@ -179,22 +180,25 @@ _printf_(2, 3) static const char *rf_own(struct tb_rf_set *s, const char *fmt, .
 			rf_str((s), (id), v_);                                                     \
 	} while (0)
 
-static void rf_size(struct tb_rf_set *s, const char *id, uint64_t sectors)
+static inline __attribute__((always_inline)) void rf_size(struct tb_rf_set *s, const char *id,
+							  uint64_t sectors)
 {
 	rf_add(s, id, TB_RF_SIZE)->u = sectors;
 }
 
-static void rf_num(struct tb_rf_set *s, const char *id, uint64_t v)
+static inline __attribute__((always_inline)) void rf_num(struct tb_rf_set *s, const char *id,
+							 uint64_t v)
 {
 	rf_add(s, id, TB_RF_NUM)->u = v;
 }
 
-static void rf_bin(struct tb_rf_set *s, const char *id, int v)
+static inline __attribute__((always_inline)) void rf_bin(struct tb_rf_set *s, const char *id, int v)
 {
 	rf_add(s, id, TB_RF_BIN)->i = v;
 }
 
-static void rf_pct(struct tb_rf_set *s, const char *id, uint64_t num, uint64_t den)
+static inline __attribute__((always_inline)) void rf_pct(struct tb_rf_set *s, const char *id,
+							 uint64_t num, uint64_t den)
 {
 	struct tb_rfield *f = rf_add(s, id, TB_RF_PCT);
 	f->num = num;
