@@ -1357,6 +1357,8 @@ static int lvs_row(void *userdata, const struct tb_lv_row *row)
  * the field they name). */
 static bool lvs_field_wanted(void *rep, const char *id)
 {
+	if (streq(id, "_segments")) /* cli_rows_add_lv reads segment rows only then */
+		return cli_report_wants(rep, CLI_FT_SEG);
 	return cli_report_stores(rep, !strncmp(id, "_pub_", 5) ? id + 5 : id);
 }
 

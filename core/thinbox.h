@@ -459,7 +459,9 @@ int tb_report_lvs(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all
 		  int (*cb)(void *userdata, const struct tb_lv_row *row), void *userdata);
 /* tb_report_lvs computing only the further fields (row->fields, segment fields) for which
  * @want(@want_ud, id) is true (@want NULL: all), so that a report of 10,000s of LVs does not
- * build ~100 values per row it never shows. Since: 0.1 */
+ * build ~100 values per row it never shows. @want is also asked "lv_uuid" and "lv_dm_path"
+ * (false: row->uuid and row->dm_path are "") and "_segments" (false: no segment sets,
+ * row->n_segs 0). Since: 0.1 */
 int tb_report_lvs_want(struct tb_ctx *ctx, const char *const *vgs, size_t n, bool all,
 		       bool (*want)(void *want_ud, const char *id), void *want_ud,
 		       int (*cb)(void *userdata, const struct tb_lv_row *row), void *userdata);

@@ -622,6 +622,10 @@ int tb_rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct
 	strbuf_release(&desc);
 
 	segs->n = 0;
+	/* "_segments": does the report read segment rows at all (lvs without a segment field
+	 * does not: no set per segment, 20 look-ups per LV saved) */
+	if (!wanted(s, "_segments"))
+		return s->failed ? -ENOMEM : 0;
 	if (lv->n_segs > segs->cap) {
 		struct tb_rf_set *v = realloc(segs->v, lv->n_segs * sizeof(*v));
 		if (!v)

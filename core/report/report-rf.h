@@ -7,7 +7,9 @@
 #include "core/store/store.h"
 
 /* Which fields a report reads (tb_report_lvs_want): NULL @fn, or no tb_rf_want, is all. The
- * answers are cached by the id's address (every id is a string literal). */
+ * answers are cached by the id's address (every id is a string literal). Besides field ids,
+ * @fn is asked "_segments": does the report read segment rows at all (false: tb_lv_row has
+ * no segment sets). */
 struct tb_rf_want {
 	bool (*fn)(void *ud, const char *id);
 	void *ud;

@@ -153,12 +153,67 @@ static void test_export_import(void **state)
 	reports("vgx", 1, 2, 1, 0);
 }
 
+/* tb_report_lvs_want builds only what its caller asks for: the further fields, the uuid, the
+ * device path and the segment sets each only when asked; tb_report_lvs all of them. */
+struct want_seen {
+	const char *yes[4];
+	size_t rows, with_uuid, with_path, with_segs, with_fields;
+};
+
+static bool want_some(void *ud, const char *id)
+{
+	struct want_seen *w = ud;
+	for (size_t i = 0; i < 4 && w->yes[i]; i++)
+		if (!strcmp(w->yes[i], id))
+			return true;
+	return false;
+}
+
+static int want_row(void *ud, const struct tb_lv_row *r)
+{
+	struct want_seen *w = ud;
+	w->rows++;
+	w->with_uuid += strlen(r->uuid) == 38;
+	w->with_path += strncmp(r->dm_path, "/dev/mapper/vgw-", 16) == 0;
+	w->with_segs += r->n_segs > 0;
+	w->with_fields += r->n_fields > 0;
+	return 0;
+}
+
+static void test_report_want(void **state)
+{
+	struct tb_ctx *ctx;
+	struct want_seen none = { { NULL } }, some = { { "_segments", "lv_uuid", "lv_tags" } },
+			 all = { { NULL } };
+
+	(void)state;
+	make_vg(DEV_A, "vgw");
+	ctx = new_ctx();
+	assert_int_equal(tb_report_lvs_want(ctx, NULL, 0, false, want_some, &none, want_row, &none),
+			 0);
+	assert_int_equal(none.rows, 2);
+	assert_int_equal(none.with_uuid + none.with_path + none.with_segs + none.with_fields, 0);
+	assert_int_equal(tb_report_lvs_want(ctx, NULL, 0, false, want_some, &some, want_row, &some),
+			 0);
+	assert_int_equal(some.rows, 2);
+	assert_int_equal(some.with_uuid, 2);
+	assert_int_equal(some.with_path, 0);
+	assert_int_equal(some.with_segs, 2);
+	assert_int_equal(some.with_fields, 2); /* lv_tags, empty but there */
+	assert_int_equal(tb_report_lvs(ctx, NULL, 0, false, want_row, &all), 0);
+	assert_int_equal(all.rows, 2);
+	assert_int_equal(all.with_uuid + all.with_path + all.with_segs, 6);
+	assert_int_equal(all.with_fields, 2);
+	tb_ctx_unref(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_foreign_system_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_lock_type, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_import, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_want, setup, teardown),
 	};
 
 	if (fake_pvs_env(dir) < 0)
