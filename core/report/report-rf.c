@@ -448,7 +448,10 @@ int tb_rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct
 	/* lvm2 lvseg_monitor_dup asks the -tpool layer */
 	bool seg_active = st->active || (pool && st->pool_active);
 	const struct md_lv *cow_origin = md_cow_origin(lv);
-	size_t n_cows = cow_origin ? 0 : md_origin_cows(vg, lv, NULL, 0);
+	/* an origin's snapshot count: only lv_role and origin_size read it */
+	size_t n_cows = cow_origin || !(wanted(s, "lv_role") || wanted(s, "origin_size"))
+				? 0
+				: md_origin_cows(vg, lv, NULL, 0);
 	const struct md_lv *origin = thin ? lv->segs[0].origin : cow_origin;
 	bool raid = md_lv_is_raid(lv), rmeta = false;
 	struct md_lv *rparent = !visible ? md_lv_raid_of(vg, lv, NULL, &rmeta) : NULL;
