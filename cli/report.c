@@ -1611,32 +1611,49 @@ static char *put_aligned(char *o, const char *v, size_t l, size_t w, bool right)
  * without a check per cell (10,000s of rows). lvm2 right-aligns only NUMBER (BIN too) and
  * SIZE fields; heading cells are left-aligned. */
 static void print_aligned(const struct cli_report *rep, char **text, const size_t *order, size_t n,
-			  const size_t *width, const char *sep, struct strbuf *sb)
+			  size_t *width, const char *sep, struct strbuf *sb)
 {
 	const struct cli_report_type *t = rep->type;
-	size_t seplen = strlen(sep), line = 3, lines = n + !rep->opts.noheadings, total;
+	size_t seplen = strlen(sep), line = 3, lines = n + !rep->opts.noheadings, total,
+	       nc = rep->n_cols;
+	/* each shown text's length, measured once for the widths and the writing */
+	uint32_t *len = n && nc ? malloc(n * nc * sizeof(*len)) : NULL;
 	char *o;
 
-	for (size_t c = 0; c < rep->n_cols; c++)
+	if (n && nc && !len) {
+		sb->failed = true;
+		return;
+	}
+	for (size_t c = 0; c < nc; c++) {
+		const struct cli_report_field *f = &t->fields[rep->cols[c]];
+		width[c] = f->width ? f->width : strlen(f->heading);
+		for (size_t i = 0; i < n; i++) {
+			size_t l = strlen(text[order[i] * nc + c]);
+			len[i * nc + c] = (uint32_t)MIN(l, (size_t)UINT32_MAX);
+			width[c] = MAX(width[c], len[i * nc + c]);
+		}
+	}
+	for (size_t c = 0; c < nc; c++)
 		line += width[c] + (c ? seplen : 0);
 	if (__builtin_mul_overflow(line, lines, &total) || !strbuf_reserve(sb, total + 1)) {
 		sb->failed = true;
+		free(len);
 		return;
 	}
 	o = sb->buf + sb->len;
 	for (size_t i = 0; i < lines; i++) {
 		bool head = !rep->opts.noheadings && i == 0;
-		size_t r = head ? 0 : order[i - !rep->opts.noheadings];
+		size_t k = head ? 0 : i - !rep->opts.noheadings, r = head ? 0 : order[k];
 		*o++ = ' ';
 		*o++ = ' ';
-		for (size_t c = 0; c < rep->n_cols; c++) {
+		for (size_t c = 0; c < nc; c++) {
 			const struct cli_report_field *f = &t->fields[rep->cols[c]];
-			const char *v = head ? f->heading : text[r * rep->n_cols + c];
+			const char *v = head ? f->heading : text[r * nc + c];
 			if (c) {
 				memcpy(o, sep, seplen);
 				o += seplen;
 			}
-			o = put_aligned(o, v, strlen(v), width[c],
+			o = put_aligned(o, v, head ? strlen(v) : len[k * nc + c], width[c],
 					!head && (f->kind == CLI_FIELD_NUM ||
 						  f->kind == CLI_FIELD_SIZE ||
 						  f->kind == CLI_FIELD_BIN));
@@ -1645,6 +1662,7 @@ static void print_aligned(const struct cli_report *rep, char **text, const size_
 	}
 	sb->len += total;
 	sb->buf[sb->len] = '\0';
+	free(len);
 }
 
 static void print_basic(const struct cli_report *rep, char **text, const size_t *order, size_t n,
@@ -1666,12 +1684,6 @@ static void print_basic(const struct cli_report *rep, char **text, const size_t 
 	if (!width) {
 		sb->failed = true;
 		return;
-	}
-	for (size_t c = 0; c < rep->n_cols; c++) {
-		const struct cli_report_field *f = &t->fields[rep->cols[c]];
-		width[c] = f->width ? f->width : strlen(f->heading);
-		for (size_t i = 0; i < n; i++)
-			width[c] = MAX(width[c], strlen(text[order[i] * rep->n_cols + c]));
 	}
 	if (aligned) {
 		print_aligned(rep, text, order, n, width, sep, sb);
