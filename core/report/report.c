@@ -116,13 +116,6 @@ static void lv_attr(const struct md_vg *vg, const struct md_lv *lv, const struct
 		a[9] = 'k';
 }
 
-static int cmp_lv(const void *x, const void *y)
-{
-	const struct md_lv *a = *(const struct md_lv *const *)x,
-			   *b = *(const struct md_lv *const *)y;
-	return strcmp(a->name, b->name);
-}
-
 static bool wanted(const char *name, const char *const *list, size_t n)
 {
 	if (!n)
@@ -202,22 +195,60 @@ static int rsegs_of(const struct tb_rf_segs *segs, struct tb_rseg **buf, size_t 
 }
 
 struct lv_at {
+	uint64_t key; /* the name's first 8 bytes, big-endian, NUL-padded: strcmp's order */
 	struct md_lv *lv;
 	size_t index; /* in md->lvs */
 };
 
-static int cmp_lv_at(const void *a, const void *b)
+static uint64_t name_key(const char *n)
 {
-	const struct lv_at *x = a, *y = b;
-	struct md_lv *const px = x->lv, *const py = y->lv;
-	return cmp_lv(&px, &py);
+	uint64_t k = 0;
+	size_t i = 0;
+
+	for (; i < 8 && n[i]; i++)
+		k = k << 8 | (unsigned char)n[i];
+	return k << (8 * (8 - i));
+}
+
+/* strcmp order of the names: the keys decide unless equal (then the names share their first 8
+ * bytes, or are equal) */
+static inline bool lv_at_less(const struct lv_at *x, const struct lv_at *y)
+{
+	if (x->key != y->key)
+		return x->key < y->key;
+	return strcmp(x->lv->name, y->lv->name) < 0;
+}
+
+/* Bottom-up merge sort of @n entries by name, @tmp as large: no call per comparison (a VG of
+ * 10,000s of LVs is sorted once per report). Names in a VG are unique, so order is total. */
+static void sort_lv_at(struct lv_at *v, struct lv_at *tmp, size_t n)
+{
+	struct lv_at *src = v, *dst = tmp;
+
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = MIN(lo + w, n), hi = MIN(lo + 2 * w, n), i = lo, j = mid,
+			       k = lo;
+			while (i < mid && j < hi)
+				dst[k++] = lv_at_less(&src[j], &src[i]) ? src[j++] : src[i++];
+			while (i < mid)
+				dst[k++] = src[i++];
+			while (j < hi)
+				dst[k++] = src[j++];
+		}
+		struct lv_at *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
 }
 
 static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all, struct tb_rf_want *want,
 			 int (*cb)(void *, const struct tb_lv_row *), void *userdata)
 {
 	struct md_vg *md = vg->md;
-	struct lv_at *sorted = calloc(md->n_lvs + 1, sizeof(*sorted));
+	struct lv_at *sorted = calloc(2 * md->n_lvs + 1, sizeof(*sorted));
 	const char **paths = calloc(md->n_pvs + 1, sizeof(*paths));
 	struct tb_rf_set rf = { .want = want }; /* one set and one segment list for every row */
 	struct tb_rf_segs segs = { 0 };
@@ -233,9 +264,8 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all, struct tb
 	for (size_t k = 0; k < md->n_pvs && k < vg->n_pvdevs; k++)
 		paths[k] = vg->pvdevs[k] ? vg->pvdevs[k]->path : NULL;
 	for (size_t i = 0; i < md->n_lvs; i++)
-		sorted[i] = (struct lv_at){ md->lvs[i], i };
-	if (md->n_lvs)
-		qsort(sorted, md->n_lvs, sizeof(*sorted), cmp_lv_at);
+		sorted[i] = (struct lv_at){ name_key(md->lvs[i]->name), md->lvs[i], i };
+	sort_lv_at(sorted, sorted + md->n_lvs, md->n_lvs);
 	tb_dm_snapshot_begin(c->ctx); /* one device list instead of one ioctl per LV */
 	for (size_t i = 0; i < md->n_lvs && r == 0; i++) {
 		struct md_lv *lv = sorted[i].lv;

@@ -207,6 +207,50 @@ static void test_report_want(void **state)
 	tb_ctx_unref(ctx);
 }
 
+/* lvs rows come in strcmp order of the names, whatever their creation order: names sharing
+ * their first 8 bytes, names shorter than 8, prefixes of each other. */
+struct names_seen {
+	char names[16][32];
+	size_t n;
+};
+
+static int name_row(void *ud, const struct tb_lv_row *r)
+{
+	struct names_seen *w = ud;
+	if (w->n < 16)
+		snprintf(w->names[w->n++], sizeof(w->names[0]), "%s", r->name);
+	return 0;
+}
+
+static void test_report_order(void **state)
+{
+	static const char *const make[] = { "abcdefgh2", "abcdefgh10", "b", "abcdefgh",
+					    "abcdefgh1", "abc",        "Z",  "abcdefgi" };
+	static const char *const want[] = { "Z",          "abc",       "abcdefgh", "abcdefgh1",
+					    "abcdefgh10", "abcdefgh2", "abcdefgi", "b" };
+	struct tb_ctx *ctx;
+	const char *d[] = { DEV_A };
+	struct tb_vgcreate_opts vo = { .extent_size = 2048, .pv.metadatacopies = -1 };
+	struct tb_lvcreate_opts lo = { .vg = "vgo", .zero = 0, .wipesignatures = 0,
+				       .activate = 0, .discards = -1, .errorwhenfull = -1 };
+	struct names_seen seen = { .n = 0 };
+
+	(void)state;
+	ctx = new_ctx();
+	assert_int_equal(tb_vgcreate(ctx, "vgo", d, 1, &vo), 0);
+	lo.size = (struct tb_size){ TB_SIZE_SECTORS, 2048, 0 };
+	for (size_t i = 0; i < sizeof(make) / sizeof(make[0]); i++) {
+		lo.name = make[i];
+		if (tb_lvcreate(ctx, &lo) < 0)
+			fail_msg("lvcreate %s: %s", make[i], tb_ctx_errmsg(ctx));
+	}
+	assert_int_equal(tb_report_lvs(ctx, NULL, 0, false, name_row, &seen), 0);
+	assert_int_equal(seen.n, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < seen.n; i++)
+		assert_string_equal(seen.names[i], want[i]);
+	tb_ctx_unref(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +258,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shared_lock_type, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_import, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_want, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_order, setup, teardown),
 	};
 
 	if (fake_pvs_env(dir) < 0)
