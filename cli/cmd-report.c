@@ -43,40 +43,100 @@ void cli_rows_set_rf(struct cli_report *rep, size_t i, const struct tb_rfield *f
 	}
 }
 
+/* The fields every LV row sets, looked up once per report type (lv_row_fields runs per row). */
+enum {
+	LF_NAME,
+	LF_VG,
+	LF_ATTR,
+	LF_SIZE,
+	LF_POOL,
+	LF_ORIGIN,
+	LF_UUID,
+	LF_DM_PATH,
+	LF_SEGTYPE,
+	LF_PROFILE,
+	LF_SEG_MONITOR,
+	LF_SEG_COUNT,
+	LF_CHUNK_SIZE,
+	LF_DATA_PERCENT,
+	LF_META_PERCENT,
+	LF_TRANSACTION_ID,
+	LF_THIN_ID,
+	LF_ACTIVE,
+	LF_N
+};
+
+static const int *lv_field_indexes(const struct cli_report *rep)
+{
+	static const char *const ids[LF_N] = {
+		[LF_NAME] = "lv_name",
+		[LF_VG] = "vg_name",
+		[LF_ATTR] = "lv_attr",
+		[LF_SIZE] = "lv_size",
+		[LF_POOL] = "pool_lv",
+		[LF_ORIGIN] = "origin",
+		[LF_UUID] = "lv_uuid",
+		[LF_DM_PATH] = "lv_dm_path",
+		[LF_SEGTYPE] = "segtype",
+		[LF_PROFILE] = "lv_profile",
+		[LF_SEG_MONITOR] = "seg_monitor",
+		[LF_SEG_COUNT] = "seg_count",
+		[LF_CHUNK_SIZE] = "chunk_size",
+		[LF_DATA_PERCENT] = "data_percent",
+		[LF_META_PERCENT] = "metadata_percent",
+		[LF_TRANSACTION_ID] = "transaction_id",
+		[LF_THIN_ID] = "thin_id",
+		[LF_ACTIVE] = "lv_active",
+	};
+	/* per type (the indexes are the type's), the last one asked for: the CLI reports one
+	 * type of LV rows at a time */
+	static const struct cli_report_type *type;
+	static int idx[LF_N];
+	const struct cli_report_type *t = cli_report_type_of(rep);
+
+	if (t != type) {
+		cli_report_field_indexes(t, ids, LF_N, idx);
+		type = t;
+	}
+	return idx;
+}
+
 static int lv_row_fields(struct cli_report *rep, size_t i, const struct tb_lv_row *row,
 			 const char *sortkey)
 {
-	cli_report_set_name(rep, i, "lv_name", row->name, sortkey);
-	cli_report_set_str(rep, i, "vg_name", row->vg);
-	cli_report_set_str(rep, i, "lv_attr", row->attr);
-	cli_report_set_size(rep, i, "lv_size", row->size);
-	cli_report_set_str(rep, i, "pool_lv", row->pool);
-	cli_report_set_str(rep, i, "origin", row->origin);
-	cli_report_set_str(rep, i, "lv_uuid", row->uuid);
-	cli_report_set_str(rep, i, "lv_dm_path", row->dm_path);
-	cli_report_set_str(rep, i, "segtype", row->segtype);
-	cli_report_set_str(rep, i, "lv_profile", row->profile);
-	cli_report_set_str(rep, i, "seg_monitor", row->seg_monitor);
-	cli_report_set_num(rep, i, "seg_count", row->seg_count);
-	cli_report_set_size(rep, i, "chunk_size", row->chunk_size);
+	const int *f = lv_field_indexes(rep);
+
+	cli_report_put_name(rep, i, f[LF_NAME], row->name, sortkey);
+	cli_report_put_str(rep, i, f[LF_VG], row->vg);
+	cli_report_put_str(rep, i, f[LF_ATTR], row->attr);
+	cli_report_put_size(rep, i, f[LF_SIZE], row->size);
+	cli_report_put_str(rep, i, f[LF_POOL], row->pool);
+	cli_report_put_str(rep, i, f[LF_ORIGIN], row->origin);
+	cli_report_put_str(rep, i, f[LF_UUID], row->uuid);
+	cli_report_put_str(rep, i, f[LF_DM_PATH], row->dm_path);
+	cli_report_put_str(rep, i, f[LF_SEGTYPE], row->segtype);
+	cli_report_put_str(rep, i, f[LF_PROFILE], row->profile);
+	cli_report_put_str(rep, i, f[LF_SEG_MONITOR], row->seg_monitor);
+	cli_report_put_num(rep, i, f[LF_SEG_COUNT], row->seg_count);
+	cli_report_put_size(rep, i, f[LF_CHUNK_SIZE], row->chunk_size);
 	if (row->has_data_percent)
-		cli_report_set_percent(rep, i, "data_percent", row->data_num, row->data_den);
+		cli_report_put_percent(rep, i, f[LF_DATA_PERCENT], row->data_num, row->data_den);
 	if (row->has_meta_percent)
-		cli_report_set_percent(rep, i, "metadata_percent", row->meta_num, row->meta_den);
+		cli_report_put_percent(rep, i, f[LF_META_PERCENT], row->meta_num, row->meta_den);
 	if (row->has_transaction_id)
-		cli_report_set_num(rep, i, "transaction_id", row->transaction_id);
+		cli_report_put_num(rep, i, f[LF_TRANSACTION_ID], row->transaction_id);
 	if (row->has_thin_id)
-		cli_report_set_num(rep, i, "thin_id", row->thin_id);
-	cli_report_set_str(rep, i, "lv_active", row->active ? "active" : "");
+		cli_report_put_num(rep, i, f[LF_THIN_ID], row->thin_id);
+	cli_report_put_str(rep, i, f[LF_ACTIVE], row->active ? "active" : "");
 	cli_rows_set_rf(rep, i, row->fields, row->n_fields);
 	/* lvm2 reads a pool's device info from its -tpool layer only together with the status
 	 * (lv_attr, percents...); without a status field it is the pool's public device */
 	if (row->attr[0] == 't' && !cli_report_wants(rep, CLI_FT_LVSTATUS))
 		for (size_t k = 0; k < row->n_fields; k++)
 			if (!strncmp(row->fields[k].id, "_pub_", 5)) {
-				struct tb_rfield f = row->fields[k];
-				f.id += 5;
-				cli_rows_set_rf(rep, i, &f, 1);
+				struct tb_rfield pub = row->fields[k];
+				pub.id += 5;
+				cli_rows_set_rf(rep, i, &pub, 1);
 			}
 	return 0;
 }

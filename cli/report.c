@@ -840,11 +840,10 @@ __attribute__((noinline)) static int exact_field_ptr_slow(struct cli_report *rep
 	return exact_field(rep->type, id); /* a crowded neighbourhood: no caching */
 }
 
-/* 0 and *ret the cell; 1 when the report does not store the field (nothing to do) */
-static int cell_get(struct cli_report *rep, size_t row, const char *id, int kind, struct cell **ret)
+/* 0 and *ret the cell of field @f (an index in the type's table, -1 none); 1 when the report
+ * does not store the field (nothing to do) */
+static inline int cell_at(struct cli_report *rep, size_t row, int f, int kind, struct cell **ret)
 {
-	int f = exact_field_ptr(rep, id);
-
 	if (f < 0 || (kind >= 0 && rep->type->fields[f].kind != (enum cli_field_kind)kind))
 		return -EINVAL;
 	if (row >= rep->n_rows)
@@ -853,6 +852,23 @@ static int cell_get(struct cli_report *rep, size_t row, const char *id, int kind
 		return 1;
 	*ret = &rep->cells[row * rep->n_slots + (size_t)rep->slot[f]];
 	return 0;
+}
+
+static int cell_get(struct cli_report *rep, size_t row, const char *id, int kind, struct cell **ret)
+{
+	return cell_at(rep, row, exact_field_ptr(rep, id), kind, ret);
+}
+
+const struct cli_report_type *cli_report_type_of(const struct cli_report *rep)
+{
+	return rep->type;
+}
+
+void cli_report_field_indexes(const struct cli_report_type *t, const char *const *ids, size_t n,
+			      int *ret)
+{
+	for (size_t i = 0; i < n; i++)
+		ret[i] = exact_field(t, ids[i]);
 }
 
 bool cli_report_stores(struct cli_report *rep, const char *id)
@@ -868,9 +884,15 @@ bool cli_report_stores(struct cli_report *rep, const char *id)
 int cli_report_set_name(struct cli_report *rep, size_t row, const char *id, const char *display,
 			const char *sort_key)
 {
+	return cli_report_put_name(rep, row, exact_field_ptr(rep, id), display, sort_key);
+}
+
+int cli_report_put_name(struct cli_report *rep, size_t row, int f, const char *display,
+			const char *sort_key)
+{
 	struct cell *c;
 	char *s, *k = NULL;
-	int r = cell_get(rep, row, id, -1, &c);
+	int r = cell_at(rep, row, f, -1, &c);
 
 	if (r)
 		return r < 0 ? r : 0;
@@ -891,11 +913,15 @@ int cli_report_set_str(struct cli_report *rep, size_t row, const char *id, const
 	return cli_report_set_name(rep, row, id, s, NULL);
 }
 
-static int set_u64(struct cli_report *rep, size_t row, const char *id, enum cli_field_kind kind,
-		   uint64_t v)
+int cli_report_put_str(struct cli_report *rep, size_t row, int f, const char *s)
+{
+	return cli_report_put_name(rep, row, f, s, NULL);
+}
+
+static int put_u64(struct cli_report *rep, size_t row, int f, enum cli_field_kind kind, uint64_t v)
 {
 	struct cell *c;
-	int r = cell_get(rep, row, id, (int)kind, &c);
+	int r = cell_at(rep, row, f, (int)kind, &c);
 
 	if (r)
 		return r < 0 ? r : 0;
@@ -907,19 +933,35 @@ static int set_u64(struct cli_report *rep, size_t row, const char *id, enum cli_
 
 int cli_report_set_size(struct cli_report *rep, size_t row, const char *id, uint64_t sectors)
 {
-	return set_u64(rep, row, id, CLI_FIELD_SIZE, sectors);
+	return put_u64(rep, row, exact_field_ptr(rep, id), CLI_FIELD_SIZE, sectors);
 }
 
 int cli_report_set_num(struct cli_report *rep, size_t row, const char *id, uint64_t value)
 {
-	return set_u64(rep, row, id, CLI_FIELD_NUM, value);
+	return put_u64(rep, row, exact_field_ptr(rep, id), CLI_FIELD_NUM, value);
+}
+
+int cli_report_put_size(struct cli_report *rep, size_t row, int f, uint64_t sectors)
+{
+	return put_u64(rep, row, f, CLI_FIELD_SIZE, sectors);
+}
+
+int cli_report_put_num(struct cli_report *rep, size_t row, int f, uint64_t value)
+{
+	return put_u64(rep, row, f, CLI_FIELD_NUM, value);
 }
 
 int cli_report_set_percent(struct cli_report *rep, size_t row, const char *id, uint64_t numerator,
 			   uint64_t denominator)
 {
+	return cli_report_put_percent(rep, row, exact_field_ptr(rep, id), numerator, denominator);
+}
+
+int cli_report_put_percent(struct cli_report *rep, size_t row, int f, uint64_t numerator,
+			   uint64_t denominator)
+{
 	struct cell *c;
-	int r = cell_get(rep, row, id, CLI_FIELD_PERCENT, &c);
+	int r = cell_at(rep, row, f, CLI_FIELD_PERCENT, &c);
 
 	if (r)
 		return r < 0 ? r : 0;

@@ -147,6 +147,20 @@ int cli_report_set_num(struct cli_report *rep, size_t row, const char *id, uint6
 int cli_report_set_percent(struct cli_report *rep, size_t row, const char *id, uint64_t numerator,
 			   uint64_t denominator);
 
+/* The same by field index (cli_report_field_indexes; -1: -EINVAL as an unknown id): a row
+ * builder that sets dozens of fields per row of 10,000s looks its ids up once. */
+int cli_report_put_str(struct cli_report *rep, size_t row, int field, const char *s);
+int cli_report_put_name(struct cli_report *rep, size_t row, int field, const char *display,
+			const char *sort_key);
+int cli_report_put_size(struct cli_report *rep, size_t row, int field, uint64_t sectors);
+int cli_report_put_num(struct cli_report *rep, size_t row, int field, uint64_t value);
+int cli_report_put_percent(struct cli_report *rep, size_t row, int field, uint64_t numerator,
+			   uint64_t denominator);
+/* The report's type, and the index in @t's table of each of @ids (-1 when it has none). */
+const struct cli_report_type *cli_report_type_of(const struct cli_report *rep);
+void cli_report_field_indexes(const struct cli_report_type *t, const char *const *ids, size_t n,
+			      int *ret);
+
 /* Binary field: 1, 0, or -1 (undefined: "unknown", -1 with --binary). */
 int cli_report_set_bin(struct cli_report *rep, size_t row, const char *id, int v);
 /* Time field: seconds since the epoch. */

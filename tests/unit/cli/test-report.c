@@ -1021,6 +1021,39 @@ static void test_string_arena(void **state)
 	free(big);
 }
 
+/* The setters by field index do what the setters by id do, and refuse what they refuse. */
+static void test_put_by_index(void **state)
+{
+	static const char *const cols[] = { "lv_name,lv_size,data_percent" };
+	static const char *const ids[] = { "lv_name", "lv_size", "data_percent", "no_such" };
+	struct cli_report_opts o = { .columns = cols, .n_columns = 1, .noheadings = true,
+				     .separator = "|" };
+	struct cli_report *rep = new_report(&cli_report_lvs, &o);
+	int f[4];
+	size_t i;
+	char *got;
+	(void)state;
+
+	cli_report_field_indexes(cli_report_type_of(rep), ids, 4, f);
+	assert_true(f[0] >= 0 && f[1] >= 0 && f[2] >= 0);
+	assert_int_equal(f[3], -1);
+	assert_int_equal(cli_report_add_row(rep, &i), 0);
+	assert_int_equal(cli_report_put_name(rep, i, f[0], "[x_tdata]", "x_tdata"), 0);
+	assert_int_equal(cli_report_put_size(rep, i, f[1], 8192), 0);
+	assert_int_equal(cli_report_put_percent(rep, i, f[2], 1, 4), 0);
+	assert_int_equal(cli_report_put_str(rep, i, f[3], "x"), -EINVAL);
+	assert_int_equal(cli_report_put_size(rep, i, f[0], 1), -EINVAL); /* not a size */
+	assert_int_equal(cli_report_put_num(rep, i, f[2], 1), -EINVAL);
+	assert_int_equal(cli_report_put_str(rep, i + 1, f[0], "x"), -ERANGE);
+	assert_int_equal(cli_report_add_row(rep, &i), 0);
+	assert_int_equal(cli_report_set_name(rep, i, "lv_name", "a", NULL), 0);
+	assert_int_equal(cli_report_set_size(rep, i, "lv_size", 8192), 0);
+	got = render(rep);
+	assert_text(got, "  a|4.00m|\n  [x_tdata]|4.00m|25.00\n");
+	free(got);
+	cli_report_free(rep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1039,6 +1072,7 @@ int main(void)
 		cmocka_unit_test(test_output_modes),
 		cmocka_unit_test(test_time_and_copy),
 		cmocka_unit_test(test_string_arena),
+		cmocka_unit_test(test_put_by_index),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
