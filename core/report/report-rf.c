@@ -39,12 +39,17 @@ void tb_rf_segs_release(struct tb_rf_segs *segs)
 	*segs = (struct tb_rf_segs){ 0 };
 }
 
+static bool want_hash(struct tb_rf_set *s, const char *id);
+
 /* tb_rf_wanted's first look-up, its cache made, and answers not cached yet: out of line, so that
- * the hit (hundreds of thousands per report) stays a leaf */
-__attribute__((noinline)) static bool want_slow(struct tb_rf_want *w, const char *id)
+ * the hit (hundreds of thousands per report) stays a leaf. @group non-NULL: @key is that list
+ * of ids (NULL-terminated) and the answer is whether any of them is wanted. */
+__attribute__((noinline)) static bool want_slow(struct tb_rf_set *s, const char *key,
+						const char *const *group)
 {
+	struct tb_rf_want *w = s->want;
 	size_t m, i;
-	bool v;
+	bool v = false;
 
 	if (!w->keys) {
 		w->cap = 1024;
@@ -55,27 +60,35 @@ __attribute__((noinline)) static bool want_slow(struct tb_rf_want *w, const char
 			free(w->vals);
 			w->keys = NULL;
 			w->vals = NULL;
-			return w->fn(w->ud, id);
 		}
 	}
 	m = w->cap - 1;
-	i = (size_t)(((uintptr_t)id * 0x9E3779B97F4A7C15ull) >> 40) & m;
-	for (size_t probes = 0; probes < 8; probes++, i = (i + 1) & m) {
-		if (w->keys[i] == id)
+	i = (size_t)(((uintptr_t)key * 0x9E3779B97F4A7C15ull) >> 40) & m;
+	for (size_t probes = 0; w->keys && probes < 8; probes++, i = (i + 1) & m) {
+		if (w->keys[i] == key)
 			return w->vals[i];
-		if (!w->keys[i]) {
-			v = w->fn(w->ud, id);
-			w->keys[i] = id;
-			w->vals[i] = v;
-			return v;
-		}
+		if (!w->keys[i])
+			break;
 	}
-	return w->fn(w->ud, id);
+	if (group) /* each id's answer cached on its own; the table may change meanwhile */
+		for (size_t k = 0; group[k] && !v; k++)
+			v = want_hash(s, group[k]);
+	else
+		v = w->fn(w->ud, key);
+	i = (size_t)(((uintptr_t)key * 0x9E3779B97F4A7C15ull) >> 40) & m;
+	for (size_t probes = 0; w->keys && probes < 8; probes++, i = (i + 1) & m)
+		if (!w->keys[i]) {
+			w->keys[i] = key;
+			w->vals[i] = v;
+			break;
+		}
+	return v; /* a crowded neighbourhood: not cached */
 }
 
 /* Is field @id wanted? Answers are cached by the id's address (ids are string literals).
  * Inline in this file's builders: hundreds of thousands of look-ups per report. */
-static inline __attribute__((always_inline)) bool wanted(struct tb_rf_set *s, const char *id)
+static inline __attribute__((always_inline)) bool want_key(struct tb_rf_set *s, const char *key,
+							   const char *const *group)
 {
 	struct tb_rf_want *w = s->want;
 	size_t i;
@@ -83,11 +96,26 @@ static inline __attribute__((always_inline)) bool wanted(struct tb_rf_set *s, co
 	if (!w || !w->fn)
 		return true;
 	if (w->keys) { /* the hit at the first probe */
-		i = (size_t)(((uintptr_t)id * 0x9E3779B97F4A7C15ull) >> 40) & (w->cap - 1);
-		if (w->keys[i] == id)
+		i = (size_t)(((uintptr_t)key * 0x9E3779B97F4A7C15ull) >> 40) & (w->cap - 1);
+		if (w->keys[i] == key)
 			return w->vals[i];
 	}
-	return want_slow(w, id);
+	return want_slow(s, key, group);
+}
+
+static bool want_hash(struct tb_rf_set *s, const char *id)
+{
+	return want_key(s, id, NULL);
+}
+
+#define wanted(s, id) want_key((s), (id), NULL)
+
+/* Is any field of @group (a NULL-terminated list of ids) wanted? One cached answer for the
+ * list: the builders skip a block of fields a report shows none of (lvs: most of them). */
+static inline __attribute__((always_inline)) bool group_wanted(struct tb_rf_set *s,
+							       const char *const *group)
+{
+	return want_key(s, (const char *)group, group);
 }
 
 bool tb_rf_wanted(struct tb_rf_set *s, const char *id)
@@ -282,7 +310,8 @@ static void seg_fields(const struct md_vg *vg, const struct md_lv *lv, const str
 	static const char *const disc[] = { "ignore", "nopassdown", "passdown" };
 	bool striped = sg->kind == MD_SEG_STRIPED;
 	bool ranges = wanted(s, "seg_pe_ranges") || wanted(s, "seg_le_ranges") ||
-		      wanted(s, "devices");
+		      wanted(s, "devices") || wanted(s, "seg_metadata_le_ranges") ||
+		      wanted(s, "metadata_devices");
 
 	bool raid = sg->kind == MD_SEG_RAID;
 
@@ -390,24 +419,32 @@ static void info_fields(struct tb_rf_set *s, const char *pfx, const struct md_lv
 			const struct dmk_info *ki, bool tpool)
 {
 	/* ids are string literals (tb_rfield.id): the prefixed ones spelled out */
-	static const char *const ids[] = { "lv_kernel_major",      "lv_kernel_minor",
-					   "lv_kernel_read_ahead", "lv_permissions",
-					   "lv_suspended",         "lv_live_table",
-					   "lv_inactive_table",    "lv_device_open" };
-	static const char *const pub[] = { "_pub_lv_kernel_major",      "_pub_lv_kernel_minor",
-					   "_pub_lv_kernel_read_ahead", "_pub_lv_permissions",
-					   "_pub_lv_suspended",         "_pub_lv_live_table",
-					   "_pub_lv_inactive_table",    "_pub_lv_device_open" };
+	static const char *const ids[] = {
+		"lv_kernel_major",   "lv_kernel_minor", "lv_kernel_read_ahead",
+		"lv_permissions",    "lv_suspended",    "lv_live_table",
+		"lv_inactive_table", "lv_device_open",  NULL
+	};
+	static const char *const pub[] = {
+		"_pub_lv_kernel_major",   "_pub_lv_kernel_minor", "_pub_lv_kernel_read_ahead",
+		"_pub_lv_permissions",    "_pub_lv_suspended",    "_pub_lv_live_table",
+		"_pub_lv_inactive_table", "_pub_lv_device_open",  NULL
+	};
 	const char *const *id = *pfx ? pub : ids;
+
+	if (!group_wanted(s, id))
+		return;
 
 	if (ki) {
 		char sys[96];
 		FILE *f;
 		unsigned long kb;
-		snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/queue/read_ahead_kb",
-			 major(ki->dev), minor(ki->dev));
+		if (!tpool && wanted(s, id[2]))
+			snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/queue/read_ahead_kb",
+				 major(ki->dev), minor(ki->dev));
 		if (tpool) /* lvm2 reads no read-ahead for the -tpool layer: 0 */
 			rf_size(s, id[2], 0);
+		else if (!wanted(s, id[2]))
+			; /* no sysfs read per active LV for a report that does not show it */
 		else if ((f = fopen(sys, "re"))) {
 			if (fscanf(f, "%lu", &kb) == 1)
 				rf_size(s, id[2], (uint64_t)kb * 2);
@@ -435,6 +472,49 @@ static void info_fields(struct tb_rf_set *s, const char *pfx, const struct md_lv
 	}
 }
 
+/* The blocks of tb_rf_lv_fields, each skipped by a report that shows none of its fields (a
+ * unit test checks that each field is built when it alone is wanted). */
+static const char *const lv_group_attrs[] = { "lv_full_name",
+					      "lv_path",
+					      "lv_parent",
+					      "lv_layout",
+					      "lv_role",
+					      "lv_descendants",
+					      "lv_full_descendants",
+					      "lv_allocation_policy",
+					      "lv_allocation_locked",
+					      "lv_fixed_minor",
+					      "lv_skip_activation",
+					      "lv_autoactivation",
+					      "lv_when_full",
+					      "lv_active_locally",
+					      "lv_active_remotely",
+					      "lv_active_exclusively",
+					      "lv_major",
+					      "lv_minor",
+					      "lv_read_ahead",
+					      "lv_metadata_size",
+					      NULL };
+static const char *const lv_group_links[] = { "origin_uuid",
+					      "lv_ancestors",
+					      "lv_full_ancestors",
+					      "lv_descendants",
+					      "lv_full_descendants",
+					      "_le",
+					      "raidintegrityblocksize",
+					      "writecache_block_size",
+					      "data_lv",
+					      "data_lv_uuid",
+					      "metadata_lv",
+					      "metadata_lv_uuid",
+					      "pool_lv_uuid",
+					      "lv_tags",
+					      "lv_time",
+					      "lv_host",
+					      "lv_modules",
+					      NULL };
+static const char *const lv_group_info[] = { "lv_historical", "_open", "_ro", "_kdev", NULL };
+
 int tb_rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct tb_lv_state *st,
 		    const char *const *pv_paths, bool monitored, struct tb_rf_set *s,
 		    struct tb_rf_segs *segs)
@@ -454,108 +534,121 @@ int tb_rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct
 				: md_origin_cows(vg, lv, NULL, 0);
 	const struct md_lv *origin = thin ? lv->segs[0].origin : cow_origin;
 	bool raid = md_lv_is_raid(lv), rmeta = false;
-	struct md_lv *rparent = !visible ? md_lv_raid_of(vg, lv, NULL, &rmeta) : NULL;
-	struct md_lv *owner = (tdata || tmeta) ? md_lv_pool_of(vg, lv) : rparent;
+	struct md_lv *rparent = NULL, *owner = NULL;
 	struct strbuf desc = { 0 };
 	char u[MD_ID_LEN + 7];
 
 	tb_rf_clear(s);
-	rf_strf(s, "lv_full_name", "%s/%s", vg->name, lv->name);
-	if (visible && !pool)
-		rf_strf(s, "lv_path", "/dev/%s/%s", vg->name, lv->name);
-	else
-		rf_str(s, "lv_path", "");
-	rf_str(s, "lv_parent", owner ? owner->name : "");
-	rf_str(s, "lv_layout",
-	       pool   ? "thin,pool"
-	       : raid ? "raid,raid1"
-	       : thin ? "thin,sparse"
-	       : lv->n_segs && lv->segs[0].kind == MD_SEG_STRIPED && lv->segs[0].stripe_count > 1
-		       ? "striped"
-		       : "linear");
-	if (pool)
-		rf_str(s, "lv_role", "private");
-	else if (rparent)
-		rf_str(s, "lv_role", rmeta ? "private,raid,metadata" : "private,raid,image");
-	else if (tdata)
-		rf_str(s, "lv_role", "private,thin,pool,data");
-	else if (tmeta)
-		rf_str(s, "lv_role", "private,thin,pool,metadata");
-	else if (spare)
-		rf_str(s, "lv_role", "private,pool,spare");
-	else {
-		if (wanted(s, "lv_role") || wanted(s, "lv_descendants") ||
-		    wanted(s, "lv_full_descendants"))
-			descendants(vg, lv, &desc);
-		if (cow_origin)
-			rf_str(s, "lv_role", "public,snapshot,thicksnapshot");
-		else if (n_cows)
-			rf_str(s, "lv_role",
-			       n_cows > 1 ? "public,origin,thickorigin,multithickorigin"
-					  : "public,origin,thickorigin");
+	if (group_wanted(s, lv_group_attrs)) {
+		/* the LV a hidden one belongs to (lv_parent, lv_role) */
+		rparent = !visible ? md_lv_raid_of(vg, lv, NULL, &rmeta) : NULL;
+		owner = (tdata || tmeta) ? md_lv_pool_of(vg, lv) : rparent;
+		rf_strf(s, "lv_full_name", "%s/%s", vg->name, lv->name);
+		if (visible && !pool)
+			rf_strf(s, "lv_path", "/dev/%s/%s", vg->name, lv->name);
 		else
-			rf_strf(s, "lv_role", "public%s%s", desc.len ? ",origin,thinorigin" : "",
-				origin ? ",snapshot,thinsnapshot" : "");
+			rf_str(s, "lv_path", "");
+		rf_str(s, "lv_parent", owner ? owner->name : "");
+		rf_str(s, "lv_layout",
+		       pool   ? "thin,pool"
+		       : raid ? "raid,raid1"
+		       : thin ? "thin,sparse"
+		       : lv->n_segs && lv->segs[0].kind == MD_SEG_STRIPED &&
+				       lv->segs[0].stripe_count > 1
+			       ? "striped"
+			       : "linear");
+		if (pool)
+			rf_str(s, "lv_role", "private");
+		else if (rparent)
+			rf_str(s, "lv_role", rmeta ? "private,raid,metadata" : "private,raid,image");
+		else if (tdata)
+			rf_str(s, "lv_role", "private,thin,pool,data");
+		else if (tmeta)
+			rf_str(s, "lv_role", "private,thin,pool,metadata");
+		else if (spare)
+			rf_str(s, "lv_role", "private,pool,spare");
+		else {
+			if (wanted(s, "lv_role") || wanted(s, "lv_descendants") ||
+			    wanted(s, "lv_full_descendants"))
+				descendants(vg, lv, &desc);
+			if (cow_origin)
+				rf_str(s, "lv_role", "public,snapshot,thicksnapshot");
+			else if (n_cows)
+				rf_str(s, "lv_role",
+				       n_cows > 1 ? "public,origin,thickorigin,multithickorigin"
+						  : "public,origin,thickorigin");
+			else
+				rf_strf(s, "lv_role", "public%s%s",
+					desc.len ? ",origin,thinorigin" : "",
+					origin ? ",snapshot,thinsnapshot" : "");
+		}
+		rf_str(s, "lv_allocation_policy",
+		       lv->allocation_policy ? lv->allocation_policy : "inherit");
+		rf_bin(s, "lv_allocation_locked", 0);
+		rf_bin(s, "lv_fixed_minor", !!(lv->status & MD_LV_FIXED_MINOR));
+		rf_bin(s, "lv_skip_activation", !!(lv->flags & MD_LVF_ACTIVATION_SKIP));
+		rf_bin(s, "lv_autoactivation", !(lv->flags & MD_LVF_NOAUTOACTIVATE));
+		rf_str(s, "lv_when_full",
+		       pool ? ((lv->flags & MD_LVF_ERROR_WHEN_FULL) ? "error" : "queue") : "");
+		rf_bin(s, "lv_active_locally", active);
+		rf_bin(s, "lv_active_remotely", 0);
+		rf_bin(s, "lv_active_exclusively", active);
+		if (lv->has_major)
+			rf_strf(s, "lv_major", "%lld", (long long)lv->major);
+		else
+			rf_str(s, "lv_major", "-1");
+		if (lv->has_minor)
+			rf_strf(s, "lv_minor", "%lld", (long long)lv->minor);
+		else
+			rf_str(s, "lv_minor", "-1");
+		if (lv->has_read_ahead && lv->read_ahead >= 0)
+			rf_size(s, "lv_read_ahead", (uint64_t)lv->read_ahead);
+		else
+			rf_str(s, "lv_read_ahead", "auto");
+		if (pool && lv->segs[0].pool_meta)
+			rf_size(s, "lv_metadata_size",
+				(uint64_t)md_lv_extents(lv->segs[0].pool_meta) * vg->extent_size);
 	}
-	rf_str(s, "lv_allocation_policy", lv->allocation_policy ? lv->allocation_policy : "inherit");
-	rf_bin(s, "lv_allocation_locked", 0);
-	rf_bin(s, "lv_fixed_minor", !!(lv->status & MD_LV_FIXED_MINOR));
-	rf_bin(s, "lv_skip_activation", !!(lv->flags & MD_LVF_ACTIVATION_SKIP));
-	rf_bin(s, "lv_autoactivation", !(lv->flags & MD_LVF_NOAUTOACTIVATE));
-	rf_str(s, "lv_when_full",
-	       pool ? ((lv->flags & MD_LVF_ERROR_WHEN_FULL) ? "error" : "queue") : "");
-	rf_bin(s, "lv_active_locally", active);
-	rf_bin(s, "lv_active_remotely", 0);
-	rf_bin(s, "lv_active_exclusively", active);
-	if (lv->has_major)
-		rf_strf(s, "lv_major", "%lld", (long long)lv->major);
-	else
-		rf_str(s, "lv_major", "-1");
-	if (lv->has_minor)
-		rf_strf(s, "lv_minor", "%lld", (long long)lv->minor);
-	else
-		rf_str(s, "lv_minor", "-1");
-	if (lv->has_read_ahead && lv->read_ahead >= 0)
-		rf_size(s, "lv_read_ahead", (uint64_t)lv->read_ahead);
-	else
-		rf_str(s, "lv_read_ahead", "auto");
-	if (pool && lv->segs[0].pool_meta)
-		rf_size(s, "lv_metadata_size",
-			(uint64_t)md_lv_extents(lv->segs[0].pool_meta) * vg->extent_size);
 	rf_str(s, "origin", origin ? origin->name : "");
-	if (origin) {
-		uuid(u, origin->id);
-		rf_strf(s, "origin_uuid", "%s", u);
-		rf_str(s, "lv_ancestors", origin->name);
-		rf_str(s, "lv_full_ancestors", origin->name);
+	if (group_wanted(s, lv_group_links)) {
+		if (origin) {
+			uuid(u, origin->id);
+			rf_strf(s, "origin_uuid", "%s", u);
+			rf_str(s, "lv_ancestors", origin->name);
+			rf_str(s, "lv_full_ancestors", origin->name);
+		}
+		if (desc.len) {
+			rf_strf(s, "lv_descendants", "%s", desc.buf);
+			rf_strf(s, "lv_full_descendants", "%s", desc.buf);
+		}
+		rf_num(s, "_le", thin ? lv->segs[0].extent_count : md_lv_extents(lv));
+		rf_str(s, "raidintegrityblocksize", "-1");
+		rf_str(s, "writecache_block_size", "-1");
+		if (pool && lv->segs[0].pool_data) {
+			rf_strf(s, "data_lv", "[%s]", lv->segs[0].pool_data->name);
+			uuid(u, lv->segs[0].pool_data->id);
+			rf_strf(s, "data_lv_uuid", "%s", u);
+		}
+		if (pool && lv->segs[0].pool_meta) {
+			rf_strf(s, "metadata_lv", "[%s]", lv->segs[0].pool_meta->name);
+			uuid(u, lv->segs[0].pool_meta->id);
+			rf_strf(s, "metadata_lv_uuid", "%s", u);
+		}
+		if (thin) {
+			uuid(u, lv->segs[0].thin_pool->id);
+			rf_strf(s, "pool_lv_uuid", "%s", u);
+		}
+		rf_tags(s, "lv_tags", lv->tags);
+		if (lv->has_creation) {
+			rf_add(s, "lv_time", TB_RF_TIME)->i = lv->creation_time;
+			rf_str(s, "lv_host", lv->creation_host);
+		}
+		rf_str(s, "lv_modules",
+		       pool   ? "thin-pool"
+		       : thin ? "thin,thin-pool"
+		       : raid ? "raid"
+			      : "");
 	}
-	if (desc.len) {
-		rf_strf(s, "lv_descendants", "%s", desc.buf);
-		rf_strf(s, "lv_full_descendants", "%s", desc.buf);
-	}
-	rf_num(s, "_le", thin ? lv->segs[0].extent_count : md_lv_extents(lv));
-	rf_str(s, "raidintegrityblocksize", "-1");
-	rf_str(s, "writecache_block_size", "-1");
-	if (pool && lv->segs[0].pool_data) {
-		rf_strf(s, "data_lv", "[%s]", lv->segs[0].pool_data->name);
-		uuid(u, lv->segs[0].pool_data->id);
-		rf_strf(s, "data_lv_uuid", "%s", u);
-	}
-	if (pool && lv->segs[0].pool_meta) {
-		rf_strf(s, "metadata_lv", "[%s]", lv->segs[0].pool_meta->name);
-		uuid(u, lv->segs[0].pool_meta->id);
-		rf_strf(s, "metadata_lv_uuid", "%s", u);
-	}
-	if (thin) {
-		uuid(u, lv->segs[0].thin_pool->id);
-		rf_strf(s, "pool_lv_uuid", "%s", u);
-	}
-	rf_tags(s, "lv_tags", lv->tags);
-	if (lv->has_creation) {
-		rf_add(s, "lv_time", TB_RF_TIME)->i = lv->creation_time;
-		rf_str(s, "lv_host", lv->creation_host);
-	}
-	rf_str(s, "lv_modules", pool ? "thin-pool" : thin ? "thin,thin-pool" : raid ? "raid" : "");
 	if (raid && st->has_raid_status) {
 		const struct dmk_raid_status *rs = &st->raid_status;
 		rf_pct(s, "copy_percent", rs->sync_cur, rs->sync_total);
@@ -567,13 +660,16 @@ int tb_rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct
 		       : rs->mismatch_count    ? "mismatches exist"
 					       : "");
 	}
-	rf_bin(s, "lv_historical", 0);
-	/* private to the display commands: lvm2's lv_info() of the LV's own device (for a pool
-	 * the public read-only one): open count, read-only, major:minor */
-	if (st->active) {
-		rf_num(s, "_open", (uint64_t)(st->info.open_count > 0 ? st->info.open_count : 0));
-		rf_num(s, "_ro", st->info.read_only);
-		rf_strf(s, "_kdev", "%u:%u", major(st->info.dev), minor(st->info.dev));
+	if (group_wanted(s, lv_group_info)) {
+		rf_bin(s, "lv_historical", 0);
+		/* private to the display commands: lvm2's lv_info() of the LV's own device (for a pool
+		 * the public read-only one): open count, read-only, major:minor */
+		if (st->active) {
+			rf_num(s, "_open",
+			       (uint64_t)(st->info.open_count > 0 ? st->info.open_count : 0));
+			rf_num(s, "_ro", st->info.read_only);
+			rf_strf(s, "_kdev", "%u:%u", major(st->info.dev), minor(st->info.dev));
+		}
 	}
 	/* the report's LVSINFO fields: lvm2 reads them with the status when the report shows a
 	 * status field (lv_attr, data_percent...), and then asks a thin pool's -tpool layer; the
