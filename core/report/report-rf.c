@@ -139,7 +139,7 @@ bool tb_rf_lock_type_is_lockd(const char *t)
 /* rf_add's growth of the array, out of line (once per set, the set is reused per row) */
 __attribute__((noinline)) static struct tb_rfield *rf_grow(struct tb_rf_set *s)
 {
-	size_t cap = s->cap ? s->cap * 2 : 64;
+	size_t cap = s->cap ? s->cap * 2 : 8; /* PV segment sets hold 4 */
 	struct tb_rfield *n = realloc(s->f, cap * sizeof(*n));
 
 	if (!n) {
@@ -200,6 +200,38 @@ _printf_(2, 3) static const char *rf_own(struct tb_rf_set *s, const char *fmt, .
 	s->owned[s->n_owned++] = v;
 	return v;
 }
+
+/* A copy of @v owned by the set (rf_own of "%s" without vfprintf; NULL on ENOMEM). */
+static const char *rf_own_copy(struct tb_rf_set *s, const char *v)
+{
+	char *c = strdup(v);
+
+	if (!c) {
+		s->failed = true;
+		return NULL;
+	}
+	if (s->n_owned == s->cap_owned) {
+		size_t cap = s->cap_owned ? s->cap_owned * 2 : 16;
+		char **n = realloc(s->owned, cap * sizeof(*n));
+		if (!n) {
+			free(c);
+			s->failed = true;
+			return NULL;
+		}
+		s->owned = n;
+		s->cap_owned = cap;
+	}
+	s->owned[s->n_owned++] = c;
+	return c;
+}
+
+/* A wanted field with a copy of the string @v. */
+#define rf_strdup(s, id, v)                                                                        \
+	do {                                                                                       \
+		const char *v_ = wanted((s), (id)) ? rf_own_copy((s), (v)) : NULL;                 \
+		if (v_)                                                                            \
+			rf_str((s), (id), v_);                                                     \
+	} while (0)
 
 #define rf_strf(s, id, ...)                                                                        \
 	do {                                                                                       \
@@ -613,13 +645,13 @@ int tb_rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct
 	if (group_wanted(s, lv_group_links)) {
 		if (origin) {
 			uuid(u, origin->id);
-			rf_strf(s, "origin_uuid", "%s", u);
+			rf_strdup(s, "origin_uuid", u);
 			rf_str(s, "lv_ancestors", origin->name);
 			rf_str(s, "lv_full_ancestors", origin->name);
 		}
 		if (desc.len) {
-			rf_strf(s, "lv_descendants", "%s", desc.buf);
-			rf_strf(s, "lv_full_descendants", "%s", desc.buf);
+			rf_strdup(s, "lv_descendants", desc.buf);
+			rf_strdup(s, "lv_full_descendants", desc.buf);
 		}
 		rf_num(s, "_le", thin ? lv->segs[0].extent_count : md_lv_extents(lv));
 		rf_str(s, "raidintegrityblocksize", "-1");
@@ -627,16 +659,16 @@ int tb_rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct
 		if (pool && lv->segs[0].pool_data) {
 			rf_strf(s, "data_lv", "[%s]", lv->segs[0].pool_data->name);
 			uuid(u, lv->segs[0].pool_data->id);
-			rf_strf(s, "data_lv_uuid", "%s", u);
+			rf_strdup(s, "data_lv_uuid", u);
 		}
 		if (pool && lv->segs[0].pool_meta) {
 			rf_strf(s, "metadata_lv", "[%s]", lv->segs[0].pool_meta->name);
 			uuid(u, lv->segs[0].pool_meta->id);
-			rf_strf(s, "metadata_lv_uuid", "%s", u);
+			rf_strdup(s, "metadata_lv_uuid", u);
 		}
 		if (thin) {
 			uuid(u, lv->segs[0].thin_pool->id);
-			rf_strf(s, "pool_lv_uuid", "%s", u);
+			rf_strdup(s, "pool_lv_uuid", u);
 		}
 		rf_tags(s, "lv_tags", lv->tags);
 		if (lv->has_creation) {
@@ -886,13 +918,15 @@ int tb_rf_pv_fields(const struct md_vg *vg, const struct md_pv *pv, const struct
 		return -ENOMEM;
 	}
 	md_id_format(pv->id, pvu);
+	/* the PV's uuid once, owned by @s, for every segment (the sets live as long as @s) */
+	const char *pvu_own = rf_own_copy(s, pvu);
 	for (size_t i = 0; i <= n_runs; i++) {
 		uint32_t next = i < n_runs ? runs[i].start : pv->pe_count;
 		if (next > at) {
 			struct tb_rf_set *g = &out[n_out++];
 			rf_num(g, "pvseg_start", at);
 			rf_num(g, "pvseg_size", next - at);
-			rf_strf(g, "pv_uuid", "%s", pvu);
+			rf_str(g, "pv_uuid", pvu_own);
 			rf_str(g, "lv_uuid", "");
 		}
 		if (i == n_runs)
@@ -900,9 +934,9 @@ int tb_rf_pv_fields(const struct md_vg *vg, const struct md_pv *pv, const struct
 		struct tb_rf_set *g = &out[n_out++];
 		rf_num(g, "pvseg_start", runs[i].start);
 		rf_num(g, "pvseg_size", runs[i].len);
-		rf_strf(g, "pv_uuid", "%s", pvu);
+		rf_str(g, "pv_uuid", pvu_own);
 		md_id_format(runs[i].lv->id, lvu);
-		rf_strf(g, "lv_uuid", "%s", lvu);
+		rf_strdup(g, "lv_uuid", lvu);
 		at = runs[i].start + runs[i].len;
 	}
 	free(runs);

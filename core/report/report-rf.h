@@ -58,7 +58,8 @@ int tb_rf_lv_fields(const struct md_vg *vg, const struct md_lv *lv, const struct
 		    struct tb_rf_segs *segs);
 int tb_rf_vg_fields(const struct md_vg *vg, const struct tb_rf_mda *mdas, size_t n_mdas,
 		    struct tb_rf_set *out);
-/* @pv NULL for an orphan PV. */
+/* @pv NULL for an orphan PV. The PV segment sets borrow strings owned by @out: release them
+ * before or with it. */
 int tb_rf_pv_fields(const struct md_vg *vg, const struct md_pv *pv, const struct tb_pvdev *d,
 		    const struct tb_rf_mda *mdas, size_t n_mdas, struct tb_rf_set *out,
 		    struct tb_rf_set **ret_pvsegs, size_t *ret_n);
