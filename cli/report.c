@@ -117,14 +117,23 @@ static bool rounds_up(double d)
 static int format_exact(char *buf, size_t len, const char *prefix, unsigned __int128 bytes,
 			uint64_t byte, int precision, const char *sfx)
 {
-	unsigned __int128 rest = bytes % byte * (precision ? 100 : 1);
 	char t[64], digits[24];
 	size_t n = 0, d = 0;
-	uint64_t whole;
+	uint64_t whole, hundredths_rest;
 
-	if (bytes / byte >= (1ull << 40) || rest % byte)
-		return -1;
-	whole = (uint64_t)(bytes / byte);
+	if (bytes >> 57 == 0) { /* 64-bit arithmetic (no __int128 division) below 2^57 bytes */
+		uint64_t b = (uint64_t)bytes, rest = b % byte * (precision ? 100 : 1);
+		if (b / byte >= (1ull << 40) || rest % byte)
+			return -1;
+		whole = b / byte;
+		hundredths_rest = rest / byte;
+	} else {
+		unsigned __int128 rest = bytes % byte * (precision ? 100 : 1);
+		if (bytes / byte >= (1ull << 40) || rest % byte)
+			return -1;
+		whole = (uint64_t)(bytes / byte);
+		hundredths_rest = (uint64_t)(rest / byte);
+	}
 	for (const char *c = prefix; *c; c++)
 		t[n++] = *c;
 	do
@@ -133,7 +142,7 @@ static int format_exact(char *buf, size_t len, const char *prefix, unsigned __in
 	while (d)
 		t[n++] = digits[--d];
 	if (precision) {
-		unsigned hundredths = (unsigned)(rest / byte);
+		unsigned hundredths = (unsigned)hundredths_rest;
 		t[n++] = '.';
 		t[n++] = (char)('0' + hundredths / 10);
 		t[n++] = (char)('0' + hundredths % 10);
