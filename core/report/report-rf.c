@@ -172,16 +172,10 @@ static inline __attribute__((always_inline)) void rf_str(struct tb_rf_set *s, co
 	rf_add(s, id, TB_RF_STR)->s = v ? v : "";
 }
 
-/* A formatted string owned by the set (NULL on ENOMEM, the set marked failed). */
-_printf_(2, 3) static const char *rf_own(struct tb_rf_set *s, const char *fmt, ...)
+/* @v (malloc'd, NULL on ENOMEM) handed to the set, which frees it on clear or release;
+ * NULL and the set marked failed when @v is NULL or cannot be kept. */
+static const char *rf_keep(struct tb_rf_set *s, char *v)
 {
-	va_list ap;
-	char *v = NULL;
-
-	va_start(ap, fmt);
-	if (vasprintf(&v, fmt, ap) < 0)
-		v = NULL;
-	va_end(ap);
 	if (!v) {
 		s->failed = true;
 		return NULL;
@@ -201,28 +195,23 @@ _printf_(2, 3) static const char *rf_own(struct tb_rf_set *s, const char *fmt, .
 	return v;
 }
 
+/* A formatted string owned by the set (NULL on ENOMEM, the set marked failed). */
+_printf_(2, 3) static const char *rf_own(struct tb_rf_set *s, const char *fmt, ...)
+{
+	va_list ap;
+	char *v = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&v, fmt, ap) < 0)
+		v = NULL;
+	va_end(ap);
+	return rf_keep(s, v);
+}
+
 /* A copy of @v owned by the set (rf_own of "%s" without vfprintf; NULL on ENOMEM). */
 static const char *rf_own_copy(struct tb_rf_set *s, const char *v)
 {
-	char *c = strdup(v);
-
-	if (!c) {
-		s->failed = true;
-		return NULL;
-	}
-	if (s->n_owned == s->cap_owned) {
-		size_t cap = s->cap_owned ? s->cap_owned * 2 : 16;
-		char **n = realloc(s->owned, cap * sizeof(*n));
-		if (!n) {
-			free(c);
-			s->failed = true;
-			return NULL;
-		}
-		s->owned = n;
-		s->cap_owned = cap;
-	}
-	s->owned[s->n_owned++] = c;
-	return c;
+	return rf_keep(s, strdup(v));
 }
 
 /* A wanted field with a copy of the string @v. */
