@@ -1724,20 +1724,16 @@ struct printer {
 	} hour;
 };
 
-/* @n tabs in one append per 16 (not one call per tab: a backup has 100,000s of them) */
-static void put_tabs(struct strbuf *sb, size_t n)
+/* Room for @n more bytes and the NUL in @sb (false: failed, or out of memory). */
+static inline bool room(struct strbuf *sb, size_t n)
 {
-	static const char tabs[] = "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
-
-	for (size_t k; n; n -= k) {
-		k = MIN(n, sizeof(tabs) - 1);
-		strbuf_appendn(sb, tabs, k);
-	}
+	return !sb->failed && (sb->len + n + 1 <= sb->cap || strbuf_reserve(sb, n));
 }
 
 static void emit(struct printer *p, const char *comment)
 {
 	const char *l = strbuf_str(&p->line);
+	size_t n = p->line.len;
 
 	if (!strbuf_ok(&p->line)) {
 		if (p->raw)
@@ -1745,23 +1741,45 @@ static void emit(struct printer *p, const char *comment)
 		if (p->file)
 			p->file->failed = true;
 	}
-	if (p->raw) {
-		strbuf_appendn(p->raw, l, p->line.len);
-		strbuf_appendc(p->raw, '\n');
+	/* each output's room made once per line, then plain copies (a large VG's text is
+	 * hundreds of thousands of lines, twice) */
+	if (p->raw && room(p->raw, n + 1)) {
+		char *o = p->raw->buf + p->raw->len;
+		memcpy(o, l, n);
+		o[n] = '\n';
+		o[n + 1] = '\0';
+		p->raw->len += n + 1;
 	}
 	if (p->file) {
-		put_tabs(p->file, p->indent > 0 ? (size_t)p->indent : 0);
-		strbuf_appendn(p->file, l, p->line.len);
+		size_t ind = p->indent > 0 ? (size_t)p->indent : 0, cl = 0, ctabs = 0, need;
 		if (comment) {
-			size_t col = (size_t)p->indent * 8 + p->line.len;
-			size_t tabs = col < 40 ? (40 - col + 7) / 8 : 1;
-			put_tabs(p->file, MAX(tabs, (size_t)1));
-			strbuf_append(p->file, "# ");
-			strbuf_append(p->file, comment);
+			size_t col = ind * 8 + n;
+			ctabs = MAX(col < 40 ? (40 - col + 7) / 8 : 1, (size_t)1);
+			cl = strlen(comment);
 		}
-		strbuf_appendc(p->file, '\n');
+		need = ind + n + (comment ? ctabs + 2 + cl : 0) + 1;
+		if (room(p->file, need)) {
+			char *o = p->file->buf + p->file->len;
+			memset(o, '\t', ind);
+			o += ind;
+			memcpy(o, l, n);
+			o += n;
+			if (comment) {
+				memset(o, '\t', ctabs);
+				o += ctabs;
+				*o++ = '#';
+				*o++ = ' ';
+				memcpy(o, comment, cl);
+				o += cl;
+			}
+			*o++ = '\n';
+			*o = '\0';
+			p->file->len += need;
+		}
 	}
-	strbuf_reset(&p->line);
+	p->line.len = 0;
+	if (p->line.buf)
+		p->line.buf[0] = '\0';
 }
 
 /* A "key = value" line; in file style an optional comment aligned as lvm2 does (column 40). */
