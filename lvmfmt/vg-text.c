@@ -1730,17 +1730,9 @@ static inline bool room(struct strbuf *sb, size_t n)
 	return !sb->failed && (sb->len + n + 1 <= sb->cap || strbuf_reserve(sb, n));
 }
 
-static void emit(struct printer *p, const char *comment)
+/* One line @l (@n bytes) into each output (the file layout indented, with @comment). */
+static void emit_line(struct printer *p, const char *l, size_t n, const char *comment)
 {
-	const char *l = strbuf_str(&p->line);
-	size_t n = p->line.len;
-
-	if (!strbuf_ok(&p->line)) {
-		if (p->raw)
-			p->raw->failed = true;
-		if (p->file)
-			p->file->failed = true;
-	}
 	/* each output's room made once per line, then plain copies (a large VG's text is
 	 * hundreds of thousands of lines, twice) */
 	if (p->raw && room(p->raw, n + 1)) {
@@ -1777,6 +1769,18 @@ static void emit(struct printer *p, const char *comment)
 			p->file->len += need;
 		}
 	}
+}
+
+/* p->line as the next line, then emptied. */
+static void emit(struct printer *p, const char *comment)
+{
+	if (!strbuf_ok(&p->line)) {
+		if (p->raw)
+			p->raw->failed = true;
+		if (p->file)
+			p->file->failed = true;
+	}
+	emit_line(p, strbuf_str(&p->line), p->line.len, comment);
 	p->line.len = 0;
 	if (p->line.buf)
 		p->line.buf[0] = '\0';
@@ -1810,11 +1814,25 @@ static void put_u64(struct strbuf *sb, uint64_t v)
 /* "key = N" without printf (the hot lines of every LV and segment). */
 static void out_u(struct printer *p, const char *key, uint64_t v, const char *comment)
 {
-	strbuf_reset(&p->line);
-	strbuf_append(&p->line, key);
-	strbuf_appendn(&p->line, " = ", 3);
-	put_u64(&p->line, v);
-	emit(p, comment);
+	char b[128], d[24];
+	size_t kl = strlen(key), i = sizeof(d), n;
+
+	do
+		d[--i] = (char)('0' + v % 10);
+	while ((v /= 10));
+	if (kl + 3 + sizeof(d) > sizeof(b)) { /* a long key: the general way */
+		strbuf_reset(&p->line);
+		strbuf_append(&p->line, key);
+		strbuf_appendn(&p->line, " = ", 3);
+		strbuf_appendn(&p->line, d + i, sizeof(d) - i);
+		emit(p, comment);
+		return;
+	}
+	memcpy(b, key, kl);
+	memcpy(b + kl, " = ", 3);
+	n = sizeof(d) - i;
+	memcpy(b + kl + 3, d + i, n);
+	emit_line(p, b, kl + 3 + n, comment);
 }
 
 static void blank(struct printer *p)
@@ -1844,6 +1862,18 @@ static void close_sec(struct printer *p)
 
 static void out_str(struct printer *p, const char *key, const char *v, const char *comment)
 {
+	char b[256];
+	size_t kl = strlen(key), vl = strlen(v);
+
+	/* the common case, a short value with nothing to escape, built on the stack */
+	if (kl + vl + 5 <= sizeof(b) && v[strcspn(v, "\"\\")] == '\0') {
+		memcpy(b, key, kl);
+		memcpy(b + kl, " = \"", 4);
+		memcpy(b + kl + 4, v, vl);
+		b[kl + 4 + vl] = '"';
+		emit_line(p, b, kl + vl + 5, comment);
+		return;
+	}
 	strbuf_reset(&p->line);
 	strbuf_append(&p->line, key);
 	strbuf_appendn(&p->line, " = ", 3);
