@@ -1662,17 +1662,20 @@ static char *put_aligned(char *o, const char *v, size_t l, size_t w, bool right)
  * without a check per cell (10,000s of rows). lvm2 right-aligns only NUMBER (BIN too) and
  * SIZE fields; heading cells are left-aligned. */
 static void print_aligned(const struct cli_report *rep, char **text, const size_t *order, size_t n,
-			  size_t *width, const char *sep, struct strbuf *sb)
+			  const char *sep, struct strbuf *sb)
 {
 	const struct cli_report_type *t = rep->type;
 	size_t seplen = strlen(sep), line = 3, lines = n + !rep->opts.noheadings, total,
 	       nc = rep->n_cols;
 	/* each shown text's length, measured once for the widths and the writing */
 	uint32_t *len = n && nc ? malloc(n * nc * sizeof(*len)) : NULL;
+	size_t *width = calloc(nc ? nc : 1, sizeof(*width));
 	char *o;
 
-	if (n && nc && !len) {
+	if ((n && nc && !len) || !width) {
 		sb->failed = true;
+		free(len);
+		free(width);
 		return;
 	}
 	for (size_t c = 0; c < nc; c++) {
@@ -1689,6 +1692,7 @@ static void print_aligned(const struct cli_report *rep, char **text, const size_
 	if (__builtin_mul_overflow(line, lines, &total) || !strbuf_reserve(sb, total + 1)) {
 		sb->failed = true;
 		free(len);
+		free(width);
 		return;
 	}
 	o = sb->buf + sb->len;
@@ -1714,6 +1718,7 @@ static void print_aligned(const struct cli_report *rep, char **text, const size_
 	sb->len += total;
 	sb->buf[sb->len] = '\0';
 	free(len);
+	free(width);
 }
 
 static void print_basic(const struct cli_report *rep, char **text, const size_t *order, size_t n,
@@ -1723,7 +1728,6 @@ static void print_basic(const struct cli_report *rep, char **text, const size_t 
 	bool np = rep->opts.nameprefixes;
 	bool aligned = (!rep->opts.separator || rep->opts.aligned) && !np;
 	const char *sep = rep->opts.separator ? rep->opts.separator : " ";
-	size_t *width;
 
 	if (n == 0) /* lvm2 prints nothing, not even headings */
 		return;
@@ -1731,14 +1735,8 @@ static void print_basic(const struct cli_report *rep, char **text, const size_t 
 		print_rows(rep, text, order, n, sb);
 		return;
 	}
-	width = calloc(rep->n_cols ? rep->n_cols : 1, sizeof(*width));
-	if (!width) {
-		sb->failed = true;
-		return;
-	}
 	if (aligned) {
-		print_aligned(rep, text, order, n, width, sep, sb);
-		free(width);
+		print_aligned(rep, text, order, n, sep, sb);
 		return;
 	}
 
@@ -1766,7 +1764,6 @@ static void print_basic(const struct cli_report *rep, char **text, const size_t 
 		}
 		strbuf_appendc(sb, '\n');
 	}
-	free(width);
 }
 
 /* The rows of one JSON report array, each at @indent. */

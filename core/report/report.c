@@ -171,7 +171,6 @@ static struct tb_rf_mda *vg_mdas(struct tb_vg *vg, size_t *ret_n)
 	return m;
 }
 
-/* The row's segment views of @segs (one more, zeroed, as the end); *ret: caller frees. */
 static void release_segs(struct tb_rf_set *segs, size_t n)
 {
 	for (size_t i = 0; segs && i < n; i++)
@@ -179,7 +178,8 @@ static void release_segs(struct tb_rf_set *segs, size_t n)
 	free(segs);
 }
 
-/* The row's view of the segment sets, in @buf (grown as needed, kept from row to row). */
+/* The row's view of the segment sets, one more zeroed as the end, in @buf (grown as needed,
+ * kept from row to row; the caller frees it). */
 static int rsegs_of(const struct tb_rf_segs *segs, struct tb_rseg **buf, size_t *cap)
 {
 	if (segs->n + 1 > *cap) {
@@ -191,6 +191,7 @@ static int rsegs_of(const struct tb_rf_segs *segs, struct tb_rseg **buf, size_t 
 	}
 	for (size_t k = 0; k < segs->n; k++)
 		(*buf)[k] = (struct tb_rseg){ segs->v[k].f, segs->v[k].n };
+	(*buf)[segs->n] = (struct tb_rseg){ 0 };
 	return 0;
 }
 
