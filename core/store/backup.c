@@ -13,7 +13,6 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -129,28 +128,6 @@ static int build_header(const char *cmdline, bool before, char **ret)
 	return 0;
 }
 
-/* Write @n buffers in order, all of each (writev, again after a short write). */
-static int write_all_v(int fd, struct iovec *iov, int n)
-{
-	while (n > 0) {
-		ssize_t k = writev(fd, iov, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -errno;
-		while (n > 0 && (size_t)k >= iov->iov_len) {
-			k -= (ssize_t)iov->iov_len;
-			iov++;
-			n--;
-		}
-		if (n > 0) {
-			iov->iov_base = (char *)iov->iov_base + k;
-			iov->iov_len -= (size_t)k;
-		}
-	}
-	return 0;
-}
-
 static int fsync_dir(const char *dir)
 {
 	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -191,7 +168,7 @@ static int write_temp(const char *dir, const char *header, const char *body, siz
 		struct iovec iov[3] = { { (void *)header, strlen(header) },
 					{ (void *)body, blen },
 					{ (void *)"\n", 1 } };
-		int r = write_all_v(fd, iov, blen && body[blen - 1] == '\n' ? 2 : 3);
+		int r = fd_writev_all(fd, iov, blen && body[blen - 1] == '\n' ? 2 : 3);
 		if (r == 0 && fsync(fd) < 0 && errno != EROFS && errno != EINVAL)
 			r = -errno;
 		if (r == 0 && close(TAKE_FD(fd)) < 0)
