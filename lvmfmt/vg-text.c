@@ -1800,37 +1800,41 @@ static void outc(struct printer *p, const char *comment, const char *fmt, ...)
 }
 #define outf(p, ...) outc(p, NULL, __VA_ARGS__)
 
-static void put_u64(struct strbuf *sb, uint64_t v)
+/* The decimal digits of @v at the end of @d; returns where they start. */
+static size_t u64_digits(char d[static 24], uint64_t v)
 {
-	char b[24];
-	size_t i = sizeof(b);
+	size_t i = 24;
 
 	do
-		b[--i] = (char)('0' + v % 10);
+		d[--i] = (char)('0' + v % 10);
 	while ((v /= 10));
-	strbuf_appendn(sb, b + i, sizeof(b) - i);
+	return i;
+}
+
+static void put_u64(struct strbuf *sb, uint64_t v)
+{
+	char d[24];
+	size_t i = u64_digits(d, v);
+
+	strbuf_appendn(sb, d + i, sizeof(d) - i);
 }
 
 /* "key = N" without printf (the hot lines of every LV and segment). */
 static void out_u(struct printer *p, const char *key, uint64_t v, const char *comment)
 {
 	char b[128], d[24];
-	size_t kl = strlen(key), i = sizeof(d), n;
+	size_t kl = strlen(key), i = u64_digits(d, v), n = sizeof(d) - i;
 
-	do
-		d[--i] = (char)('0' + v % 10);
-	while ((v /= 10));
 	if (kl + 3 + sizeof(d) > sizeof(b)) { /* a long key: the general way */
 		strbuf_reset(&p->line);
 		strbuf_append(&p->line, key);
 		strbuf_appendn(&p->line, " = ", 3);
-		strbuf_appendn(&p->line, d + i, sizeof(d) - i);
+		strbuf_appendn(&p->line, d + i, n);
 		emit(p, comment);
 		return;
 	}
 	memcpy(b, key, kl);
 	memcpy(b + kl, " = ", 3);
-	n = sizeof(d) - i;
 	memcpy(b + kl + 3, d + i, n);
 	emit_line(p, b, kl + 3 + n, comment);
 }
