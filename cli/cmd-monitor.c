@@ -141,6 +141,7 @@ static int cmd_monitor(struct tb_ctx *ctx, int argc, char **argv)
 	bool daemonize;
 	int r, pfd = -1;
 
+	tb_ctx_set_exit_frees(ctx, false); /* it runs on, reading the VGs again and again */
 	r = cli_options_parse("monitor", monitor_opts, ARRAY_SIZE(monitor_opts), argc, argv, stderr,
 			      &p);
 	if (r)

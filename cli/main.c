@@ -131,6 +131,9 @@ int main(int argc, char **argv)
 	}
 	if (!getenv("THINBOX_LOG"))
 		tb_ctx_set_log_priority(ctx, LOG_NOTICE);
+	/* one command, then exit: the models it is done with are left to the exit (the
+	 * monitor, which runs on, turns this off) */
+	tb_ctx_set_exit_frees(ctx, true);
 	r = cmd->handler(ctx, argc, argv);
 	tb_ctx_unref(ctx);
 	return r;

@@ -31,6 +31,7 @@ struct tb_ctx {
 	dev_t (*bdev_rdev)(void *userdata, const char *path); /* tests: the fake's devno */
 	bool no_dm;              /* no device-mapper at all (tb_ctx_set_no_dm) */
 	unsigned report_include; /* TB_REPORT_SHARED, TB_REPORT_FOREIGN (tb_ctx_set_report_include) */
+	bool exit_frees;         /* tb_ctx_set_exit_frees: large models left to the exit */
 	char *warned; /* warnings already given ("\n"-separated): each device warning once */
 	size_t warned_len;
 	/* --config strings (tb_ctx_set_config), newest first; they win over lvm.conf */

@@ -1450,7 +1450,6 @@ struct dlv {
 static bool d_lv(struct importer *im, struct dtext *d, struct dlv *lv)
 {
 	struct dspan k, w[DIRECT_MAX_WORDS];
-	char idbuf[64];
 	int64_t count;
 	size_t n;
 	bool sec;
@@ -1461,11 +1460,7 @@ static bool d_lv(struct importer *im, struct dtext *d, struct dlv *lv)
 		return false;
 	memcpy(lv->name, k.s, k.n);
 	lv->name[k.n] = '\0';
-	if (!D_FIELD(d, "id") || !d_str(d, &k) || k.n >= sizeof(idbuf))
-		return false;
-	memcpy(idbuf, k.s, k.n);
-	idbuf[k.n] = '\0';
-	if (md_id_parse(idbuf, lv->id) < 0)
+	if (!D_FIELD(d, "id") || !d_str(d, &k) || k.n >= 64 || md_id_parse_n(k.s, k.n, lv->id) < 0)
 		return false;
 	if (!D_FIELD(d, "status") || !d_strs(d, w, ARRAY_SIZE(w), &n))
 		return false;

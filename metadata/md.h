@@ -227,6 +227,8 @@ void md_extra_clear(struct md_extra *e);
 void md_id_from_random(const uint8_t rnd[MD_ID_LEN], char ret[MD_ID_LEN + 1]);
 /* Parse an id written with or without dashes; -EINVAL unless exactly 32 valid characters. */
 int md_id_parse(const char *s, char ret[MD_ID_LEN + 1]);
+/* md_id_parse of the @len bytes at @s (not NUL-terminated; a NUL among them is invalid). */
+int md_id_parse_n(const char *s, size_t len, char ret[MD_ID_LEN + 1]);
 /* Format with lvm2's 6-4-4-4-4-4-6 dashes; @ret gets 39 bytes. */
 void md_id_format(const char *id, char ret[MD_ID_LEN + 7]);
 

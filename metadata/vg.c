@@ -69,29 +69,56 @@ void md_id_from_random(const uint8_t rnd[MD_ID_LEN], char ret[MD_ID_LEN + 1])
 }
 
 /* Is @c one of id_chars? (A compare per range instead of a memchr per character.) */
-static bool is_id_char(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       c == '!' || c == '#';
-}
+/* lvm2's id bytes (1) and the dashes of the printed form (2); 0 for anything else */
+static const unsigned char id_byte[256] = {
+	['0' ... '9'] = 1, ['a' ... 'z'] = 1, ['A' ... 'Z'] = 1, ['!'] = 1, ['#'] = 1, ['-'] = 2,
+};
 
-int md_id_parse(const char *s, char ret[MD_ID_LEN + 1])
+int md_id_parse_n(const char *s, size_t len, char ret[MD_ID_LEN + 1])
 {
 	char out[MD_ID_LEN + 1];
 	size_t n = 0;
 
-	for (; *s; s++) {
-		if (*s == '-')
-			continue;
-		if (!is_id_char(*s) || n == MD_ID_LEN)
+	/* lvm2's printed form (6-4-4-4-4-4-6, as every text it writes holds): the groups
+	 * copied, their bytes checked in one pass */
+	if (len == MD_ID_LEN + 6 && s[6] == '-' && s[11] == '-' && s[16] == '-' && s[21] == '-' &&
+	    s[26] == '-' && s[31] == '-') {
+		unsigned char ok = 1;
+		memcpy(out, s, 6);
+		memcpy(out + 6, s + 7, 4);
+		memcpy(out + 10, s + 12, 4);
+		memcpy(out + 14, s + 17, 4);
+		memcpy(out + 18, s + 22, 4);
+		memcpy(out + 22, s + 27, 4);
+		memcpy(out + 26, s + 32, 6);
+		for (size_t i = 0; i < MD_ID_LEN; i++)
+			ok &= id_byte[(unsigned char)out[i]];
+		if (!ok)
 			return -EINVAL;
-		out[n++] = *s;
+		out[MD_ID_LEN] = '\0';
+		memcpy(ret, out, sizeof(out));
+		return 0;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char k = id_byte[(unsigned char)s[i]];
+		if (k == 1) {
+			if (n == MD_ID_LEN)
+				return -EINVAL;
+			out[n++] = s[i];
+		} else if (k != 2) {
+			return -EINVAL;
+		}
 	}
 	if (n != MD_ID_LEN)
 		return -EINVAL;
 	out[n] = '\0';
 	memcpy(ret, out, sizeof(out));
 	return 0;
+}
+
+int md_id_parse(const char *s, char ret[MD_ID_LEN + 1])
+{
+	return md_id_parse_n(s, strlen(s), ret);
 }
 
 void md_id_format(const char *id, char ret[MD_ID_LEN + 7])

@@ -351,6 +351,12 @@ TB_EXPORT void tb_ctx_set_no_dm(struct tb_ctx *ctx, bool no_dm)
 	ctx->no_dm = no_dm;
 }
 
+TB_EXPORT void tb_ctx_set_exit_frees(struct tb_ctx *ctx, bool on)
+{
+	tb_ctx_clear_error(ctx);
+	ctx->exit_frees = on;
+}
+
 TB_EXPORT void tb_ctx_set_report_include(struct tb_ctx *ctx, unsigned flags)
 {
 	tb_ctx_clear_error(ctx);

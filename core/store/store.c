@@ -402,11 +402,32 @@ void tb_cmd_end(struct tb_cmd *c)
 	tb_lockset_release(&c->locks);
 }
 
+/* Models left to the process's exit (tb_ctx_set_exit_frees): a list in static storage, so
+ * they stay reachable (leak checkers count them as such) and are never touched again. */
+#define PARK_MIN_LVS 1000
+static struct md_vg **parked;
+static size_t n_parked, cap_parked;
+
+static bool park(struct md_vg *md)
+{
+	if (n_parked == cap_parked) {
+		size_t cap = cap_parked ? 2 * cap_parked : 8;
+		struct md_vg **n = realloc(parked, cap * sizeof(*n));
+		if (!n)
+			return false; /* freed the ordinary way */
+		parked = n;
+		cap_parked = cap;
+	}
+	parked[n_parked++] = md;
+	return true;
+}
+
 struct tb_vg *tb_vg_free(struct tb_vg *vg)
 {
 	if (!vg)
 		return NULL;
-	md_vg_free(vg->md);
+	if (!(vg->exit_frees && vg->md && vg->md->n_lvs >= PARK_MIN_LVS && park(vg->md)))
+		md_vg_free(vg->md);
 	free(vg->pvdevs);
 	tb_scan_free(&vg->scan);
 	strbuf_release(&vg->backup_section);
@@ -430,6 +451,7 @@ int tb_vg_read(struct tb_cmd *c, const char *name, bool write, struct tb_vg **re
 
 	if (!vg)
 		return -ENOMEM;
+	vg->exit_frees = ctx->exit_frees;
 	if (!tb_lockset_has_vg(&c->locks, name, write)) {
 		r = tb_lock_vg(&c->locks, name, write);
 		if (r < 0) {

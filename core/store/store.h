@@ -88,6 +88,7 @@ struct tb_vg {
 	 * text, lvf_vg_export_pair), valid for seqno backup_seqno */
 	struct strbuf backup_section;
 	uint32_t backup_seqno;
+	bool exit_frees; /* the ctx's tb_ctx_set_exit_frees when read: tb_vg_free may park md */
 };
 
 /* The command's session: locks, scan, the lvm.conf tree. */

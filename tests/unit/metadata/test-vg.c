@@ -99,6 +99,36 @@ static void test_ids(void **state)
 	assert_string_equal(out, "unchanged");
 	dashed[0] = '/'; /* not in lvm2's id alphabet (which has ! and #) */
 	assert_int_equal(md_id_parse(dashed, out), -EINVAL);
+	dashed[0] = in[0];
+	/* md_id_parse_n: the dashed form's fast path and the general loop agree */
+	assert_int_equal(md_id_parse_n(dashed, strlen(dashed), out), 0);
+	assert_string_equal(out, in);
+	for (size_t i = 0; i < strlen(dashed); i++) { /* any bad byte, dash or not, refused */
+		char bad[64];
+		memcpy(bad, dashed, strlen(dashed) + 1);
+		bad[i] = i % 2 ? '/' : '\0';
+		memcpy(out, "unchanged", 10);
+		assert_int_equal(md_id_parse_n(bad, strlen(dashed), out), -EINVAL);
+		assert_string_equal(out, "unchanged");
+	}
+	{ /* dashes elsewhere, the same 32 bytes: the general loop takes it */
+		char moved[64];
+		memcpy(moved, in, 5);
+		moved[5] = '-';
+		memcpy(moved + 6, in + 5, MD_ID_LEN - 5);
+		memcpy(moved + 6 + MD_ID_LEN - 5, "-----", 6);
+		assert_int_equal(strlen(moved), MD_ID_LEN + 6);
+		assert_int_equal(md_id_parse_n(moved, strlen(moved), out), 0);
+		assert_string_equal(out, in);
+	}
+	/* 33 id bytes in the dashed length (one dash fewer): refused */
+	char extra[64];
+	memcpy(extra, dashed, strlen(dashed) + 1);
+	extra[6] = 'x';
+	assert_int_equal(md_id_parse_n(extra, strlen(extra), out), -EINVAL);
+	extra[6] = '-';
+	extra[11] = '!'; /* '!' is an id byte, so it makes 33 */
+	assert_int_equal(md_id_parse_n(extra, strlen(extra), out), -EINVAL);
 }
 
 static void test_strv(void **state)
