@@ -157,8 +157,39 @@ static int format_exact(char *buf, size_t len, const char *prefix, unsigned __in
 	return (int)n;
 }
 
-/* dm_size_to_string, DM_SIZE_UNIT column, use_si_units = 1. */
+static int format_size(uint64_t sectors, char unit, bool suffix, char *buf, size_t len);
+
+/* dm_size_to_string, DM_SIZE_UNIT column, use_si_units = 1. The last answer is kept (per
+ * thread): the LVs of a report mostly share their sizes. */
 int cli_format_size(uint64_t sectors, char unit, bool suffix, char *buf, size_t len)
+{
+	static __thread struct {
+		bool ok, suffix;
+		char unit;
+		uint64_t sectors;
+		int n;
+		char text[64];
+	} last;
+	int n;
+
+	if (last.ok && last.sectors == sectors && last.unit == unit && last.suffix == suffix &&
+	    (size_t)last.n < len) {
+		memcpy(buf, last.text, (size_t)last.n + 1);
+		return last.n;
+	}
+	n = format_size(sectors, unit, suffix, buf, len);
+	last.ok = n >= 0 && (size_t)n < len && (size_t)n < sizeof(last.text);
+	if (last.ok) {
+		last.sectors = sectors;
+		last.unit = unit;
+		last.suffix = suffix;
+		last.n = n;
+		memcpy(last.text, buf, (size_t)n + 1);
+	}
+	return n;
+}
+
+static int format_size(uint64_t sectors, char unit, bool suffix, char *buf, size_t len)
 {
 	static const char pow1000[] = "EPTGMK", pow1024[] = "eptgmk", special[] = "BUS";
 	const char *p, *sfx = NULL, *prefix = "";

@@ -1745,14 +1745,20 @@ static void emit_line(struct printer *p, const char *l, size_t n, const char *co
 			cl = strlen(comment);
 		}
 		need = ind + n + (comment ? ctabs + 2 + cl : 0) + 1;
-		if (room(p->file, need)) {
+		if (room(p->file, need + 8)) { /* + 8: the indent's one 8-byte store */
 			char *o = p->file->buf + p->file->len;
-			memset(o, '\t', ind);
+			if (ind <= 8)
+				memcpy(o, "\t\t\t\t\t\t\t\t", 8); /* the rest is written over */
+			else
+				memset(o, '\t', ind);
 			o += ind;
 			memcpy(o, l, n);
 			o += n;
 			if (comment) {
-				memset(o, '\t', ctabs);
+				if (ctabs <= 8) /* within the + 8: o is at most need - 3 in */
+					memcpy(o, "\t\t\t\t\t\t\t\t", 8);
+				else
+					memset(o, '\t', ctabs);
 				o += ctabs;
 				*o++ = '#';
 				*o++ = ' ';

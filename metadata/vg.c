@@ -123,16 +123,21 @@ int md_id_parse(const char *s, char ret[MD_ID_LEN + 1])
 
 void md_id_format(const char *id, char ret[MD_ID_LEN + 7])
 {
-	static const int groups[] = { 6, 4, 4, 4, 4, 4, 6 };
-	size_t o = 0, k = 0;
-
-	for (size_t g = 0; g < ARRAY_SIZE(groups); g++) {
-		if (g)
-			ret[o++] = '-';
-		for (int j = 0; j < groups[g]; j++)
-			ret[o++] = id[k++];
-	}
-	ret[o] = '\0';
+	/* the groups 6-4-4-4-4-4-6, each a copy of constant size */
+	memcpy(ret, id, 6);
+	ret[6] = '-';
+	memcpy(ret + 7, id + 6, 4);
+	ret[11] = '-';
+	memcpy(ret + 12, id + 10, 4);
+	ret[16] = '-';
+	memcpy(ret + 17, id + 14, 4);
+	ret[21] = '-';
+	memcpy(ret + 22, id + 18, 4);
+	ret[26] = '-';
+	memcpy(ret + 27, id + 22, 4);
+	ret[31] = '-';
+	memcpy(ret + 32, id + 26, 6);
+	ret[38] = '\0';
 }
 
 bool md_name_char_is_valid(char c)

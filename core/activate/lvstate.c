@@ -126,15 +126,18 @@ const char *tb_lv_own_suffix(const struct md_vg *vg, const struct md_lv *lv)
 int tb_lv_state_get(struct tb_ctx *ctx, const struct md_vg *vg, const struct md_lv *lv,
 		    struct tb_lv_state *ret)
 {
-	struct tb_lv_state st = { 0 };
+	struct tb_lv_state st;
 	struct dmk_ctx *dmk;
 	int r;
 
-	/* no device-mapper, or a report's device list (tb_dm_snapshot_begin) that is empty */
+	/* no device-mapper, or a report's device list (tb_dm_snapshot_begin) that is empty:
+	 * nothing is active (*ret cleared in place: the state is ~1 KB, and a report asks this
+	 * once per LV) */
 	if (ctx->no_dm || (ctx->dm_snap && !ctx->n_dm_uuids)) {
-		*ret = st; /* nothing is active */
+		memset(ret, 0, sizeof(*ret));
 		return 0;
 	}
+	memset(&st, 0, sizeof(st));
 	if ((r = tb_ctx_dmk(ctx, &dmk)) < 0)
 		return r;
 	if (md_lv_is_thin_pool(lv)) {

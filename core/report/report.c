@@ -271,7 +271,7 @@ static int report_vg_lvs(struct tb_cmd *c, struct tb_vg *vg, bool all, struct tb
 	for (size_t i = 0; i < md->n_lvs && r == 0; i++) {
 		struct md_lv *lv = sorted[i].lv;
 		struct tb_lv_row row = { 0 };
-		struct tb_lv_state st = { 0 };
+		struct tb_lv_state st; /* tb_lv_state_get sets all of it, or fails */
 		char name[MD_NAME_MAX + 3], uuid[MD_ID_LEN + 7], path[600];
 		_cleanup_free_ char *dmname = NULL;
 

@@ -165,6 +165,21 @@ static void test_units(void **state)
 	/* Truncation like snprintf. */
 	assert_int_equal(cli_format_size(8380416, 'b', true, buf, 4), 11);
 	assert_string_equal(buf, "429");
+	/* The kept last answer: the same again, then short buffers, other units and suffixes,
+	 * each exactly what a first call gives */
+	assert_int_equal(cli_format_size(8192, 'r', true, buf, sizeof(buf)), 5);
+	assert_string_equal(buf, "4.00m");
+	assert_int_equal(cli_format_size(8192, 'r', true, buf, sizeof(buf)), 5);
+	assert_string_equal(buf, "4.00m");
+	assert_int_equal(cli_format_size(8192, 'r', true, buf, 3), 5);
+	assert_string_equal(buf, "4.");
+	assert_int_equal(cli_format_size(8192, 'r', true, buf, 6), 5);
+	assert_string_equal(buf, "4.00m");
+	assert_string_equal(fmt(8192, 'm', false), "4.00");
+	assert_string_equal(fmt(8192, 'm', true), "4.00m");
+	assert_string_equal(fmt(8192, 'k', true), "4096.00k");
+	assert_string_equal(fmt(8191, 'r', true), "<4.00m");
+	assert_string_equal(fmt(8192, 'r', true), "4.00m");
 }
 
 static const char *pct(uint64_t n, uint64_t d)
