@@ -1692,8 +1692,11 @@ static char *put_aligned(char *o, const char *v, size_t l, size_t w, bool right)
 /* The aligned table: every line is the same length, so the text is sized once and written
  * without a check per cell (10,000s of rows). lvm2 right-aligns only NUMBER (BIN too) and
  * SIZE fields; heading cells are left-aligned. */
+/* The aligned table into @sb; with @out, written to @out in pieces of about 64 KiB as it
+ * goes (a report of 10,000s of rows is never whole in memory; *io_err set when a write
+ * fails), @sb left empty. */
 static void print_aligned(const struct cli_report *rep, char **text, const size_t *order, size_t n,
-			  const char *sep, struct strbuf *sb)
+			  const char *sep, struct strbuf *sb, FILE *out, bool *io_err)
 {
 	const struct cli_report_type *t = rep->type;
 	size_t seplen = strlen(sep), line = 3, lines = n + !rep->opts.noheadings, total,
@@ -1720,7 +1723,10 @@ static void print_aligned(const struct cli_report *rep, char **text, const size_
 	}
 	for (size_t c = 0; c < nc; c++)
 		line += width[c] + (c ? seplen : 0);
-	if (__builtin_mul_overflow(line, lines, &total) || !strbuf_reserve(sb, total + 1)) {
+	/* the lines of one piece: all of them without @out */
+	size_t piece = out ? MAX((size_t)65536 / line, (size_t)1) : lines;
+	if (__builtin_mul_overflow(line, MIN(piece, lines), &total) ||
+	    !strbuf_reserve(sb, total + 1)) {
 		sb->failed = true;
 		free(len);
 		free(width);
@@ -1729,6 +1735,13 @@ static void print_aligned(const struct cli_report *rep, char **text, const size_
 	o = sb->buf + sb->len;
 	for (size_t i = 0; i < lines; i++) {
 		bool head = !rep->opts.noheadings && i == 0;
+		if (out && i && i % piece == 0) { /* the piece done: written, the room reused */
+			sb->len = (size_t)(o - sb->buf);
+			if (fwrite(sb->buf, 1, sb->len, out) != sb->len)
+				*io_err = true;
+			sb->len = 0;
+			o = sb->buf;
+		}
 		size_t k = head ? 0 : i - !rep->opts.noheadings, r = head ? 0 : order[k];
 		*o++ = ' ';
 		*o++ = ' ';
@@ -1746,14 +1759,22 @@ static void print_aligned(const struct cli_report *rep, char **text, const size_
 		}
 		*o++ = '\n';
 	}
-	sb->len += total;
+	sb->len = (size_t)(o - sb->buf);
 	sb->buf[sb->len] = '\0';
+	if (out) {
+		if (sb->len && fwrite(sb->buf, 1, sb->len, out) != sb->len)
+			*io_err = true;
+		sb->len = 0;
+		sb->buf[0] = '\0';
+	}
 	free(len);
 	free(width);
 }
 
+/* The basic layouts into @sb; the aligned one written to @out as it goes when @out is not
+ * NULL (print_aligned). */
 static void print_basic(const struct cli_report *rep, char **text, const size_t *order, size_t n,
-			struct strbuf *sb)
+			struct strbuf *sb, FILE *out, bool *io_err)
 {
 	const struct cli_report_type *t = rep->type;
 	bool np = rep->opts.nameprefixes;
@@ -1767,7 +1788,7 @@ static void print_basic(const struct cli_report *rep, char **text, const size_t 
 		return;
 	}
 	if (aligned) {
-		print_aligned(rep, text, order, n, sep, sb);
+		print_aligned(rep, text, order, n, sep, sb, out, io_err);
 		return;
 	}
 
@@ -1918,19 +1939,20 @@ int cli_report_print(struct cli_report *rep, FILE *out)
 	struct strbuf sb = { 0 };
 	char **text = NULL;
 	size_t *order = NULL, n = 0;
+	bool io_err = false;
 	int r = prepare(rep, &text, &order, &n);
 
 	if (r < 0)
 		goto out;
 	if (rep->opts.format == CLI_REPORT_BASIC)
-		print_basic(rep, text, order, n, &sb);
+		print_basic(rep, text, order, n, &sb, out, &io_err);
 	else
 		print_json(rep, text, order, n, &sb);
 	if (!strbuf_ok(&sb)) {
 		r = -ENOMEM;
 		goto out;
 	}
-	if (sb.len && fwrite(sb.buf, 1, sb.len, out) != sb.len)
+	if (io_err || (sb.len && fwrite(sb.buf, 1, sb.len, out) != sb.len))
 		r = -EIO;
 	if (r == 0 && fflush(out) != 0)
 		r = -EIO;

@@ -22,11 +22,16 @@ int lvf_vg_import_text(const char *text, size_t len, struct md_vg **ret, struct 
 /* lvf_vg_import_text with its ways chosen (the tests compare them): @flags 0 is
  * lvf_vg_import_text (the streamed import, plain LV sections read straight into the model);
  * LVF_VG_IMPORT_NO_DIRECT streams every LV through its tree nodes; LVF_VG_IMPORT_TREE parses the
- * whole tree, then lvf_vg_import. Each gives the same model or the same error. *ret_direct (may
- * be NULL), on success: how many LVs were read straight from the text. Since: 0.2 */
+ * whole tree, then lvf_vg_import. The direct reader tries lvm2's template of a one-segment LV
+ * first, its general reader next: LVF_VG_IMPORT_NO_TEMPLATE leaves the template out,
+ * LVF_VG_IMPORT_ONLY_TEMPLATE the general reader. Each gives the same model or the same error.
+ * *ret_direct (may be NULL), on success: how many LVs were read straight from the text.
+ * Since: 0.2 */
 enum {
 	LVF_VG_IMPORT_NO_DIRECT = 1 << 0,
 	LVF_VG_IMPORT_TREE = 1 << 1,
+	LVF_VG_IMPORT_NO_TEMPLATE = 1 << 2,
+	LVF_VG_IMPORT_ONLY_TEMPLATE = 1 << 3,
 };
 int lvf_vg_import_text_opts(const char *text, size_t len, unsigned flags, size_t *ret_direct,
 			    struct md_vg **ret, struct lvf_err *reterr);

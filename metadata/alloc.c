@@ -139,13 +139,10 @@ int md_lv_add_linear_seg(struct md_lv *lv, struct md_pv *pv, uint32_t pe, uint32
 	lv->segs = segs;
 	s = &segs[lv->n_segs];
 	memset(s, 0, sizeof(*s));
-	s->type = strdup("striped");
+	s->type = md_seg_type_striped();
 	s->areas = calloc(1, sizeof(*s->areas));
-	if (!s->type || !s->areas) {
-		free(s->type);
-		free(s->areas);
+	if (!s->areas)
 		return -ENOMEM;
-	}
 	s->start_extent = md_lv_extents(lv);
 	s->extent_count = count;
 	s->kind = MD_SEG_STRIPED;
@@ -175,7 +172,7 @@ void md_lv_merge_segments(struct md_lv *lv)
 			continue;
 		}
 		a->extent_count += b->extent_count;
-		free(b->type);
+		md_seg_type_free(b->type);
 		free(b->areas);
 		memmove(b, b + 1, (lv->n_segs - i - 1) * sizeof(*b));
 		lv->n_segs--;
@@ -287,7 +284,7 @@ int md_lv_extend_linear(struct md_vg *vg, struct md_lv *lv, uint32_t extents,
 fail:
 	while (lv->n_segs > orig_segs) {
 		struct md_seg *s = &lv->segs[--lv->n_segs];
-		free(s->type);
+		md_seg_type_free(s->type);
 		free(s->areas);
 	}
 out:

@@ -125,10 +125,14 @@ static void names_put(struct md_vg_index *x, struct md_lv *lv)
 	x->names_n++;
 }
 
-static int names_build(struct md_vg *vg, struct md_vg_index *x, size_t want)
+/* The table for @want LVs (cap_for), or of @cap entries when @cap is not 0. */
+static int names_build(struct md_vg *vg, struct md_vg_index *x, size_t want, size_t cap)
 {
-	size_t cap = cap_for(want);
-	struct md_lv **t = calloc(cap, sizeof(*t));
+	struct md_lv **t;
+
+	if (!cap)
+		cap = cap_for(want);
+	t = calloc(cap, sizeof(*t));
 
 	if (!t)
 		return -ENOMEM;
@@ -152,7 +156,7 @@ static struct md_vg_index *names_ready(const struct md_vg *cvg)
 		return NULL;
 	if (x->names_valid && x->names_n == vg->n_lvs)
 		return x;
-	return names_build(vg, x, vg->n_lvs) < 0 ? NULL : x;
+	return names_build(vg, x, vg->n_lvs, 0) < 0 ? NULL : x;
 }
 
 struct md_lv *md_vg_index_find_lv(const struct md_vg *vg, const char *name)
@@ -185,7 +189,8 @@ void md_vg_index_added(struct md_vg *vg, struct md_lv *lv)
 	if (!x->names_valid || x->names_n + 1 != vg->n_lvs)
 		return (void)(x->names_valid = false);
 	if (2 * (x->names_n + 1) + 2 > x->names_cap) {
-		if (names_build(vg, x, 2 * vg->n_lvs) < 0)
+		/* twice the entries: at most half full, a quarter just after growing */
+		if (names_build(vg, x, vg->n_lvs, 2 * x->names_cap) < 0)
 			x->names_valid = false;
 		return;
 	}

@@ -274,7 +274,7 @@ undo:
 		uint32_t want = rs->extent_count;
 		while (img->n_segs > orig[i]) {
 			struct md_seg *s = &img->segs[--img->n_segs];
-			free(s->type);
+			md_seg_type_free(s->type);
 			free(s->areas);
 		}
 		/* a merged last segment grew in place: cut it back */

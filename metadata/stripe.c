@@ -82,13 +82,10 @@ static int add_seg(struct md_lv *lv, struct pick *p, uint32_t stripes, uint32_t 
 	lv->segs = segs;
 	s = &segs[lv->n_segs];
 	memset(s, 0, sizeof(*s));
-	s->type = strdup("striped");
+	s->type = md_seg_type_striped();
 	s->areas = calloc(stripes, sizeof(*s->areas));
-	if (!s->type || !s->areas) {
-		free(s->type);
-		free(s->areas);
+	if (!s->areas)
 		return -ENOMEM;
-	}
 	s->start_extent = md_lv_extents(lv);
 	s->extent_count = len * stripes;
 	s->kind = MD_SEG_STRIPED;
@@ -212,7 +209,7 @@ fail:
 		*ret_allocated = extents - need * stripes;
 	while (lv->n_segs > orig_segs) {
 		struct md_seg *s = &lv->segs[--lv->n_segs];
-		free(s->type);
+		md_seg_type_free(s->type);
 		free(s->areas);
 	}
 out:

@@ -272,9 +272,29 @@ int md_vg_new(const char *name, const char *id, uint32_t extent_size, struct md_
 	return 0;
 }
 
+static char striped_type[] = "striped";
+
+char *md_seg_type_striped(void)
+{
+	return striped_type;
+}
+
+char *md_seg_type_dup(const char *type, size_t len)
+{
+	if (len == sizeof(striped_type) - 1 && !memcmp(type, striped_type, len))
+		return striped_type;
+	return strndup(type, len);
+}
+
+void md_seg_type_free(char *type)
+{
+	if (type != striped_type)
+		free(type);
+}
+
 static void seg_clear(struct md_seg *s)
 {
-	free(s->type);
+	md_seg_type_free(s->type);
 	free(s->areas);
 	free(s->meta_areas);
 	free(s->msgs);

@@ -1,7 +1,8 @@
 /* The streamed import's direct LV reader (vg-text.c lv_direct, issue 13): a plain LV section
  * read straight into the model must give the very model the tree path gives (the streamed
  * import through tree nodes, and the whole-tree import), or decline so that the tree path
- * reports the same error (code, message, line, column). Adversarial LV sections, every cut of
+ * reports the same error (code, message, line, column); its template of lvm2's layout and its
+ * general reader each alone too. Adversarial LV sections, every cut of
  * them, and seeded mutations of a VG text. */
 #include <errno.h>
 #include <setjmp.h>
@@ -134,26 +135,42 @@ static void assert_vg_same(const struct md_vg *a, const struct md_vg *b, const c
 	strbuf_release(&sb);
 }
 
-/* The three ways on @text: the same model or the same error. Returns how many LVs the direct
- * reader took (0 on an error). */
+/* How many LVs of the last three_way the direct reader's template took */
+static size_t last_template;
+
+/* The ways on @text (the direct reader with its template, without it, with only it; no direct
+ * reader; the whole tree): the same model or the same error. Returns how many LVs the direct
+ * reader took (0 on an error); the template alone must take the same or fewer. */
 static size_t three_way(const char *text, size_t len)
 {
-	static const unsigned ways[] = { 0, LVF_VG_IMPORT_NO_DIRECT, LVF_VG_IMPORT_TREE };
-	struct md_vg *vg[3] = { NULL, NULL, NULL };
-	struct lvf_err err[3];
+	static const unsigned ways[] = { 0, LVF_VG_IMPORT_NO_TEMPLATE, LVF_VG_IMPORT_ONLY_TEMPLATE,
+					 LVF_VG_IMPORT_NO_DIRECT, LVF_VG_IMPORT_TREE };
+	enum { NW = sizeof(ways) / sizeof(ways[0]) };
+	struct md_vg *vg[NW] = { NULL };
+	struct lvf_err err[NW];
 	size_t direct = 0, d;
-	int r[3];
+	int r[NW];
 
-	for (size_t w = 0; w < 3; w++) {
+	last_template = 0;
+	for (size_t w = 0; w < NW; w++) {
 		memset(&err[w], 0, sizeof(err[w]));
 		d = 99;
 		r[w] = lvf_vg_import_text_opts(text, len, ways[w], &d, &vg[w], &err[w]);
 		if (w == 0 && r[w] == 0)
 			direct = d;
-		if (w > 0 && r[w] == 0)
+		if (w == 1 && r[w] == 0 && d != direct)
+			fail_msg("%zu LVs read directly with the template, %zu without, for:\n%.*s",
+				 direct, d, (int)len, text);
+		if (w == 2 && r[w] == 0) {
+			if (d > direct)
+				fail_msg("the template alone took %zu LVs, both readers %zu", d,
+					 direct);
+			last_template = d;
+		}
+		if (w > 2 && r[w] == 0)
 			assert_int_equal(d, 0);
 	}
-	for (size_t w = 1; w < 3; w++) {
+	for (size_t w = 1; w < NW; w++) {
 		if (r[0] != r[w])
 			fail_msg("way 0: %d (%s), way %zu: %d (%s) for:\n%.*s", r[0], err[0].msg, w,
 				 r[w], err[w].msg, (int)len, text);
@@ -169,7 +186,7 @@ static size_t three_way(const char *text, size_t len)
 			assert_vg_same(vg[0], vg[w], text);
 		}
 	}
-	for (size_t w = 0; w < 3; w++)
+	for (size_t w = 0; w < NW; w++)
 		md_vg_free(vg[w]);
 	return direct;
 }
@@ -389,6 +406,8 @@ static const struct {
 
 static void test_direct_items(void **state)
 {
+	size_t templ = 0;
+
 	(void)state;
 	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
 		size_t len, d;
@@ -398,8 +417,13 @@ static void test_direct_items(void **state)
 		if (d != items[i].direct)
 			fail_msg("item %zu: %zu LVs read directly, wanted %zu:\n%s", i, d,
 				 items[i].direct, items[i].item);
+		templ += last_template;
+		if (i == 0) /* PLAIN: lvm2's layout */
+			assert_int_equal(last_template, 1);
 		free(t);
 	}
+	printf("items: %zu LVs by the template\n", templ);
+	assert_true(templ >= 3);
 }
 
 /* Every item cut at every byte: the text ends there, or the sections are closed there. */
@@ -461,7 +485,7 @@ static void test_direct_mutations(void **state)
 		"segment_count = 1\n" SEG(1, 0, 2, "pv1", 5) "}\n" VG_TAIL;
 	const size_t blen = strlen(base), from = strlen(VG_HEAD LV0);
 	uint64_t seed = 0x9e3779b97f4a7c15ull;
-	size_t direct_total = 0;
+	size_t direct_total = 0, template_total = 0;
 
 	assert_int_equal(three_way(base, blen), 3);
 	for (unsigned iter = 0; iter < 20000; iter++) {
@@ -497,12 +521,16 @@ static void test_direct_mutations(void **state)
 			t = u;
 		}
 		direct_total += three_way(t.buf, t.len);
+		template_total += last_template;
 		strbuf_release(&t);
 	}
+	printf("mutations: %zu LVs direct, %zu by the template\n", direct_total, template_total);
 	/* many mutations leave a VG that imports with some LV plain: the direct reader had a say
 	 * (about 4,200 LVs of the 20,000 texts) */
 	if (direct_total < 2000)
 		fail_msg("only %zu LVs read directly", direct_total);
+	if (template_total < 1000) /* about 2,600 */
+		fail_msg("only %zu LVs read by the template", template_total);
 }
 
 /* Node limit and a text that ends in the middle: the direct reader never makes the parse go
@@ -525,6 +553,7 @@ static void test_direct_many(void **state)
 	assert_true(strbuf_ok(&t));
 	d = three_way(t.buf, t.len);
 	assert_int_equal(d, 300);
+	assert_int_equal(last_template, 300); /* lvm2's layout: every one by the template */
 	strbuf_release(&t);
 }
 
