@@ -101,6 +101,17 @@ static int direct_io(struct fdev *d, uint64_t off, void *rbuf, const void *wbuf,
 			pos = whole;
 			continue;
 		}
+		/* the same for a write from an aligned buffer: the text of a commit */
+		if (wbuf && from == pos && end / bs * bs > pos &&
+		    ((uintptr_t)((const uint8_t *)wbuf + (from - off)) & (align - 1)) == 0) {
+			uint64_t whole = end / bs * bs;
+			r = pwrite_full(d->fd, (const uint8_t *)wbuf + (from - off),
+					(size_t)(whole - pos), pos);
+			if (r < 0)
+				return r;
+			pos = whole;
+			continue;
+		}
 		/* sized to the request: most are a sector or two */
 		if (!bounce && posix_memalign((void **)&bounce, align,
 					      (size_t)MIN((uint64_t)BOUNCE_BYTES,

@@ -409,7 +409,7 @@ static int flush_all(struct lvf_mda_ref *mdas, size_t n)
 static int write_text(const struct lvf_mda_ref *ref, uint64_t off, const char *text, size_t len)
 {
 	_cleanup_free_ uint8_t *pad = NULL;
-	uint64_t first = len, wrap = 0, piece_off, piece_len, padded;
+	uint64_t first = len, wrap = 0, piece_off, piece_len, padded, head;
 	const uint8_t *piece;
 	int r;
 
@@ -431,11 +431,19 @@ static int write_text(const struct lvf_mda_ref *ref, uint64_t off, const char *t
 	}
 	padded = MIN(ROUND_UP(piece_off + piece_len, (uint64_t)LVF_MDA_ALIGN), ref->size) -
 		 piece_off;
-	pad = calloc(1, (size_t)padded);
+	/* the whole sectors of the piece straight from the text; the last one, zero-padded,
+	 * from a copy (a text of megabytes is not copied to be padded) */
+	head = piece_len / LVF_MDA_ALIGN * LVF_MDA_ALIGN;
+	if (head && (r = lvf_bdev_write(ref->bdev, ref->start + piece_off, piece, (size_t)head)) < 0)
+		return r;
+	if (padded == head)
+		return 0;
+	pad = calloc(1, (size_t)(padded - head));
 	if (!pad)
 		return -ENOMEM;
-	memcpy(pad, piece, (size_t)piece_len);
-	return lvf_bdev_write(ref->bdev, ref->start + piece_off, pad, (size_t)padded);
+	memcpy(pad, piece + head, (size_t)(piece_len - head));
+	return lvf_bdev_write(ref->bdev, ref->start + piece_off + head, pad,
+			      (size_t)(padded - head));
 }
 
 /* Best-effort: clear slot 1 again on the areas whose precommit was written. */

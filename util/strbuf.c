@@ -9,6 +9,10 @@ static bool grow(struct strbuf *sb, size_t extra)
 {
 	if (sb->failed)
 		return false;
+	if (extra >= (size_t)-1 - sb->len) { /* len + extra + 1 would wrap */
+		sb->failed = true;
+		return false;
+	}
 	if (sb->len + extra + 1 <= sb->cap)
 		return true;
 	size_t ncap = sb->cap ? sb->cap : 64;
@@ -32,6 +36,25 @@ static bool grow(struct strbuf *sb, size_t extra)
 bool strbuf_reserve(struct strbuf *sb, size_t extra)
 {
 	return grow(sb, extra);
+}
+
+bool strbuf_reserve_aligned(struct strbuf *sb, size_t extra, size_t align)
+{
+	void *n;
+
+	if (sb->failed)
+		return false;
+	if (sb->len || extra == (size_t)-1 || extra + 1 <= sb->cap)
+		return grow(sb, extra);
+	if (posix_memalign(&n, align, extra + 1) != 0) {
+		sb->failed = true;
+		return false;
+	}
+	free(sb->buf);
+	sb->buf = n;
+	sb->cap = extra + 1;
+	sb->buf[0] = '\0';
+	return true;
 }
 
 void strbuf_appendn_slow(struct strbuf *sb, const char *s, size_t n)

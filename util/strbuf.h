@@ -54,6 +54,10 @@ void strbuf_reset(struct strbuf *sb);
 /* Make room for @extra more bytes (one allocation for a text whose size is known ahead);
  * false when out of memory (the buffer is then failed). */
 bool strbuf_reserve(struct strbuf *sb, size_t extra);
+/* strbuf_reserve of an empty buffer whose new room starts on an @align boundary (a power of
+ * two; a text written with O_DIRECT from where it is). Still free()d as ever; a later growth
+ * may lose the alignment. A buffer with text, or with the room already, is left as it is. */
+bool strbuf_reserve_aligned(struct strbuf *sb, size_t extra, size_t align);
 static inline bool strbuf_ok(const struct strbuf *sb)
 {
 	return !sb->failed;

@@ -613,7 +613,9 @@ int tb_vg_prepare_text(struct tb_cmd *c, struct tb_vg *vg, struct strbuf *raw)
 		for (size_t i = 0; i < vg->n_pvdevs; i++)
 			if (vg->pvdevs[i] && vg->pvdevs[i]->text_len > last)
 				last = vg->pvdevs[i]->text_len;
-		strbuf_reserve(raw, last + last / 16 + 4096);
+		/* the raw text page-aligned: written to the areas with O_DIRECT from where it is,
+		 * no bounce copy (lvf_bdev_write) */
+		strbuf_reserve_aligned(raw, last + last / 16 + 4096, 4096);
 		strbuf_reserve(&vg->backup_section, last + last / 2 + last / 8 + 4096);
 	}
 	r = lvf_vg_export_pair(vg->md, &info, raw, &vg->backup_section);

@@ -162,6 +162,30 @@ static void test_write_all(void **state)
 	assert_int_equal(fd_write_all(-1, "", 0), 0);
 }
 
+/* strbuf_reserve_aligned: an empty buffer's room on the boundary; one with text grows as
+ * ever; the text works as in any buffer */
+static void test_reserve_aligned(void **state)
+{
+	struct strbuf sb = { 0 };
+
+	(void)state;
+	assert_true(strbuf_reserve_aligned(&sb, 10000, 4096));
+	assert_true(((uintptr_t)sb.buf & 4095) == 0);
+	assert_true(sb.cap >= 10001);
+	assert_string_equal(strbuf_str(&sb), "");
+	strbuf_append(&sb, "abc");
+	assert_true(strbuf_reserve_aligned(&sb, 100000, 4096)); /* grown, text kept */
+	assert_string_equal(strbuf_str(&sb), "abc");
+	assert_true(sb.cap >= 100004);
+	strbuf_release(&sb);
+	sb.failed = true;
+	assert_false(strbuf_reserve_aligned(&sb, 10, 64));
+	sb.failed = false;
+	assert_false(strbuf_reserve_aligned(&sb, (size_t)-1, 64));
+	assert_false(strbuf_ok(&sb));
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_quoted),
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_write_all),
+		cmocka_unit_test(test_reserve_aligned),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
