@@ -52,6 +52,11 @@ struct lvf_vg_export_info {
 /* Print @vg; appends to @out (text without the trailing NUL). */
 int lvf_vg_export(const struct md_vg *vg, enum lvf_vg_style style,
 		  const struct lvf_vg_export_info *info, struct strbuf *out);
+/* lvf_vg_export with @flags: LVF_VG_EXPORT_NO_TEMPLATE prints every LV the general way, not
+ * the usual one-segment LV from its template (the same bytes; the tests compare). Since: 0.2 */
+enum { LVF_VG_EXPORT_NO_TEMPLATE = 1 << 0 };
+int lvf_vg_export_opts(const struct md_vg *vg, enum lvf_vg_style style,
+		       const struct lvf_vg_export_info *info, unsigned flags, struct strbuf *out);
 /* Both texts a commit needs in one pass: @raw as LVF_VG_RAW and @section as LVF_VG_SECTION
  * (for the backup file), byte for byte what two lvf_vg_export calls give. Since: 0.2 */
 int lvf_vg_export_pair(const struct md_vg *vg, const struct lvf_vg_export_info *info,
