@@ -73,6 +73,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(lvf_vg_export(c, LVF_VG_SECTION, NULL, &sc) == 0, "second export");
 	check(sc.len == sa.len && memcmp(strbuf_str(&sc), strbuf_str(&sa), sa.len) == 0,
 	      "printing is not stable");
+	/* the printer's template of a one-segment LV gives the general way's bytes, both layouts */
+	for (int style = LVF_VG_RAW; style <= LVF_VG_SECTION; style++) {
+		static const struct lvf_vg_export_info info = { "d", "h", NULL, 1 };
+		struct strbuf t1 = { 0 }, t2 = { 0 };
+		check(lvf_vg_export_opts(a, (enum lvf_vg_style)style, &info, 0, &t1) == 0 &&
+			      lvf_vg_export_opts(a, (enum lvf_vg_style)style, &info,
+						 LVF_VG_EXPORT_NO_TEMPLATE, &t2) == 0,
+		      "export with and without the template");
+		check(t1.len == t2.len && memcmp(strbuf_str(&t1), strbuf_str(&t2), t1.len) == 0,
+		      "the template prints differently");
+		strbuf_release(&t1);
+		strbuf_release(&t2);
+	}
 out:
 	strbuf_release(&sa);
 	strbuf_release(&sb);
