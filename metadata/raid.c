@@ -179,7 +179,7 @@ int md_raid1_create(struct md_vg *vg, const char *name, const char (*ids)[MD_ID_
 fail:
 	if (lv) {
 		lv->n_segs = 0; /* the segment (if any) refers to the sub-LVs: drop it first */
-		free(lv->segs ? lv->segs[0].type : NULL);
+		md_seg_type_free(lv->segs ? lv->segs[0].type : NULL);
 		free(lv->segs ? lv->segs[0].areas : NULL);
 		free(lv->segs ? lv->segs[0].meta_areas : NULL);
 		free(lv->segs);
