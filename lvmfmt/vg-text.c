@@ -1305,20 +1305,46 @@ static bool d_next_is(const struct dtext *d, const char *w, size_t n)
 /* where cft.c fast_scalar's "string" ends, or one it declines */
 static const unsigned char d_str_stop[256] = { ['"'] = 1, ['\\'] = 1, ['\n'] = 1 };
 
+/* cft.c fast_scalar's "string" at @p (before @e): its bytes in *ret, and where it ends (after
+ * the closing '"'); NULL for any other token, or one fast_scalar declines */
+static inline const char *scan_str(const char *p, const char *e, struct dspan *ret)
+{
+	const char *s = p + 1, *t = s;
+
+	if (p == e || *p != '"')
+		return NULL;
+	while (t < e && !d_str_stop[(unsigned char)*t])
+		t++;
+	if (t == e || *t != '"' || (size_t)(t - s) > LVF_CFT_MAX_STRING)
+		return NULL;
+	ret->s = s;
+	ret->n = (size_t)(t - s);
+	return t + 1;
+}
+
+/* cft.c fast_scalar's plain decimal at @p (before @e; at most 18 digits, no leading zero): its
+ * value in *ret and where its digits end; NULL when there is none or the text ends there */
+static inline const char *scan_dec(const char *p, const char *e, int64_t *ret)
+{
+	const char *t = p;
+	uint64_t v = 0;
+
+	while (t < e && (unsigned)(*t - '0') < 10 && t - p <= 18)
+		v = v * 10 + (unsigned)(*t++ - '0');
+	if (t == p || t == e || t - p > 18 || (*p == '0' && t - p > 1))
+		return NULL;
+	*ret = (int64_t)v;
+	return t;
+}
+
 /* cft.c fast_scalar's "string" (no gap after it) */
 static bool d_str_tok(struct dtext *d, struct dspan *ret)
 {
-	const char *s = d->p + 1, *t = s;
+	const char *t = scan_str(d->p, d->e, ret);
 
-	if (*d->p != '"')
+	if (!t)
 		return false;
-	while (t < d->e && !d_str_stop[(unsigned char)*t])
-		t++;
-	if (t == d->e || *t != '"' || (size_t)(t - s) > LVF_CFT_MAX_STRING)
-		return false;
-	ret->s = s;
-	ret->n = (size_t)(t - s);
-	d->p = t + 1;
+	d->p = t;
 	return true;
 }
 
@@ -1331,16 +1357,12 @@ static bool d_str(struct dtext *d, struct dspan *ret)
 /* cft.c fast_scalar's plain decimal and the gap after it */
 static bool d_int(struct dtext *d, int64_t *ret)
 {
-	const char *s = d->p, *t = s;
-	uint64_t v = 0;
+	int64_t v;
+	const char *t = scan_dec(d->p, d->e, &v);
 
-	while (t < d->e && (unsigned)(*t - '0') < 10 && t - s <= 18)
-		v = v * 10 + (unsigned)(*t++ - '0');
-	if (t == s || t == d->e || t - s > 18 || (*s == '0' && t - s > 1))
+	if (!t || (*t != ' ' && *t != '\t' && *t != '\n' && *t != ',' && *t != ']' && *t != '}'))
 		return false;
-	if (*t != ' ' && *t != '\t' && *t != '\n' && *t != ',' && *t != ']' && *t != '}')
-		return false;
-	*ret = (int64_t)v;
+	*ret = v;
 	d->p = t;
 	return d_gap(d);
 }
@@ -1529,31 +1551,23 @@ struct tpl {
 /* d_str_tok's "string" */
 static inline bool t_str(struct tpl *t, struct dspan *ret)
 {
-	const char *s = t->p + 1, *q = s;
+	const char *q = scan_str(t->p, t->e, ret);
 
-	if (t->p == t->e || *t->p != '"')
+	if (!q)
 		return false;
-	while (q < t->e && !d_str_stop[(unsigned char)*q])
-		q++;
-	if (q == t->e || *q != '"' || (size_t)(q - s) > LVF_CFT_MAX_STRING)
-		return false;
-	ret->s = s;
-	ret->n = (size_t)(q - s);
-	t->p = q + 1;
+	t->p = q;
 	return true;
 }
 
 /* d_int's plain decimal (its delimiter is the template's next fixed text) */
 static inline bool t_int(struct tpl *t, int64_t *ret)
 {
-	const char *s = t->p, *q = s;
-	uint64_t v = 0;
+	int64_t v;
+	const char *q = scan_dec(t->p, t->e, &v);
 
-	while (q < t->e && (unsigned)(*q - '0') < 10 && q - s <= 18)
-		v = v * 10 + (unsigned)(*q++ - '0');
-	if (q == s || q == t->e || q - s > 18 || (*s == '0' && q - s > 1))
+	if (!q)
 		return false;
-	*ret = (int64_t)v;
+	*ret = v;
 	t->p = q;
 	return true;
 }
