@@ -81,6 +81,7 @@ static int direct_io(struct fdev *d, uint64_t off, void *rbuf, const void *wbuf,
 	_cleanup_free_ uint8_t *bounce = NULL;
 	uint64_t bs = d->block, end = off + len, pos;
 	size_t align = MAX(MEM_ALIGN, d->block);
+	const uint8_t *user = rbuf ? (const uint8_t *)rbuf : (const uint8_t *)wbuf;
 
 	pos = off / bs * bs;
 	while (pos < end) {
@@ -89,24 +90,15 @@ static int direct_io(struct fdev *d, uint64_t off, void *rbuf, const void *wbuf,
 		uint64_t from = MAX(pos, off), to = MIN(cend, end);
 		int r;
 
-		/* a read of whole aligned blocks into an aligned buffer needs no bounce: a
-		 * metadata text of megabytes goes straight in */
-		if (rbuf && from == pos && end / bs * bs > pos &&
-		    ((uintptr_t)((uint8_t *)rbuf + (from - off)) & (align - 1)) == 0) {
+		/* whole aligned blocks to or from an aligned buffer need no bounce: a metadata
+		 * text of megabytes goes straight in, a commit's text straight out */
+		if (from == pos && end / bs * bs > pos &&
+		    ((uintptr_t)(user + (from - off)) & (align - 1)) == 0) {
 			uint64_t whole = end / bs * bs;
-			r = pread_full(d->fd, (uint8_t *)rbuf + (from - off), (size_t)(whole - pos),
-				       pos, false);
-			if (r < 0)
-				return r;
-			pos = whole;
-			continue;
-		}
-		/* the same for a write from an aligned buffer: the text of a commit */
-		if (wbuf && from == pos && end / bs * bs > pos &&
-		    ((uintptr_t)((const uint8_t *)wbuf + (from - off)) & (align - 1)) == 0) {
-			uint64_t whole = end / bs * bs;
-			r = pwrite_full(d->fd, (const uint8_t *)wbuf + (from - off),
-					(size_t)(whole - pos), pos);
+			r = rbuf ? pread_full(d->fd, (uint8_t *)rbuf + (from - off),
+					      (size_t)(whole - pos), pos, false)
+				 : pwrite_full(d->fd, (const uint8_t *)wbuf + (from - off),
+					       (size_t)(whole - pos), pos);
 			if (r < 0)
 				return r;
 			pos = whole;

@@ -1408,6 +1408,17 @@ static int strv_push_n(md_strv *v, struct dspan w)
 	return s ? md_strv_push(v, s) : -ENOMEM;
 }
 
+/* The PV a stripe names by its key ("pv0"): the last of equal keys, as import_striped */
+static struct md_pv *pv_of_key(const struct importer *im, struct dspan key)
+{
+	struct md_pv *pv = NULL;
+
+	for (size_t i = 0; i < im->vg->n_pvs; i++)
+		if (strlen(im->pv_keys[i]) == key.n && !memcmp(im->pv_keys[i], key.s, key.n))
+			pv = im->vg->pvs[i];
+	return pv;
+}
+
 /* One segment section: "segmentN {" ... "}" and the gap after it */
 static bool d_seg(struct importer *im, struct dtext *d, struct dseg *g)
 {
@@ -1449,10 +1460,7 @@ static bool d_seg(struct importer *im, struct dtext *d, struct dseg *g)
 	if (!d_gap(d) || *d->p != '}')
 		return false;
 	d->p++;
-	g->pv = NULL;
-	for (size_t i = 0; i < im->vg->n_pvs; i++) /* the last of equal keys, as import_striped */
-		if (strlen(im->pv_keys[i]) == pv[0].n && !memcmp(im->pv_keys[i], pv[0].s, pv[0].n))
-			g->pv = im->vg->pvs[i];
+	g->pv = pv_of_key(im, pv[0]);
 	return g->pv && d_gap(d);
 }
 
@@ -1634,11 +1642,7 @@ static bool d_lv_template(struct importer *im, struct dtext *d, struct dlv *lv)
 		return false;
 	g->type.s = "striped";
 	g->type.n = 7;
-	g->pv = NULL;
-	for (size_t i = 0; i < im->vg->n_pvs; i++) /* as d_seg: the last of equal keys */
-		if (strlen(im->pv_keys[i]) == pv.n && !memcmp(im->pv_keys[i], pv.s, pv.n))
-			g->pv = im->vg->pvs[i];
-	if (!g->pv)
+	if (!(g->pv = pv_of_key(im, pv)))
 		return false;
 	lv->n_segs = 1;
 	d->p = t.p;
@@ -1699,6 +1703,14 @@ out:
 	return r;
 }
 
+/* What d_lv and d_lv_template add to (the rest they set before reading it) */
+static void dlv_clear(struct dlv *dl)
+{
+	dl->status = dl->flags = 0;
+	dl->n_other = dl->n_tags = dl->n_segs = 0;
+	dl->has_creation = false;
+}
+
 /* lvf_cft_text_hook's work for one LV section at @cur: 1 taken (the LV in the model, *cur past
  * its '}'), 0 declined (nothing changed), -ENOMEM with the model half made. */
 static int lv_direct(struct importer *im, const char *end, struct lvf_cft_cursor *cur)
@@ -1707,12 +1719,9 @@ static int lv_direct(struct importer *im, const char *end, struct lvf_cft_cursor
 	struct dlv dl;
 	int r;
 
-	dl.status = dl.flags = 0;
-	dl.n_other = dl.n_tags = dl.n_segs = 0;
-	dl.has_creation = false;
+	dlv_clear(&dl);
 	if (im->no_template || !d_lv_template(im, &d, &dl)) {
-		dl.status = 0; /* what the template set on its way */
-		dl.has_creation = false;
+		dlv_clear(&dl); /* what the template set on its way */
 		if (im->only_template || !d_lv(im, &d, &dl))
 			return 0;
 	}
@@ -1872,6 +1881,21 @@ static inline bool room(struct strbuf *sb, size_t n)
 	return !sb->failed && (sb->len + n + 1 <= sb->cap || strbuf_reserve(sb, n));
 }
 
+/* lvm2's tabs before a line's comment (column 40) after @n bytes at indent @ind */
+static size_t comment_tabs(size_t ind, size_t n)
+{
+	size_t col = ind * 8 + n;
+	return MAX(col < 40 ? (40 - col + 7) / 8 : 1, (size_t)1);
+}
+
+/* @n tabs at @o (at most 8: one 8-byte store, the room has 8 to spare; the rest is written
+ * over) */
+static inline char *put_tabs(char *o, size_t n)
+{
+	memcpy(o, "\t\t\t\t\t\t\t\t", 8);
+	return o + n;
+}
+
 /* One line @l (@n bytes) into each output (the file layout indented, with @comment). */
 static void emit_line(struct printer *p, const char *l, size_t n, const char *comment)
 {
@@ -1887,26 +1911,23 @@ static void emit_line(struct printer *p, const char *l, size_t n, const char *co
 	if (p->file) {
 		size_t ind = p->indent > 0 ? (size_t)p->indent : 0, cl = 0, ctabs = 0, need;
 		if (comment) {
-			size_t col = ind * 8 + n;
-			ctabs = MAX(col < 40 ? (40 - col + 7) / 8 : 1, (size_t)1);
+			ctabs = comment_tabs(ind, n);
 			cl = strlen(comment);
 		}
 		need = ind + n + (comment ? ctabs + 2 + cl : 0) + 1;
 		if (room(p->file, need + 8)) { /* + 8: the indent's one 8-byte store */
 			char *o = p->file->buf + p->file->len;
 			if (ind <= 8)
-				memcpy(o, "\t\t\t\t\t\t\t\t", 8); /* the rest is written over */
+				o = put_tabs(o, ind);
 			else
-				memset(o, '\t', ind);
-			o += ind;
+				o = (char *)memset(o, '\t', ind) + ind;
 			memcpy(o, l, n);
 			o += n;
 			if (comment) {
 				if (ctabs <= 8) /* within the + 8: o is at most need - 3 in */
-					memcpy(o, "\t\t\t\t\t\t\t\t", 8);
+					o = put_tabs(o, ctabs);
 				else
-					memset(o, '\t', ctabs);
-				o += ctabs;
+					o = (char *)memset(o, '\t', ctabs) + ctabs;
 				*o++ = '#';
 				*o++ = ' ';
 				memcpy(o, comment, cl);
@@ -2349,13 +2370,6 @@ static void time_comment(struct printer *p, int64_t t, char *buf, size_t len)
  * them: a tenth of the general way's work. Anything else is printed the general way; the
  * tests print both ways and compare (LVF_VG_EXPORT_NO_TEMPLATE). */
 
-/* emit_line's comment tabs after a line of @n bytes at indent @ind */
-static size_t tpl_ctabs(size_t ind, size_t n)
-{
-	size_t col = ind * 8 + n;
-	return MAX(col < 40 ? (40 - col + 7) / 8 : 1, (size_t)1);
-}
-
 static inline char *tpl_put(char *o, const char *s, size_t n)
 {
 	memcpy(o, s, n);
@@ -2363,19 +2377,13 @@ static inline char *tpl_put(char *o, const char *s, size_t n)
 }
 #define TPL_LIT(o, w) tpl_put(o, w, sizeof(w) - 1)
 
-static inline char *tpl_tabs(char *o, size_t n)
-{
-	memcpy(o, "\t\t\t\t\t\t\t\t", 8); /* n <= 8; the room has 8 to spare */
-	return o + n;
-}
-
 static bool export_lv_template(struct printer *p, const struct md_vg *vg, const struct md_lv *lv)
 {
 	const struct md_seg *seg = &lv->segs[0];
-	char id[MD_ID_LEN + 7], words[256], pvn[32], tcmt[64], scmt[64], d[5][24];
-	size_t nl, hl, wl = 0, pl, di[5], dn[5];
+	char id[MD_ID_LEN + 7], words[256], pvn[32], tcmt[64], scmt[64], d[4][24];
+	size_t nl, hl, wl = 0, pl, di[4], dn[4];
 	const char *pv;
-	uint64_t v[5];
+	uint64_t v[4];
 
 	if (p->no_template || p->indent != 2 || md_strv_len(lv->tags) ||
 	    md_strv_len(lv->flags_other) || lv->flags || !lv->has_creation ||
@@ -2410,12 +2418,11 @@ static bool export_lv_template(struct printer *p, const struct md_vg *vg, const 
 	v[1] = seg->start_extent;
 	v[2] = seg->extent_count;
 	v[3] = seg->areas[0].start;
-	v[4] = 0;
 	for (size_t i = 0; i < 4; i++) {
 		di[i] = u64_digits(d[i], v[i]);
 		dn[i] = sizeof(d[i]) - di[i];
 	}
-	/* fixed text, the values, and 8 bytes to spare for tpl_tabs */
+	/* fixed text, the values, and 8 bytes to spare for put_tabs */
 	size_t need = 360 + nl + MD_ID_LEN + 6 + wl + hl + pl + 4 * 24;
 	if (p->raw && room(p->raw, need)) {
 		char *o = p->raw->buf + p->raw->len;
@@ -2458,7 +2465,7 @@ static bool export_lv_template(struct printer *p, const struct md_vg *vg, const 
 			o = tpl_put(o, words, wl);
 			o = TPL_LIT(o, "]\n\t\t\tflags = []\n\t\t\tcreation_time = ");
 			o = tpl_put(o, d[0] + di[0], dn[0]);
-			o = tpl_tabs(o, tpl_ctabs(3, sizeof("creation_time = ") - 1 + dn[0]));
+			o = put_tabs(o, comment_tabs(3, sizeof("creation_time = ") - 1 + dn[0]));
 			*o++ = '#', *o++ = ' ';
 			o = tpl_put(o, tcmt, tl);
 			o = TPL_LIT(o, "\n\t\t\tcreation_host = \"");
@@ -2468,7 +2475,7 @@ static bool export_lv_template(struct printer *p, const struct md_vg *vg, const 
 			o = tpl_put(o, d[1] + di[1], dn[1]);
 			o = TPL_LIT(o, "\n\t\t\t\textent_count = ");
 			o = tpl_put(o, d[2] + di[2], dn[2]);
-			o = tpl_tabs(o, tpl_ctabs(4, sizeof("extent_count = ") - 1 + dn[2]));
+			o = put_tabs(o, comment_tabs(4, sizeof("extent_count = ") - 1 + dn[2]));
 			*o++ = '#', *o++ = ' ';
 			o = tpl_put(o, scmt, sl);
 			o = TPL_LIT(o,
